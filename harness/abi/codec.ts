@@ -1,0 +1,71 @@
+/** Byte-level codecs shared by the WASM boundary, the trace and the native API. Pure functions, no host state. */
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/** Decodes UTF-8, or returns null for invalid sequences: the ABI refuses them instead of replacing them. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+export function encodeUtf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(text: string): boolean {
+  return UUID_RE.test(text);
+}
+
+/** 16 raw bytes -> lowercase hyphenated UUID. */
+export function uuidFromBytes(bytes: Uint8Array, offset = 0): string {
+  let out = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += "-";
+    out += HEX[bytes[offset + i]!];
+  }
+  return out;
+}
+
+export function uuidToBytes(uuid: string): Uint8Array {
+  if (!isUuid(uuid)) throw new TypeError(`not a UUID: ${JSON.stringify(uuid)}`);
+  const hex = uuid.replace(/-/g, "");
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Host-to-guest framing: u32 little-endian length, then the bytes. */
+export function frameLengthPrefixed(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length, true);
+  out.set(bytes, 4);
+  return out;
+}
+
+export const U64_MAX = (1n << 64n) - 1n;
+
+/** i64 as it arrives from wasm (signed) -> its u64 meaning. */
+export function asU64(value: bigint): bigint {
+  return BigInt.asUintN(64, value);
+}
+
+export function saturatingAddU64(a: bigint, b: bigint): bigint {
+  const sum = a + b;
+  return sum > U64_MAX ? U64_MAX : sum;
+}
+
+/** Stable text for bytes in traces and reports: the UTF-8 text when valid, else `hex:` and the bytes. */
+export function bytesToTraceText(bytes: Uint8Array): string {
+  const text = decodeUtf8(bytes);
+  if (text !== null) return text;
+  let out = "hex:";
+  for (const b of bytes) out += HEX[b];
+  return out;
+}

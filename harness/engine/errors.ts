@@ -1,0 +1,40 @@
+/** Why a guest could not be loaded. `code` is stable so tools can branch on it; the message says what and how to fix. */
+export type GuestLoadErrorCode =
+  | "JP_GUEST_NOT_FOUND"
+  | "JP_WAT_SYNTAX"
+  | "JP_WASM_INVALID"
+  | "JP_LINK"
+  | "JP_EXPORT"
+  | "JP_INIT_FAILED";
+
+export class GuestLoadError extends Error {
+  constructor(
+    readonly code: GuestLoadErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "GuestLoadError";
+  }
+}
+
+/** One import or export that does not match the ABI table. */
+export interface LinkProblem {
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export class GuestLinkError extends GuestLoadError {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly LinkProblem[],
+  ) {
+    super(
+      "JP_LINK",
+      `${file}: the guest does not link against ABI v1:\n` +
+        problems.map((p) => `  - ${p.name}: expected ${p.expected}, the guest has ${p.actual}`).join("\n"),
+    );
+    this.name = "GuestLinkError";
+  }
+}

@@ -1,0 +1,42 @@
+import { GUEST_EXPORTS } from "../abi/exports.ts";
+import { IMPORT_MODULE, formatSignature, importSignature, importSpec } from "../abi/imports.ts";
+import type { LinkProblem } from "./errors.ts";
+import type { FuncType, ModuleInterface } from "./sections.ts";
+
+const show = (type: FuncType | undefined) => (type ? formatSignature(type.params, type.results) : "(no signature)");
+
+/**
+ * Checks a guest's imports and exports against the ABI table and lists every mismatch, so an author fixes them
+ * all in one go. An empty list means the guest links.
+ */
+export function checkLink(iface: ModuleInterface): LinkProblem[] {
+  const problems: LinkProblem[] = [];
+  for (const imp of iface.imports) {
+    const where = `import ${imp.module}.${imp.name}`;
+    const spec = imp.module === IMPORT_MODULE ? importSpec(imp.name) : undefined;
+    if (spec === undefined) {
+      problems.push({
+        name: where,
+        expected: `an import from module "${IMPORT_MODULE}" in the ABI v1 table`,
+        actual: imp.kind === "function" ? `an unknown function ${show(imp.type)}` : `an unknown ${imp.kind}`,
+      });
+    } else if (imp.kind !== "function") {
+      problems.push({ name: where, expected: `function ${importSignature(spec)}`, actual: `a ${imp.kind}` });
+    } else if (show(imp.type) !== importSignature(spec)) {
+      problems.push({ name: where, expected: importSignature(spec), actual: show(imp.type) });
+    }
+  }
+  for (const spec of GUEST_EXPORTS) {
+    const exp = iface.exports.find((e) => e.name === spec.name);
+    const where = `export ${spec.name}`;
+    const expected = spec.kind === "memory" ? "a memory" : formatSignature(spec.params ?? [], spec.results ?? []);
+    if (exp === undefined) {
+      if (spec.required) problems.push({ name: where, expected, actual: "no such export" });
+    } else if (exp.kind !== spec.kind) {
+      problems.push({ name: where, expected, actual: `a ${exp.kind}` });
+    } else if (spec.kind === "function" && show(exp.type) !== expected) {
+      problems.push({ name: where, expected, actual: show(exp.type) });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,204 @@
+import { STATUS, type StatusCode } from "../abi/status.ts";
+import { JOB_RETURN } from "../abi/exports.ts";
+import type { ImportName } from "../abi/imports.ts";
+import type { RunEnd } from "../trace/events.ts";
+import { ManualClock, type Clock } from "./clock.ts";
+import { ExtensionScope, type JobExecutor, type JobType, type RunOutcome } from "./extension.ts";
+import { IdSource } from "./ids.ts";
+import { InterruptController, type InterruptPlan } from "./interrupts.ts";
+import { JobRecord } from "./job.ts";
+import { LibraryStore } from "./library.ts";
+import { resolveLimits, type HostLimits } from "./limits.ts";
+import { Networking, type NetworkingOptions } from "./networking.ts";
+import { JobOperations } from "./operations.ts";
+import { DEFAULT_PERMISSIONS, PermissionGate, type Permissions } from "./permissions.ts";
+import { JobContextRegistry } from "./registry.ts";
+import { MemoryStateStore, type StateStore } from "./state-store.ts";
+import { WireRouter, pingHandlers } from "./wire.ts";
+
+export interface HostOptions {
+  /** Seed for deterministic ids; two hosts with one seed hand out the same ids. */
+  readonly seed?: string;
+  readonly limits?: Partial<HostLimits>;
+  readonly store?: StateStore;
+  readonly interrupts?: readonly InterruptPlan[];
+  /** null (the default) disables networking, as when core runs without a networking service. */
+  readonly networking?: NetworkingOptions | null;
+  readonly clock?: Clock;
+}
+
+export interface DriveOptions {
+  /** Resume a paused job (from its last checkpoint) until it ends, instead of leaving it Paused. */
+  readonly resume?: boolean;
+}
+
+/**
+ * The reference host: the job parts (registry, state store, interrupts, metrics via JobRecord, library, networking,
+ * child queue) and one lifecycle for native and WASM jobs. It never knows which kind of job it drives: a job type
+ * carries a JobExecutor, and the two kinds of executor live outside the host.
+ */
+export class ReferenceHost {
+  readonly ids: IdSource;
+  readonly limits: HostLimits;
+  readonly store: StateStore;
+  readonly interrupts: InterruptController;
+  readonly registry = new JobContextRegistry();
+  readonly library: LibraryStore;
+  readonly networking: Networking;
+  readonly wire = new WireRouter();
+  readonly clock: Clock;
+  readonly ops: JobOperations;
+  readonly defaultLibraryId: string;
+  /** Every job in creation order; a job's index is its position here. */
+  readonly jobs: JobRecord[] = [];
+  private readonly nativeTypes = new Map<string, JobType>();
+  private readonly queuedChildren = new Map<string, JobRecord[]>();
+  private readonly scopes = new Map<string, ExtensionScope>();
+  private readonly executors = new Map<string, JobExecutor>();
+
+  constructor(options: HostOptions = {}) {
+    this.ids = new IdSource(options.seed);
+    this.limits = resolveLimits(options.limits);
+    this.store = options.store ?? new MemoryStateStore();
+    this.interrupts = new InterruptController(options.interrupts);
+    this.clock = options.clock ?? new ManualClock();
+    this.library = new LibraryStore(this.ids);
+    this.networking = new Networking(options.networking ?? null);
+    this.defaultLibraryId = this.library.create("Default Library");
+    this.wire.add(pingHandlers);
+    this.wire.add(this.library.handlers());
+    this.wire.add(this.networking.handlers());
+    this.ops = new JobOperations({
+      limits: this.limits,
+      store: this.store,
+      interrupts: this.interrupts,
+      wire: this.wire,
+      spawn: (parent, type, jobType, params) => this.createJob(this.scopeOf(parent), type, params, parent, jobType.executor),
+      resolveType: (scope, type) => scope.jobTypes.get(type) ?? this.nativeTypes.get(type),
+    });
+  }
+
+  openExtension(id: string, permissions: Permissions = DEFAULT_PERMISSIONS): ExtensionScope {
+    const scope = new ExtensionScope(id, new PermissionGate(permissions, this.clock));
+    this.scopes.set(id, scope);
+    return scope;
+  }
+
+  private scopeOf(job: JobRecord): ExtensionScope {
+    const scope = this.scopes.get(job.extensionId);
+    if (!scope) throw new Error(`internal: job ${job.id} belongs to unknown extension ${job.extensionId}`);
+    return scope;
+  }
+
+  /** A job type every extension may spawn as a child (core's native job types). */
+  defineNativeJobType(name: string, executor: JobExecutor): void {
+    this.nativeTypes.set(name, { name, exportName: name, resumable: true, executor });
+  }
+
+  /** register_job: only while the extension initializes; names are unique per extension. */
+  registerJob(scope: ExtensionScope, name: string, exportName: string, resumable: boolean, executor: JobExecutor | null): StatusCode {
+    const refuse = (code: "WRONG_PHASE" | "BAD_ARGUMENT" | "DUPLICATE" | "UNKNOWN_EXPORT", detail: string) =>
+      this.ops.refuse(scope, null, "register_job" satisfies ImportName, code, detail);
+    if (scope.phase === "reinit" && scope.jobTypes.get(name)?.exportName === exportName) return STATUS.OK;
+    if (scope.phase === "ready") return refuse("WRONG_PHASE", "register_job is only allowed during plugin_init");
+    if (name.length === 0) return refuse("BAD_ARGUMENT", "the job name is empty");
+    if (scope.jobTypes.has(name)) return refuse("DUPLICATE", `job "${name}" is already registered`);
+    if (executor === null) return refuse("UNKNOWN_EXPORT", `export "${exportName}" does not exist or is not (i32, i32, i32, i32) -> i32`);
+    scope.jobTypes.set(name, { name, exportName, resumable, executor });
+    scope.trace.record({ kind: "job_registered", job: null, name, export: exportName, resumable });
+    return STATUS.OK;
+  }
+
+  createJob(scope: ExtensionScope, type: string, initialState: Uint8Array | null, parent: JobRecord | null = null, executor?: JobExecutor): JobRecord {
+    const jobType = executor === undefined ? scope.findJobType(type) : undefined;
+    const resolved = executor ?? jobType?.executor;
+    if (resolved === undefined) throw new Error(`extension ${scope.id} has no job "${type}"`);
+    const job = new JobRecord(this.ids.next("job"), this.jobs.length, jobType?.name ?? type, scope.id, parent?.id ?? null, parent ? parent.depth + 1 : 0, initialState?.slice() ?? null);
+    this.jobs.push(job);
+    this.executors.set(job.id, resolved);
+    if (parent) {
+      const queue = this.queuedChildren.get(parent.id) ?? [];
+      queue.push(job);
+      this.queuedChildren.set(parent.id, queue);
+    }
+    return job;
+  }
+
+  /** One run: Running, call the job, then the status its return (or trap) and any pending interrupt decide. */
+  runOnce(job: JobRecord): void {
+    const scope = this.scopeOf(job);
+    const executor = this.executors.get(job.id)!;
+    const runIndex = job.runs++;
+    const state = runIndex === 0 && job.initialState !== null ? job.initialState : (this.store.load(job.id) ?? job.initialState);
+    job.transition("Running");
+    this.interrupts.beginRun(job.id, job.index, runIndex);
+    this.registry.enter(scope, job);
+    let outcome: RunOutcome;
+    try {
+      outcome = executor.run(job, state);
+    } finally {
+      this.registry.leave(scope, job);
+    }
+    const pending = this.interrupts.endRun(job.id);
+    this.settle(scope, job, outcome, pending);
+  }
+
+  private settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void {
+    if (outcome.kind === "trap") {
+      job.error = outcome.message;
+      job.transition("Failed", { cause: "trap" });
+      return; // the last checkpoint is kept
+    }
+    const end: RunEnd = { cause: "returned", code: outcome.code };
+    job.exitCodes.push(outcome.code);
+    switch (outcome.code) {
+      case JOB_RETURN.COMPLETED:
+        this.store.discard(job.id);
+        job.transition("Completed", end);
+        return;
+      case JOB_RETURN.INTERRUPTED:
+        if (pending === "cancel") {
+          this.store.discard(job.id);
+          job.transition("Cancelled", end);
+        } else {
+          job.transition("Paused", end);
+        }
+        return;
+      case JOB_RETURN.FAILED:
+        job.error = "the job returned Failed";
+        job.transition("Failed", end);
+        return;
+      default:
+        this.ops.refuse(scope, job, this.executorName(job), "BAD_RETURN", `the job returned ${outcome.code}; expected 0 Completed, 1 Interrupted or 2 Failed`);
+        job.error = `the job returned ${outcome.code}`;
+        job.transition("Failed", end);
+    }
+  }
+
+  private executorName(job: JobRecord): string {
+    return this.scopeOf(job).jobTypes.get(job.type)?.exportName ?? job.type;
+  }
+
+  /** Runs a job, then the children its run queued (in spawn order, each to its end), resuming if asked. */
+  drive(job: JobRecord, options: DriveOptions = {}): void {
+    do {
+      this.runOnce(job);
+      const children = this.queuedChildren.get(job.id) ?? [];
+      this.queuedChildren.delete(job.id);
+      for (const child of children) this.drive(child, options);
+    } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob);
+  }
+
+  /** A job's descendants in creation order. */
+  descendants(job: JobRecord): JobRecord[] {
+    const ids = new Set([job.id]);
+    const out: JobRecord[] = [];
+    for (const candidate of this.jobs) {
+      if (candidate.parentId !== null && ids.has(candidate.parentId)) {
+        ids.add(candidate.id);
+        out.push(candidate);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+import { INTERRUPT, type InterruptAnswer } from "../abi/exports.ts";
+
+export type InterruptAction = "pause" | "cancel";
+
+/**
+ * A deterministic interrupt request: pause or cancel a job's run at its Nth interrupt check or its Nth host call
+ * (both 1-based, counted per run). `job` is the job's creation index (0 = the root job, as in `job:0`), `run` the
+ * run index (0 = the first run, 1 = the first resume, ...).
+ */
+export interface InterruptPlan {
+  readonly action: InterruptAction;
+  readonly atCheck?: number;
+  readonly atCall?: number;
+  readonly job?: number;
+  readonly run?: number;
+}
+
+const ANSWER: Record<InterruptAction, InterruptAnswer> = { pause: INTERRUPT.PAUSE, cancel: INTERRUPT.CANCEL };
+
+interface ArmedRun {
+  plans: InterruptPlan[];
+  checks: number;
+  calls: number;
+  pending: InterruptAction | null;
+}
+
+/**
+ * Decides what job_check_interrupt answers. A request stays pending until the run returns: core consumes it on the
+ * first observation (edge-triggered), but a guest that checks twice (the SDK's macro does) must see it both times,
+ * so v1 keeps it level-triggered for the rest of the run.
+ */
+export class InterruptController {
+  private readonly runs = new Map<string, ArmedRun>();
+
+  constructor(private readonly plans: readonly InterruptPlan[] = []) {}
+
+  beginRun(jobId: string, jobIndex: number, runIndex: number): void {
+    const plans = this.plans.filter((plan) => (plan.job ?? 0) === jobIndex && (plan.run ?? 0) === runIndex);
+    this.runs.set(jobId, { plans, checks: 0, calls: 0, pending: null });
+  }
+
+  /** Ends the run and returns the request that was pending, which decides Paused versus Cancelled. */
+  endRun(jobId: string): InterruptAction | null {
+    const run = this.runs.get(jobId);
+    this.runs.delete(jobId);
+    return run?.pending ?? null;
+  }
+
+  /** Requests an interrupt from outside the job (a user pressing pause); it applies to the current run only. */
+  request(jobId: string, action: InterruptAction): boolean {
+    const run = this.runs.get(jobId);
+    if (!run) return false;
+    run.pending ??= action;
+    return true;
+  }
+
+  /** Every host call a running job makes counts toward `atCall` plans. */
+  countCall(jobId: string): void {
+    const run = this.runs.get(jobId);
+    if (run === undefined || run.plans.length === 0) return;
+    run.calls++;
+    for (const plan of run.plans) if (plan.atCall === run.calls) run.pending ??= plan.action;
+  }
+
+  check(jobId: string): InterruptAnswer {
+    const run = this.runs.get(jobId);
+    if (run === undefined) return INTERRUPT.CONTINUE;
+    run.checks++;
+    for (const plan of run.plans) if (plan.atCheck === run.checks) run.pending ??= plan.action;
+    return run.pending === null ? INTERRUPT.CONTINUE : ANSWER[run.pending];
+  }
+
+  pending(jobId: string): InterruptAction | null {
+    return this.runs.get(jobId)?.pending ?? null;
+  }
+}

@@ -1,0 +1,176 @@
+import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
+import { asU64, bytesToTraceText, decodeUtf8 } from "../abi/codec.ts";
+import type { InterruptAnswer } from "../abi/exports.ts";
+import type { ImportName } from "../abi/imports.ts";
+import type { LogLevel } from "../trace/events.ts";
+import type { ExtensionScope, JobExecutor } from "./extension.ts";
+import type { InterruptController } from "./interrupts.ts";
+import type { JobRecord } from "./job.ts";
+import type { HostLimits } from "./limits.ts";
+import type { StateStore } from "./state-store.ts";
+import type { WireRouter } from "./wire.ts";
+
+/** Text as either side passes it: the native API has strings, the WASM boundary has (unvalidated) bytes. */
+export type TextArg = string | Uint8Array;
+
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** Spacedrive's level mapping: 0 debug, 1 info, 2 warn, 3 error, anything else info. */
+export function logLevel(level: number): LogLevel {
+  return LEVELS[level] ?? "info";
+}
+
+/** A wire payload the caller could not even parse: answered with BadPayload, recorded as the raw text. */
+export class UnparsedPayload {
+  constructor(readonly text: string) {}
+}
+
+export interface OperationDeps {
+  readonly limits: HostLimits;
+  readonly store: StateStore;
+  readonly interrupts: InterruptController;
+  readonly wire: WireRouter;
+  /** Creates and queues a child; the host owns the job table. */
+  readonly spawn: (parent: JobRecord, type: string, executorType: { executor: JobExecutor }, params: Uint8Array) => JobRecord;
+  /** Finds a job type for job_spawn_child: one the same extension registered, or a native type of the host. */
+  readonly resolveType: (scope: ExtensionScope, type: string) => { executor: JobExecutor } | undefined;
+}
+
+/**
+ * The host parts every job capability goes through. The native JobContext and the WASM boundary both call these
+ * with decoded arguments; only argument decoding (memory, job id bytes) exists twice. Each operation is named after
+ * the import that reaches it, and records its effect, or the refusal, in the trace.
+ */
+export class JobOperations {
+  constructor(private readonly deps: OperationDeps) {}
+
+  /** Records a refused call: on the offending job's trace if one is running on the scope, else on the scope's. */
+  refuse(scope: ExtensionScope, job: JobRecord | null, name: ImportName | string, code: StatusName, detail: string): StatusCode {
+    const target = job ?? scope.currentJob;
+    const event = { kind: "abi_violation" as const, job: target?.id ?? null, import: name, code, detail };
+    (target?.trace ?? scope.trace).record(event);
+    return STATUS[code];
+  }
+
+  /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
+  text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
+    const size = typeof arg === "string" ? arg.length : arg.byteLength;
+    if (size > this.deps.limits.maxMessageBytes) {
+      this.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${this.deps.limits.maxMessageBytes}`);
+      return null;
+    }
+    if (typeof arg === "string") return arg;
+    const text = decodeUtf8(arg);
+    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    return text;
+  }
+
+  log(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
+    if (job) this.deps.interrupts.countCall(job.id);
+    const text = this.text(scope, job, name, message, "the log message");
+    if (text === null) return;
+    const event = { kind: "log" as const, job: job?.id ?? null, level: logLevel(level), message: text };
+    (job?.trace ?? scope.trace).record(event);
+  }
+
+  reportProgress(scope: ExtensionScope, job: JobRecord, value: number, message: TextArg): void {
+    this.deps.interrupts.countCall(job.id);
+    if (Number.isNaN(value)) {
+      this.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", "progress is NaN");
+      return;
+    }
+    const text = this.text(scope, job, "job_report_progress", message, "the progress message");
+    if (text === null) return;
+    const clamped = Math.fround(Math.min(1, Math.max(0, value)));
+    job.trace.record({ kind: "progress", job: job.id, value: clamped, message: text });
+  }
+
+  checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
+    this.deps.interrupts.countCall(job.id);
+    if (state.byteLength > this.deps.limits.maxStateBytes) {
+      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.byteLength} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
+    }
+    try {
+      this.deps.store.save(job.id, state);
+    } catch (error) {
+      return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", `the state store failed: ${(error as Error).message}`);
+    }
+    job.trace.record({ kind: "checkpoint", job: job.id, state: bytesToTraceText(state), bytes: state.byteLength });
+    return STATUS.OK;
+  }
+
+  loadState(job: JobRecord): Uint8Array | null {
+    this.deps.interrupts.countCall(job.id);
+    const state = this.deps.store.load(job.id);
+    job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
+    return state;
+  }
+
+  checkInterrupt(job: JobRecord): InterruptAnswer {
+    this.deps.interrupts.countCall(job.id);
+    const answer = this.deps.interrupts.check(job.id);
+    job.trace.record({ kind: "interrupt_check", job: job.id, answer });
+    return answer;
+  }
+
+  addWarning(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
+    this.deps.interrupts.countCall(job.id);
+    const text = this.text(scope, job, "job_add_warning", message, "the warning");
+    if (text === null) return;
+    job.metrics.warnings++;
+    job.trace.record({ kind: "warning", job: job.id, message: text });
+  }
+
+  addNonCriticalError(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
+    this.deps.interrupts.countCall(job.id);
+    const text = this.text(scope, job, "job_add_non_critical_error", message, "the error");
+    if (text === null) return;
+    job.metrics.nonCriticalErrors++;
+    job.trace.record({ kind: "non_critical_error", job: job.id, message: text });
+  }
+
+  /** `delta` arrives as wasm's signed i64; its meaning is u64. */
+  increment(job: JobRecord, field: "bytes" | "items", delta: bigint): void {
+    this.deps.interrupts.countCall(job.id);
+    const n = asU64(delta);
+    const total = job.metrics.add(field, n);
+    job.trace.record({ kind: "metrics", job: job.id, field, delta: n, total });
+  }
+
+  spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {
+    this.deps.interrupts.countCall(parent.id);
+    const typeName = this.text(scope, parent, "job_spawn_child", type, "the child type");
+    if (typeName === null) return null;
+    const jobType = this.deps.resolveType(scope, typeName);
+    if (jobType === undefined) {
+      this.refuse(scope, parent, "job_spawn_child", "UNKNOWN_JOB_TYPE", `no job type "${typeName}" (registered by this extension or native to the host)`);
+      return null;
+    }
+    const { maxChildrenPerJob, maxChildDepth } = this.deps.limits;
+    if (parent.childrenSpawned >= maxChildrenPerJob) {
+      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", `a job may spawn at most ${maxChildrenPerJob} children`);
+      return null;
+    }
+    if (parent.depth + 1 > maxChildDepth) {
+      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", `children may nest at most ${maxChildDepth} deep`);
+      return null;
+    }
+    parent.childrenSpawned++;
+    const child = this.deps.spawn(parent, typeName, jobType, params);
+    parent.trace.record({ kind: "child_spawned", job: parent.id, child: child.id, type: typeName, params: bytesToTraceText(params) });
+    return child;
+  }
+
+  /** A wire call. Permissions apply per extension; the answer is JSON-ready (errors as {error, code}). */
+  call(scope: ExtensionScope, job: JobRecord | null, method: string, libraryId: string | null, payload: unknown): unknown {
+    if (job) this.deps.interrupts.countCall(job.id);
+    const response =
+      payload instanceof UnparsedPayload
+        ? { error: `${method}: the payload is not valid JSON: ${JSON.stringify(payload.text.slice(0, 80))}`, code: "BadPayload" }
+        : this.deps.wire.call(method, libraryId, payload, scope.gate);
+    const request = payload instanceof UnparsedPayload ? payload.text : payload;
+    (job?.trace ?? scope.trace).record({ kind: "call", job: job?.id ?? null, method, library: libraryId, request, response });
+    return response;
+  }
+}
+

@@ -1,0 +1,145 @@
+import { STATUS, type StatusCode } from "../abi/status.ts";
+import { INTERRUPT, type InterruptAnswer } from "../abi/exports.ts";
+import { encodeUtf8 } from "../abi/codec.ts";
+import type { ImportName } from "../abi/imports.ts";
+import type { LogLevel } from "../trace/events.ts";
+import type { ExtensionScope } from "../host/extension.ts";
+import type { ReferenceHost } from "../host/host.ts";
+import type { JobRecord } from "../host/job.ts";
+import type { TextArg } from "../host/operations.ts";
+
+const LEVEL_NUMBERS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** State as a native job passes it: bytes, or text that is stored as its UTF-8 bytes. */
+export type StateArg = Uint8Array | string;
+
+const toBytes = (state: StateArg) => (typeof state === "string" ? encodeUtf8(state) : state);
+
+/**
+ * The native job API, mirroring core's JobContext. Every method goes to the same host operation the matching WASM
+ * import reaches; a context used after its run ended is refused like a stale job id.
+ */
+export class NativeJobContext {
+  constructor(
+    private readonly host: ReferenceHost,
+    private readonly scope: ExtensionScope,
+    readonly id: string,
+    readonly libraryId: string,
+  ) {}
+
+  private job(name: ImportName): JobRecord | null {
+    const job = this.host.registry.resolveId(this.scope, this.id);
+    if (job === null) this.host.ops.refuse(this.scope, null, name, "NOT_RUNNING_JOB", `job ${this.id} is not running on this extension`);
+    return job;
+  }
+
+  /** Progress as a fraction; rounded to f32 first, because that is what crosses the WASM boundary. */
+  progress(fraction: number, message: TextArg = ""): void {
+    const job = this.job("job_report_progress");
+    if (job) this.host.ops.reportProgress(this.scope, job, Math.fround(fraction), message);
+  }
+
+  /** core's checkpoint_with_state; in v1 it saves even while an interrupt is pending. */
+  checkpoint(state: StateArg): StatusCode {
+    const job = this.job("job_checkpoint");
+    return job ? this.host.ops.checkpoint(this.scope, job, toBytes(state)) : STATUS.NOT_RUNNING_JOB;
+  }
+
+  /** core's save_state: the same host part as checkpoint (v1's checkpoint does not check for interrupts either). */
+  saveState(state: StateArg): StatusCode {
+    return this.checkpoint(state);
+  }
+
+  loadState(): Uint8Array | null {
+    const job = this.job("job_load_state");
+    return job ? this.host.ops.loadState(job) : null;
+  }
+
+  checkInterrupt(): InterruptAnswer {
+    const job = this.job("job_check_interrupt");
+    return job ? this.host.ops.checkInterrupt(job) : INTERRUPT.CONTINUE;
+  }
+
+  addWarning(message: TextArg): void {
+    const job = this.job("job_add_warning");
+    if (job) this.host.ops.addWarning(this.scope, job, message);
+  }
+
+  addNonCriticalError(message: TextArg): void {
+    const job = this.job("job_add_non_critical_error");
+    if (job) this.host.ops.addNonCriticalError(this.scope, job, message);
+  }
+
+  incrementBytes(n: bigint | number): void {
+    const job = this.job("job_increment_bytes");
+    if (job) this.host.ops.increment(job, "bytes", BigInt(n));
+  }
+
+  incrementItems(n: bigint | number): void {
+    const job = this.job("job_increment_items");
+    if (job) this.host.ops.increment(job, "items", BigInt(n));
+  }
+
+  /** Job-scoped log (job_log). Levels are names or Spacedrive's numbers (other numbers mean info). */
+  log(level: LogLevel | number, message: TextArg): void {
+    const job = this.job("job_log");
+    if (job) this.host.ops.log(this.scope, job, "job_log", typeof level === "number" ? level : LEVEL_NUMBERS[level], message);
+  }
+
+  /** Log through the instance-level channel (spacedrive_log): attributed to this job while it runs. */
+  instanceLog(level: LogLevel | number, message: TextArg): void {
+    this.host.ops.log(this.scope, this.scope.currentJob, "spacedrive_log", typeof level === "number" ? level : LEVEL_NUMBERS[level], message);
+  }
+
+  /** Queues a child job; `params` become its initial state. Returns the child's id, or null when refused. */
+  spawnChild(type: TextArg, params: StateArg = new Uint8Array()): string | null {
+    const job = this.job("job_spawn_child");
+    return job ? (this.host.ops.spawnChild(this.scope, job, type, toBytes(params))?.id ?? null) : null;
+  }
+
+  /** A wire call, as spacedrive_call: attributed to the job running on this extension. */
+  call(method: string, payload: unknown = {}, libraryId: string | null = null): unknown {
+    return this.host.ops.call(this.scope, this.scope.currentJob, method, libraryId, payload);
+  }
+
+  /** core's ctx.library(): wire calls against this job's library. */
+  library(): LibraryClient {
+    return new LibraryClient(this, this.libraryId);
+  }
+
+  /** core's ctx.networking_service(); when networking is off every call answers NetworkingDisabled. */
+  networking(): NetworkingClient {
+    return new NetworkingClient(this);
+  }
+}
+
+export class LibraryClient {
+  constructor(
+    private readonly ctx: NativeJobContext,
+    readonly id: string,
+  ) {}
+
+  createEntry(entry: { name: string; path: string; entry_type: string }): unknown {
+    return this.ctx.call("action:entries.create.input", entry, this.id);
+  }
+
+  listEntries(): unknown {
+    return this.ctx.call("query:entries.list", {}, this.id);
+  }
+
+  writeSidecar(sidecar: { entry_id: string; name: string; content: string }): unknown {
+    return this.ctx.call("action:sidecars.write.input", sidecar, this.id);
+  }
+}
+
+export class NetworkingClient {
+  constructor(private readonly ctx: NativeJobContext) {}
+
+  peers(): unknown {
+    return this.ctx.call("query:network.peers", {});
+  }
+
+  send(peer: string, message: string): unknown {
+    return this.ctx.call("action:network.send.input", { peer, message });
+  }
+}

@@ -1,0 +1,67 @@
+import type { StatusCode } from "../abi/status.ts";
+import type { LogLevel } from "../trace/events.ts";
+import { GuestLoadError } from "../engine/errors.ts";
+import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
+import type { ReferenceHost } from "../host/host.ts";
+import type { JobRecord } from "../host/job.ts";
+import type { Permissions } from "../host/permissions.ts";
+import { NativeJobContext } from "./native-context.ts";
+
+/** A native job: the state is empty on a first run without state (the ABI's "default state"). */
+export type NativeJob = (ctx: NativeJobContext, state: Uint8Array) => number;
+
+/** What plugin_init can do, for a native extension. */
+export interface NativeInitApi {
+  registerJob(name: string, exportName: string, resumable?: boolean): StatusCode;
+  log(level: LogLevel | number, message: string): void;
+}
+
+/** A native extension: the twin of a WASM guest, with jobs keyed by the export name the guest would use. */
+export interface NativeExtensionDefinition {
+  /** Mirrors plugin_init: registers jobs; non-zero fails the load. */
+  init?(api: NativeInitApi): number;
+  readonly jobs: Readonly<Record<string, NativeJob>>;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+class NativeExecutor implements JobExecutor {
+  readonly kind = "native";
+
+  constructor(
+    private readonly host: ReferenceHost,
+    private readonly scope: ExtensionScope,
+    private readonly fn: NativeJob,
+  ) {}
+
+  run(job: JobRecord, state: Uint8Array | null): RunOutcome {
+    const ctx = new NativeJobContext(this.host, this.scope, job.id, this.host.defaultLibraryId);
+    try {
+      return { kind: "returned", code: this.fn(ctx, state ?? new Uint8Array()) };
+    } catch (error) {
+      // A native job that throws is the twin of a guest that traps.
+      return { kind: "trap", message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+/** Loads a native extension into a host: opens its scope and runs its init, as the WASM path runs plugin_init. */
+export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions): ExtensionScope {
+  const scope = host.openExtension(id, permissions);
+  const executorFor = (exportName: string) => {
+    const fn = definition.jobs[exportName];
+    return fn ? new NativeExecutor(host, scope, fn) : null;
+  };
+  const api: NativeInitApi = {
+    registerJob: (name, exportName, resumable = true) => host.registerJob(scope, name, exportName, resumable, executorFor(exportName)),
+    log: (level, message) => host.ops.log(scope, null, "spacedrive_log", typeof level === "number" ? level : LEVELS[level], message),
+  };
+  const code = definition.init?.(api) ?? 0;
+  if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${id}: init returned ${code}; the extension is not loaded`);
+  scope.phase = "ready";
+  // Jobs the extension did not register can still be dispatched by their export name, as with a WASM guest.
+  for (const exportName of Object.keys(definition.jobs)) {
+    if (!scope.findJobType(exportName)) scope.unregisteredExports.set(exportName, executorFor(exportName)!);
+  }
+  return scope;
+}

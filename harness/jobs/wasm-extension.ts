@@ -1,0 +1,116 @@
+import { encodeJobContext } from "../abi/context.ts";
+import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
+import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
+import { GuestMemory } from "../abi/memory.ts";
+import { GuestLoadError } from "../engine/errors.ts";
+import type { GuestModule } from "../engine/load.ts";
+import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
+import type { ReferenceHost } from "../host/host.ts";
+import type { JobRecord } from "../host/job.ts";
+import type { Permissions } from "../host/permissions.ts";
+import { createBoundary, type GuestAccess } from "./wasm-boundary.ts";
+
+const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
+
+type JobFunction = (ctxPtr: number, ctxLen: number, statePtr: number, stateLen: number) => number;
+
+/**
+ * A WASM guest loaded into a host. It keeps one instance and reuses it across dispatches; a trap discards the
+ * instance, and the next run gets a fresh one (plugin_init runs again, re-registering the same jobs silently).
+ */
+export class WasmExtension {
+  readonly calls = new Uint32Array(IMPORTS.length);
+  private instance: WebAssembly.Instance | null = null;
+  private readonly access: GuestAccess;
+
+  private constructor(
+    readonly host: ReferenceHost,
+    readonly scope: ExtensionScope,
+    readonly guest: GuestModule,
+  ) {
+    this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls };
+  }
+
+  static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions): WasmExtension {
+    const extension = new WasmExtension(host, host.openExtension(id, permissions), guest);
+    extension.instantiate();
+    for (const exp of guest.iface.exports) {
+      const executor = extension.jobExecutor(exp.name);
+      if (executor && !extension.scope.findJobType(exp.name)) extension.scope.unregisteredExports.set(exp.name, executor);
+    }
+    return extension;
+  }
+
+  /** How many times each import was called, by name. */
+  importCalls(): Partial<Record<ImportName, number>> {
+    const out: Partial<Record<ImportName, number>> = {};
+    IMPORTS.forEach((spec, i) => {
+      if (this.calls[i]! > 0) out[spec.name as ImportName] = this.calls[i]!;
+    });
+    return out;
+  }
+
+  private instantiate(): WebAssembly.Instance {
+    const { guest, scope } = this;
+    const reinit = scope.phase === "ready";
+    const instance = guest.engine.instantiate(guest.module, createBoundary(this.host, scope, this.access));
+    const exports = instance.exports as Record<string, unknown>;
+    this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+    this.access.alloc = typeof exports.wasm_alloc === "function" ? (exports.wasm_alloc as (size: number) => number) : null;
+    this.instance = instance;
+    if (typeof exports.plugin_init === "function") {
+      scope.phase = reinit ? "reinit" : "init";
+      let code: number;
+      try {
+        code = (exports.plugin_init as () => number)();
+      } catch (error) {
+        this.instance = null;
+        if (!guest.engine.isTrap(error)) throw error;
+        throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init trapped: ${(error as Error).message}`, { cause: error });
+      } finally {
+        scope.phase = "ready";
+      }
+      if (code !== 0) {
+        this.instance = null;
+        throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init returned ${code}; the guest is not loaded`);
+      }
+    }
+    scope.phase = "ready";
+    return instance;
+  }
+
+  private jobExecutor(exportName: string): JobExecutor | null {
+    const exp = this.guest.iface.exports.find((e) => e.name === exportName && e.kind === "function");
+    if (!exp?.type || formatSignature(exp.type.params, exp.type.results) !== JOB_SIGNATURE) return null;
+    return { kind: "wasm", run: (job, state) => this.runExport(exportName, job, state) };
+  }
+
+  /** Writes bytes into guest memory through wasm_alloc; null if the guest cannot take them. */
+  private pass(data: Uint8Array): number | null {
+    if (data.length === 0) return 0;
+    const ptr = this.access.alloc?.(data.length) ?? 0;
+    return ptr !== 0 && this.access.memory!.write(ptr, data) ? ptr >>> 0 : null;
+  }
+
+  private runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome {
+    const { engine } = this.guest;
+    try {
+      const instance = this.instance ?? this.instantiate();
+      const context = encodeJobContext(job.id, this.host.defaultLibraryId);
+      const stateBytes = state ?? new Uint8Array();
+      const ctxPtr = this.pass(context);
+      const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
+      if (ctxPtr === null || statePtr === null) {
+        this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
+        return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
+      }
+      const fn = instance.exports[exportName] as JobFunction;
+      return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
+    } catch (error) {
+      if (error instanceof GuestLoadError) return { kind: "trap", message: error.message };
+      if (!engine.isTrap(error)) throw error;
+      this.instance = null; // never reuse an instance that trapped
+      return { kind: "trap", message: (error as Error).message };
+    }
+  }
+}

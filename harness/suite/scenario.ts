@@ -1,0 +1,127 @@
+import { bytesToTraceText, encodeUtf8 } from "../abi/codec.ts";
+import type { ImportName } from "../abi/imports.ts";
+import type { GuestModule } from "../engine/load.ts";
+import { ReferenceHost } from "../host/host.ts";
+import type { InterruptPlan } from "../host/interrupts.ts";
+import type { JobRecord } from "../host/job.ts";
+import type { LibrarySnapshot } from "../host/library.ts";
+import type { HostLimits } from "../host/limits.ts";
+import type { MetricsSnapshot } from "../host/metrics.ts";
+import { DEFAULT_PERMISSIONS, type Permissions } from "../host/permissions.ts";
+import type { StateStore } from "../host/state-store.ts";
+import { loadNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
+import { WasmExtension } from "../jobs/wasm-extension.ts";
+import type { JobStatus, TraceEvent } from "../trace/events.ts";
+import { Normalizer, type Normalized } from "../trace/normalize.ts";
+
+/** How one job is dispatched: which job, from which state, with which interrupts, on what kind of host. */
+export interface Scenario {
+  /** The registered job name, or an export name. */
+  readonly job: string;
+  /** Initial state: a string is passed as its UTF-8 bytes, any other JSON value as its JSON text; absent = empty. */
+  readonly state?: unknown;
+  readonly interrupts?: readonly InterruptPlan[];
+  /** Resume paused jobs from their last checkpoint until they end. */
+  readonly resume?: boolean;
+  /** Loopback peers; absent or null = networking off. */
+  readonly networking?: { readonly peers: readonly string[] } | null;
+  readonly permissions?: Partial<Permissions>;
+  readonly limits?: Partial<HostLimits>;
+  /** Extra libraries created on the host (after the default one), by name. */
+  readonly libraries?: readonly string[];
+}
+
+export type Subject =
+  | { readonly kind: "wasm"; readonly guest: GuestModule }
+  | { readonly kind: "native"; readonly definition: NativeExtensionDefinition };
+
+/** One job's account of a scenario. */
+export interface JobResult {
+  readonly id: string;
+  readonly type: string;
+  readonly parent: string | null;
+  readonly status: JobStatus;
+  readonly runs: number;
+  readonly exitCodes: readonly number[];
+  readonly metrics: MetricsSnapshot;
+  /** The checkpoint left in the store after the job ended, as trace text; null if none. */
+  readonly savedState: string | null;
+  readonly trace: readonly TraceEvent[];
+}
+
+export interface ScenarioResult {
+  readonly side: Subject["kind"];
+  /** Events outside any job (registrations, plugin_init logs). */
+  readonly extension: readonly TraceEvent[];
+  /** The root job first, then its descendants in creation order. */
+  readonly jobs: readonly JobResult[];
+  readonly library: LibrarySnapshot;
+  /** People's account of failures (trap messages); never compared across sides. */
+  readonly errors: readonly (string | null)[];
+  /** WASM only: calls per import. */
+  readonly importCalls?: Partial<Record<ImportName, number>>;
+}
+
+export type NormalizedResult = Normalized<Omit<ScenarioResult, "errors" | "importCalls" | "side">>;
+
+export const EXTENSION_ID = "fixture";
+
+export function stateBytes(state: unknown): Uint8Array | null {
+  if (state === undefined || state === null) return null;
+  return encodeUtf8(typeof state === "string" ? state : JSON.stringify(state));
+}
+
+export interface RunOptions {
+  readonly store?: StateStore;
+  readonly seed?: string;
+}
+
+/** Runs a scenario on a fresh reference host: load the extension, dispatch the job, drive it and its children. */
+export function runScenario(subject: Subject, scenario: Scenario, options: RunOptions = {}): ScenarioResult {
+  const host = new ReferenceHost({
+    seed: options.seed,
+    store: options.store,
+    interrupts: scenario.interrupts,
+    networking: scenario.networking ?? null,
+    limits: scenario.limits,
+  });
+  for (const name of scenario.libraries ?? []) host.library.create(name);
+  const permissions = { ...DEFAULT_PERMISSIONS, ...scenario.permissions };
+  let wasm: WasmExtension | null = null;
+  const scope =
+    subject.kind === "wasm"
+      ? (wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions)).scope
+      : loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions);
+  const root = host.createJob(scope, scenario.job, stateBytes(scenario.state));
+  host.drive(root, { resume: scenario.resume });
+  const jobs = [root, ...host.descendants(root)];
+  return {
+    side: subject.kind,
+    extension: scope.trace.events,
+    jobs: jobs.map((job) => jobResult(host, job)),
+    library: host.library.snapshot(),
+    errors: jobs.map((job) => job.error),
+    ...(wasm ? { importCalls: wasm.importCalls() } : {}),
+  };
+}
+
+function jobResult(host: ReferenceHost, job: JobRecord): JobResult {
+  const saved = host.store.load(job.id);
+  return {
+    id: job.id,
+    type: job.type,
+    parent: job.parentId,
+    status: job.status,
+    runs: job.runs,
+    exitCodes: [...job.exitCodes],
+    metrics: job.metrics.snapshot(),
+    savedState: saved === null ? null : bytesToTraceText(saved),
+    trace: job.trace.events,
+  };
+}
+
+/** The comparable part of a result, with ids named in order of appearance. */
+export function normalizeResult(result: ScenarioResult): NormalizedResult {
+  const normalizer = new Normalizer(new Set(result.jobs.map((job) => job.id)));
+  return normalizer.normalize({ extension: result.extension, jobs: result.jobs, library: result.library });
+}

@@ -1,0 +1,48 @@
+import type { StatusName } from "../abi/status.ts";
+
+/** Lifecycle shared by native and WASM jobs (core's JobStatus). */
+export type JobStatus = "Queued" | "Running" | "Paused" | "Completed" | "Failed" | "Cancelled";
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["Completed", "Failed", "Cancelled"];
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Why a run ended, on the status event that ends it. */
+export type RunEnd = { cause: "returned"; code: number } | { cause: "trap" };
+
+/**
+ * One host-observable event. `job` is the job's UUID while recording (null: no job was running) and becomes `job:N`
+ * after normalization. u64 values are bigint while recording and decimal strings after normalization, so recording
+ * never formats numbers on the hot path.
+ */
+export type TraceEvent =
+  | { kind: "status"; job: string; status: JobStatus; end?: RunEnd }
+  | { kind: "job_registered"; job: null; name: string; export: string; resumable: boolean }
+  | { kind: "progress"; job: string; value: number; message: string }
+  | { kind: "checkpoint"; job: string; state: string; bytes: number }
+  | { kind: "load_state"; job: string; state: string | null }
+  | { kind: "interrupt_check"; job: string; answer: 0 | 1 | 2 }
+  | { kind: "warning"; job: string; message: string }
+  | { kind: "non_critical_error"; job: string; message: string }
+  | { kind: "log"; job: string | null; level: LogLevel; message: string }
+  | { kind: "metrics"; job: string; field: "bytes" | "items"; delta: bigint | string; total: bigint | string }
+  | { kind: "child_spawned"; job: string; child: string; type: string; params: string }
+  | { kind: "call"; job: string | null; method: string; library: string | null; request: unknown; response: unknown }
+  | { kind: "abi_violation"; job: string | null; import: string; code: StatusName; detail: string };
+
+export type TraceEventKind = TraceEvent["kind"];
+
+export const TRACE_EVENT_KINDS: readonly TraceEventKind[] = [
+  "status",
+  "job_registered",
+  "progress",
+  "checkpoint",
+  "load_state",
+  "interrupt_check",
+  "warning",
+  "non_critical_error",
+  "log",
+  "metrics",
+  "child_spawned",
+  "call",
+  "abi_violation",
+];

@@ -1,0 +1,4 @@
+export * from "./diff.ts";
+export * from "./events.ts";
+export * from "./normalize.ts";
+export * from "./recorder.ts";

@@ -1,0 +1,55 @@
+const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Replaces run-specific values so that two runs can be compared: job UUIDs become `job:0`, `job:1`, ... and other
+ * UUIDs (libraries, entries) `id:0`, ... in order of appearance; bigints become decimal strings. Nothing else is
+ * scrubbed: every other field is compared as recorded. One normalizer is used for all parts of one run, so a child id
+ * in the parent's trace and the child's own trace get the same name.
+ */
+export class Normalizer {
+  private readonly names = new Map<string, string>();
+  private jobs = 0;
+  private others = 0;
+
+  constructor(private readonly jobIds: ReadonlySet<string>) {}
+
+  name(uuid: string): string {
+    const key = uuid.toLowerCase();
+    let name = this.names.get(key);
+    if (name === undefined) {
+      name = this.jobIds.has(key) ? `job:${this.jobs++}` : `id:${this.others++}`;
+      this.names.set(key, name);
+    }
+    return name;
+  }
+
+  normalize<T>(value: T): Normalized<T> {
+    return this.walk(value) as Normalized<T>;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === "string") return value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
+    if (typeof value === "bigint") return value.toString();
+    if (value instanceof Uint8Array) return Array.from(value);
+    if (Array.isArray(value)) return value.map((item) => this.walk(item));
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        if (item !== undefined) out[key] = this.walk(item);
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+/** The type of a value after normalization: bigints are strings. */
+export type Normalized<T> = T extends bigint
+  ? string
+  : T extends Uint8Array
+    ? number[]
+    : T extends readonly (infer U)[]
+      ? Normalized<U>[]
+      : T extends object
+        ? { [K in keyof T]: Normalized<T[K]> }
+        : T;

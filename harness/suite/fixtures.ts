@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { CapabilityId } from "../abi/capabilities.ts";
+import type { ImportName } from "../abi/imports.ts";
+import type { NativeExtensionDefinition } from "../jobs/native-extension.ts";
+import type { JobStatus } from "../trace/events.ts";
+import type { Scenario } from "./scenario.ts";
+import { formatSchemaErrors, schemaValidator } from "./schema.ts";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const FIXTURES_DIR = join(PROJECT_ROOT, "wat-fixtures");
+export const FIXTURE_SCHEMA = join(FIXTURES_DIR, "fixture.schema.json");
+
+/** A trace event with only the fields that matter, in normalized form. */
+export type PartialEvent = { kind: string } & Record<string, unknown>;
+
+export interface JobExpectation {
+  status: JobStatus;
+  type?: string;
+  runs?: number;
+  exitCodes?: number[];
+  error?: string;
+  metrics?: Partial<{ bytes: string; items: string; warnings: number; nonCriticalErrors: number }>;
+  savedState?: string | null;
+  events?: PartialEvent[];
+  absent?: PartialEvent[];
+  counts?: Record<string, number>;
+  extension?: PartialEvent[];
+  library?: { entries?: Record<string, unknown>[]; sidecars?: Record<string, unknown>[] };
+  children?: JobExpectation[];
+}
+
+export interface Sidecar {
+  description: string;
+  capabilities: CapabilityId[];
+  imports: ImportName[];
+  negative?: ImportName[];
+  guest?: string;
+  twin?: string;
+  scenario: Scenario;
+  expect: JobExpectation;
+}
+
+export interface Fixture {
+  /** `<folder>/<case>`, e.g. `progress/steps`. */
+  readonly id: string;
+  readonly sidecarPath: string;
+  readonly guestPath: string;
+  readonly twinPath: string;
+  readonly sidecar: Sidecar;
+}
+
+export class FixtureError extends Error {
+  readonly code = "JP_FIXTURE";
+}
+
+/** Folders under wat-fixtures that hold shared code or other material, not cases. */
+const NOT_CASES = new Set(["lib", "regressions"]);
+
+function sidecarFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (!NOT_CASES.has(name)) out.push(...sidecarFiles(path));
+    } else if (name.endsWith(".json") && !name.endsWith(".schema.json")) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Reads and validates one sidecar; every problem is reported with the file it is in. */
+export function readFixture(sidecarPath: string, root = FIXTURES_DIR): Fixture {
+  const where = relative(PROJECT_ROOT, sidecarPath);
+  let sidecar: unknown;
+  try {
+    sidecar = JSON.parse(readFileSync(sidecarPath, "utf8"));
+  } catch (error) {
+    throw new FixtureError(`${where}: not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const validate = schemaValidator(FIXTURE_SCHEMA);
+  if (!validate(sidecar)) {
+    throw new FixtureError(`${where} does not match wat-fixtures/fixture.schema.json:\n  ${formatSchemaErrors(validate.errors).join("\n  ")}`);
+  }
+  const spec = sidecar as Sidecar;
+  const dir = dirname(sidecarPath);
+  const stem = basename(sidecarPath, ".json");
+  const guestPath = resolve(dir, spec.guest ?? `${stem}.wat`);
+  const twinPath = resolve(dir, spec.twin ?? `${stem}.native.ts`);
+  for (const [what, path] of [["guest", guestPath], ["native twin", twinPath]] as const) {
+    if (!existsSync(path)) throw new FixtureError(`${where}: its ${what} ${relative(PROJECT_ROOT, path)} does not exist`);
+  }
+  const id = relative(root, sidecarPath).replace(/\.json$/, "").split("\\").join("/");
+  return { id, sidecarPath, guestPath, twinPath, sidecar: spec };
+}
+
+/** Every fixture under the fixtures folder, sorted by id. */
+export function discoverFixtures(root = FIXTURES_DIR): Fixture[] {
+  return sidecarFiles(root).map((path) => readFixture(path, root));
+}
+
+export async function loadTwin(fixture: Fixture): Promise<NativeExtensionDefinition> {
+  const module = (await import(pathToFileURL(fixture.twinPath).href)) as { default?: NativeExtensionDefinition };
+  if (!module.default?.jobs) {
+    throw new FixtureError(`${relative(PROJECT_ROOT, fixture.twinPath)}: the default export must be a NativeExtensionDefinition ({ init?, jobs })`);
+  }
+  return module.default;
+}

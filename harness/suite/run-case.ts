@@ -1,0 +1,110 @@
+import { importSpec, type ImportName } from "../abi/imports.ts";
+import { loadGuest } from "../engine/load.ts";
+import { compareResults } from "./compare.ts";
+import { checkExpectations } from "./expectations.ts";
+import { loadTwin, type Fixture } from "./fixtures.ts";
+import { normalizeResult, runScenario, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
+
+export interface SideOutcome {
+  readonly passed: boolean;
+  /** What did not hold, one line each; includes load errors. */
+  readonly failures: readonly string[];
+}
+
+export interface CaseResult {
+  readonly id: string;
+  readonly description: string;
+  readonly capabilities: readonly string[];
+  readonly imports: readonly ImportName[];
+  readonly negative: readonly ImportName[];
+  readonly native: SideOutcome;
+  readonly wasm: SideOutcome;
+  /** Identical normalized results on both sides (null divergence). */
+  readonly parity: { readonly identical: boolean; readonly divergence: string | null };
+  /** The sidecar's claims (imports exercised, refusals) checked against the WASM run. */
+  readonly claims: readonly string[];
+  readonly passed: boolean;
+  readonly traces: { readonly native: NormalizedResult | null; readonly wasm: NormalizedResult | null };
+  readonly durationMs: number;
+}
+
+function violations(result: NormalizedResult): Set<string> {
+  const names = new Set<string>();
+  for (const event of [...result.extension, ...result.jobs.flatMap((job) => job.trace)]) {
+    if (event.kind === "abi_violation") names.add(event.import);
+  }
+  return names;
+}
+
+/** The sidecar's claims must be true of the run: coverage counts only what really happened. */
+function checkClaims(fixture: Fixture, wasm: ScenarioResult, normalized: NormalizedResult): string[] {
+  const { imports, negative = [], capabilities } = fixture.sidecar;
+  const problems: string[] = [];
+  const called = new Set(Object.keys(wasm.importCalls ?? {}));
+  for (const name of imports) if (!called.has(name)) problems.push(`claims to call ${name}, but the WASM guest never called it`);
+  for (const name of called) if (!imports.includes(name as ImportName)) problems.push(`calls ${name} without listing it in "imports"`);
+  const refused = violations(normalized);
+  for (const name of negative) if (!refused.has(name)) problems.push(`claims a refused ${name} call, but no abi_violation names it`);
+  for (const capability of capabilities) {
+    if (!imports.some((name) => importSpec(name)?.capabilities.some((c) => c === capability))) {
+      problems.push(`claims capability ${capability}, but none of its imports serves it`);
+    }
+  }
+  return problems;
+}
+
+type Side = { result: ScenarioResult; normalized: NormalizedResult } | { error: string };
+
+function run(fn: () => ScenarioResult): Side {
+  try {
+    const result = fn();
+    return { result, normalized: normalizeResult(result) };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+function outcome(fixture: Fixture, side: Side): SideOutcome {
+  if ("error" in side) return { passed: false, failures: [side.error] };
+  const failures = checkExpectations(fixture.sidecar.expect, side.normalized, side.result.errors);
+  return { passed: failures.length === 0, failures };
+}
+
+/** Runs one fixture natively and as WASM on fresh reference hosts, and judges both sides and their parity. */
+export async function runFixture(fixture: Fixture): Promise<CaseResult> {
+  const started = performance.now();
+  const { scenario } = fixture.sidecar;
+  let wasm: Side;
+  let native: Side;
+  try {
+    const guest = await loadGuest(fixture.guestPath);
+    wasm = run(() => runScenario({ kind: "wasm", guest }, scenario));
+  } catch (error) {
+    wasm = { error: (error as Error).message };
+  }
+  try {
+    const definition = await loadTwin(fixture);
+    native = run(() => runScenario({ kind: "native", definition }, scenario));
+  } catch (error) {
+    native = { error: (error as Error).message };
+  }
+  const nativeOutcome = outcome(fixture, native);
+  const wasmOutcome = outcome(fixture, wasm);
+  const divergence =
+    "error" in native || "error" in wasm ? "one side did not run" : compareResults(native.normalized, wasm.normalized, "native", "wasm");
+  const claims = "error" in wasm ? [] : checkClaims(fixture, wasm.result, wasm.normalized);
+  return {
+    id: fixture.id,
+    description: fixture.sidecar.description,
+    capabilities: fixture.sidecar.capabilities,
+    imports: fixture.sidecar.imports,
+    negative: fixture.sidecar.negative ?? [],
+    native: nativeOutcome,
+    wasm: wasmOutcome,
+    parity: { identical: divergence === null, divergence },
+    claims,
+    passed: nativeOutcome.passed && wasmOutcome.passed && divergence === null && claims.length === 0,
+    traces: { native: "error" in native ? null : native.normalized, wasm: "error" in wasm ? null : wasm.normalized },
+    durationMs: performance.now() - started,
+  };
+}

@@ -1,18 +1,53 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { discoverFixtures } from "../harness/suite/fixtures.ts";
-import { runFixture } from "../harness/suite/run-case.ts";
+import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
+import { IMPORT_NAMES } from "../harness/abi/imports.ts";
+import { buildParityReport, PARITY_REPORT_SCHEMA, type ParityReport } from "../harness/report/parity-report.ts";
+import { writeParityReports } from "../harness/report/write.ts";
+import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
+import { runFixture, type CaseResult } from "../harness/suite/run-case.ts";
+import { formatSchemaErrors, schemaValidator } from "../harness/suite/schema.ts";
+
+const fixtures = discoverFixtures();
+const results: CaseResult[] = [];
+const started = performance.now();
 
 // Each fixture runs natively and as WASM on fresh reference hosts. Both sides must meet the sidecar's expectations
 // (identical traces alone would let a wrong host agree with itself), the traces must be identical, and the
 // sidecar's claims about which imports it exercises must be true of the WASM run.
 describe("fixtures: native twin vs WASM guest on the reference host", () => {
-  for (const fixture of discoverFixtures()) {
+  for (const fixture of fixtures) {
     it(fixture.id, async () => {
       const result = await runFixture(fixture);
+      results.push(result);
       expect(result.wasm.failures, "WASM run vs the sidecar's expectations").toEqual([]);
       expect(result.native.failures, "native run vs the sidecar's expectations").toEqual([]);
       expect(result.parity.divergence, "native and WASM must be identical").toBeNull();
       expect(result.claims, "the sidecar's claims about the run").toEqual([]);
     });
   }
+});
+
+// Runs after every fixture above (tests in a file run in order): the report describes exactly those cases.
+describe("parity report", () => {
+  it("writes reports/parity.json (schema-valid) and reports/parity.md from the cases above", () => {
+    expect(results.map((r) => r.id)).toEqual(fixtures.map((f) => f.id));
+    const report = buildParityReport(results, performance.now() - started);
+    const [jsonPath, markdownPath] = writeParityReports(report, join(PROJECT_ROOT, "reports"));
+    const written = JSON.parse(readFileSync(jsonPath!, "utf8")) as ParityReport;
+    const validate = schemaValidator(PARITY_REPORT_SCHEMA);
+    expect(validate(written), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
+    expect(written.summary).toMatchObject({ cases: fixtures.length, passed: results.filter((r) => r.passed).length });
+    expect(written.capabilities.map((c) => c.id)).toEqual(CAPABILITY_IDS);
+    expect(written.imports.map((i) => i.name)).toEqual(IMPORT_NAMES);
+    const markdown = readFileSync(markdownPath!, "utf8");
+    for (const id of CAPABILITY_IDS) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\|`, "m"));
+  });
+
+  it("shows parity for every capability and covers every import", () => {
+    const report = buildParityReport(results, 0);
+    expect(report.capabilities.filter((c) => !c.parity).map((c) => c.id), "capabilities without parity").toEqual([]);
+    expect(report.imports.filter((i) => i.positive === 0).map((i) => i.name), "imports no case calls").toEqual([]);
+  });
 });

@@ -72,7 +72,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "pointer",
     capabilities: ["library", "networking"],
     origin: "spacedrive",
-    statuses: ["INVALID_MEMORY_ACCESS", "BAD_ARGUMENT", "ALLOCATION_FAILED"],
+    statuses: ["INVALID_MEMORY_ACCESS", "BAD_ARGUMENT", "LIMIT_EXCEEDED", "ALLOCATION_FAILED"],
     meaning: "wire call `query:<name>` / `action:<name>.input` with a JSON payload and an optional library id (ptr 0 = none); returns a pointer to the length-prefixed JSON answer, errors as {\"error\", \"code\"}",
   },
   {

@@ -1,0 +1,25 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A command-line mistake: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  readonly code = "JP_USAGE";
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** parseArgs with errors that name the command and say what to do. */
+export function parseCommand<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, "")}`);
+  }
+}
+
+/** A positive integer flag, or undefined when absent. */
+export function positiveInt(command: string, flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${command}: --${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -1,0 +1,44 @@
+import { resolve } from "node:path";
+import { buildParityReport } from "../report/parity-report.ts";
+import { renderParityTable } from "../report/markdown.ts";
+import { writeParityReports } from "../report/write.ts";
+import { PROJECT_ROOT } from "../suite/fixtures.ts";
+import { runSuite, selectFixtures } from "../suite/run-suite.ts";
+import { parseCommand, UsageError } from "./args.ts";
+
+export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
+
+Runs every fixture natively and as WASM on the reference host, prints the capability matrix and writes
+parity.json and parity.md (default: reports/). Exit 0 when every case passed, 1 when one failed.`;
+
+export async function parityCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseCommand(
+    "parity",
+    argv,
+    { filter: { type: "string" }, "report-dir": { type: "string" }, json: { type: "boolean", default: false } },
+    false,
+  );
+  const fixtures = selectFixtures(values.filter);
+  if (fixtures.length === 0) throw new UsageError(`parity: no fixture matches --filter ${JSON.stringify(values.filter)}`);
+  const run = await runSuite(fixtures, (result, i) => {
+    if (!values.json) {
+      out(`${result.passed ? "pass" : "FAIL"}  ${String(i + 1).padStart(3)}/${fixtures.length}  ${result.id}  (${result.durationMs.toFixed(0)} ms)`);
+      if (!result.passed) {
+        for (const line of [...result.native.failures.map((f) => `native: ${f}`), ...result.wasm.failures.map((f) => `wasm: ${f}`), ...result.claims.map((f) => `claim: ${f}`)]) out(`        ${line}`);
+        if (result.parity.divergence) out(result.parity.divergence.replace(/^/gm, "        "));
+      }
+    }
+  });
+  const report = buildParityReport(run.cases, run.durationMs);
+  const paths = writeParityReports(report, resolve(values["report-dir"] ?? resolve(PROJECT_ROOT, "reports")));
+  if (values.json) {
+    out(JSON.stringify(report, null, 2));
+  } else {
+    out("");
+    out(renderParityTable(report));
+    out("");
+    out(`${report.summary.passed} passed, ${report.summary.failed} failed`);
+    out(`reports: ${paths.join(", ")}`);
+  }
+  return report.summary.failed === 0 ? 0 : 1;
+}

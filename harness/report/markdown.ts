@@ -1,0 +1,54 @@
+import type { ParityReport } from "./parity-report.ts";
+
+const mark = (ok: boolean) => (ok ? "✅" : "❌");
+const tally = (t: { passed: number; failed: number }) =>
+  t.passed + t.failed === 0 ? "— 0/0" : `${t.failed === 0 ? "✅" : "❌"} ${t.passed}/${t.passed + t.failed}`;
+
+/** The capability x {native, wasm, parity} matrix, the import coverage, and every failure, for people. */
+export function renderParityMarkdown(report: ParityReport): string {
+  const { summary } = report;
+  const lines = [
+    `# job-parity: ${report.host.name} ${report.host.version}`,
+    "",
+    `ABI ${report.abiVersion} · engine ${report.host.engine} · ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.cases} cases · ${(summary.durationMs / 1000).toFixed(2)} s`,
+    "",
+    "## Capabilities",
+    "",
+    "| capability | core API | native | wasm | parity | cases |",
+    "|---|---|---|---|---|---|",
+    ...report.capabilities.map(
+      (c) => `| ${c.id} | \`${c.core}\` | ${tally(c.native)} | ${tally(c.wasm)} | ${mark(c.parity)} | ${c.cases.length} |`,
+    ),
+    "",
+    "## Imports",
+    "",
+    "| import | origin | positive cases | negative cases |",
+    "|---|---|---|---|",
+    ...report.imports.map((i) => `| \`${i.name}\` | ${i.origin} | ${i.positive} | ${i.negative} |`),
+  ];
+  const failed = report.cases.filter((c) => !c.passed);
+  if (failed.length > 0) {
+    lines.push("", "## Failures", "");
+    for (const c of failed) {
+      lines.push(`### ${c.id}`, "", c.description, "", "```");
+      for (const f of c.native.failures) lines.push(`native: ${f}`);
+      for (const f of c.wasm.failures) lines.push(`wasm: ${f}`);
+      if (c.parity.divergence) lines.push(c.parity.divergence);
+      for (const f of c.claims) lines.push(`claim: ${f}`);
+      lines.push("```", "", `Reproduce: \`npx job-parity parity --filter '${c.id}'\``, "");
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A compact terminal matrix. */
+export function renderParityTable(report: ParityReport): string {
+  const width = Math.max(...report.capabilities.map((c) => c.id.length), 10);
+  const cell = (t: { passed: number; failed: number }) =>
+    `${t.passed + t.failed === 0 ? "none" : t.failed === 0 ? "ok" : "FAIL"} ${t.passed}/${t.passed + t.failed}`.padEnd(9);
+  const lines = [`${"capability".padEnd(width)}  native     wasm       parity`];
+  for (const c of report.capabilities) lines.push(`${c.id.padEnd(width)}  ${cell(c.native)}  ${cell(c.wasm)}  ${c.parity ? "yes" : "NO"}`);
+  const uncovered = report.imports.filter((i) => i.positive === 0).map((i) => i.name);
+  lines.push("", `imports covered: ${report.imports.length - uncovered.length}/${report.imports.length}${uncovered.length ? ` (missing: ${uncovered.join(", ")})` : ""}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CAPABILITIES } from "../abi/capabilities.ts";
+import { ABI_VERSION } from "../abi/exports.ts";
+import { IMPORTS } from "../abi/imports.ts";
+import { nodeEngine } from "../engine/engine.ts";
+import { PROJECT_ROOT } from "../suite/fixtures.ts";
+import type { CaseResult } from "../suite/run-case.ts";
+
+export const PARITY_REPORT_SCHEMA = join(PROJECT_ROOT, "harness/report/parity.schema.json");
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+export interface ParityReport {
+  schemaVersion: 1;
+  abiVersion: string;
+  host: { name: string; version: string; engine: string };
+  summary: { passed: number; failed: number; skipped: number; cases: number; durationMs: number };
+  capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean; cases: string[] }[];
+  imports: { name: string; origin: "spacedrive" | "v1"; positive: number; negative: number }[];
+  cases: {
+    id: string;
+    description: string;
+    capabilities: string[];
+    passed: boolean;
+    native: { passed: boolean; failures: string[] };
+    wasm: { passed: boolean; failures: string[] };
+    parity: { identical: boolean; divergence: string | null };
+    claims: string[];
+    durationMs: number;
+  }[];
+}
+
+export function harnessVersion(): string {
+  return (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
+const tally = (cases: readonly CaseResult[], side: "native" | "wasm"): Tally => ({
+  passed: cases.filter((c) => c[side].passed).length,
+  failed: cases.filter((c) => !c[side].passed).length,
+});
+
+/** The one source of truth every report format is written from. */
+export function buildParityReport(cases: readonly CaseResult[], durationMs: number): ParityReport {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    schemaVersion: 1,
+    abiVersion: ABI_VERSION,
+    host: { name: "job-parity reference host", version: harnessVersion(), engine: nodeEngine.name },
+    summary: {
+      passed: cases.filter((c) => c.passed).length,
+      failed: cases.filter((c) => !c.passed).length,
+      skipped: 0,
+      cases: cases.length,
+      durationMs: round(durationMs),
+    },
+    capabilities: CAPABILITIES.map((capability) => {
+      const covering = cases.filter((c) => c.capabilities.includes(capability.id));
+      return {
+        id: capability.id,
+        core: capability.core,
+        native: tally(covering, "native"),
+        wasm: tally(covering, "wasm"),
+        parity: covering.length > 0 && covering.every((c) => c.passed),
+        cases: covering.map((c) => c.id),
+      };
+    }),
+    imports: IMPORTS.map((spec) => ({
+      name: spec.name,
+      origin: spec.origin,
+      positive: cases.filter((c) => c.imports.includes(spec.name as never)).length,
+      negative: cases.filter((c) => c.negative.includes(spec.name as never)).length,
+    })),
+    cases: cases.map((c) => ({
+      id: c.id,
+      description: c.description,
+      capabilities: [...c.capabilities],
+      passed: c.passed,
+      native: { passed: c.native.passed, failures: [...c.native.failures] },
+      wasm: { passed: c.wasm.passed, failures: [...c.wasm.failures] },
+      parity: { ...c.parity },
+      claims: [...c.claims],
+      durationMs: round(c.durationMs),
+    })),
+  };
+}

@@ -1,0 +1,14 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderParityMarkdown } from "./markdown.ts";
+import type { ParityReport } from "./parity-report.ts";
+
+/** Writes parity.json and parity.md into `dir`; returns the paths written. */
+export function writeParityReports(report: ParityReport, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, "parity.json");
+  const markdown = join(dir, "parity.md");
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(markdown, renderParityMarkdown(report));
+  return [json, markdown];
+}

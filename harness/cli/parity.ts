@@ -37,6 +37,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
     out("");
     out(renderParityTable(report));
     out("");
+    out(`${report.summary.cases} cases, ${report.summary.checks} checks, ${(report.summary.durationMs / 1000).toFixed(2)} s`);
     out(`${report.summary.passed} passed, ${report.summary.failed} failed`);
     out(`reports: ${paths.join(", ")}`);
   }

@@ -10,7 +10,7 @@ export function renderParityMarkdown(report: ParityReport): string {
   const lines = [
     `# job-parity: ${report.host.name} ${report.host.version}`,
     "",
-    `ABI ${report.abiVersion} · engine ${report.host.engine} · ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.cases} cases · ${(summary.durationMs / 1000).toFixed(2)} s`,
+    `ABI ${report.abiVersion} · engine ${report.host.engine} · ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.cases} cases (${summary.checks} checks) · ${(summary.durationMs / 1000).toFixed(2)} s`,
     "",
     "## Capabilities",
     "",

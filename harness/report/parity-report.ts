@@ -18,7 +18,7 @@ export interface ParityReport {
   schemaVersion: 1;
   abiVersion: string;
   host: { name: string; version: string; engine: string };
-  summary: { passed: number; failed: number; skipped: number; cases: number; durationMs: number };
+  summary: { passed: number; failed: number; skipped: number; cases: number; checks: number; durationMs: number };
   capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean; cases: string[] }[];
   imports: { name: string; origin: "spacedrive" | "v1"; positive: number; negative: number }[];
   cases: {
@@ -30,6 +30,7 @@ export interface ParityReport {
     wasm: { passed: boolean; failures: string[] };
     parity: { identical: boolean; divergence: string | null };
     claims: string[];
+    checks: number;
     durationMs: number;
   }[];
 }
@@ -55,6 +56,7 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
       failed: cases.filter((c) => !c.passed).length,
       skipped: 0,
       cases: cases.length,
+      checks: cases.reduce((sum, c) => sum + c.checks, 0),
       durationMs: round(durationMs),
     },
     capabilities: CAPABILITIES.map((capability) => {
@@ -83,6 +85,7 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
       wasm: { passed: c.wasm.passed, failures: [...c.wasm.failures] },
       parity: { ...c.parity },
       claims: [...c.claims],
+      checks: c.checks,
       durationMs: round(c.durationMs),
     })),
   };

@@ -27,58 +27,80 @@ function missingInOrder(trace: readonly unknown[], expected: readonly PartialEve
   return null;
 }
 
-function checkJob(label: string, job: Job | undefined, expect: JobExpectation, error: string | null, failures: string[]): void {
-  if (job === undefined) {
-    failures.push(`${label}: expected a job with status ${expect.status}, but there is none`);
-    return;
-  }
-  const fail = (what: string, expected: unknown, actual: unknown) => failures.push(`${label}: ${what}: expected ${show(expected)}, got ${show(actual)}`);
-  if (job.status !== expect.status) fail("status", expect.status, job.status);
-  if (expect.type !== undefined && job.type !== expect.type) fail("type", expect.type, job.type);
-  if (expect.runs !== undefined && job.runs !== expect.runs) fail("runs", expect.runs, job.runs);
-  if (expect.exitCodes !== undefined && !matchesPartial(job.exitCodes, expect.exitCodes)) fail("exit codes", expect.exitCodes, job.exitCodes);
-  if (expect.error !== undefined && !(error ?? "").includes(expect.error)) fail("error (substring)", expect.error, error);
-  if (expect.metrics !== undefined && !matchesPartial(job.metrics, expect.metrics)) fail("metrics", expect.metrics, job.metrics);
-  if (expect.savedState !== undefined && job.savedState !== expect.savedState) fail("saved state", expect.savedState, job.savedState);
-  const trace = job.trace as readonly Event[];
-  const missing = missingInOrder(trace, expect.events ?? []);
-  if (missing) failures.push(`${label}: expected event #${missing.index} ${show(missing.event)} (in order) is not in the trace`);
-  for (const event of expect.absent ?? []) {
-    const found = trace.find((actual) => matchesPartial(actual, event));
-    if (found) failures.push(`${label}: event ${show(found)} must not occur (matches ${show(event)})`);
-  }
-  for (const [kind, count] of Object.entries(expect.counts ?? {})) {
-    const actual = trace.filter((event) => event.kind === kind).length;
-    if (actual !== count) fail(`number of ${kind} events`, count, actual);
+/** Counts every expectation checked, so a report can say how much a pass is worth. */
+class Checks {
+  readonly failures: string[] = [];
+  count = 0;
+
+  check(ok: boolean, failure: () => string): void {
+    this.count++;
+    if (!ok) this.failures.push(failure());
   }
 }
 
+function checkJob(label: string, job: Job | undefined, expect: JobExpectation, error: string | null, checks: Checks): void {
+  checks.check(job !== undefined, () => `${label}: expected a job with status ${expect.status}, but there is none`);
+  if (job === undefined) {
+    return;
+  }
+  const field = (what: string, given: unknown, ok: boolean, actual: unknown) => {
+    if (given !== undefined) checks.check(ok, () => `${label}: ${what}: expected ${show(given)}, got ${show(actual)}`);
+  };
+  field("status", expect.status, job.status === expect.status, job.status);
+  field("type", expect.type, job.type === expect.type, job.type);
+  field("runs", expect.runs, job.runs === expect.runs, job.runs);
+  field("exit codes", expect.exitCodes, matchesPartial(job.exitCodes, expect.exitCodes), job.exitCodes);
+  field("error (substring)", expect.error, (error ?? "").includes(expect.error ?? ""), error);
+  field("metrics", expect.metrics, matchesPartial(job.metrics, expect.metrics), job.metrics);
+  field("saved state", expect.savedState, job.savedState === expect.savedState, job.savedState);
+  const trace = job.trace as readonly Event[];
+  if (expect.events) {
+    const missing = missingInOrder(trace, expect.events);
+    checks.count += expect.events.length - 1;
+    checks.check(missing === null, () => `${label}: expected event #${missing!.index} ${show(missing!.event)} (in order) is not in the trace`);
+  }
+  for (const event of expect.absent ?? []) {
+    const found = trace.find((actual) => matchesPartial(actual, event));
+    checks.check(found === undefined, () => `${label}: event ${show(found)} must not occur (matches ${show(event)})`);
+  }
+  for (const [kind, count] of Object.entries(expect.counts ?? {})) {
+    const actual = trace.filter((event) => event.kind === kind).length;
+    field(`number of ${kind} events`, count, actual === count, actual);
+  }
+}
+
+export interface ExpectationOutcome {
+  /** What did not hold, one line each; empty when everything holds. */
+  readonly failures: string[];
+  /** How many individual expectations were checked. */
+  readonly checks: number;
+}
+
 /**
- * The sidecar's expectations against one side's normalized result. Returns what failed, one line each; empty when
- * everything holds. Run on both sides: identical traces alone would let a wrong host agree with itself.
+ * The sidecar's expectations against one side's normalized result. Run on both sides: identical traces alone would
+ * let a wrong host agree with itself.
  */
-export function checkExpectations(expect: JobExpectation, result: NormalizedResult, errors: readonly (string | null)[]): string[] {
-  const failures: string[] = [];
+export function checkExpectations(expect: JobExpectation, result: NormalizedResult, errors: readonly (string | null)[]): ExpectationOutcome {
+  const checks = new Checks();
   const [root, ...children] = result.jobs;
-  checkJob("job:0", root, expect, errors[0] ?? null, failures);
+  checkJob("job:0", root, expect, errors[0] ?? null, checks);
   if (expect.extension) {
     const missing = missingInOrder(result.extension, expect.extension);
-    if (missing) failures.push(`extension: expected event #${missing.index} ${show(missing.event)} (in order) is not in the extension trace`);
+    checks.count += expect.extension.length - 1;
+    checks.check(missing === null, () => `extension: expected event #${missing!.index} ${show(missing!.event)} (in order) is not in the extension trace`);
   }
   if (expect.library) {
     const library = result.library.libraries[0];
     for (const field of ["entries", "sidecars"] as const) {
       const expected = expect.library[field];
-      if (expected !== undefined && !matchesPartial(library?.[field], expected)) {
-        failures.push(`library: ${field}: expected ${show(expected)}, got ${show(library?.[field])}`);
+      if (expected !== undefined) {
+        checks.check(matchesPartial(library?.[field], expected), () => `library: ${field}: expected ${show(expected)}, got ${show(library?.[field])}`);
       }
     }
   }
   if (expect.children) {
-    if (children.length !== expect.children.length) {
-      failures.push(`children: expected ${expect.children.length}, got ${children.length} (${show(children.map((c) => c.type))})`);
-    }
-    expect.children.forEach((child, i) => checkJob(`child #${i} (job:${i + 1})`, children[i], child, errors[i + 1] ?? null, failures));
+    checks.check(children.length === expect.children.length, () => `children: expected ${expect.children!.length}, got ${children.length} (${show(children.map((c) => c.type))})`);
+    expect.children.forEach((child, i) => checkJob(`child #${i} (job:${i + 1})`, children[i], child, errors[i + 1] ?? null, checks));
   }
-  return failures;
+  return { failures: checks.failures, checks: checks.count };
 }

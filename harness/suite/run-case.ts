@@ -9,6 +9,8 @@ export interface SideOutcome {
   readonly passed: boolean;
   /** What did not hold, one line each; includes load errors. */
   readonly failures: readonly string[];
+  /** Individual expectations checked on this side. */
+  readonly checks: number;
 }
 
 export interface CaseResult {
@@ -24,6 +26,8 @@ export interface CaseResult {
   /** The sidecar's claims (imports exercised, refusals) checked against the WASM run. */
   readonly claims: readonly string[];
   readonly passed: boolean;
+  /** Individual checks behind the verdict: expectations on both sides, the parity comparison, the claims. */
+  readonly checks: number;
   readonly traces: { readonly native: NormalizedResult | null; readonly wasm: NormalizedResult | null };
   readonly durationMs: number;
 }
@@ -53,6 +57,12 @@ function checkClaims(fixture: Fixture, wasm: ScenarioResult, normalized: Normali
   return problems;
 }
 
+/** One check per listed import, refusal and capability, plus the check that nothing unlisted was called. */
+function claimCount(fixture: Fixture): number {
+  const { imports, negative = [], capabilities } = fixture.sidecar;
+  return imports.length + negative.length + capabilities.length + 1;
+}
+
 type Side = { result: ScenarioResult; normalized: NormalizedResult } | { error: string };
 
 function run(fn: () => ScenarioResult): Side {
@@ -65,9 +75,9 @@ function run(fn: () => ScenarioResult): Side {
 }
 
 function outcome(fixture: Fixture, side: Side): SideOutcome {
-  if ("error" in side) return { passed: false, failures: [side.error] };
-  const failures = checkExpectations(fixture.sidecar.expect, side.normalized, side.result.errors);
-  return { passed: failures.length === 0, failures };
+  if ("error" in side) return { passed: false, failures: [side.error], checks: 0 };
+  const { failures, checks } = checkExpectations(fixture.sidecar.expect, side.normalized, side.result.errors);
+  return { passed: failures.length === 0, failures, checks };
 }
 
 /** Runs one fixture natively and as WASM on fresh reference hosts, and judges both sides and their parity. */
@@ -104,6 +114,7 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
     parity: { identical: divergence === null, divergence },
     claims,
     passed: nativeOutcome.passed && wasmOutcome.passed && divergence === null && claims.length === 0,
+    checks: nativeOutcome.checks + wasmOutcome.checks + 1 + claimCount(fixture),
     traces: { native: "error" in native ? null : native.normalized, wasm: "error" in wasm ? null : wasm.normalized },
     durationMs: performance.now() - started,
   };

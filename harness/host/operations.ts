@@ -52,6 +52,11 @@ export class JobOperations {
     return STATUS[code];
   }
 
+  /** The one refusal for a job id that is not the job running on the scope, whichever side made the call. */
+  notRunning(scope: ExtensionScope, name: ImportName, jobId: string): StatusCode {
+    return this.refuse(scope, null, name, "NOT_RUNNING_JOB", `job ${jobId} is not the job running on this instance`);
+  }
+
   /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
   text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
     const size = typeof arg === "string" ? arg.length : arg.byteLength;

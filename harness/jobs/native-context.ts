@@ -29,7 +29,7 @@ export class NativeJobContext {
 
   private job(name: ImportName): JobRecord | null {
     const job = this.host.registry.resolveId(this.scope, this.id);
-    if (job === null) this.host.ops.refuse(this.scope, null, name, "NOT_RUNNING_JOB", `job ${this.id} is not running on this extension`);
+    if (job === null) this.host.ops.notRunning(this.scope, name, this.id);
     return job;
   }
 

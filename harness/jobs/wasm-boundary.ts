@@ -42,7 +42,7 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
     if (id === null) return STATUS.INVALID_MEMORY_ACCESS;
     const job = registry.resolveBytes(scope, id);
     if (job !== null) return job;
-    return ops.refuse(scope, null, name, "NOT_RUNNING_JOB", `job ${uuidFromBytes(id)} is not the job running on this instance`);
+    return ops.notRunning(scope, name, uuidFromBytes(id));
   };
 
   /** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */

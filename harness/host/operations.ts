@@ -1,5 +1,5 @@
 import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
-import { asU64, bytesToTraceText, decodeUtf8 } from "../abi/codec.ts";
+import { asU64, bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import type { LogLevel } from "../trace/events.ts";
@@ -23,6 +23,17 @@ export function logLevel(level: number): LogLevel {
 /** A wire payload the caller could not even parse: answered with BadPayload, recorded as the raw text. */
 export class UnparsedPayload {
   constructor(readonly text: string) {}
+}
+
+/** A native payload as a guest would send it: serialized and parsed; what JSON cannot carry is a BadPayload. */
+function asJson(payload: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch (error) {
+    return new UnparsedPayload(`(not serializable: ${(error as Error).message})`);
+  }
+  return text === undefined ? new UnparsedPayload("(undefined)") : (JSON.parse(text) as unknown);
 }
 
 export interface OperationDeps {
@@ -59,7 +70,7 @@ export class JobOperations {
 
   /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
   text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
-    const size = typeof arg === "string" ? arg.length : arg.byteLength;
+    const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.byteLength;
     if (size > this.deps.limits.maxMessageBytes) {
       this.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${this.deps.limits.maxMessageBytes}`);
       return null;
@@ -72,8 +83,16 @@ export class JobOperations {
 
   log(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
     if (job) this.deps.interrupts.countCall(job.id);
+    if (job && job.logLines >= this.deps.limits.maxLogLinesPerJob) {
+      // A flood is cut off: one refusal says so, later lines are only counted.
+      if (job.droppedLogLines++ === 0) {
+        this.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${this.deps.limits.maxLogLinesPerJob} lines; further lines are dropped and counted`);
+      }
+      return;
+    }
     const text = this.text(scope, job, name, message, "the log message");
     if (text === null) return;
+    if (job) job.logLines++;
     const event = { kind: "log" as const, job: job?.id ?? null, level: logLevel(level), message: text };
     (job?.trace ?? scope.trace).record(event);
   }
@@ -166,14 +185,18 @@ export class JobOperations {
     return child;
   }
 
-  /** A wire call. Permissions apply per extension; the answer is JSON-ready (errors as {error, code}). */
+  /**
+   * A wire call. Permissions apply per extension. Request and answer cross as JSON on both sides, so a native job
+   * gets a parsed copy (never the host's live objects) and the trace keeps what was answered at the time.
+   */
   call(scope: ExtensionScope, job: JobRecord | null, method: string, libraryId: string | null, payload: unknown): unknown {
     if (job) this.deps.interrupts.countCall(job.id);
+    const parsed = payload instanceof UnparsedPayload ? payload : asJson(payload);
     const response =
-      payload instanceof UnparsedPayload
-        ? { error: `${method}: the payload is not valid JSON: ${JSON.stringify(payload.text.slice(0, 80))}`, code: "BadPayload" }
-        : this.deps.wire.call(method, libraryId, payload, scope.gate);
-    const request = payload instanceof UnparsedPayload ? payload.text : payload;
+      parsed instanceof UnparsedPayload
+        ? { error: `${method}: the payload is not valid JSON: ${JSON.stringify(parsed.text.slice(0, 80))}`, code: "BadPayload" }
+        : (JSON.parse(JSON.stringify(this.deps.wire.call(method, libraryId, parsed, scope.gate))) as unknown);
+    const request = parsed instanceof UnparsedPayload ? parsed.text : parsed;
     (job?.trace ?? scope.trace).record({ kind: "call", job: job?.id ?? null, method, library: libraryId, request, response });
     return response;
   }

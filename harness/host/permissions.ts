@@ -7,7 +7,7 @@ export interface Permissions {
   readonly methods: readonly string[];
   /** Library ids the extension may touch, or `"*"` for all. */
   readonly libraries: readonly string[];
-  /** At most `calls` wire calls per `windowMs` (Spacedrive: 1000 per minute). */
+  /** At most `calls` authorized wire calls in any `windowMs` (Spacedrive: 1000 per minute). */
   readonly rateLimit: { readonly calls: number; readonly windowMs: number };
 }
 
@@ -17,29 +17,21 @@ export const DEFAULT_PERMISSIONS: Permissions = {
   rateLimit: { calls: 1000, windowMs: 60_000 },
 };
 
-/** Applies one extension's permissions to its wire calls, in Spacedrive's order: rate, method, library. */
+/**
+ * Applies one extension's permissions to its wire calls in Spacedrive's order (permissions.rs `authorize`): method
+ * prefix, then library, then the rate limit, which counts only calls that passed the first two, over a sliding
+ * window.
+ */
 export class PermissionGate {
-  private windowStart = 0;
-  private callsInWindow = 0;
+  /** Times of the authorized calls still inside the window, oldest first. */
+  private readonly recent: number[] = [];
 
   constructor(
     private readonly permissions: Permissions,
     private readonly clock: Clock,
-  ) {
-    this.windowStart = clock.now();
-  }
+  ) {}
 
   authorize(method: string, libraryId: string | null): void {
-    const now = this.clock.now();
-    const { calls, windowMs } = this.permissions.rateLimit;
-    if (now - this.windowStart >= windowMs) {
-      this.windowStart = now;
-      this.callsInWindow = 0;
-    }
-    if (this.callsInWindow >= calls) {
-      throw new WireFailure("RateLimitExceeded", `rate limit of ${calls} calls per ${windowMs} ms exceeded`);
-    }
-    this.callsInWindow++;
     if (!this.permissions.methods.some((prefix) => method.startsWith(prefix))) {
       throw new WireFailure(
         "MethodNotAllowed",
@@ -49,5 +41,12 @@ export class PermissionGate {
     if (libraryId !== null && !this.permissions.libraries.some((allowed) => allowed === "*" || allowed === libraryId)) {
       throw new WireFailure("LibraryAccessDenied", `library ${libraryId} is not in the manifest's libraries`);
     }
+    const now = this.clock.now();
+    const { calls, windowMs } = this.permissions.rateLimit;
+    while (this.recent.length > 0 && now - this.recent[0]! >= windowMs) this.recent.shift();
+    if (this.recent.length >= calls) {
+      throw new WireFailure("RateLimitExceeded", `rate limit of ${calls} calls per ${windowMs} ms exceeded`);
+    }
+    this.recent.push(now);
   }
 }

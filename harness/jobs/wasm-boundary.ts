@@ -108,9 +108,12 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
       const nameBytes = bytes("register_job", null, namePtr, nameLen, "the job name");
       const exportBytes = bytes("register_job", null, exportPtr, exportLen, "the export name");
       if (nameBytes === null || exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
-      const name = ops.text(scope, null, "register_job", nameBytes, "the job name");
-      const exportName = ops.text(scope, null, "register_job", exportBytes, "the export name");
-      if (name === null || exportName === null) return STATUS.BAD_ARGUMENT;
+      // Names are not messages: no size limit, but they must be UTF-8.
+      const name = decodeUtf8(nameBytes);
+      const exportName = decodeUtf8(exportBytes);
+      if (name === null || exportName === null) {
+        return ops.refuse(scope, null, "register_job", "BAD_ARGUMENT", `the ${name === null ? "job" : "export"} name is not valid UTF-8`);
+      }
       return host.registerJob(scope, name, exportName, resumable !== 0, guest.jobExport(exportName));
     },
 

@@ -74,6 +74,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
     exitCodes: job.exitCodes,
     metrics: job.metrics,
     savedState: job.savedState,
+    droppedLogLines: job.droppedLogLines,
     error: result.errors[i] ?? null,
     trace: job.trace,
   }));
@@ -93,7 +94,8 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
       `  => ${job.outcome} after ${job.runs} run${job.runs === 1 ? "" : "s"} (exit codes ${job.exitCodes.join(", ") || "none"})` +
         ` · items ${m.items} · bytes ${m.bytes} · warnings ${m.warnings} · non-critical errors ${m.nonCriticalErrors}`,
     );
-    out(`     saved state: ${job.savedState === null ? "none" : JSON.stringify(job.savedState)}${job.error ? ` · error: ${job.error}` : ""}`);
+    const dropped = job.droppedLogLines > 0 ? ` · ${job.droppedLogLines} log lines dropped` : "";
+    out(`     saved state: ${job.savedState === null ? "none" : JSON.stringify(job.savedState)}${dropped}${job.error ? ` · error: ${job.error}` : ""}`);
   }
   return exitCode;
 }

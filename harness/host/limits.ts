@@ -7,7 +7,7 @@ export interface HostLimits {
   readonly maxStateBytes: number;
   /** Largest message (progress, warning, error, log) in bytes; larger ones are refused with LIMIT_EXCEEDED. */
   readonly maxMessageBytes: number;
-  /** Log lines and warnings kept per job; past it they are counted as dropped. */
+  /** Log lines kept per job; past it one LIMIT_EXCEEDED refusal is recorded and further lines are only counted. */
   readonly maxLogLinesPerJob: number;
   /** Children one job may spawn in total. */
   readonly maxChildrenPerJob: number;

@@ -68,6 +68,14 @@ export class JobOperations {
     return this.refuse(scope, null, name, "NOT_RUNNING_JOB", `job ${jobId} is not the job running on this instance`);
   }
 
+  /** Decodes a name (a job type, a method): UTF-8 is required, but names are not messages and have no size limit. */
+  name(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
+    if (typeof arg === "string") return arg;
+    const text = decodeUtf8(arg);
+    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    return text;
+  }
+
   /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
   text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
     const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.byteLength;
@@ -163,7 +171,7 @@ export class JobOperations {
 
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {
     this.deps.interrupts.countCall(parent.id);
-    const typeName = this.text(scope, parent, "job_spawn_child", type, "the child type");
+    const typeName = this.name(scope, parent, "job_spawn_child", type, "the child type");
     if (typeName === null) return null;
     const jobType = this.deps.resolveType(scope, typeName);
     if (jobType === undefined) {

@@ -72,7 +72,7 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
       const job = scope.currentJob;
       const methodBytes = bytes("spacedrive_call", job, methodPtr, methodLen, "the method");
       if (methodBytes === null) return 0;
-      const method = ops.text(scope, job, "spacedrive_call", methodBytes, "the method");
+      const method = ops.name(scope, job, "spacedrive_call", methodBytes, "the method");
       if (method === null) return 0;
       let libraryId: string | null = null;
       if (libraryPtr !== 0) {
@@ -108,12 +108,9 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
       const nameBytes = bytes("register_job", null, namePtr, nameLen, "the job name");
       const exportBytes = bytes("register_job", null, exportPtr, exportLen, "the export name");
       if (nameBytes === null || exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
-      // Names are not messages: no size limit, but they must be UTF-8.
-      const name = decodeUtf8(nameBytes);
-      const exportName = decodeUtf8(exportBytes);
-      if (name === null || exportName === null) {
-        return ops.refuse(scope, null, "register_job", "BAD_ARGUMENT", `the ${name === null ? "job" : "export"} name is not valid UTF-8`);
-      }
+      const name = ops.name(scope, null, "register_job", nameBytes, "the job name");
+      const exportName = name === null ? null : ops.name(scope, null, "register_job", exportBytes, "the export name");
+      if (name === null || exportName === null) return STATUS.BAD_ARGUMENT;
       return host.registerJob(scope, name, exportName, resumable !== 0, guest.jobExport(exportName));
     },
 

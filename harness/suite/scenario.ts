@@ -46,6 +46,8 @@ export interface JobResult {
   readonly metrics: MetricsSnapshot;
   /** The checkpoint left in the store after the job ended, as trace text; null if none. */
   readonly savedState: string | null;
+  /** Log lines dropped past limits.maxLogLinesPerJob. */
+  readonly droppedLogLines: number;
   readonly trace: readonly TraceEvent[];
 }
 
@@ -116,6 +118,7 @@ function jobResult(host: ReferenceHost, job: JobRecord): JobResult {
     exitCodes: [...job.exitCodes],
     metrics: job.metrics.snapshot(),
     savedState: saved === null ? null : bytesToTraceText(saved),
+    droppedLogLines: job.droppedLogLines,
     trace: job.trace.events,
   };
 }

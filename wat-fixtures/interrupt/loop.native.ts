@@ -1,10 +1,10 @@
 import type { NativeExtensionDefinition } from "../../harness/jobs/native-extension.ts";
 
-/** Native twin of cancel.wat: five items, an interrupt check before each, "next=N" checkpointed on an interrupt. */
-const cancel: NativeExtensionDefinition = {
-  init: (api) => api.registerJob("cancel", "execute_cancel", true),
+/** Native twin of loop.wat: five items, an interrupt check before each, "next=N" checkpointed on an interrupt. */
+const loop: NativeExtensionDefinition = {
+  init: (api) => api.registerJob("loop", "execute_loop", true),
   jobs: {
-    execute_cancel(ctx, state) {
+    execute_loop(ctx, state) {
       const match = /next=(\d+)/.exec(new TextDecoder().decode(state));
       let next = match ? Number(match[1]) : 0;
       while (next < 5) {
@@ -20,4 +20,4 @@ const cancel: NativeExtensionDefinition = {
   },
 };
 
-export default cancel;
+export default loop;

@@ -1,9 +1,4 @@
-import { GuestLoadError } from "../engine/errors.ts";
-import { FixtureError } from "../suite/fixtures.ts";
 import { UsageError } from "./args.ts";
-import { EXEC_USAGE, execCommand } from "./exec.ts";
-import { PARITY_USAGE, parityCommand } from "./parity.ts";
-import { abiCommand } from "./abi.ts";
 
 const USAGE = `job-parity: the conformance harness for the Spacedrive extension job ABI
 
@@ -14,13 +9,34 @@ commands:
 
 run "job-parity <command> --help" for a command's options.`;
 
-const COMMANDS: Record<string, { usage: string; run: (argv: string[], out: (line: string) => void) => Promise<number> }> = {
-  parity: { usage: PARITY_USAGE, run: parityCommand },
-  exec: { usage: EXEC_USAGE, run: execCommand },
-  abi: { usage: "usage: job-parity abi\n\nPrints the ABI v1 document as Markdown.", run: abiCommand },
+interface Command {
+  readonly usage: string;
+  run(argv: string[], out: (line: string) => void): Promise<number>;
+}
+
+// Commands load on demand, so `--help` and one command do not pay for the others' dependencies.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  parity: async () => {
+    const m = await import("./parity.ts");
+    return { usage: m.PARITY_USAGE, run: m.parityCommand };
+  },
+  exec: async () => {
+    const m = await import("./exec.ts");
+    return { usage: m.EXEC_USAGE, run: m.execCommand };
+  },
+  abi: async () => {
+    const m = await import("./abi.ts");
+    return { usage: m.ABI_USAGE, run: m.abiCommand };
+  },
 };
 
-/** Exit codes: 0 ok, 1 a case failed, 2 the harness could not do its job (bad usage, bad input, a crash). */
+/** Errors that are the user's input, not the harness's bug: printed as a message, exit 2. */
+async function isInputError(error: unknown): Promise<boolean> {
+  const [{ GuestLoadError }, { FixtureError }] = await Promise.all([import("../engine/errors.ts"), import("../suite/fixtures.ts")]);
+  return error instanceof GuestLoadError || error instanceof FixtureError;
+}
+
+/** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */
 export async function main(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const [name, ...rest] = argv;
@@ -28,23 +44,23 @@ export async function main(argv: string[]): Promise<number> {
     out(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     process.stderr.write(`job-parity: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    out(command.usage);
-    return 0;
-  }
   try {
+    const command = await load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      out(command.usage);
+      return 0;
+    }
     return await command.run(rest, out);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof GuestLoadError || error instanceof FixtureError) {
-      process.stderr.write(`job-parity ${name}: ${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    // Usage errors already name their command.
+    if (error instanceof UsageError) process.stderr.write(`job-parity ${error.message}\n`);
+    else if (await isInputError(error)) process.stderr.write(`job-parity ${name}: ${(error as Error).message}\n`);
+    else process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;
   }
 }

@@ -19,8 +19,7 @@ interface SourceLine {
 }
 
 /** Expands includes and remembers where each output line came from, so errors name the real file:line:col. */
-function expand(file: string, text: string, seen: Set<string> = new Set()): { text: string; lines: SourceLine[] } {
-  if (seen.has(file)) throw new GuestLoadError("JP_WAT_SYNTAX", `${file}: @include cycle`);
+function expand(file: string, text: string, seen: ReadonlySet<string> = new Set()): { text: string; lines: SourceLine[] } {
   const out: string[] = [];
   const lines: SourceLine[] = [];
   text.split("\n").forEach((line, i) => {
@@ -31,6 +30,9 @@ function expand(file: string, text: string, seen: Set<string> = new Set()): { te
       return;
     }
     const target = resolve(dirname(file), include[1]!);
+    if (target === file || seen.has(target)) {
+      throw new GuestLoadError("JP_WAT_SYNTAX", `${file}:${i + 1}:1: @include "${include[1]}" forms a cycle`);
+    }
     let included: string;
     try {
       included = readFileSync(target, "utf8");

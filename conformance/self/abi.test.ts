@@ -1,0 +1,219 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CAPABILITIES, CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
+import {
+  asU64,
+  bytesToTraceText,
+  decodeUtf8,
+  encodeUtf8,
+  frameLengthPrefixed,
+  saturatingAddU64,
+  U64_MAX,
+  utf8ByteLength,
+  uuidFromBytes,
+  uuidToBytes,
+} from "../../harness/abi/codec.ts";
+import { IMPORT_NAMES, IMPORTS, importSignature, importSpec } from "../../harness/abi/imports.ts";
+import { GuestMemory } from "../../harness/abi/memory.ts";
+import { STATUS, STATUS_DESCRIPTIONS, statusName, type StatusName } from "../../harness/abi/status.ts";
+import { renderAbiDocument } from "../../harness/report/abi-document.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+
+/**
+ * The nine imports Spacedrive's SDK declares today, with their exact wasm types, copied from
+ * /work/shared/reference/spacedrive-facts.md ("Imports that exist today"). This is the external contract: it is
+ * hard-coded here, not read from the table under test.
+ */
+const SPACEDRIVE_IMPORTS: readonly [string, string][] = [
+  ["spacedrive_log", "(i32, i32, i32) -> ()"],
+  ["spacedrive_call", "(i32, i32, i32, i32, i32) -> (i32)"],
+  ["register_job", "(i32, i32, i32, i32, i32) -> (i32)"],
+  ["job_report_progress", "(i32, f32, i32, i32) -> ()"],
+  ["job_checkpoint", "(i32, i32, i32) -> (i32)"],
+  ["job_check_interrupt", "(i32) -> (i32)"],
+  ["job_add_warning", "(i32, i32, i32) -> ()"],
+  ["job_increment_bytes", "(i32, i64) -> ()"],
+  ["job_increment_items", "(i32, i64) -> ()"],
+];
+
+describe("the ABI table", () => {
+  it("the first nine imports are exactly Spacedrive's, with their exact types, in order", () => {
+    expect(IMPORTS.slice(0, 9).map((spec) => [spec.name, importSignature(spec)])).toEqual(SPACEDRIVE_IMPORTS);
+    expect(IMPORTS.slice(0, 9).every((spec) => spec.origin === "spacedrive")).toBe(true);
+    expect(IMPORTS.slice(9).every((spec) => spec.origin === "v1")).toBe(true);
+  });
+
+  it("import names are unique and IMPORT_NAMES lists them in table order", () => {
+    const names = IMPORTS.map((spec) => spec.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(IMPORT_NAMES).toEqual(names);
+    for (const name of names) expect(importSpec(name)?.name).toBe(name);
+    expect(importSpec("job_teleport")).toBeUndefined();
+  });
+
+  it("each parameter list matches the declared wasm types (job ids are i32 pointers, u64 is i64, progress is f32)", () => {
+    for (const spec of IMPORTS) {
+      for (const param of spec.params) {
+        if (["job_id", "ptr", "len", "level", "flag"].includes(param.role)) expect(param.type, `${spec.name}.${param.name}`).toBe("i32");
+        if (param.role === "u64") expect(param.type, `${spec.name}.${param.name}`).toBe("i64");
+        if (param.role === "f32_progress") expect(param.type, `${spec.name}.${param.name}`).toBe("f32");
+      }
+      if (spec.name.startsWith("job_")) expect(spec.params[0]?.role, `${spec.name} takes the job id first`).toBe("job_id");
+    }
+  });
+
+  it("every import serves at least one capability, except register_job, which serves none", () => {
+    for (const spec of IMPORTS) {
+      if (spec.name === "register_job") expect(spec.capabilities).toEqual([]);
+      else expect(spec.capabilities.length, `${spec.name} has no capability`).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("every capability is served by at least one import, and every import's capabilities exist", () => {
+    for (const id of CAPABILITY_IDS) {
+      expect(IMPORTS.filter((spec) => (spec.capabilities as readonly string[]).includes(id)).length, `capability ${id}`).toBeGreaterThanOrEqual(1);
+    }
+    for (const spec of IMPORTS) for (const capability of spec.capabilities) expect(CAPABILITY_IDS).toContain(capability);
+    expect(new Set(CAPABILITIES.map((c) => c.id)).size).toBe(CAPABILITIES.length);
+  });
+
+  it("status codes are unique, every one is described, and statusName round-trips", () => {
+    const entries = Object.entries(STATUS) as [StatusName, number][];
+    expect(new Set(entries.map(([, code]) => code)).size).toBe(entries.length);
+    expect(STATUS.OK).toBe(0);
+    for (const [name, code] of entries) {
+      expect(statusName(code)).toBe(name);
+      expect(STATUS_DESCRIPTIONS[name]).toBeTruthy();
+    }
+    expect(statusName(999)).toBe("UNKNOWN(999)");
+    expect(statusName(-1)).toBe("UNKNOWN(-1)");
+  });
+
+  it("every status an import can report is a real status name", () => {
+    for (const spec of IMPORTS) for (const status of spec.statuses) expect(Object.keys(STATUS), spec.name).toContain(status);
+  });
+});
+
+describe("codecs", () => {
+  it("uuid bytes -> string -> bytes round-trips, lowercase, hyphenated", () => {
+    const bytes = Uint8Array.from({ length: 16 }, (_, i) => (i * 17 + 0xa0) & 0xff);
+    const text = uuidFromBytes(bytes);
+    expect(text).toBe("a0b1c2d3-e4f5-0617-2839-4a5b6c7d8e9f");
+    expect(Array.from(uuidToBytes(text))).toEqual(Array.from(bytes));
+  });
+
+  it("uuid string -> bytes -> string round-trips and normalizes case; offsets are honoured", () => {
+    const upper = "0123ABCD-4567-89EF-0123-456789ABCDEF";
+    expect(uuidFromBytes(uuidToBytes(upper))).toBe(upper.toLowerCase());
+    const padded = new Uint8Array(20);
+    padded.set(uuidToBytes(upper), 4);
+    expect(uuidFromBytes(padded, 4)).toBe(upper.toLowerCase());
+  });
+
+  it("uuidToBytes rejects text that is not a UUID", () => {
+    expect(() => uuidToBytes("not-a-uuid")).toThrow(TypeError);
+    expect(() => uuidToBytes("0123abcd456789ef0123456789abcdef")).toThrow(TypeError);
+  });
+
+  it("frameLengthPrefixed writes a u32 little-endian length, then the bytes", () => {
+    const payload = new Uint8Array(258).fill(7);
+    const framed = frameLengthPrefixed(payload);
+    expect(framed.length).toBe(262);
+    expect(Array.from(framed.subarray(0, 4))).toEqual([2, 1, 0, 0]);
+    expect(Array.from(framed.subarray(4))).toEqual(Array.from(payload));
+    expect(Array.from(frameLengthPrefixed(encodeUtf8("hi")))).toEqual([2, 0, 0, 0, 104, 105]);
+    expect(Array.from(frameLengthPrefixed(new Uint8Array()))).toEqual([0, 0, 0, 0]);
+  });
+
+  it("asU64 gives an i64's u64 meaning", () => {
+    expect(U64_MAX).toBe(2n ** 64n - 1n);
+    expect(asU64(-1n)).toBe(2n ** 64n - 1n);
+    expect(asU64(-(2n ** 63n))).toBe(2n ** 63n);
+    expect(asU64(5n)).toBe(5n);
+  });
+
+  it("saturatingAddU64 adds, and saturates at 2^64-1", () => {
+    expect(saturatingAddU64(2n, 3n)).toBe(5n);
+    expect(saturatingAddU64(U64_MAX - 1n, 1n)).toBe(U64_MAX);
+    expect(saturatingAddU64(U64_MAX - 1n, 5n)).toBe(U64_MAX);
+    expect(saturatingAddU64(U64_MAX, U64_MAX)).toBe(U64_MAX);
+  });
+
+  it("decodeUtf8 refuses invalid UTF-8 (null) instead of replacing it", () => {
+    expect(decodeUtf8(encodeUtf8("héllo ✓"))).toBe("héllo ✓");
+    expect(decodeUtf8(new Uint8Array())).toBe("");
+    expect(decodeUtf8(new Uint8Array([0xff]))).toBeNull();
+    expect(decodeUtf8(new Uint8Array([0x61, 0xc3]))).toBeNull(); // truncated sequence
+    expect(decodeUtf8(new Uint8Array([0xc0, 0xaf]))).toBeNull(); // overlong
+    expect(decodeUtf8(new Uint8Array([0xed, 0xa0, 0x80]))).toBeNull(); // lone surrogate
+  });
+
+  it("utf8ByteLength is the length TextEncoder produces, surrogate pairs and lone surrogates included", () => {
+    for (const text of ["", "abc", "é", "ééé", "✓", "😀", "a😀b", "\ud800", "x\udc00", "\ud800\ud800\udc00", "end\ud83d"]) {
+      expect(utf8ByteLength(text), JSON.stringify(text)).toBe(encodeUtf8(text).length);
+    }
+  });
+
+  it("bytesToTraceText is the text when valid, else hex: and the bytes", () => {
+    expect(bytesToTraceText(encodeUtf8('{"a":1}'))).toBe('{"a":1}');
+    expect(bytesToTraceText(new Uint8Array([0xff, 0x00, 0x0a]))).toBe("hex:ff000a");
+    expect(bytesToTraceText(new Uint8Array([0x61, 0xc3]))).toBe("hex:61c3");
+  });
+});
+
+describe("GuestMemory bounds", () => {
+  const PAGE = 65536;
+
+  it("slices in bounds, and the slice aliases guest memory", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    new Uint8Array(memory.buffer).set([1, 2, 3], 100);
+    const guest = new GuestMemory(memory);
+    expect(Array.from(guest.slice(100, 3)!)).toEqual([1, 2, 3]);
+    expect(guest.slice(PAGE - 4, 4)?.length).toBe(4);
+  });
+
+  it("rejects ptr+len past the end", () => {
+    const guest = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+    expect(guest.slice(PAGE - 4, 5)).toBeNull();
+    expect(guest.slice(PAGE, 1)).toBeNull();
+    expect(guest.slice(0, PAGE + 1)).toBeNull();
+  });
+
+  it("rejects pointers near 2^32 whose end would wrap, and negative i32s (u32 meaning)", () => {
+    const guest = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+    expect(guest.slice(0xffff_fff0, 0x20)).toBeNull(); // wraps to 0x10 in u32 arithmetic
+    expect(guest.slice(-16, 32)).toBeNull(); // i32 -16 is u32 0xfffffff0
+    expect(guest.slice(0xffff_ffff, 1)).toBeNull();
+    expect(guest.slice(16, -1)).toBeNull(); // length 0xffffffff
+  });
+
+  it("accepts length 0 at the exact end, but not past it", () => {
+    const guest = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+    expect(guest.slice(PAGE, 0)?.length).toBe(0);
+    expect(guest.slice(PAGE + 1, 0)).toBeNull();
+  });
+
+  it("refreshes its view after memory.grow", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const guest = new GuestMemory(memory);
+    expect(guest.slice(PAGE, 16)).toBeNull();
+    memory.grow(1);
+    new Uint8Array(memory.buffer).set([9, 8, 7], PAGE + 10);
+    const grown = guest.slice(PAGE + 10, 3);
+    expect(grown).not.toBeNull();
+    expect(Array.from(grown!)).toEqual([9, 8, 7]);
+    expect(guest.view().byteLength).toBe(2 * PAGE);
+    expect(guest.write(PAGE + 20, new Uint8Array([5]))).toBe(true);
+    expect(new Uint8Array(memory.buffer)[PAGE + 20]).toBe(5);
+  });
+});
+
+describe("docs/ABI.md", () => {
+  // `npm run docs` writes `job-parity abi` (renderAbiDocument() plus the newline every printed line gets), so
+  // trailing whitespace is not compared; every other character is.
+  it("is renderAbiDocument() (the generated golden)", () => {
+    const committed = readFileSync(join(PROJECT_ROOT, "docs/ABI.md"), "utf8");
+    expect(committed.trimEnd(), "docs/ABI.md is out of date with harness/abi: run `npm run docs` to regenerate it").toBe(renderAbiDocument().trimEnd());
+  });
+});

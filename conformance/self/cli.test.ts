@@ -1,0 +1,178 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UsageError } from "../../harness/cli/args.ts";
+import { execCommand } from "../../harness/cli/exec.ts";
+import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+
+// The CLI as users run it: a real process, `node bin/job-parity.mjs ...` from the project root. Each process costs
+// about a second here (tsx startup), so the real processes are limited to seven: the three exec runs, --help, an
+// unknown command, and one error of each class main() turns into exit 2 (UsageError: missing --job;
+// GuestLoadError: malformed WAT). The remaining error messages are checked in-process on execCommand, asserting the
+// error classes whose exit code and stderr routing the real processes cover.
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  const result = spawnSync(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 30_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type TraceEntry = { kind: string } & Record<string, unknown>;
+interface ExecJson {
+  outcome: string;
+  runs: number;
+  exitCodes: number[];
+  metrics: { items: string; bytes: string; warnings: number; nonCriticalErrors: number };
+  savedState: string | null;
+  trace: TraceEntry[];
+  children: unknown[];
+}
+
+const COUNTER = "sdk-guest/counter.wasm";
+const PAUSED_STATE = '{"current":12,"target":25}';
+
+describe("job-parity exec on the Rust-built counter guest", () => {
+  it("--pause-at-check 13 --resume --json: paused once, resumed from its checkpoint, completed", () => {
+    const run = cli("exec", COUNTER, "--job", "counter", "--pause-at-check", "13", "--resume", "--json");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as ExecJson;
+    expect(result.outcome).toBe("Completed");
+    expect(result.runs).toBe(2);
+    expect(result.exitCodes).toEqual([1, 0]);
+    expect(result.metrics.items).toBe("25");
+    expect(result.savedState).toBeNull();
+    expect(result.children).toEqual([]);
+
+    const trace = result.trace;
+    const firstCheckpoint = trace.findIndex((e) => e.kind === "checkpoint" && e.state === PAUSED_STATE);
+    expect(firstCheckpoint).toBeGreaterThan(0);
+    // Two identical checkpoints (the job's, then the SDK macro's), then the Paused status.
+    expect(trace.slice(firstCheckpoint, firstCheckpoint + 3)).toEqual([
+      { kind: "checkpoint", job: "job:0", state: PAUSED_STATE, bytes: PAUSED_STATE.length },
+      { kind: "checkpoint", job: "job:0", state: PAUSED_STATE, bytes: PAUSED_STATE.length },
+      { kind: "status", job: "job:0", status: "Paused", end: { cause: "returned", code: 1 } },
+    ]);
+    expect(trace[firstCheckpoint - 1]).toEqual({ kind: "interrupt_check", job: "job:0", answer: 1 });
+    const last = trace.filter((e) => e.kind === "progress").at(-1);
+    expect(last).toEqual({ kind: "progress", job: "job:0", value: 1, message: "Counted 25/25" });
+    expect(trace.at(-1)).toEqual({ kind: "status", job: "job:0", status: "Completed", end: { cause: "returned", code: 0 } });
+    expect(trace.filter((e) => e.kind === "status").map((e) => e.status)).toEqual(["Queued", "Running", "Paused", "Running", "Completed"]);
+  });
+
+  it("without --resume: Paused after one run, with the checkpoint as its saved state", () => {
+    const run = cli("exec", COUNTER, "--job", "counter", "--pause-at-check", "13", "--json");
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as ExecJson;
+    expect(result.outcome).toBe("Paused");
+    expect(result.runs).toBe(1);
+    expect(result.exitCodes).toEqual([1]);
+    expect(result.metrics.items).toBe("12");
+    expect(result.savedState).toBe(PAUSED_STATE);
+    expect(result.trace.at(-1)).toEqual({ kind: "status", job: "job:0", status: "Paused", end: { cause: "returned", code: 1 } });
+  });
+
+  it("human output: the trace, one event a line, and an outcome line", () => {
+    const run = cli("exec", COUNTER, "--job", "counter", "--pause-at-check", "13", "--resume");
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContainEqual(expect.stringMatching(/^extension\s+job_registered\s+counter -> execute_counter/));
+    expect(lines).toContainEqual(expect.stringMatching(/^job:0\s+counter$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+#\d+\s+checkpoint\s+26 bytes\s+"\{\\"current\\":12,\\"target\\":25\}"$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+#\d+\s+status\s+Paused \(returned 1\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+#\d+\s+progress\s+100\.0%\s+"Counted 25\/25"$/));
+    const outcome = lines.find((line) => line.trim().startsWith("=>"));
+    expect(outcome).toMatch(/=> Completed after 2 runs \(exit codes 1, 0\)/);
+    expect(outcome).toContain("items 25");
+  });
+});
+
+describe("job-parity errors: exit 2 with a specific message on stderr", () => {
+  it("exec without --job", () => {
+    const run = cli("exec", COUNTER);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--job is required");
+    expect(run.stdout).toBe("");
+  });
+
+  it("exec on a malformed WAT file: the message has file:line:col", () => {
+    const file = join(dir, "broken.wat");
+    writeFileSync(file, '(module\n  (memory (export "memory") 1)\n  (func (result i32)\n    (i32.cnst 1)))\n');
+    const run = cli("exec", file, "--job", "x");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${file}:4:6`);
+    expect(run.stderr).toContain("i32.cnst");
+    expect(run.stderr).not.toContain("internal error");
+  });
+
+  it("an unknown command: exit 2, named, with the usage", () => {
+    const run = cli("teleport");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown command "teleport"');
+    expect(run.stderr).toContain("commands:");
+  });
+});
+
+describe("exec errors, in-process (same classes as above: exit 2, message on stderr)", () => {
+  it("a job name the guest does not have: UsageError whose message lists the guest's exports", async () => {
+    const output: string[] = [];
+    let error: unknown = null;
+    try {
+      await execCommand([join(PROJECT_ROOT, COUNTER), "--job", "teleport"], (line) => output.push(line));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    const message = (error as Error).message;
+    expect(message).toContain('"teleport"');
+    expect(message).toMatch(/exports: .*execute_counter/);
+    expect(message).toContain("plugin_init");
+    expect(output).toEqual([]);
+  });
+
+  it("a guest with an import type mismatch: GuestLinkError whose message names the import and both types", async () => {
+    const file = join(dir, "mismatch.wat");
+    writeFileSync(
+      file,
+      `(module
+  (import "spacedrive" "job_increment_items" (func (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024)))
+`,
+    );
+    let error: unknown = null;
+    try {
+      await execCommand([file, "--job", "x"], () => {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GuestLinkError);
+    expect(error).toBeInstanceOf(GuestLoadError);
+    const message = (error as Error).message;
+    expect(message).toContain(file);
+    expect(message).toContain("spacedrive.job_increment_items");
+    expect(message).toContain("(i32, i64) -> ()");
+    expect(message).toContain("(i32, i32) -> ()");
+  });
+});
+
+describe("job-parity --help", () => {
+  it("exits 0 and prints the usage with every command", () => {
+    const run = cli("--help");
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+    for (const command of ["parity", "exec", "abi"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, "m"));
+  });
+});

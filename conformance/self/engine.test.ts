@@ -1,0 +1,341 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
+import { guestFromSource, loadGuest } from "../../harness/engine/load.ts";
+import { readModuleInterface } from "../../harness/engine/sections.ts";
+import { compileWat, watCacheStats } from "../../harness/engine/wat.ts";
+import { ReferenceHost } from "../../harness/host/host.ts";
+import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-engine-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** 1-based line and column of the first occurrence of `token` in `text`. */
+function position(text: string, token: string): { line: number; col: number } {
+  const lines = text.split("\n");
+  const line = lines.findIndex((l) => l.includes(token));
+  if (line < 0) throw new Error(`test setup: ${token} not in the source`);
+  return { line: line + 1, col: lines[line]!.indexOf(token) + 1 };
+}
+
+/** Runs `fn` and returns what it threw (failing the test if it did not throw). */
+async function rejection(fn: () => Promise<unknown> | unknown): Promise<Error> {
+  try {
+    await fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection, but the call succeeded");
+}
+
+/** The minimum a guest must export, for guests that are meant to link. */
+const RUNTIME = `
+  (memory (export "memory") 1)
+  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024))`;
+
+describe("WAT syntax errors name the real file:line:col", () => {
+  it("a malformed WAT file: JP_WAT_SYNTAX with <file>:<line>:<col> of the bad token", async () => {
+    const source = `(module${RUNTIME}
+  (func $f (result i32)
+    (i32.add (i32.const 1) (i32.cnst 2))))
+`;
+    const file = write("malformed.wat", source);
+    const { line, col } = position(source, "i32.cnst");
+    const error = await rejection(() => loadGuest(file));
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect((error as GuestLoadError).code).toBe("JP_WAT_SYNTAX");
+    expect(error.message).toContain(`${file}:${line}:${col}`);
+    expect(error.message).toContain("i32.cnst");
+    expect(error.message).not.toContain("guest.wat"); // wabt's internal buffer name never leaks
+  });
+
+  it("a validation error (type mismatch) is also placed at its file:line:col", async () => {
+    const source = `(module
+  (memory (export "memory") 1)
+  (func (export "wasm_alloc") (param i32) (result i32)
+    (i64.const 1)))
+`;
+    const file = write("mistyped.wat", source);
+    const { line, col } = position(source, "i64.const");
+    const error = await rejection(() => loadGuest(file));
+    expect((error as GuestLoadError).code).toBe("JP_WAT_SYNTAX");
+    expect(error.message).toContain(`${file}:${line}:${col}`);
+  });
+
+  it('an error inside a `;; @include "lib.wat"` names the included file and its line', async () => {
+    const lib = `  (func $ok (result i32)
+    (i32.const 1))
+  (func $broken
+    (i32.frob))
+`;
+    const libFile = write("lib.wat", lib);
+    const mainFile = write("with-include.wat", `(module${RUNTIME}\n  ;; @include "lib.wat"\n)\n`);
+    const { line, col } = position(lib, "i32.frob");
+    const error = await rejection(() => loadGuest(mainFile));
+    expect((error as GuestLoadError).code).toBe("JP_WAT_SYNTAX");
+    expect(error.message).toContain(`${libFile}:${line}:${col}`);
+  });
+
+  it("an error after an include is placed on the including file's own line", async () => {
+    write("two-funcs.wat", "  (func $a)\n  (func $b)\n  (func $c)\n");
+    const source = `(module
+  ;; @include "two-funcs.wat"${RUNTIME}
+  (func (result i32)
+    (i32.bogus)))
+`;
+    const file = write("after-include.wat", source);
+    const { line, col } = position(source, "i32.bogus");
+    const error = await rejection(() => loadGuest(file));
+    expect(error.message).toContain(`${file}:${line}:${col}`);
+  });
+
+  it("an @include of a missing file names the including file and line", async () => {
+    const file = write("missing-include.wat", `(module\n  ;; @include "nope/absent.wat"\n)\n`);
+    const error = await rejection(() => loadGuest(file));
+    expect((error as GuestLoadError).code).toBe("JP_WAT_SYNTAX");
+    expect(error.message).toContain(`${file}:2:`);
+    expect(error.message).toContain("nope/absent.wat");
+  });
+});
+
+describe("link errors name every import and export that does not match the ABI table", () => {
+  it("an import with the wrong type: names the import, the expected type and the guest's type", async () => {
+    const file = write(
+      "progress-f64.wat",
+      `(module
+  (import "spacedrive" "job_report_progress" (func (param i32 f64 i32 i32)))${RUNTIME})`,
+    );
+    const error = await rejection(() => loadGuest(file));
+    expect(error).toBeInstanceOf(GuestLinkError);
+    const link = error as GuestLinkError;
+    expect(link.code).toBe("JP_LINK");
+    expect(link.problems).toEqual([
+      { name: "import spacedrive.job_report_progress", expected: "(i32, f32, i32, i32) -> ()", actual: "(i32, f64, i32, i32) -> ()" },
+    ]);
+    expect(link.message).toContain(file);
+    expect(link.message).toContain("job_report_progress");
+    expect(link.message).toContain("(i32, f32, i32, i32) -> ()");
+    expect(link.message).toContain("(i32, f64, i32, i32) -> ()");
+  });
+
+  it("an import with a narrower integer (i32 for a u64) is refused too", async () => {
+    const file = write(
+      "items-i32.wat",
+      `(module
+  (import "spacedrive" "job_increment_items" (func (param i32 i32)))${RUNTIME})`,
+    );
+    const error = (await rejection(() => loadGuest(file))) as GuestLinkError;
+    expect(error).toBeInstanceOf(GuestLinkError);
+    expect(error.problems).toEqual([{ name: "import spacedrive.job_increment_items", expected: "(i32, i64) -> ()", actual: "(i32, i32) -> ()" }]);
+    expect(error.message).toContain("(i32, i64) -> ()");
+    expect(error.message).toContain("(i32, i32) -> ()");
+  });
+
+  it("an import not in the table, or from another module, is named", async () => {
+    const file = write(
+      "unknown-imports.wat",
+      `(module
+  (import "spacedrive" "job_teleport" (func (param i32)))
+  (import "env" "abort" (func))${RUNTIME})`,
+    );
+    const error = (await rejection(() => loadGuest(file))) as GuestLinkError;
+    expect(error).toBeInstanceOf(GuestLinkError);
+    expect(error.problems.map((p) => p.name)).toEqual(["import spacedrive.job_teleport", "import env.abort"]);
+    expect(error.problems[0]!.actual).toContain("(i32) -> ()");
+    expect(error.message).toContain("spacedrive.job_teleport");
+    expect(error.message).toContain("env.abort");
+  });
+
+  it("a table import is refused as not a function", async () => {
+    const error = (await rejection(() =>
+      guestFromSource("table-import.wat", `(module (import "spacedrive" "job_log" (table 1 funcref))${RUNTIME})`),
+    )) as GuestLinkError;
+    expect(error).toBeInstanceOf(GuestLinkError);
+    expect(error.problems).toEqual([{ name: "import spacedrive.job_log", expected: "function (i32, i32, i32, i32) -> ()", actual: "a table" }]);
+  });
+
+  it("missing memory, missing wasm_alloc and a wasm_alloc with the wrong signature are each named", async () => {
+    const noMemory = (await rejection(() =>
+      guestFromSource("no-memory.wat", `(module (func (export "wasm_alloc") (param i32) (result i32) (i32.const 0)))`),
+    )) as GuestLinkError;
+    expect(noMemory).toBeInstanceOf(GuestLinkError);
+    expect(noMemory.problems).toEqual([{ name: "export memory", expected: "a memory", actual: "no such export" }]);
+    expect(noMemory.message).toContain("export memory");
+
+    const noAlloc = (await rejection(() => guestFromSource("no-alloc.wat", `(module (memory (export "memory") 1))`))) as GuestLinkError;
+    expect(noAlloc.problems).toEqual([{ name: "export wasm_alloc", expected: "(i32) -> (i32)", actual: "no such export" }]);
+    expect(noAlloc.message).toContain("export wasm_alloc");
+
+    const badAlloc = (await rejection(() =>
+      guestFromSource("bad-alloc.wat", `(module (memory (export "memory") 1) (func (export "wasm_alloc") (param i64) (result i32) (i32.const 0)))`),
+    )) as GuestLinkError;
+    expect(badAlloc.problems).toEqual([{ name: "export wasm_alloc", expected: "(i32) -> (i32)", actual: "(i64) -> (i32)" }]);
+    expect(badAlloc.message).toContain("(i64) -> (i32)");
+
+    const allocNotFunction = (await rejection(() =>
+      guestFromSource("global-alloc.wat", `(module (memory (export "memory") 1) (global (export "wasm_alloc") i32 (i32.const 0)))`),
+    )) as GuestLinkError;
+    expect(allocNotFunction.problems).toEqual([{ name: "export wasm_alloc", expected: "(i32) -> (i32)", actual: "a global" }]);
+  });
+
+  it("several problems are all listed at once, in one error", async () => {
+    const error = (await rejection(() =>
+      guestFromSource(
+        "many.wat",
+        `(module
+  (import "spacedrive" "job_report_progress" (func (param i32 f64 i32 i32)))
+  (import "spacedrive" "job_increment_items" (func (param i32 i32)))
+  (import "spacedrive" "job_teleport" (func (param i32)))
+  (import "env" "abort" (func))
+  (func (export "wasm_alloc") (param i64) (result i32) (i32.const 0)))`,
+      ),
+    )) as GuestLinkError;
+    expect(error).toBeInstanceOf(GuestLinkError);
+    expect(error.problems.map((p) => p.name)).toEqual([
+      "import spacedrive.job_report_progress",
+      "import spacedrive.job_increment_items",
+      "import spacedrive.job_teleport",
+      "import env.abort",
+      "export memory",
+      "export wasm_alloc",
+    ]);
+    for (const problem of error.problems) expect(error.message).toContain(`${problem.name}: expected ${problem.expected}, the guest has ${problem.actual}`);
+  });
+
+  it("a guest that imports exactly the table's types links", async () => {
+    const guest = await guestFromSource(
+      "links.wat",
+      `(module
+  (import "spacedrive" "job_report_progress" (func (param i32 f32 i32 i32)))
+  (import "spacedrive" "job_increment_items" (func (param i32 i64)))${RUNTIME})`,
+    );
+    expect(guest.iface.imports.map((i) => i.name)).toEqual(["job_report_progress", "job_increment_items"]);
+  });
+});
+
+describe("files that are not guests", () => {
+  it("bytes that are not a wasm binary: JP_WASM_INVALID naming the file", async () => {
+    const file = write("junk.wasm", "this is not wasm");
+    const error = (await rejection(() => loadGuest(file))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.code).toBe("JP_WASM_INVALID");
+    expect(error.message).toContain(file);
+  });
+
+  it("a truncated wasm binary: JP_WASM_INVALID", async () => {
+    const bytes = readFileSync(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
+    const file = write("truncated.wasm", bytes.subarray(0, 100));
+    const error = (await rejection(() => loadGuest(file))) as GuestLoadError;
+    expect(error.code).toBe("JP_WASM_INVALID");
+  });
+
+  it("a missing file: JP_GUEST_NOT_FOUND naming the file", async () => {
+    const file = join(dir, "does-not-exist.wasm");
+    const error = (await rejection(() => loadGuest(file))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.code).toBe("JP_GUEST_NOT_FOUND");
+    expect(error.message).toContain(file);
+  });
+
+  it("a file with another extension: a clear error that says .wat or .wasm", async () => {
+    const file = write("guest.txt", "(module)");
+    const error = (await rejection(() => loadGuest(file))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.message).toContain(file);
+    expect(error.message).toMatch(/\.wat or \.wasm/);
+  });
+});
+
+describe("plugin_init failures fail the load", () => {
+  it("plugin_init returning non-zero: JP_INIT_FAILED with the returned code", async () => {
+    const guest = await guestFromSource("init-7.wat", `(module${RUNTIME} (func (export "plugin_init") (result i32) (i32.const 7)))`);
+    const error = (await rejection(() => WasmExtension.load(new ReferenceHost(), "ext", guest))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.code).toBe("JP_INIT_FAILED");
+    expect(error.message).toContain("init-7.wat");
+    expect(error.message).toContain("returned 7");
+  });
+
+  it("plugin_init trapping: JP_INIT_FAILED with the trap text", async () => {
+    const guest = await guestFromSource("init-trap.wat", `(module${RUNTIME} (func (export "plugin_init") (result i32) unreachable))`);
+    const error = (await rejection(() => WasmExtension.load(new ReferenceHost(), "ext", guest))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.code).toBe("JP_INIT_FAILED");
+    expect(error.message).toContain("trapped");
+    expect(error.message).toContain("unreachable");
+  });
+
+  it("plugin_init returning 0 loads", async () => {
+    const guest = await guestFromSource("init-0.wat", `(module${RUNTIME} (func (export "plugin_init") (result i32) (i32.const 0)))`);
+    const extension = WasmExtension.load(new ReferenceHost(), "ext", guest);
+    expect(extension.scope.phase).toBe("ready");
+  });
+});
+
+describe("readModuleInterface", () => {
+  const iface = readModuleInterface(new Uint8Array(readFileSync(join(PROJECT_ROOT, "sdk-guest/counter.wasm"))));
+  const importType = (name: string) => iface.imports.find((i) => i.name === name)?.type;
+  const exportOf = (name: string) => iface.exports.find((e) => e.name === name);
+
+  it("reports the exact import function types of the Rust-built counter guest", () => {
+    expect(iface.imports.every((i) => i.module === "spacedrive" && i.kind === "function")).toBe(true);
+    expect(iface.imports.map((i) => i.name).sort()).toEqual(
+      ["job_check_interrupt", "job_checkpoint", "job_increment_items", "job_report_progress", "register_job", "spacedrive_log"],
+    );
+    expect(importType("job_increment_items")).toEqual({ params: ["i32", "i64"], results: [] });
+    expect(importType("job_report_progress")).toEqual({ params: ["i32", "f32", "i32", "i32"], results: [] });
+    expect(importType("register_job")).toEqual({ params: ["i32", "i32", "i32", "i32", "i32"], results: ["i32"] });
+    expect(importType("spacedrive_log")).toEqual({ params: ["i32", "i32", "i32"], results: [] });
+    expect(importType("job_checkpoint")).toEqual({ params: ["i32", "i32", "i32"], results: ["i32"] });
+    expect(importType("job_check_interrupt")).toEqual({ params: ["i32"], results: ["i32"] });
+  });
+
+  it("reports the exact export types, including the non-function exports", () => {
+    expect(exportOf("execute_counter")).toEqual({ name: "execute_counter", kind: "function", type: { params: ["i32", "i32", "i32", "i32"], results: ["i32"] } });
+    expect(exportOf("wasm_alloc")?.type).toEqual({ params: ["i32"], results: ["i32"] });
+    expect(exportOf("wasm_free")?.type).toEqual({ params: ["i32", "i32"], results: [] });
+    expect(exportOf("plugin_init")?.type).toEqual({ params: [], results: ["i32"] });
+    expect(exportOf("plugin_cleanup")?.type).toEqual({ params: [], results: ["i32"] });
+    expect(exportOf("memory")).toEqual({ name: "memory", kind: "memory" });
+    expect(exportOf("__indirect_function_table")).toEqual({ name: "__indirect_function_table", kind: "table" });
+    expect(exportOf("__data_end")).toEqual({ name: "__data_end", kind: "global" });
+    expect(exportOf("__heap_base")).toEqual({ name: "__heap_base", kind: "global" });
+  });
+
+  it("agrees with WebAssembly.Module's own import/export names and kinds", () => {
+    const module = new WebAssembly.Module(readFileSync(join(PROJECT_ROOT, "sdk-guest/counter.wasm")));
+    expect(iface.imports.map((i) => [i.module, i.name, i.kind])).toEqual(WebAssembly.Module.imports(module).map((i) => [i.module, i.name, i.kind]));
+    expect(iface.exports.map((e) => [e.name, e.kind])).toEqual(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  });
+});
+
+describe("WAT compile cache", () => {
+  it("compiling the same source twice compiles once and hits the cache the second time", async () => {
+    const source = `(module ;; cache probe ${process.pid}-${Math.random()}\n${RUNTIME})`;
+    const before = watCacheStats();
+    const first = await compileWat("cache-a.wat", source);
+    const afterFirst = watCacheStats();
+    expect(afterFirst.misses).toBe(before.misses + 1);
+    expect(afterFirst.hits).toBe(before.hits);
+    const second = await compileWat("cache-b.wat", source);
+    const afterSecond = watCacheStats();
+    expect(afterSecond.hits).toBe(afterFirst.hits + 1);
+    expect(afterSecond.misses).toBe(afterFirst.misses);
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+
+  it("a different source misses the cache", async () => {
+    const before = watCacheStats();
+    await compileWat("cache-c.wat", `(module ;; other ${Math.random()}\n${RUNTIME})`);
+    expect(watCacheStats().misses).toBe(before.misses + 1);
+  });
+});

@@ -1,0 +1,644 @@
+import { describe, expect, it } from "vitest";
+import { decodeUtf8, U64_MAX } from "../../harness/abi/codec.ts";
+import { STATUS } from "../../harness/abi/status.ts";
+import { ManualClock } from "../../harness/host/clock.ts";
+import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
+import { InterruptController } from "../../harness/host/interrupts.ts";
+import { JobRecord, LifecycleError } from "../../harness/host/job.ts";
+import { PermissionGate, type Permissions } from "../../harness/host/permissions.ts";
+import { JobContextRegistry } from "../../harness/host/registry.ts";
+import { MemoryStateStore } from "../../harness/host/state-store.ts";
+import type { ExtensionScope } from "../../harness/host/extension.ts";
+import type { NativeJobContext } from "../../harness/jobs/native-context.ts";
+import { loadNativeExtension, type NativeExtensionDefinition, type NativeJob } from "../../harness/jobs/native-extension.ts";
+import type { TraceEvent } from "../../harness/trace/events.ts";
+
+const text = (bytes: Uint8Array | null) => (bytes === null ? null : decodeUtf8(bytes));
+
+/** A host with one native extension whose jobs are dispatched by export name. */
+function nativeHost(jobs: Record<string, NativeJob>, options: HostOptions = {}): { host: ReferenceHost; scope: ExtensionScope } {
+  const host = new ReferenceHost(options);
+  const scope = loadNativeExtension(host, "ext", { jobs });
+  return { host, scope };
+}
+
+/** Creates and drives one job; returns its record. */
+function runJob(job: NativeJob, options: HostOptions = {}, resume = false) {
+  const { host, scope } = nativeHost({ execute_job: job }, options);
+  const record = host.createJob(scope, "execute_job", null);
+  host.drive(record, { resume });
+  return { host, scope, job: record };
+}
+
+const ofKind = <K extends TraceEvent["kind"]>(job: JobRecord, kind: K) => job.trace.events.filter((e): e is Extract<TraceEvent, { kind: K }> => e.kind === kind);
+const statuses = (job: JobRecord) => ofKind(job, "status").map((e) => (e.end ? [e.status, e.end] : [e.status]));
+
+describe("InterruptController", () => {
+  const JOB = "job-a";
+
+  it("atCheck N answers 0 for checks 1..N-1, then the action from check N on, until endRun", () => {
+    const interrupts = new InterruptController([{ action: "pause", atCheck: 3 }]);
+    interrupts.beginRun(JOB, 0, 0);
+    expect([interrupts.check(JOB), interrupts.check(JOB)]).toEqual([0, 0]);
+    expect(interrupts.pending(JOB)).toBeNull();
+    expect([interrupts.check(JOB), interrupts.check(JOB), interrupts.check(JOB)]).toEqual([1, 1, 1]);
+    expect(interrupts.endRun(JOB)).toBe("pause");
+    expect(interrupts.pending(JOB)).toBeNull();
+    expect(interrupts.check(JOB)).toBe(0); // no run: continue
+    expect(interrupts.endRun(JOB)).toBeNull(); // cleared
+  });
+
+  it("a cancel answers 2", () => {
+    const interrupts = new InterruptController([{ action: "cancel", atCheck: 1 }]);
+    interrupts.beginRun(JOB, 0, 0);
+    expect(interrupts.check(JOB)).toBe(2);
+    expect(interrupts.endRun(JOB)).toBe("cancel");
+  });
+
+  it("atCall counts host calls, not checks", () => {
+    const interrupts = new InterruptController([{ action: "cancel", atCall: 3 }]);
+    interrupts.beginRun(JOB, 0, 0);
+    interrupts.countCall(JOB);
+    interrupts.countCall(JOB);
+    expect(interrupts.check(JOB)).toBe(0);
+    expect(interrupts.check(JOB)).toBe(0); // checks alone do not count as calls
+    interrupts.countCall(JOB);
+    expect(interrupts.pending(JOB)).toBe("cancel");
+    expect(interrupts.check(JOB)).toBe(2);
+  });
+
+  it("a plan applies only to the job index and run index it selects (default job 0, run 0)", () => {
+    const interrupts = new InterruptController([
+      { action: "pause", atCheck: 1, job: 1, run: 1 },
+      { action: "cancel", atCheck: 1 },
+    ]);
+    interrupts.beginRun("root", 0, 1); // job 0, but its second run: the default plan is for run 0
+    expect(interrupts.check("root")).toBe(0);
+    interrupts.beginRun("child", 1, 0);
+    expect(interrupts.check("child")).toBe(0);
+    interrupts.endRun("child");
+    interrupts.beginRun("child", 1, 1);
+    expect(interrupts.check("child")).toBe(1);
+    interrupts.beginRun("first", 0, 0);
+    expect(interrupts.check("first")).toBe(2);
+  });
+
+  it("a new run starts with nothing pending and counts from 1 again", () => {
+    const interrupts = new InterruptController([{ action: "pause", atCheck: 2 }]);
+    interrupts.beginRun(JOB, 0, 0);
+    interrupts.check(JOB);
+    expect(interrupts.check(JOB)).toBe(1);
+    interrupts.endRun(JOB);
+    interrupts.beginRun(JOB, 0, 0);
+    expect(interrupts.check(JOB)).toBe(0);
+    expect(interrupts.check(JOB)).toBe(1);
+  });
+
+  it("request() from outside applies to the current run only, and the first request wins", () => {
+    const interrupts = new InterruptController();
+    expect(interrupts.request(JOB, "pause")).toBe(false); // not running
+    interrupts.beginRun(JOB, 0, 0);
+    expect(interrupts.check(JOB)).toBe(0);
+    expect(interrupts.request(JOB, "cancel")).toBe(true);
+    expect(interrupts.request(JOB, "pause")).toBe(true);
+    expect(interrupts.check(JOB)).toBe(2);
+    expect(interrupts.endRun(JOB)).toBe("cancel");
+    interrupts.beginRun(JOB, 0, 0);
+    expect(interrupts.check(JOB)).toBe(0);
+  });
+
+  it("atCall through the host: the Nth host call of the run raises the request", () => {
+    const answers: number[] = [];
+    const { job } = runJob(
+      (ctx) => {
+        ctx.incrementItems(1); // call 1
+        answers.push(ctx.checkInterrupt()); // call 2
+        ctx.incrementItems(1); // call 3: the pause is requested here
+        answers.push(ctx.checkInterrupt()); // call 4
+        return answers[1] === 0 ? 0 : 1;
+      },
+      { interrupts: [{ action: "pause", atCall: 3 }] },
+    );
+    expect(answers).toEqual([0, 1]);
+    expect(job.status).toBe("Paused");
+  });
+});
+
+describe("JobRecord lifecycle", () => {
+  const record = () => new JobRecord("aaaaaaaa-0000-4000-8000-000000000001", 0, "t", "ext", null, 0, null);
+
+  it("starts Queued and records every transition", () => {
+    const job = record();
+    job.transition("Running");
+    job.transition("Paused", { cause: "returned", code: 1 });
+    job.transition("Running");
+    job.transition("Completed", { cause: "returned", code: 0 });
+    expect(statuses(job)).toEqual([["Queued"], ["Running"], ["Paused", { cause: "returned", code: 1 }], ["Running"], ["Completed", { cause: "returned", code: 0 }]]);
+    expect(job.terminal).toBe(true);
+  });
+
+  it("illegal transitions throw LifecycleError and change nothing", () => {
+    const job = record();
+    expect(() => job.transition("Completed")).toThrow(LifecycleError);
+    expect(() => job.transition("Paused")).toThrow(LifecycleError);
+    expect(job.status).toBe("Queued");
+    job.transition("Running");
+    expect(() => job.transition("Running")).toThrow(LifecycleError);
+    expect(() => job.transition("Queued")).toThrow(LifecycleError);
+    job.transition("Paused");
+    expect(() => job.transition("Completed")).toThrow(LifecycleError);
+    job.transition("Cancelled");
+    for (const status of ["Queued", "Running", "Paused", "Completed", "Failed", "Cancelled"] as const) {
+      expect(() => job.transition(status)).toThrow(LifecycleError);
+    }
+    expect(job.status).toBe("Cancelled");
+    expect(statuses(job)).toEqual([["Queued"], ["Running"], ["Paused"], ["Cancelled"]]);
+  });
+
+  it("Completed and Failed are terminal", () => {
+    for (const end of ["Completed", "Failed"] as const) {
+      const job = record();
+      job.transition("Running");
+      job.transition(end);
+      expect(() => job.transition("Running")).toThrow(LifecycleError);
+    }
+  });
+
+  it("a queued job may be cancelled before it runs", () => {
+    const job = record();
+    job.transition("Cancelled");
+    expect(job.terminal).toBe(true);
+  });
+});
+
+describe("run outcomes of a native job", () => {
+  const returning = (code: number): NativeJob => (ctx) => {
+    ctx.checkpoint("saved");
+    return code;
+  };
+
+  it("returning 0: Completed, the checkpoint is discarded", () => {
+    const { host, job } = runJob(returning(0));
+    expect(job.status).toBe("Completed");
+    expect(job.exitCodes).toEqual([0]);
+    expect(statuses(job).at(-1)).toEqual(["Completed", { cause: "returned", code: 0 }]);
+    expect(host.store.load(job.id)).toBeNull();
+  });
+
+  it("returning 1 with no request pending: Paused, the checkpoint is kept", () => {
+    const { host, job } = runJob(returning(1));
+    expect(job.status).toBe("Paused");
+    expect(statuses(job).at(-1)).toEqual(["Paused", { cause: "returned", code: 1 }]);
+    expect(text(host.store.load(job.id))).toBe("saved");
+  });
+
+  it("returning 2: Failed, the checkpoint is kept", () => {
+    const { host, job } = runJob(returning(2));
+    expect(job.status).toBe("Failed");
+    expect(statuses(job).at(-1)).toEqual(["Failed", { cause: "returned", code: 2 }]);
+    expect(job.error).toBeTruthy();
+    expect(text(host.store.load(job.id))).toBe("saved");
+    expect(ofKind(job, "abi_violation")).toEqual([]);
+  });
+
+  it("returning 7: Failed, with a BAD_RETURN abi_violation naming the job export", () => {
+    const { job } = runJob(returning(7));
+    expect(job.status).toBe("Failed");
+    expect(job.exitCodes).toEqual([7]);
+    expect(statuses(job).at(-1)).toEqual(["Failed", { cause: "returned", code: 7 }]);
+    expect(ofKind(job, "abi_violation")).toEqual([expect.objectContaining({ job: job.id, import: "execute_job", code: "BAD_RETURN" })]);
+  });
+
+  it("cancel pending + return 1: Cancelled, the checkpoint is discarded", () => {
+    const { host, job } = runJob(
+      (ctx) => {
+        const answer = ctx.checkInterrupt();
+        ctx.checkpoint("at-cancel");
+        return answer === 2 ? 1 : 0;
+      },
+      { interrupts: [{ action: "cancel", atCheck: 1 }] },
+    );
+    expect(job.status).toBe("Cancelled");
+    expect(statuses(job).at(-1)).toEqual(["Cancelled", { cause: "returned", code: 1 }]);
+    expect(ofKind(job, "checkpoint").map((e) => e.state)).toEqual(["at-cancel"]); // saved while the cancel was pending
+    expect(host.store.load(job.id)).toBeNull();
+  });
+
+  it("pause pending + return 1: Paused, the checkpoint is kept", () => {
+    const { host, job } = runJob(
+      (ctx) => {
+        const answer = ctx.checkInterrupt();
+        ctx.checkpoint("at-pause");
+        return answer === 1 ? 1 : 0;
+      },
+      { interrupts: [{ action: "pause", atCheck: 1 }] },
+    );
+    expect(job.status).toBe("Paused");
+    expect(text(host.store.load(job.id))).toBe("at-pause");
+  });
+
+  it("drive with resume runs the job again with its last checkpoint as the state", () => {
+    const seen: (string | null)[] = [];
+    const { host, job } = runJob(
+      (ctx, state) => {
+        seen.push(decodeUtf8(state));
+        if (ctx.checkInterrupt() !== 0) {
+          ctx.checkpoint("first");
+          ctx.checkpoint("second");
+          return 1;
+        }
+        return 0;
+      },
+      { interrupts: [{ action: "pause", atCheck: 1 }] },
+      true,
+    );
+    expect(seen).toEqual(["", "second"]);
+    expect(job.status).toBe("Completed");
+    expect(job.runs).toBe(2);
+    expect(job.exitCodes).toEqual([1, 0]);
+    expect(statuses(job).map((s) => s[0])).toEqual(["Queued", "Running", "Paused", "Running", "Completed"]);
+    expect(host.store.load(job.id)).toBeNull();
+  });
+
+  it("drive without resume leaves a paused job Paused after one run", () => {
+    const { job } = runJob((ctx) => (ctx.checkInterrupt() !== 0 ? 1 : 0), { interrupts: [{ action: "pause", atCheck: 1 }] });
+    expect(job.runs).toBe(1);
+    expect(job.status).toBe("Paused");
+  });
+
+  it("the first run receives the initial state given at creation", () => {
+    const seen: (string | null)[] = [];
+    const { host, scope } = nativeHost({ execute_job: (_ctx, state) => (seen.push(decodeUtf8(state)), 0) });
+    host.drive(host.createJob(scope, "execute_job", new TextEncoder().encode('{"n":1}')));
+    expect(seen).toEqual(['{"n":1}']);
+  });
+
+  it("a native job that throws: Failed with cause trap, the error kept, the last checkpoint kept", () => {
+    const { host, job } = runJob((ctx) => {
+      ctx.checkpoint("before-throw");
+      throw new Error("boom");
+    });
+    expect(job.status).toBe("Failed");
+    expect(statuses(job).at(-1)).toEqual(["Failed", { cause: "trap" }]);
+    expect(job.error).toContain("boom");
+    expect(job.exitCodes).toEqual([]);
+    expect(text(host.store.load(job.id))).toBe("before-throw");
+  });
+
+  it("a resumed job that throws keeps the checkpoint of its earlier run", () => {
+    let run = 0;
+    const { host, job } = runJob(
+      (ctx) => {
+        if (run++ === 0) {
+          ctx.checkpoint("run-0");
+          return 1;
+        }
+        throw new Error("second run fails");
+      },
+      {},
+      true,
+    );
+    expect(job.runs).toBe(2);
+    expect(job.status).toBe("Failed");
+    expect(text(host.store.load(job.id))).toBe("run-0");
+  });
+});
+
+describe("JobContextRegistry", () => {
+  it("resolves an id only for the scope it runs on and while it runs", () => {
+    const host = new ReferenceHost();
+    const a = loadNativeExtension(host, "a", { jobs: { j: () => 0 } });
+    const b = loadNativeExtension(host, "b", { jobs: { j: () => 0 } });
+    const job = host.createJob(a, "j", null);
+    const registry = new JobContextRegistry();
+    expect(registry.resolveId(a, job.id)).toBeNull();
+    registry.enter(a, job);
+    expect(registry.resolveId(a, job.id)).toBe(job);
+    expect(registry.resolveBytes(a, job.idBytes)).toBe(job);
+    expect(registry.resolveId(b, job.id)).toBeNull();
+    expect(registry.resolveBytes(b, job.idBytes)).toBeNull();
+    const other = job.idBytes.slice();
+    other[15] = other[15]! ^ 1;
+    expect(registry.resolveBytes(a, other)).toBeNull();
+    expect(registry.isRunning(job.id)).toBe(true);
+    registry.leave(a, job);
+    expect(registry.resolveId(a, job.id)).toBeNull();
+    expect(registry.resolveBytes(a, job.idBytes)).toBeNull();
+    expect(a.currentJob).toBeNull();
+    expect(registry.isRunning(job.id)).toBe(false);
+  });
+
+  it("a native context kept after its run is refused during a later job's run; the stale job is untouched", () => {
+    let stale: NativeJobContext | null = null;
+    const results: Record<string, unknown> = {};
+    const { host, scope } = nativeHost({
+      first: (ctx) => {
+        stale = ctx;
+        ctx.incrementItems(3);
+        ctx.checkpoint("first-state");
+        return 1; // Paused: its checkpoint stays in the store
+      },
+      second: () => {
+        const ctx = stale!;
+        ctx.incrementItems(100);
+        ctx.incrementBytes(100);
+        ctx.progress(0.5, "stale progress");
+        ctx.addWarning("stale warning");
+        results.checkpoint = ctx.checkpoint("overwritten?");
+        results.interrupt = ctx.checkInterrupt();
+        results.load = ctx.loadState();
+        results.child = ctx.spawnChild("first");
+        return 0;
+      },
+    });
+    const first = host.createJob(scope, "first", null);
+    host.drive(first);
+    expect(first.status).toBe("Paused");
+    const firstTrace = [...first.trace.events];
+    const firstMetrics = first.metrics.snapshot();
+
+    const second = host.createJob(scope, "second", null);
+    host.drive(second);
+    expect(second.status).toBe("Completed");
+
+    // Refused, on the running job's trace, naming each import.
+    const violations = ofKind(second, "abi_violation");
+    expect(violations.map((v) => v.import)).toEqual([
+      "job_increment_items",
+      "job_increment_bytes",
+      "job_report_progress",
+      "job_add_warning",
+      "job_checkpoint",
+      "job_check_interrupt",
+      "job_load_state",
+      "job_spawn_child",
+    ]);
+    for (const v of violations) {
+      expect(v.code).toBe("NOT_RUNNING_JOB");
+      expect(v.job).toBe(second.id);
+    }
+    expect(results).toEqual({ checkpoint: STATUS.NOT_RUNNING_JOB, interrupt: 0, load: null, child: null });
+
+    // Nothing of the stale job changed, and the running job gained no effects either.
+    expect(first.trace.events).toEqual(firstTrace);
+    expect(first.metrics.snapshot()).toEqual(firstMetrics);
+    expect(first.metrics.items).toBe(3n);
+    expect(first.status).toBe("Paused");
+    expect(text(host.store.load(first.id))).toBe("first-state");
+    expect(second.metrics.snapshot()).toEqual({ bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 });
+    expect(host.jobs).toHaveLength(2); // no child was spawned
+    expect(scope.trace.events.filter((e) => e.kind === "abi_violation")).toEqual([]);
+  });
+});
+
+describe("MemoryStateStore", () => {
+  it("saves a copy, loads it, and discards it", () => {
+    const store = new MemoryStateStore();
+    const bytes = new TextEncoder().encode("abc");
+    store.save("j", bytes);
+    bytes[0] = 0x7a; // the caller's buffer (guest memory) changes afterwards
+    expect(text(store.load("j"))).toBe("abc");
+    store.save("j", new TextEncoder().encode("def"));
+    expect(text(store.load("j"))).toBe("def");
+    store.discard("j");
+    expect(store.load("j")).toBeNull();
+    expect(store.load("never")).toBeNull();
+  });
+});
+
+describe("PermissionGate through the wire", () => {
+  const ping = { message: "hi" };
+  const permissions = (overrides: Partial<Permissions>): Permissions => ({
+    methods: ["query:", "action:"],
+    libraries: ["*"],
+    rateLimit: { calls: 1000, windowMs: 60_000 },
+    ...overrides,
+  });
+
+  it("a call within permissions is answered by the handler", () => {
+    const host = new ReferenceHost();
+    const gate = new PermissionGate(permissions({}), new ManualClock());
+    expect(host.wire.call("action:test.ping.input", null, ping, gate)).toEqual({ echo: "Pong: hi", count: null, extension_works: true });
+  });
+
+  it("the rate limit refuses calls past the limit within the window; past the window it resets", () => {
+    const clock = new ManualClock(5_000);
+    const host = new ReferenceHost({ clock });
+    const scope = host.openExtension("limited", permissions({ rateLimit: { calls: 2, windowMs: 1000 } }));
+    const call = () => host.wire.call("action:test.ping.input", null, ping, scope.gate) as Record<string, unknown>;
+    expect(call()).toHaveProperty("echo");
+    expect(call()).toHaveProperty("echo");
+    const refused = call();
+    expect(refused.code).toBe("RateLimitExceeded");
+    expect(typeof refused.error).toBe("string");
+    expect(Object.keys(refused).sort()).toEqual(["code", "error"]);
+    clock.advance(999);
+    expect(call().code).toBe("RateLimitExceeded");
+    clock.advance(2);
+    expect(call()).toHaveProperty("echo");
+    expect(call()).toHaveProperty("echo");
+    expect(call().code).toBe("RateLimitExceeded");
+  });
+
+  it("the window slides: a slot frees when the oldest counted call leaves the window", () => {
+    const clock = new ManualClock();
+    const host = new ReferenceHost();
+    const gate = new PermissionGate(permissions({ rateLimit: { calls: 2, windowMs: 1000 } }), clock);
+    const code = () => (host.wire.call("action:test.ping.input", null, ping, gate) as Record<string, unknown>).code ?? "ok";
+    expect(code()).toBe("ok"); // t=0
+    clock.advance(600);
+    expect(code()).toBe("ok"); // t=600
+    clock.advance(399);
+    expect(code()).toBe("RateLimitExceeded"); // t=999: both still inside
+    clock.advance(1);
+    expect(code()).toBe("ok"); // t=1000: the t=0 call left the window
+    expect(code()).toBe("RateLimitExceeded"); // t=600 and t=1000 are inside
+    clock.advance(600);
+    expect(code()).toBe("ok"); // t=1600: the t=600 call left
+  });
+
+  it("refused calls do not count toward the rate limit; method and library are checked first", () => {
+    const host = new ReferenceHost();
+    const other = host.library.create("Other");
+    const gate = new PermissionGate(permissions({ methods: ["query:"], libraries: [host.defaultLibraryId], rateLimit: { calls: 1, windowMs: 1000 } }), new ManualClock());
+    const code = (method: string, library: string | null) => (host.wire.call(method, library, {}, gate) as Record<string, unknown>).code ?? "ok";
+    expect(code("action:test.ping.input", null)).toBe("MethodNotAllowed");
+    expect(code("query:entries.list", other)).toBe("LibraryAccessDenied");
+    expect(code("query:libraries.list", null)).toBe("ok"); // the refusals above used no slot
+    expect(code("query:libraries.list", null)).toBe("RateLimitExceeded");
+    expect(code("action:test.ping.input", null)).toBe("MethodNotAllowed"); // not RateLimitExceeded: method first
+  });
+
+  it("a method outside the allowed prefixes is refused with MethodNotAllowed", () => {
+    const host = new ReferenceHost();
+    const gate = new PermissionGate(permissions({ methods: ["query:"] }), new ManualClock());
+    const refused = host.wire.call("action:test.ping.input", null, ping, gate) as Record<string, unknown>;
+    expect(refused).toEqual({ error: expect.stringContaining("action:test.ping.input"), code: "MethodNotAllowed" });
+    expect(host.wire.call("query:libraries.list", null, {}, gate)).toHaveProperty("libraries");
+  });
+
+  it("a narrower prefix allows only methods that start with it", () => {
+    const host = new ReferenceHost();
+    const gate = new PermissionGate(permissions({ methods: ["action:test."] }), new ManualClock());
+    expect(host.wire.call("action:test.ping.input", null, ping, gate)).toHaveProperty("echo");
+    expect((host.wire.call("action:entries.create.input", host.defaultLibraryId, {}, gate) as Record<string, unknown>).code).toBe("MethodNotAllowed");
+  });
+
+  it("a library not in the list is refused with LibraryAccessDenied; a listed one is served", () => {
+    const host = new ReferenceHost();
+    const other = host.library.create("Other");
+    const gate = new PermissionGate(permissions({ libraries: [host.defaultLibraryId] }), new ManualClock());
+    expect(host.wire.call("query:entries.list", host.defaultLibraryId, {}, gate)).toEqual({ entries: [] });
+    const refused = host.wire.call("query:entries.list", other, {}, gate) as Record<string, unknown>;
+    expect(refused).toEqual({ error: expect.stringContaining(other), code: "LibraryAccessDenied" });
+    // A call without a library is not a library access.
+    expect(host.wire.call("action:test.ping.input", null, ping, gate)).toHaveProperty("echo");
+  });
+
+  it('"*" allows every library', () => {
+    const host = new ReferenceHost();
+    const other = host.library.create("Other");
+    const gate = new PermissionGate(permissions({ libraries: ["*"] }), new ManualClock());
+    expect(host.wire.call("query:entries.list", host.defaultLibraryId, {}, gate)).toEqual({ entries: [] });
+    expect(host.wire.call("query:entries.list", other, {}, gate)).toEqual({ entries: [] });
+  });
+
+  it("an empty method list allows nothing", () => {
+    const host = new ReferenceHost();
+    const gate = new PermissionGate(permissions({ methods: [] }), new ManualClock());
+    expect((host.wire.call("query:libraries.list", null, {}, gate) as Record<string, unknown>).code).toBe("MethodNotAllowed");
+  });
+});
+
+describe("metrics, progress and checkpoint limits", () => {
+  it("metrics saturate at 2^64-1, and -1 means 2^64-1", () => {
+    const { job } = runJob((ctx) => {
+      ctx.incrementItems(U64_MAX - 1n);
+      ctx.incrementItems(5);
+      ctx.incrementItems(1);
+      ctx.incrementBytes(-1n);
+      ctx.incrementBytes(2);
+      return 0;
+    });
+    expect(job.metrics.items).toBe(U64_MAX);
+    expect(job.metrics.bytes).toBe(U64_MAX);
+    expect(job.metrics.snapshot().items).toBe("18446744073709551615");
+    const metrics = ofKind(job, "metrics");
+    expect(metrics.map((e) => [e.field, e.delta, e.total])).toEqual([
+      ["items", U64_MAX - 1n, U64_MAX - 1n],
+      ["items", 5n, U64_MAX],
+      ["items", 1n, U64_MAX],
+      ["bytes", U64_MAX, U64_MAX],
+      ["bytes", 2n, U64_MAX],
+    ]);
+  });
+
+  it("progress is clamped to 0..1 (1.5 -> 1, -1 -> 0, Infinity -> 1, -Infinity -> 0); NaN is refused with BAD_ARGUMENT", () => {
+    const { job } = runJob((ctx) => {
+      ctx.progress(1.5, "over");
+      ctx.progress(-1, "under");
+      ctx.progress(Infinity, "inf");
+      ctx.progress(-Infinity, "-inf");
+      ctx.progress(NaN, "nan");
+      ctx.progress(0.1, "tenth");
+      return 0;
+    });
+    expect(ofKind(job, "progress").map((e) => [e.value, e.message])).toEqual([
+      [1, "over"],
+      [0, "under"],
+      [1, "inf"],
+      [0, "-inf"],
+      [Math.fround(0.1), "tenth"],
+    ]);
+    expect(ofKind(job, "abi_violation")).toEqual([expect.objectContaining({ job: job.id, import: "job_report_progress", code: "BAD_ARGUMENT" })]);
+  });
+
+  it("message limits count UTF-8 bytes for native strings, as for guest memory", () => {
+    const { job } = runJob(
+      (ctx) => {
+        ctx.addWarning("éé"); // 2 UTF-16 units, 4 UTF-8 bytes: at the limit
+        ctx.addWarning("ééé"); // 3 UTF-16 units, 6 UTF-8 bytes: over it
+        return 0;
+      },
+      { limits: { maxMessageBytes: 4 } },
+    );
+    expect(ofKind(job, "warning").map((e) => e.message)).toEqual(["éé"]);
+    expect(job.metrics.warnings).toBe(1);
+    expect(ofKind(job, "abi_violation")).toEqual([expect.objectContaining({ import: "job_add_warning", code: "LIMIT_EXCEEDED" })]);
+  });
+
+  it("a checkpoint over limits.maxStateBytes returns 4 (LIMIT_EXCEEDED) and keeps the previous state", () => {
+    const codes: number[] = [];
+    const { host, job } = runJob(
+      (ctx) => {
+        codes.push(ctx.checkpoint("12345678")); // exactly the limit
+        codes.push(ctx.checkpoint("123456789")); // one byte over
+        return 1;
+      },
+      { limits: { maxStateBytes: 8 } },
+    );
+    expect(codes).toEqual([STATUS.OK, STATUS.LIMIT_EXCEEDED]);
+    expect(STATUS.LIMIT_EXCEEDED).toBe(4);
+    expect(text(host.store.load(job.id))).toBe("12345678");
+    expect(ofKind(job, "checkpoint").map((e) => e.state)).toEqual(["12345678"]);
+    expect(ofKind(job, "abi_violation")).toEqual([expect.objectContaining({ import: "job_checkpoint", code: "LIMIT_EXCEEDED" })]);
+  });
+});
+
+describe("register_job", () => {
+  const load = (init: NativeExtensionDefinition["init"]) => {
+    const host = new ReferenceHost();
+    const scope = loadNativeExtension(host, "ext", { init, jobs: { execute_a: () => 0, execute_b: () => 0 } });
+    return { host, scope };
+  };
+  const violations = (scope: ExtensionScope) => scope.trace.events.filter((e) => e.kind === "abi_violation");
+
+  it("registers a job during init and records it", () => {
+    const codes: number[] = [];
+    const { scope } = load((api) => (codes.push(api.registerJob("a", "execute_a", false)), 0));
+    expect(codes).toEqual([STATUS.OK]);
+    expect(scope.jobTypes.get("a")).toMatchObject({ name: "a", exportName: "execute_a", resumable: false });
+    expect(scope.trace.events).toEqual([{ kind: "job_registered", job: null, name: "a", export: "execute_a", resumable: false }]);
+  });
+
+  it("a second registration of the same name: DUPLICATE, the first registration stays", () => {
+    const codes: number[] = [];
+    const { scope } = load((api) => {
+      codes.push(api.registerJob("a", "execute_a"));
+      codes.push(api.registerJob("a", "execute_b"));
+      return 0;
+    });
+    expect(codes).toEqual([STATUS.OK, STATUS.DUPLICATE]);
+    expect(scope.jobTypes.get("a")?.exportName).toBe("execute_a");
+    expect(violations(scope)).toEqual([expect.objectContaining({ job: null, import: "register_job", code: "DUPLICATE" })]);
+  });
+
+  it("an export that does not exist: UNKNOWN_EXPORT, nothing registered", () => {
+    const codes: number[] = [];
+    const { scope } = load((api) => (codes.push(api.registerJob("ghost", "execute_ghost")), 0));
+    expect(codes).toEqual([STATUS.UNKNOWN_EXPORT]);
+    expect(scope.jobTypes.has("ghost")).toBe(false);
+    expect(violations(scope)).toEqual([expect.objectContaining({ import: "register_job", code: "UNKNOWN_EXPORT" })]);
+  });
+
+  it("an empty name: BAD_ARGUMENT, nothing registered", () => {
+    const codes: number[] = [];
+    const { scope } = load((api) => (codes.push(api.registerJob("", "execute_a")), 0));
+    expect(codes).toEqual([STATUS.BAD_ARGUMENT]);
+    expect(scope.jobTypes.size).toBe(0);
+    expect(violations(scope)).toEqual([expect.objectContaining({ import: "register_job", code: "BAD_ARGUMENT" })]);
+  });
+
+  it("after init: WRONG_PHASE, nothing registered (through the init API kept past init, and through the host)", () => {
+    let kept: Parameters<NonNullable<NativeExtensionDefinition["init"]>>[0] | null = null;
+    const { host, scope } = load((api) => {
+      kept = api;
+      return 0;
+    });
+    expect(scope.phase).toBe("ready");
+    expect(kept!.registerJob("late", "execute_a")).toBe(STATUS.WRONG_PHASE);
+    expect(host.registerJob(scope, "late2", "execute_b", true, null)).toBe(STATUS.WRONG_PHASE);
+    expect(scope.jobTypes.size).toBe(0);
+    expect(violations(scope).map((e) => e.code)).toEqual(["WRONG_PHASE", "WRONG_PHASE"]);
+  });
+});

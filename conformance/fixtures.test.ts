@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { IMPORT_NAMES } from "../harness/abi/imports.ts";
-import { buildParityReport, PARITY_REPORT_SCHEMA, type ParityReport } from "../harness/report/parity-report.ts";
+import { buildParityReport, type ParityReport } from "../harness/report/parity-report.ts";
 import { writeParityReports } from "../harness/report/write.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { runFixture, type CaseResult } from "../harness/suite/run-case.ts";
-import { formatSchemaErrors, schemaValidator } from "../harness/suite/schema.ts";
+import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 
 const fixtures = discoverFixtures();
 const results: CaseResult[] = [];
@@ -36,7 +36,7 @@ describe("parity report", () => {
     const report = buildParityReport(results, performance.now() - started);
     const [jsonPath, markdownPath] = writeParityReports(report, join(PROJECT_ROOT, "reports"));
     const written = JSON.parse(readFileSync(jsonPath!, "utf8")) as ParityReport;
-    const validate = schemaValidator(PARITY_REPORT_SCHEMA);
+    const validate = schemaValidator("parity-report");
     expect(validate(written), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
     expect(written.summary).toMatchObject({ cases: fixtures.length, passed: results.filter((r) => r.passed).length });
     expect(written.capabilities.map((c) => c.id)).toEqual(CAPABILITY_IDS);

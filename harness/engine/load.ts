@@ -15,9 +15,8 @@ export interface GuestModule {
   readonly engine: WasmEngine;
 }
 
-/** Guest bytes from WAT text or a wasm binary, named by `file` in every error. */
-export async function guestFromSource(file: string, source: string | Uint8Array, engine: WasmEngine = nodeEngine): Promise<GuestModule> {
-  const bytes = typeof source === "string" ? await compileWat(file, source) : source;
+/** A guest from wasm bytes, synchronously (the fuzzing hot path): validated, link-checked, compiled. */
+export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine): GuestModule {
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
     let reason = "";
     try {
@@ -31,6 +30,11 @@ export async function guestFromSource(file: string, source: string | Uint8Array,
   const problems = checkLink(iface);
   if (problems.length > 0) throw new GuestLinkError(file, problems);
   return { file, bytes, module: engine.compile(bytes), iface, engine };
+}
+
+/** Guest bytes from WAT text or a wasm binary, named by `file` in every error. */
+export async function guestFromSource(file: string, source: string | Uint8Array, engine: WasmEngine = nodeEngine): Promise<GuestModule> {
+  return guestFromBytes(file, typeof source === "string" ? await compileWat(file, source) : source, engine);
 }
 
 /** Loads `.wat` or `.wasm` from disk. */

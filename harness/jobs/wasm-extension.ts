@@ -1,6 +1,6 @@
 import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
-import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
+import { formatSignature, IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import type { GuestModule } from "../engine/load.ts";
@@ -11,6 +11,12 @@ import type { Permissions } from "../host/permissions.ts";
 import { createBoundary, type GuestAccess } from "./wasm-boundary.ts";
 
 const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
+
+/**
+ * Replaces host functions at the boundary, e.g. to build a deliberately faulty host for proving that a check catches
+ * a WASM-only fault. The reference host never uses one.
+ */
+export type ImportsWrapper = (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
 
 type JobFunction = (ctxPtr: number, ctxLen: number, statePtr: number, stateLen: number) => number;
 
@@ -27,12 +33,13 @@ export class WasmExtension {
     readonly host: ReferenceHost,
     readonly scope: ExtensionScope,
     readonly guest: GuestModule,
+    private readonly wrapImports?: ImportsWrapper,
   ) {
     this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls };
   }
 
-  static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions): WasmExtension {
-    const extension = new WasmExtension(host, host.openExtension(id, permissions), guest);
+  static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
+    const extension = new WasmExtension(host, host.openExtension(id, permissions), guest, wrapImports);
     extension.instantiate();
     for (const exp of guest.iface.exports) {
       const executor = extension.jobExecutor(exp.name);
@@ -53,7 +60,9 @@ export class WasmExtension {
   private instantiate(): WebAssembly.Instance {
     const { guest, scope } = this;
     const reinit = scope.phase === "ready";
-    const instance = guest.engine.instantiate(guest.module, createBoundary(this.host, scope, this.access));
+    const imports = createBoundary(this.host, scope, this.access);
+    if (this.wrapImports) imports[IMPORT_MODULE] = this.wrapImports(imports[IMPORT_MODULE]!);
+    const instance = guest.engine.instantiate(guest.module, imports);
     const exports = instance.exports as Record<string, unknown>;
     this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.access.alloc = typeof exports.wasm_alloc === "function" ? (exports.wasm_alloc as (size: number) => number) : null;

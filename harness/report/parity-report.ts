@@ -7,7 +7,6 @@ import { nodeEngine } from "../engine/engine.ts";
 import { PROJECT_ROOT } from "../suite/fixtures.ts";
 import type { CaseResult } from "../suite/run-case.ts";
 
-export const PARITY_REPORT_SCHEMA = join(PROJECT_ROOT, "harness/report/parity.schema.json");
 
 interface Tally {
   passed: number;

@@ -6,11 +6,10 @@ import type { ImportName } from "../abi/imports.ts";
 import type { NativeExtensionDefinition } from "../jobs/native-extension.ts";
 import type { JobStatus } from "../trace/events.ts";
 import type { Scenario } from "./scenario.ts";
-import { formatSchemaErrors, schemaValidator } from "./schema.ts";
+import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const FIXTURES_DIR = join(PROJECT_ROOT, "wat-fixtures");
-export const FIXTURE_SCHEMA = join(FIXTURES_DIR, "fixture.schema.json");
 
 /** A trace event with only the fields that matter, in normalized form. */
 export type PartialEvent = { kind: string } & Record<string, unknown>;
@@ -81,9 +80,9 @@ export function readFixture(sidecarPath: string, root = FIXTURES_DIR): Fixture {
   } catch (error) {
     throw new FixtureError(`${where}: not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  const validate = schemaValidator(FIXTURE_SCHEMA);
+  const validate = schemaValidator("fixture");
   if (!validate(sidecar)) {
-    throw new FixtureError(`${where} does not match wat-fixtures/fixture.schema.json:\n  ${formatSchemaErrors(validate.errors).join("\n  ")}`);
+    throw new FixtureError(`${where} does not match harness/schemas/fixture.schema.json:\n  ${formatSchemaErrors(validate.errors).join("\n  ")}`);
   }
   const spec = sidecar as Sidecar;
   const dir = dirname(sidecarPath);

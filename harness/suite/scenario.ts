@@ -10,7 +10,7 @@ import type { MetricsSnapshot } from "../host/metrics.ts";
 import { DEFAULT_PERMISSIONS, type Permissions } from "../host/permissions.ts";
 import type { StateStore } from "../host/state-store.ts";
 import { loadNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
-import { WasmExtension } from "../jobs/wasm-extension.ts";
+import { WasmExtension, type ImportsWrapper } from "../jobs/wasm-extension.ts";
 import type { JobStatus, TraceEvent } from "../trace/events.ts";
 import { Normalizer, type Normalized } from "../trace/normalize.ts";
 
@@ -76,6 +76,8 @@ export function stateBytes(state: unknown): Uint8Array | null {
 export interface RunOptions {
   readonly store?: StateStore;
   readonly seed?: string;
+  /** WASM only: replaces host functions at the boundary (deliberately faulty hosts). */
+  readonly wrapImports?: ImportsWrapper;
 }
 
 /** Runs a scenario on a fresh reference host: load the extension, dispatch the job, drive it and its children. */
@@ -92,7 +94,7 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
   let wasm: WasmExtension | null = null;
   const scope =
     subject.kind === "wasm"
-      ? (wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions)).scope
+      ? (wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions, options.wrapImports)).scope
       : loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions);
   const root = host.createJob(scope, scenario.job, stateBytes(scenario.state));
   host.drive(root, { resume: scenario.resume });

@@ -1,8 +1,10 @@
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const HEX32_IN_TEXT = /[0-9a-f]{32}/gi;
 
 /**
  * Replaces run-specific values so that two runs can be compared: job UUIDs become `job:0`, `job:1`, ... and other
- * UUIDs (libraries, entries) `id:0`, ... in order of appearance; bigints become decimal strings. Nothing else is
+ * UUIDs (libraries, entries) `id:0`, ... in order of appearance; a job id spelled as 32 hex digits is named too;
+ * bigints become decimal strings. Nothing else is
  * scrubbed: every other field is compared as recorded. One normalizer is used for all parts of one run, so a child id
  * in the parent's trace and the child's own trace get the same name.
  */
@@ -11,7 +13,12 @@ export class Normalizer {
   private jobs = 0;
   private others = 0;
 
-  constructor(private readonly jobIds: ReadonlySet<string>) {}
+  /** Job ids written as 32 hex digits (how a guest may print raw id bytes) -> the hyphenated id. */
+  private readonly compact: Map<string, string>;
+
+  constructor(private readonly jobIds: ReadonlySet<string>) {
+    this.compact = new Map([...jobIds].map((id) => [id.replace(/-/g, "").toLowerCase(), id]));
+  }
 
   name(uuid: string): string {
     const key = uuid.toLowerCase();
@@ -28,7 +35,13 @@ export class Normalizer {
   }
 
   private walk(value: unknown): unknown {
-    if (typeof value === "string") return value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
+    if (typeof value === "string") {
+      const named = value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
+      return this.compact.size === 0 ? named : named.replace(HEX32_IN_TEXT, (hex) => {
+        const id = this.compact.get(hex.toLowerCase());
+        return id === undefined ? hex : this.name(id);
+      });
+    }
     if (typeof value === "bigint") return value.toString();
     if (value instanceof Uint8Array) return Array.from(value);
     if (Array.isArray(value)) return value.map((item) => this.walk(item));

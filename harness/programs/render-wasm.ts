@@ -1,0 +1,408 @@
+import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
+import { uuidToBytes } from "../abi/codec.ts";
+import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "./wasm-module.ts";
+import { exportName, FOREIGN_LIBRARY_ID, messageBytes, progressValue, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
+
+// Memory layout of a rendered guest.
+const JOB_ID = 16; // the running job's id, parsed from the context
+const LIBRARY_ID = 32; // the job's library id, parsed from the context
+const FOREIGN_ID = 48; // FOREIGN_LIBRARY_ID
+const SCRATCH = 256; // messages are composed here (up to 768 bytes)
+const POOL = 1024; // string constants
+
+// Locals of a job function: 0..3 are the export's parameters.
+const CTX = 0;
+const STATE = 2;
+const STATE_LEN = 3;
+const I = 4;
+const RESULT = 5;
+const CURSOR = 6;
+
+const enc = new TextEncoder();
+
+/** String constants as data segments, each stored once. */
+class StringPool {
+  private readonly offsets = new Map<string, number>();
+  private readonly chunks: Uint8Array[] = [];
+  private next = POOL;
+
+  add(bytes: Uint8Array): { ptr: number; len: number } {
+    const key = Array.from(bytes).join(",");
+    let ptr = this.offsets.get(key);
+    if (ptr === undefined) {
+      ptr = this.next;
+      this.offsets.set(key, ptr);
+      this.chunks.push(bytes);
+      this.next += bytes.length;
+    }
+    return { ptr, len: bytes.length };
+  }
+
+  text(text: string): { ptr: number; len: number } {
+    return this.add(enc.encode(text));
+  }
+
+  get end(): number {
+    return this.next;
+  }
+
+  segment(): Uint8Array {
+    const out = new Uint8Array(this.next - POOL);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  }
+}
+
+const imp = (name: string) => `$${name}`;
+const c = (n: number): Instr => ["i32.const", n];
+const get = (n: number): Instr => ["local.get", n];
+const set = (n: number): Instr => ["local.set", n];
+const call = (name: string): Instr => ["call", name];
+
+const ALL_IMPORTS: readonly ImportDef[] = IMPORTS.map((spec) => ({
+  module: IMPORT_MODULE,
+  field: spec.name,
+  name: imp(spec.name),
+  params: spec.params.map((p) => p.type),
+  results: spec.results,
+}));
+
+/** The runtime every rendered guest carries: allocator, id parsing, number and hex formatting, a key scanner. */
+const RUNTIME: readonly FunctionDef[] = runtime();
+
+function runtime(): FunctionDef[] {
+  const hexPairs = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+  const memBytes: Instr[] = [["memory.size"], c(16), ["i32.shl"]];
+  return [
+    {
+      name: "$wasm_alloc",
+      export: "wasm_alloc",
+      params: ["i32"],
+      results: ["i32"],
+      locals: ["i32", "i32"],
+      // A bump allocator, 8-byte aligned, growing memory as needed; 0 when memory cannot grow.
+      body: [
+        ["global.get", "$heap"], c(7), ["i32.add"], c(-8), ["i32.and"], set(1),
+        get(1), get(0), ["i32.add"], set(2),
+        get(2), ...memBytes, ["i32.gt_u"],
+        ["if"],
+        get(2), ...memBytes, ["i32.sub"], c(65535), ["i32.add"], c(16), ["i32.shr_u"], ["memory.grow"], c(-1), ["i32.eq"],
+        ["if"], c(0), ["return"], ["end"],
+        ["end"],
+        get(2), ["global.set", "$heap"],
+        get(1),
+      ],
+    },
+    { name: "$wasm_free", export: "wasm_free", params: ["i32", "i32"], results: [], locals: [], body: [] },
+    {
+      name: "$hex_value",
+      params: ["i32"],
+      results: ["i32"],
+      locals: [],
+      body: [get(0), c(57), ["i32.le_u"], ["if"], get(0), c(48), ["i32.sub"], ["return"], ["end"], get(0), c(32), ["i32.or"], c(87), ["i32.sub"]],
+    },
+    {
+      name: "$parse_uuid", // (text, dst): 36 hyphenated hex characters -> 16 bytes
+      params: ["i32", "i32"],
+      results: [],
+      locals: [],
+      body: hexPairs.flatMap((at, k): Instr[] => [
+        get(1),
+        get(0), ["i32.load8_u", at], call("$hex_value"), c(4), ["i32.shl"],
+        get(0), ["i32.load8_u", at + 1], call("$hex_value"), ["i32.or"],
+        ["i32.store8", k],
+      ]),
+    },
+    {
+      name: "$write_u32", // (dst, n) -> digits written
+      params: ["i32", "i32"],
+      results: ["i32"],
+      locals: ["i32", "i32"],
+      body: [
+        get(1), set(3),
+        ["loop"], get(2), c(1), ["i32.add"], set(2), get(3), c(10), ["i32.div_u"], ["local.tee", 3], ["br_if", 0], ["end"],
+        get(2), set(3),
+        ["loop"],
+        get(3), c(1), ["i32.sub"], set(3),
+        get(0), get(3), ["i32.add"], get(1), c(10), ["i32.rem_u"], c(48), ["i32.add"], ["i32.store8", 0],
+        get(1), c(10), ["i32.div_u"], set(1),
+        get(3), ["br_if", 0],
+        ["end"],
+        get(2),
+      ],
+    },
+    {
+      name: "$hex_digit",
+      params: ["i32"],
+      results: ["i32"],
+      locals: [],
+      body: [get(0), c(10), ["i32.lt_u"], ["if"], get(0), c(48), ["i32.add"], ["return"], ["end"], get(0), c(87), ["i32.add"]],
+    },
+    {
+      name: "$hex16", // (dst, src): 16 bytes -> 32 lowercase hex digits
+      params: ["i32", "i32"],
+      results: [],
+      locals: ["i32", "i32"],
+      body: [
+        ["loop"],
+        get(1), get(2), ["i32.add"], ["i32.load8_u", 0], set(3),
+        get(0), get(2), c(1), ["i32.shl"], ["i32.add"], get(3), c(4), ["i32.shr_u"], call("$hex_digit"), ["i32.store8", 0],
+        get(0), get(2), c(1), ["i32.shl"], ["i32.add"], get(3), c(15), ["i32.and"], call("$hex_digit"), ["i32.store8", 1],
+        get(2), c(1), ["i32.add"], ["local.tee", 2], c(16), ["i32.lt_u"], ["br_if", 0],
+        ["end"],
+      ],
+    },
+    {
+      name: "$u32_after", // (text, len, key, key_len) -> the u32 after the first occurrence of key (wrapping), 0 if absent
+      params: ["i32", "i32", "i32", "i32"],
+      results: ["i32"],
+      locals: ["i32", "i32", "i32", "i32"],
+      body: [
+        ["block"],
+        ["loop"],
+        get(4), get(3), ["i32.add"], get(1), ["i32.gt_u"], ["br_if", 1],
+        c(0), set(5),
+        ["block"],
+        ["loop"],
+        get(0), get(4), ["i32.add"], get(5), ["i32.add"], ["i32.load8_u", 0],
+        get(2), get(5), ["i32.add"], ["i32.load8_u", 0],
+        ["i32.ne"], ["br_if", 1],
+        get(5), c(1), ["i32.add"], ["local.tee", 5], get(3), ["i32.lt_u"], ["br_if", 0],
+        ["end"],
+        get(4), get(3), ["i32.add"], set(4),
+        ["block"],
+        ["loop"],
+        get(4), get(1), ["i32.ge_u"], ["br_if", 1],
+        get(0), get(4), ["i32.add"], ["i32.load8_u", 0], c(48), ["i32.sub"], ["local.tee", 7], c(9), ["i32.gt_u"], ["br_if", 1],
+        get(6), c(10), ["i32.mul"], get(7), ["i32.add"], set(6),
+        get(4), c(1), ["i32.add"], set(4),
+        ["br", 0],
+        ["end"],
+        ["end"],
+        get(6), ["return"],
+        ["end"],
+        get(4), c(1), ["i32.add"], set(4),
+        ["br", 0],
+        ["end"],
+        ["end"],
+        c(0),
+      ],
+    },
+    {
+      name: "$log_bytes", // (prefix, prefix_len, data, data_len): job_log(info, prefix ++ data) through a fresh allocation
+      params: ["i32", "i32", "i32", "i32"],
+      results: [],
+      locals: ["i32"],
+      body: [
+        get(1), get(3), ["i32.add"], call("$wasm_alloc"), set(4),
+        get(4), get(0), get(1), ["memory.copy"],
+        get(4), get(1), ["i32.add"], get(2), get(3), ["memory.copy"],
+        c(JOB_ID), c(1), get(4), get(1), get(3), ["i32.add"], call(imp("job_log")),
+      ],
+    },
+  ];
+}
+
+/** Lowers a job's ops; `pool` collects the strings. */
+class JobLowering {
+  readonly out: Instr[] = [];
+
+  constructor(
+    private readonly pool: StringPool,
+    private readonly job: ProgramJob,
+  ) {}
+
+  private emit(...instrs: Instr[]): void {
+    this.out.push(...instrs);
+  }
+
+  private str(text: string | Uint8Array): Instr[] {
+    const { ptr, len } = typeof text === "string" ? this.pool.text(text) : this.pool.add(text);
+    return [c(ptr), c(len)];
+  }
+
+  private logText(level: number, text: string): void {
+    this.emit(c(JOB_ID), c(level), ...this.str(text), call(imp("job_log")));
+  }
+
+  /** Copies a constant to the cursor and advances it. */
+  private append(text: string): void {
+    const [ptr, len] = this.str(text);
+    this.emit(get(CURSOR), ptr!, len!, ["memory.copy"], get(CURSOR), len!, ["i32.add"], set(CURSOR));
+  }
+
+  private appendNumber(value: Instr[]): void {
+    this.emit(get(CURSOR), get(CURSOR), ...value, call("$write_u32"), ["i32.add"], set(CURSOR));
+  }
+
+  private cursorStart(): void {
+    this.emit(c(SCRATCH), set(CURSOR));
+  }
+
+  private cursorMessage(): Instr[] {
+    return [c(SCRATCH), get(CURSOR), c(SCRATCH), ["i32.sub"]];
+  }
+
+  /** checkpoint "i=<i>"; a non-zero status is logged as a warning. */
+  private checkpoint(): void {
+    this.cursorStart();
+    this.append("i=");
+    this.appendNumber([get(I)]);
+    this.emit(c(JOB_ID), ...this.cursorMessage(), call(imp("job_checkpoint")), ["local.tee", RESULT], ["if"]);
+    this.cursorStart();
+    this.append("checkpoint status=");
+    this.appendNumber([get(RESULT)]);
+    this.emit(c(JOB_ID), c(2), ...this.cursorMessage(), call(imp("job_log")), ["end"]);
+  }
+
+  /** Logs "<prefix>none" for a 0 answer, else prefix ++ the length-prefixed bytes the host wrote. */
+  private echo(prefix: string): void {
+    this.emit(["local.tee", RESULT], ["i32.eqz"], ["if"]);
+    this.logText(1, `${prefix}none`);
+    this.emit(["else"], ...this.str(prefix), get(RESULT), c(4), ["i32.add"], get(RESULT), ["i32.load", 0], call("$log_bytes"), ["end"]);
+  }
+
+  op(op: Op, inLoop: boolean): void {
+    switch (op.op) {
+      case "progress":
+        this.emit(c(JOB_ID), ["f32.const", progressValue(op.value)], ...this.str(messageBytes(op.message)), call(imp("job_report_progress")));
+        return;
+      case "progress_step":
+        this.cursorStart();
+        this.append(`${op.message} `);
+        this.appendNumber([get(I), c(1), ["i32.add"]]);
+        this.append(`/${this.job.steps}`);
+        this.emit(c(JOB_ID), get(I), c(1), ["i32.add"], ["f32.convert_i32_u"], c(this.job.steps), ["f32.convert_i32_u"], ["f32.div"]);
+        this.emit(...this.cursorMessage(), call(imp("job_report_progress")));
+        return;
+      case "check":
+        this.emit(c(JOB_ID), call(imp("job_check_interrupt")));
+        if (op.onInterrupt === "continue") {
+          this.emit(["drop"]);
+          return;
+        }
+        this.emit(["if"]);
+        if (op.onInterrupt === "checkpoint_return") this.checkpoint();
+        this.emit(c(1), ["return"], ["end"]);
+        return;
+      case "checkpoint":
+        if (inLoop && op.every > 1) this.emit(get(I), c(1), ["i32.add"], c(op.every), ["i32.rem_u"], ["i32.eqz"], ["if"]);
+        this.checkpoint();
+        if (inLoop && op.every > 1) this.emit(["end"]);
+        return;
+      case "load_state":
+        this.emit(c(JOB_ID), call(imp("job_load_state")));
+        this.echo("state=");
+        return;
+      case "warning":
+      case "error":
+        this.emit(c(JOB_ID), ...this.str(messageBytes(op.message)), call(imp(op.op === "warning" ? "job_add_warning" : "job_add_non_critical_error")));
+        return;
+      case "log":
+        if (op.channel === "job") this.emit(c(JOB_ID), c(op.level), ...this.str(messageBytes(op.message)), call(imp("job_log")));
+        else this.emit(c(op.level), ...this.str(messageBytes(op.message)), call(imp("spacedrive_log")));
+        return;
+      case "bytes":
+      case "items":
+        this.emit(c(JOB_ID), ["i64.const", BigInt.asIntN(64, BigInt(op.n))], call(imp(op.op === "bytes" ? "job_increment_bytes" : "job_increment_items")));
+        return;
+      case "spawn":
+        this.emit(c(JOB_ID), ...this.str(op.type), ...this.str(op.params), call(imp("job_spawn_child")), ["local.tee", RESULT], ["i32.eqz"], ["if"]);
+        this.logText(1, "child=none");
+        this.emit(["else"]);
+        this.cursorStart();
+        this.append("child=");
+        this.appendNumber([get(RESULT), ["i32.load", 0]]);
+        this.append(":");
+        this.emit(get(CURSOR), get(RESULT), c(4), ["i32.add"], call("$hex16"));
+        this.emit(c(JOB_ID), c(1), c(SCRATCH), get(CURSOR), c(32), ["i32.add"], c(SCRATCH), ["i32.sub"], call(imp("job_log")), ["end"]);
+        return;
+      case "call": {
+        const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
+        this.emit(...this.str(op.method), c(library), ...this.str(op.payload), call(imp("spacedrive_call")));
+        this.echo("answer=");
+        return;
+      }
+    }
+  }
+
+  function(): FunctionDef {
+    const { job } = this;
+    this.emit(get(CTX), c(11), ["i32.add"], c(JOB_ID), call("$parse_uuid"));
+    this.emit(get(CTX), c(63), ["i32.add"], c(LIBRARY_ID), call("$parse_uuid"));
+    this.emit(get(STATE_LEN), ["if"], get(STATE), get(STATE_LEN), ...this.str("i="), call("$u32_after"), set(I), ["end"]);
+    for (const op of job.before) this.op(op, false);
+    this.emit(["block"], ["loop"], get(I), c(job.steps), ["i32.ge_u"], ["br_if", 1]);
+    for (const op of job.body) this.op(op, true);
+    this.emit(get(I), c(1), ["i32.add"], set(I), ["br", 0], ["end"], ["end"]);
+    for (const op of job.after) this.op(op, false);
+    this.emit(...(job.end.kind === "trap" ? ([["unreachable"]] as Instr[]) : [c(job.end.code)]));
+    return {
+      name: `$${exportName(job)}`,
+      export: exportName(job),
+      params: ["i32", "i32", "i32", "i32"],
+      results: ["i32"],
+      locals: ["i32", "i32", "i32"],
+      body: this.out,
+    };
+  }
+}
+
+/**
+ * Keeps the functions reachable from the exports and only the imports they call: a guest imports what it uses (as
+ * a Rust-built guest does), and every import costs the engine a wrapper per module.
+ */
+function treeShake(imports: readonly ImportDef[], functions: readonly FunctionDef[]): { imports: ImportDef[]; functions: FunctionDef[] } {
+  const byName = new Map(functions.map((fn) => [fn.name, fn]));
+  const reached = new Set<string>();
+  const pending = functions.filter((fn) => fn.export !== undefined).map((fn) => fn.name);
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (reached.has(name)) continue;
+    reached.add(name);
+    for (const instr of byName.get(name)?.body ?? []) if (instr[0] === "call" && !reached.has(instr[1])) pending.push(instr[1]);
+  }
+  return { imports: imports.filter((i) => reached.has(i.name)), functions: functions.filter((fn) => reached.has(fn.name)) };
+}
+
+/** The module a program renders to. */
+export function programModule(program: JobProgram): ModuleDef {
+  const pool = new StringPool();
+  const jobs = program.jobs.map((job) => new JobLowering(pool, job).function());
+  const init: Instr[] = [];
+  for (const job of program.jobs) {
+    const name = pool.text(job.name);
+    const exp = pool.text(exportName(job));
+    init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(1), call(imp("register_job")), ["i32.or"], set(0));
+  }
+  init.push(get(0));
+  const heap = (pool.end + 7) & ~7;
+  const used = treeShake(ALL_IMPORTS, [
+    ...RUNTIME,
+    { name: "$plugin_init", export: "plugin_init", params: [], results: ["i32"], locals: ["i32"], body: init },
+    ...jobs,
+  ]);
+  return {
+    ...used,
+    memory: { minPages: 1 + (heap >>> 16), export: "memory" },
+    globals: [{ name: "$heap", mutable: true, init: heap }],
+    data: [
+      { offset: FOREIGN_ID, bytes: uuidToBytes(FOREIGN_LIBRARY_ID) },
+      { offset: POOL, bytes: pool.segment() },
+    ],
+  };
+}
+
+/** The guest as a wasm binary: what fuzzing runs. */
+export function renderWasm(program: JobProgram): Uint8Array {
+  return encodeModule(programModule(program));
+}
+
+/** The same guest as WAT: what people read and counterexamples keep. */
+export function renderWat(program: JobProgram, header = "A generated job program (harness/programs)."): string {
+  return printModule(programModule(program), header);
+}

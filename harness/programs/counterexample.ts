@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { canonicalJson } from "../trace/diff.ts";
+import { formatEvent } from "../trace/format.ts";
+import type { Scenario } from "../suite/scenario.ts";
+import type { JobProgram } from "./ir.ts";
+import type { Counterexample } from "./property.ts";
+import { renderWat } from "./render-wasm.ts";
+
+/** The one command that reproduces exactly this case (fast-check replays the seed along the path, no search). */
+export function replayCommand(seed: number, path: string): string {
+  return `npx job-parity fuzz --seed ${seed} --path '${path}'`;
+}
+
+/** A counterexample for people: seed and path, the program as JSON and WAT, both traces and the first divergence. */
+export function formatCounterexample(found: Counterexample): string {
+  const { seed, path, program, scenario, result } = found;
+  const trace = (side: "native" | "wasm") =>
+    result[side].jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
+  return [
+    `counterexample (seed ${seed}, path ${path})`,
+    "",
+    "what differs:",
+    ...(result.divergence ? result.divergence.split("\n").map((line) => `  ${line}`) : []),
+    ...result.invariants.map((line) => `  invariant: ${line}`),
+    "",
+    "scenario:",
+    `  ${canonicalJson(scenario)}`,
+    "",
+    "program (JSON):",
+    JSON.stringify(program, null, 2),
+    "",
+    "program (WAT):",
+    renderWat(program),
+    "native trace:",
+    ...trace("native"),
+    "",
+    "wasm trace:",
+    ...trace("wasm"),
+    "",
+    `replay: ${replayCommand(seed, path)}`,
+  ].join("\n");
+}
+
+/** A saved counterexample, replayed by the conformance suite forever. */
+export interface RegressionCase {
+  readonly version: 1;
+  readonly id: string;
+  readonly program: JobProgram;
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly path: string;
+  readonly divergence: string;
+  readonly replay: string;
+  /** "reference", or "fault:<name>" when found against a deliberately faulty boundary. */
+  readonly host: string;
+}
+
+/** Named by content, so the same case found by two shards (or twice) is one file. */
+export function regressionId(program: JobProgram, scenario: Scenario): string {
+  return createHash("sha256").update(canonicalJson({ program, scenario })).digest("hex").slice(0, 12);
+}
+
+export function toRegression(found: Counterexample, host = "reference"): RegressionCase {
+  const { seed, path, program, scenario, result } = found;
+  return {
+    version: 1,
+    id: regressionId(program, scenario),
+    program,
+    scenario,
+    seed,
+    path,
+    divergence: [result.divergence, ...result.invariants].filter(Boolean).join("\n"),
+    replay: host === "reference" ? replayCommand(seed, path) : `${replayCommand(seed, path)} --fault ${host.replace(/^fault:/, "")}`,
+    host,
+  };
+}
+
+/**
+ * Writes `<dir>/<id>/case.json` and `<dir>/<id>/guest.wat` (the guest as rendered when found, so the case keeps its
+ * meaning if the renderer changes). Returns false when the case was already saved.
+ */
+export function saveRegression(dir: string, regression: RegressionCase): boolean {
+  const caseDir = join(dir, regression.id);
+  if (existsSync(join(caseDir, "case.json"))) return false;
+  mkdirSync(caseDir, { recursive: true });
+  writeFileSync(join(caseDir, "guest.wat"), renderWat(regression.program, `Regression ${regression.id}: ${regression.replay}`));
+  writeFileSync(join(caseDir, "case.json"), `${JSON.stringify(regression, null, 2)}\n`);
+  return true;
+}
+
+export interface SavedRegression {
+  readonly dir: string;
+  readonly regression: RegressionCase;
+  readonly wat: string;
+}
+
+/** Every saved case under `dir`, sorted by id. */
+export function loadRegressions(dir: string): SavedRegression[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const caseDir = join(dir, name);
+      return {
+        dir: caseDir,
+        regression: JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) as RegressionCase,
+        wat: readFileSync(join(caseDir, "guest.wat"), "utf8"),
+      };
+    });
+}

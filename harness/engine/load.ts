@@ -17,19 +17,16 @@ export interface GuestModule {
 
 /** A guest from wasm bytes, synchronously (the fuzzing hot path): validated, link-checked, compiled. */
 export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine): GuestModule {
-  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
-    let reason = "";
-    try {
-      engine.compile(bytes);
-    } catch (error) {
-      reason = `: ${(error as Error).message}`;
-    }
-    throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module${reason}`);
+  let module: WebAssembly.Module;
+  try {
+    module = engine.compile(bytes); // compiling validates; a separate validate pass would decode the module twice
+  } catch (error) {
+    throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module: ${(error as Error).message}`, { cause: error });
   }
   const iface = readModuleInterface(bytes);
   const problems = checkLink(iface);
   if (problems.length > 0) throw new GuestLinkError(file, problems);
-  return { file, bytes, module: engine.compile(bytes), iface, engine };
+  return { file, bytes, module, iface, engine };
 }
 
 /** Guest bytes from WAT text or a wasm binary, named by `file` in every error. */

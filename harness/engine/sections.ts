@@ -30,6 +30,8 @@ export interface ModuleInterface {
 const VALTYPES: Record<number, ValType | string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
 const KINDS = ["function", "table", "memory", "global", "tag"] as const;
 
+const utf8 = new TextDecoder();
+
 class Reader {
   offset = 0;
   constructor(private readonly bytes: Uint8Array) {}
@@ -53,7 +55,7 @@ class Reader {
 
   name(): string {
     const length = this.u32();
-    const text = new TextDecoder().decode(this.bytes.subarray(this.offset, this.offset + length));
+    const text = utf8.decode(this.bytes.subarray(this.offset, this.offset + length));
     this.offset += length;
     return text;
   }

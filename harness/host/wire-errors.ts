@@ -16,13 +16,15 @@ export interface WireError {
   code: WireErrorCode;
 }
 
-export class WireFailure extends Error {
+/**
+ * An error answer, thrown by handlers and caught by the router. Not an Error: it never leaves the host, and
+ * capturing a stack for every refused call would cost more than the call.
+ */
+export class WireFailure {
   constructor(
     readonly wireCode: WireErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+    readonly message: string,
+  ) {}
 
   toAnswer(): WireError {
     return { error: this.message, code: this.wireCode };

@@ -1,6 +1,6 @@
 import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
 import { uuidToBytes } from "../abi/codec.ts";
-import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "./wasm-module.ts";
+import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
 import { exportName, FOREIGN_LIBRARY_ID, messageBytes, progressValue, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
 
 // Memory layout of a rendered guest.
@@ -19,6 +19,7 @@ const RESULT = 5;
 const CURSOR = 6;
 
 const enc = new TextEncoder();
+const FOREIGN_ID_BYTES = uuidToBytes(FOREIGN_LIBRARY_ID);
 
 /** String constants as data segments, each stored once. */
 class StringPool {
@@ -27,7 +28,16 @@ class StringPool {
   private next = POOL;
 
   add(bytes: Uint8Array): { ptr: number; len: number } {
-    const key = Array.from(bytes).join(",");
+    return this.intern(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), bytes);
+  }
+
+  text(text: string): { ptr: number; len: number } {
+    const bytes = enc.encode(text);
+    return this.intern(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), bytes);
+  }
+
+  /** `key` is the bytes as latin1 text: equal keys, equal bytes. */
+  private intern(key: string, bytes: Uint8Array): { ptr: number; len: number } {
     let ptr = this.offsets.get(key);
     if (ptr === undefined) {
       ptr = this.next;
@@ -36,10 +46,6 @@ class StringPool {
       this.next += bytes.length;
     }
     return { ptr, len: bytes.length };
-  }
-
-  text(text: string): { ptr: number; len: number } {
-    return this.add(enc.encode(text));
   }
 
   get end(): number {
@@ -391,7 +397,7 @@ export function programModule(program: JobProgram): ModuleDef {
     memory: { minPages: 1 + (heap >>> 16), export: "memory" },
     globals: [{ name: "$heap", mutable: true, init: heap }],
     data: [
-      { offset: FOREIGN_ID, bytes: uuidToBytes(FOREIGN_LIBRARY_ID) },
+      { offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES },
       { offset: POOL, bytes: pool.segment() },
     ],
   };

@@ -6,6 +6,9 @@ import type { NormalizedResult } from "./scenario.ts";
  * exit codes, metrics and saved state, then the library. Returns a readable account of the first difference.
  */
 export function compareResults(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): string | null {
+  // Both sides build their results with the same code, so equal results serialize identically: the common case
+  // costs one stringify per side. Only a mismatch (which may still be key order alone) walks the details.
+  if (JSON.stringify(left) === JSON.stringify(right)) return null;
   const traceDiff = (where: string, a: readonly unknown[], b: readonly unknown[]) => {
     const divergence = firstDivergence(a, b);
     return divergence ? `${where}: ${formatDivergence(divergence, leftName, rightName)}` : null;

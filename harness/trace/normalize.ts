@@ -34,25 +34,30 @@ export class Normalizer {
     return this.walk(value) as Normalized<T>;
   }
 
+  private text(value: string): string {
+    // Most strings are short messages: skip the regexes when no id could fit.
+    if (value.length < 32) return value;
+    const named = value.length < 36 ? value : value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
+    return this.compact.size === 0
+      ? named
+      : named.replace(HEX32_IN_TEXT, (hex) => {
+          const id = this.compact.get(hex.toLowerCase());
+          return id === undefined ? hex : this.name(id);
+        });
+  }
+
   private walk(value: unknown): unknown {
-    if (typeof value === "string") {
-      const named = value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
-      return this.compact.size === 0 ? named : named.replace(HEX32_IN_TEXT, (hex) => {
-        const id = this.compact.get(hex.toLowerCase());
-        return id === undefined ? hex : this.name(id);
-      });
-    }
+    if (typeof value === "string") return this.text(value);
     if (typeof value === "bigint") return value.toString();
+    if (value === null || typeof value !== "object") return value;
     if (value instanceof Uint8Array) return Array.from(value);
     if (Array.isArray(value)) return value.map((item) => this.walk(item));
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
-        if (item !== undefined) out[key] = this.walk(item);
-      }
-      return out;
+    const out: Record<string, unknown> = {};
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) out[key] = this.walk(item);
     }
-    return value;
+    return out;
   }
 }
 

@@ -115,14 +115,20 @@ const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64:
 const MEMORY_OPS = { "i32.load": [0x28, 2], "i32.load8_u": [0x2d, 0], "i32.store": [0x36, 2], "i32.store8": [0x3a, 0] } as const;
 
 const utf8 = new TextEncoder();
+/** Import, export and module names repeat across modules: encode each once. */
+const names = new Map<string, Uint8Array>();
 const f32Bits = new Float32Array(1);
 const f32Bytes = new Uint8Array(f32Bits.buffer);
 const LOCAL_OPCODES = { "local.get": 0x20, "local.set": 0x21, "local.tee": 0x22 } as const;
 
 /** Growable byte sink with LEB128 writers. Sizes are back-patched as 5-byte LEBs, so nothing is copied twice. */
 class Bytes {
-  private buf = new Uint8Array(4096);
+  private buf: Uint8Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -180,7 +186,11 @@ class Bytes {
   }
 
   name(text: string): void {
-    const encoded = utf8.encode(text);
+    let encoded = names.get(text);
+    if (encoded === undefined) {
+      encoded = utf8.encode(text);
+      if (names.size < 10_000) names.set(text, encoded);
+    }
     this.u32(encoded.length);
     this.bytes(encoded);
   }
@@ -250,7 +260,7 @@ export function encodeModule(def: ModuleDef): Uint8Array {
   const importTypes = def.imports.map(typeOf);
   const functionTypes = def.functions.map(typeOf);
 
-  const out = new Bytes();
+  const out = new Bytes(4096);
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const section = (id: number, fill: () => void) => {
     out.byte(id);
@@ -307,7 +317,6 @@ export function encodeModule(def: ModuleDef): Uint8Array {
       out.u32(e.index);
     }
   });
-  section(12, () => out.u32(def.data.length)); // data count: required by memory.copy's validation
   section(10, () => {
     out.u32(def.functions.length);
     for (const fn of def.functions) {

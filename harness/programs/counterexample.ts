@@ -9,8 +9,8 @@ import type { Counterexample } from "./property.ts";
 import { renderWat } from "./render-wasm.ts";
 
 /** The one command that reproduces exactly this case (fast-check replays the seed along the path, no search). */
-export function replayCommand(seed: number, path: string): string {
-  return `npx job-parity fuzz --seed ${seed} --path '${path}'`;
+export function replayCommand(seed: number, path: string, fault?: string): string {
+  return `npx job-parity fuzz --seed ${seed} --path '${path}'${fault === undefined ? "" : ` --fault ${fault}`}`;
 }
 
 /** A counterexample for people: seed and path, the program as JSON and WAT, both traces and the first divergence. */
@@ -39,7 +39,7 @@ export function formatCounterexample(found: Counterexample): string {
     "wasm trace:",
     ...trace("wasm"),
     "",
-    `replay: ${replayCommand(seed, path)}`,
+    `replay: ${replayCommand(seed, path, found.fault)}`,
   ].join("\n");
 }
 
@@ -62,7 +62,7 @@ export function regressionId(program: JobProgram, scenario: Scenario): string {
   return createHash("sha256").update(canonicalJson({ program, scenario })).digest("hex").slice(0, 12);
 }
 
-export function toRegression(found: Counterexample, host = "reference"): RegressionCase {
+export function toRegression(found: Counterexample): RegressionCase {
   const { seed, path, program, scenario, result } = found;
   return {
     version: 1,
@@ -72,8 +72,8 @@ export function toRegression(found: Counterexample, host = "reference"): Regress
     seed,
     path,
     divergence: [result.divergence, ...result.invariants].filter(Boolean).join("\n"),
-    replay: host === "reference" ? replayCommand(seed, path) : `${replayCommand(seed, path)} --fault ${host.replace(/^fault:/, "")}`,
-    host,
+    replay: replayCommand(seed, path, found.fault),
+    host: found.fault === undefined ? "reference" : `fault:${found.fault}`,
   };
 }
 
@@ -90,25 +90,27 @@ export function saveRegression(dir: string, regression: RegressionCase): boolean
   return true;
 }
 
-export interface SavedRegression {
-  readonly dir: string;
-  readonly regression: RegressionCase;
-  readonly wat: string;
-}
+export type SavedRegression =
+  | { readonly dir: string; readonly regression: RegressionCase; readonly wat: string }
+  | { readonly dir: string; readonly error: string };
 
-/** Every saved case under `dir`, sorted by id. */
+/** Every saved case under `dir`, sorted by id; a case that cannot be read is returned with its error, not thrown. */
 export function loadRegressions(dir: string): SavedRegression[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
-    .map((name) => {
+    .map((name): SavedRegression => {
       const caseDir = join(dir, name);
-      return {
-        dir: caseDir,
-        regression: JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) as RegressionCase,
-        wat: readFileSync(join(caseDir, "guest.wat"), "utf8"),
-      };
+      try {
+        return {
+          dir: caseDir,
+          regression: JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) as RegressionCase,
+          wat: readFileSync(join(caseDir, "guest.wat"), "utf8"),
+        };
+      } catch (error) {
+        return { dir: caseDir, error: `${caseDir}: cannot read the case: ${(error as Error).message}` };
+      }
     });
 }

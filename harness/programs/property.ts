@@ -13,8 +13,10 @@ export interface PropertyOptions extends DifferentialOptions {
   readonly timeLimitMs?: number;
   /** Skip shrinking (faster when only counting divergences). */
   readonly endOnFailure?: boolean;
-  /** Called after every run with its outcome. */
+  /** Called after every generated case with its outcome (not for the shrinking that follows a failure). */
   readonly onRun?: (ok: boolean) => void;
+  /** The name of the deliberate fault in `wrapImports`, so a replay command can name it. */
+  readonly fault?: string;
 }
 
 export interface Counterexample {
@@ -23,9 +25,12 @@ export interface Counterexample {
   readonly program: JobProgram;
   readonly scenario: Scenario;
   readonly result: DifferentialResult;
+  /** The deliberate fault it was found against, if any. */
+  readonly fault?: string;
 }
 
 export interface PropertyOutcome {
+  /** Generated cases checked (shrinking attempts are not counted). */
   readonly runs: number;
   readonly counterexample: Counterexample | null;
 }
@@ -33,10 +38,14 @@ export interface PropertyOutcome {
 /** The differential property: for every program and scenario, native and WASM agree and satisfy the invariants. */
 export function checkParityProperty(options: PropertyOptions): PropertyOutcome {
   let runs = 0;
+  let shrinking = false; // fast-check generates until the first failure, then only shrinks
   const property = fc.property(caseArb, ({ program, scenario }: ProgramCase) => {
-    runs++;
     const { ok } = checkProgram(program, scenario, options);
-    options.onRun?.(ok);
+    if (!shrinking) {
+      runs++;
+      options.onRun?.(ok);
+    }
+    if (!ok) shrinking = true;
     return ok;
   });
   const details = fc.check(property, {
@@ -50,5 +59,6 @@ export function checkParityProperty(options: PropertyOptions): PropertyOutcome {
   const [{ program, scenario }] = details.counterexample;
   // Run the shrunk case once more to keep its full result (the property only kept a boolean).
   const result = checkProgram(program, scenario, { wrapImports: options.wrapImports });
-  return { runs, counterexample: { seed: details.seed, path: details.counterexamplePath ?? "", program, scenario, result } };
+  const found = { seed: details.seed, path: details.counterexamplePath ?? "", program, scenario, result };
+  return { runs, counterexample: options.fault === undefined ? found : { ...found, fault: options.fault } };
 }

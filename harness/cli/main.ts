@@ -5,6 +5,7 @@ const USAGE = `job-parity: the conformance harness for the Spacedrive extension 
 commands:
   parity    run the fixtures natively and as WASM on the reference host; print the matrix; write reports
   exec      run one job of a guest (.wat or .wasm) on the reference host and print its trace
+  fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
   abi       print the ABI v1 document (generated from the ABI table)
 
 run "job-parity <command> --help" for a command's options.`;
@@ -23,6 +24,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   exec: async () => {
     const m = await import("./exec.ts");
     return { usage: m.EXEC_USAGE, run: m.execCommand };
+  },
+  fuzz: async () => {
+    const m = await import("./fuzz.ts");
+    return { usage: m.FUZZ_USAGE, run: m.fuzzCommand };
   },
   abi: async () => {
     const m = await import("./abi.ts");

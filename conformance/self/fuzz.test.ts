@@ -1,0 +1,175 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UsageError } from "../../harness/cli/args.ts";
+import { fuzzCommand, parseDuration } from "../../harness/cli/fuzz.ts";
+import { loadRegressions, saveRegression, type RegressionCase } from "../../harness/programs/counterexample.ts";
+import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
+import { formatSchemaErrors, schemaValidator } from "../../harness/schemas/validate.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+
+// Fuzzing sessions as users run them: real processes (`node bin/job-parity.mjs fuzz ...`) with worker threads. A
+// session process costs 2-4 s here (tsx in the main thread and in each worker), so there are four: a clean session, a
+// session against a faulty boundary and a usage error, started together, then the replay of a case the faulty
+// session saved. Everything else runs in-process.
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, timeout: 60_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** fuzzCommand in-process: its exit code and printed lines, or the UsageError it throws. */
+async function fuzzInProcess(...args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const code = await fuzzCommand(args, (line) => lines.push(line));
+  return { code, output: lines.join("\n") };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-fuzz-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cleanCorpus = join(dir, "clean");
+const faultCorpus = join(dir, "fault");
+
+/** The first case the faulty session saved. */
+function firstSaved(): RegressionCase {
+  const [first] = loadRegressions(faultCorpus);
+  if (!first || !("regression" in first)) throw new Error(`the session against truncate-progress saved no readable case in ${faultCorpus}`);
+  return first.regression;
+}
+
+// Started at load, awaited by the tests that read them.
+const clean = cli("fuzz", "--runs", "300", "--seed", "7", "--workers", "2", "--json", "--corpus", cleanCorpus);
+const faulty = cli("fuzz", "--fault", "truncate-progress", "--runs", "300", "--seed", "7", "--corpus", faultCorpus);
+const badUsage = cli("fuzz", "--time", "1m", "--runs", "5");
+
+describe("chunk seeds", () => {
+  it("shards 0/3, 1/3 and 2/3 of one session never share a chunk seed", () => {
+    const shards = [0, 1, 2].map((index) => Array.from({ length: 3000 }, (_, chunk) => shardChunkSeed(7, { index, count: 3 }, chunk)));
+    const all = shards.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.filter((seed) => !(Number.isInteger(seed) && seed >= 0 && seed < SEED_LIMIT))).toEqual([]);
+  });
+
+  it("are a function of the session seed, the shard and the chunk", () => {
+    expect(shardChunkSeed(7, { index: 1, count: 3 }, 5)).toBe(chunkSeed(7, 1 + 5 * 3));
+    expect(shardChunkSeed(7, { index: 0, count: 1 }, 4)).toBe(chunkSeed(7, 4));
+    expect(chunkSeed(7, 16)).toBe(chunkSeed(7, 16));
+    expect(chunkSeed(8, 16)).not.toBe(chunkSeed(7, 16));
+  });
+});
+
+describe("job-parity fuzz: sessions", () => {
+  it("--runs 300 --seed 7 --workers 2 --json: exactly 300 runs, no divergence, one JSON object on stdout, exit 0", async () => {
+    const run = await clean;
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout) as FuzzSummary;
+    expect(summary.runs).toBe(300);
+    expect(summary.divergences).toBe(0);
+    expect(summary.runsPerSecond).toBeGreaterThan(0);
+    expect(summary.seed).toBe(7);
+    expect(summary.workers).toBe(2);
+    expect(summary.shard).toEqual({ index: 0, count: 1 });
+    expect(summary.elapsedMs).toBeGreaterThan(0);
+    expect(summary.saved).toEqual([]);
+    for (const phase of ["render", "compile", "wasm", "native", "compare"] as const) expect(summary.timings[phase], phase).toBeGreaterThan(0);
+    expect(existsSync(cleanCorpus) ? readdirSync(cleanCorpus) : []).toEqual([]);
+  });
+
+  it("--fault truncate-progress: divergences found, shrunk, printed and saved as schema-valid cases; exit 1", async () => {
+    const run = await faulty;
+    expect(run.status, run.stderr).toBe(1);
+    const divergences = Number(/^(\d+) divergences?/m.exec(run.stdout)?.[1]);
+    expect(divergences).toBeGreaterThanOrEqual(1);
+    expect(run.stdout).toMatch(/^counterexample \(seed \d+, path [\d:]+\)$/m);
+    const saved = loadRegressions(faultCorpus);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+    const validate = schemaValidator("regression");
+    for (const found of saved) {
+      if (!("regression" in found)) expect.fail(found.error);
+      const { dir: caseDir, regression } = found;
+      expect(validate(regression), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
+      expect(regression.host).toBe("fault:truncate-progress");
+      expect(existsSync(join(caseDir, "guest.wat"))).toBe(true);
+      expect(run.stdout).toContain(`saved to ${caseDir}`);
+    }
+  });
+
+  it("replays a saved case exactly: with its fault it diverges (exit 1, the program printed), on the reference host it passes", async () => {
+    await faulty;
+    const regression = firstSaved();
+    expect(regression.replay).toBe(`npx job-parity fuzz --seed ${regression.seed} --path '${regression.path}' --fault truncate-progress`);
+    expect(caseAt(regression.seed, regression.path)).toEqual({ program: regression.program, scenario: regression.scenario });
+
+    const replay = await cli("fuzz", "--seed", String(regression.seed), "--path", regression.path, "--fault", "truncate-progress");
+    expect(replay.status, replay.stderr).toBe(1);
+    expect(replay.stdout).toContain(`counterexample (seed ${regression.seed}, path ${regression.path})`);
+    expect(replay.stdout).toContain(JSON.stringify(regression.program, null, 2));
+    expect(replay.stdout).toContain(`replay: ${regression.replay}`);
+
+    const reference = await fuzzInProcess("--seed", String(regression.seed), "--path", regression.path);
+    expect(reference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${regression.seed}, path ${regression.path}, host reference)` });
+  });
+
+  it("saves a case found twice (or by two shards) once: the corpus is keyed by content", async () => {
+    await faulty;
+    const regression = firstSaved();
+    const merged = join(dir, "merged");
+    expect(saveRegression(merged, regression)).toBe(true);
+    expect(saveRegression(merged, { ...regression, seed: regression.seed + 1, path: "0" })).toBe(false);
+    expect(readdirSync(merged)).toEqual([regression.id]);
+    expect(JSON.parse(readFileSync(join(merged, regression.id, "case.json"), "utf8"))).toEqual(regression);
+  });
+
+  it("runs its workers under vitest too (a session started in-process)", async () => {
+    const corpusDir = join(dir, "in-process");
+    const summary = await startFuzzSession({ seed: 3, budget: { runs: 40 }, workers: 1, shard: { index: 1, count: 2 }, corpusDir, fault: null, maxDivergences: 1 }).done;
+    expect(summary).toMatchObject({ runs: 40, divergences: 0, workers: 1, stopped: "budget", chunks: 1 });
+  });
+});
+
+describe("job-parity fuzz: usage", () => {
+  it("a bad combination exits 2 naming the flags", async () => {
+    const run = await badUsage;
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("job-parity fuzz: --time and --runs cannot be combined (give one budget)\n");
+  });
+
+  it.each([
+    [["--runs", "0"], "--runs must be a positive integer"],
+    [["--workers", "two"], "--workers must be a positive integer"],
+    [["--time", "60"], "--time must be a duration like 60s, 2m or 500ms"],
+    [["--shard", "3/3"], "--shard must look like 0/4"],
+    [["--shard", "1-4"], "--shard must look like 0/4"],
+    [["--seed", "1.5"], "--seed must be an integer from 0 to 2147483647"],
+    [["--fault", "nope"], "--fault must be one of truncate-progress, items-as-bytes, interrupt-always-continue"],
+    [["--path", "0:1"], "--path needs the --seed printed with it"],
+    [["--seed", "1", "--path", "0:x"], "--path must be a fast-check path like 3:0:2"],
+    [["--seed", "1", "--path", "0", "--workers", "2"], "--workers cannot be combined with --path"],
+    [["--seed", "1", "--path", "0:99999"], "path 0:99999 does not lead to a case from seed 1"],
+  ])("%j: %s", async (args, message) => {
+    const attempt = fuzzInProcess(...args);
+    await expect(attempt).rejects.toThrow(UsageError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+
+  it("reads durations in ms, s, m and h", () => {
+    expect([parseDuration("time", "500ms"), parseDuration("time", "90s"), parseDuration("time", "2m"), parseDuration("time", "1.5s")]).toEqual([500, 90_000, 120_000, 1500]);
+  });
+});

@@ -93,13 +93,13 @@ const end: fc.Arbitrary<End> = fc.oneof(
 function jobArb(slot: number): fc.Arbitrary<ProgramJob> {
   const ops = (maxLength: number) => fc.array(opArb(slot), { maxLength });
   return fc
-    .record({ steps: fc.integer({ min: 0, max: 5 }), before: ops(3), body: ops(5), after: ops(3), end })
+    .record({ steps: fc.integer({ min: 0, max: 5 }), before: ops(2), body: ops(4), after: ops(2), end })
     .filter((job) => fewSpawns([...job.before, ...job.body, ...job.after]))
     .map((job) => ({ name: JOB_SLOTS[slot]!, ...job }));
 }
 
 export const programArb: fc.Arbitrary<JobProgram> = fc
-  .tuple(jobArb(0), fc.option(jobArb(1), { nil: null }), fc.option(jobArb(2), { nil: null }))
+  .tuple(jobArb(0), fc.option(jobArb(1), { nil: null, freq: 2 }), fc.option(jobArb(2), { nil: null, freq: 2 }))
   .map(([root, alpha, beta]) => ({ version: 1 as const, jobs: [root, ...(alpha ? [alpha] : []), ...(beta ? [beta] : [])] }));
 
 const interruptPlan: fc.Arbitrary<InterruptPlan> = fc

@@ -43,6 +43,11 @@ async function isInputError(error: unknown): Promise<boolean> {
 
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that goes away (`| head`) is not an error of the harness: stop quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {

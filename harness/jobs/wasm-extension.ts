@@ -3,6 +3,7 @@ import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { GuestLoadError } from "../engine/errors.ts";
+import { importTrampoline, type ImportTrampoline } from "../engine/import-trampoline.ts";
 import type { GuestModule } from "../engine/load.ts";
 import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
@@ -28,6 +29,9 @@ export class WasmExtension {
   readonly calls = new Uint32Array(IMPORTS.length);
   private instance: WebAssembly.Instance | null = null;
   private readonly access: GuestAccess;
+  private readonly trampoline: ImportTrampoline;
+  /** This instance's host functions; the trampoline is pointed at them whenever guest code is about to run. */
+  private functions: WebAssembly.ModuleImports = {};
 
   private constructor(
     readonly host: ReferenceHost,
@@ -36,6 +40,7 @@ export class WasmExtension {
     private readonly wrapImports?: ImportsWrapper,
   ) {
     this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls };
+    this.trampoline = importTrampoline(guest.engine);
   }
 
   static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
@@ -60,9 +65,10 @@ export class WasmExtension {
   private instantiate(): WebAssembly.Instance {
     const { guest, scope } = this;
     const reinit = scope.phase === "ready";
-    const imports = createBoundary(this.host, scope, this.access);
-    if (this.wrapImports) imports[IMPORT_MODULE] = this.wrapImports(imports[IMPORT_MODULE]!);
-    const instance = guest.engine.instantiate(guest.module, imports);
+    const boundary = createBoundary(this.host, scope, this.access)[IMPORT_MODULE]!;
+    this.functions = this.wrapImports ? this.wrapImports(boundary) : boundary;
+    this.trampoline.activate(this.functions);
+    const instance = guest.engine.instantiate(guest.module, this.trampoline.imports);
     const exports = instance.exports as Record<string, unknown>;
     this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.access.alloc = typeof exports.wasm_alloc === "function" ? (exports.wasm_alloc as (size: number) => number) : null;
@@ -105,6 +111,7 @@ export class WasmExtension {
     const { engine } = this.guest;
     try {
       const instance = this.instance ?? this.instantiate();
+      this.trampoline.activate(this.functions);
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
       const ctxPtr = this.pass(context);

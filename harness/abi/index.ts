@@ -5,3 +5,4 @@ export * from "./exports.ts";
 export * from "./imports.ts";
 export * from "./memory.ts";
 export * from "./status.ts";
+export * from "./version.ts";

@@ -5,7 +5,8 @@ export type GuestLoadErrorCode =
   | "JP_WASM_INVALID"
   | "JP_LINK"
   | "JP_EXPORT"
-  | "JP_INIT_FAILED";
+  | "JP_INIT_FAILED"
+  | "JP_ABI_VERSION";
 
 export class GuestLoadError extends Error {
   constructor(
@@ -37,4 +38,14 @@ export class GuestLinkError extends GuestLoadError {
     );
     this.name = "GuestLinkError";
   }
+}
+
+/** Refuses a guest that asks for an ABI version the host does not serve. */
+export function checkAbiVersion(file: string, request: { version: string; marker: string | null }, hostVersions: readonly string[], supported: boolean): void {
+  if (supported) return;
+  const asked = request.marker === null ? `ABI ${request.version} (no marker)` : `ABI ${request.version} (export ${request.marker})`;
+  throw new GuestLoadError(
+    "JP_ABI_VERSION",
+    `${file}: the guest asks for ${asked}; this host supports ${hostVersions.join(", ")}. Build the guest for a supported version.`,
+  );
 }

@@ -1,5 +1,6 @@
 import { STATUS, type StatusCode } from "../abi/status.ts";
 import { JOB_RETURN } from "../abi/exports.ts";
+import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import type { ImportName } from "../abi/imports.ts";
 import type { RunEnd } from "../trace/events.ts";
 import { ManualClock, type Clock } from "./clock.ts";
@@ -25,6 +26,8 @@ export interface HostOptions {
   /** null (the default) disables networking, as when core runs without a networking service. */
   readonly networking?: NetworkingOptions | null;
   readonly clock?: Clock;
+  /** ABI versions this host serves (default: the reference host's). */
+  readonly abiVersions?: readonly string[];
 }
 
 export interface DriveOptions {
@@ -49,6 +52,7 @@ export class ReferenceHost {
   readonly clock: Clock;
   readonly ops: JobOperations;
   readonly defaultLibraryId: string;
+  readonly abiVersions: readonly string[];
   /** Every job in creation order; a job's index is its position here. */
   readonly jobs: JobRecord[] = [];
   private readonly nativeTypes = new Map<string, JobType>();
@@ -58,6 +62,7 @@ export class ReferenceHost {
 
   constructor(options: HostOptions = {}) {
     this.ids = new IdSource(options.seed);
+    this.abiVersions = options.abiVersions ?? SUPPORTED_ABI_VERSIONS;
     this.limits = resolveLimits(options.limits);
     this.store = options.store ?? new MemoryStateStore();
     this.interrupts = new InterruptController(options.interrupts);

@@ -1,6 +1,7 @@
 import type { StatusCode } from "../abi/status.ts";
 import type { LogLevel } from "../trace/events.ts";
-import { GuestLoadError } from "../engine/errors.ts";
+import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
+import { DEFAULT_GUEST_ABI, supportsAbi } from "../abi/version.ts";
 import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
@@ -18,6 +19,8 @@ export interface NativeInitApi {
 
 /** A native extension: the twin of a WASM guest, with jobs keyed by the export name the guest would use. */
 export interface NativeExtensionDefinition {
+  /** The ABI the extension is built for, as a guest's `spacedrive_abi_version_<major>_<minor>` marker says (default 1.0). */
+  readonly abiVersion?: string;
   /** Mirrors plugin_init: registers jobs; non-zero fails the load. */
   init?(api: NativeInitApi): number;
   readonly jobs: Readonly<Record<string, NativeJob>>;
@@ -47,6 +50,9 @@ class NativeExecutor implements JobExecutor {
 
 /** Loads a native extension into a host: opens its scope and runs its init, as the WASM path runs plugin_init. */
 export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions): ExtensionScope {
+  const version = definition.abiVersion ?? DEFAULT_GUEST_ABI;
+  const marker = definition.abiVersion === undefined ? null : `spacedrive_abi_version_${version.replace(".", "_")}`;
+  checkAbiVersion(id, { version, marker }, host.abiVersions, supportsAbi(host.abiVersions, version));
   const scope = host.openExtension(id, permissions);
   const executorFor = (exportName: string) => {
     const fn = definition.jobs[exportName];

@@ -2,7 +2,8 @@ import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
-import { GuestLoadError } from "../engine/errors.ts";
+import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
+import { requestedAbi, supportsAbi } from "../abi/version.ts";
 import { importTrampoline, type ImportTrampoline } from "../engine/import-trampoline.ts";
 import type { GuestModule } from "../engine/load.ts";
 import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
@@ -44,6 +45,13 @@ export class WasmExtension {
   }
 
   static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
+    let request;
+    try {
+      request = requestedAbi(guest.iface.exports.map((e) => e.name));
+    } catch (error) {
+      throw new GuestLoadError("JP_ABI_VERSION", `${guest.file}: ${(error as Error).message}`, { cause: error });
+    }
+    checkAbiVersion(guest.file, request, host.abiVersions, supportsAbi(host.abiVersions, request.version));
     const extension = new WasmExtension(host, host.openExtension(id, permissions), guest, wrapImports);
     extension.instantiate();
     for (const exp of guest.iface.exports) {

@@ -31,6 +31,11 @@ export interface JobExpectation {
   children?: JobExpectation[];
 }
 
+/** The guest must fail to load, on both sides, with this code (and a message containing `message`). */
+export interface LoadErrorExpectation {
+  loadError: { code: string; message?: string };
+}
+
 export interface Sidecar {
   description: string;
   capabilities: CapabilityId[];
@@ -39,7 +44,7 @@ export interface Sidecar {
   guest?: string;
   twin?: string;
   scenario: Scenario;
-  expect: JobExpectation;
+  expect: JobExpectation | LoadErrorExpectation;
 }
 
 export interface Fixture {

@@ -1,4 +1,5 @@
 import { importSpec, type ImportName } from "../abi/imports.ts";
+import { GuestLoadError } from "../engine/errors.ts";
 import { loadGuest } from "../engine/load.ts";
 import { compareResults } from "./compare.ts";
 import { checkExpectations } from "./expectations.ts";
@@ -63,21 +64,47 @@ function claimCount(fixture: Fixture): number {
   return imports.length + negative.length + capabilities.length + 1;
 }
 
-type Side = { result: ScenarioResult; normalized: NormalizedResult } | { error: string };
+/** One side's run: a result, a guest that failed to load (a possible expectation), or a harness error. */
+type Side =
+  | { result: ScenarioResult; normalized: NormalizedResult }
+  | { loadError: { code: string; message: string } }
+  | { error: string };
 
 function run(fn: () => ScenarioResult): Side {
   try {
     const result = fn();
     return { result, normalized: normalizeResult(result) };
   } catch (error) {
+    if (error instanceof GuestLoadError) return { loadError: { code: error.code, message: error.message } };
     return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
 }
 
 function outcome(fixture: Fixture, side: Side): SideOutcome {
+  const { expect } = fixture.sidecar;
   if ("error" in side) return { passed: false, failures: [side.error], checks: 0 };
-  const { failures, checks } = checkExpectations(fixture.sidecar.expect, side.normalized, side.result.errors);
+  if ("loadError" in expect) {
+    const want = expect.loadError;
+    if (!("loadError" in side)) return { passed: false, failures: [`expected the guest to fail to load with ${want.code}, but it loaded and ran`], checks: 1 };
+    const failures = [
+      ...(side.loadError.code === want.code ? [] : [`load error code: expected ${want.code}, got ${side.loadError.code} (${side.loadError.message})`]),
+      ...(want.message === undefined || side.loadError.message.includes(want.message) ? [] : [`load error message: expected it to contain ${JSON.stringify(want.message)}, got ${JSON.stringify(side.loadError.message)}`]),
+    ];
+    return { passed: failures.length === 0, failures, checks: want.message === undefined ? 1 : 2 };
+  }
+  if ("loadError" in side) return { passed: false, failures: [`the guest failed to load: ${side.loadError.code}: ${side.loadError.message}`], checks: 0 };
+  const { failures, checks } = checkExpectations(expect, side.normalized, side.result.errors);
   return { passed: failures.length === 0, failures, checks };
+}
+
+/** Both sides' results, or their load errors, compared. */
+function divergenceOf(native: Side, wasm: Side): string | null {
+  if ("error" in native || "error" in wasm) return "one side did not run";
+  if ("loadError" in native || "loadError" in wasm) {
+    const code = (side: Side) => ("loadError" in side ? side.loadError.code : "loaded");
+    return code(native) === code(wasm) ? null : `load: native ${code(native)}, wasm ${code(wasm)}`;
+  }
+  return compareResults(native.normalized, wasm.normalized, "native", "wasm");
 }
 
 /** Runs one fixture natively and as WASM on fresh reference hosts, and judges both sides and their parity. */
@@ -90,7 +117,7 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
     const guest = await loadGuest(fixture.guestPath);
     wasm = run(() => runScenario({ kind: "wasm", guest }, scenario));
   } catch (error) {
-    wasm = { error: (error as Error).message };
+    wasm = error instanceof GuestLoadError ? { loadError: { code: error.code, message: error.message } } : { error: (error as Error).message };
   }
   try {
     const definition = await loadTwin(fixture);
@@ -100,9 +127,8 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
   }
   const nativeOutcome = outcome(fixture, native);
   const wasmOutcome = outcome(fixture, wasm);
-  const divergence =
-    "error" in native || "error" in wasm ? "one side did not run" : compareResults(native.normalized, wasm.normalized, "native", "wasm");
-  const claims = "error" in wasm ? [] : checkClaims(fixture, wasm.result, wasm.normalized);
+  const divergence = divergenceOf(native, wasm);
+  const claims = "result" in wasm ? checkClaims(fixture, wasm.result, wasm.normalized) : [];
   return {
     id: fixture.id,
     description: fixture.sidecar.description,
@@ -115,7 +141,7 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
     claims,
     passed: nativeOutcome.passed && wasmOutcome.passed && divergence === null && claims.length === 0,
     checks: nativeOutcome.checks + wasmOutcome.checks + 1 + claimCount(fixture),
-    traces: { native: "error" in native ? null : native.normalized, wasm: "error" in wasm ? null : wasm.normalized },
+    traces: { native: "normalized" in native ? native.normalized : null, wasm: "normalized" in wasm ? wasm.normalized : null },
     durationMs: performance.now() - started,
   };
 }

@@ -1,0 +1,34 @@
+import { ABI_VERSION } from "./exports.ts";
+
+/** `spacedrive_abi_version_<major>_<minor>`: an export whose presence says which ABI the guest was built for. */
+export const ABI_MARKER = /^spacedrive_abi_version_(\d+)_(\d+)$/;
+
+/** What a guest without a marker is taken to ask for. */
+export const DEFAULT_GUEST_ABI = "1.0";
+
+/** The ABI versions the reference host implements. */
+export const SUPPORTED_ABI_VERSIONS: readonly string[] = [ABI_VERSION];
+
+export interface AbiRequest {
+  readonly version: string;
+  /** The export that asked for it, or null when the guest has no marker. */
+  readonly marker: string | null;
+}
+
+/** The ABI version a guest asks for, from its export names; several different markers are an error (thrown). */
+export function requestedAbi(exportNames: readonly string[]): AbiRequest {
+  const markers = exportNames.filter((name) => ABI_MARKER.test(name));
+  if (markers.length === 0) return { version: DEFAULT_GUEST_ABI, marker: null };
+  const versions = new Set(markers.map((name) => name.replace(ABI_MARKER, "$1.$2")));
+  if (versions.size > 1) throw new RangeError(`the guest exports several ABI markers (${markers.join(", ")}); keep exactly one`);
+  return { version: [...versions][0]!, marker: markers[0]! };
+}
+
+/** A host version serves a guest of the same major whose minor is not newer. */
+export function supportsAbi(hostVersions: readonly string[], guest: string): boolean {
+  const [major, minor] = guest.split(".").map(Number);
+  return hostVersions.some((version) => {
+    const [hostMajor, hostMinor] = version.split(".").map(Number);
+    return hostMajor === major && hostMinor! >= minor!;
+  });
+}

@@ -6,6 +6,7 @@ commands:
   parity    run the fixtures natively and as WASM on the reference host; print the matrix; write reports
   exec      run one job of a guest (.wat or .wasm) on the reference host and print its trace
   fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
+  goldens   regenerate every fixture's golden result from the reference host
   abi       print the ABI v1 document (generated from the ABI table)
 
 run "job-parity <command> --help" for a command's options.`;
@@ -28,6 +29,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fuzz: async () => {
     const m = await import("./fuzz.ts");
     return { usage: m.FUZZ_USAGE, run: m.fuzzCommand };
+  },
+  goldens: async () => {
+    const m = await import("./goldens.ts");
+    return { usage: m.GOLDENS_USAGE, run: m.goldensCommand };
   },
   abi: async () => {
     const m = await import("./abi.ts");

@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { CAPABILITIES } from "../abi/capabilities.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import { IMPORTS } from "../abi/imports.ts";
 import { nodeEngine } from "../engine/engine.ts";
-import { PROJECT_ROOT } from "../suite/fixtures.ts";
+import { harnessVersion } from "../suite/version.ts";
 import type { CaseResult } from "../suite/run-case.ts";
 
 
@@ -32,10 +30,6 @@ export interface ParityReport {
     checks: number;
     durationMs: number;
   }[];
-}
-
-export function harnessVersion(): string {
-  return (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
 const tally = (cases: readonly CaseResult[], side: "native" | "wasm"): Tally => ({

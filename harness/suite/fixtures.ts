@@ -69,7 +69,7 @@ function sidecarFiles(dir: string): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       if (!NOT_CASES.has(name)) out.push(...sidecarFiles(path));
-    } else if (name.endsWith(".json") && !name.endsWith(".schema.json")) {
+    } else if (name.endsWith(".json") && !name.endsWith(".golden.json")) {
       out.push(path);
     }
   }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { runReferenceCase } from "../harness/adapters/in-process.ts";
+import { GuestLoadError } from "../harness/engine/errors.ts";
+import { compareResults } from "../harness/suite/compare.ts";
+import { discoverFixtures, loadTwin } from "../harness/suite/fixtures.ts";
+import { expectedFrom, readGolden, type Expected } from "../harness/suite/goldens.ts";
+import { fixtureGuestBytes } from "../harness/suite/guest-bytes.ts";
+import { normalizeResult, runScenario } from "../harness/suite/scenario.ts";
+
+const REGENERATE = "if the change is deliberate, run `npm run goldens` and review the diff";
+
+function difference(golden: Expected, actual: Expected, name: string): string | null {
+  if ("loadError" in golden || "loadError" in actual) {
+    const code = (e: Expected) => ("loadError" in e ? e.loadError.code : "loaded");
+    return code(golden) === code(actual) ? null : `golden ${code(golden)}, ${name} ${code(actual)}`;
+  }
+  return compareResults(golden.result, actual.result, "golden", name);
+}
+
+// Goldens are what hosts without native twins are judged against. They must equal what the specification says,
+// which is the native twin's result, and what the reference host's WASM path produces today.
+describe("goldens: <case>.golden.json for every fixture", () => {
+  for (const fixture of discoverFixtures()) {
+    it(`${fixture.id}: golden = native twin = reference WASM`, async () => {
+      const golden = readGolden(fixture);
+      const definition = await loadTwin(fixture);
+      let native: Expected;
+      try {
+        native = { result: normalizeResult(runScenario({ kind: "native", definition }, fixture.sidecar.scenario)) };
+      } catch (error) {
+        if (!(error instanceof GuestLoadError)) throw error;
+        native = { loadError: { code: error.code } };
+      }
+      const wasm = expectedFrom(runReferenceCase({ id: fixture.id, guest: await fixtureGuestBytes(fixture), scenario: fixture.sidecar.scenario }));
+      expect(difference(golden, native, "native twin"), `the golden differs from the native twin; ${REGENERATE}`).toBeNull();
+      expect(difference(golden, wasm, "reference wasm"), `the golden differs from the reference host's WASM run; ${REGENERATE}`).toBeNull();
+    });
+  }
+});

@@ -1,0 +1,46 @@
+import { CAPABILITY_IDS } from "../abi/capabilities.ts";
+import { GuestLoadError } from "../engine/errors.ts";
+import { guestFromBytes } from "../engine/load.ts";
+import { DEFAULT_LIMITS } from "../host/limits.ts";
+import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
+import { runScenario } from "../suite/scenario.ts";
+import { harnessVersion } from "../suite/version.ts";
+import type { CaseRequest, CaseResponse, Handshake, HostAdapter } from "./types.ts";
+import { toWireResult } from "./wire-result.ts";
+
+export const REFERENCE_HOST_NAME = "job-parity reference host";
+
+/** The reference host's handshake: every capability, its ABI versions and all its limits. */
+export function referenceHandshake(): Handshake {
+  return {
+    name: REFERENCE_HOST_NAME,
+    version: harnessVersion(),
+    abiVersions: SUPPORTED_ABI_VERSIONS,
+    capabilities: CAPABILITY_IDS,
+    limits: DEFAULT_LIMITS,
+  };
+}
+
+/** Runs one case on a fresh reference host; a guest that cannot load is an answer, not a failure. */
+export function runReferenceCase(request: CaseRequest): CaseResponse {
+  try {
+    const guest = guestFromBytes(`${request.id}.wasm`, request.guest);
+    return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario)) };
+  } catch (error) {
+    if (error instanceof GuestLoadError) return { kind: "load_error", code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+/** The reference host, in this process. Synchronous underneath, so a hang cannot be timed out here. */
+export class InProcessAdapter implements HostAdapter {
+  async handshake(): Promise<Handshake> {
+    return referenceHandshake();
+  }
+
+  async runCase(request: CaseRequest): Promise<CaseResponse> {
+    return runReferenceCase(request);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { loadGuest } from "../engine/load.ts";
+import { UnknownJobError } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import { normalizeResult, runScenario, type Scenario } from "../suite/scenario.ts";
 import { formatEvent } from "../trace/format.ts";
@@ -58,7 +59,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   try {
     result = runScenario({ kind: "wasm", guest }, scenario);
   } catch (error) {
-    if (/has no job/.test((error as Error).message)) {
+    if (error instanceof UnknownJobError) {
       const exported = guest.iface.exports.filter((e) => e.kind === "function").map((e) => e.name);
       throw new UsageError(`exec: ${(error as Error).message}; the guest exports: ${exported.join(", ")}`);
     }

@@ -17,6 +17,11 @@ import { JobContextRegistry } from "./registry.ts";
 import { MemoryStateStore, type StateStore } from "./state-store.ts";
 import { WireRouter, pingHandlers } from "./wire.ts";
 
+/** A dispatch names a job the extension does not have. */
+export class UnknownJobError extends Error {
+  readonly code = "JP_UNKNOWN_JOB";
+}
+
 export interface HostOptions {
   /** Seed for deterministic ids; two hosts with one seed hand out the same ids. */
   readonly seed?: string;
@@ -78,7 +83,7 @@ export class ReferenceHost {
       store: this.store,
       interrupts: this.interrupts,
       wire: this.wire,
-      spawn: (parent, type, jobType, params) => this.createJob(this.scopeOf(parent), type, params, parent, jobType.executor),
+      spawn: (parent, type, jobType, params) => this.enqueue(this.scopeOf(parent), type, jobType.executor, params, parent),
       resolveType: (scope, type) => scope.jobTypes.get(type) ?? this.nativeTypes.get(type),
     });
   }
@@ -114,13 +119,20 @@ export class ReferenceHost {
     return STATUS.OK;
   }
 
-  createJob(scope: ExtensionScope, type: string, initialState: Uint8Array | null, parent: JobRecord | null = null, executor?: JobExecutor): JobRecord {
-    const jobType = executor === undefined ? scope.findJobType(type) : undefined;
-    const resolved = executor ?? jobType?.executor;
-    if (resolved === undefined) throw new Error(`extension ${scope.id} has no job "${type}"`);
-    const job = new JobRecord(this.ids.next("job"), this.jobs.length, jobType?.name ?? type, scope.id, parent?.id ?? null, parent ? parent.depth + 1 : 0, initialState?.slice() ?? null);
+  /** Dispatches a job of a type the extension registered (or a job export named directly). */
+  createJob(scope: ExtensionScope, type: string, initialState: Uint8Array | null): JobRecord {
+    const jobType = scope.findJobType(type);
+    if (jobType === undefined) {
+      const known = [...scope.jobTypes.keys(), ...scope.unregisteredExports.keys()];
+      throw new UnknownJobError(`extension ${scope.id} has no job "${type}" (it has: ${known.join(", ") || "none"})`);
+    }
+    return this.enqueue(scope, jobType.name, jobType.executor, initialState, null);
+  }
+
+  private enqueue(scope: ExtensionScope, type: string, executor: JobExecutor, initialState: Uint8Array | null, parent: JobRecord | null): JobRecord {
+    const job = new JobRecord(this.ids.next("job"), this.jobs.length, type, scope.id, parent?.id ?? null, parent ? parent.depth + 1 : 0, initialState?.slice() ?? null);
     this.jobs.push(job);
-    this.executors.set(job.id, resolved);
+    this.executors.set(job.id, executor);
     if (parent) {
       const queue = this.queuedChildren.get(parent.id) ?? [];
       queue.push(job);

@@ -63,6 +63,12 @@ describe("Normalizer", () => {
     ).toEqual({ delta: "1", total: "18446744073709551615", list: ["0", { n: "-5" }], bytes: [1, 2], keep: null, value: 0.5, flag: false });
   });
 
+  it("recognizes job ids whatever case the host writes them in, hyphenated or as 32 hex digits", () => {
+    const id = "0c1a287c-7ef6-4846-8b0a-3f0dbd823a14";
+    const normalizer = new Normalizer(new Set([id.toUpperCase()]));
+    expect(normalizer.normalize([id.toUpperCase(), `child=16:${id.replace(/-/g, "")}`, id])).toEqual(["job:0", "child=16:job:0", "job:0"]);
+  });
+
   it("leaves text without UUIDs unchanged", () => {
     const normalizer = new Normalizer(new Set([JOB_A]));
     expect(normalizer.normalize("Counted 3/25 not-a-uuid 1234")).toBe("Counted 3/25 not-a-uuid 1234");

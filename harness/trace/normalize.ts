@@ -16,8 +16,12 @@ export class Normalizer {
   /** Job ids written as 32 hex digits (how a guest may print raw id bytes) -> the hyphenated id. */
   private readonly compact: Map<string, string>;
 
-  constructor(private readonly jobIds: ReadonlySet<string>) {
-    this.compact = new Map([...jobIds].map((id) => [id.replace(/-/g, "").toLowerCase(), id]));
+  private readonly jobIds: ReadonlySet<string>;
+
+  /** `jobIds` in any case; ids are compared lowercased, as a host may print them either way. */
+  constructor(jobIds: ReadonlySet<string>) {
+    this.jobIds = new Set([...jobIds].map((id) => id.toLowerCase()));
+    this.compact = new Map([...this.jobIds].map((id) => [id.replace(/-/g, ""), id]));
   }
 
   name(uuid: string): string {

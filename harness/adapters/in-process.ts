@@ -1,6 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import { guestFromBytes } from "../engine/load.ts";
+import { UnknownJobError } from "../host/host.ts";
 import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import { runScenario } from "../suite/scenario.ts";
@@ -27,7 +28,8 @@ export function runReferenceCase(request: CaseRequest): CaseResponse {
     const guest = guestFromBytes(`${request.id}.wasm`, request.guest);
     return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario)) };
   } catch (error) {
-    if (error instanceof GuestLoadError) return { kind: "load_error", code: error.code, message: error.message };
+    // A guest that cannot load, or a scenario naming a job it does not have: the host answers, it does not crash.
+    if (error instanceof GuestLoadError || error instanceof UnknownJobError) return { kind: "load_error", code: error.code, message: error.message };
     throw error;
   }
 }

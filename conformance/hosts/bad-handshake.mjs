@@ -1,0 +1,21 @@
+// Answers hello with something that is not a valid handshake. argv[2]:
+//   missing-field  no capabilities
+//   protocol-2     a handshake for protocol 2
+//   not-json       a line of text
+//   exit           nothing: writes to stderr and exits with code 4
+import { HANDSHAKE, send, serve } from "./common.mjs";
+
+const mode = process.argv[2] ?? "missing-field";
+serve({
+  onHello() {
+    if (mode === "missing-field") {
+      const { capabilities: _dropped, ...rest } = HANDSHAKE;
+      return send(rest);
+    }
+    if (mode === "protocol-2") return send({ ...HANDSHAKE, protocol: 2 });
+    if (mode === "not-json") return send("HELLO YOURSELF");
+    process.stderr.write("bad-handshake.mjs: not today\n");
+    process.exit(4);
+  },
+  onRun() {},
+});

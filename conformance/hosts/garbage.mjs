@@ -1,0 +1,20 @@
+// Answers cases with something that is not a valid answer. argv[2]:
+//   not-json    a long line of text
+//   bad-result  a result whose first job has no status and whose trace has an event without a kind
+//   twice       a valid result, then the same line again
+import { cannedResult, send, serve } from "./common.mjs";
+
+const mode = process.argv[2] ?? "not-json";
+serve({
+  onRun(message) {
+    if (mode === "not-json") return send(`garbage.mjs says hello instead of ${message.id}: ${"x".repeat(400)}`);
+    const answer = cannedResult(message.id);
+    if (mode === "bad-result") {
+      delete answer.result.jobs[0].status;
+      delete answer.result.jobs[0].trace[1].kind;
+      return send(answer);
+    }
+    send(answer);
+    send(answer);
+  },
+});

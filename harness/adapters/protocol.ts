@@ -1,0 +1,152 @@
+import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
+import type { CapabilityId } from "../abi/capabilities.ts";
+import type { HostLimits } from "../host/limits.ts";
+import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
+import type { Scenario } from "../suite/scenario.ts";
+import type { CaseRequest, CaseResponse, Handshake, WireResult } from "./types.ts";
+
+/**
+ * The out-of-process host protocol (conformance/PROTOCOL.md): JSON lines on the host's stdin and stdout. This module
+ * holds the message types, their validation against harness/schemas/protocol.schema.json, and the conversions
+ * between messages and the HostAdapter types. It does no I/O.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** harness -> host, once, first. */
+export interface HelloMessage {
+  readonly type: "hello";
+  readonly protocol: number;
+  readonly abiVersions: readonly string[];
+}
+
+/** host -> harness, the answer to hello. */
+export interface HandshakeMessage {
+  readonly type: "handshake";
+  readonly protocol: number;
+  readonly name: string;
+  readonly version: string;
+  readonly abiVersions: readonly string[];
+  readonly capabilities: readonly CapabilityId[];
+  readonly limits?: Partial<HostLimits>;
+}
+
+/** harness -> host, per case. `guest` is the wasm bytes in base64. */
+export interface RunMessage {
+  readonly type: "run";
+  readonly id: string;
+  readonly guest: string;
+  readonly scenario: Scenario;
+}
+
+/** harness -> host, last. */
+export interface ShutdownMessage {
+  readonly type: "shutdown";
+}
+
+/** host -> harness: the case's result. */
+export interface ResultMessage {
+  readonly type: "result";
+  readonly id: string;
+  readonly result: WireResult;
+}
+
+/** host -> harness: the guest could not be loaded. */
+export interface LoadErrorMessage {
+  readonly type: "load_error";
+  readonly id: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export type HarnessMessage = HelloMessage | RunMessage | ShutdownMessage;
+export type HostMessage = HandshakeMessage | ResultMessage | LoadErrorMessage;
+export type AnswerMessage = ResultMessage | LoadErrorMessage;
+export type ProtocolMessage = HarnessMessage | HostMessage;
+export type MessageType = ProtocolMessage["type"];
+
+/** A checked value: a valid message, or what is wrong with it (one line per problem, each naming the field). */
+export type Checked = { readonly ok: true; readonly message: ProtocolMessage } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** A checked line: also says whether it was JSON at all. */
+export type ParsedLine =
+  | { readonly ok: true; readonly message: ProtocolMessage }
+  | { readonly ok: false; readonly notJson: boolean; readonly problems: readonly string[] };
+
+const MAX_PROBLEMS = 8;
+
+/** Validates one decoded message against the protocol schema, plus what a schema cannot say. */
+export function checkMessage(value: unknown): Checked {
+  const validate = schemaValidator("protocol");
+  if (!validate(value)) {
+    // The schema dispatches on `type` (and `kind`) with if/then; "must match then schema" repeats what the branch said.
+    const errors = (validate.errors ?? []).filter((error) => error.keyword !== "if");
+    const lines = [...new Set(formatSchemaErrors(errors))];
+    const problems = lines.length > MAX_PROBLEMS ? [...lines.slice(0, MAX_PROBLEMS), `... and ${lines.length - MAX_PROBLEMS} more`] : lines;
+    return { ok: false, problems };
+  }
+  const message = value as ProtocolMessage;
+  if (message.type === "result" && message.result.errors.length !== message.result.jobs.length) {
+    return {
+      ok: false,
+      problems: [`/result/errors: must have one entry per job (${message.result.jobs.length} jobs, ${message.result.errors.length} entries)`],
+    };
+  }
+  return { ok: true, message };
+}
+
+/** Parses and validates one line (without its line break). */
+export function parseLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, notJson: true, problems: [(error as Error).message] };
+  }
+  const checked = checkMessage(value);
+  return checked.ok ? checked : { ok: false, notJson: false, problems: checked.problems };
+}
+
+/** One message as one line: compact JSON (which never contains a raw line break) and "\n". */
+export function encodeMessage(message: ProtocolMessage): string {
+  return `${JSON.stringify(message)}\n`;
+}
+
+/** The first `max` characters of a line, JSON-quoted so control characters and blanks show. */
+export function quoteLine(line: string, max = 200): string {
+  return line.length <= max ? JSON.stringify(line) : `${JSON.stringify(line.slice(0, max))}... (${line.length} characters)`;
+}
+
+export function helloMessage(abiVersions: readonly string[] = SUPPORTED_ABI_VERSIONS): HelloMessage {
+  return { type: "hello", protocol: PROTOCOL_VERSION, abiVersions: [...abiVersions] };
+}
+
+export function handshakeMessage(handshake: Handshake): HandshakeMessage {
+  const { name, version, abiVersions, capabilities, limits } = handshake;
+  return { type: "handshake", protocol: PROTOCOL_VERSION, name, version, abiVersions, capabilities, ...(limits ? { limits } : {}) };
+}
+
+export function handshakeFromMessage(message: HandshakeMessage): Handshake {
+  const { name, version, abiVersions, capabilities, limits } = message;
+  return { name, version, abiVersions, capabilities, ...(limits ? { limits } : {}) };
+}
+
+export function runMessage(request: CaseRequest): RunMessage {
+  const guest = Buffer.from(request.guest.buffer, request.guest.byteOffset, request.guest.byteLength).toString("base64");
+  return { type: "run", id: request.id, guest, scenario: request.scenario };
+}
+
+export function caseRequestFromMessage(message: RunMessage): CaseRequest {
+  return { id: message.id, guest: new Uint8Array(Buffer.from(message.guest, "base64")), scenario: message.scenario };
+}
+
+export function answerMessage(id: string, response: CaseResponse): AnswerMessage {
+  return response.kind === "result"
+    ? { type: "result", id, result: response.result }
+    : { type: "load_error", id, code: response.code, message: response.message };
+}
+
+export function responseFromMessage(message: AnswerMessage): CaseResponse {
+  return message.type === "result"
+    ? { kind: "result", result: message.result }
+    : { kind: "load_error", code: message.code, message: message.message };
+}

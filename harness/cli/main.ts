@@ -4,6 +4,7 @@ const USAGE = `job-parity: the conformance harness for the Spacedrive extension 
 
 commands:
   parity    run the fixtures natively and as WASM on the reference host; print the matrix; write reports
+  run       the CI gate for a host (--host-cmd, --host-module; default the reference host): every fixture vs its golden
   exec      run one job of a guest (.wat or .wasm) on the reference host and print its trace
   fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
   goldens   regenerate every fixture's golden result from the reference host
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   parity: async () => {
     const m = await import("./parity.ts");
     return { usage: m.PARITY_USAGE, run: m.parityCommand };
+  },
+  run: async () => {
+    const m = await import("./run.ts");
+    return { usage: m.RUN_USAGE, run: (argv, out) => m.runCommand(argv, out) };
   },
   exec: async () => {
     const m = await import("./exec.ts");

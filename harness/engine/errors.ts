@@ -4,7 +4,6 @@ export type GuestLoadErrorCode =
   | "JP_WAT_SYNTAX"
   | "JP_WASM_INVALID"
   | "JP_LINK"
-  | "JP_EXPORT"
   | "JP_INIT_FAILED"
   | "JP_ABI_VERSION";
 

@@ -6,9 +6,14 @@ export interface SuiteRun {
   readonly durationMs: number;
 }
 
-/** Fixtures whose id contains the filter (a plain substring, or a /regex/). */
+/**
+ * The fixtures a filter selects: a filter equal to a case id selects that case alone (so a reproduce command runs
+ * exactly one case); otherwise every id containing it (a plain substring, or a /regex/).
+ */
 export function selectFixtures(filter?: string, fixtures: Fixture[] = discoverFixtures()): Fixture[] {
   if (filter === undefined || filter === "") return fixtures;
+  const exact = fixtures.filter((fixture) => fixture.id === filter);
+  if (exact.length > 0) return exact;
   const regex = /^\/(.*)\/$/.exec(filter);
   const matches = regex ? (id: string) => new RegExp(regex[1]!).test(id) : (id: string) => id.includes(filter);
   return fixtures.filter((fixture) => matches(fixture.id));

@@ -1,0 +1,345 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
+import { UsageError } from "../harness/cli/args.ts";
+import { runCommand } from "../harness/cli/run.ts";
+import { selectFixtures } from "../harness/suite/run-suite.ts";
+import type { GateReport } from "../harness/report/gate-report.ts";
+import { xmlEscape } from "../harness/report/junit.ts";
+import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
+import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
+import { checkHandshake, checkResponse, gateExitCode, OUTCOMES } from "../harness/suite/gate.ts";
+import { casePattern } from "../harness/suite/host-expectations.ts";
+
+// `job-parity run`, the CI gate, as CI runs it. Real processes cost about a second each here (tsx startup), so three
+// commands run as real processes: the whole suite through the reference host driver (exit 0), a stale expectation
+// (exit 1) and a host that prints garbage (exit 2). Everything else calls runCommand in this process: the same code
+// main() runs, returning the exit code main() would exit with; hosts given by --host-cmd are still real processes
+// (the small Node hosts in conformance/hosts start in a fraction of that).
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-gate-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FIXTURES = discoverFixtures();
+const REFERENCE_HOST = "node bin/job-parity-reference-host.mjs";
+const hostScript = (name: string) => join(PROJECT_ROOT, "conformance/hosts", name);
+const EXPECTATIONS = join(PROJECT_ROOT, "conformance/expectations");
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  const result = spawnSync(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runCommand in this process: what main() would print and exit with. */
+async function run(...args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await runCommand(args, (line) => out.push(line), (line) => err.push(line));
+  return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+let reportDirs = 0;
+const reportDir = () => join(dir, `reports-${reportDirs++}`);
+
+function readReport(reportDir: string): GateReport {
+  const report = JSON.parse(readFileSync(join(reportDir, "gate.json"), "utf8")) as GateReport;
+  const validate = schemaValidator("gate-report");
+  expect(validate(report), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
+  return report;
+}
+
+const byId = (report: GateReport, id: string) => report.cases.find((c) => c.id === id)!;
+
+describe("job-parity run through the reference host driver (a separate process speaking the protocol)", () => {
+  it("exits 0, every case PASS, writes gate.json (schema-valid), gate.md, gate.html and junit.xml", () => {
+    const reports = reportDir();
+    const result = cli("run", "--host-cmd", REFERENCE_HOST, "--report-dir", reports, "--json");
+    expect(result.stderr, "nothing on stderr").toBe("");
+    expect(result.status).toBe(0);
+    for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
+    const report = readReport(reports);
+    expect(JSON.parse(result.stdout)).toEqual(report); // --json prints exactly gate.json
+    expect(report.cases.map((c) => c.id)).toEqual(FIXTURES.map((f) => f.id));
+    expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome}`)).toEqual([]);
+    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+    expect(report).toMatchObject({ verdict: "pass", exitCode: 0, host: { adapter: "process", command: REFERENCE_HOST } });
+    expect(report.host.handshake.name).toBe("job-parity reference host");
+    expect(report.host.handshake.capabilities).toEqual(CAPABILITY_IDS);
+    expect(report.capabilities.map((c) => [c.id, c.verdict])).toEqual(CAPABILITY_IDS.map((id) => [id, "pass"]));
+    expect(byId(report, "progress/steps").reproduce).toBe(`npx job-parity run --host-cmd '${REFERENCE_HOST}' --filter 'progress/steps'`);
+
+    const junit = readFileSync(join(reports, "junit.xml"), "utf8");
+    expect(junit).toMatch(/<testsuites name="job-parity" tests="\d+" failures="0" errors="0" skipped="0"/);
+    expect(junit.match(/<testcase /g)).toHaveLength(FIXTURES.length);
+    const markdown = readFileSync(join(reports, "gate.md"), "utf8");
+    expect(markdown).toContain("✅ pass (exit 0)");
+    for (const id of CAPABILITY_IDS) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| .* \\| ✅ pass \\|`, "m"));
+  });
+});
+
+describe("job-parity run on the reference host in process", () => {
+  it("exits 0 with every case PASS (no --host-cmd: the reference host in this process)", async () => {
+    const reports = reportDir();
+    const result = await run("--report-dir", reports, "--json");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const report = readReport(reports);
+    expect(report.host.adapter).toBe("in-process");
+    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+    expect(byId(report, "abi_version/unknown-major").outcome).toBe("PASS"); // a load error equal to the golden's
+  });
+
+  it("an expected-fail entry for a case that passes: XPASS, exit 1, the stale entry named (a real process)", () => {
+    const reports = reportDir();
+    const result = cli("run", "--expectations", "conformance/expectations/no-networking.toml", "--report-dir", reports, "--junit", join(reports, "ci/junit.xml"));
+    expect(result.status).toBe(1);
+    const entry = 'expected-fail[0] (case "library/rate-limit")';
+    expect(result.stdout).toMatch(/^XPASS\s+\d+\/\d+\s+library\/rate-limit/m);
+    expect(result.stdout).toContain(`stale entry ${entry}`);
+    expect(result.stderr).toContain(`stale expectation ${entry}: library/rate-limit passes now; remove the entry`);
+    expect(result.stdout).toContain("verdict: fail (exit 1)");
+
+    const report = readReport(reports);
+    expect(report.summary.outcomes).toMatchObject({ XPASS: 1, SKIP: 2, PASS: FIXTURES.length - 3, FAIL: 0 });
+    expect(byId(report, "library/rate-limit").expectation).toEqual({
+      kind: "expected-fail",
+      entry,
+      reason: "the sliding-window rate limit is not implemented (counts per fixed minute)",
+    });
+    // Skips appear in every report with their reason.
+    const reason = "no P2P stack yet: networking lands in 0.4";
+    expect(byId(report, "networking/loopback")).toMatchObject({ outcome: "SKIP", expectation: { kind: "skip", reason } });
+    expect(report.expectations.entries.map((e) => [e.entry, e.matches])).toEqual([
+      ['skip[0] (case "networking/*")', ["networking/disabled", "networking/loopback"]],
+      [entry, ["library/rate-limit"]],
+    ]);
+    expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain(reason);
+    expect(readFileSync(join(reports, "gate.html"), "utf8")).toContain(reason);
+    const junit = readFileSync(join(reports, "ci/junit.xml"), "utf8");
+    expect(junit).toContain(`<skipped message="SKIP: skipped by skip[0] (case &quot;networking/*&quot;): ${reason}"/>`);
+    expect(junit).toMatch(/<failure type="XPASS" message="stale entry expected-fail\[0\]/);
+  });
+});
+
+describe("job-parity run: expectations files", () => {
+  it("an entry that matches no case: exit 2 naming it, and no host is started", async () => {
+    const file = join(dir, "stale.json");
+    writeFileSync(file, JSON.stringify({ skip: [{ case: "networking/*", reason: "no P2P" }], "expected-fail": [{ case: "teleport/*", reason: "not yet" }] }));
+    const reports = reportDir();
+    const result = await run("--expectations", file, "--report-dir", reports, "--host-cmd", "exit 99");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${file}: expected-fail[0] (case "teleport/*") matches no case`);
+    expect(result.stdout).toBe("");
+    expect(existsSync(reports)).toBe(false);
+  });
+
+  it("a schema problem: exit 2 naming the file and the field", async () => {
+    const file = join(dir, "no-reason.toml");
+    writeFileSync(file, '[[skip]]\ncase = "networking/*"\n\n[[expected-fail]]\ncase = "progress/steps"\nreason = "  "\nwhy = "typo"\n');
+    const result = await run("--expectations", file, "--report-dir", reportDir());
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${file} does not match harness/schemas/host-expectations.schema.json`);
+    expect(result.stderr).toContain("field skip[0].reason: missing (it is required)");
+    expect(result.stderr).toContain("field expected-fail[0].reason: must say why (not empty)");
+    expect(result.stderr).toContain("field expected-fail[0].why: not allowed here (allowed: case, reason)");
+  });
+
+  it("unreadable, not TOML, another extension, or a case claimed twice: exit 2 with the reason", async () => {
+    const broken = join(dir, "broken.toml");
+    writeFileSync(broken, "[[skip]\ncase = 1\n");
+    const twice = join(dir, "twice.json");
+    writeFileSync(twice, JSON.stringify({ skip: [{ case: "progress/*", reason: "a" }], "expected-fail": [{ case: "progress/steps", reason: "b" }] }));
+    const cases: [string, string][] = [
+      [join(dir, "missing.toml"), "cannot read the expectations file"],
+      [broken, "not valid TOML: line 1"],
+      [join(dir, "expectations.yaml"), "must be .json or .toml"],
+      [twice, `case progress/steps is matched by both skip[0] (case "progress/*") and expected-fail[0] (case "progress/steps")`],
+    ];
+    for (const [file, message] of cases) {
+      const result = await run("--expectations", file);
+      expect(result.status, file).toBe(2);
+      expect(result.stderr, file).toContain(message);
+    }
+  });
+
+  it("the JSON example, for a host module with known failures: XFAIL, SKIP and UNSUPPORTED with reasons, exit 0", async () => {
+    const reports = reportDir();
+    const module = join(EXPECTATIONS, "lossy-host.ts");
+    const result = await run("--host-module", module, "--expectations", join(EXPECTATIONS, "lossy-host.json"), "--report-dir", reports);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const report = readReport(reports);
+    expect(report.summary.outcomes).toMatchObject({ XFAIL: 4, SKIP: 1, UNSUPPORTED: 2, FAIL: 0, XPASS: 0 });
+    expect(report.host).toMatchObject({ adapter: "module", module, handshake: { name: "lossy test host" } });
+    expect(byId(report, "progress/steps")).toMatchObject({
+      outcome: "XFAIL",
+      expectation: { kind: "expected-fail", entry: 'expected-fail[0] (case "progress/*")' },
+    });
+    expect(byId(report, "networking/loopback")).toMatchObject({ outcome: "UNSUPPORTED", missingCapabilities: ["networking"] });
+    expect(report.capabilities.find((c) => c.id === "networking")).toMatchObject({ claimed: false, verdict: "unsupported" });
+    expect(report.capabilities.find((c) => c.id === "progress")!.verdict).toBe("xfail");
+    const markdown = readFileSync(join(reports, "gate.md"), "utf8");
+    expect(markdown).toContain("progress is rounded to one decimal before it is reported");
+    expect(markdown).toContain("example of a skip");
+  });
+
+  it("the same host without expectations: FAIL, exit 1, with the first divergent event and a reproduce command", async () => {
+    const reports = reportDir();
+    const module = "conformance/expectations/lossy-host.ts";
+    const result = await run("--host-module", module, "--filter", "progress/", "--report-dir", reports);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("2 cases failed: progress/refused, progress/steps");
+    const steps = byId(readReport(reports), "progress/steps");
+    expect(steps.outcome).toBe("FAIL");
+    expect(steps.divergence!.event).toEqual({
+      trace: "job:0",
+      index: 2,
+      expected: { kind: "progress", job: "job:0", value: 0.25, message: "quarter" },
+      actual: { kind: "progress", job: "job:0", value: 0.3, message: "quarter" },
+      before: [
+        { kind: "status", job: "job:0", status: "Queued" },
+        { kind: "status", job: "job:0", status: "Running" },
+      ],
+    });
+    expect(steps.failures[0]).toContain('"value":0.25');
+    expect(steps.reproduce).toBe(`npx job-parity run --host-module '${module}' --filter 'progress/steps'`);
+    expect(result.stdout).toContain(`reproduce: ${steps.reproduce}`);
+  });
+});
+
+describe("job-parity run: hosts that break exit 2 and say how", () => {
+  it("a host that prints garbage (a real process)", () => {
+    const reports = reportDir();
+    const result = cli("run", "--host-cmd", `node ${hostScript("garbage.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("job-parity run: the host printed garbage while running case progress/steps: ");
+    expect(result.stderr).toContain("is not JSON");
+    const report = readReport(reports);
+    expect(byId(report, "progress/steps")).toMatchObject({ outcome: "ERROR", error: { code: "JP_HOST_MALFORMED" } });
+    expect(readFileSync(join(reports, "junit.xml"), "utf8")).toMatch(/<error type="JP_HOST_MALFORMED" message="ERROR: the host&apos;s answer/);
+  });
+
+  it("a host that crashes on its first case", async () => {
+    const reports = reportDir();
+    const result = await run("--host-cmd", `node ${hostScript("crash.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("the host crashed while running case progress/steps: ");
+    expect(result.stderr).toContain("crash.mjs: simulated crash in case progress/steps"); // its stderr, quoted
+    expect(byId(readReport(reports), "progress/steps")).toMatchObject({ outcome: "ERROR", error: { code: "JP_HOST_CRASH" } });
+  });
+
+  it("a host that hangs: TIMEOUT after --timeout, and the next case still runs on a fresh host", async () => {
+    const reports = reportDir();
+    const result = await run("--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", "/^progress\\//", "--timeout", "300", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("the host timed out on case progress/refused: ");
+    expect(result.stderr).toContain("the host timed out on case progress/steps: ");
+    const report = readReport(reports);
+    expect(report.cases.map((c) => [c.id, c.outcome, c.error?.code])).toEqual([
+      ["progress/refused", "TIMEOUT", "JP_HOST_TIMEOUT"],
+      ["progress/steps", "TIMEOUT", "JP_HOST_TIMEOUT"],
+    ]);
+    expect(report.cases[1]!.reproduce).toContain("--timeout 300 --filter 'progress/steps'");
+  });
+
+  it("a host whose handshake does not validate: exit 2 before any case, no reports", async () => {
+    const reports = reportDir();
+    const result = await run("--host-cmd", `node ${hostScript("bad-handshake.mjs")}`, "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("job-parity run: the host failed its handshake: ");
+    expect(existsSync(reports)).toBe(false);
+  });
+
+  it("a host module that answers nothing: ERROR (never a pass); a module without a factory: exit 2", async () => {
+    const silent = join(dir, "nothing-host.mjs");
+    writeFileSync(
+      silent,
+      `export default () => ({
+  handshake: async () => ({ name: "nothing host", version: "0", abiVersions: ["1.0"], capabilities: ["progress"] }),
+  runCase: async () => undefined,
+  close: async () => {},
+});\n`,
+    );
+    const reports = reportDir();
+    const result = await run("--host-module", silent, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("the host returned no result for case progress/steps");
+    expect(byId(readReport(reports), "progress/steps")).toMatchObject({ outcome: "ERROR", error: { code: "JP_HOST_MISSING_RESULT" } });
+
+    const notAFactory = join(dir, "not-a-factory.mjs");
+    writeFileSync(notAFactory, "export default 42;\n");
+    const bad = await run("--host-module", notAFactory);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("the host could not be started: the host module");
+    expect(bad.stderr).toContain("must default-export a function");
+  });
+});
+
+describe("job-parity run: usage and building blocks", () => {
+  it("usage errors: both host flags, a bad --timeout, a filter that matches nothing", async () => {
+    await expect(run("--host-cmd", "x", "--host-module", "y")).rejects.toThrow(UsageError);
+    await expect(run("--timeout", "0")).rejects.toThrow(/--timeout must be a positive integer/);
+    await expect(run("--filter", "teleport")).rejects.toThrow(/no case matches --filter "teleport"/);
+  });
+
+  it("--filter: an exact case id selects that case alone, else a substring or /regex/", () => {
+    const ids = (filter: string) => selectFixtures(filter, FIXTURES).map((f) => f.id);
+    expect(ids("warnings/add")).toEqual(["warnings/add"]);
+    expect(ids("/add$/")).toEqual(["non_critical_errors/add", "warnings/add"]);
+    expect(ids("progress/")).toEqual(["progress/refused", "progress/steps"]);
+  });
+
+  it("case globs: * and ? within a segment, ** across segments, everything else literal", () => {
+    expect(casePattern("networking/*").test("networking/loopback")).toBe(true);
+    expect(casePattern("networking/*").test("networking/a/b")).toBe(false);
+    expect(casePattern("*/add").test("warnings/add")).toBe(true);
+    expect(casePattern("**").test("a/b/c")).toBe(true);
+    expect(casePattern("progress/step?").test("progress/steps")).toBe(true);
+    expect(casePattern("progress/steps").test("progress/stepsX")).toBe(false);
+    expect(casePattern("a.b").test("aXb")).toBe(false);
+  });
+
+  it("exit codes: 2 beats 1 beats 0", () => {
+    const code = (...outcomes: (typeof OUTCOMES)[number][]) => gateExitCode(outcomes.map((outcome) => ({ outcome })));
+    expect(code("PASS", "SKIP", "XFAIL", "UNSUPPORTED")).toBe(0);
+    expect(code("PASS", "FAIL")).toBe(1);
+    expect(code("XPASS")).toBe(1);
+    expect(code("FAIL", "TIMEOUT")).toBe(2);
+    expect(code("ERROR", "PASS")).toBe(2);
+    expect(code()).toBe(0);
+  });
+
+  it("handshakes and answers from module hosts are checked, never trusted", () => {
+    const good = { name: "h", version: "1", abiVersions: ["1.0"], capabilities: ["progress"] };
+    expect(checkHandshake(good)).toBe(good);
+    expect(() => checkHandshake({ ...good, abiVersions: ["2.0"] })).toThrow("the host serves ABI 2.0; the fixtures are ABI 1.0");
+    expect(() => checkHandshake({ ...good, capabilities: ["teleport"] })).toThrow("capabilities: unknown teleport");
+    expect(() => checkHandshake("hi")).toThrow(expect.objectContaining({ code: "JP_HOST_HANDSHAKE" }));
+    expect(() => checkResponse("x/y", null)).toThrow(expect.objectContaining({ code: "JP_HOST_MISSING_RESULT" }));
+    expect(() => checkResponse("x/y", { kind: "result", result: { extension: [], jobs: "no" } })).toThrow(expect.objectContaining({ code: "JP_HOST_MALFORMED" }));
+    expect(() => checkResponse("x/y", "garbage")).toThrow(expect.objectContaining({ code: "JP_HOST_MALFORMED" }));
+  });
+
+  it("the gate report schema names every outcome and capability the code has", () => {
+    const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, "harness/schemas/gate-report.schema.json"), "utf8")) as {
+      definitions: { outcome: { enum: string[] }; capability: { enum: string[] } };
+    };
+    expect(schema.definitions.outcome.enum).toEqual([...OUTCOMES]);
+    expect(schema.definitions.capability.enum).toEqual([...CAPABILITY_IDS]);
+  });
+
+  it("XML escaping: markup characters, and characters XML cannot hold written visibly", () => {
+    expect(xmlEscape(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+    expect(xmlEscape("bell\u0007 nul\u0000 ok\ttab\nline \uD800 \uD83D\uDE00")).toBe("bell\\u0007 nul\\u0000 ok\ttab\nline \\ud800 \uD83D\uDE00");
+  });
+});

@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
+import { buildGateReport, type GateReport } from "../../harness/report/gate-report.ts";
+import { renderGateHtml } from "../../harness/report/html.ts";
+import { renderJunit } from "../../harness/report/junit.ts";
+import { discoverFixtures } from "../../harness/suite/fixtures.ts";
+import { runGate } from "../../harness/suite/gate.ts";
+import lossyHost from "../expectations/lossy-host.ts";
+
+// gate.html is opened by people, in browsers: check it in one. Debian's chromium renders the page headless and dumps
+// the DOM it built; the test reads the matrix and the failure section from that DOM, not from our own string. A
+// hostile string (markup and a script) rides along in a failure message: if it were not escaped, the script would
+// run and rewrite the page. The JUnit XML goes through the same browser's XML parser.
+
+const CHROMIUM = "/usr/bin/chromium";
+const INSTALL = "gate.html is checked in a headless browser: install Debian's chromium with `apt-get update && apt-get install -y chromium` (.ci/run does)";
+const HOSTILE = `</pre></article><script>document.title = "pwned"; document.body.innerHTML = "<p id='pwned'>pwned</p>";</script><b>bold`;
+const MODULE = "conformance/expectations/lossy-host.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-html-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Chromium's DOM after loading `file`, scripts run and all. */
+function dumpDom(file: string): string {
+  expect(existsSync(CHROMIUM), INSTALL).toBe(true);
+  const result = spawnSync(
+    CHROMIUM,
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${join(dir, "chromium-profile")}`,
+      "--dump-dom",
+      pathToFileURL(file).href,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  if (result.error) throw new Error(`${CHROMIUM} could not run: ${result.error.message}. ${INSTALL}`);
+  expect(result.status, `chromium exited with ${result.status}; stderr:\n${result.stderr.slice(-2000)}`).toBe(0);
+  return result.stdout;
+}
+
+let report: GateReport;
+
+beforeAll(async () => {
+  const adapter = lossyHost();
+  try {
+    const result = await runGate(adapter, { fixtures: discoverFixtures() });
+    report = buildGateReport(result, { hostModule: MODULE }, null);
+  } finally {
+    await adapter.close();
+  }
+  const steps = report.cases.find((c) => c.id === "progress/steps")!;
+  steps.failures.push(`hostile text: ${HOSTILE} \u0007`);
+});
+
+describe("gate.html in a real headless browser", () => {
+  it("chromium is installed (the test fails, never skips, without it)", () => {
+    expect(existsSync(CHROMIUM), INSTALL).toBe(true);
+  });
+
+  it("renders: one matrix row per capability, the failure with its first divergent event and reproduce command", () => {
+    expect(report.verdict).toBe("fail");
+    const html = renderGateHtml(report);
+    // Self-contained: inline CSS, nothing fetched, no script of our own.
+    expect(html).not.toMatch(/<script|<link|@import|url\(|\b(?:src|href)=["'](?!#)/i);
+    const file = join(dir, "gate.html");
+    writeFileSync(file, html);
+    const dom = dumpDom(file);
+
+    expect(dom).toContain("<title>job-parity run: lossy test host");
+    expect(dom).not.toContain('id="pwned"'); // the hostile script never ran
+    expect(dom).toContain("&lt;script&gt;document.title");
+
+    const matrix = /<table class="matrix">([\s\S]*?)<\/table>/.exec(dom)?.[1];
+    expect(matrix, "the matrix table").toBeDefined();
+    const rows = [...matrix!.matchAll(/<tr data-capability="([^"]+)"/g)].map((m) => m[1]);
+    expect(rows).toEqual([...CAPABILITY_IDS]);
+    expect(rows).toHaveLength(12);
+    expect(matrix!.match(/<tr[\s>]/g)).toHaveLength(13); // the 12 rows and the header, nothing else
+    expect(matrix).toMatch(/<tr data-capability="progress">.*data-verdict="fail"/);
+    expect(matrix).toMatch(/<tr data-capability="networking">.*data-verdict="unsupported"/);
+
+    const failures = /<section id="failures">([\s\S]*?)<\/section>/.exec(dom)?.[1];
+    expect(failures, "the failures section").toBeDefined();
+    const steps = /<article class="case" id="case-progress-steps"[\s\S]*?<\/article>/.exec(failures!)?.[0];
+    expect(steps, "the progress/steps failure").toBeDefined();
+    expect(steps).toContain('data-outcome="FAIL"');
+    expect(steps).toContain("first divergent event: job:0 trace #2");
+    expect(steps).toContain("golden #2 {\"kind\":\"progress\",\"job\":\"job:0\",\"value\":0.25,\"message\":\"quarter\"}");
+    expect(steps).toContain("host   #2 {\"kind\":\"progress\",\"job\":\"job:0\",\"value\":0.3,\"message\":\"quarter\"}");
+    expect(steps).toContain(`<pre class="reproduce"><code>npx job-parity run --host-module '${MODULE}' --filter 'progress/steps'</code></pre>`);
+    expect([...failures!.matchAll(/<article class="case"/g)]).toHaveLength(report.cases.filter((c) => c.outcome === "FAIL").length);
+  });
+
+  it("the JUnit XML of the same report parses as XML (hostile text and a control character included)", () => {
+    const file = join(dir, "junit.xml");
+    writeFileSync(file, renderJunit(report));
+    const dom = dumpDom(file);
+    expect(dom).not.toContain("parsererror");
+    expect(dom).toContain("progress/steps");
+  });
+});

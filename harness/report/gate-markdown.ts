@@ -1,0 +1,85 @@
+import { OUTCOMES, type Outcome } from "../suite/gate.ts";
+import { ATTENTION, divergenceLines, OUTCOME_MEANING, outcomeNote, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
+
+const VERDICT = { pass: "✅ pass", fail: "❌ fail", error: "💥 error" } as const;
+const CAPABILITY_MARK = { pass: "✅", xfail: "⚠️", fail: "❌", error: "💥", unsupported: "➖", skipped: "⏭️", none: "—" } as const;
+
+/** A table cell: one line, pipes escaped. */
+const cell = (text: string) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+/** Inline code that survives backticks in the text. */
+const code = (text: string) => {
+  const flat = text.replace(/\r?\n/g, " ");
+  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return ticks.length > 1 ? `${ticks} ${flat} ${ticks}` : `\`${flat}\``;
+};
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fenced(lines: readonly string[]): string[] {
+  const longest = Math.max(0, ...lines.flatMap((line) => [...line.matchAll(/`+/g)].map((m) => m[0].length)));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [fence, ...lines, fence];
+}
+
+/** "1 case", "38 cases". */
+export const casesText = (n: number) => `${n} case${n === 1 ? "" : "s"}`;
+
+/** "36 PASS, 1 XFAIL" (outcomes with a count only). */
+export function countsText(counts: OutcomeCounts): string {
+  const parts = OUTCOMES.filter((o) => counts[o] > 0).map((o) => `${counts[o]} ${o}`);
+  return parts.length === 0 ? "no cases" : parts.join(", ");
+}
+
+function caseBlock(c: GateReportCase): string[] {
+  const lines = [`### ${c.outcome}: ${c.id}`, "", c.description, ""];
+  const note = outcomeNote(c);
+  const error = c.error !== null;
+  if (note && !error) lines.push(`**${cell(note)}**`, "");
+  const details = [...(error ? note.split("\n") : []), ...c.failures.map((f) => `expectation: ${f}`), ...divergenceLines(c)];
+  if (details.length > 0) lines.push(...fenced(details), "");
+  lines.push("Reproduce:", "", ...fenced([c.reproduce]), "");
+  return lines;
+}
+
+/** gate.md: the verdict, the capability matrix, what broke, what failed, every skip and expected failure. */
+export function renderGateMarkdown(report: GateReport): string {
+  const { handshake } = report.host;
+  const host = report.host.command ? ` · host command ${code(report.host.command)}` : report.host.module ? ` · host module ${code(report.host.module)}` : " · in process";
+  const lines = [
+    `# job-parity run: ${handshake.name} ${handshake.version} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
+    "",
+    `ABI ${report.abiVersion} (host serves ${handshake.abiVersions.join(", ") || "none"})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
+  ];
+  if (report.options.filter !== null) lines.push("", `Filter: ${code(report.options.filter)}`);
+  if (report.expectations.file !== null) lines.push("", `Expectations: ${code(report.expectations.file)}${report.expectations.host ? ` (${cell(report.expectations.host)})` : ""}`);
+  lines.push(
+    "",
+    "## Capabilities",
+    "",
+    `| capability | core API | ${cell(handshake.name)} | cases |`,
+    "|---|---|---|---|",
+    ...report.capabilities.map(
+      (c) =>
+        `| ${c.id} | ${code(c.core)} | ${CAPABILITY_MARK[c.verdict]} ${c.verdict}${c.claimed ? "" : " (not claimed)"} | ${countsText(c.outcomes)} |`,
+    ),
+  );
+  const attention = (outcomes: readonly Outcome[]) => report.cases.filter((c) => outcomes.includes(c.outcome));
+  const broken = attention(["ERROR", "TIMEOUT"]);
+  if (broken.length > 0) lines.push("", "## Host errors", "", ...broken.flatMap(caseBlock));
+  const failed = attention(["FAIL", "XPASS"]);
+  if (failed.length > 0) lines.push("", "## Failures", "", ...failed.flatMap(caseBlock));
+  const known = report.cases.filter((c) => c.expectation !== null && !ATTENTION.includes(c.outcome));
+  if (known.length > 0 || report.expectations.entries.length > 0) {
+    lines.push("", "## Skips and expected failures", "", "| case | outcome | entry | reason |", "|---|---|---|---|");
+    for (const c of report.cases.filter((c) => c.expectation !== null)) {
+      lines.push(`| ${code(c.id)} | ${c.outcome} | ${cell(c.expectation!.entry)} | ${cell(c.expectation!.reason)} |`);
+    }
+  }
+  const xfailed = attention(["XFAIL"]);
+  if (xfailed.length > 0) lines.push("", "<details><summary>Expected failures in detail</summary>", "", ...xfailed.flatMap(caseBlock), "</details>");
+  const unsupported = attention(["UNSUPPORTED"]);
+  if (unsupported.length > 0) {
+    lines.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: needs ${c.missingCapabilities.join(", ")}`));
+  }
+  lines.push("", "## Outcomes", "", "| outcome | cases | meaning |", "|---|---|---|");
+  for (const o of OUTCOMES) lines.push(`| ${o} | ${report.summary.outcomes[o]} | ${OUTCOME_MEANING[o]} |`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,242 @@
+import { CAPABILITIES } from "../abi/capabilities.ts";
+import { ABI_VERSION } from "../abi/exports.ts";
+import type { Handshake } from "../adapters/types.ts";
+import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, OUTCOMES, type EventDivergence, type GateErrorCode, type GateResult, type Outcome } from "../suite/gate.ts";
+import type { ExpectationKind, ResolvedExpectations } from "../suite/host-expectations.ts";
+import { harnessVersion } from "../suite/version.ts";
+
+/**
+ * gate.json: the one source of truth of a `job-parity run`. gate.md, gate.html and the JUnit XML are all written from
+ * it; schema harness/schemas/gate-report.schema.json (checked before anything is written).
+ */
+export const GATE_REPORT_SCHEMA_VERSION = 1;
+
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** A capability's state on this host, for the matrix. */
+export type CapabilityVerdict = "pass" | "xfail" | "fail" | "error" | "unsupported" | "skipped" | "none";
+
+/** How the host was reached: what the reproduce commands repeat. */
+export interface GateInvocation {
+  readonly hostCmd?: string | null;
+  readonly hostModule?: string | null;
+  readonly expectations?: string | null;
+  readonly filter?: string | null;
+  readonly timeoutMs?: number;
+}
+
+export interface GateReportCase {
+  id: string;
+  description: string;
+  capabilities: string[];
+  outcome: Outcome;
+  durationMs: number;
+  failures: string[];
+  divergence: { text: string; event: EventDivergence | null } | null;
+  error: { code: GateErrorCode; message: string } | null;
+  expectation: { kind: ExpectationKind; reason: string; entry: string } | null;
+  missingCapabilities: string[];
+  /** A shell command that runs this case alone on the same host. */
+  reproduce: string;
+}
+
+export interface GateReport {
+  schemaVersion: typeof GATE_REPORT_SCHEMA_VERSION;
+  tool: { name: "job-parity"; version: string };
+  abiVersion: string;
+  generatedAt: string;
+  host: {
+    adapter: "in-process" | "process" | "module";
+    command: string | null;
+    module: string | null;
+    handshake: Handshake;
+  };
+  options: { filter: string | null; timeoutMs: number; expectations: string | null };
+  verdict: "pass" | "fail" | "error";
+  exitCode: 0 | 1 | 2;
+  summary: { cases: number; durationMs: number; outcomes: OutcomeCounts };
+  expectations: {
+    file: string | null;
+    host: string | null;
+    entries: { entry: string; kind: ExpectationKind; case: string; reason: string; matches: string[] }[];
+  };
+  capabilities: { id: string; core: string; claimed: boolean; verdict: CapabilityVerdict; outcomes: OutcomeCounts; cases: { id: string; outcome: Outcome }[] }[];
+  cases: GateReportCase[];
+}
+
+export const emptyCounts = (): OutcomeCounts => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
+
+function count(outcomes: readonly Outcome[]): OutcomeCounts {
+  const counts = emptyCounts();
+  for (const outcome of outcomes) counts[outcome]++;
+  return counts;
+}
+
+function capabilityVerdict(counts: OutcomeCounts, claimed: boolean): CapabilityVerdict {
+  const total = OUTCOMES.reduce((sum, o) => sum + counts[o], 0);
+  if (counts.ERROR + counts.TIMEOUT > 0) return "error";
+  if (counts.FAIL + counts.XPASS > 0) return "fail";
+  if (total === 0) return "none";
+  if (counts.XFAIL > 0) return "xfail";
+  if (counts.PASS > 0) return "pass";
+  return !claimed || counts.UNSUPPORTED > 0 ? "unsupported" : "skipped";
+}
+
+/** A POSIX shell word: single-quoted, so it pastes into any shell as is. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone. */
+export function reproduceCommand(invocation: GateInvocation, caseId: string): string {
+  const parts = ["npx job-parity run"];
+  if (invocation.hostCmd) parts.push(`--host-cmd ${shellQuote(invocation.hostCmd)}`);
+  else if (invocation.hostModule) parts.push(`--host-module ${shellQuote(invocation.hostModule)}`);
+  if (invocation.expectations) parts.push(`--expectations ${shellQuote(invocation.expectations)}`);
+  if (invocation.timeoutMs !== undefined && invocation.timeoutMs !== DEFAULT_CASE_TIMEOUT_MS) parts.push(`--timeout ${invocation.timeoutMs}`);
+  parts.push(`--filter ${shellQuote(caseId)}`);
+  return parts.join(" ");
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+export function buildGateReport(result: GateResult, invocation: GateInvocation, expectations: ResolvedExpectations | null): GateReport {
+  const claimed = new Set<string>(result.handshake.capabilities);
+  const verdict = result.exitCode === 0 ? "pass" : result.exitCode === 1 ? "fail" : "error";
+  return {
+    schemaVersion: GATE_REPORT_SCHEMA_VERSION,
+    tool: { name: "job-parity", version: harnessVersion() },
+    abiVersion: ABI_VERSION,
+    generatedAt: new Date().toISOString(),
+    host: {
+      adapter: invocation.hostCmd ? "process" : invocation.hostModule ? "module" : "in-process",
+      command: invocation.hostCmd ?? null,
+      module: invocation.hostModule ?? null,
+      handshake: handshakeCopy(result.handshake),
+    },
+    options: { filter: invocation.filter ?? null, timeoutMs: invocation.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, expectations: invocation.expectations ?? null },
+    verdict,
+    exitCode: result.exitCode,
+    summary: { cases: result.cases.length, durationMs: round(result.durationMs), outcomes: count(result.cases.map((c) => c.outcome)) },
+    expectations: {
+      file: expectations?.file ?? null,
+      host: expectations?.host ?? null,
+      entries: (expectations?.entries ?? []).map(({ entry, name, cases }) => ({
+        entry: name,
+        kind: entry.kind,
+        case: entry.case,
+        reason: entry.reason,
+        matches: [...cases],
+      })),
+    },
+    capabilities: CAPABILITIES.map((capability) => {
+      const covering = result.cases.filter((c) => (c.capabilities as readonly string[]).includes(capability.id));
+      const outcomes = count(covering.map((c) => c.outcome));
+      return {
+        id: capability.id,
+        core: capability.core,
+        claimed: claimed.has(capability.id),
+        verdict: capabilityVerdict(outcomes, claimed.has(capability.id)),
+        outcomes,
+        cases: covering.map((c) => ({ id: c.id, outcome: c.outcome })),
+      };
+    }),
+    cases: result.cases.map((c) => ({
+      id: c.id,
+      description: c.description,
+      capabilities: [...c.capabilities],
+      outcome: c.outcome,
+      durationMs: round(c.durationMs),
+      failures: [...c.failures],
+      divergence: c.divergence === null ? null : { text: c.divergence.text, event: c.divergence.event === null ? null : plainEvent(c.divergence.event) },
+      error: c.error === null ? null : { ...c.error },
+      expectation: c.expectation === null ? null : { ...c.expectation },
+      missingCapabilities: [...c.missingCapabilities],
+      reproduce: reproduceCommand(invocation, c.id),
+    })),
+  };
+}
+
+/** The handshake's known fields as plain JSON (a host may say more; the report keeps what the schema names). */
+function handshakeCopy(handshake: Handshake): Handshake {
+  const { name, version, abiVersions, capabilities, limits } = handshake;
+  const copy = { name, version, abiVersions: [...abiVersions], capabilities: [...capabilities] };
+  return limits === undefined ? copy : { ...copy, limits: JSON.parse(JSON.stringify(limits)) as Handshake["limits"] };
+}
+
+/** JSON has no `undefined`: an event past the end of a trace is null in the report. */
+function plainEvent(event: EventDivergence): EventDivergence {
+  return {
+    trace: event.trace,
+    index: event.index,
+    expected: event.expected === undefined ? null : event.expected,
+    actual: event.actual === undefined ? null : event.actual,
+    before: [...event.before],
+  };
+}
+
+export class GateReportSchemaError extends Error {}
+
+/** Checks a report against its schema; throws with every problem when it does not match (a harness bug). */
+export function validateGateReport(report: unknown): GateReport {
+  const validate = schemaValidator("gate-report");
+  if (!validate(report)) {
+    throw new GateReportSchemaError(`internal: the gate report does not match harness/schemas/gate-report.schema.json:\n  ${formatSchemaErrors(validate.errors).join("\n  ")}`);
+  }
+  return report as GateReport;
+}
+
+/** Cases that matter to a reader first: what broke, what failed, then the rest in suite order. */
+export const ATTENTION: readonly Outcome[] = ["ERROR", "TIMEOUT", "FAIL", "XPASS"];
+
+export const OUTCOME_MEANING: Record<Outcome, string> = {
+  PASS: "equal to the golden and every expectation held",
+  FAIL: "differs from the golden or an expectation did not hold",
+  XFAIL: "failed, as the expectations file says it does",
+  XPASS: "passed, but the expectations file says it fails: a stale entry",
+  SKIP: "not run: the expectations file skips it",
+  UNSUPPORTED: "not run: the host does not claim every capability it needs",
+  ERROR: "the host broke: crashed, printed garbage, or returned no result",
+  TIMEOUT: "the host did not answer in time",
+};
+
+/** One line on why a case has its outcome: the expectation's reason, the missing capabilities, the error. */
+export function outcomeNote(c: {
+  readonly outcome: Outcome;
+  readonly expectation: GateReportCase["expectation"];
+  readonly missingCapabilities: readonly string[];
+  readonly error: GateReportCase["error"];
+}): string {
+  switch (c.outcome) {
+    case "SKIP":
+      return `skipped by ${c.expectation?.entry}: ${c.expectation?.reason}`;
+    case "XFAIL":
+      return `expected to fail by ${c.expectation?.entry}: ${c.expectation?.reason}`;
+    case "XPASS":
+      return `stale entry ${c.expectation?.entry}: the case passes now; remove the entry (its reason: ${c.expectation?.reason})`;
+    case "UNSUPPORTED":
+      return `the host does not claim ${c.missingCapabilities.join(", ")}${c.expectation ? ` (${c.expectation.entry}: ${c.expectation.reason})` : ""}`;
+    case "ERROR":
+    case "TIMEOUT":
+      return `${c.error?.code}: ${c.error?.message}`;
+    default:
+      return "";
+  }
+}
+
+/**
+ * How the answer differs from the golden, as lines: the first divergent event (the events before it, then golden and
+ * host side by side) when the difference is an event, otherwise compareResults' account.
+ */
+export function divergenceLines(c: Pick<GateReportCase, "divergence">): string[] {
+  const event = c.divergence?.event;
+  if (!event) return c.divergence ? [`differs from the golden: ${c.divergence.text}`] : [];
+  const show = (value: unknown) => (value === null || value === undefined ? "(trace ended)" : JSON.stringify(value));
+  return [
+    `differs from the golden: first divergent event: ${event.trace === "extension" ? "extension trace" : `${event.trace} trace`} #${event.index}`,
+    ...event.before.map((e, i) => `    #${event.index - event.before.length + i} ${JSON.stringify(e)}`),
+    `  golden #${event.index} ${show(event.expected)}`,
+    `  host   #${event.index} ${show(event.actual)}`,
+  ];
+}

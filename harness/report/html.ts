@@ -1,0 +1,134 @@
+import { OUTCOMES, type Outcome } from "../suite/gate.ts";
+import { casesText, countsText } from "./gate-markdown.ts";
+import { divergenceLines, OUTCOME_MEANING, outcomeNote, type GateReport, type GateReportCase } from "./gate-report.ts";
+
+/** HTML text and attribute values: everything a host said is escaped. */
+export function htmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+const h = htmlEscape;
+
+const anchor = (id: string) => `case-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+
+const STYLE = `
+:root { color-scheme: light; --pass: #1a7f37; --fail: #cf222e; --error: #8250df; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1f2328; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 0 0 6px; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } code, pre { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
+pre.reproduce { user-select: all; -webkit-user-select: all; background: #fff8c5; }
+.meta { color: var(--muted); margin: 0 0 12px; }
+.verdict { display: inline-block; font-weight: 600; padding: 2px 10px; border-radius: 12px; color: #fff; }
+.verdict-pass { background: var(--pass); } .verdict-fail { background: var(--fail); } .verdict-error { background: var(--error); }
+.badge { display: inline-block; font: 600 11px/1.6 ui-monospace, monospace; padding: 0 6px; border-radius: 10px; border: 1px solid currentColor; margin: 1px 2px; white-space: nowrap; }
+.o-PASS { color: var(--pass); } .o-FAIL, .o-XPASS { color: var(--fail); } .o-ERROR, .o-TIMEOUT { color: var(--error); }
+.o-XFAIL { color: var(--warn); } .o-SKIP, .o-UNSUPPORTED { color: var(--muted); }
+td.v-pass { background: #dafbe1; } td.v-fail { background: #ffebe9; } td.v-error { background: #fbefff; } td.v-xfail { background: #fff8c5; }
+td.v-unsupported, td.v-skipped, td.v-none { background: #f6f8fa; color: var(--muted); }
+a.badge { text-decoration: none; }
+article.case { border: 1px solid var(--line); border-left: 4px solid var(--fail); border-radius: 6px; padding: 12px 14px; margin: 12px 0; }
+article.case[data-outcome="ERROR"], article.case[data-outcome="TIMEOUT"] { border-left-color: var(--error); }
+article.case[data-outcome="XFAIL"] { border-left-color: var(--warn); }
+.note { font-weight: 600; } ul.failures { margin: 6px 0; padding-left: 20px; }
+`;
+
+function badge(outcome: Outcome, id?: string): string {
+  const text = id === undefined ? outcome : `${id} ${outcome}`;
+  return id === undefined
+    ? `<span class="badge o-${outcome}">${h(text)}</span>`
+    : `<a class="badge o-${outcome}" href="#${anchor(id)}" title="${h(OUTCOME_MEANING[outcome])}">${h(text)}</a>`;
+}
+
+function caseArticle(c: GateReportCase): string {
+  const note = outcomeNote(c);
+  const parts = [
+    `<article class="case" id="${anchor(c.id)}" data-case="${h(c.id)}" data-outcome="${c.outcome}">`,
+    `<h3>${badge(c.outcome)} ${h(c.id)}</h3>`,
+    `<p>${h(c.description)}</p>`,
+  ];
+  if (note) parts.push(c.error !== null ? `<pre class="error">${h(note)}</pre>` : `<p class="note">${h(note)}</p>`);
+  if (c.failures.length > 0) parts.push(`<p>Expectations that did not hold:</p><ul class="failures">${c.failures.map((f) => `<li><code>${h(f)}</code></li>`).join("")}</ul>`);
+  if (c.divergence) parts.push(`<pre class="divergence">${h(divergenceLines(c).join("\n"))}</pre>`);
+  parts.push(`<p>Reproduce (this case alone, on the same host):</p><pre class="reproduce"><code>${h(c.reproduce)}</code></pre>`, "</article>");
+  return parts.join("\n");
+}
+
+/** gate.html: one self-contained page (inline CSS, no scripts, nothing fetched): matrix, failures, expectations, cases. */
+export function renderGateHtml(report: GateReport): string {
+  const { handshake } = report.host;
+  const title = `job-parity run: ${handshake.name} ${handshake.version} — ${report.verdict}`;
+  const how = report.host.command ? `command <code>${h(report.host.command)}</code>` : report.host.module ? `module <code>${h(report.host.module)}</code>` : "the reference host, in process";
+  const attention = report.cases.filter((c) => ["ERROR", "TIMEOUT", "FAIL", "XPASS"].includes(c.outcome));
+  const xfail = report.cases.filter((c) => c.outcome === "XFAIL");
+  const withExpectation = report.cases.filter((c) => c.expectation !== null);
+  const body = [
+    "<header>",
+    `<h1>${h(title)}</h1>`,
+    `<p class="meta"><span class="verdict verdict-${report.verdict}">${h(report.verdict)} · exit ${report.exitCode}</span> ABI ${h(report.abiVersion)} (host serves ${h(handshake.abiVersions.join(", ") || "none")}) · ${how} · ${casesText(report.summary.cases)}: ${h(countsText(report.summary.outcomes))} · ${(report.summary.durationMs / 1000).toFixed(2)} s · ${h(report.generatedAt)}</p>`,
+    report.options.filter !== null ? `<p class="meta">Filter: <code>${h(report.options.filter)}</code></p>` : "",
+    report.expectations.file !== null ? `<p class="meta">Expectations: <code>${h(report.expectations.file)}</code>${report.expectations.host ? ` (${h(report.expectations.host)})` : ""}</p>` : "",
+    "</header>",
+    '<section id="matrix">',
+    "<h2>Capabilities</h2>",
+    '<table class="matrix">',
+    `<thead><tr><th>capability</th><th>core API</th><th>${h(handshake.name)}</th><th>cases</th></tr></thead>`,
+    "<tbody>",
+    ...report.capabilities.map(
+      (c) =>
+        `<tr data-capability="${h(c.id)}"><th scope="row">${h(c.id)}</th><td><code>${h(c.core)}</code></td>` +
+        `<td class="v-${c.verdict}" data-verdict="${c.verdict}">${h(c.verdict)}${c.claimed ? "" : " (not claimed)"}<br><small>${h(countsText(c.outcomes))}</small></td>` +
+        `<td>${c.cases.map((k) => badge(k.outcome, k.id)).join(" ") || "—"}</td></tr>`,
+    ),
+    "</tbody>",
+    "</table>",
+    "</section>",
+    '<section id="failures">',
+    `<h2>Failures and host errors (${attention.length})</h2>`,
+    attention.length === 0 ? "<p>None: every case met its expectation.</p>" : attention.map(caseArticle).join("\n"),
+    "</section>",
+  ];
+  if (withExpectation.length > 0) {
+    body.push(
+      '<section id="expectations">',
+      "<h2>Skips and expected failures</h2>",
+      "<table><thead><tr><th>case</th><th>outcome</th><th>entry</th><th>reason</th></tr></thead><tbody>",
+      ...withExpectation.map((c) => `<tr><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td><code>${h(c.expectation!.entry)}</code></td><td>${h(c.expectation!.reason)}</td></tr>`),
+      "</tbody></table>",
+      ...xfail.map(caseArticle),
+      "</section>",
+    );
+  }
+  body.push(
+    '<section id="cases">',
+    "<h2>All cases</h2>",
+    "<table><thead><tr><th>case</th><th>outcome</th><th>capabilities</th><th>ms</th><th>note</th></tr></thead><tbody>",
+    ...report.cases.map(
+      (c) =>
+        `<tr data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c))}</td></tr>`,
+    ),
+    "</tbody></table>",
+    "<h2>Outcomes</h2>",
+    "<table><thead><tr><th>outcome</th><th>cases</th><th>meaning</th></tr></thead><tbody>",
+    ...OUTCOMES.map((o) => `<tr><td>${badge(o)}</td><td>${report.summary.outcomes[o]}</td><td>${h(OUTCOME_MEANING[o])}</td></tr>`),
+    "</tbody></table>",
+    "</section>",
+  );
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${h(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    ...body.filter((line) => line !== ""),
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,99 @@
+import type { GateReport, GateReportCase } from "./gate-report.ts";
+import { divergenceLines, outcomeNote } from "./gate-report.ts";
+
+/**
+ * XML 1.0 text: the five special characters escaped, and characters XML cannot hold at all (most C0 controls,
+ * U+FFFE/U+FFFF, lone surrogates) written as visible escapes instead, so a host's garbage cannot break the file.
+ */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/** Attribute values are one line (parsers turn newlines in attributes into spaces); the element body has the rest. */
+const firstLine = (text: string) => text.split("\n")[0]!;
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
+
+function body(c: GateReportCase): string {
+  return [
+    ...c.failures.map((f) => `expectation: ${f}`),
+    ...divergenceLines(c),
+    ...(c.error ? [`${c.error.code}: ${c.error.message}`] : []),
+    `reproduce: ${c.reproduce}`,
+  ].join("\n");
+}
+
+function testcase(c: GateReportCase): string {
+  const classname = `job-parity.${c.id.includes("/") ? c.id.slice(0, c.id.lastIndexOf("/")).replace(/\//g, ".") : "cases"}`;
+  const open = `    <testcase ${attr("classname", classname)} ${attr("name", c.id)} ${attr("time", seconds(c.durationMs))}`;
+  const note = outcomeNote(c);
+  let inner: string | null = null;
+  switch (c.outcome) {
+    case "PASS":
+      break;
+    case "FAIL": {
+      const first = c.failures[0] ?? c.divergence?.text.split("\n")[0] ?? "failed";
+      inner = `      <failure ${attr("type", "FAIL")} ${attr("message", firstLine(first))}>${xmlEscape(body(c))}</failure>`;
+      break;
+    }
+    case "XPASS":
+      inner = `      <failure ${attr("type", "XPASS")} ${attr("message", note)}>${xmlEscape(body(c))}</failure>`;
+      break;
+    case "ERROR":
+    case "TIMEOUT":
+      inner = `      <error ${attr("type", c.error?.code ?? c.outcome)} ${attr("message", firstLine(`${c.outcome}: ${c.error?.message ?? ""}`))}>${xmlEscape(body(c))}</error>`;
+      break;
+    case "XFAIL":
+    case "SKIP":
+    case "UNSUPPORTED":
+      inner = `      <skipped ${attr("message", firstLine(`${c.outcome}: ${note}`))}/>`;
+      break;
+  }
+  const out = `      <system-out>${xmlEscape(`${c.outcome}: ${c.description}\nreproduce: ${c.reproduce}`)}</system-out>`;
+  return [`${open}>`, ...(inner ? [inner] : []), out, "    </testcase>"].join("\n");
+}
+
+/** JUnit XML: one testsuite for the host, one testcase per case (classname = its fixture folder). */
+export function renderJunit(report: GateReport): string {
+  const o = report.summary.outcomes;
+  const counts = {
+    tests: report.summary.cases,
+    failures: o.FAIL + o.XPASS,
+    errors: o.ERROR + o.TIMEOUT,
+    skipped: o.SKIP + o.XFAIL + o.UNSUPPORTED,
+  };
+  const time = seconds(report.summary.durationMs);
+  const { handshake } = report.host;
+  const properties = [
+    ["host.name", handshake.name],
+    ["host.version", handshake.version],
+    ["host.abiVersions", handshake.abiVersions.join(",")],
+    ["host.capabilities", handshake.capabilities.join(",")],
+    ["host.command", report.host.command ?? ""],
+    ["host.module", report.host.module ?? ""],
+    ["abiVersion", report.abiVersion],
+    ["expectations", report.expectations.file ?? ""],
+    ["filter", report.options.filter ?? ""],
+    ["verdict", report.verdict],
+    ["exitCode", String(report.exitCode)],
+  ];
+  const summary = Object.entries(counts).map(([k, v]) => attr(k, v)).join(" ");
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attr("name", "job-parity")} ${summary} ${attr("time", time)}>`,
+    `  <testsuite ${attr("name", `job-parity run: ${handshake.name}`)} ${summary} ${attr("time", time)} ${attr("timestamp", report.generatedAt)}>`,
+    "    <properties>",
+    ...properties.map(([name, value]) => `      <property ${attr("name", name!)} ${attr("value", value!)}/>`),
+    "    </properties>",
+    ...report.cases.map(testcase),
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}

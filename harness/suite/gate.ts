@@ -1,0 +1,347 @@
+import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
+import { ABI_VERSION } from "../abi/exports.ts";
+import { supportsAbi } from "../abi/version.ts";
+import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
+import { canonicalJson, firstDivergence } from "../trace/diff.ts";
+import { compareResults } from "./compare.ts";
+import { checkExpectations } from "./expectations.ts";
+import type { Fixture, LoadErrorExpectation } from "./fixtures.ts";
+import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
+import { fixtureGuestBytes } from "./guest-bytes.ts";
+import type { CaseExpectation, ResolvedExpectations } from "./host-expectations.ts";
+import type { NormalizedResult } from "./scenario.ts";
+
+/**
+ * `job-parity run`: the CI gate for a host. Every selected fixture is sent to the host under test (its guest as wasm
+ * bytes and its scenario) and the answer is judged against the fixture's committed golden and its sidecar's
+ * expectations. Orchestration and judging only: nothing here prints.
+ */
+export const OUTCOMES = ["PASS", "FAIL", "XFAIL", "XPASS", "SKIP", "UNSUPPORTED", "ERROR", "TIMEOUT"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** What each outcome means for the exit code: ok (0), a failure (1), or the harness or host broke (2). */
+export const OUTCOME_SEVERITY: Record<Outcome, 0 | 1 | 2> = {
+  PASS: 0,
+  SKIP: 0,
+  XFAIL: 0,
+  UNSUPPORTED: 0,
+  FAIL: 1,
+  XPASS: 1,
+  ERROR: 2,
+  TIMEOUT: 2,
+};
+
+/** A HostFailure code, or an adapter that threw something other than a HostFailure. */
+export type GateErrorCode = HostFailureCode | "JP_HOST_EXCEPTION";
+
+export const DEFAULT_CASE_TIMEOUT_MS = 5000;
+/** How long past the case's timeout the gate waits for an adapter that does not time out on its own. */
+const GUARD_MS = 5000;
+const HANDSHAKE_GUARD_MS = 30_000;
+
+/** The first trace event where the host's answer differs from the golden. */
+export interface EventDivergence {
+  /** `extension` or a job id (`job:1`). */
+  readonly trace: string;
+  readonly index: number;
+  /** The golden's event (undefined: the golden's trace ended). */
+  readonly expected: unknown;
+  /** The host's event (undefined: the host's trace ended). */
+  readonly actual: unknown;
+  /** Up to three equal events before it. */
+  readonly before: readonly unknown[];
+}
+
+export interface GoldenDivergence {
+  /** compareResults' account of the first difference (golden vs host), or the load outcomes that differ. */
+  readonly text: string;
+  /** Set when the first difference is a trace event. */
+  readonly event: EventDivergence | null;
+}
+
+export interface GateCase {
+  readonly id: string;
+  readonly description: string;
+  readonly capabilities: readonly CapabilityId[];
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  /** The sidecar's expectations that did not hold, one line each (FAIL, XFAIL). */
+  readonly failures: readonly string[];
+  /** The first difference from the golden (FAIL, XFAIL). */
+  readonly divergence: GoldenDivergence | null;
+  /** Why the host could not answer (ERROR, TIMEOUT). */
+  readonly error: { readonly code: GateErrorCode; readonly message: string } | null;
+  /** The expectations file's entry for this case, if any. */
+  readonly expectation: CaseExpectation | null;
+  /** Capabilities the case needs that the handshake does not claim (UNSUPPORTED). */
+  readonly missingCapabilities: readonly CapabilityId[];
+}
+
+export interface GateResult {
+  readonly handshake: Handshake;
+  readonly cases: readonly GateCase[];
+  readonly durationMs: number;
+  readonly exitCode: 0 | 1 | 2;
+}
+
+export interface GateOptions {
+  readonly fixtures: readonly Fixture[];
+  readonly expectations?: ResolvedExpectations | null;
+  /** Per case (default 5000 ms). */
+  readonly timeoutMs?: number;
+  /** Called as each case is judged (for progress lines). */
+  readonly onCase?: (result: GateCase, index: number, total: number) => void;
+}
+
+/** 0 when every case met its expectation, 1 when one failed (or an expected failure passed), 2 when a host broke. */
+export function gateExitCode(cases: readonly Pick<GateCase, "outcome">[]): 0 | 1 | 2 {
+  return cases.reduce<0 | 1 | 2>((worst, c) => (OUTCOME_SEVERITY[c.outcome] > worst ? OUTCOME_SEVERITY[c.outcome] : worst), 0);
+}
+
+/** One sentence for a host that broke on a case, saying which way: what the CLI prints for exit code 2. */
+export function describeHostError(caseId: string, outcome: Outcome, error: { code: GateErrorCode; message: string }): string {
+  switch (error.code) {
+    case "JP_HOST_TIMEOUT":
+      return `the host timed out on case ${caseId}: ${error.message}`;
+    case "JP_HOST_CRASH":
+      return `the host crashed while running case ${caseId}: ${error.message}`;
+    case "JP_HOST_MALFORMED":
+      return `the host printed garbage while running case ${caseId}: ${error.message}`;
+    case "JP_HOST_MISSING_RESULT":
+      return `the host returned no result for case ${caseId}: ${error.message}`;
+    case "JP_HOST_HANDSHAKE":
+      return `the host failed its handshake (restarting for case ${caseId}): ${error.message}`;
+    case "JP_HOST_SPAWN":
+      return `the host could not be started (for case ${caseId}): ${error.message}`;
+    case "JP_HOST_EXCEPTION":
+      return `the host threw while running case ${caseId}: ${error.message}`;
+    default:
+      return `${outcome} on case ${caseId}: ${error.message}`;
+  }
+}
+
+/** Rejects with a HostFailure when `promise` has not settled after `ms`. */
+async function guarded<T>(promise: Promise<T>, ms: number, failure: () => HostFailure): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(failure()), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/** The handshake's shape, checked for hosts that come in as modules (the process adapter validates its own). */
+export function checkHandshake(value: unknown): Handshake {
+  const problems: string[] = [];
+  if (!isObject(value)) throw new HostFailure("JP_HOST_HANDSHAKE", `the handshake is not an object: ${canonicalJson(value) ?? String(value)}`);
+  if (typeof value.name !== "string" || value.name === "") problems.push("name must be a non-empty string");
+  if (typeof value.version !== "string") problems.push("version must be a string");
+  if (!isStringArray(value.abiVersions)) problems.push("abiVersions must be an array of strings");
+  if (!isStringArray(value.capabilities)) problems.push("capabilities must be an array of strings");
+  else {
+    const unknown = value.capabilities.filter((c) => !(CAPABILITY_IDS as readonly string[]).includes(c));
+    if (unknown.length > 0) problems.push(`capabilities: unknown ${unknown.join(", ")} (known: ${CAPABILITY_IDS.join(", ")})`);
+  }
+  if (value.limits !== undefined && !isObject(value.limits)) problems.push("limits must be an object");
+  if (isStringArray(value.abiVersions) && !supportsAbi(value.abiVersions, ABI_VERSION)) {
+    problems.push(`the host serves ABI ${value.abiVersions.join(", ") || "(none)"}; the fixtures are ABI ${ABI_VERSION}`);
+  }
+  if (problems.length > 0) throw new HostFailure("JP_HOST_HANDSHAKE", `the handshake does not validate: ${problems.join("; ")}`);
+  return value as unknown as Handshake;
+}
+
+/** A case answer's shape: nothing at all is a missing result; anything else that is not an answer is garbage. */
+export function checkResponse(caseId: string, value: unknown): CaseResponse {
+  if (value === undefined || value === null) {
+    throw new HostFailure("JP_HOST_MISSING_RESULT", `the host answered nothing for case ${caseId} (${String(value)})`);
+  }
+  const garbage = (why: string) => new HostFailure("JP_HOST_MALFORMED", `the answer for case ${caseId} ${why}`);
+  if (!isObject(value)) throw garbage(`is not an object: ${canonicalJson(value)?.slice(0, 200)}`);
+  if (value.kind === "load_error") {
+    if (typeof value.code !== "string" || typeof value.message !== "string") throw garbage("is a load_error without a string code and message");
+    return value as unknown as CaseResponse;
+  }
+  if (value.kind !== "result") throw garbage(`has kind ${canonicalJson(value.kind)?.slice(0, 80)}, not "result" or "load_error"`);
+  const result = value.result;
+  if (!isObject(result)) throw garbage("is a result without a result object");
+  if (!Array.isArray(result.extension)) throw garbage("is a result without an extension trace array");
+  if (!Array.isArray(result.jobs) || !result.jobs.every((job) => isObject(job) && Array.isArray(job.trace) && typeof job.id === "string")) {
+    throw garbage("is a result whose jobs are not an array of jobs with an id and a trace");
+  }
+  if (!isObject(result.library)) throw garbage("is a result without a library snapshot");
+  if (result.errors !== undefined && !Array.isArray(result.errors)) throw garbage("is a result whose errors are not an array");
+  return value as unknown as CaseResponse;
+}
+
+/** The first trace event that differs, when the first difference (in compareResults' order) is an event. */
+function eventDivergence(golden: NormalizedResult, actual: NormalizedResult): EventDivergence | null {
+  const at = (trace: string, a: readonly unknown[], b: readonly unknown[]) => {
+    const divergence = firstDivergence(a, b);
+    return divergence ? { trace, index: divergence.index, expected: divergence.left, actual: divergence.right, before: divergence.before } : null;
+  };
+  const extension = at("extension", golden.extension, actual.extension);
+  if (extension) return extension;
+  if (golden.jobs.length !== actual.jobs.length) return null;
+  for (const [i, job] of golden.jobs.entries()) {
+    const other = actual.jobs[i]!;
+    const trace = at(job.id, job.trace, other.trace);
+    if (trace) return trace;
+    for (const field of ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines"] as const) {
+      if (canonicalJson(job[field]) !== canonicalJson(other[field])) return null;
+    }
+  }
+  return null;
+}
+
+/** How the host's answer differs from the golden, or null when it is equal. */
+export function goldenDivergence(golden: Expected, actual: Expected): GoldenDivergence | null {
+  if ("loadError" in golden || "loadError" in actual) {
+    const code = (e: Expected) => ("loadError" in e ? `fails to load with ${e.loadError.code}` : "loads and runs the job");
+    if (code(golden) === code(actual)) return null;
+    return { text: `load: the golden ${code(golden)}, the host's guest ${code(actual)}`, event: null };
+  }
+  const text = compareResults(golden.result, actual.result, "golden", "host");
+  return text === null ? null : { text, event: eventDivergence(golden.result, actual.result) };
+}
+
+/** The sidecar's expectations against the host's answer. */
+function sidecarFailures(fixture: Fixture, response: CaseResponse, actual: Expected): string[] {
+  const { expect } = fixture.sidecar;
+  if ("loadError" in expect) {
+    const want = (expect as LoadErrorExpectation).loadError;
+    if (response.kind !== "load_error") return [`expected the guest to fail to load with ${want.code}, but it loaded and ran`];
+    return [
+      ...(response.code === want.code ? [] : [`load error code: expected ${want.code}, got ${response.code} (${response.message})`]),
+      ...(want.message === undefined || response.message.includes(want.message)
+        ? []
+        : [`load error message: expected it to contain ${JSON.stringify(want.message)}, got ${JSON.stringify(response.message)}`]),
+    ];
+  }
+  if (response.kind === "load_error") return [`the guest failed to load: ${response.code}: ${response.message}`];
+  if (!("result" in actual)) return ["internal: a result without a normalized result"];
+  const errors = (response.result as { errors?: readonly (string | null)[] }).errors ?? [];
+  return checkExpectations(expect, actual.result, errors).failures;
+}
+
+export interface Judgement {
+  readonly passed: boolean;
+  readonly failures: string[];
+  readonly divergence: GoldenDivergence | null;
+}
+
+/** A host's answer for a fixture: equal to the golden, and the sidecar's expectations hold. Both, or it fails. */
+export function judgeResponse(fixture: Fixture, golden: Expected, response: CaseResponse): Judgement {
+  let actual: Expected;
+  try {
+    actual = expectedFrom(response);
+  } catch (error) {
+    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${fixture.id} is not a valid result: ${(error as Error).message}`, { cause: error });
+  }
+  let divergence: GoldenDivergence | null;
+  let failures: string[];
+  try {
+    divergence = goldenDivergence(golden, actual);
+    failures = sidecarFailures(fixture, response, actual);
+  } catch (error) {
+    // A result of the right outline whose insides are not what a result holds (a trace that is not a list, ...).
+    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${fixture.id} is not a valid result: ${(error as Error).message}`, { cause: error });
+  }
+  return { passed: divergence === null && failures.length === 0, failures, divergence };
+}
+
+/** Host failures after which the host cannot come back: the remaining cases are not run. */
+const FATAL: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_HANDSHAKE"];
+
+/**
+ * Runs the gate: the handshake (a HostFailure rejects the whole run), then every fixture in order, each judged.
+ * The adapter stays open; the caller closes it.
+ */
+export async function runGate(adapter: HostAdapter, options: GateOptions): Promise<GateResult> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const fixtures = options.fixtures;
+  // Goldens first: a missing or broken golden is the harness's problem and should stop the run before the host starts.
+  const goldens = new Map(fixtures.map((fixture) => [fixture.id, readGolden(fixture)]));
+
+  let handshake: Handshake;
+  try {
+    handshake = checkHandshake(
+      await guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`)),
+    );
+  } catch (error) {
+    if (error instanceof HostFailure) throw error;
+    throw new HostFailure("JP_HOST_HANDSHAKE", `the handshake threw: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+  const claimed = new Set<string>(handshake.capabilities);
+
+  const cases: GateCase[] = [];
+  let fatal: { code: GateErrorCode; message: string; caseId: string } | null = null;
+  for (const fixture of fixtures) {
+    const caseStarted = performance.now();
+    const expectation = options.expectations?.forCase(fixture.id) ?? null;
+    const missing = fixture.sidecar.capabilities.filter((c) => !claimed.has(c));
+    const base = {
+      id: fixture.id,
+      description: fixture.sidecar.description,
+      capabilities: fixture.sidecar.capabilities,
+      expectation,
+      missingCapabilities: missing,
+      failures: [] as string[],
+      divergence: null,
+      error: null,
+    };
+    let result: GateCase;
+    if (expectation?.kind === "skip") {
+      result = { ...base, outcome: "SKIP", durationMs: 0 };
+    } else if (missing.length > 0) {
+      result = { ...base, outcome: "UNSUPPORTED", durationMs: 0 };
+    } else if (fatal !== null) {
+      const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };
+      result = { ...base, outcome: "ERROR", durationMs: 0, error };
+    } else {
+      result = await runOne(adapter, fixture, goldens.get(fixture.id)!, timeoutMs, base, expectation);
+      result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
+      if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: fixture.id };
+    }
+    cases.push(result);
+    options.onCase?.(result, cases.length - 1, fixtures.length);
+  }
+  return { handshake, cases, durationMs: performance.now() - started, exitCode: gateExitCode(cases) };
+}
+
+type CaseBase = Omit<GateCase, "outcome" | "durationMs">;
+
+async function runOne(
+  adapter: HostAdapter,
+  fixture: Fixture,
+  golden: Expected,
+  timeoutMs: number,
+  base: CaseBase,
+  expectation: CaseExpectation | null,
+): Promise<GateCase> {
+  const request = { id: fixture.id, guest: await fixtureGuestBytes(fixture), scenario: fixture.sidecar.scenario };
+  try {
+    const answer = await guarded(
+      Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
+      timeoutMs + GUARD_MS,
+      () => new HostFailure("JP_HOST_TIMEOUT", `no answer within ${timeoutMs} ms`),
+    );
+    const judgement = judgeResponse(fixture, golden, checkResponse(fixture.id, answer));
+    const expectedFail = expectation?.kind === "expected-fail";
+    const outcome: Outcome = judgement.passed ? (expectedFail ? "XPASS" : "PASS") : expectedFail ? "XFAIL" : "FAIL";
+    return { ...base, outcome, durationMs: 0, failures: judgement.failures, divergence: judgement.divergence };
+  } catch (error) {
+    const failure =
+      error instanceof HostFailure
+        ? { code: error.code as GateErrorCode, message: error.message }
+        : { code: "JP_HOST_EXCEPTION" as const, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { ...base, outcome: failure.code === "JP_HOST_TIMEOUT" ? "TIMEOUT" : "ERROR", durationMs: 0, error: failure };
+  }
+}

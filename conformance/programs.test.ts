@@ -312,6 +312,7 @@ function sampleResult(): NormalizedResult {
         metrics: { bytes: "18446744073709551615", items: "4", warnings: 0, nonCriticalErrors: 0 },
         savedState: null,
         droppedLogLines: 0,
+        droppedWarnings: 0,
         trace: [
           { kind: "status", job: "job:0", status: "Queued" },
           { kind: "status", job: "job:0", status: "Running" },

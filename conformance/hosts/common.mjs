@@ -31,6 +31,7 @@ export function cannedResult(id) {
           metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 },
           savedState: null,
           droppedLogLines: 0,
+          droppedWarnings: 0,
           trace: [
             { kind: "status", job: JOB_ID, status: "Queued" },
             { kind: "status", job: JOB_ID, status: "Running" },

@@ -76,6 +76,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
     metrics: job.metrics,
     savedState: job.savedState,
     droppedLogLines: job.droppedLogLines,
+    droppedWarnings: job.droppedWarnings,
     error: result.errors[i] ?? null,
     trace: job.trace,
   }));
@@ -95,7 +96,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
       `  => ${job.outcome} after ${job.runs} run${job.runs === 1 ? "" : "s"} (exit codes ${job.exitCodes.join(", ") || "none"})` +
         ` · items ${m.items} · bytes ${m.bytes} · warnings ${m.warnings} · non-critical errors ${m.nonCriticalErrors}`,
     );
-    const dropped = job.droppedLogLines > 0 ? ` · ${job.droppedLogLines} log lines dropped` : "";
+    const dropped = [job.droppedLogLines > 0 ? ` · ${job.droppedLogLines} log lines dropped` : "", job.droppedWarnings > 0 ? ` · ${job.droppedWarnings} warnings dropped` : ""].join("");
     out(`     saved state: ${job.savedState === null ? "none" : JSON.stringify(job.savedState)}${dropped}${job.error ? ` · error: ${job.error}` : ""}`);
   }
   return exitCode;

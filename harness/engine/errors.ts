@@ -5,7 +5,8 @@ export type GuestLoadErrorCode =
   | "JP_WASM_INVALID"
   | "JP_LINK"
   | "JP_INIT_FAILED"
-  | "JP_ABI_VERSION";
+  | "JP_ABI_VERSION"
+  | "JP_MEMORY_LIMIT";
 
 export class GuestLoadError extends Error {
   constructor(

@@ -4,29 +4,47 @@ import { nodeEngine, type WasmEngine } from "./engine.ts";
 import { GuestLinkError, GuestLoadError } from "./errors.ts";
 import { checkLink } from "./link.ts";
 import { readModuleInterface, type ModuleInterface } from "./sections.ts";
+import { capMemory } from "./memory-cap.ts";
 import { compileWat } from "./wat.ts";
+
+/** A wasm32 memory's own limit: 65536 pages (4 GiB). */
+export const MAX_WASM32_PAGES = 65_536;
+/** The cap guests are compiled with unless a host asks for another (the reference host's limits.maxMemoryPages). */
+export const DEFAULT_MEMORY_CAP_PAGES = 16_384;
 
 /** A compiled guest that links against ABI v1, ready to instantiate any number of times. */
 export interface GuestModule {
   readonly file: string;
+  /** The guest as given (before the memory cap). */
   readonly bytes: Uint8Array;
+  /** The memory cap (pages) the compiled module carries. */
+  readonly memoryCapPages: number;
   readonly module: WebAssembly.Module;
   readonly iface: ModuleInterface;
   readonly engine: WasmEngine;
 }
 
 /** A guest from wasm bytes, synchronously (the fuzzing hot path): validated, link-checked, compiled. */
-export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine): GuestModule {
+export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine, memoryCapPages = DEFAULT_MEMORY_CAP_PAGES): GuestModule {
   let module: WebAssembly.Module;
   try {
-    module = engine.compile(bytes); // compiling validates; a separate validate pass would decode the module twice
+    // Compiling validates; a separate validate pass would decode the module twice.
+    module = engine.compile(memoryCapPages < MAX_WASM32_PAGES ? capMemory(file, bytes, memoryCapPages) : bytes);
   } catch (error) {
-    throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module: ${(error as Error).message}`, { cause: error });
+    const valid = WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
+    if (error instanceof GuestLoadError && valid) throw error;
+    let reason = (error as Error).message;
+    try {
+      engine.compile(bytes);
+    } catch (compileError) {
+      reason = (compileError as Error).message;
+    }
+    throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module: ${reason}`, { cause: error });
   }
   const iface = readModuleInterface(bytes);
   const problems = checkLink(iface);
   if (problems.length > 0) throw new GuestLinkError(file, problems);
-  return { file, bytes, module, iface, engine };
+  return { file, bytes, memoryCapPages, module, iface, engine };
 }
 
 /** Guest bytes from WAT text or a wasm binary, named by `file` in every error. */

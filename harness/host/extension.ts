@@ -3,7 +3,7 @@ import type { JobRecord } from "./job.ts";
 import type { PermissionGate } from "./permissions.ts";
 
 /** The result of one call of a job: what the job export returned, or that it trapped (threw, for native jobs). */
-export type RunOutcome = { kind: "returned"; code: number } | { kind: "trap"; message: string };
+export type RunOutcome = { kind: "returned"; code: number } | { kind: "trap"; message: string } | { kind: "timeout"; message: string };
 
 /** Runs one job run. Native jobs and WASM jobs each supply one; the host drives both the same way. */
 export interface JobExecutor {

@@ -161,9 +161,9 @@ export class ReferenceHost {
   }
 
   private settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void {
-    if (outcome.kind === "trap") {
+    if (outcome.kind !== "returned") {
       job.error = outcome.message;
-      job.transition("Failed", { cause: "trap" });
+      job.transition("Failed", { cause: outcome.kind });
       return; // the last checkpoint is kept
     }
     const end: RunEnd = { cause: "returned", code: outcome.code };

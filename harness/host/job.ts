@@ -26,6 +26,7 @@ export class JobRecord {
   childrenSpawned = 0;
   logLines = 0;
   droppedLogLines = 0;
+  droppedWarnings = 0;
   /** The trap or failure message of the last run, for people; never compared across sides. */
   error: string | null = null;
   readonly exitCodes: number[] = [];

@@ -1,3 +1,5 @@
+import { DEFAULT_MEMORY_CAP_PAGES } from "../engine/load.ts";
+
 /**
  * Every limit the reference host enforces, in one place, with its default. Hosts report theirs in the handshake;
  * the ABI document lists these defaults.
@@ -17,6 +19,12 @@ export interface HostLimits {
   readonly maxRunsPerJob: number;
   /** Largest wire-call payload in bytes. */
   readonly maxCallPayloadBytes: number;
+  /** Warnings kept per job; past it one LIMIT_EXCEEDED refusal is recorded and further warnings are only counted. */
+  readonly maxWarningsPerJob: number;
+  /** Wall time of one run (and of plugin_init) before the host stops it: the job Fails with end cause timeout. 0: none. */
+  readonly runTimeoutMs: number;
+  /** Largest guest memory, in 64 KiB pages: memory.grow past it fails (answers -1) as under any capped host. */
+  readonly maxMemoryPages: number;
 }
 
 export const DEFAULT_LIMITS: HostLimits = {
@@ -27,6 +35,9 @@ export const DEFAULT_LIMITS: HostLimits = {
   maxChildDepth: 4,
   maxRunsPerJob: 32,
   maxCallPayloadBytes: 1024 * 1024,
+  maxWarningsPerJob: 10_000,
+  runTimeoutMs: 10_000,
+  maxMemoryPages: DEFAULT_MEMORY_CAP_PAGES, // 1 GiB
 };
 
 export function resolveLimits(overrides: Partial<HostLimits> = {}): HostLimits {

@@ -147,6 +147,12 @@ export class JobOperations {
 
   addWarning(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
     this.deps.interrupts.countCall(job.id);
+    if (job.metrics.warnings >= this.deps.limits.maxWarningsPerJob) {
+      if (job.droppedWarnings++ === 0) {
+        this.refuse(scope, job, "job_add_warning", "LIMIT_EXCEEDED", `a job may add ${this.deps.limits.maxWarningsPerJob} warnings; further warnings are dropped and counted`);
+      }
+      return;
+    }
     const text = this.text(scope, job, "job_add_warning", message, "the warning");
     if (text === null) return;
     job.metrics.warnings++;

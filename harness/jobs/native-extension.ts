@@ -6,6 +6,7 @@ import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
+import { RunTimeout, runWithTimeout } from "../host/watchdog.ts";
 import { NativeJobContext } from "./native-context.ts";
 
 /** A native job: the state is empty on a first run without state (the ABI's "default state"). */
@@ -40,8 +41,9 @@ class NativeExecutor implements JobExecutor {
   run(job: JobRecord, state: Uint8Array | null): RunOutcome {
     const ctx = new NativeJobContext(this.host, this.scope, job.id, this.host.defaultLibraryId);
     try {
-      return { kind: "returned", code: this.fn(ctx, state ?? new Uint8Array()) };
+      return { kind: "returned", code: runWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs) };
     } catch (error) {
+      if (error instanceof RunTimeout) return { kind: "timeout", message: error.message };
       // A native job that throws is the twin of a guest that traps.
       return { kind: "trap", message: error instanceof Error ? error.message : String(error) };
     }

@@ -2,6 +2,7 @@ import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
+import { guestFromBytes } from "../engine/load.ts";
 import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
 import { requestedAbi, supportsAbi } from "../abi/version.ts";
 import { importTrampoline, type ImportTrampoline } from "../engine/import-trampoline.ts";
@@ -10,6 +11,7 @@ import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
+import { RunTimeout, runWithTimeout } from "../host/watchdog.ts";
 import { createBoundary, type GuestAccess } from "./wasm-boundary.ts";
 
 const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
@@ -52,6 +54,8 @@ export class WasmExtension {
       throw new GuestLoadError("JP_ABI_VERSION", `${guest.file}: ${(error as Error).message}`, { cause: error });
     }
     checkAbiVersion(guest.file, request, host.abiVersions, supportsAbi(host.abiVersions, request.version));
+    // A host with a smaller memory cap than the guest was compiled with compiles it again with its own.
+    if (guest.memoryCapPages > host.limits.maxMemoryPages) guest = guestFromBytes(guest.file, guest.bytes, guest.engine, host.limits.maxMemoryPages);
     const extension = new WasmExtension(host, host.openExtension(id, permissions), guest, wrapImports);
     extension.instantiate();
     for (const exp of guest.iface.exports) {
@@ -85,9 +89,10 @@ export class WasmExtension {
       scope.phase = reinit ? "reinit" : "init";
       let code: number;
       try {
-        code = (exports.plugin_init as () => number)();
+        code = runWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs);
       } catch (error) {
         this.instance = null;
+        if (error instanceof RunTimeout) throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init: ${error.message}`, { cause: error });
         if (!guest.engine.isTrap(error)) throw error;
         throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init trapped: ${(error as Error).message}`, { cause: error });
       } finally {
@@ -122,19 +127,27 @@ export class WasmExtension {
       this.trampoline.activate(this.functions);
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
-      const ctxPtr = this.pass(context);
-      const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
-      if (ctxPtr === null || statePtr === null) {
-        this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
-        return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
-      }
-      const fn = instance.exports[exportName] as JobFunction;
-      return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
+      // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.
+      return runWithTimeout((): RunOutcome => {
+        const ctxPtr = this.pass(context);
+        const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
+        if (ctxPtr === null || statePtr === null) {
+          this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
+          return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
+        }
+        const fn = instance.exports[exportName] as JobFunction;
+        return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
+      }, this.host.limits.runTimeoutMs);
     } catch (error) {
       if (error instanceof GuestLoadError) return { kind: "trap", message: error.message };
+      if (error instanceof RunTimeout) {
+        this.instance = null; // an instance stopped mid-run is never reused either
+        return { kind: "timeout", message: error.message };
+      }
       if (!engine.isTrap(error)) throw error;
       this.instance = null; // never reuse an instance that trapped
       return { kind: "trap", message: (error as Error).message };
     }
   }
+
 }

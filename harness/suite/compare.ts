@@ -22,7 +22,7 @@ export function compareResults(left: NormalizedResult, right: NormalizedResult, 
     const other = right.jobs[i]!;
     const trace = traceDiff(`${job.id} trace`, job.trace, other.trace);
     if (trace) return trace;
-    for (const field of ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines"] as const) {
+    for (const field of ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const) {
       if (canonicalJson(job[field]) !== canonicalJson(other[field])) {
         return `${job.id} ${field}: ${leftName} ${canonicalJson(job[field])}, ${rightName} ${canonicalJson(other[field])}`;
       }

@@ -54,6 +54,7 @@ function checkJob(label: string, job: Job | undefined, expect: JobExpectation, e
   field("metrics", expect.metrics, matchesPartial(job.metrics, expect.metrics), job.metrics);
   field("saved state", expect.savedState, job.savedState === expect.savedState, job.savedState);
   field("dropped log lines", expect.droppedLogLines, job.droppedLogLines === expect.droppedLogLines, job.droppedLogLines);
+  field("dropped warnings", expect.droppedWarnings, job.droppedWarnings === expect.droppedWarnings, job.droppedWarnings);
   const trace = job.trace as readonly Event[];
   if (expect.events) {
     const missing = missingInOrder(trace, expect.events);

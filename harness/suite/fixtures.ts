@@ -23,6 +23,7 @@ export interface JobExpectation {
   metrics?: Partial<{ bytes: string; items: string; warnings: number; nonCriticalErrors: number }>;
   savedState?: string | null;
   droppedLogLines?: number;
+  droppedWarnings?: number;
   events?: PartialEvent[];
   absent?: PartialEvent[];
   counts?: Record<string, number>;

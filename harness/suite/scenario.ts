@@ -48,6 +48,8 @@ export interface JobResult {
   readonly savedState: string | null;
   /** Log lines dropped past limits.maxLogLinesPerJob. */
   readonly droppedLogLines: number;
+  /** Warnings dropped past limits.maxWarningsPerJob. */
+  readonly droppedWarnings: number;
   readonly trace: readonly TraceEvent[];
 }
 
@@ -121,6 +123,7 @@ function jobResult(host: ReferenceHost, job: JobRecord): JobResult {
     metrics: job.metrics.snapshot(),
     savedState: saved === null ? null : bytesToTraceText(saved),
     droppedLogLines: job.droppedLogLines,
+    droppedWarnings: job.droppedWarnings,
     trace: job.trace.events,
   };
 }

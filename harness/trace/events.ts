@@ -7,7 +7,7 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ["Completed", "Failed", "
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Why a run ended, on the status event that ends it. */
-export type RunEnd = { cause: "returned"; code: number } | { cause: "trap" };
+export type RunEnd = { cause: "returned"; code: number } | { cause: "trap" } | { cause: "timeout" };
 
 /**
  * One host-observable event. `job` is the job's UUID while recording (null: no job was running) and becomes `job:N`

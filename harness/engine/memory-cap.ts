@@ -1,0 +1,74 @@
+import { GuestLoadError } from "./errors.ts";
+
+function readU32(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    if (b === undefined) throw new RangeError("unexpected end of the wasm binary");
+    value |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return [value >>> 0, at];
+    shift += 7;
+  }
+}
+
+function u32(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    const b = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? b : b | 0x80);
+  } while (v !== 0);
+  return out;
+}
+
+/**
+ * Gives the guest's memory a maximum of `maxPages` (or keeps a smaller declared one), by rewriting the memory
+ * section: memory.grow past the cap then answers -1 inside the guest, as under any host that caps memory. A guest
+ * whose initial memory is already larger cannot load. Other sections are copied untouched.
+ */
+export function capMemory(file: string, bytes: Uint8Array, maxPages: number): Uint8Array {
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at]!;
+    const [size, start] = readU32(bytes, at + 1);
+    const end = start + size;
+    if (id !== 5) {
+      at = end;
+      continue;
+    }
+    let [count, p] = readU32(bytes, start);
+    const body: number[] = u32(count);
+    for (; count > 0; count--) {
+      const flags = bytes[p++]!;
+      if (flags > 1) {
+        // shared or 64-bit memories: left as they are (the ABI's guests have neither)
+        const [min, afterMin] = readU32(bytes, p);
+        const [max, afterMax] = readU32(bytes, afterMin);
+        body.push(flags, ...u32(min), ...u32(max));
+        p = afterMax;
+        continue;
+      }
+      const [min, afterMin] = readU32(bytes, p);
+      p = afterMin;
+      let max = maxPages;
+      if (flags === 1) {
+        const [declared, afterMax] = readU32(bytes, p);
+        p = afterMax;
+        max = Math.min(declared, maxPages);
+      }
+      if (min > maxPages) {
+        throw new GuestLoadError("JP_MEMORY_LIMIT", `${file}: the guest's initial memory is ${min} pages; this host allows at most ${maxPages} (limits.maxMemoryPages)`);
+      }
+      body.push(1, ...u32(min), ...u32(max));
+    }
+    const section = Uint8Array.from([5, ...u32(body.length), ...body]);
+    const out = new Uint8Array(at + section.length + (bytes.length - end));
+    out.set(bytes.subarray(0, at));
+    out.set(section, at);
+    out.set(bytes.subarray(end), at + section.length);
+    return out; // one memory section per module
+  }
+  return bytes;
+}

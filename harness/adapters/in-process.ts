@@ -4,7 +4,7 @@ import { guestFromBytes } from "../engine/load.ts";
 import { UnknownJobError } from "../host/host.ts";
 import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
-import { runScenario } from "../suite/scenario.ts";
+import { runScenario, type RunOptions } from "../suite/scenario.ts";
 import { harnessVersion } from "../suite/version.ts";
 import type { CaseRequest, CaseResponse, Handshake, HostAdapter } from "./types.ts";
 import { toWireResult } from "./wire-result.ts";
@@ -23,10 +23,10 @@ export function referenceHandshake(): Handshake {
 }
 
 /** Runs one case on a fresh reference host; a guest that cannot load is an answer, not a failure. */
-export function runReferenceCase(request: CaseRequest): CaseResponse {
+export function runReferenceCase(request: CaseRequest, options: RunOptions = {}): CaseResponse {
   try {
     const guest = guestFromBytes(`${request.id}.wasm`, request.guest);
-    return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario)) };
+    return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario, options)) };
   } catch (error) {
     // A guest that cannot load, or a scenario naming a job it does not have: the host answers, it does not crash.
     if (error instanceof GuestLoadError || error instanceof UnknownJobError) return { kind: "load_error", code: error.code, message: error.message };

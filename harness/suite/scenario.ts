@@ -80,6 +80,8 @@ export interface RunOptions {
   readonly seed?: string;
   /** WASM only: replaces host functions at the boundary (deliberately faulty hosts). */
   readonly wrapImports?: ImportsWrapper;
+  /** Changes the host's parts before anything runs (mutant hosts: a realistic bug planted in the reference host). */
+  readonly patchHost?: (host: ReferenceHost) => void;
 }
 
 /** Runs a scenario on a fresh reference host: load the extension, dispatch the job, drive it and its children. */
@@ -91,6 +93,7 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
     networking: scenario.networking ?? null,
     limits: scenario.limits,
   });
+  options.patchHost?.(host);
   for (const name of scenario.libraries ?? []) host.library.create(name);
   const permissions = { ...DEFAULT_PERMISSIONS, ...scenario.permissions };
   let wasm: WasmExtension | null = null;

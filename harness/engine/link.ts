@@ -38,5 +38,10 @@ export function checkLink(iface: ModuleInterface): LinkProblem[] {
       problems.push({ name: where, expected, actual: show(exp.type) });
     }
   }
+  if (iface.hasStart) {
+    // A start function runs inside instantiation: before the host can give it a memory view, outside any time limit,
+    // and before plugin_init, the ABI's one initializer.
+    problems.push({ name: "start function", expected: "none (plugin_init initializes a guest)", actual: "a start function" });
+  }
   return problems;
 }

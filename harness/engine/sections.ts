@@ -25,6 +25,8 @@ export interface ModuleExport {
 export interface ModuleInterface {
   readonly imports: readonly ModuleImport[];
   readonly exports: readonly ModuleExport[];
+  /** Whether the module has a start function (which runs inside instantiation, before plugin_init). */
+  readonly hasStart: boolean;
 }
 
 const VALTYPES: Record<number, ValType | string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
@@ -75,6 +77,7 @@ export function readModuleInterface(bytes: Uint8Array): ModuleInterface {
   const funcTypes: number[] = []; // function index -> type index (imports first)
   const imports: ModuleImport[] = [];
   const exports: { name: string; kind: ModuleExport["kind"]; index: number }[] = [];
+  let hasStart = false;
   while (r.offset < bytes.length) {
     const id = r.byte();
     const size = r.u32();
@@ -112,6 +115,8 @@ export function readModuleInterface(bytes: Uint8Array): ModuleInterface {
       }
     } else if (id === 3) {
       for (let n = r.u32(); n > 0; n--) funcTypes.push(r.u32());
+    } else if (id === 8) {
+      hasStart = true;
     } else if (id === 7) {
       for (let n = r.u32(); n > 0; n--) {
         const name = r.name();
@@ -123,6 +128,7 @@ export function readModuleInterface(bytes: Uint8Array): ModuleInterface {
   }
   return {
     imports,
+    hasStart,
     exports: exports.map(({ name, kind, index }) => {
       const typeIndex = kind === "function" ? funcTypes[index] : undefined;
       return typeIndex === undefined ? { name, kind } : { name, kind, type: types[typeIndex] };

@@ -80,13 +80,23 @@ export class WasmExtension {
     const boundary = createBoundary(this.host, scope, this.access)[IMPORT_MODULE]!;
     this.functions = this.wrapImports ? this.wrapImports(boundary) : boundary;
     this.trampoline.activate(this.functions);
-    const instance = guest.engine.instantiate(guest.module, this.trampoline.imports);
+    let instance: WebAssembly.Instance;
+    try {
+      instance = guest.engine.instantiate(guest.module, this.trampoline.imports);
+    } catch (error) {
+      // e.g. a data segment that does not fit the initial memory: the guest cannot load, the host is fine.
+      if (!guest.engine.isTrap(error)) throw error;
+      throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: instantiating the guest trapped: ${(error as Error).message}`, { cause: error });
+    }
     const exports = instance.exports as Record<string, unknown>;
     this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.access.alloc = typeof exports.wasm_alloc === "function" ? (exports.wasm_alloc as (size: number) => number) : null;
     this.instance = instance;
     if (typeof exports.plugin_init === "function") {
       scope.phase = reinit ? "reinit" : "init";
+      // plugin_init acts for the extension, also when it runs again on a fresh instance just before a job's run.
+      const running = scope.currentJob;
+      scope.currentJob = null;
       let code: number;
       try {
         code = runWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs);
@@ -97,6 +107,7 @@ export class WasmExtension {
         throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init trapped: ${(error as Error).message}`, { cause: error });
       } finally {
         scope.phase = "ready";
+        scope.currentJob = running;
       }
       if (code !== 0) {
         this.instance = null;

@@ -7,6 +7,7 @@ commands:
   run       the CI gate for a host (--host-cmd, --host-module; default the reference host): every fixture vs its golden
   exec      run one job of a guest (.wat or .wasm) on the reference host and print its trace
   fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
+  mutants   run the gate against mutant hosts (the reference host with one bug each); print the kill matrix
   goldens   regenerate every fixture's golden result from the reference host
   abi       print the ABI v1 document (generated from the ABI table)
 
@@ -34,6 +35,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fuzz: async () => {
     const m = await import("./fuzz.ts");
     return { usage: m.FUZZ_USAGE, run: m.fuzzCommand };
+  },
+  mutants: async () => {
+    const m = await import("./mutants.ts");
+    return { usage: m.MUTANTS_USAGE, run: (argv, out) => m.mutantsCommand(argv, out) };
   },
   goldens: async () => {
     const m = await import("./goldens.ts");

@@ -1,0 +1,698 @@
+import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
+import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, uuidFromBytes } from "../abi/codec.ts";
+import { INTERRUPT } from "../abi/exports.ts";
+import { IMPORTS, type ImportName } from "../abi/imports.ts";
+import type { GuestMemory } from "../abi/memory.ts";
+import { STATUS } from "../abi/status.ts";
+import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
+import type { ReferenceHost } from "../host/host.ts";
+import type { InterruptAction } from "../host/interrupts.ts";
+import type { JobRecord } from "../host/job.ts";
+import { Networking } from "../host/networking.ts";
+import { UnparsedPayload, type OperationDeps } from "../host/operations.ts";
+import type { Permissions } from "../host/permissions.ts";
+import { WireFailure } from "../host/wire-errors.ts";
+import { WasmExtension } from "../jobs/wasm-extension.ts";
+
+/**
+ * Mutant hosts: the reference host with one realistic bug planted, each run through the same adapter path as any
+ * host (`MutantAdapter`, `runGate`). A mutant the fixtures do not catch is a hole in the suite. The catalogue is data:
+ * a name, one line saying what the bug is, and the bug itself, planted fresh for every case.
+ */
+
+/** What one case's mutant run can reach besides the host. */
+export interface MutantRun {
+  /** The guest memory the boundary last read or wrote (the running instance's); null before the first access. */
+  readonly memory: () => GuestMemory | null;
+}
+
+/** Changes to guest-memory access at the boundary: each gets the correct operation and may call it or not. */
+export interface MemoryMutation {
+  readonly slice?: (original: (ptr: number, len: number) => Uint8Array | null, ptr: number, len: number) => Uint8Array | null;
+  readonly write?: (original: (ptr: number, data: Uint8Array) => boolean, ptr: number, data: Uint8Array) => boolean;
+}
+
+/** The bug, as one case's run plants it. */
+export interface MutantParts {
+  /** Changes the host's parts before anything runs (RunOptions.patchHost). */
+  readonly patchHost?: (host: ReferenceHost) => void;
+  /** Replaces host functions at the WASM boundary (RunOptions.wrapImports). */
+  readonly wrapImports?: (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
+  /** Guest-memory access (no RunOptions seam: the adapter patches GuestMemory while the case runs). */
+  readonly memory?: MemoryMutation;
+  /**
+   * A change to a harness class no RunOptions seam reaches (the WASM instance's lifecycle). Installed just before the
+   * case runs and undone by the returned function right after: a reference case runs synchronously, so nothing else
+   * runs in between.
+   */
+  readonly patchProcess?: () => () => void;
+}
+
+export interface Mutant {
+  readonly name: string;
+  /** One line: the bug, as a host author would have written it. */
+  readonly description: string;
+  /** Imports this host does not have: a guest importing any of them fails to load (JP_LINK), as under Wasmer. */
+  readonly missingImports?: readonly ImportName[];
+  /** Capabilities its handshake claims (default: all twelve). */
+  readonly claims?: readonly CapabilityId[];
+  /** Plants the bug for one case; per-run state lives in the closure. */
+  plant(run: MutantRun): MutantParts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reaching into the reference host. Most mutants patch public instance methods and fields (host.ops.*, host.store.*,
+// host.interrupts.*, host.registry.*). A few need parts that are TypeScript-private (plain fields at run time): the
+// job table's executors and the operations' dependencies (spawn, resolveType). These are the seams to add if the host
+// is ever made stricter.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface HostInternals {
+  readonly executors: Map<string, JobExecutor>;
+}
+
+function operationDeps(host: ReferenceHost): { deps: OperationDeps } {
+  return host.ops as unknown as { deps: OperationDeps };
+}
+
+/** Replaces dependencies of the shared job operations (job_spawn_child's spawn and type lookup). */
+function patchDeps(host: ReferenceHost, patch: (deps: OperationDeps) => Partial<OperationDeps>): void {
+  const ops = operationDeps(host);
+  ops.deps = { ...ops.deps, ...patch(ops.deps) };
+}
+
+/** Wraps every job executor the host registers from now on: what a job run gets and what its end means. */
+function wrapRuns(host: ReferenceHost, wrap: (job: JobRecord, state: Uint8Array | null, run: JobExecutor["run"]) => RunOutcome): void {
+  const executors = (host as unknown as HostInternals).executors;
+  const set = executors.set.bind(executors);
+  executors.set = (id, executor) => set(id, { kind: executor.kind, run: (job, state) => wrap(job, state, (j, s) => executor.run(j, s)) });
+}
+
+type HostFn<A extends unknown[], R> = (...args: A) => R;
+const importFn = <A extends unknown[], R>(fns: WebAssembly.ModuleImports, name: ImportName) => fns[name] as unknown as HostFn<A, R>;
+const asImport = (fn: (...args: never[]) => unknown) => fn as unknown as WebAssembly.ImportValue;
+
+type JobPtr = number;
+
+/** The progress operation with a planted change to the value or the message (both default to the correct ones). */
+function progressWith(host: ReferenceHost, value: (raw: number) => number, message: (text: string) => string = (text) => text): void {
+  host.ops.reportProgress = (scope, job, raw, arg) => {
+    host.interrupts.countCall(job.id);
+    if (Number.isNaN(raw)) {
+      host.ops.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", "progress is NaN");
+      return;
+    }
+    const text = host.ops.text(scope, job, "job_report_progress", arg, "the progress message");
+    if (text === null) return;
+    job.trace.record({ kind: "progress", job: job.id, value: value(raw), message: message(text) });
+  };
+}
+
+const clampF32 = (value: number) => Math.fround(Math.min(1, Math.max(0, value)));
+
+/** The shortest decimal that reads back as this f32 (what ryu / serde_json write for an f32). */
+function f32Text(value: number): string {
+  for (let digits = 1; digits <= 9; digits++) {
+    const text = value.toPrecision(digits);
+    if (Math.fround(Number(text)) === value) return text;
+  }
+  return String(value);
+}
+
+/** Per job: what the settle step must not discard (a planted bug in when checkpoints are dropped). */
+function keepCheckpointWhen(host: ReferenceHost, keep: (job: JobRecord, code: number, pending: InterruptAction | null) => boolean): void {
+  const kept = new Set<string>();
+  wrapRuns(host, (job, state, run) => {
+    const outcome = run(job, state);
+    if (outcome.kind === "returned" && keep(job, outcome.code, host.interrupts.pending(job.id))) kept.add(job.id);
+    return outcome;
+  });
+  const discard = host.store.discard.bind(host.store);
+  host.store.discard = (jobId) => {
+    if (kept.delete(jobId)) return;
+    discard(jobId);
+  };
+}
+
+const lossyUtf8 = new TextDecoder("utf-8");
+
+/** The reference host's text decoding with a planted change: how bytes become text and how size is measured. */
+function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) => string | null; sizeAfterDecoding?: boolean }): void {
+  const decode = options.decode ?? decodeUtf8;
+  const limit = host.limits.maxMessageBytes;
+  host.ops.text = (scope, job, name, arg, what) => {
+    if (options.sizeAfterDecoding) {
+      const text = typeof arg === "string" ? arg : decode(arg);
+      if (text === null) {
+        host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+        return null;
+      }
+      if (text.length > limit) {
+        host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${text.length} characters; the limit is ${limit}`);
+        return null;
+      }
+      return text;
+    }
+    const size = typeof arg === "string" ? encodeUtf8(arg).byteLength : arg.byteLength;
+    if (size > limit) {
+      host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${limit}`);
+      return null;
+    }
+    if (typeof arg === "string") return arg;
+    const text = decode(arg);
+    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    return text;
+  };
+  host.ops.name = (scope, job, name, arg, what) => {
+    if (typeof arg === "string") return arg;
+    const text = decode(arg);
+    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    return text;
+  };
+}
+
+/** A metrics increment with a planted change to how the i64 argument becomes the new total. */
+function incrementWith(host: ReferenceHost, next: (total: bigint, delta: bigint) => { delta: bigint; total: bigint }): void {
+  host.ops.increment = (job, field, raw) => {
+    host.interrupts.countCall(job.id);
+    const { delta, total } = next(job.metrics[field], raw);
+    job.metrics[field] = total;
+    job.trace.record({ kind: "metrics", job: job.id, field, delta, total });
+  };
+}
+
+/** Host-to-guest answers (spacedrive_call, job_load_state, job_spawn_child) with their u32 prefix rewritten. */
+const FRAMED_IMPORTS = ["spacedrive_call", "job_load_state", "job_spawn_child"] as const satisfies readonly ImportName[];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Spacedrive today (shared/reference/spacedrive-facts.md, section 2).
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The imports ABI v1 adds (origin v1 in the table); Spacedrive's host does not define them, so a guest importing one does not link. */
+export const V1_ONLY_IMPORTS: readonly ImportName[] = IMPORTS.filter((spec) => spec.origin === "v1").map((spec) => spec.name as ImportName);
+
+/** Where Spacedrive's spacedrive_call writes its answer today: a fixed offset, no length, no wasm_alloc. */
+export const TODAY_CALL_ANSWER_OFFSET = 65536;
+
+function spacedriveToday(run: MutantRun): MutantParts {
+  let scope: ExtensionScope | null = null;
+  let host: ReferenceHost | null = null;
+  return {
+    patchHost: (h) => {
+      host = h;
+      const open = h.openExtension.bind(h);
+      h.openExtension = (id, permissions) => (scope = open(id, permissions));
+      // spacedrive_log is real, but there is no job-context registry: a line belongs to no job.
+      const log = h.ops.log.bind(h.ops);
+      h.ops.log = (s, job, name, level, message) => log(s, name === "spacedrive_log" ? null : job, name, level, message);
+    },
+    wrapImports: (fns) => {
+      const register = importFn<[number, number, number, number, number], number>(fns, "register_job");
+      const call = importFn<[number, number, number, number, number], number>(fns, "spacedrive_call");
+      return {
+        ...fns,
+        register_job: asImport((...args: [number, number, number, number, number]) => (register(...args) === STATUS.OK ? 0 : 1)),
+        spacedrive_call: asImport((methodPtr: number, methodLen: number, libraryPtr: number, payloadPtr: number, payloadLen: number) => {
+          const memory = run.memory();
+          if (memory === null || scope === null || host === null) return call(methodPtr, methodLen, libraryPtr, payloadPtr, payloadLen);
+          const method = decodeUtf8(memory.slice(methodPtr, methodLen) ?? new Uint8Array([0xff]));
+          const library = libraryPtr === 0 ? null : memory.slice(libraryPtr, 16);
+          const payloadBytes = memory.slice(payloadPtr, payloadLen);
+          if (method === null || (libraryPtr !== 0 && library === null) || payloadBytes === null) return 0;
+          let payload: unknown = {};
+          if (payloadBytes.byteLength > 0) {
+            const text = decodeUtf8(payloadBytes) ?? "";
+            try {
+              payload = JSON.parse(text);
+            } catch {
+              payload = new UnparsedPayload(text);
+            }
+          }
+          const answer = host.ops.call(scope, scope.currentJob, method, library === null ? null : uuidFromBytes(library), payload);
+          // The answer JSON at a fixed offset, with no length, over whatever the guest keeps there.
+          return memory.write(TODAY_CALL_ANSWER_OFFSET, encodeUtf8(JSON.stringify(answer))) ? TODAY_CALL_ANSWER_OFFSET : 0;
+        }),
+        // The job host functions are stubs: progress and warnings are only logged (by the host, not the job), a
+        // checkpoint answers 0 and keeps nothing, no interrupt is ever delivered, increments are ignored.
+        job_report_progress: asImport(() => {}),
+        job_checkpoint: asImport(() => STATUS.OK),
+        job_check_interrupt: asImport(() => INTERRUPT.CONTINUE),
+        job_add_warning: asImport(() => {}),
+        job_increment_bytes: asImport(() => {}),
+        job_increment_items: asImport(() => {}),
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The catalogue.
+// ---------------------------------------------------------------------------------------------------------------
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    name: "progress-message-dropped",
+    description: "job_report_progress records the value but drops the message (the event carries an empty one)",
+    plant: () => ({ patchHost: (host) => progressWith(host, clampF32, () => "") }),
+  },
+  {
+    name: "progress-message-truncated",
+    description: "job_report_progress reads the message as [ptr, ptr+len-1): an off-by-one loses its last byte",
+    plant: () => ({
+      wrapImports: (fns) => {
+        const progress = importFn<[JobPtr, number, number, number], void>(fns, "job_report_progress");
+        return { ...fns, job_report_progress: asImport((job: JobPtr, value: number, ptr: number, len: number) => progress(job, value, ptr, len > 0 ? len - 1 : len)) };
+      },
+    }),
+  },
+  {
+    name: "progress-not-clamped",
+    description: "progress outside 0..1 is recorded as given (1.5 stays 1.5, infinities stay infinite) instead of clamped",
+    plant: () => ({ patchHost: (host) => progressWith(host, (value) => Math.fround(value)) }),
+  },
+  {
+    name: "progress-f64",
+    description: "progress crosses as f32 decimal text read back as f64 (serde f32 -> JSON -> f64): 1/3 becomes 0.33333334, not the f32 nearest 1/3",
+    plant: () => ({ patchHost: (host) => progressWith(host, (value) => Number(f32Text(clampF32(value)))) }),
+  },
+  {
+    name: "progress-as-percent",
+    description: "progress is kept as a whole percentage (Math.round(p * 100) / 100), so 1/3 is recorded as 0.33",
+    plant: () => ({ patchHost: (host) => progressWith(host, (value) => Math.round(clampF32(value) * 100) / 100) }),
+  },
+  {
+    name: "checkpoint-keeps-first",
+    description: "the state store saves a job's first checkpoint and ignores later ones (insert-if-absent instead of replace)",
+    plant: () => ({
+      patchHost: (host) => {
+        const save = host.store.save.bind(host.store);
+        host.store.save = (jobId, state) => {
+          if (host.store.load(jobId) === null) save(jobId, state);
+        };
+      },
+    }),
+  },
+  {
+    name: "load-state-previous",
+    description: "job_load_state answers the checkpoint before the last one (a stale read of the store's previous version)",
+    plant: () => ({
+      patchHost: (host) => {
+        const previous = new Map<string, Uint8Array | null>();
+        const save = host.store.save.bind(host.store);
+        host.store.save = (jobId, state) => {
+          previous.set(jobId, host.store.load(jobId));
+          save(jobId, state);
+        };
+        host.ops.loadState = (job) => {
+          host.interrupts.countCall(job.id);
+          const state = host.store.load(job.id) === null ? null : (previous.get(job.id) ?? null);
+          job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
+          return state;
+        };
+      },
+    }),
+  },
+  {
+    name: "length-prefix-big-endian",
+    description: "host-to-guest answers (call answers, loaded state, child ids) carry their u32 length prefix big-endian",
+    plant: (run) => ({
+      wrapImports: (fns) => {
+        const out = { ...fns };
+        for (const name of FRAMED_IMPORTS) {
+          const original = importFn<number[], number>(fns, name);
+          out[name] = asImport((...args: number[]) => {
+            const ptr = original(...args) >>> 0;
+            const memory = run.memory();
+            if (ptr !== 0 && memory !== null) {
+              const view = new DataView(memory.view().buffer);
+              view.setUint32(ptr, view.getUint32(ptr, true), false);
+            }
+            return ptr;
+          });
+        }
+        return out;
+      },
+    }),
+  },
+  {
+    name: "interrupt-always-continue",
+    description: "job_check_interrupt always answers 0: a pause or cancel request is registered but never delivered",
+    plant: () => ({
+      patchHost: (host) => {
+        const check = host.interrupts.check.bind(host.interrupts);
+        host.interrupts.check = (jobId) => (check(jobId), INTERRUPT.CONTINUE);
+      },
+    }),
+  },
+  {
+    name: "pause-as-cancel",
+    description: "every interrupt is a cancel: a pause request answers 2 and the job ends Cancelled instead of Paused",
+    plant: () => ({
+      patchHost: (host) => {
+        const check = host.interrupts.check.bind(host.interrupts);
+        const endRun = host.interrupts.endRun.bind(host.interrupts);
+        host.interrupts.check = (jobId) => (check(jobId) === INTERRUPT.CONTINUE ? INTERRUPT.CONTINUE : INTERRUPT.CANCEL);
+        host.interrupts.endRun = (jobId) => (endRun(jobId) === null ? null : "cancel");
+      },
+    }),
+  },
+  {
+    name: "cancel-keeps-checkpoint",
+    description: "a cancelled job keeps its checkpoint in the store (only completion discards it)",
+    plant: () => ({ patchHost: (host) => keepCheckpointWhen(host, (_job, code, pending) => code === 1 && pending === "cancel") }),
+  },
+  {
+    name: "completion-keeps-checkpoint",
+    description: "a completed job keeps its last checkpoint in the store (only cancel discards it)",
+    plant: () => ({ patchHost: (host) => keepCheckpointWhen(host, (_job, code) => code === 0) }),
+  },
+  {
+    name: "pause-discards-checkpoint",
+    description: "a paused job's checkpoint is discarded as on completion, so a resume starts from the initial state",
+    plant: () => ({
+      patchHost: (host) =>
+        wrapRuns(host, (job, state, run) => {
+          const outcome = run(job, state);
+          if (outcome.kind === "returned" && outcome.code === 1 && host.interrupts.pending(job.id) !== "cancel") host.store.discard(job.id);
+          return outcome;
+        }),
+    }),
+  },
+  {
+    name: "resume-state-empty",
+    description: "a resumed run is passed state length 0 (pointer 0) instead of its checkpoint",
+    plant: () => ({ patchHost: (host) => wrapRuns(host, (job, state, run) => run(job, job.runs > 1 ? null : state)) }),
+  },
+  {
+    name: "interrupt-edge-triggered",
+    description: "an interrupt request is consumed by the first check that sees it (as core does); later checks answer 0",
+    plant: () => ({
+      patchHost: (host) => {
+        const seen = new Set<string>();
+        const beginRun = host.interrupts.beginRun.bind(host.interrupts);
+        const check = host.interrupts.check.bind(host.interrupts);
+        host.interrupts.beginRun = (jobId, jobIndex, runIndex) => {
+          seen.delete(jobId);
+          beginRun(jobId, jobIndex, runIndex);
+        };
+        host.interrupts.check = (jobId) => {
+          const answer = check(jobId);
+          if (answer === INTERRUPT.CONTINUE) return answer;
+          if (seen.has(jobId)) return INTERRUPT.CONTINUE;
+          seen.add(jobId);
+          return answer;
+        };
+      },
+    }),
+  },
+  {
+    name: "interrupt-never-cleared",
+    description: "a pause request is not cleared when the run returns, so every resumed run sees it again",
+    plant: () => ({
+      patchHost: (host) => {
+        const left = new Map<string, InterruptAction>();
+        const beginRun = host.interrupts.beginRun.bind(host.interrupts);
+        const endRun = host.interrupts.endRun.bind(host.interrupts);
+        host.interrupts.endRun = (jobId) => {
+          const pending = endRun(jobId);
+          if (pending !== null) left.set(jobId, pending);
+          return pending;
+        };
+        host.interrupts.beginRun = (jobId, jobIndex, runIndex) => {
+          beginRun(jobId, jobIndex, runIndex);
+          const pending = left.get(jobId);
+          if (pending !== undefined) host.interrupts.request(jobId, pending);
+        };
+      },
+    }),
+  },
+  {
+    name: "checkpoint-refused-while-interrupted",
+    description: "job_checkpoint saves nothing and answers 1 while an interrupt is pending (as core's checkpoint_with_state)",
+    plant: () => ({
+      patchHost: (host) => {
+        const checkpoint = host.ops.checkpoint.bind(host.ops);
+        host.ops.checkpoint = (scope, job, state) => {
+          if (host.interrupts.pending(job.id) === null) return checkpoint(scope, job, state);
+          host.interrupts.countCall(job.id);
+          return 1;
+        };
+      },
+    }),
+  },
+  {
+    name: "items-as-bytes",
+    description: "job_increment_items adds to metrics.bytes (a copy-pasted handler)",
+    plant: () => ({
+      patchHost: (host) => {
+        const increment = host.ops.increment.bind(host.ops);
+        host.ops.increment = (job, _field, delta) => increment(job, "bytes", delta);
+      },
+    }),
+  },
+  {
+    name: "u64-truncated-to-u32",
+    description: "metric increments are cast to u32 (n as u32), so 5000000000 adds 705032704",
+    plant: () => ({
+      patchHost: (host) => {
+        const increment = host.ops.increment.bind(host.ops);
+        host.ops.increment = (job, field, delta) => increment(job, field, BigInt.asUintN(32, delta));
+      },
+    }),
+  },
+  {
+    name: "metrics-wrap",
+    description: "metric totals wrap around at 2^64 (wrapping_add) instead of saturating",
+    plant: () => ({ patchHost: (host) => incrementWith(host, (total, raw) => ({ delta: asU64(raw), total: BigInt.asUintN(64, total + asU64(raw)) })) }),
+  },
+  {
+    name: "metrics-signed",
+    description: "metric increments are taken as signed i64 into i64 totals: -1 subtracts one instead of adding 2^64-1",
+    plant: () => ({ patchHost: (host) => incrementWith(host, (total, raw) => ({ delta: raw, total: BigInt.asIntN(64, total + raw) })) }),
+  },
+  {
+    name: "warnings-not-counted",
+    description: "warnings are recorded but not counted in metrics.warnings (as core's add_warning)",
+    plant: () => ({
+      patchHost: (host) => {
+        const addWarning = host.ops.addWarning.bind(host.ops);
+        host.ops.addWarning = (scope, job, message) => {
+          const before = job.metrics.warnings;
+          addWarning(scope, job, message);
+          job.metrics.warnings = before;
+        };
+      },
+    }),
+  },
+  {
+    name: "non-critical-errors-dropped",
+    description: "job_add_non_critical_error is accepted and does nothing: no event, no count",
+    plant: () => ({
+      patchHost: (host) => {
+        host.ops.addNonCriticalError = (_scope, job) => host.interrupts.countCall(job.id);
+      },
+    }),
+  },
+  {
+    name: "log-level-ignored",
+    description: "every log line is recorded at level info, whatever level the guest passed",
+    plant: () => ({
+      patchHost: (host) => {
+        const log = host.ops.log.bind(host.ops);
+        host.ops.log = (scope, job, name, _level, message) => log(scope, job, name, 1, message);
+      },
+    }),
+  },
+  {
+    name: "spacedrive-log-unattributed",
+    description: "spacedrive_log during a run is recorded outside any job instead of on the running job",
+    plant: () => ({
+      patchHost: (host) => {
+        const log = host.ops.log.bind(host.ops);
+        host.ops.log = (scope, job, name, level, message) => log(scope, name === "spacedrive_log" ? null : job, name, level, message);
+      },
+    }),
+  },
+  {
+    name: "log-flood-refused-each",
+    description: "past maxLogLinesPerJob every further line records its own LIMIT_EXCEEDED refusal instead of one",
+    plant: () => ({
+      patchHost: (host) => {
+        const log = host.ops.log.bind(host.ops);
+        host.ops.log = (scope, job, name, level, message) => {
+          if (job === null || job.logLines < host.limits.maxLogLinesPerJob) return log(scope, job, name, level, message);
+          host.interrupts.countCall(job.id);
+          job.droppedLogLines++;
+          host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${host.limits.maxLogLinesPerJob} lines`);
+        };
+      },
+    }),
+  },
+  {
+    name: "message-limit-utf16",
+    description: "the message size limit counts UTF-16 units of the decoded text, not UTF-8 bytes (\"ééé\" passes a 4-byte limit)",
+    plant: () => ({ patchHost: (host) => textWith(host, { sizeAfterDecoding: true }) }),
+  },
+  {
+    name: "utf8-replaced",
+    description: "invalid UTF-8 in messages and names is decoded with U+FFFD instead of refused with BAD_ARGUMENT",
+    plant: () => ({ patchHost: (host) => textWith(host, { decode: (bytes) => lossyUtf8.decode(bytes) }) }),
+  },
+  {
+    name: "refusals-not-recorded",
+    description: "refused calls answer their status code but record no abi_violation event",
+    plant: () => ({
+      patchHost: (host) => {
+        host.ops.refuse = (_scope, _job, _name, code) => STATUS[code];
+      },
+    }),
+  },
+  {
+    name: "children-spawned-twice",
+    description: "each job_spawn_child queues the child twice (enqueued at spawn and again by a retry), so it runs twice",
+    plant: () => ({
+      patchHost: (host) =>
+        patchDeps(host, (deps) => ({
+          spawn: (parent, type, jobType, params) => {
+            const child = deps.spawn(parent, type, jobType, params);
+            deps.spawn(parent, type, jobType, params);
+            return child;
+          },
+        })),
+    }),
+  },
+  {
+    name: "children-wrong-parent",
+    description: "a child's parent is the host's most recently created job (a `last job` pointer), not the job that spawned it",
+    plant: () => ({
+      patchHost: (host) => patchDeps(host, (deps) => ({ spawn: (parent, type, jobType, params) => deps.spawn(host.jobs.at(-1) ?? parent, type, jobType, params) })),
+    }),
+  },
+  {
+    name: "spawn-unknown-type-accepted",
+    description: "job_spawn_child queues a child of any type; an unknown one fails only when it runs",
+    plant: () => ({
+      patchHost: (host) =>
+        patchDeps(host, (deps) => ({
+          resolveType: (scope, type) =>
+            deps.resolveType(scope, type) ?? { executor: { kind: "wasm", run: () => ({ kind: "trap", message: `no job type "${type}"` }) } },
+        })),
+    }),
+  },
+  {
+    name: "forged-job-id-accepted",
+    description: "a job id resolves to any job the host knows (live or finished), not only the job running on the instance",
+    plant: () => ({
+      patchHost: (host) => {
+        host.registry.resolveBytes = (_scope, id) => host.jobs.find((job) => job.idBytes.every((byte, i) => byte === id[i])) ?? null;
+      },
+    }),
+  },
+  {
+    name: "no-bounds-check",
+    description: "an out-of-bounds pointer/length reads as empty bytes (get(..).unwrap_or_default()) instead of INVALID_MEMORY_ACCESS",
+    plant: () => ({ memory: { slice: (original, ptr, len) => original(ptr, len) ?? new Uint8Array(0) } }),
+  },
+  {
+    name: "trap-reuses-instance",
+    description: "after a trap the instance is kept and reused by the next run (no fresh instance, no plugin_init)",
+    plant: () => ({
+      patchProcess: () => {
+        type Internals = { instance: WebAssembly.Instance | null; runExport: (name: string, job: JobRecord, state: Uint8Array | null) => RunOutcome };
+        const proto = WasmExtension.prototype as unknown as Internals;
+        const runExport = proto.runExport;
+        proto.runExport = function (this: Internals, name, job, state) {
+          const instance = this.instance;
+          const outcome = runExport.call(this, name, job, state);
+          if (outcome.kind === "trap" && this.instance === null) this.instance = instance;
+          return outcome;
+        };
+        return () => {
+          proto.runExport = runExport;
+        };
+      },
+    }),
+  },
+  {
+    name: "context-missing-library-id",
+    description: "the context JSON passed to the job export is {\"job_id\":\"<uuid>\"}, without library_id",
+    plant: () => ({
+      memory: {
+        write: (original, ptr, data) => {
+          const text = data.length > 0 && data[0] === 0x7b ? decodeUtf8(data) : null;
+          const match = text === null ? null : /^\{"job_id":"([0-9a-f-]{36})","library_id":"[0-9a-f-]{36}"\}$/.exec(text);
+          if (match === null) return original(ptr, data);
+          // The same length (the host passes ctx_len as before): the object ends early, then JSON whitespace.
+          return original(ptr, encodeUtf8(`{"job_id":"${match[1]}"}`.padEnd(data.length, " ")));
+        },
+      },
+    }),
+  },
+  {
+    name: "bad-return-as-completed",
+    description: "a job export returning a code outside 0..2 is treated as 0 Completed instead of failing with BAD_RETURN",
+    plant: () => ({
+      patchHost: (host) =>
+        wrapRuns(host, (job, state, run) => {
+          const outcome = run(job, state);
+          return outcome.kind === "returned" && (outcome.code < 0 || outcome.code > 2) ? { kind: "returned", code: 0 } : outcome;
+        }),
+    }),
+  },
+  {
+    name: "rate-limit-before-permissions",
+    description: "the wire rate limit is applied before the method and library checks, so refused calls use up the budget",
+    plant: () => ({
+      patchHost: (host) => {
+        const open = host.openExtension.bind(host);
+        host.openExtension = (id, permissions) => {
+          const scope = open(id, permissions);
+          const gate = scope.gate as unknown as { permissions: Permissions; authorize: (method: string, libraryId: string | null) => void };
+          const recent: number[] = [];
+          gate.authorize = (method, libraryId) => {
+            const { methods, libraries, rateLimit } = gate.permissions;
+            const now = host.clock.now();
+            while (recent.length > 0 && now - recent[0]! >= rateLimit.windowMs) recent.shift();
+            if (recent.length >= rateLimit.calls) throw new WireFailure("RateLimitExceeded", `rate limit of ${rateLimit.calls} calls per ${rateLimit.windowMs} ms exceeded`);
+            recent.push(now);
+            if (!methods.some((prefix) => method.startsWith(prefix))) throw new WireFailure("MethodNotAllowed", `method ${method} is not allowed by the manifest`);
+            if (libraryId !== null && !libraries.some((allowed) => allowed === "*" || allowed === libraryId)) {
+              throw new WireFailure("LibraryAccessDenied", `library ${libraryId} is not in the manifest's libraries`);
+            }
+          };
+          return scope;
+        };
+      },
+    }),
+  },
+  {
+    name: "networking-off-as-no-peers",
+    description: "with networking off the network methods answer an empty peer list / UnknownPeer instead of NetworkingDisabled",
+    plant: () => ({
+      patchHost: (host) => {
+        if (!host.networking.enabled) host.wire.add(new Networking({ peers: [] }).handlers());
+      },
+    }),
+  },
+  {
+    name: "spacedrive-today",
+    description:
+      "Spacedrive's host today: progress/warnings only logged, checkpoint answers 0 and keeps nothing, interrupts always 0, increments ignored, " +
+      "spacedrive_log unattributed, call answers at offset 65536 with no length, no job_load_state/job_spawn_child/job_add_non_critical_error/job_log",
+    missingImports: V1_ONLY_IMPORTS,
+    claims: CAPABILITY_IDS,
+    plant: spacedriveToday,
+  },
+];
+
+/** The unmutated reference host as a mutant: the control that shows kills are not artefacts of the mutant path. */
+export const NO_MUTATION: Mutant = {
+  name: "none",
+  description: "the reference host, unchanged (control)",
+  plant: () => ({}),
+};
+
+export function findMutants(filter?: string): Mutant[] {
+  if (filter === undefined || filter === "") return [...MUTANTS];
+  return MUTANTS.filter((mutant) => mutant.name.includes(filter));
+}

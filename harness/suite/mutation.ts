@@ -1,0 +1,103 @@
+import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
+import { MutantAdapter } from "../adapters/mutant-adapter.ts";
+import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
+import { discoverFixtures, type Fixture } from "./fixtures.ts";
+import { runGate, type GateCase, type Outcome } from "./gate.ts";
+
+/**
+ * Mutation analysis: the gate (`runGate`, exactly as `job-parity run` judges any host) against every mutant host.
+ * A case catches a mutant when its outcome is anything but PASS, SKIP or UNSUPPORTED; a mutant no case catches
+ * survives, and is a hole in the fixtures. Orchestration only: nothing here prints.
+ */
+
+/** Outcomes that mean the case did not notice the bug. */
+const UNCAUGHT: readonly Outcome[] = ["PASS", "SKIP", "UNSUPPORTED"];
+
+export const catches = (outcome: Outcome) => !UNCAUGHT.includes(outcome);
+
+export interface MutantKill {
+  readonly case: string;
+  readonly outcome: Outcome;
+  readonly capabilities: readonly CapabilityId[];
+  /** Why the case failed: its first unmet expectation, or the first difference from the golden, or the host error. */
+  readonly reason: string;
+}
+
+export interface MutantVerdict {
+  readonly name: string;
+  readonly description: string;
+  readonly killed: boolean;
+  /** The ids of the cases that caught it, in fixture order. */
+  readonly killedBy: readonly string[];
+  readonly kills: readonly MutantKill[];
+  /** Capabilities with at least one case that caught it (a capability's cases must all pass for parity). */
+  readonly failingCapabilities: readonly CapabilityId[];
+  /** Capabilities claimed in the handshake whose cases all passed. */
+  readonly passingCapabilities: readonly CapabilityId[];
+  readonly durationMs: number;
+}
+
+export interface MutationReport {
+  readonly cases: number;
+  readonly mutants: readonly MutantVerdict[];
+  readonly killed: number;
+  readonly survivors: readonly string[];
+  readonly durationMs: number;
+}
+
+export interface MutationOptions {
+  readonly mutants?: readonly Mutant[];
+  readonly fixtures?: readonly Fixture[];
+  readonly timeoutMs?: number;
+  /** Called as each mutant is judged (for progress lines). */
+  readonly onMutant?: (verdict: MutantVerdict, index: number, total: number) => void;
+}
+
+function reason(c: GateCase): string {
+  if (c.error) return `${c.error.code}: ${c.error.message}`;
+  const first = c.failures[0] ?? c.divergence?.text ?? c.outcome;
+  return first.split("\n")[0]!;
+}
+
+/** One mutant's verdict from its gate run. */
+export function verdictFor(mutant: Mutant, cases: readonly GateCase[], claimed: readonly CapabilityId[], durationMs: number): MutantVerdict {
+  const caught = cases.filter((c) => catches(c.outcome));
+  const failing = new Set<CapabilityId>(caught.flatMap((c) => c.capabilities));
+  const covered = new Set<CapabilityId>(cases.filter((c) => c.outcome === "PASS").flatMap((c) => c.capabilities));
+  return {
+    name: mutant.name,
+    description: mutant.description,
+    killed: caught.length > 0,
+    killedBy: caught.map((c) => c.id),
+    kills: caught.map((c) => ({ case: c.id, outcome: c.outcome, capabilities: c.capabilities, reason: reason(c) })),
+    failingCapabilities: CAPABILITY_IDS.filter((id) => failing.has(id)),
+    passingCapabilities: CAPABILITY_IDS.filter((id) => claimed.includes(id) && covered.has(id) && !failing.has(id)),
+    durationMs,
+  };
+}
+
+/** Runs the gate against each mutant in turn. A host failure before any case (a handshake) rejects: a harness error. */
+export async function runMutationAnalysis(options: MutationOptions = {}): Promise<MutationReport> {
+  const started = performance.now();
+  const mutants = options.mutants ?? MUTANTS;
+  const fixtures = options.fixtures ?? discoverFixtures();
+  const verdicts: MutantVerdict[] = [];
+  for (const mutant of mutants) {
+    const adapter = new MutantAdapter(mutant);
+    try {
+      const result = await runGate(adapter, { fixtures, timeoutMs: options.timeoutMs });
+      const verdict = verdictFor(mutant, result.cases, result.handshake.capabilities, result.durationMs);
+      verdicts.push(verdict);
+      options.onMutant?.(verdict, verdicts.length - 1, mutants.length);
+    } finally {
+      await adapter.close();
+    }
+  }
+  return {
+    cases: fixtures.length,
+    mutants: verdicts,
+    killed: verdicts.filter((v) => v.killed).length,
+    survivors: verdicts.filter((v) => !v.killed).map((v) => v.name),
+    durationMs: performance.now() - started,
+  };
+}

@@ -2,9 +2,10 @@ import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { findMutants, MUTANTS } from "../adapters/mutants.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { runMutationAnalysis, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
+import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
-export const MUTANTS_USAGE = `usage: job-parity mutants [--json] [--filter <mutant name substring>]
+export const MUTANTS_USAGE = `usage: job-parity mutants [--json] [--filter <mutant name substring>] [--cases <case filter>]
 
 Mutation analysis of the suite: runs the gate (every fixture against its golden and its sidecar, as \`run\` does)
 against mutant hosts, each the reference host with one realistic bug planted, and prints the kill matrix: for each
@@ -13,6 +14,7 @@ hole in the fixtures. spacedrive-today models Spacedrive's host functions as the
 capability; its failing capabilities answer "can an extension job do everything a core job can, today?".
 
   --filter <text>  only the mutants whose name contains <text>
+  --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant?
   --json           one JSON document on stdout: mutants, killed, survived, cases, durationMs, exitCode and per
                    mutant (results) its name, description, killedBy, failingCapabilities, passingCapabilities, kills
 
@@ -70,7 +72,9 @@ export async function mutantsCommand(
   out: (line: string) => void,
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  const { values } = parseCommand("mutants", argv, { json: { type: "boolean", default: false }, filter: { type: "string" } }, false);
+  const { values } = parseCommand("mutants", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, cases: { type: "string" } }, false);
+  const fixtures = values.cases === undefined ? undefined : selectFixtures(values.cases);
+  if (fixtures?.length === 0) throw new UsageError(`mutants: no case matches --cases ${JSON.stringify(values.cases)}`);
   const mutants = findMutants(values.filter);
   if (mutants.length === 0) {
     throw new UsageError(`mutants: no mutant name contains ${JSON.stringify(values.filter)} (mutants: ${MUTANTS.map((m) => m.name).join(", ")})`);
@@ -80,7 +84,7 @@ export async function mutantsCommand(
   try {
     const header = `${"mutant".padEnd(width)}  ${"verdict".padEnd(8)}  ${"cases".padStart(5)}  caught by`;
     const onMutant = (verdict: MutantVerdict, index: number) => out(index === 0 ? `${header}\n${matrixLine(verdict, width)}` : matrixLine(verdict, width));
-    report = await runMutationAnalysis({ mutants, onMutant: values.json ? undefined : onMutant });
+    report = await runMutationAnalysis({ mutants, fixtures, onMutant: values.json ? undefined : onMutant });
   } catch (error) {
     if (!(error instanceof HostFailure)) throw error;
     err(`job-parity mutants: a mutant host failed before any case ran: ${error.message}`);

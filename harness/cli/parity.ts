@@ -22,10 +22,12 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   if (fixtures.length === 0) throw new UsageError(`parity: no fixture matches --filter ${JSON.stringify(values.filter)}`);
   const run = await runSuite(fixtures, (result, i) => {
     if (!values.json) {
-      out(`${result.passed ? "pass" : "FAIL"}  ${String(i + 1).padStart(3)}/${fixtures.length}  ${result.id}  (${result.durationMs.toFixed(0)} ms)`);
+      const kind = result.native === null ? "  (WASM-only)" : "";
+      out(`${result.passed ? "pass" : "FAIL"}  ${String(i + 1).padStart(3)}/${fixtures.length}  ${result.id}${kind}  (${result.durationMs.toFixed(0)} ms)`);
       if (!result.passed) {
-        for (const line of [...result.native.failures.map((f) => `native: ${f}`), ...result.wasm.failures.map((f) => `wasm: ${f}`), ...result.claims.map((f) => `claim: ${f}`)]) out(`        ${line}`);
-        if (result.parity.divergence) out(result.parity.divergence.replace(/^/gm, "        "));
+        const native = result.native?.failures ?? [];
+        for (const line of [...native.map((f) => `native: ${f}`), ...result.wasm.failures.map((f) => `wasm: ${f}`), ...result.claims.map((f) => `claim: ${f}`)]) out(`        ${line}`);
+        if (result.parity?.divergence) out(result.parity.divergence.replace(/^/gm, "        "));
       }
     }
   });

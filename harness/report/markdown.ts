@@ -31,9 +31,9 @@ export function renderParityMarkdown(report: ParityReport): string {
     lines.push("", "## Failures", "");
     for (const c of failed) {
       lines.push(`### ${c.id}`, "", c.description, "", "```");
-      for (const f of c.native.failures) lines.push(`native: ${f}`);
+      for (const f of c.native?.failures ?? []) lines.push(`native: ${f}`);
       for (const f of c.wasm.failures) lines.push(`wasm: ${f}`);
-      if (c.parity.divergence) lines.push(c.parity.divergence);
+      if (c.parity?.divergence) lines.push(c.parity.divergence);
       for (const f of c.claims) lines.push(`claim: ${f}`);
       lines.push("```", "", `Reproduce: \`npx job-parity parity --filter '${c.id}'\``, "");
     }

@@ -43,7 +43,8 @@ export interface Sidecar {
   imports: ImportName[];
   negative?: ImportName[];
   guest?: string;
-  twin?: string;
+  /** null: a WASM-only case. */
+  twin?: string | null;
   scenario: Scenario;
   expect: JobExpectation | LoadErrorExpectation;
 }
@@ -53,7 +54,8 @@ export interface Fixture {
   readonly id: string;
   readonly sidecarPath: string;
   readonly guestPath: string;
-  readonly twinPath: string;
+  /** null for a WASM-only case (no native twin: judged by its expectations and golden, not by parity). */
+  readonly twinPath: string | null;
   readonly sidecar: Sidecar;
 }
 
@@ -94,9 +96,9 @@ export function readFixture(sidecarPath: string, root = FIXTURES_DIR): Fixture {
   const dir = dirname(sidecarPath);
   const stem = basename(sidecarPath, ".json");
   const guestPath = resolve(dir, spec.guest ?? `${stem}.wat`);
-  const twinPath = resolve(dir, spec.twin ?? `${stem}.native.ts`);
+  const twinPath = spec.twin === null ? null : resolve(dir, spec.twin ?? `${stem}.native.ts`);
   for (const [what, path] of [["guest", guestPath], ["native twin", twinPath]] as const) {
-    if (!existsSync(path)) throw new FixtureError(`${where}: its ${what} ${relative(PROJECT_ROOT, path)} does not exist`);
+    if (path !== null && !existsSync(path)) throw new FixtureError(`${where}: its ${what} ${relative(PROJECT_ROOT, path)} does not exist`);
   }
   const id = relative(root, sidecarPath).replace(/\.json$/, "").split("\\").join("/");
   return { id, sidecarPath, guestPath, twinPath, sidecar: spec };
@@ -108,6 +110,7 @@ export function discoverFixtures(root = FIXTURES_DIR): Fixture[] {
 }
 
 export async function loadTwin(fixture: Fixture): Promise<NativeExtensionDefinition> {
+  if (fixture.twinPath === null) throw new FixtureError(`${fixture.id} is a WASM-only case: it has no native twin`);
   const module = (await import(pathToFileURL(fixture.twinPath).href)) as { default?: NativeExtensionDefinition };
   if (!module.default?.jobs) {
     throw new FixtureError(`${relative(PROJECT_ROOT, fixture.twinPath)}: the default export must be a NativeExtensionDefinition ({ init?, jobs })`);

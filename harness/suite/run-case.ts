@@ -20,10 +20,11 @@ export interface CaseResult {
   readonly capabilities: readonly string[];
   readonly imports: readonly ImportName[];
   readonly negative: readonly ImportName[];
-  readonly native: SideOutcome;
+  /** null for a WASM-only case, which has no native twin. */
+  readonly native: SideOutcome | null;
   readonly wasm: SideOutcome;
-  /** Identical normalized results on both sides (null divergence). */
-  readonly parity: { readonly identical: boolean; readonly divergence: string | null };
+  /** Identical normalized results on both sides (null divergence); for a WASM-only case, not applicable (null). */
+  readonly parity: { readonly identical: boolean; readonly divergence: string | null } | null;
   /** The sidecar's claims (imports exercised, refusals) checked against the WASM run. */
   readonly claims: readonly string[];
   readonly passed: boolean;
@@ -112,22 +113,24 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
   const started = performance.now();
   const { scenario } = fixture.sidecar;
   let wasm: Side;
-  let native: Side;
+  let native: Side | null = null;
   try {
     const guest = await loadGuest(fixture.guestPath);
     wasm = run(() => runScenario({ kind: "wasm", guest }, scenario));
   } catch (error) {
     wasm = error instanceof GuestLoadError ? { loadError: { code: error.code, message: error.message } } : { error: (error as Error).message };
   }
-  try {
-    const definition = await loadTwin(fixture);
-    native = run(() => runScenario({ kind: "native", definition }, scenario));
-  } catch (error) {
-    native = { error: (error as Error).message };
+  if (fixture.twinPath !== null) {
+    try {
+      const definition = await loadTwin(fixture);
+      native = run(() => runScenario({ kind: "native", definition }, scenario));
+    } catch (error) {
+      native = { error: (error as Error).message };
+    }
   }
-  const nativeOutcome = outcome(fixture, native);
+  const nativeOutcome = native === null ? null : outcome(fixture, native);
   const wasmOutcome = outcome(fixture, wasm);
-  const divergence = divergenceOf(native, wasm);
+  const divergence = native === null ? null : divergenceOf(native, wasm);
   const claims = "result" in wasm ? checkClaims(fixture, wasm.result, wasm.normalized) : [];
   return {
     id: fixture.id,
@@ -137,11 +140,11 @@ export async function runFixture(fixture: Fixture): Promise<CaseResult> {
     negative: fixture.sidecar.negative ?? [],
     native: nativeOutcome,
     wasm: wasmOutcome,
-    parity: { identical: divergence === null, divergence },
+    parity: native === null ? null : { identical: divergence === null, divergence },
     claims,
-    passed: nativeOutcome.passed && wasmOutcome.passed && divergence === null && claims.length === 0,
-    checks: nativeOutcome.checks + wasmOutcome.checks + 1 + claimCount(fixture),
-    traces: { native: "normalized" in native ? native.normalized : null, wasm: "normalized" in wasm ? wasm.normalized : null },
+    passed: (nativeOutcome?.passed ?? true) && wasmOutcome.passed && divergence === null && claims.length === 0,
+    checks: (nativeOutcome?.checks ?? 0) + wasmOutcome.checks + (native === null ? 0 : 1) + claimCount(fixture),
+    traces: { native: native !== null && "normalized" in native ? native.normalized : null, wasm: "normalized" in wasm ? wasm.normalized : null },
     durationMs: performance.now() - started,
   };
 }

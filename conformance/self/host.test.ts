@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeUtf8, U64_MAX } from "../../harness/abi/codec.ts";
 import { STATUS } from "../../harness/abi/status.ts";
@@ -12,6 +13,9 @@ import type { ExtensionScope } from "../../harness/host/extension.ts";
 import type { NativeJobContext } from "../../harness/jobs/native-context.ts";
 import { loadNativeExtension, type NativeExtensionDefinition, type NativeJob } from "../../harness/jobs/native-extension.ts";
 import type { TraceEvent } from "../../harness/trace/events.ts";
+import { loadGuest } from "../../harness/engine/load.ts";
+import { FIXTURES_DIR } from "../../harness/suite/fixtures.ts";
+import { runScenario } from "../../harness/suite/scenario.ts";
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : decodeUtf8(bytes));
 
@@ -640,5 +644,59 @@ describe("register_job", () => {
     expect(host.registerJob(scope, "late2", "execute_b", true, null)).toBe(STATUS.WRONG_PHASE);
     expect(scope.jobTypes.size).toBe(0);
     expect(violations(scope).map((e) => e.code)).toEqual(["WRONG_PHASE", "WRONG_PHASE"]);
+  });
+});
+
+describe("refusals the fixtures cannot reach (found by mutation testing)", () => {
+  it("a state store that fails: job_checkpoint answers STORE_ERROR, records the refusal, and keeps the previous checkpoint", () => {
+    const store = new MemoryStateStore();
+    const failing = {
+      save(jobId: string, state: Uint8Array) {
+        if (text(state) === "second") throw new Error("disk full");
+        store.save(jobId, state);
+      },
+      load: (jobId: string) => store.load(jobId),
+      discard: (jobId: string) => store.discard(jobId),
+    };
+    let answers: number[] = [];
+    const { job } = runJob((ctx) => {
+      answers = [ctx.checkpoint("first"), ctx.checkpoint("second")];
+      return 2; // Failed keeps the checkpoint, so the store can be read afterwards
+    }, { store: failing });
+    expect(answers).toEqual([STATUS.OK, STATUS.STORE_ERROR]);
+    expect(ofKind(job, "checkpoint").map((e) => e.state)).toEqual(["first"]);
+    expect(ofKind(job, "abi_violation")).toEqual([
+      { kind: "abi_violation", job: job.id, import: "job_checkpoint", code: "STORE_ERROR", detail: "the state store failed: disk full" },
+    ]);
+    expect(text(store.load(job.id))).toBe("first");
+  });
+
+  it("a native payload JSON cannot carry is answered BadPayload, not thrown", () => {
+    let answers: unknown[] = [];
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const { job } = runJob((ctx) => {
+      answers = [ctx.call("query:libraries.list", () => 0), ctx.call("query:libraries.list", 1n), ctx.call("query:libraries.list", cyclic)];
+      return 0;
+    });
+    expect(answers[0]).toEqual({ error: 'query:libraries.list: the payload is not valid JSON: "(undefined)"', code: "BadPayload" });
+    expect(answers[1]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
+    expect(answers[2]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
+    expect(ofKind(job, "call").map((e) => e.request)).toEqual(["(undefined)", expect.stringContaining("(not serializable"), expect.stringContaining("(not serializable")]);
+  });
+});
+
+describe("import call counts (what fixture claims are checked against)", () => {
+  it("are exact per import for the counter guest run to completion", async () => {
+    const guest = await loadGuest(join(FIXTURES_DIR, "lifecycle/counter.wat"));
+    const result = runScenario({ kind: "wasm", guest }, { job: "counter" });
+    expect(result.importCalls).toEqual({
+      spacedrive_log: 2, // "Counter starting", "Counter completed"
+      register_job: 1,
+      job_report_progress: 25,
+      job_checkpoint: 2, // at 10 and 20
+      job_check_interrupt: 25,
+      job_increment_items: 25,
+    });
   });
 });

@@ -156,6 +156,8 @@ const failedWith = (cause: "trap" | "timeout"): PartialEvent => ({ kind: "status
 const done: PartialEvent = { kind: "status", status: "Completed", end: { cause: "returned", code: 0 } };
 const outside = (what: string, ptr: number, len: number) => `${what} [${ptr}, +${len}) is outside guest memory`;
 const WRAP = 0xfffffff0;
+/** call-limits.wat's 90-byte payload that is not JSON. */
+const LONG_BAD_JSON = `{not json ${"0123456789".repeat(8)}`;
 const END = 65536;
 
 const ZERO_ID_NOT_RUNNING = "job id:0 is not the job running on this instance";
@@ -290,6 +292,66 @@ const WASM_ONLY: readonly WasmOnlyCase[] = [
         done,
       ],
       counts: { abi_violation: 3, call: 2, log: 1 },
+    },
+  },
+  {
+    name: "a call payload of exactly maxCallPayloadBytes (64) is answered, one byte more is LIMIT_EXCEEDED; register_job with both names invalid UTF-8 is refused once, for the job name",
+    guest: "call-limits.wat",
+    scenario: { job: "limits", limits: { maxCallPayloadBytes: 64 } },
+    why: "the native API takes job names as strings (never invalid UTF-8), and the native side does not enforce maxCallPayloadBytes (see the report)",
+    expect: {
+      status: "Completed",
+      runs: 1,
+      exitCodes: [0],
+      extension: [
+        violation(null, "register_job", "BAD_ARGUMENT", "the job name is not valid UTF-8"),
+        { kind: "job_registered", name: "limits", export: "execute_limits" },
+        { kind: "job_registered", name: "long_json", export: "execute_long_json" },
+        log(null, "register: 3 0 0"),
+      ],
+      events: [
+        running,
+        {
+          kind: "call",
+          job: "job:0",
+          method: "action:test.ping.input",
+          request: { message: "x".repeat(50) },
+          response: { echo: `Pong: ${"x".repeat(50)}`, extension_works: true },
+        },
+        violation("job:0", "spacedrive_call", "LIMIT_EXCEEDED", "the payload is 65 bytes; the limit is 64"),
+        log("job:0", "call: 1 0"),
+        done,
+      ],
+      counts: { abi_violation: 1, call: 1, log: 1 },
+    },
+    // Exactly one refusal: the export name is not decoded once the job name is refused.
+    check: (result) => expect(result.extension.map((e) => e.kind)).toEqual(["abi_violation", "job_registered", "job_registered", "log"]),
+  },
+  {
+    name: "a payload that is not JSON and longer than 80 bytes: answered BadPayload, the error quoting only its first 80 characters",
+    guest: "call-limits.wat",
+    scenario: { job: "long_json" },
+    why: "the native API sends values, which are serialized to JSON: a native job cannot send text that is not JSON",
+    expect: {
+      status: "Completed",
+      runs: 1,
+      exitCodes: [0],
+      events: [
+        running,
+        {
+          kind: "call",
+          job: "job:0",
+          method: "action:test.ping.input",
+          request: LONG_BAD_JSON,
+          response: {
+            error: 'action:test.ping.input: the payload is not valid JSON: "{not json 0123456789012345678901234567890123456789012345678901234567890123456789"',
+            code: "BadPayload",
+          },
+        },
+        log("job:0", "call: 1"),
+        done,
+      ],
+      counts: { abi_violation: 0, call: 1, log: 1 },
     },
   },
   {

@@ -1,0 +1,14 @@
+import type { NativeExtensionDefinition } from "../../harness/jobs/native-extension.ts";
+
+/** Native twin of not-resumable.wat: a job registered as not resumable logs one line and completes. */
+const notResumable: NativeExtensionDefinition = {
+  init: (api) => api.registerJob("once", "execute_once", false),
+  jobs: {
+    execute_once(ctx) {
+      ctx.log("info", "ran once");
+      return 0;
+    },
+  },
+};
+
+export default notResumable;

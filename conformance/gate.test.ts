@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli, type CliRun } from "./support/cli.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
@@ -28,17 +28,9 @@ const REFERENCE_HOST = "node bin/job-parity-reference-host.mjs";
 const hostScript = (name: string) => join(PROJECT_ROOT, "conformance/hosts", name);
 const EXPECTATIONS = join(PROJECT_ROOT, "conformance/expectations");
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
-function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 120_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]): Run => runCli(args, 120_000);
 
 /** runCommand in this process: what main() would print and exit with. */
 async function run(...args: string[]): Promise<Run> {

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli, type CliRun } from "../support/cli.ts";
 import { UsageError } from "../../harness/cli/args.ts";
 import { execCommand } from "../../harness/cli/exec.ts";
 import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
@@ -14,17 +14,9 @@ import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 // GuestLoadError: malformed WAT). The remaining error messages are checked in-process on execCommand, asserting the
 // error classes whose exit code and stderr routing the real processes cover.
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
-function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 30_000 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]): Run => runCli(args, 30_000);
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import type { GateReport } from "../harness/report/gate-report.ts";
 import { xmlEscape } from "../harness/report/junit.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
-import { checkHandshake, checkResponse, gateExitCode, OUTCOMES } from "../harness/suite/gate.ts";
+import { checkHandshake, checkResponse, gateExitCode, goldenDivergence, OUTCOMES } from "../harness/suite/gate.ts";
 import { casePattern } from "../harness/suite/host-expectations.ts";
 
 // `job-parity run`, the CI gate, as CI runs it. Real processes cost about a second each here (tsx startup), so three
@@ -333,5 +333,38 @@ describe("job-parity run: usage and building blocks", () => {
   it("XML escaping: markup characters, and characters XML cannot hold written visibly", () => {
     expect(xmlEscape(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
     expect(xmlEscape("bell\u0007 nul\u0000 ok\ttab\nline \uD800 \uD83D\uDE00")).toBe("bell\\u0007 nul\\u0000 ok\ttab\nline \\ud800 \uD83D\uDE00");
+  });
+});
+
+describe("goldenDivergence: the first difference, in the same order as every comparison", () => {
+  const job = (id: string, droppedWarnings: number, message: string) => ({
+    id,
+    type: "t",
+    parent: null,
+    status: "Completed" as const,
+    runs: 1,
+    exitCodes: [0],
+    metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 },
+    savedState: null,
+    droppedLogLines: 0,
+    droppedWarnings,
+    trace: [{ kind: "log" as const, job: id, level: "info" as const, message }],
+  });
+  const result = (dropped: number, message: string) => ({ extension: [], jobs: [job("job:0", dropped, "same"), job("job:1", 0, message)], library: { libraries: [] } });
+
+  it("a field of an earlier job comes before a trace event of a later one (and names the field, with no event)", () => {
+    const divergence = goldenDivergence({ result: result(0, "a") }, { result: result(3, "b") });
+    expect(divergence?.event).toBeNull();
+    expect(divergence?.text).toMatch(/^job:0 droppedWarnings: golden 0, host 3$/);
+  });
+
+  it("a trace event: its trace, index, both events and the events before it", () => {
+    const divergence = goldenDivergence({ result: result(0, "a") }, { result: result(0, "b") });
+    expect(divergence?.event).toMatchObject({ trace: "job:1", index: 0, expected: { message: "a" }, actual: { message: "b" }, before: [] });
+  });
+
+  it("load outcomes that differ, and equal ones", () => {
+    expect(goldenDivergence({ loadError: { code: "JP_LINK" } }, { result: result(0, "a") })?.text).toContain("JP_LINK");
+    expect(goldenDivergence({ loadError: { code: "JP_LINK" } }, { loadError: { code: "JP_LINK" } })).toBeNull();
   });
 });

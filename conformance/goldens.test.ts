@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runReferenceCase } from "../harness/adapters/in-process.ts";
 import { GuestLoadError } from "../harness/engine/errors.ts";
-import { compareResults } from "../harness/suite/compare.ts";
+import { goldenDivergence } from "../harness/suite/gate.ts";
 import { discoverFixtures, loadTwin } from "../harness/suite/fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "../harness/suite/goldens.ts";
 import { fixtureGuestBytes } from "../harness/suite/guest-bytes.ts";
@@ -9,13 +9,11 @@ import { normalizeResult, runScenario } from "../harness/suite/scenario.ts";
 
 const REGENERATE = "if the change is deliberate, run `npm run goldens` and review the diff";
 
-function difference(golden: Expected, actual: Expected, name: string): string | null {
-  if ("loadError" in golden || "loadError" in actual) {
-    const code = (e: Expected) => ("loadError" in e ? e.loadError.code : "loaded");
-    return code(golden) === code(actual) ? null : `golden ${code(golden)}, ${name} ${code(actual)}`;
-  }
-  return compareResults(golden.result, actual.result, "golden", name);
-}
+/** The golden against another account of the case, as the gate judges a host's answer. */
+const difference = (golden: Expected, actual: Expected, name: string) => {
+  const divergence = goldenDivergence(golden, actual);
+  return divergence === null ? null : `${name}: ${divergence.text}`;
+};
 
 // Goldens are what hosts without native twins are judged against. They must equal what the specification says,
 // which is the native twin's result, and what the reference host's WASM path produces today. A WASM-only case has

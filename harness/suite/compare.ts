@@ -1,35 +1,50 @@
-import { canonicalJson, firstDivergence, formatDivergence } from "../trace/diff.ts";
+import { canonicalJson, firstDivergence, formatDivergence, type Divergence } from "../trace/diff.ts";
 import type { NormalizedResult } from "./scenario.ts";
 
+/** The per-job fields compared after the trace, in this order. */
+export const COMPARED_JOB_FIELDS = ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const;
+
+/** The first difference of two results: readable text, and the trace event when the first difference is one. */
+export interface ResultDifference {
+  readonly text: string;
+  /** `trace` is `extension` or a job id; null when the first difference is not a trace event (a field, the library). */
+  readonly event: { readonly trace: string; readonly divergence: Divergence } | null;
+}
+
 /**
- * Compares two normalized results of one scenario: the extension trace, then per job its trace, status, runs,
- * exit codes, metrics and saved state, then the library. Returns a readable account of the first difference.
+ * Compares two normalized results of one scenario: the extension trace, then per job its trace and then the fields
+ * in COMPARED_JOB_FIELDS, then the library. Returns the first difference, or null when they are equal.
  */
-export function compareResults(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): string | null {
+export function resultDifference(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): ResultDifference | null {
   // Both sides build their results with the same code, so equal results serialize identically: the common case
   // costs one stringify per side. Only a mismatch (which may still be key order alone) walks the details.
   if (JSON.stringify(left) === JSON.stringify(right)) return null;
-  const traceDiff = (where: string, a: readonly unknown[], b: readonly unknown[]) => {
+  const traceDiff = (trace: string, where: string, a: readonly unknown[], b: readonly unknown[]): ResultDifference | null => {
     const divergence = firstDivergence(a, b);
-    return divergence ? `${where}: ${formatDivergence(divergence, leftName, rightName)}` : null;
+    return divergence ? { text: `${where}: ${formatDivergence(divergence, leftName, rightName)}`, event: { trace, divergence } } : null;
   };
-  const extension = traceDiff("extension trace", left.extension, right.extension);
+  const extension = traceDiff("extension", "extension trace", left.extension, right.extension);
   if (extension) return extension;
   if (left.jobs.length !== right.jobs.length) {
-    return `number of jobs: ${leftName} ran ${left.jobs.length}, ${rightName} ran ${right.jobs.length}`;
+    return { text: `number of jobs: ${leftName} ran ${left.jobs.length}, ${rightName} ran ${right.jobs.length}`, event: null };
   }
   for (const [i, job] of left.jobs.entries()) {
     const other = right.jobs[i]!;
-    const trace = traceDiff(`${job.id} trace`, job.trace, other.trace);
+    const trace = traceDiff(job.id, `${job.id} trace`, job.trace, other.trace);
     if (trace) return trace;
-    for (const field of ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const) {
+    for (const field of COMPARED_JOB_FIELDS) {
       if (canonicalJson(job[field]) !== canonicalJson(other[field])) {
-        return `${job.id} ${field}: ${leftName} ${canonicalJson(job[field])}, ${rightName} ${canonicalJson(other[field])}`;
+        return { text: `${job.id} ${field}: ${leftName} ${canonicalJson(job[field])}, ${rightName} ${canonicalJson(other[field])}`, event: null };
       }
     }
   }
   if (canonicalJson(left.library) !== canonicalJson(right.library)) {
-    return `library: ${leftName} ${canonicalJson(left.library)}, ${rightName} ${canonicalJson(right.library)}`;
+    return { text: `library: ${leftName} ${canonicalJson(left.library)}, ${rightName} ${canonicalJson(right.library)}`, event: null };
   }
   return null;
+}
+
+/** The first difference as text, or null when the results are equal. */
+export function compareResults(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): string | null {
+  return resultDifference(left, right, leftName, rightName)?.text ?? null;
 }

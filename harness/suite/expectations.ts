@@ -1,5 +1,5 @@
 import { canonicalJson } from "../trace/diff.ts";
-import type { JobExpectation, PartialEvent } from "./fixtures.ts";
+import type { JobExpectation, LoadErrorExpectation, PartialEvent } from "./fixtures.ts";
 import type { NormalizedResult } from "./scenario.ts";
 
 type Job = NormalizedResult["jobs"][number];
@@ -105,4 +105,18 @@ export function checkExpectations(expect: JobExpectation, result: NormalizedResu
     expect.children.forEach((child, i) => checkJob(`child #${i} (job:${i + 1})`, children[i], child, errors[i + 1] ?? null, checks));
   }
   return { failures: checks.failures, checks: checks.count };
+}
+
+/**
+ * A load-error expectation against what happened: `got` is the load error, or null when the guest loaded and ran.
+ * Returns what failed, one line each.
+ */
+export function loadErrorFailures(want: LoadErrorExpectation["loadError"], got: { code: string; message: string } | null): string[] {
+  if (got === null) return [`expected the guest to fail to load with ${want.code}, but it loaded and ran`];
+  return [
+    ...(got.code === want.code ? [] : [`load error code: expected ${want.code}, got ${got.code} (${got.message})`]),
+    ...(want.message === undefined || got.message.includes(want.message)
+      ? []
+      : [`load error message: expected it to contain ${JSON.stringify(want.message)}, got ${JSON.stringify(got.message)}`]),
+  ];
 }

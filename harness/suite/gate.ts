@@ -2,14 +2,13 @@ import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import { supportsAbi } from "../abi/version.ts";
 import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
-import { canonicalJson, firstDivergence } from "../trace/diff.ts";
-import { compareResults } from "./compare.ts";
-import { checkExpectations } from "./expectations.ts";
-import type { Fixture, LoadErrorExpectation } from "./fixtures.ts";
+import { canonicalJson } from "../trace/diff.ts";
+import { resultDifference } from "./compare.ts";
+import { checkExpectations, loadErrorFailures } from "./expectations.ts";
+import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
 import { fixtureGuestBytes } from "./guest-bytes.ts";
 import type { CaseExpectation, ResolvedExpectations } from "./host-expectations.ts";
-import type { NormalizedResult } from "./scenario.ts";
 
 /**
  * `job-parity run`: the CI gate for a host. Every selected fixture is sent to the host under test (its guest as wasm
@@ -53,7 +52,7 @@ export interface EventDivergence {
 }
 
 export interface GoldenDivergence {
-  /** compareResults' account of the first difference (golden vs host), or the load outcomes that differ. */
+  /** resultDifference's account of the first difference (golden vs host), or the load outcomes that differ. */
   readonly text: string;
   /** Set when the first difference is a trace event. */
   readonly event: EventDivergence | null;
@@ -180,26 +179,6 @@ export function checkResponse(caseId: string, value: unknown): CaseResponse {
   return value as unknown as CaseResponse;
 }
 
-/** The first trace event that differs, when the first difference (in compareResults' order) is an event. */
-function eventDivergence(golden: NormalizedResult, actual: NormalizedResult): EventDivergence | null {
-  const at = (trace: string, a: readonly unknown[], b: readonly unknown[]) => {
-    const divergence = firstDivergence(a, b);
-    return divergence ? { trace, index: divergence.index, expected: divergence.left, actual: divergence.right, before: divergence.before } : null;
-  };
-  const extension = at("extension", golden.extension, actual.extension);
-  if (extension) return extension;
-  if (golden.jobs.length !== actual.jobs.length) return null;
-  for (const [i, job] of golden.jobs.entries()) {
-    const other = actual.jobs[i]!;
-    const trace = at(job.id, job.trace, other.trace);
-    if (trace) return trace;
-    for (const field of ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines"] as const) {
-      if (canonicalJson(job[field]) !== canonicalJson(other[field])) return null;
-    }
-  }
-  return null;
-}
-
 /** How the host's answer differs from the golden, or null when it is equal. */
 export function goldenDivergence(golden: Expected, actual: Expected): GoldenDivergence | null {
   if ("loadError" in golden || "loadError" in actual) {
@@ -207,23 +186,19 @@ export function goldenDivergence(golden: Expected, actual: Expected): GoldenDive
     if (code(golden) === code(actual)) return null;
     return { text: `load: the golden ${code(golden)}, the host's guest ${code(actual)}`, event: null };
   }
-  const text = compareResults(golden.result, actual.result, "golden", "host");
-  return text === null ? null : { text, event: eventDivergence(golden.result, actual.result) };
+  const difference = resultDifference(golden.result, actual.result, "golden", "host");
+  if (difference === null) return null;
+  const { event } = difference;
+  return {
+    text: difference.text,
+    event: event && { trace: event.trace, index: event.divergence.index, expected: event.divergence.left, actual: event.divergence.right, before: event.divergence.before },
+  };
 }
 
 /** The sidecar's expectations against the host's answer. */
 function sidecarFailures(fixture: Fixture, response: CaseResponse, actual: Expected): string[] {
   const { expect } = fixture.sidecar;
-  if ("loadError" in expect) {
-    const want = (expect as LoadErrorExpectation).loadError;
-    if (response.kind !== "load_error") return [`expected the guest to fail to load with ${want.code}, but it loaded and ran`];
-    return [
-      ...(response.code === want.code ? [] : [`load error code: expected ${want.code}, got ${response.code} (${response.message})`]),
-      ...(want.message === undefined || response.message.includes(want.message)
-        ? []
-        : [`load error message: expected it to contain ${JSON.stringify(want.message)}, got ${JSON.stringify(response.message)}`]),
-    ];
-  }
+  if ("loadError" in expect) return loadErrorFailures(expect.loadError, response.kind === "load_error" ? response : null);
   if (response.kind === "load_error") return [`the guest failed to load: ${response.code}: ${response.message}`];
   if (!("result" in actual)) return ["internal: a result without a normalized result"];
   const errors = (response.result as { errors?: readonly (string | null)[] }).errors ?? [];

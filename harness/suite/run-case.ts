@@ -2,7 +2,7 @@ import { importSpec, type ImportName } from "../abi/imports.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import { loadGuest } from "../engine/load.ts";
 import { compareResults } from "./compare.ts";
-import { checkExpectations } from "./expectations.ts";
+import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import { loadTwin, type Fixture } from "./fixtures.ts";
 import { normalizeResult, runScenario, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
 
@@ -85,13 +85,8 @@ function outcome(fixture: Fixture, side: Side): SideOutcome {
   const { expect } = fixture.sidecar;
   if ("error" in side) return { passed: false, failures: [side.error], checks: 0 };
   if ("loadError" in expect) {
-    const want = expect.loadError;
-    if (!("loadError" in side)) return { passed: false, failures: [`expected the guest to fail to load with ${want.code}, but it loaded and ran`], checks: 1 };
-    const failures = [
-      ...(side.loadError.code === want.code ? [] : [`load error code: expected ${want.code}, got ${side.loadError.code} (${side.loadError.message})`]),
-      ...(want.message === undefined || side.loadError.message.includes(want.message) ? [] : [`load error message: expected it to contain ${JSON.stringify(want.message)}, got ${JSON.stringify(side.loadError.message)}`]),
-    ];
-    return { passed: failures.length === 0, failures, checks: want.message === undefined ? 1 : 2 };
+    const failures = loadErrorFailures(expect.loadError, "loadError" in side ? side.loadError : null);
+    return { passed: failures.length === 0, failures, checks: expect.loadError.message === undefined ? 1 : 2 };
   }
   if ("loadError" in side) return { passed: false, failures: [`the guest failed to load: ${side.loadError.code}: ${side.loadError.message}`], checks: 0 };
   const { failures, checks } = checkExpectations(expect, side.normalized, side.result.errors);

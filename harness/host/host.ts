@@ -2,7 +2,7 @@ import { STATUS, type StatusCode } from "../abi/status.ts";
 import { JOB_RETURN } from "../abi/exports.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import type { ImportName } from "../abi/imports.ts";
-import type { RunEnd } from "../trace/events.ts";
+import type { JobStatus, RunEnd } from "../trace/events.ts";
 import { ManualClock, type Clock } from "./clock.ts";
 import { ExtensionScope, type JobExecutor, type JobType, type RunOutcome } from "./extension.ts";
 import { IdSource } from "./ids.ts";
@@ -14,7 +14,7 @@ import { Networking, type NetworkingOptions } from "./networking.ts";
 import { JobOperations } from "./operations.ts";
 import { DEFAULT_PERMISSIONS, PermissionGate, type Permissions } from "./permissions.ts";
 import { JobContextRegistry } from "./registry.ts";
-import { MemoryStateStore, type StateStore } from "./state-store.ts";
+import { MemoryStateStore, type JobSnapshot, type StateStore } from "./state-store.ts";
 import { WireRouter, pingHandlers } from "./wire.ts";
 
 /** A dispatch names a job the extension does not have. */
@@ -33,6 +33,11 @@ export interface HostOptions {
   readonly clock?: Clock;
   /** ABI versions this host serves (default: the reference host's). */
   readonly abiVersions?: readonly string[];
+  /**
+   * Set (non-zero in element 0, from any thread) when the process is shutting down: running jobs are asked to pause
+   * at their next interrupt check, and no further run starts.
+   */
+  readonly shutdownSignal?: Int32Array;
 }
 
 export interface DriveOptions {
@@ -70,7 +75,7 @@ export class ReferenceHost {
     this.abiVersions = options.abiVersions ?? SUPPORTED_ABI_VERSIONS;
     this.limits = resolveLimits(options.limits);
     this.store = options.store ?? new MemoryStateStore();
-    this.interrupts = new InterruptController(options.interrupts);
+    this.interrupts = new InterruptController(options.interrupts, options.shutdownSignal);
     this.clock = options.clock ?? new ManualClock();
     this.library = new LibraryStore(this.ids);
     this.networking = new Networking(options.networking ?? null);
@@ -131,6 +136,11 @@ export class ReferenceHost {
 
   private enqueue(scope: ExtensionScope, type: string, executor: JobExecutor, initialState: Uint8Array | null, parent: JobRecord | null): JobRecord {
     const job = new JobRecord(this.ids.next("job"), this.jobs.length, type, scope.id, parent?.id ?? null, parent ? parent.depth + 1 : 0, initialState?.slice() ?? null);
+    this.admit(job, executor, parent);
+    return job;
+  }
+
+  private admit(job: JobRecord, executor: JobExecutor, parent: JobRecord | null): void {
     this.jobs.push(job);
     this.executors.set(job.id, executor);
     if (parent) {
@@ -138,7 +148,30 @@ export class ReferenceHost {
       queue.push(job);
       this.queuedChildren.set(parent.id, queue);
     }
+    this.store.recordJob?.(job.snapshot());
+  }
+
+  /**
+   * Takes back a job a durable store kept (Queued or Paused, from an earlier process): same id, runs and counters;
+   * its next run loads its last checkpoint. A restored child is queued under its (restored) parent.
+   */
+  restoreJob(scope: ExtensionScope, stored: JobSnapshot, parent: JobRecord | null = null): JobRecord {
+    const jobType = scope.findJobType(stored.type) ?? this.nativeTypes.get(stored.type);
+    if (jobType === undefined) throw new UnknownJobError(`extension ${scope.id} has no job "${stored.type}" to resume job ${stored.id} with`);
+    const job = JobRecord.restore(stored, this.jobs.length);
+    this.admit(job, jobType.executor, parent);
     return job;
+  }
+
+  /** Every status change goes through here, so a durable store sees each one. */
+  private transition(job: JobRecord, status: JobStatus, end?: RunEnd): void {
+    job.transition(status, end);
+    this.store.recordJob?.(job.snapshot());
+  }
+
+  /** Whether the process is shutting down (see HostOptions.shutdownSignal): no new run starts. */
+  get shuttingDown(): boolean {
+    return this.interrupts.shuttingDown;
   }
 
   /** One run: Running, call the job, then the status its return (or trap) and any pending interrupt decide. */
@@ -147,7 +180,7 @@ export class ReferenceHost {
     const executor = this.executors.get(job.id)!;
     const runIndex = job.runs++;
     const state = runIndex === 0 && job.initialState !== null ? job.initialState : (this.store.load(job.id) ?? job.initialState);
-    job.transition("Running");
+    this.transition(job, "Running");
     this.interrupts.beginRun(job.id, job.index, runIndex);
     this.registry.enter(scope, job);
     let outcome: RunOutcome;
@@ -163,32 +196,34 @@ export class ReferenceHost {
   private settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void {
     if (outcome.kind !== "returned") {
       job.error = outcome.message;
-      job.transition("Failed", { cause: outcome.kind });
+      this.transition(job, "Failed", { cause: outcome.kind });
       return; // the last checkpoint is kept
     }
     const end: RunEnd = { cause: "returned", code: outcome.code };
     job.exitCodes.push(outcome.code);
     switch (outcome.code) {
+      // The status is recorded before the checkpoint goes: a crash between the two leaves a finished job with a stale
+      // checkpoint, never an unfinished job without one.
       case JOB_RETURN.COMPLETED:
+        this.transition(job, "Completed", end);
         this.store.discard(job.id);
-        job.transition("Completed", end);
         return;
       case JOB_RETURN.INTERRUPTED:
         if (pending === "cancel") {
+          this.transition(job, "Cancelled", end);
           this.store.discard(job.id);
-          job.transition("Cancelled", end);
         } else {
-          job.transition("Paused", end);
+          this.transition(job, "Paused", end);
         }
         return;
       case JOB_RETURN.FAILED:
         job.error = "the job returned Failed";
-        job.transition("Failed", end);
+        this.transition(job, "Failed", end);
         return;
       default:
         this.ops.refuse(scope, job, this.executorName(job), "BAD_RETURN", `the job returned ${outcome.code}; expected 0 Completed, 1 Interrupted or 2 Failed`);
         job.error = `the job returned ${outcome.code}`;
-        job.transition("Failed", end);
+        this.transition(job, "Failed", end);
     }
   }
 
@@ -196,9 +231,13 @@ export class ReferenceHost {
     return this.scopeOf(job).jobTypes.get(job.type)?.exportName ?? job.type;
   }
 
-  /** Runs a job, then the children its run queued (in spawn order, each to its end), resuming if asked. */
+  /**
+   * Runs a job, then the children its run queued (in spawn order, each to its end), resuming if asked. When the
+   * process is shutting down nothing new starts: queued jobs stay Queued and paused ones Paused, for a later resume.
+   */
   drive(job: JobRecord, options: DriveOptions = {}): void {
     do {
+      if (this.shuttingDown) return;
       this.runOnce(job);
       const children = this.queuedChildren.get(job.id) ?? [];
       this.queuedChildren.delete(job.id);

@@ -32,7 +32,15 @@ interface ArmedRun {
 export class InterruptController {
   private readonly runs = new Map<string, ArmedRun>();
 
-  constructor(private readonly plans: readonly InterruptPlan[] = []) {}
+  constructor(
+    private readonly plans: readonly InterruptPlan[] = [],
+    /** Non-zero in element 0 once the process is shutting down (set from another thread): every running job pauses. */
+    private readonly shutdownSignal: Int32Array | null = null,
+  ) {}
+
+  get shuttingDown(): boolean {
+    return this.shutdownSignal !== null && Atomics.load(this.shutdownSignal, 0) !== 0;
+  }
 
   beginRun(jobId: string, jobIndex: number, runIndex: number): void {
     const plans = this.plans.filter((plan) => (plan.job ?? 0) === jobIndex && (plan.run ?? 0) === runIndex);
@@ -67,6 +75,7 @@ export class InterruptController {
     if (run === undefined) return INTERRUPT.CONTINUE;
     run.checks++;
     for (const plan of run.plans) if (plan.atCheck === run.checks) run.pending ??= plan.action;
+    if (this.shuttingDown) run.pending ??= "pause";
     return run.pending === null ? INTERRUPT.CONTINUE : ANSWER[run.pending];
   }
 

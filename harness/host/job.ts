@@ -2,6 +2,7 @@ import { TraceRecorder } from "../trace/recorder.ts";
 import { TERMINAL_STATUSES, type JobStatus, type RunEnd } from "../trace/events.ts";
 import { uuidToBytes } from "../abi/codec.ts";
 import { JobMetrics } from "./metrics.ts";
+import type { JobSnapshot, ProgressSnapshot } from "./state-store.ts";
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
   Queued: ["Running", "Cancelled"],
@@ -30,6 +31,8 @@ export class JobRecord {
   /** The trap or failure message of the last run, for people; never compared across sides. */
   error: string | null = null;
   readonly exitCodes: number[] = [];
+  /** The last progress reported, for job lists; the trace has every report. */
+  progress: ProgressSnapshot | null = null;
 
   constructor(
     readonly id: string,
@@ -44,6 +47,44 @@ export class JobRecord {
   ) {
     this.idBytes = uuidToBytes(id);
     this.trace.record({ kind: "status", job: id, status: "Queued" });
+  }
+
+  /**
+   * A job read back from a durable store in a new process: same id, runs, counters and status (Queued or Paused;
+   * a terminal job is not restored). Its trace starts at the status it was stored in.
+   */
+  static restore(stored: JobSnapshot, index: number): JobRecord {
+    if (stored.status !== "Queued" && stored.status !== "Paused") throw new LifecycleError(`job ${stored.id} is ${stored.status}; only Queued or Paused jobs can be restored`);
+    const job = new JobRecord(stored.id, index, stored.type, stored.extensionId, stored.parentId, stored.depth, stored.initialState);
+    job.status = stored.status;
+    job.trace.events[0] = { kind: "status", job: job.id, status: stored.status };
+    job.runs = stored.runs;
+    job.exitCodes.push(...stored.exitCodes);
+    job.metrics.bytes = BigInt(stored.metrics.bytes);
+    job.metrics.items = BigInt(stored.metrics.items);
+    job.metrics.warnings = stored.metrics.warnings;
+    job.metrics.nonCriticalErrors = stored.metrics.nonCriticalErrors;
+    job.progress = stored.progress;
+    job.error = stored.error;
+    return job;
+  }
+
+  /** The job as a durable store keeps it. */
+  snapshot(): JobSnapshot {
+    return {
+      id: this.id,
+      type: this.type,
+      extensionId: this.extensionId,
+      parentId: this.parentId,
+      depth: this.depth,
+      status: this.status,
+      initialState: this.initialState,
+      runs: this.runs,
+      exitCodes: [...this.exitCodes],
+      metrics: this.metrics.snapshot(),
+      progress: this.progress,
+      error: this.error,
+    };
   }
 
   get terminal(): boolean {

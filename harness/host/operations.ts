@@ -114,6 +114,7 @@ export class JobOperations {
     const text = this.text(scope, job, "job_report_progress", message, "the progress message");
     if (text === null) return;
     const clamped = Math.fround(Math.min(1, Math.max(0, value)));
+    job.progress = { value: clamped, message: text };
     job.trace.record({ kind: "progress", job: job.id, value: clamped, message: text });
   }
 
@@ -123,7 +124,7 @@ export class JobOperations {
       return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.byteLength} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
     }
     try {
-      this.deps.store.save(job.id, state);
+      this.deps.store.save(job.id, state, { metrics: job.metrics.snapshot(), progress: job.progress });
     } catch (error) {
       return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", `the state store failed: ${(error as Error).message}`);
     }

@@ -1,11 +1,49 @@
+import type { JobStatus } from "../trace/events.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
+
+/** The last progress a job reported, as lists of jobs show it. */
+export interface ProgressSnapshot {
+  readonly value: number;
+  readonly message: string;
+}
+
+/** What a checkpoint carries besides the state: the job's counters at that moment, so a resume restores both. */
+export interface CheckpointMeta {
+  readonly metrics: MetricsSnapshot;
+  readonly progress: ProgressSnapshot | null;
+}
+
+/** A job's row as a durable store keeps it: everything a new process needs to list it or resume it. */
+export interface JobSnapshot {
+  readonly id: string;
+  /** The job type (a registered name, an export name or a native type). */
+  readonly type: string;
+  readonly extensionId: string;
+  readonly parentId: string | null;
+  readonly depth: number;
+  readonly status: JobStatus;
+  /** State given at dispatch (a child's params); the first run receives it. */
+  readonly initialState: Uint8Array | null;
+  readonly runs: number;
+  readonly exitCodes: readonly number[];
+  readonly metrics: MetricsSnapshot;
+  readonly progress: ProgressSnapshot | null;
+  readonly error: string | null;
+}
+
 /**
- * Where checkpoints live. The in-memory store is the default for tests; a durable store implements the same
- * interface. A save either replaces the previous checkpoint wholly or throws and keeps it.
+ * Where checkpoints live. The in-memory store is the default for tests; the SQLite store (sqlite-store.ts) implements
+ * the same interface durably. A save either replaces the previous checkpoint wholly or throws and keeps it.
  */
 export interface StateStore {
-  save(jobId: string, state: Uint8Array): void;
+  save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void;
   load(jobId: string): Uint8Array | null;
   discard(jobId: string): void;
+  /**
+   * A durable store keeps the job table: the host reports each job when it is created and after each status change.
+   * Stores without one (the in-memory store) leave it out.
+   */
+  recordJob?(job: JobSnapshot): void;
 }
 
 export class MemoryStateStore implements StateStore {

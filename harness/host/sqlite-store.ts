@@ -1,0 +1,366 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import Database from "better-sqlite3";
+import type { JobStatus } from "../trace/events.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
+import type { CheckpointMeta, JobSnapshot, ProgressSnapshot, StateStore } from "./state-store.ts";
+
+/** The schema this code reads and writes; a database with a higher one was made by a newer job-parity. */
+export const SCHEMA_VERSION = 1;
+/** "JPDB": marks a SQLite file as a job-parity job database (PRAGMA application_id). */
+const APPLICATION_ID = 0x4a504442;
+
+export type StoreErrorCode =
+  | "JP_STORE_CORRUPT"
+  | "JP_STORE_NOT_OURS"
+  | "JP_STORE_SCHEMA"
+  | "JP_STORE_LOCKED"
+  | "JP_STORE_FULL"
+  | "JP_STORE_TORN"
+  | "JP_STORE_IO";
+
+/** A durable-store failure, with the database path and what to do; the SQLite error is the cause. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** How the job was started, so a new process can load the same extension and resume it. */
+export interface JobOrigin {
+  readonly kind: "wasm" | "native";
+  /** Absolute path of the guest (.wat/.wasm) or native extension module. */
+  readonly path: string;
+  /** sha256 of the file when the job started: a resume refuses a file that changed since. */
+  readonly sha256: string;
+  readonly extensionId: string;
+  /** Loopback peers the job ran with (null: networking off). */
+  readonly networking: readonly string[] | null;
+}
+
+/** A job as `job-parity jobs` lists it. */
+export interface StoredJob extends JobSnapshot {
+  readonly origin: JobOrigin | null;
+  /** `host:pid` of the process that last wrote the row. */
+  readonly owner: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** The last checkpoint's sequence number (1 for the first) and size; null when the job has none. */
+  readonly checkpoint: { readonly sequence: number; readonly bytes: number; readonly savedAt: number } | null;
+}
+
+export type Durability = "full" | "normal";
+
+export interface SqliteStoreOptions {
+  /**
+   * "full" (the default): every checkpoint is fsynced before job_checkpoint answers, so an acknowledged checkpoint
+   * survives a power loss. "normal": WAL without an fsync per commit: it survives a killed process, not a lost machine.
+   */
+  readonly durability?: Durability;
+  /** How long a write waits for another process's lock before failing with JP_STORE_LOCKED (default 2000 ms). */
+  readonly busyTimeoutMs?: number;
+  /** Caps the database at this many pages (PRAGMA max_page_count): how tests make the disk "full". */
+  readonly maxPageCount?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id                  TEXT PRIMARY KEY,
+  position            INTEGER NOT NULL,
+  name                TEXT NOT NULL,
+  extension_id        TEXT NOT NULL,
+  parent_id           TEXT,
+  depth               INTEGER NOT NULL,
+  status              TEXT NOT NULL CHECK (status IN ('Queued','Running','Paused','Completed','Failed','Cancelled')),
+  state               BLOB,
+  runs                INTEGER NOT NULL,
+  exit_codes          TEXT NOT NULL,
+  bytes               TEXT NOT NULL,
+  items               TEXT NOT NULL,
+  warnings            INTEGER NOT NULL,
+  non_critical_errors INTEGER NOT NULL,
+  progress            REAL,
+  progress_message    TEXT,
+  error               TEXT,
+  origin              TEXT,
+  owner               TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_parent ON jobs (parent_id);
+CREATE TABLE IF NOT EXISTS job_checkpoints (
+  job_id   TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL,
+  state    BLOB NOT NULL,
+  sha256   TEXT NOT NULL,
+  saved_at INTEGER NOT NULL
+);`;
+
+interface JobRow {
+  id: string;
+  position: number;
+  name: string;
+  extension_id: string;
+  parent_id: string | null;
+  depth: number;
+  status: JobStatus;
+  state: Buffer | null;
+  runs: number;
+  exit_codes: string;
+  bytes: string;
+  items: string;
+  warnings: number;
+  non_critical_errors: number;
+  progress: number | null;
+  progress_message: string | null;
+  error: string | null;
+  origin: string | null;
+  owner: string;
+  created_at: number;
+  updated_at: number;
+  sequence: number | null;
+  checkpoint_bytes: number | null;
+  saved_at: number | null;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** This process, as the owner column names it. */
+export const THIS_PROCESS = `${hostname()}:${process.pid}`;
+
+/** Whether the process that owns a Running row is still alive (then its jobs are not orphans). */
+function ownerAlive(owner: string): boolean {
+  const [host, pid] = owner.split(":");
+  if (host !== hostname() || pid === undefined) return false; // another machine's row: treated as dead, as core would
+  if (owner === THIS_PROCESS) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Turns a SQLite error into a StoreError that names the file and says what to do. Errors that are not SQLite's
+ * (a bug here) pass through unchanged.
+ */
+function storeError(path: string, doing: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof StoreError || typeof code !== "string" || !code.startsWith("SQLITE_")) return error;
+  const detail = `${(error as Error).message} (${code})`;
+  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
+    return new StoreError("JP_STORE_CORRUPT", `${path}: ${doing}: the file is not a readable SQLite database: ${detail}. It was not changed; move it aside or pass another --db.`, { cause: error });
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new StoreError("JP_STORE_LOCKED", `${path}: ${doing}: the database is locked by another connection: ${detail}. Wait for it to finish or stop it; nothing was written.`, { cause: error });
+  }
+  if (code === "SQLITE_FULL") {
+    return new StoreError("JP_STORE_FULL", `${path}: ${doing}: the disk (or the database's size cap) is full: ${detail}. Free space and resume; the previous checkpoint is kept.`, { cause: error });
+  }
+  return new StoreError("JP_STORE_IO", `${path}: ${doing}: ${detail}`, { cause: error });
+}
+
+/**
+ * The durable state store: jobs and their checkpoints in one SQLite file, in WAL mode. Each checkpoint is one
+ * transaction that replaces the job's checkpoint row and updates its counters, so after a crash the database holds
+ * either the new checkpoint with its counters or the previous one with its counters, never a mix. Rows keep a
+ * sha256 of the state, checked on every load. Opening the file recovers orphans: jobs left Running by a process
+ * that no longer exists become Paused with their last checkpoint, as core pauses jobs on shutdown.
+ */
+export class SqliteStateStore implements StateStore {
+  readonly path: string;
+  /** Job ids that startup recovery moved from Running to Paused. */
+  readonly recovered: readonly string[];
+  /** Stamped on rows this process inserts: how to load the job's extension again. */
+  origin: JobOrigin | null = null;
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<SqliteStateStore["prepare"]>;
+  private readonly saveTransaction: (jobId: string, state: Uint8Array, meta: CheckpointMeta | undefined) => void;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path;
+    const fresh = !existsSync(path);
+    try {
+      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
+    } catch (error) {
+      throw storeError(path, "opening", error);
+    }
+    try {
+      this.checkIdentity(fresh);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma(`synchronous = ${(options.durability ?? "full").toUpperCase()}`);
+      if (options.maxPageCount !== undefined) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
+      this.db.exec(SCHEMA);
+      this.db.pragma(`application_id = ${APPLICATION_ID}`);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.statements = this.prepare();
+      this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, meta: CheckpointMeta | undefined) => {
+        const now = Date.now();
+        this.statements.putCheckpoint.run(jobId, state, sha256(state), now);
+        if (meta !== undefined) {
+          const p = meta.progress;
+          this.statements.putCounters.run(meta.metrics.bytes, meta.metrics.items, meta.metrics.warnings, meta.metrics.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+        }
+      });
+      this.recovered = this.recoverOrphans();
+    } catch (error) {
+      this.db.close();
+      throw storeError(path, "opening", error);
+    }
+  }
+
+  /** Refuses files that are not ours or are from a newer schema, before anything is written to them. */
+  private checkIdentity(fresh: boolean): void {
+    const applicationId = this.db.pragma("application_id", { simple: true }) as number; // throws NOTADB on garbage
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
+    if (fresh || (applicationId === 0 && version === 0 && tables.n === 0)) return; // new or empty: ours to set up
+    if (applicationId !== APPLICATION_ID) {
+      throw new StoreError("JP_STORE_NOT_OURS", `${this.path}: this SQLite database is not a job-parity job database (application_id ${applicationId}, ${tables.n} schema objects). It was not changed; pass another --db.`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError("JP_STORE_SCHEMA", `${this.path}: the job database has schema version ${version}, newer than this job-parity understands (${SCHEMA_VERSION}). It was not changed; use the job-parity that wrote it.`);
+    }
+  }
+
+  private prepare() {
+    return {
+      putCheckpoint: this.db.prepare(
+        `INSERT INTO job_checkpoints (job_id, sequence, state, sha256, saved_at) VALUES (?, 1, ?, ?, ?)
+         ON CONFLICT (job_id) DO UPDATE SET sequence = sequence + 1, state = excluded.state, sha256 = excluded.sha256, saved_at = excluded.saved_at`,
+      ),
+      putCounters: this.db.prepare(
+        `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
+      ),
+      getCheckpoint: this.db.prepare("SELECT state, sha256 FROM job_checkpoints WHERE job_id = ?"),
+      dropCheckpoint: this.db.prepare("DELETE FROM job_checkpoints WHERE job_id = ?"),
+      putJob: this.db.prepare(
+        `INSERT INTO jobs (id, position, name, extension_id, parent_id, depth, status, state, runs, exit_codes, bytes, items, warnings,
+           non_critical_errors, progress, progress_message, error, origin, owner, created_at, updated_at)
+         VALUES (@id, (SELECT count(*) FROM jobs), @name, @extension_id, @parent_id, @depth, @status, @state, @runs, @exit_codes, @bytes, @items,
+           @warnings, @non_critical_errors, @progress, @progress_message, @error, @origin, @owner, @now, @now)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, runs = excluded.runs, exit_codes = excluded.exit_codes,
+           bytes = excluded.bytes, items = excluded.items, warnings = excluded.warnings, non_critical_errors = excluded.non_critical_errors,
+           progress = excluded.progress, progress_message = excluded.progress_message, error = excluded.error, owner = excluded.owner,
+           updated_at = excluded.updated_at`,
+      ),
+      jobs: this.db.prepare(
+        `SELECT jobs.*, c.sequence, length(c.state) AS checkpoint_bytes, c.saved_at FROM jobs
+         LEFT JOIN job_checkpoints c ON c.job_id = jobs.id ORDER BY jobs.position`,
+      ),
+      job: this.db.prepare(
+        `SELECT jobs.*, c.sequence, length(c.state) AS checkpoint_bytes, c.saved_at FROM jobs
+         LEFT JOIN job_checkpoints c ON c.job_id = jobs.id WHERE jobs.id = ?`,
+      ),
+      running: this.db.prepare("SELECT id, owner FROM jobs WHERE status = 'Running'"),
+      pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running'"),
+    };
+  }
+
+  private recoverOrphans(): string[] {
+    const orphans = (this.statements.running.all() as { id: string; owner: string }[]).filter((row) => !ownerAlive(row.owner));
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const row of orphans) this.statements.pause.run(now, row.id);
+    })();
+    return orphans.map((row) => row.id);
+  }
+
+  private guard<T>(doing: string, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      throw storeError(this.path, doing, error);
+    }
+  }
+
+  save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
+    this.guard(`saving a checkpoint of job ${jobId}`, () => this.saveTransaction(jobId, state, meta));
+  }
+
+  load(jobId: string): Uint8Array | null {
+    const row = this.guard(`loading the checkpoint of job ${jobId}`, () => this.statements.getCheckpoint.get(jobId) as { state: Buffer; sha256: string } | undefined);
+    if (row === undefined) return null;
+    const state = new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength);
+    if (sha256(state) !== row.sha256) {
+      throw new StoreError("JP_STORE_TORN", `${this.path}: the checkpoint of job ${jobId} does not match its sha256 (${row.sha256.slice(0, 12)}...): the file was changed outside job-parity. The row was left as it is.`);
+    }
+    return state;
+  }
+
+  discard(jobId: string): void {
+    this.guard(`discarding the checkpoint of job ${jobId}`, () => this.statements.dropCheckpoint.run(jobId));
+  }
+
+  recordJob(job: JobSnapshot): void {
+    this.guard(`recording job ${job.id} (${job.status})`, () =>
+      this.statements.putJob.run({
+        id: job.id,
+        name: job.type,
+        extension_id: job.extensionId,
+        parent_id: job.parentId,
+        depth: job.depth,
+        status: job.status,
+        state: job.initialState,
+        runs: job.runs,
+        exit_codes: JSON.stringify(job.exitCodes),
+        bytes: job.metrics.bytes,
+        items: job.metrics.items,
+        warnings: job.metrics.warnings,
+        non_critical_errors: job.metrics.nonCriticalErrors,
+        progress: job.progress?.value ?? null,
+        progress_message: job.progress?.message ?? null,
+        error: job.error,
+        origin: this.origin === null ? null : JSON.stringify(this.origin),
+        owner: THIS_PROCESS,
+        now: Date.now(),
+      }),
+    );
+  }
+
+  /** Every job in the order the database first saw them. */
+  jobs(): StoredJob[] {
+    return this.guard("listing jobs", () => (this.statements.jobs.all() as JobRow[]).map(toStoredJob));
+  }
+
+  job(id: string): StoredJob | null {
+    const row = this.guard(`reading job ${id}`, () => this.statements.job.get(id) as JobRow | undefined);
+    return row === undefined ? null : toStoredJob(row);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toStoredJob(row: JobRow): StoredJob {
+  const metrics: MetricsSnapshot = { bytes: row.bytes, items: row.items, warnings: row.warnings, nonCriticalErrors: row.non_critical_errors };
+  const progress: ProgressSnapshot | null = row.progress === null ? null : { value: row.progress, message: row.progress_message ?? "" };
+  return {
+    id: row.id,
+    type: row.name,
+    extensionId: row.extension_id,
+    parentId: row.parent_id,
+    depth: row.depth,
+    status: row.status,
+    initialState: row.state === null ? null : new Uint8Array(row.state),
+    runs: row.runs,
+    exitCodes: JSON.parse(row.exit_codes) as number[],
+    metrics,
+    progress,
+    error: row.error,
+    origin: row.origin === null ? null : (JSON.parse(row.origin) as JobOrigin),
+    owner: row.owner,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    checkpoint: row.sequence === null ? null : { sequence: row.sequence, bytes: row.checkpoint_bytes ?? 0, savedAt: row.saved_at ?? 0 },
+  };
+}

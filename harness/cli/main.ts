@@ -5,7 +5,9 @@ const USAGE = `job-parity: the conformance harness for the Spacedrive extension 
 commands:
   parity    run the fixtures natively and as WASM on the reference host; print the matrix; write reports
   run       the CI gate for a host (--host-cmd, --host-module; default the reference host): every fixture vs its golden
-  exec      run one job of a guest (.wat or .wasm) on the reference host and print its trace
+  exec      run one job of a guest (.wat, .wasm or a native extension module) on the reference host; print its trace
+  resume    resume a job kept in a job database (exec --db) from its last checkpoint, in this new process
+  jobs      list the jobs in a job database: status, progress, metrics, last checkpoint
   fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
   mutants   run the gate against mutant hosts (the reference host with one bug each); print the kill matrix
   goldens   regenerate every fixture's golden result from the reference host
@@ -32,6 +34,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import("./exec.ts");
     return { usage: m.EXEC_USAGE, run: m.execCommand };
   },
+  resume: async () => {
+    const m = await import("./resume.ts");
+    return { usage: m.RESUME_USAGE, run: m.resumeCommand };
+  },
+  jobs: async () => {
+    const m = await import("./jobs.ts");
+    return { usage: m.JOBS_USAGE, run: m.jobsCommand };
+  },
   fuzz: async () => {
     const m = await import("./fuzz.ts");
     return { usage: m.FUZZ_USAGE, run: m.fuzzCommand };
@@ -52,8 +62,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 /** Errors that are the user's input, not the harness's bug: printed as a message, exit 2. */
 async function isInputError(error: unknown): Promise<boolean> {
-  const [{ GuestLoadError }, { FixtureError }] = await Promise.all([import("../engine/errors.ts"), import("../suite/fixtures.ts")]);
-  return error instanceof GuestLoadError || error instanceof FixtureError;
+  const [{ GuestLoadError }, { FixtureError }, { StoreError }] = await Promise.all([
+    import("../engine/errors.ts"),
+    import("../suite/fixtures.ts"),
+    import("../host/sqlite-store.ts"),
+  ]);
+  return error instanceof GuestLoadError || error instanceof FixtureError || error instanceof StoreError;
 }
 
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */

@@ -6,7 +6,8 @@ export type GuestLoadErrorCode =
   | "JP_LINK"
   | "JP_INIT_FAILED"
   | "JP_ABI_VERSION"
-  | "JP_MEMORY_LIMIT";
+  | "JP_MEMORY_LIMIT"
+  | "JP_NATIVE_MODULE";
 
 export class GuestLoadError extends Error {
   constructor(

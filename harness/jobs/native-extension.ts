@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { StatusCode } from "../abi/status.ts";
 import type { LogLevel } from "../trace/events.ts";
 import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
@@ -72,4 +74,26 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
     if (!scope.findJobType(exportName)) scope.unregisteredExports.set(exportName, executorFor(exportName)!);
   }
   return scope;
+}
+
+/** Native extension modules are TypeScript or JavaScript files whose default export is the definition. */
+export const NATIVE_MODULE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"] as const;
+
+export function isNativeModulePath(path: string): boolean {
+  return NATIVE_MODULE_EXTENSIONS.some((ext) => path.endsWith(ext));
+}
+
+/** Imports a native extension module (a fixture's twin, or any module given on the command line). */
+export async function importNativeExtension(path: string, shownAs = path): Promise<NativeExtensionDefinition> {
+  if (!existsSync(path)) throw new GuestLoadError("JP_GUEST_NOT_FOUND", `${shownAs}: no such native extension module`);
+  let module: { default?: NativeExtensionDefinition };
+  try {
+    module = (await import(pathToFileURL(path).href)) as typeof module;
+  } catch (error) {
+    throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the module failed to load: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof module.default?.jobs !== "object" || module.default.jobs === null) {
+    throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the default export must be a NativeExtensionDefinition ({ init?, jobs })`);
+  }
+  return module.default;
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnTsWorker } from "../engine/ts-worker.ts";
 import fc from "fast-check";
 import { caseArb, type ProgramCase } from "./arbitraries.ts";
 import { saveRegression, toRegression, type RegressionCase } from "./counterexample.ts";
@@ -162,15 +163,8 @@ export interface FuzzSession {
 
 const WORKER_URL = new URL("./fuzz-worker.ts", import.meta.url);
 
-/**
- * Workers must run TypeScript. `execArgv: ["--import", "tsx"]` does not do it on Node 20: tsx registers its ESM hooks
- * on the main thread only (and Node 20 workers do not inherit hooks). So each worker starts from a two-line ES
- * module that registers tsx in the worker and then imports the real entry.
- */
 function spawnWorker(setup: WorkerSetup): Worker {
-  const api = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `const { register } = await import(${JSON.stringify(api)});\nregister();\nawait import(${JSON.stringify(WORKER_URL.href)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: setup });
+  return spawnTsWorker(WORKER_URL, setup);
 }
 
 interface WorkerState {

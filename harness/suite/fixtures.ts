@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { CapabilityId } from "../abi/capabilities.ts";
 import type { ImportName } from "../abi/imports.ts";
-import type { NativeExtensionDefinition } from "../jobs/native-extension.ts";
+import { importNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
 import type { JobStatus } from "../trace/events.ts";
 import type { Scenario } from "./scenario.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
@@ -111,9 +111,5 @@ export function discoverFixtures(root = FIXTURES_DIR): Fixture[] {
 
 export async function loadTwin(fixture: Fixture): Promise<NativeExtensionDefinition> {
   if (fixture.twinPath === null) throw new FixtureError(`${fixture.id} is a WASM-only case: it has no native twin`);
-  const module = (await import(pathToFileURL(fixture.twinPath).href)) as { default?: NativeExtensionDefinition };
-  if (!module.default?.jobs) {
-    throw new FixtureError(`${relative(PROJECT_ROOT, fixture.twinPath)}: the default export must be a NativeExtensionDefinition ({ init?, jobs })`);
-  }
-  return module.default;
+  return importNativeExtension(fixture.twinPath, relative(PROJECT_ROOT, fixture.twinPath));
 }

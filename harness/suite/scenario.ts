@@ -3,6 +3,7 @@ import type { ImportName } from "../abi/imports.ts";
 import type { GuestModule } from "../engine/load.ts";
 import { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
+import type { ExtensionScope } from "../host/extension.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { LibrarySnapshot } from "../host/library.ts";
 import type { HostLimits } from "../host/limits.ts";
@@ -95,22 +96,38 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
   });
   options.patchHost?.(host);
   for (const name of scenario.libraries ?? []) host.library.create(name);
-  const permissions = { ...DEFAULT_PERMISSIONS, ...scenario.permissions };
-  let wasm: WasmExtension | null = null;
-  const scope =
-    subject.kind === "wasm"
-      ? (wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions, options.wrapImports)).scope
-      : loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions);
-  const root = host.createJob(scope, scenario.job, stateBytes(scenario.state));
+  const loaded = loadSubject(host, subject, { ...DEFAULT_PERMISSIONS, ...scenario.permissions }, options.wrapImports);
+  const root = host.createJob(loaded.scope, scenario.job, stateBytes(scenario.state));
   host.drive(root, { resume: scenario.resume });
+  return collectResult(host, loaded, root);
+}
+
+/** An extension loaded into a host: its scope, and for a WASM guest the extension (for its import counts). */
+export interface LoadedSubject {
+  readonly kind: Subject["kind"];
+  readonly scope: ExtensionScope;
+  readonly wasm: WasmExtension | null;
+}
+
+/** Loads a WASM guest or a native extension into a host, under the one extension id every scenario uses. */
+export function loadSubject(host: ReferenceHost, subject: Subject, permissions: Permissions = DEFAULT_PERMISSIONS, wrapImports?: ImportsWrapper): LoadedSubject {
+  if (subject.kind === "wasm") {
+    const wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions, wrapImports);
+    return { kind: "wasm", scope: wasm.scope, wasm };
+  }
+  return { kind: "native", scope: loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions), wasm: null };
+}
+
+/** The account of a job and its descendants after the host drove them. */
+export function collectResult(host: ReferenceHost, loaded: LoadedSubject, root: JobRecord): ScenarioResult {
   const jobs = [root, ...host.descendants(root)];
   return {
-    side: subject.kind,
-    extension: scope.trace.events,
+    side: loaded.kind,
+    extension: loaded.scope.trace.events,
     jobs: jobs.map((job) => jobResult(host, job)),
     library: host.library.snapshot(),
     errors: jobs.map((job) => job.error),
-    ...(wasm ? { importCalls: wasm.importCalls() } : {}),
+    ...(loaded.wasm ? { importCalls: loaded.wasm.importCalls() } : {}),
   };
 }
 

@@ -1,0 +1,58 @@
+import { spawnTsWorker } from "../engine/ts-worker.ts";
+import type { ScenarioResult } from "../suite/scenario.ts";
+import type { DurableExecRequest, DurableResumeRequest } from "./session.ts";
+
+export type DurableCommand = { readonly kind: "exec"; readonly request: DurableExecRequest } | { readonly kind: "resume"; readonly request: DurableResumeRequest };
+
+export interface DurableWorkerData {
+  readonly command: DurableCommand;
+  /** Element 0 becomes 1 when the process is asked to stop: running jobs pause at their next interrupt check. */
+  readonly shutdownSignal: Int32Array;
+}
+
+export type FromDurableWorker =
+  | { readonly kind: "done"; readonly result: ScenarioResult }
+  /** `input`: the user's input or environment is at fault (a bad file, a locked database), not the harness. */
+  | { readonly kind: "failed"; readonly input: boolean; readonly code: string | null; readonly message: string };
+
+export type DurableOutcome = FromDurableWorker & { readonly signal: NodeJS.Signals | null };
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/**
+ * Runs a durable command on a worker thread and handles the process's stop signals meanwhile: the first SIGINT or
+ * SIGTERM asks every running job to pause at its next interrupt check (so it checkpoints and stays resumable), and no
+ * new run starts; a second one exits at once (the database is left as after a crash: the next process recovers it).
+ */
+export function runDurable(command: DurableCommand, say: (line: string) => void): Promise<DurableOutcome> {
+  const shutdownSignal = new Int32Array(new SharedArrayBuffer(4));
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received !== null) {
+      say(`job-parity: ${signal} again: stopping now; the next job-parity process on this database recovers the running jobs as Paused`);
+      process.exit(130);
+    }
+    received = signal;
+    Atomics.store(shutdownSignal, 0, 1);
+    say(`job-parity: ${signal}: pausing running jobs at their next interrupt check (send it again to stop at once)`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const worker = spawnTsWorker(WORKER_URL, { command, shutdownSignal } satisfies DurableWorkerData);
+  return new Promise<DurableOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: FromDurableWorker) => {
+      if (settled) return;
+      settled = true;
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve({ ...outcome, signal: received });
+    };
+    worker.on("message", (message: FromDurableWorker) => {
+      finish(message);
+      void worker.terminate();
+    });
+    worker.on("error", (error) => finish({ kind: "failed", input: false, code: null, message: error.stack ?? String(error) }));
+    worker.on("exit", (code) => finish({ kind: "failed", input: false, code: null, message: `the job worker exited (code ${code}) without a result` }));
+  });
+}

@@ -1,0 +1,12 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * Starts a worker thread on a TypeScript entry module. `execArgv: ["--import", "tsx"]` does not do it on Node 20:
+ * tsx registers its ESM hooks on the main thread only (and Node 20 workers do not inherit hooks). So the worker
+ * starts from a two-line ES module that registers tsx in the worker and then imports the real entry.
+ */
+export function spawnTsWorker(entry: URL, workerData: unknown): Worker {
+  const api = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `const { register } = await import(${JSON.stringify(api)});\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+}

@@ -4,6 +4,7 @@ import { loadGuest } from "../engine/load.ts";
 import { compareResults } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import { loadTwin, type Fixture } from "./fixtures.ts";
+import type { StateStore } from "../host/state-store.ts";
 import { normalizeResult, runScenario, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
 
 export interface SideOutcome {
@@ -103,22 +104,27 @@ function divergenceOf(native: Side, wasm: Side): string | null {
   return compareResults(native.normalized, wasm.normalized, "native", "wasm");
 }
 
+export interface FixtureRunOptions {
+  /** A fresh state store for each side (default: the host's in-memory store), e.g. a SQLite file per side. */
+  readonly store?: (side: ScenarioResult["side"]) => StateStore;
+}
+
 /** Runs one fixture natively and as WASM on fresh reference hosts, and judges both sides and their parity. */
-export async function runFixture(fixture: Fixture): Promise<CaseResult> {
+export async function runFixture(fixture: Fixture, options: FixtureRunOptions = {}): Promise<CaseResult> {
   const started = performance.now();
   const { scenario } = fixture.sidecar;
   let wasm: Side;
   let native: Side | null = null;
   try {
     const guest = await loadGuest(fixture.guestPath);
-    wasm = run(() => runScenario({ kind: "wasm", guest }, scenario));
+    wasm = run(() => runScenario({ kind: "wasm", guest }, scenario, { store: options.store?.("wasm") }));
   } catch (error) {
     wasm = error instanceof GuestLoadError ? { loadError: { code: error.code, message: error.message } } : { error: (error as Error).message };
   }
   if (fixture.twinPath !== null) {
     try {
       const definition = await loadTwin(fixture);
-      native = run(() => runScenario({ kind: "native", definition }, scenario));
+      native = run(() => runScenario({ kind: "native", definition }, scenario, { store: options.store?.("native") }));
     } catch (error) {
       native = { error: (error as Error).message };
     }

@@ -1,0 +1,162 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteStateStore, type StoredJob } from "../../harness/host/sqlite-store.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+import { runCli } from "../support/cli.ts";
+
+// exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
+// is the database alone. Each process costs about half a second, so the flows share processes where they can.
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-durable-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface RunJson {
+  id: string;
+  outcome: string;
+  runs: number;
+  exitCodes: number[];
+  metrics: { items: string };
+  savedState: string | null;
+  trace: { kind: string; status?: string; state?: string | null }[];
+}
+
+/** The database's rows, read in this process (no job is Running, so opening recovers nothing). */
+function rows(db: string): StoredJob[] {
+  const store = new SqliteStateStore(db);
+  try {
+    return store.jobs();
+  } finally {
+    store.close();
+  }
+}
+
+/** A native job that counts forever in small steps, checking for interrupts, and checkpoints when asked to stop. */
+const ENDLESS = `export default {
+  init: (api) => api.registerJob("endless", "run_endless", true),
+  jobs: {
+    run_endless(ctx, state) {
+      let n = state.length > 0 ? JSON.parse(new TextDecoder().decode(state)).n : 0;
+      for (;;) {
+        if (ctx.checkInterrupt() !== 0) { ctx.checkpoint(JSON.stringify({ n })); return 1; }
+        n++;
+        ctx.incrementItems(1);
+      }
+    },
+  },
+};
+`;
+
+const PAUSED_STATE = '{"current":12,"target":25}';
+
+describe.each([
+  { kind: "WASM", source: "sdk-guest/counter.wasm" },
+  { kind: "native", source: "wat-fixtures/lifecycle/counter.native.ts" },
+])("a $kind job paused in one process, resumed in another", ({ kind, source }) => {
+  const db = join(dir, `${kind}.db`);
+  let id = "";
+
+  it("exec --db --pause-at-check 13: the job ends Paused with its checkpoint in the database", () => {
+    const run = runCli(["exec", source, "--job", "counter", "--db", db, "--pause-at-check", "13", "--json"]);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as RunJson;
+    id = json.id;
+    expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1], savedState: PAUSED_STATE });
+    expect(run.stderr).toContain(`job-parity: job ${id} stored in ${db}`);
+    expect(run.stderr).toContain(`resume with: job-parity resume ${id} --db ${db}`);
+    const [row] = rows(db);
+    expect(row).toMatchObject({ id, status: "Paused", runs: 1, exitCodes: [1], metrics: { items: "12" }, checkpoint: { bytes: PAUSED_STATE.length } });
+    expect(row!.origin).toMatchObject({ kind: kind === "WASM" ? "wasm" : "native", path: join(PROJECT_ROOT, source) });
+  });
+
+  it("resume <id> --db: a new process continues from the checkpoint to the end; the row is Completed", () => {
+    const run = runCli(["resume", id, "--db", db, "--json"]);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as RunJson;
+    expect(json).toMatchObject({ id, outcome: "Completed", runs: 2, exitCodes: [1, 0], metrics: { items: "25" }, savedState: null });
+    // The restored job starts Paused, runs again, and its first progress report continues at 13 of 25.
+    expect(json.trace.slice(0, 2).map((e) => e.status)).toEqual(["Paused", "Running"]);
+    expect(JSON.stringify(json.trace)).toContain("Counted 13/25");
+    expect(JSON.stringify(json.trace)).not.toContain("Counted 12/25");
+    expect(rows(db)).toMatchObject([{ id, status: "Completed", runs: 2, metrics: { items: "25" }, checkpoint: null }]);
+  });
+});
+
+describe("job-parity jobs and resume: listings and refusals", () => {
+  const db = join(dir, "WASM.db");
+
+  it("jobs --db prints a table with the job's status, runs, progress and items", () => {
+    const run = runCli(["jobs", "--db", db]);
+    expect(run.status, run.stderr).toBe(0);
+    const [header, line] = run.stdout.trim().split("\n");
+    expect(header).toMatch(/^id\s+type\s+status\s+runs\s+progress\s+items\s+bytes/);
+    expect(line).toMatch(/^[0-9a-f-]{36}\s+counter\s+Completed\s+2\s+100\.0%\s+25\s+0\s/);
+  });
+
+  it("resume of a finished job, of an unknown id, or from a changed guest file: exit 2 saying why", () => {
+    const [done] = rows(db);
+    const finished = runCli(["resume", done!.id, "--db", db]);
+    expect(finished.status).toBe(2);
+    expect(finished.stderr).toContain(`job ${done!.id} is Completed: there is nothing to resume`);
+
+    const extension = join(dir, "endless-copy.mjs");
+    writeFileSync(extension, ENDLESS);
+    const changedDb = join(dir, "changed.db");
+    const paused = runCli(["exec", extension, "--job", "endless", "--db", changedDb, "--pause-at-check", "3", "--json"]);
+    expect(paused.status, paused.stderr).toBe(0);
+    const pausedId = (JSON.parse(paused.stdout) as RunJson).id;
+    writeFileSync(extension, `${ENDLESS}// edited after the job started\n`);
+    const changed = runCli(["resume", pausedId, "--db", changedDb]);
+    expect(changed.status).toBe(2);
+    expect(changed.stderr).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
+    expect(rows(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
+  });
+
+  it("a file that is not a database: exit 2 naming it, and the file is not changed", () => {
+    const bogus = join(dir, "notes.db");
+    writeFileSync(bogus, "these are my notes, not a database\n".repeat(200));
+    const before = readFileSync(bogus);
+    const run = runCli(["exec", "wat-fixtures/lifecycle/counter.wat", "--job", "counter", "--db", bogus]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${bogus}: opening: the file is not a readable SQLite database`);
+    expect(readFileSync(bogus).equals(before)).toBe(true);
+    const missing = runCli(["jobs", "--db", join(dir, "missing.db")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("no database at");
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("SIGINT pauses the running job at its next interrupt check: it checkpoints, ends Paused, exit 0", async () => {
+    const module = join(dir, "endless.mjs");
+    writeFileSync(module, ENDLESS);
+    const db = join(dir, "signal.db");
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json"], { cwd: PROJECT_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("stored in")) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await started;
+      child.kill("SIGINT");
+      expect(await exited, stderr).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(stderr).toContain("SIGINT: pausing running jobs at their next interrupt check");
+    const json = JSON.parse(stdout) as RunJson;
+    expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1] });
+    const [row] = rows(db);
+    // The checkpoint holds the count at the pause, and the row's items agree with it.
+    const saved = JSON.parse(json.savedState!) as { n: number };
+    expect(row).toMatchObject({ status: "Paused", metrics: { items: String(saved.n) }, checkpoint: { sequence: 1 } });
+  });
+});

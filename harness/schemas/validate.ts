@@ -10,7 +10,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin })
 export const SCHEMAS_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** The project's schemas, by file name. They refer to each other by file name ($ref "scenario.schema.json"). */
-export type SchemaName = "fixture" | "scenario" | "parity-report" | "program" | "regression" | "host-expectations" | "gate-report" | "protocol";
+export type SchemaName = "fixture" | "scenario" | "parity-report" | "program" | "regression" | "host-expectations" | "gate-report" | "protocol" | "bench";
 
 let ajv: Ajv | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();

@@ -137,9 +137,13 @@ export const THIS_PROCESS = `${hostname()}:${process.pid}`;
 
 /** Whether the process that owns a Running row is still alive (then its jobs are not orphans). */
 function ownerAlive(owner: string): boolean {
-  const [host, pid] = owner.split(":");
-  if (host !== hostname() || pid === undefined) return false; // another machine's row: treated as dead, as core would
   if (owner === THIS_PROCESS) return true;
+  const colon = owner.lastIndexOf(":");
+  if (owner.slice(0, colon) !== hostname()) return false; // another machine's row: treated as dead, as core would
+  // Anything but a positive pid is no process: kill(0) would probe our own process group, kill(-n) a group, and
+  // either would keep a row Running for ever.
+  const pid = owner.slice(colon + 1);
+  if (!/^[1-9][0-9]*$/.test(pid)) return false;
   try {
     process.kill(Number(pid), 0);
     return true;
@@ -163,7 +167,7 @@ function storeError(path: string, doing: string, error: unknown): unknown {
     return new StoreError("JP_STORE_LOCKED", `${path}: ${doing}: the database is locked by another connection: ${detail}. Wait for it to finish or stop it; nothing was written.`, { cause: error });
   }
   if (code === "SQLITE_FULL") {
-    return new StoreError("JP_STORE_FULL", `${path}: ${doing}: the disk (or the database's size cap) is full: ${detail}. Free space and resume; the previous checkpoint is kept.`, { cause: error });
+    return new StoreError("JP_STORE_FULL", `${path}: ${doing}: the disk (or the database's size cap) is full: ${detail}. The write was rolled back, so what was stored before it (the last checkpoint) is kept; free space and try again.`, { cause: error });
   }
   return new StoreError("JP_STORE_IO", `${path}: ${doing}: ${detail}`, { cause: error });
 }
@@ -191,16 +195,24 @@ export class SqliteStateStore implements StateStore {
     try {
       this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
     } catch (error) {
-      throw storeError(path, "opening", error);
+      // better-sqlite3 checks the folder itself and throws a plain TypeError when it does not exist
+      const mapped = storeError(path, "opening", error);
+      throw mapped instanceof StoreError ? mapped : new StoreError("JP_STORE_IO", `${path}: opening: ${(error as Error).message}. Create the folder or pass another --db.`, { cause: error });
     }
     try {
-      this.checkIdentity(fresh);
+      const needsSetup = this.checkIdentity(fresh);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${(options.durability ?? "full").toUpperCase()}`);
       if (options.maxPageCount !== undefined) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
-      this.db.exec(SCHEMA);
-      this.db.pragma(`application_id = ${APPLICATION_ID}`);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      // One transaction: a setup cut short (disk full, a kill) must not leave tables without the application_id,
+      // or every later open would refuse our own file as JP_STORE_NOT_OURS. A file already set up is not written.
+      if (needsSetup) {
+        this.db.transaction(() => {
+          this.db.exec(SCHEMA);
+          this.db.pragma(`application_id = ${APPLICATION_ID}`);
+          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        }).immediate();
+      }
       this.statements = this.prepare();
       this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, meta: CheckpointMeta | undefined) => {
         const now = Date.now();
@@ -217,18 +229,22 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  /** Refuses files that are not ours or are from a newer schema, before anything is written to them. */
-  private checkIdentity(fresh: boolean): void {
+  /**
+   * Refuses files that are not ours or are from a newer schema, before anything is written to them. Returns whether
+   * the file still needs the schema (new, empty, or ours from an older schema).
+   */
+  private checkIdentity(fresh: boolean): boolean {
     const applicationId = this.db.pragma("application_id", { simple: true }) as number; // throws NOTADB on garbage
     const version = this.db.pragma("user_version", { simple: true }) as number;
     const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
-    if (fresh || (applicationId === 0 && version === 0 && tables.n === 0)) return; // new or empty: ours to set up
+    if (fresh || (applicationId === 0 && version === 0 && tables.n === 0)) return true; // new or empty: ours to set up
     if (applicationId !== APPLICATION_ID) {
       throw new StoreError("JP_STORE_NOT_OURS", `${this.path}: this SQLite database is not a job-parity job database (application_id ${applicationId}, ${tables.n} schema objects). It was not changed; pass another --db.`);
     }
     if (version > SCHEMA_VERSION) {
       throw new StoreError("JP_STORE_SCHEMA", `${this.path}: the job database has schema version ${version}, newer than this job-parity understands (${SCHEMA_VERSION}). It was not changed; use the job-parity that wrote it.`);
     }
+    return version < SCHEMA_VERSION;
   }
 
   private prepare() {
@@ -261,17 +277,17 @@ export class SqliteStateStore implements StateStore {
          LEFT JOIN job_checkpoints c ON c.job_id = jobs.id WHERE jobs.id = ?`,
       ),
       running: this.db.prepare("SELECT id, owner FROM jobs WHERE status = 'Running'"),
-      pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running'"),
+      pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
     };
   }
 
   private recoverOrphans(): string[] {
     const orphans = (this.statements.running.all() as { id: string; owner: string }[]).filter((row) => !ownerAlive(row.owner));
+    if (orphans.length === 0) return []; // the common case writes nothing
     const now = Date.now();
-    this.db.transaction(() => {
-      for (const row of orphans) this.statements.pause.run(now, row.id);
-    })();
-    return orphans.map((row) => row.id);
+    // A row is paused only if the owner we judged dead still has it: between the read and this write another
+    // process may have resumed the job (and written its own owner).
+    return this.db.transaction(() => orphans.filter((row) => this.statements.pause.run(now, row.id, row.owner).changes === 1).map((row) => row.id)).immediate();
   }
 
   private guard<T>(doing: string, action: () => T): T {
@@ -334,6 +350,14 @@ export class SqliteStateStore implements StateStore {
   job(id: string): StoredJob | null {
     const row = this.guard(`reading job ${id}`, () => this.statements.job.get(id) as JobRow | undefined);
     return row === undefined ? null : toStoredJob(row);
+  }
+
+  /**
+   * This connection's PRAGMA synchronous as SQLite reports it (2 FULL, 1 NORMAL): what `durability` became. Read-only;
+   * the setting is per connection, so no other connection can observe it.
+   */
+  get synchronous(): number {
+    return this.db.pragma("synchronous", { simple: true }) as number;
   }
 
   close(): void {

@@ -83,7 +83,5 @@ export function saturatingAddU64(a: bigint, b: bigint): bigint {
 export function bytesToTraceText(bytes: Uint8Array): string {
   const text = decodeUtf8(bytes);
   if (text !== null) return text;
-  let out = "hex:";
-  for (const b of bytes) out += HEX[b];
-  return out;
+  return `hex:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }

@@ -1,10 +1,7 @@
-import { UnknownJobError } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
-import { runScenario, type Scenario } from "../suite/scenario.ts";
-import { loadSubjectFile } from "../suite/subject-file.ts";
+import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { DURABLE_FLAGS, durableOptions, runDurableCommand } from "./durable.ts";
-import { printRun } from "./print-run.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
 
@@ -18,6 +15,7 @@ the reference host and prints its trace and outcome.
   --resume                resume a paused job from its last checkpoint until it ends
   --networking <peers>    enable networking with comma-separated loopback peers
   --json                  print one JSON document (outcome, runs, trace, metrics, children)
+  --quiet                 print each job's outcome, not its trace (long jobs print every checkpoint's state)
 
 Durable jobs (the job and its checkpoints live in a SQLite file; see "job-parity resume" and "job-parity jobs"):
   --db <file>             keep jobs and checkpoints in this SQLite database (created if missing)
@@ -61,11 +59,19 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
 
   const durable = durableOptions("exec", values);
   if (durable !== null) {
-    return runDurableCommand("exec", { kind: "exec", request: { ...durable, source, job: scenario.job, state: scenario.state, interrupts, resume: values.resume, networking: peers } }, source, values.json, out);
+    const request = { ...durable, source, job: scenario.job, state: scenario.state, interrupts, resume: values.resume, networking: peers };
+    return runDurableCommand("exec", { kind: "exec", request }, { source, json: values.json, quiet: values.quiet });
   }
+  // Loaded here, not at the top: a durable run loads them on its worker thread only.
+  const [{ UnknownJobError }, { runScenario }, { loadSubjectFile }, { printRun }] = await Promise.all([
+    import("../host/host.ts"),
+    import("../suite/scenario.ts"),
+    import("../suite/subject-file.ts"),
+    import("../report/run-text.ts"),
+  ]);
   const { subject } = await loadSubjectFile(source);
   try {
-    return printRun(runScenario(subject, scenario), source, values.json, out);
+    return printRun(runScenario(subject, scenario), source, { json: values.json, quiet: values.quiet }, out);
   } catch (error) {
     if (error instanceof UnknownJobError && subject.kind === "wasm") {
       const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => e.name);

@@ -36,7 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   resume: async () => {
     const m = await import("./resume.ts");
-    return { usage: m.RESUME_USAGE, run: m.resumeCommand };
+    return { usage: m.RESUME_USAGE, run: (argv) => m.resumeCommand(argv) };
   },
   jobs: async () => {
     const m = await import("./jobs.ts");

@@ -1,17 +1,25 @@
 import { spawnTsWorker } from "../engine/ts-worker.ts";
-import type { ScenarioResult } from "../suite/scenario.ts";
 import type { DurableExecRequest, DurableResumeRequest } from "./session.ts";
 
 export type DurableCommand = { readonly kind: "exec"; readonly request: DurableExecRequest } | { readonly kind: "resume"; readonly request: DurableResumeRequest };
 
+/** How the worker prints the run: the source as the user named it, JSON or text, with or without traces. */
+export interface DurableOutput {
+  readonly source: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
 export interface DurableWorkerData {
   readonly command: DurableCommand;
+  readonly output: DurableOutput;
   /** Element 0 becomes 1 when the process is asked to stop: running jobs pause at their next interrupt check. */
   readonly shutdownSignal: Int32Array;
 }
 
 export type FromDurableWorker =
-  | { readonly kind: "done"; readonly result: ScenarioResult }
+  /** The run was printed; its exit code (1: the root job Failed). */
+  | { readonly kind: "done"; readonly exitCode: number }
   /** `input`: the user's input or environment is at fault (a bad file, a locked database), not the harness. */
   | { readonly kind: "failed"; readonly input: boolean; readonly code: string | null; readonly message: string };
 
@@ -20,11 +28,12 @@ export type DurableOutcome = FromDurableWorker & { readonly signal: NodeJS.Signa
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /**
- * Runs a durable command on a worker thread and handles the process's stop signals meanwhile: the first SIGINT or
+ * Runs a durable command on a worker thread, which also prints the run (this thread loads only what it needs to start
+ * the worker: a durable process pays for the harness's modules once) and handles the process's stop signals meanwhile: the first SIGINT or
  * SIGTERM asks every running job to pause at its next interrupt check (so it checkpoints and stays resumable), and no
  * new run starts; a second one exits at once (the database is left as after a crash: the next process recovers it).
  */
-export function runDurable(command: DurableCommand, say: (line: string) => void): Promise<DurableOutcome> {
+export function runDurable(command: DurableCommand, output: DurableOutput, say: (line: string) => void): Promise<DurableOutcome> {
   const shutdownSignal = new Int32Array(new SharedArrayBuffer(4));
   let received: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -38,7 +47,7 @@ export function runDurable(command: DurableCommand, say: (line: string) => void)
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const worker = spawnTsWorker(WORKER_URL, { command, shutdownSignal } satisfies DurableWorkerData);
+  const worker = spawnTsWorker(WORKER_URL, { command, output, shutdownSignal } satisfies DurableWorkerData);
   return new Promise<DurableOutcome>((resolve) => {
     let settled = false;
     const finish = (outcome: FromDurableWorker) => {

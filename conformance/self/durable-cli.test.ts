@@ -33,12 +33,16 @@ function rows(db: string): StoredJob[] {
   }
 }
 
-/** A native job that counts forever in small steps, checking for interrupts, and checkpoints when asked to stop. */
+/**
+ * A native job that checkpoints as it starts (so a reader knows it runs), then counts forever in small steps,
+ * checking for interrupts, and checkpoints when asked to stop.
+ */
 const ENDLESS = `export default {
   init: (api) => api.registerJob("endless", "run_endless", true),
   jobs: {
     run_endless(ctx, state) {
       let n = state.length > 0 ? JSON.parse(new TextDecoder().decode(state)).n : 0;
+      ctx.checkpoint(JSON.stringify({ n }));
       for (;;) {
         if (ctx.checkInterrupt() !== 0) { ctx.checkpoint(JSON.stringify({ n })); return 1; }
         n++;
@@ -133,14 +137,15 @@ describe("graceful shutdown", () => {
     const module = join(dir, "endless.mjs");
     writeFileSync(module, ENDLESS);
     const db = join(dir, "signal.db");
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json"], { cwd: PROJECT_ROOT });
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     const started = new Promise<void>((resolve) =>
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (stderr.includes("stored in")) resolve();
+        // Signalled before its first run, the job would stay Queued (nothing new starts): wait until it runs.
+        if (stderr.includes("checkpoint saved")) resolve();
       }),
     );
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -157,6 +162,6 @@ describe("graceful shutdown", () => {
     const [row] = rows(db);
     // The checkpoint holds the count at the pause, and the row's items agree with it.
     const saved = JSON.parse(json.savedState!) as { n: number };
-    expect(row).toMatchObject({ status: "Paused", metrics: { items: String(saved.n) }, checkpoint: { sequence: 1 } });
+    expect(row).toMatchObject({ status: "Paused", metrics: { items: String(saved.n) }, checkpoint: { sequence: 2 } });
   });
 });

@@ -13,15 +13,15 @@ import { ProcessGroup } from "./support/killable.ts";
 // The crash test of the durable state store: a job that checkpoints 64 KiB states runs under `job-parity exec --db`
 // and `resume`, and each process is SIGKILLed at a moment a seeded PRNG picks: half of the kills when the process
 // announces a checkpoint write (so the kill lands inside the store's transaction), half after a random delay from
-// the start. After each kill the database, read without recovering anything, must hold a checkpoint the job sent
-// (its sha256 right and its bytes exactly the state for its step), never older than the last checkpoint the process
-// acknowledged, with the counters of that same checkpoint. The next process must recover the job and resume it from
+// the start of the process or of its job. After each kill the database, read without recovering anything, must hold
+// a checkpoint the job sent (its sha256 right and its bytes exactly the state for its step), never older than the
+// last checkpoint the process acknowledged, with the counters of that same checkpoint. The next process must recover the job and resume it from
 // there; in the end the job completes with exactly the items of an uninterrupted run. WASM guest and native twin
 // (conformance/crash-guests/checkpointer.*) each take KILLS kills, in two concurrent tests.
 //
 // Replay: JOB_PARITY_CRASH_SEED=<seed> npx vitest run conformance/crash.test.ts (-t wasm | -t native): the same kill
-// plans (write kills land at the same writes; delay kills at the same share of the measured timeline, so only roughly
-// at the same point). A larger state: JOB_PARITY_CRASH_STATE_BYTES=1048576. A line per process:
+// plans (write kills land at the same writes; delay kills at the same share of the startup or run time measured on
+// the machine, so only roughly at the same point). A larger state: JOB_PARITY_CRASH_STATE_BYTES=1048576. A line per process:
 // JOB_PARITY_CRASH_VERBOSE=1. More kills: JOB_PARITY_CRASH_KILLS=25 (per kind). On a failure the databases are kept (the path is printed).
 
 /** A non-negative integer from the environment, or the default when the variable is unset or empty. */
@@ -47,15 +47,15 @@ const STATE_BYTES = envInt("JOB_PARITY_CRASH_STATE_BYTES", 65536);
 const EVERY = 4;
 const CHECKPOINTS_PER_JOB = Math.min(300, Math.max(20, Math.round((300 * 65536) / STATE_BYTES)));
 const TARGET = CHECKPOINTS_PER_JOB * EVERY;
-/** A write kill comes at the Nth checkpoint write of the process, N uniform in 1..WRITE_KILL_MAX. */
-const WRITE_KILL_MAX = Math.ceil(CHECKPOINTS_PER_JOB / 5);
+/** A write kill comes at the Nth checkpoint write of the process, N uniform in 1..min(WRITE_KILL_MAX, writes left). */
+const WRITE_KILL_MAX = Math.ceil(CHECKPOINTS_PER_JOB / 3);
 /**
- * A delay kill comes after a delay from the spawn, spread over the process's startup (opening the database and
- * recovering included) and its run, as the uninterrupted run measured them on this machine: uniform in
- * [lo * startup, hi * startup + RUN_SHARE * the run's time for the steps the job has left].
+ * A delay kill comes at a random moment of the process's life, measured from events rather than from the spawn, so a
+ * loaded machine (slow starts) does not push kills past the job's end: a third of them while the process starts
+ * (a share of the startup the uninterrupted run measured), the rest after the job started running (the process's
+ * "stored in"/"resuming" line), within the time its remaining steps take.
  */
-const DELAY_KILL_STARTUP: readonly [number, number] = [0.6, 1];
-const DELAY_KILL_RUN_SHARE = 1;
+const DELAY_KILL_IN_STARTUP = 1 / 3;
 const VERBOSE = process.env.JOB_PARITY_CRASH_VERBOSE === "1";
 /** No process of this test may run longer. */
 const PROCESS_TIMEOUT_MS = 30_000;
@@ -158,8 +158,8 @@ function parseStderr(lines: readonly string[]): Said {
   return said;
 }
 
-/** When to kill one process: at its Nth checkpoint write, or at a point (0..1) of the delay window. */
-type KillPlan = { readonly mode: "write"; readonly atWrite: number } | { readonly mode: "delay"; readonly at: number };
+/** When to kill one process: at its Nth checkpoint write, or at a point (0..1) of its startup or of its run. */
+type KillPlan = { readonly mode: "write"; readonly pick: number } | { readonly mode: "delay"; readonly phase: "startup" | "run"; readonly at: number };
 
 /** How long a process takes here to reach its first checkpoint write, and then to run the job to its end. */
 interface Timing {
@@ -167,17 +167,12 @@ interface Timing {
   readonly runMs: number;
 }
 
-/** The delay of a delay kill at point `at` of the window, for a job with `stepsLeft` steps to go. */
-function delayMs(at: number, timing: Timing, stepsLeft: number): number {
-  const [lo, hi] = DELAY_KILL_STARTUP;
-  return lo * timing.startupMs + at * ((hi - lo) * timing.startupMs + (DELAY_KILL_RUN_SHARE * timing.runMs * stepsLeft) / TARGET);
-}
-
 /** Half write kills, half delay kills, in a seeded order. */
 function killPlans(random: () => number, count: number): KillPlan[] {
   const plans: KillPlan[] = [];
   for (let i = 0; i < count; i++) {
-    plans.push(i % 2 === 0 ? { mode: "write", atWrite: 1 + Math.floor(random() * WRITE_KILL_MAX) } : { mode: "delay", at: random() });
+    if (i % 2 === 0) plans.push({ mode: "write", pick: random() });
+    else plans.push({ mode: "delay", phase: random() < DELAY_KILL_IN_STARTUP ? "startup" : "run", at: random() });
   }
   for (let i = plans.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -185,6 +180,9 @@ function killPlans(random: () => number, count: number): KillPlan[] {
   }
   return plans;
 }
+
+/** The checkpoint write a write kill stops at: never past the writes the job has left, so the kill always comes. */
+const atWrite = (pick: number, stepsLeft: number) => 1 + Math.floor(pick * Math.max(1, Math.min(WRITE_KILL_MAX, Math.floor(stepsLeft / EVERY))));
 
 interface Figures {
   kind: Kind;
@@ -299,26 +297,29 @@ async function crashLoop(kind: Kind, timing: Timing): Promise<Figures> {
     const plan = plans[figures.kills]!;
     const args = job === null ? execArgs(kind, db, ["--print-checkpoints"]) : ["resume", job.id, "--db", db, "--quiet", "--print-checkpoints"];
     const stepsLeft = TARGET - (job === null ? 0 : storedStepOf(db, job.id));
-    const delay = plan.mode === "delay" ? delayMs(plan.at, timing, stepsLeft) : null;
+    const killAtWrite = plan.mode === "write" ? atWrite(plan.pick, stepsLeft) : null;
+    const delay = plan.mode !== "delay" ? null : plan.phase === "startup" ? plan.at * timing.startupMs : (plan.at * timing.runMs * stepsLeft) / TARGET;
+    const timers: NodeJS.Timeout[] = [];
     let writes = 0;
     const run = processes[kind].start(
       args,
       (line, self) => {
-        if (plan.mode === "write" && line.startsWith("checkpoint writing ") && ++writes === plan.atWrite) self.kill();
+        if (killAtWrite !== null && line.startsWith("checkpoint writing ") && ++writes === killAtWrite) self.kill();
+        if (plan.mode === "delay" && plan.phase === "run" && /^job-parity: (job \S+ stored in|resuming job) /.test(line)) timers.push(setTimeout(() => self.kill(), delay!));
       },
       "ignore",
     );
     figures.processes++;
-    const when = plan.mode === "write" ? `at checkpoint write #${plan.atWrite}` : `${Math.round(delay!)} ms after the start`;
+    const when = killAtWrite !== null ? `at checkpoint write #${killAtWrite}` : `${Math.round(delay!)} ms after ${plan.mode === "delay" && plan.phase === "run" ? "the job started" : "the spawn"}`;
     const where = `${kind} process ${figures.processes} (${args[0]}, pid ${run.pid}, kill ${when})`;
     let hung = false;
-    const timers = [
+    timers.push(
       setTimeout(() => {
         hung = true;
         run.kill();
       }, PROCESS_TIMEOUT_MS),
-    ];
-    if (delay !== null) timers.push(setTimeout(() => run.kill(), delay));
+    );
+    if (plan.mode === "delay" && plan.phase === "startup") timers.push(setTimeout(() => run.kill(), delay!));
     const exit = await run.exited;
     timers.forEach(clearTimeout);
     if (hung) throw new Error(`${where} did not end within ${PROCESS_TIMEOUT_MS} ms; stderr:\n${run.stderr}`);

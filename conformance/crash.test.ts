@@ -15,9 +15,10 @@ import { ProcessGroup } from "./support/killable.ts";
 // announces a checkpoint write (so the kill lands inside the store's transaction), half after a random delay from
 // the start of the process or of its job. After each kill the database, read without recovering anything, must hold
 // a checkpoint the job sent (its sha256 right and its bytes exactly the state for its step), never older than the
-// last checkpoint the process acknowledged, with the counters of that same checkpoint. The next process must recover the job and resume it from
-// there; in the end the job completes with exactly the items of an uninterrupted run. WASM guest and native twin
-// (conformance/crash-guests/checkpointer.*) each take KILLS kills, in two concurrent tests.
+// last checkpoint the process acknowledged, with the counters of that same checkpoint. The next process must recover
+// the job and resume it from there; in the end the job completes with exactly the items of an uninterrupted run. The
+// WASM guest and its native twin (conformance/crash-guests/checkpointer.*) each take KILLS kills, in two concurrent
+// tests.
 //
 // Replay: JOB_PARITY_CRASH_SEED=<seed> npx vitest run conformance/crash.test.ts (-t wasm | -t native): the same kill
 // plans (write kills land at the same writes; delay kills at the same share of the startup or run time measured on

@@ -53,8 +53,8 @@ function firstSaved(): RegressionCase {
 }
 
 // Started at load, awaited by the tests that read them.
-const clean = cli("fuzz", "--runs", "300", "--seed", "7", "--workers", "2", "--json", "--corpus", cleanCorpus);
-const faulty = cli("fuzz", "--fault", "truncate-progress", "--runs", "300", "--seed", "7", "--corpus", faultCorpus);
+const clean = cli("fuzz", "--runs", "120", "--seed", "7", "--workers", "2", "--json", "--corpus", cleanCorpus);
+const faulty = cli("fuzz", "--fault", "truncate-progress", "--runs", "60", "--seed", "7", "--corpus", faultCorpus);
 const badUsage = cli("fuzz", "--time", "1m", "--runs", "5");
 
 describe("chunk seeds", () => {
@@ -74,12 +74,12 @@ describe("chunk seeds", () => {
 });
 
 describe("job-parity fuzz: sessions", () => {
-  it("--runs 300 --seed 7 --workers 2 --json: exactly 300 runs, no divergence, one JSON object on stdout, exit 0", async () => {
+  it("--runs 120 --seed 7 --workers 2 --json: exactly 120 runs, no divergence, one JSON object on stdout, exit 0", async () => {
     const run = await clean;
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout) as FuzzSummary;
-    expect(summary.runs).toBe(300);
+    expect(summary.runs).toBe(120);
     expect(summary.divergences).toBe(0);
     expect(summary.runsPerSecond).toBeGreaterThan(0);
     expect(summary.seed).toBe(7);

@@ -9,9 +9,25 @@ import type { FromDurableWorker, DurableWorkerData } from "./runner.ts";
 
 // The job runs here, off the main thread, so the main thread stays free to take SIGINT/SIGTERM and ask it to pause.
 const { command, output, shutdownSignal } = workerData as DurableWorkerData;
-// Synchronous writes: a line announcing a saved checkpoint must be out before the next instruction, kill or not.
-const notes = (line: string) => void writeSync(2, `${line}\n`);
-const out = (line: string) => void writeSync(1, `${line}\n`);
+/**
+ * Writes all of a line to a file descriptor synchronously: a line announcing a saved checkpoint must be out before
+ * the next instruction, kill or not. A pipe may take part of it (its buffer is full) or none (EAGAIN, when the
+ * reader made it non-blocking): the rest is written after a short wait, never dropped.
+ */
+function writeLine(fd: number, line: string): void {
+  const bytes = Buffer.from(`${line}\n`);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+const notes = (line: string) => writeLine(2, line);
+const out = (line: string) => writeLine(1, line);
 const post = (message: FromDurableWorker) => parentPort!.postMessage(message);
 
 try {

@@ -4,31 +4,56 @@
  */
 export class GuestMemory {
   private bytes: Uint8Array;
+  /** The same buffer as `bytes`, for word reads (a byte loop costs several times more). */
+  private words: DataView;
 
   constructor(readonly memory: WebAssembly.Memory) {
     this.bytes = new Uint8Array(memory.buffer);
+    this.words = new DataView(memory.buffer);
   }
 
   /** The current view; a grown memory detaches the old buffer (byteLength 0), so re-read it then. */
   view(): Uint8Array {
     if (this.bytes.byteLength === 0 || this.bytes.buffer !== this.memory.buffer) {
       this.bytes = new Uint8Array(this.memory.buffer);
+      this.words = new DataView(this.bytes.buffer);
     }
     return this.bytes;
+  }
+
+  /**
+   * A view that holds [start, end) when memory does. The host-call path: `memory.buffer` is a slow getter, so the
+   * cached view is trusted while it is attached and long enough (a grown memory detaches the old buffer; a shared
+   * one keeps it at its old length), and re-read only otherwise.
+   */
+  private covering(end: number): Uint8Array {
+    const cached = this.bytes;
+    return cached.byteLength === 0 || end > cached.byteLength ? this.view() : cached;
   }
 
   /** A view of [ptr, ptr+len) or null when out of bounds. The view aliases guest memory: copy what you keep. */
   slice(ptr: number, len: number): Uint8Array | null {
     const start = ptr >>> 0;
-    const length = len >>> 0;
-    const view = this.view();
-    if (start + length > view.byteLength) return null;
-    return view.subarray(start, start + length);
+    const end = start + (len >>> 0);
+    const view = this.covering(end);
+    if (end > view.byteLength) return null;
+    return view.subarray(start, end);
+  }
+
+  /**
+   * Whether the 16 bytes at ptr are the id whose little-endian i32 words are `id` (false when out of bounds): a job
+   * id compared in place, without a view per call.
+   */
+  holdsId(ptr: number, id: readonly number[]): boolean {
+    const start = ptr >>> 0;
+    if (start + 16 > this.covering(start + 16).byteLength) return false;
+    const words = this.words;
+    return words.getInt32(start, true) === id[0] && words.getInt32(start + 4, true) === id[1] && words.getInt32(start + 8, true) === id[2] && words.getInt32(start + 12, true) === id[3];
   }
 
   write(ptr: number, data: Uint8Array): boolean {
     const start = ptr >>> 0;
-    const view = this.view();
+    const view = this.covering(start + data.length);
     if (start === 0 || start + data.length > view.byteLength) return false;
     view.set(data, start);
     return true;

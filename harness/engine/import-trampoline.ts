@@ -1,4 +1,4 @@
-import { IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
+import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
 import type { WasmEngine } from "./engine.ts";
 import { encodeModule, type Instr } from "./wasm-module.ts";
 
@@ -12,7 +12,11 @@ export type HostFunctions = WebAssembly.ModuleImports;
  * `activate` points it at the instance about to run (guest code never runs for two instances at once on a thread).
  */
 export class ImportTrampoline {
-  private active: HostFunctions | null = null;
+  /**
+   * The active instance's function for each import, by IMPORTS index: filled once per activation, so a call is one
+   * array load and a call (rather than a property lookup by name on whichever instance's functions are active).
+   */
+  private readonly slots: ((...args: never[]) => unknown)[] = IMPORTS.map((spec) => inactive(spec.name));
   readonly imports: WebAssembly.Imports;
 
   constructor(engine: WasmEngine) {
@@ -40,34 +44,40 @@ export class ImportTrampoline {
       }),
     );
     const host: Record<string, unknown> = {};
-    for (const spec of IMPORTS) host[spec.name] = this.forward(spec.name as ImportName, spec.params.length);
+    IMPORTS.forEach((spec, index) => (host[spec.name] = this.forward(index, spec.params.length)));
     this.imports = { [IMPORT_MODULE]: engine.instantiate(module, { host: host as HostFunctions }).exports };
   }
 
   activate(functions: HostFunctions): void {
-    this.active = functions;
+    IMPORTS.forEach((spec, index) => {
+      const fn = functions[spec.name];
+      this.slots[index] = typeof fn === "function" ? (fn as (...args: never[]) => unknown) : inactive(spec.name);
+    });
   }
 
   /** A forwarder of the import's arity (no rest arguments on the hot path). */
-  private forward(name: ImportName, arity: number): (...args: never[]) => unknown {
-    const target = () => {
-      const fn = this.active?.[name];
-      if (typeof fn !== "function") throw new Error(`internal: no host function ${name} is active`);
-      return fn as (...args: unknown[]) => unknown;
-    };
+  private forward(index: number, arity: number): (...args: never[]) => unknown {
+    const slots = this.slots as unknown as ((...args: unknown[]) => unknown)[];
     switch (arity) {
       case 1:
-        return (a: unknown) => target()(a);
+        return (a: unknown) => slots[index]!(a);
       case 2:
-        return (a: unknown, b: unknown) => target()(a, b);
+        return (a: unknown, b: unknown) => slots[index]!(a, b);
       case 3:
-        return (a: unknown, b: unknown, c: unknown) => target()(a, b, c);
+        return (a: unknown, b: unknown, c: unknown) => slots[index]!(a, b, c);
       case 4:
-        return (a: unknown, b: unknown, c: unknown, d: unknown) => target()(a, b, c, d);
+        return (a: unknown, b: unknown, c: unknown, d: unknown) => slots[index]!(a, b, c, d);
       default:
-        return (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) => target()(a, b, c, d, e);
+        return (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) => slots[index]!(a, b, c, d, e);
     }
   }
+}
+
+/** The slot of an import no active instance provides: calling it is a harness bug. */
+function inactive(name: string): () => never {
+  return () => {
+    throw new Error(`internal: no host function ${name} is active`);
+  };
 }
 
 const trampolines = new WeakMap<WasmEngine, ImportTrampoline>();

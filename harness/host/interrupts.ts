@@ -64,6 +64,7 @@ export class InterruptController {
 
   /** Every host call a running job makes counts toward `atCall` plans. */
   countCall(jobId: string): void {
+    if (this.plans.length === 0) return; // only atCall plans read the count: without plans, no lookup per call
     const run = this.runs.get(jobId);
     if (run === undefined || run.plans.length === 0) return;
     run.calls++;

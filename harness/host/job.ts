@@ -23,6 +23,8 @@ export class JobRecord {
   readonly metrics = new JobMetrics();
   readonly trace = new TraceRecorder();
   readonly idBytes: Uint8Array;
+  /** idBytes as four little-endian i32 words: the WASM boundary compares a guest's job id with four reads. */
+  readonly idWords: readonly number[];
   runs = 0;
   childrenSpawned = 0;
   logLines = 0;
@@ -46,6 +48,8 @@ export class JobRecord {
     readonly initialState: Uint8Array | null,
   ) {
     this.idBytes = uuidToBytes(id);
+    const words = new DataView(this.idBytes.buffer, this.idBytes.byteOffset, 16);
+    this.idWords = [0, 4, 8, 12].map((offset) => words.getInt32(offset, true));
     this.trace.record({ kind: "status", job: id, status: "Queued" });
   }
 

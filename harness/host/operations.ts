@@ -171,7 +171,7 @@ export class JobOperations {
   /** `delta` arrives as wasm's signed i64; its meaning is u64. */
   increment(job: JobRecord, field: "bytes" | "items", delta: bigint): void {
     this.deps.interrupts.countCall(job.id);
-    const n = asU64(delta);
+    const n = delta >= 0n ? delta : asU64(delta); // an i64 >= 0 already is its u64; asUintN costs on every call
     const total = job.metrics.add(field, n);
     job.trace.record({ kind: "metrics", job: job.id, field, delta: n, total });
   }

@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkpointBenchmark, SIZES, STORES } from "../../bench/checkpoint.ts";
+import { HIT_RATE, PER_FIXTURE, TOTAL, watGuests } from "../../bench/compile.ts";
+import { FIGURE as FUZZ_FIGURE } from "../../bench/fuzz.ts";
+import { logLogSlope, scalingBenchmarkFor, SLOPE_FIGURE, SLOPE_LIMIT } from "../../bench/scaling.ts";
+import { compileWat, resetWatCache, watCacheStats } from "../../harness/engine/wat.ts";
 import { BenchError, figure, median, withinBudget, type Benchmark, type Figure } from "../../bench/measure.ts";
 import { exitCodeOf, formatTable, reportProblems, writeBenchReport, type BenchReport } from "../../bench/report.ts";
 import { benchMain, parseBenchArgs, type BenchIo } from "../../bench/run.ts";
@@ -89,6 +93,59 @@ describe("bench: job_checkpoint figures (quick mode, a small subset)", () => {
         }
       }
     }
+  });
+});
+
+describe("bench: scaling, compile and fuzz figures", () => {
+  it("are all registered: figureNames() lists them, each once", () => {
+    const names = figureNames();
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of ["scaling.per_step.1e3", "scaling.per_step.1e4", "scaling.per_step.1e5", "scaling.per_step.1e6", SLOPE_FIGURE, PER_FIXTURE, TOTAL, HIT_RATE, FUZZ_FIGURE]) {
+      expect(names, name).toContain(name);
+    }
+  });
+
+  it("computes the log-log slope: 1 for a linear series, 2 for a quadratic one", () => {
+    const sizes = [1e3, 1e4, 1e5, 1e6];
+    expect(logLogSlope(sizes.map((n) => ({ n, time: 250 * n })))).toBeCloseTo(1, 12);
+    expect(logLogSlope(sizes.map((n) => ({ n, time: 3 * n * n })))).toBeCloseTo(2, 12);
+    expect(logLogSlope(sizes.map((n) => ({ n, time: 7 })))).toBeCloseTo(0, 12);
+    expect(logLogSlope(sizes.map((n) => ({ n, time: n ** 1.05 })))).toBeLessThan(SLOPE_LIMIT);
+    expect(logLogSlope(sizes.map((n) => ({ n, time: n ** 1.2 })))).toBeGreaterThan(SLOPE_LIMIT);
+    expect(() => logLogSlope([{ n: 10, time: 1 }])).toThrow(BenchError);
+    expect(() => logLogSlope([{ n: 10, time: 1 }, { n: 10, time: 2 }])).toThrow(BenchError);
+  });
+
+  it("runs the scaling job for real at tiny sizes: per-step figures against the smallest, and a budgeted slope", async () => {
+    const report = await runBench({ quick: true, benchmarks: [scalingBenchmarkFor([10, 100, 1000])] });
+    expect(reportProblems(report)).toEqual([]);
+    expect(report.figures.map((f) => f.name)).toEqual(["scaling.per_step.1e1", "scaling.per_step.1e2", "scaling.per_step.1e3", SLOPE_FIGURE]);
+    const [first, ...others] = report.figures.slice(0, 3);
+    expect(first).toMatchObject({ unit: "ns/step", baseline: null, ratio: null, budget: null, pass: true, runs: 3 });
+    for (const f of others) {
+      expect(isPositiveFinite(f!.value), f!.name).toBe(true);
+      expect(f).toMatchObject({ unit: "ns/step", baseline: first!.value, baselineName: "scaling.per_step.1e1", budget: null, pass: true });
+      expect(f!.notes).toMatch(/trace events per job/);
+    }
+    const slope = report.figures[3]!;
+    expect(Number.isFinite(slope.value)).toBe(true);
+    expect(slope.budget).toEqual({ limit: SLOPE_LIMIT, bounds: "value", direction: "max" });
+    expect(slope.notes).toMatch(/per-step times: N=1e1 [\d.]+ ns\/step \(GC [\d.]+\), N=1e2 .*, N=1e3 /);
+  });
+
+  it("has a compile cache that counts hits and misses and can be emptied", async () => {
+    const guests = watGuests();
+    expect(guests.length).toBeGreaterThan(10);
+    expect(guests.every((g) => g.path.endsWith(".wat"))).toBe(true);
+    const guest = guests[0]!;
+    resetWatCache();
+    expect(watCacheStats()).toEqual({ hits: 0, misses: 0 });
+    const first = await compileWat(guest.path, guest.source);
+    expect(await compileWat(guest.path, guest.source)).toBe(first);
+    expect(watCacheStats()).toEqual({ hits: 1, misses: 1 });
+    resetWatCache();
+    expect(await compileWat(guest.path, guest.source)).not.toBe(first);
+    expect(watCacheStats()).toEqual({ hits: 0, misses: 1 });
   });
 });
 

@@ -88,6 +88,14 @@ export async function compileWat(file: string, source: string): Promise<Uint8Arr
   }
 }
 
+/** Compiles answered from the cache (hits) and by wabt (misses) since the process started or the last reset. */
 export function watCacheStats(): { hits: number; misses: number } {
   return { hits, misses };
+}
+
+/** Empties the compile cache, so the next compile of any source runs wabt, and zeroes the counters (benchmarks). */
+export function resetWatCache(): void {
+  cache.clear();
+  hits = 0;
+  misses = 0;
 }

@@ -3,12 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { jobsCommand } from "../../harness/cli/jobs.ts";
+import { execDurable, resumeDurable } from "../../harness/durable/session.ts";
 import { SqliteStateStore, type StoredJob } from "../../harness/host/sqlite-store.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { runCli } from "../support/cli.ts";
 
 // exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
-// is the database alone. Each process costs about half a second, so the flows share processes where they can.
+// is the database alone. Each process costs about a second of CPU, so the flows share processes where they can and
+// the refusals beyond one are checked in this process, on the session functions the CLI's worker calls.
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-durable-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,36 +102,50 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(line).toMatch(/^[0-9a-f-]{36}\s+counter\s+Completed\s+2\s+100\.0%\s+25\s+0\s/);
   });
 
-  it("resume of a finished job, of an unknown id, or from a changed guest file: exit 2 saying why", () => {
+  it("resume of a finished job: exit 2 saying why (a real process: the refusal's exit code and stderr)", () => {
     const [done] = rows(db);
     const finished = runCli(["resume", done!.id, "--db", db]);
     expect(finished.status).toBe(2);
-    expect(finished.stderr).toContain(`job ${done!.id} is Completed: there is nothing to resume`);
+    expect(finished.stderr).toContain(`job-parity resume: job ${done!.id} is Completed: there is nothing to resume`);
+  });
+
+  // The remaining refusals in this process: the session functions the worker calls, each with its stable code.
+  const noSignal = new Int32Array(new SharedArrayBuffer(4));
+  const notes: string[] = [];
+  const note = (line: string) => void notes.push(line);
+  const refusal = async (run: Promise<unknown>): Promise<{ code: string; message: string }> => {
+    const error = (await run.then(() => null, (e: unknown) => e)) as { code: string; message: string } | null;
+    if (error === null) expect.fail("expected a refusal");
+    return error;
+  };
+
+  it("resume of an unknown id, or from an extension file that changed since the job started: refused, the job kept", async () => {
+    const unknown = await refusal(resumeDurable({ db, jobId: "00000000-0000-4000-8000-000000000000" }, note, noSignal));
+    expect(unknown).toMatchObject({ code: "JP_NO_SUCH_JOB" });
+    expect(unknown.message).toContain(`job-parity jobs --db ${db}`);
 
     const extension = join(dir, "endless-copy.mjs");
     writeFileSync(extension, ENDLESS);
     const changedDb = join(dir, "changed.db");
-    const paused = runCli(["exec", extension, "--job", "endless", "--db", changedDb, "--pause-at-check", "3", "--json"]);
-    expect(paused.status, paused.stderr).toBe(0);
-    const pausedId = (JSON.parse(paused.stdout) as RunJson).id;
+    const paused = await execDurable({ db: changedDb, source: extension, job: "endless", interrupts: [{ action: "pause", atCheck: 3 }] }, note, noSignal);
+    const pausedId = paused.result.jobs[0]!.id;
+    expect(paused.result.jobs[0]!.status).toBe("Paused");
     writeFileSync(extension, `${ENDLESS}// edited after the job started\n`);
-    const changed = runCli(["resume", pausedId, "--db", changedDb]);
-    expect(changed.status).toBe(2);
-    expect(changed.stderr).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
+    const changed = await refusal(resumeDurable({ db: changedDb, jobId: pausedId }, note, noSignal));
+    expect(changed.code).toBe("JP_SOURCE_CHANGED");
+    expect(changed.message).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
     expect(rows(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
   });
 
-  it("a file that is not a database: exit 2 naming it, and the file is not changed", () => {
+  it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {
     const bogus = join(dir, "notes.db");
     writeFileSync(bogus, "these are my notes, not a database\n".repeat(200));
     const before = readFileSync(bogus);
-    const run = runCli(["exec", "wat-fixtures/lifecycle/counter.wat", "--job", "counter", "--db", bogus]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`${bogus}: opening: the file is not a readable SQLite database`);
+    const error = await refusal(execDurable({ db: bogus, source: "wat-fixtures/lifecycle/counter.wat", job: "counter" }, note, noSignal));
+    expect(error.code).toBe("JP_STORE_CORRUPT");
+    expect(error.message).toContain(`${bogus}: opening: the file is not a readable SQLite database`);
     expect(readFileSync(bogus).equals(before)).toBe(true);
-    const missing = runCli(["jobs", "--db", join(dir, "missing.db")]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("no database at");
+    await expect(jobsCommand(["--db", join(dir, "missing.db")], note)).rejects.toThrow(/no database at/);
   });
 });
 

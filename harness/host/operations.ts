@@ -115,7 +115,7 @@ export class JobOperations {
     if (text === null) return;
     const clamped = Math.fround(Math.min(1, Math.max(0, value)));
     job.progress = { value: clamped, message: text };
-    job.trace.record({ kind: "progress", job: job.id, value: clamped, message: text });
+    job.trace.recordProgress(job.id, clamped, text);
   }
 
   checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
@@ -142,7 +142,7 @@ export class JobOperations {
   checkInterrupt(job: JobRecord): InterruptAnswer {
     this.deps.interrupts.countCall(job.id);
     const answer = this.deps.interrupts.check(job.id);
-    job.trace.record({ kind: "interrupt_check", job: job.id, answer });
+    job.trace.recordInterruptCheck(job.id, answer);
     return answer;
   }
 
@@ -173,7 +173,7 @@ export class JobOperations {
     this.deps.interrupts.countCall(job.id);
     const n = delta >= 0n ? delta : asU64(delta); // an i64 >= 0 already is its u64; asUintN costs on every call
     const total = job.metrics.add(field, n);
-    job.trace.record({ kind: "metrics", job: job.id, field, delta: n, total });
+    job.trace.recordMetrics(job.id, field, n, total); // n and total are u64
   }
 
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {

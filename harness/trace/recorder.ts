@@ -1,10 +1,183 @@
 import type { TraceEvent } from "./events.ts";
 
-/** An append-only event list. Recording is a push: no formatting or copying happens until normalization. */
+/** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
+const OBJECT = 0;
+const METRICS_BYTES = 1;
+const METRICS_ITEMS = 2;
+/** interrupt_check with answer 0, 1, 2: INTERRUPT_CHECK + answer. */
+const INTERRUPT_CHECK = 3;
+const PROGRESS = 6;
+
+/** The first capacity of pending storage; up to it, storage is kept (reused) after a read, larger is released. */
+const INITIAL = 64;
+
+/** Capacity 0: nothing is allocated until a compact entry is recorded (an extension's recorder never needs any). */
+const NO_CODES = new Uint8Array(0);
+const NO_U64S = new BigUint64Array(0);
+const NO_VALUES = new Float64Array(0);
+
+/**
+ * An append-only event list. Recording is a push: no formatting or copying happens until normalization.
+ *
+ * The hot kinds (metrics, interrupt_check, progress: one per host call on a job's busiest paths) can be recorded
+ * compactly with recordMetrics / recordInterruptCheck / recordProgress: their fields go to growable typed arrays
+ * (u64 values in BigUint64Arrays, progress values in a Float64Array, messages by reference, the job id once) and the
+ * ordered entry list is a Uint8Array of entry codes, so a long job keeps no million live event objects (each with
+ * two bigints) for the garbage collector to promote and mark again and again.
+ *
+ * `events` is the one ordinary TraceEvent[]: reading it materializes the pending entries, in order, as the same
+ * objects `record` would have kept, appends them to the array and returns it. The array is the same one on every
+ * read and is extended in place when more is recorded after a read (read `events` again to see it), so it can be
+ * filtered, copied, indexed and assigned to like a plain array.
+ */
 export class TraceRecorder {
-  readonly events: TraceEvent[] = [];
+  /** Every event up to the last read (or every event, while nothing compact is pending). */
+  private readonly materialized: TraceEvent[] = [];
+
+  // The pending suffix, in recording order: codes[0..length) with the fields of each kind in its own columns.
+  private codes = NO_CODES;
+  private length = 0;
+  private objects: TraceEvent[] = [];
+  private deltas = NO_U64S;
+  private totals = NO_U64S;
+  private metricsCount = 0;
+  private values = NO_VALUES;
+  private messages: string[] = [];
+  private progressCount = 0;
+  /** The job every compact entry belongs to: the first job recorded compactly (a job's recorder has one). */
+  private job: string | null = null;
+
+  /** Every event recorded, in order, as plain event objects. */
+  get events(): TraceEvent[] {
+    if (this.length !== 0) this.materialize();
+    return this.materialized;
+  }
+
+  /** The number of events recorded, without materializing them. */
+  get size(): number {
+    return this.materialized.length + this.length;
+  }
 
   record(event: TraceEvent): void {
-    this.events.push(event);
+    if (this.length === 0) {
+      this.materialized.push(event);
+      return;
+    }
+    this.objects.push(event);
+    this.push(OBJECT);
+  }
+
+  /**
+   * `{ kind: "metrics", job, field, delta, total }`, compactly. `delta` and `total` must be u64 values (0 ..
+   * 2^64-1), as the host's increments are; any other event goes through `record`.
+   */
+  recordMetrics(job: string, field: "bytes" | "items", delta: bigint, total: bigint): void {
+    if (job !== this.job && !this.claim(job)) {
+      this.record({ kind: "metrics", job, field, delta, total });
+      return;
+    }
+    const i = this.metricsCount;
+    if (i === this.deltas.length) this.growMetrics();
+    this.deltas[i] = delta;
+    this.totals[i] = total;
+    this.metricsCount = i + 1;
+    this.push(field === "items" ? METRICS_ITEMS : METRICS_BYTES);
+  }
+
+  /** `{ kind: "interrupt_check", job, answer }`, compactly. */
+  recordInterruptCheck(job: string, answer: 0 | 1 | 2): void {
+    if (job !== this.job && !this.claim(job)) {
+      this.record({ kind: "interrupt_check", job, answer });
+      return;
+    }
+    this.push(INTERRUPT_CHECK + answer);
+  }
+
+  /** `{ kind: "progress", job, value, message }`, compactly. */
+  recordProgress(job: string, value: number, message: string): void {
+    if (job !== this.job && !this.claim(job)) {
+      this.record({ kind: "progress", job, value, message });
+      return;
+    }
+    const i = this.progressCount;
+    if (i === this.values.length) {
+      const values = new Float64Array(Math.max(INITIAL, i * 2));
+      values.set(this.values);
+      this.values = values;
+    }
+    this.values[i] = value;
+    this.messages.push(message);
+    this.progressCount = i + 1;
+    this.push(PROGRESS);
+  }
+
+  /** Takes `job` as the compact entries' job if there is none yet; false: another job has it. */
+  private claim(job: string): boolean {
+    if (this.job !== null) return false;
+    this.job = job;
+    return true;
+  }
+
+  private push(code: number): void {
+    const i = this.length;
+    if (i === this.codes.length) {
+      const codes = new Uint8Array(Math.max(INITIAL, i * 2));
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+    this.codes[i] = code;
+    this.length = i + 1;
+  }
+
+  private growMetrics(): void {
+    const n = Math.max(INITIAL, this.deltas.length * 2);
+    const deltas = new BigUint64Array(n);
+    const totals = new BigUint64Array(n);
+    deltas.set(this.deltas);
+    totals.set(this.totals);
+    this.deltas = deltas;
+    this.totals = totals;
+  }
+
+  /** Appends the pending entries to `materialized` as event objects, in order, and empties the pending storage. */
+  private materialize(): void {
+    const out = this.materialized;
+    const { codes, objects, deltas, totals, values, messages, length } = this;
+    const job = this.job as string; // set whenever a compact entry is pending
+    let o = 0;
+    let m = 0;
+    let p = 0;
+    let delta = -1n;
+    for (let i = 0; i < length; i++) {
+      const code = codes[i]!;
+      switch (code) {
+        case OBJECT:
+          out.push(objects[o++]!);
+          break;
+        case METRICS_BYTES:
+        case METRICS_ITEMS: {
+          // Runs of one delta (job_increment_items(1)) share one bigint: fewer live objects, the same values.
+          const d = deltas[m]!;
+          if (d !== delta) delta = d;
+          out.push({ kind: "metrics", job, field: code === METRICS_ITEMS ? "items" : "bytes", delta, total: totals[m]! });
+          m++;
+          break;
+        }
+        case PROGRESS:
+          out.push({ kind: "progress", job, value: values[p]!, message: messages[p]! });
+          p++;
+          break;
+        default:
+          out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
+      }
+    }
+    this.length = 0;
+    this.metricsCount = 0;
+    this.progressCount = 0;
+    this.objects = [];
+    this.messages = [];
+    if (codes.length > INITIAL) this.codes = NO_CODES;
+    if (deltas.length > INITIAL) this.deltas = this.totals = NO_U64S;
+    if (values.length > INITIAL) this.values = NO_VALUES;
   }
 }

@@ -1,0 +1,258 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { U64_MAX } from "../../harness/abi/codec.ts";
+import type { ExtensionScope } from "../../harness/host/extension.ts";
+import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
+import { JobRecord } from "../../harness/host/job.ts";
+import type { JobSnapshot } from "../../harness/host/state-store.ts";
+import type { NativeJob } from "../../harness/jobs/native-extension.ts";
+import { loadNativeExtension } from "../../harness/jobs/native-extension.ts";
+import type { TraceEvent } from "../../harness/trace/events.ts";
+import { TraceRecorder } from "../../harness/trace/recorder.ts";
+
+const JOB = "11111111-2222-4333-8444-555555555555";
+const OTHER = "99999999-2222-4333-8444-555555555555";
+
+/** JSON with bigints as `<n>n`: equal texts mean equal events with their keys in the same order. */
+const text = (events: readonly TraceEvent[]) => JSON.stringify(events, (_key, value: unknown) => (typeof value === "bigint" ? `${value}n` : value));
+
+/** One recording call, applied to a recorder the way the host does (compact for the hot kinds) or plainly. */
+type Op = (r: TraceRecorder, plain: boolean) => void;
+
+const metrics = (job: string, field: "bytes" | "items", delta: bigint, total: bigint): Op => (r, plain) =>
+  plain ? r.record({ kind: "metrics", job, field, delta, total }) : r.recordMetrics(job, field, delta, total);
+const check = (job: string, answer: 0 | 1 | 2): Op => (r, plain) => (plain ? r.record({ kind: "interrupt_check", job, answer }) : r.recordInterruptCheck(job, answer));
+const progress = (job: string, value: number, message: string): Op => (r, plain) =>
+  plain ? r.record({ kind: "progress", job, value, message }) : r.recordProgress(job, value, message);
+const event = (e: TraceEvent): Op => (r) => r.record(e);
+
+/** A deterministic mix of every recording path (xorshift32). */
+function mixedOps(count: number, seed = 0x9e3779b9): Op[] {
+  let x = seed | 0;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const ops: Op[] = [];
+  let items = 0n;
+  for (let i = 0; i < count; i++) {
+    const r = next() % 10;
+    if (r < 4) {
+      const delta = BigInt(next() % 5);
+      items += delta;
+      ops.push(metrics(JOB, next() % 2 === 0 ? "items" : "bytes", delta, items));
+    } else if (r < 6) ops.push(check(JOB, (next() % 3) as 0 | 1 | 2));
+    else if (r < 7) ops.push(progress(JOB, Math.fround((next() % 1000) / 1000), `step ${i}`));
+    else if (r < 8) ops.push(event({ kind: "log", job: JOB, level: "info", message: `line ${i}` }));
+    else if (r < 9) ops.push(event({ kind: "warning", job: JOB, message: `warning ${i}` }));
+    else ops.push(event({ kind: "status", job: JOB, status: "Running" }));
+  }
+  return ops;
+}
+
+function recordAll(ops: readonly Op[], plain: boolean, readAt: ReadonlySet<number> = new Set()): TraceRecorder {
+  const recorder = new TraceRecorder();
+  ops.forEach((op, i) => {
+    op(recorder, plain);
+    if (readAt.has(i)) void recorder.events;
+  });
+  return recorder;
+}
+
+describe("TraceRecorder: compact hot kinds", () => {
+  it("materializes the same events, in order and with the same keys, as plain recording, for a mix of kinds", () => {
+    const ops = mixedOps(5000);
+    const plain = recordAll(ops, true).events;
+    const compact = recordAll(ops, false);
+    expect(compact.size).toBe(ops.length);
+    expect(compact.events).toEqual(plain);
+    expect(text(compact.events)).toBe(text(plain));
+    expect(Array.isArray(compact.events)).toBe(true);
+  });
+
+  it("keeps the events recorded with record() as the very objects", () => {
+    const status: TraceEvent = { kind: "status", job: JOB, status: "Running" };
+    const log: TraceEvent = { kind: "log", job: null, level: "warn", message: "x" };
+    const recorder = new TraceRecorder();
+    recorder.record(status);
+    recorder.recordMetrics(JOB, "items", 1n, 1n);
+    recorder.record(log);
+    expect(recorder.events[0]).toBe(status);
+    expect(recorder.events[2]).toBe(log);
+  });
+
+  it("reading events mid-run, then recording more, extends the same array", () => {
+    const ops = mixedOps(3000, 12345);
+    const plain = recordAll(ops, true).events;
+    const recorder = new TraceRecorder();
+    const first = recorder.events;
+    const seen: number[] = [];
+    ops.forEach((op, i) => {
+      op(recorder, false);
+      if (i % 97 === 0 || i === 1500) {
+        const events = recorder.events;
+        expect(events).toBe(first); // one array, extended in place
+        expect(events).toHaveLength(i + 1);
+        expect(text(events)).toBe(text(plain.slice(0, i + 1)));
+        seen.push(i);
+      }
+    });
+    expect(seen.length).toBeGreaterThan(10);
+    expect(recorder.events).toBe(first);
+    expect(text(recorder.events)).toBe(text(plain));
+    // Reading twice with nothing new recorded changes nothing.
+    expect(text(recorder.events)).toBe(text(plain));
+  });
+
+  it("a copy taken at a read does not change when more is recorded", () => {
+    const recorder = new TraceRecorder();
+    recorder.recordMetrics(JOB, "bytes", 7n, 7n);
+    const copy = [...recorder.events];
+    recorder.recordMetrics(JOB, "bytes", 1n, 8n);
+    recorder.recordInterruptCheck(JOB, 1);
+    expect(copy).toEqual([{ kind: "metrics", job: JOB, field: "bytes", delta: 7n, total: 7n }]);
+    expect(recorder.events).toHaveLength(3);
+  });
+
+  it("keeps u64 extremes exact for deltas and totals", () => {
+    const values = [0n, 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n - 1n, 2n ** 63n, U64_MAX - 1n, U64_MAX];
+    const ops: Op[] = [];
+    for (const delta of values) for (const total of values) ops.push(metrics(JOB, delta % 2n === 0n ? "items" : "bytes", delta, total));
+    const compact = recordAll(ops, false).events;
+    expect(compact).toEqual(recordAll(ops, true).events);
+    expect(compact.at(-1)).toEqual({ kind: "metrics", job: JOB, field: "bytes", delta: U64_MAX, total: U64_MAX });
+    for (const e of compact) if (e.kind === "metrics") expect(typeof e.delta === "bigint" && typeof e.total === "bigint").toBe(true);
+  });
+
+  it("keeps progress values exact (f32 values, 0, -0, 1, the smallest f32) and messages", () => {
+    const values = [0, -0, 1, Math.fround(0.1), Math.fround(1 / 3), 2 ** -149, Math.fround(0.999999)];
+    const ops = values.map((v, i) => progress(JOB, v, i % 2 === 0 ? "" : `m${i} ✓`));
+    const compact = recordAll(ops, false).events;
+    expect(compact).toEqual(recordAll(ops, true).events);
+    compact.forEach((e, i) => expect(Object.is(e.kind === "progress" && e.value, values[i])).toBe(true));
+  });
+
+  it("records an event of another job than the recorder's compact one as an object, in order", () => {
+    const ops = [metrics(JOB, "items", 1n, 1n), metrics(OTHER, "items", 2n, 2n), check(OTHER, 2), progress(OTHER, 0.5, "o"), check(JOB, 0), progress(JOB, 1, "j")];
+    const compact = recordAll(ops, false).events;
+    expect(text(compact)).toBe(text(recordAll(ops, true).events));
+    expect(compact.map((e) => e.job)).toEqual([JOB, OTHER, OTHER, OTHER, JOB, JOB]);
+  });
+
+  it("grows past many doublings and releases nothing it still needs across reads", () => {
+    const ops = mixedOps(20_000, 777);
+    const readAt = new Set([0, 1, 63, 64, 65, 4095, 4096, 16_384]);
+    const plain = recordAll(ops, true).events;
+    const compact = recordAll(ops, false, readAt).events;
+    expect(compact).toHaveLength(plain.length);
+    expect(text(compact)).toBe(text(plain));
+  });
+});
+
+describe("TraceRecorder in the host", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const busyJob: NativeJob = (ctx) => {
+    ctx.progress(0, "start");
+    for (let i = 0; i < 300; i++) {
+      ctx.incrementItems(1);
+      if (i % 7 === 0) ctx.incrementBytes(2n ** 62n);
+      if (i % 16 === 0 && ctx.checkInterrupt() !== 0) {
+        ctx.checkpoint(`at ${i}`);
+        return 1;
+      }
+      if (i % 50 === 0) ctx.progress(i / 300, `step ${i}`);
+      if (i % 90 === 0) ctx.log("info", `line ${i}`);
+    }
+    ctx.incrementItems(-1); // u64 max as a delta: the total saturates
+    ctx.progress(2, "clamped");
+    return 0;
+  };
+
+  function run(options: HostOptions, resume = true): { host: ReferenceHost; scope: ExtensionScope; job: JobRecord } {
+    const host = new ReferenceHost({ seed: "recorder", ...options });
+    const scope = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
+    const job = host.createJob(scope, "execute_job", null);
+    host.drive(job, { resume });
+    return { host, scope, job };
+  }
+
+  /** The same runs with the compact methods replaced by plain record() calls. */
+  function plainly<T>(f: () => T): T {
+    vi.spyOn(TraceRecorder.prototype, "recordMetrics").mockImplementation(function (this: TraceRecorder, job, field, delta, total) {
+      this.record({ kind: "metrics", job, field, delta, total });
+    });
+    vi.spyOn(TraceRecorder.prototype, "recordInterruptCheck").mockImplementation(function (this: TraceRecorder, job, answer) {
+      this.record({ kind: "interrupt_check", job, answer });
+    });
+    vi.spyOn(TraceRecorder.prototype, "recordProgress").mockImplementation(function (this: TraceRecorder, job, value, message) {
+      this.record({ kind: "progress", job, value, message });
+    });
+    try {
+      return f();
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }
+
+  it("a job's trace is the one plain recording gives (a pause, a resume, saturation, clamping)", () => {
+    const options: HostOptions = { interrupts: [{ action: "pause", atCheck: 3 }] };
+    const compact = run(options);
+    const plain = plainly(() => run(options));
+    expect(compact.job.status).toBe("Completed");
+    expect(compact.job.metrics.items).toBe(U64_MAX);
+    const kinds = new Set(compact.job.trace.events.map((e) => e.kind));
+    for (const kind of ["status", "metrics", "interrupt_check", "progress", "checkpoint", "log"]) expect(kinds).toContain(kind);
+    expect(compact.job.trace.events).toEqual(plain.job.trace.events);
+    expect(text(compact.job.trace.events)).toBe(text(plain.job.trace.events));
+    expect(text(compact.scope.trace.events)).toBe(text(plain.scope.trace.events));
+  });
+
+  it("the restore path: the first event is the stored status, later events follow it in order", () => {
+    const stored: JobSnapshot = {
+      id: JOB,
+      type: "execute_job",
+      extensionId: "ext",
+      parentId: null,
+      depth: 0,
+      status: "Paused",
+      initialState: null,
+      runs: 1,
+      exitCodes: [1],
+      metrics: { bytes: "0", items: U64_MAX.toString(), warnings: 0, nonCriticalErrors: 0 },
+      progress: null,
+      error: null,
+    };
+    const job = JobRecord.restore(stored, 0);
+    expect(job.trace.events).toEqual([{ kind: "status", job: JOB, status: "Paused" }]);
+    job.transition("Running");
+    job.trace.recordMetrics(job.id, "items", 5n, job.metrics.add("items", 5n));
+    job.trace.recordInterruptCheck(job.id, 0);
+    job.transition("Completed", { cause: "returned", code: 0 });
+    expect(text(job.trace.events)).toBe(
+      text([
+        { kind: "status", job: JOB, status: "Paused" },
+        { kind: "status", job: JOB, status: "Running" },
+        { kind: "metrics", job: JOB, field: "items", delta: 5n, total: U64_MAX },
+        { kind: "interrupt_check", job: JOB, answer: 0 },
+        { kind: "status", job: JOB, status: "Completed", end: { cause: "returned", code: 0 } },
+      ]),
+    );
+  });
+
+  it("the restore path through a host: a restored paused job runs on from its stored status", () => {
+    const first = run({ interrupts: [{ action: "pause", atCheck: 2 }] }, false);
+    expect(first.job.status).toBe("Paused");
+    const host = new ReferenceHost({ seed: "recorder-2", store: first.host.store });
+    const scope = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
+    const job = host.restoreJob(scope, first.job.snapshot());
+    host.drive(job, { resume: true });
+    const events = job.trace.events;
+    expect(events[0]).toEqual({ kind: "status", job: job.id, status: "Paused" });
+    expect(events.filter((e) => e.kind === "status").map((e) => e.status)).toEqual(["Paused", "Running", "Completed"]);
+    expect(job.metrics.items).toBe(U64_MAX);
+    const metrics = events.filter((e) => e.kind === "metrics" && e.field === "items");
+    expect(metrics.at(-1)).toMatchObject({ delta: U64_MAX, total: U64_MAX });
+  });
+});

@@ -74,18 +74,6 @@ export const SCALING_LOOP_WAT = `(module
   (func (export "plugin_init") (result i32)
     (call $register_job (i32.const 64) (i32.const ${JOB.length}) (i32.const 64) (i32.const ${JOB.length}) (i32.const 0)))
 
-  ;; The value of the 10 decimal digits at $ptr.
-  (func $decimal10 (param $ptr i32) (result i32)
-    (local $i i32) (local $n i32)
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (i32.const 10)))
-        (local.set $n (i32.add (i32.mul (local.get $n) (i32.const 10))
-                               (i32.sub (i32.load8_u (i32.add (local.get $ptr) (local.get $i))) (i32.const 48))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.get $n))
-
   (func (export "${JOB}") (param $ctx i32) (param $ctx_len i32) (param $st i32) (param $st_len i32) (result i32)
     (local $id i32) (local $n i32) (local $i i32)
     (if (i32.ne (local.get $st_len) (i32.const 10)) (then (return (i32.const 2))))
@@ -107,6 +95,7 @@ export const SCALING_LOOP_WAT = `(module
     (call $progress (local.get $id) (f32.const 1) (i32.const 0) (i32.const 0))
     (i32.const 0))
 
+  ;; @include "lib/decimal.wat"
   ;; @include "../wat-fixtures/lib/runtime.wat"
 )
 `;

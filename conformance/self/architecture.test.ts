@@ -49,9 +49,14 @@ describe("architecture: dependency direction between harness folders", () => {
     expect(importsOf("trace").filter((f) => f !== "abi")).toEqual([]);
   });
 
-  it("host never imports jobs, suite, report, programs, adapters or cli", () => {
-    const forbidden = ["jobs", "suite", "report", "programs", "adapters", "cli"];
+  it("host never imports jobs, suite, report, programs, adapters, durable or cli", () => {
+    const forbidden = ["jobs", "suite", "report", "programs", "adapters", "durable", "cli"];
     expect(importsOf("host").filter((f) => forbidden.includes(f))).toEqual([]);
+  });
+
+  it("only cli starts durable runs", () => {
+    const importers = [...edges.entries()].filter(([, targets]) => targets.has("durable")).map(([from]) => from);
+    expect(importers).toEqual(["cli"]);
   });
 
   it("nothing imports cli", () => {

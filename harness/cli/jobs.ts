@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { recoveredNote } from "../durable/notes.ts";
 import { SqliteStateStore, type StoredJob } from "../host/sqlite-store.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
@@ -26,7 +27,7 @@ export async function jobsCommand(argv: string[], out: (line: string) => void): 
   if (!existsSync(values.db)) throw new UsageError(`jobs: no database at ${values.db}; "job-parity exec <guest> --job <name> --db ${values.db}" creates one`);
   const store = new SqliteStateStore(values.db);
   try {
-    for (const id of store.recovered) process.stderr.write(`job-parity: recovered ${id}: it was Running in a process that is gone; now Paused at its last checkpoint\n`);
+    for (const id of store.recovered) process.stderr.write(`${recoveredNote(id)}\n`);
     const jobs = store.jobs();
     if (values.json) {
       out(JSON.stringify(jobs.map(({ initialState, ...job }) => ({ ...job, initialStateBytes: initialState?.byteLength ?? 0 })), null, 2));

@@ -6,6 +6,7 @@ import { SqliteStateStore, type Durability, type JobOrigin, type StoredJob } fro
 import type { CheckpointMeta, JobSnapshot, StateStore } from "../host/state-store.ts";
 import { collectResult, EXTENSION_ID, loadSubject, stateBytes, type ScenarioResult } from "../suite/scenario.ts";
 import { loadSubjectFile } from "../suite/subject-file.ts";
+import { recoveredNote } from "./notes.ts";
 
 /** A durable run that cannot start: what is wrong and what to do. `code` is stable. */
 export class DurableRunError extends Error {
@@ -77,7 +78,7 @@ class AnnouncingStore implements StateStore {
 
 function openStore(options: DurableOptions, notes: Notes): SqliteStateStore {
   const store = new SqliteStateStore(options.db, { durability: options.durability });
-  for (const id of store.recovered) notes(`job-parity: recovered ${id}: it was Running in a process that is gone; now Paused at its last checkpoint`);
+  for (const id of store.recovered) notes(recoveredNote(id));
   return store;
 }
 

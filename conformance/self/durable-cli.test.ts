@@ -56,6 +56,33 @@ const ENDLESS = `export default {
 };
 `;
 
+/**
+ * A parent that spawns one child on its first run, and a child that counts to 5, one item per step, checkpointing
+ * {"n":…} each step and pausing when asked.
+ */
+const FAMILY = `export default {
+  init: (api) => { api.registerJob("parent", "run_parent", true); api.registerJob("child", "run_child", true); return 0; },
+  jobs: {
+    run_parent(ctx, state) {
+      if (state.length === 0) { ctx.spawnChild("child"); ctx.checkpoint("spawned"); }
+      if (ctx.checkInterrupt() !== 0) return 1;
+      ctx.incrementItems(1);
+      return 0;
+    },
+    run_child(ctx, state) {
+      let n = state.length > 0 ? JSON.parse(new TextDecoder().decode(state)).n : 0;
+      while (n < 5) {
+        if (ctx.checkInterrupt() !== 0) return 1;
+        n++;
+        ctx.incrementItems(1);
+        ctx.checkpoint(JSON.stringify({ n }));
+      }
+      return 0;
+    },
+  },
+};
+`;
+
 const PAUSED_STATE = '{"current":12,"target":25}';
 
 describe.each([
@@ -135,6 +162,34 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(changed.code).toBe("JP_SOURCE_CHANGED");
     expect(changed.message).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
     expect(rows(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
+  });
+
+  it("resume restores unfinished children under their parent: a paused child continues from its own checkpoint", async () => {
+    // The parent spawns a child and is paused at its first check; the child, run after the parent's run, is paused
+    // too (a plan for job 1) after checkpointing {"n":2}. Resumed, both must continue: the child from n = 2.
+    const extension = join(dir, "family.mjs");
+    writeFileSync(extension, FAMILY);
+    const familyDb = join(dir, "family.db");
+    const interrupts = [{ action: "pause" as const, atCheck: 1 }, { action: "pause" as const, atCheck: 3, job: 1 }];
+    const first = await execDurable({ db: familyDb, source: extension, job: "parent", interrupts }, note, noSignal);
+    expect(first.result.jobs.map((job) => [job.type, job.status, job.savedState])).toEqual([
+      ["parent", "Paused", "spawned"],
+      ["child", "Paused", '{"n":2}'],
+    ]);
+    const [parentId, childId] = first.result.jobs.map((job) => job.id);
+    const resumed = await resumeDurable({ db: familyDb, jobId: parentId! }, note, noSignal);
+    expect(resumed.result.jobs.map((job) => [job.id, job.status, job.runs, job.metrics.items])).toEqual([
+      [parentId, "Completed", 2, "1"],
+      [childId, "Completed", 2, "5"],
+    ]);
+    // The child's second run started from its checkpoint: its first increment is the third item.
+    const childTrace = resumed.result.jobs[1]!.trace;
+    expect(childTrace[0]).toMatchObject({ kind: "status", status: "Paused" });
+    expect(childTrace.find((e) => e.kind === "metrics")).toMatchObject({ delta: 1n, total: 3n });
+    expect(rows(familyDb).map((row) => [row.id, row.status, row.checkpoint])).toEqual([
+      [parentId, "Completed", null],
+      [childId, "Completed", null],
+    ]);
   });
 
   it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {

@@ -2,7 +2,7 @@ import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
 import { asU64, bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
-import type { LogLevel } from "../trace/events.ts";
+import type { LogLevel, TraceEvent } from "../trace/events.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
 import type { InterruptController } from "./interrupts.ts";
 import type { JobRecord } from "./job.ts";
@@ -45,6 +45,28 @@ export interface OperationDeps {
   readonly spawn: (parent: JobRecord, type: string, executorType: { executor: JobExecutor }, params: Uint8Array) => JobRecord;
   /** Finds a job type for job_spawn_child: one the same extension registered, or a native type of the host. */
   readonly resolveType: (scope: ExtensionScope, type: string) => { executor: JobExecutor } | undefined;
+}
+
+/**
+ * A checkpoint's trace event. Its state text is made when something reads it (normalizing, printing), not on the
+ * job's path: decoding a large state to text costs several times what copying its bytes does, and most checkpoints
+ * of a long job are never read one by one. The copy is needed: `state` may be a view of guest memory.
+ */
+function checkpointEvent(job: string, state: Uint8Array): TraceEvent {
+  let bytes: Uint8Array | null = state.slice();
+  let text: string | null = null;
+  return {
+    kind: "checkpoint",
+    job,
+    get state(): string {
+      if (text === null) {
+        text = bytesToTraceText(bytes!);
+        bytes = null;
+      }
+      return text;
+    },
+    bytes: state.byteLength,
+  };
 }
 
 /**
@@ -128,7 +150,7 @@ export class JobOperations {
     } catch (error) {
       return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", `the state store failed: ${(error as Error).message}`);
     }
-    job.trace.record({ kind: "checkpoint", job: job.id, state: bytesToTraceText(state), bytes: state.byteLength });
+    job.trace.record(checkpointEvent(job.id, state));
     return STATUS.OK;
   }
 

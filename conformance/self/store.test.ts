@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -9,7 +9,7 @@ import { decodeUtf8, encodeUtf8 } from "../../harness/abi/codec.ts";
 import { STATUS } from "../../harness/abi/status.ts";
 import { loadGuest, type GuestModule } from "../../harness/engine/load.ts";
 import type { MetricsSnapshot } from "../../harness/host/metrics.ts";
-import { SCHEMA_VERSION, SqliteStateStore, StoreError, THIS_PROCESS, type JobOrigin, type SqliteStoreOptions, type StoreErrorCode } from "../../harness/host/sqlite-store.ts";
+import { SCHEMA_VERSION, SqliteStateStore, StoreError, THIS_PROCESS, type CheckpointWrite, type JobOrigin, type SqliteStoreOptions, type StoreErrorCode } from "../../harness/host/sqlite-store.ts";
 import type { CheckpointMeta, JobSnapshot } from "../../harness/host/state-store.ts";
 import type { NativeExtensionDefinition } from "../../harness/jobs/native-extension.ts";
 import { FIXTURES_DIR, readFixture } from "../../harness/suite/fixtures.ts";
@@ -431,6 +431,21 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     expect(store.job("a")).toMatchObject({ metrics: { items: "1" }, progress: { value: 0.25, message: "small" }, checkpoint: { sequence: 1, bytes: 5 } });
     store.save("a", bytes("smaller again"), meta(3)); // the failed save left no half transaction behind
     expect(text(store.load("a"))).toBe("smaller again");
+  });
+
+  it("onCheckpoint hears 'writing' before each transaction and 'saved' (with the stored sha256) only after a commit", () => {
+    const events: CheckpointWrite[] = [];
+    const store = openStore(freshPath(), { maxPageCount: 16, onCheckpoint: (event) => events.push(event) });
+    store.recordJob(snapshot("a"));
+    store.save("a", bytes("small"), meta(1));
+    expectStoreError("JP_STORE_FULL", store.path, () => store.save("a", new Uint8Array(256 * 1024), meta(2)));
+    const stored = openRaw(store.path).prepare("SELECT sha256 FROM job_checkpoints WHERE job_id = 'a'").get() as { sha256: string };
+    expect(events).toEqual([
+      { phase: "writing", jobId: "a", bytes: 5 },
+      { phase: "saved", jobId: "a", sha256: createHash("sha256").update("small").digest("hex") },
+      { phase: "writing", jobId: "a", bytes: 256 * 1024 }, // the failed save: never "saved"
+    ]);
+    expect(stored.sha256).toBe((events[1] as { sha256: string }).sha256);
   });
 
   it("a checkpoint changed behind the store's back (state without its sha256) is JP_STORE_TORN and left as it is", () => {

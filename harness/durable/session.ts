@@ -1,9 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
-import { SqliteStateStore, type Durability, type JobOrigin, type StoredJob } from "../host/sqlite-store.ts";
-import type { CheckpointMeta, JobSnapshot, StateStore } from "../host/state-store.ts";
+import { SqliteStateStore, type CheckpointWrite, type Durability, type JobOrigin, type StoredJob } from "../host/sqlite-store.ts";
 import { collectResult, EXTENSION_ID, loadSubject, stateBytes, type ScenarioResult } from "../suite/scenario.ts";
 import { loadSubjectFile } from "../suite/subject-file.ts";
 import { recoveredNote } from "./notes.ts";
@@ -48,44 +47,19 @@ export interface DurableRunResult {
   readonly db: string;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Writes the checkpoint announcements synchronously, so a reader sees each line even if the process is killed next. */
-class AnnouncingStore implements StateStore {
-  constructor(
-    private readonly inner: SqliteStateStore,
-    private readonly announce: Notes,
-  ) {}
-
-  save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
-    this.announce(`checkpoint writing ${jobId} ${state.byteLength}`);
-    this.inner.save(jobId, state, meta);
-    this.announce(`checkpoint saved ${jobId} ${sha256(state)}`);
-  }
-
-  load(jobId: string): Uint8Array | null {
-    return this.inner.load(jobId);
-  }
-
-  discard(jobId: string): void {
-    this.inner.discard(jobId);
-  }
-
-  recordJob(job: JobSnapshot): void {
-    this.inner.recordJob(job);
-  }
-}
-
+/** Opens the job database, reporting recoveries and (when asked) every checkpoint write on `notes`. */
 function openStore(options: DurableOptions, notes: Notes): SqliteStateStore {
-  const store = new SqliteStateStore(options.db, { durability: options.durability });
+  const announce = (event: CheckpointWrite) =>
+    notes(event.phase === "writing" ? `checkpoint writing ${event.jobId} ${event.bytes}` : `checkpoint saved ${event.jobId} ${event.sha256}`);
+  const store = new SqliteStateStore(options.db, { durability: options.durability, onCheckpoint: options.printCheckpoints ? announce : undefined });
   for (const id of store.recovered) notes(recoveredNote(id));
   return store;
 }
 
-function hostFor(store: SqliteStateStore, options: DurableOptions, notes: Notes, shutdownSignal: Int32Array, extra: { interrupts?: readonly InterruptPlan[]; networking?: readonly string[] | null } = {}) {
+function hostFor(store: SqliteStateStore, shutdownSignal: Int32Array, extra: { interrupts?: readonly InterruptPlan[]; networking?: readonly string[] | null } = {}) {
   return new ReferenceHost({
     seed: randomUUID(), // ids must be unique across every process that writes this database
-    store: options.printCheckpoints ? new AnnouncingStore(store, notes) : store,
+    store,
     interrupts: extra.interrupts,
     networking: extra.networking ? { peers: extra.networking } : null,
     shutdownSignal,
@@ -98,7 +72,7 @@ export async function execDurable(request: DurableExecRequest, notes: Notes, shu
   const store = openStore(request, notes);
   try {
     store.origin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null };
-    const host = hostFor(store, request, notes, shutdownSignal, request);
+    const host = hostFor(store, shutdownSignal, request);
     const loaded = loadSubject(host, subject);
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
     notes(`job-parity: job ${root.id} stored in ${request.db}`);
@@ -137,7 +111,7 @@ export async function resumeDurable(request: DurableResumeRequest, notes: Notes,
       );
     }
     store.origin = origin;
-    const host = hostFor(store, request, notes, shutdownSignal, { networking: origin.networking });
+    const host = hostFor(store, shutdownSignal, { networking: origin.networking });
     const loaded = loadSubject(host, subject);
     const root = host.restoreJob(loaded.scope, stored);
     // Unfinished descendants come back queued under their parents, in the order they were created.

@@ -66,7 +66,14 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Caps the database at this many pages (PRAGMA max_page_count): how tests make the disk "full". */
   readonly maxPageCount?: number;
+  /** Told just before each checkpoint's transaction and just after it commits (the sha256 is the one stored). */
+  readonly onCheckpoint?: (event: CheckpointWrite) => void;
 }
+
+/** A checkpoint write as `onCheckpoint` sees it: "saved" means committed, so acknowledged to the job. */
+export type CheckpointWrite =
+  | { readonly phase: "writing"; readonly jobId: string; readonly bytes: number }
+  | { readonly phase: "saved"; readonly jobId: string; readonly sha256: string };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -187,10 +194,12 @@ export class SqliteStateStore implements StateStore {
   origin: JobOrigin | null = null;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<SqliteStateStore["prepare"]>;
-  private readonly saveTransaction: (jobId: string, state: Uint8Array, meta: CheckpointMeta | undefined) => void;
+  private readonly saveTransaction: (jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => void;
+  private readonly onCheckpoint: ((event: CheckpointWrite) => void) | null;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
+    this.onCheckpoint = options.onCheckpoint ?? null;
     const fresh = !existsSync(path);
     try {
       this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
@@ -214,9 +223,9 @@ export class SqliteStateStore implements StateStore {
         }).immediate();
       }
       this.statements = this.prepare();
-      this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, meta: CheckpointMeta | undefined) => {
+      this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => {
         const now = Date.now();
-        this.statements.putCheckpoint.run(jobId, state, sha256(state), now);
+        this.statements.putCheckpoint.run(jobId, state, digest, now);
         if (meta !== undefined) {
           const p = meta.progress;
           this.statements.putCounters.run(meta.metrics.bytes, meta.metrics.items, meta.metrics.warnings, meta.metrics.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
@@ -299,7 +308,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
-    this.guard(`saving a checkpoint of job ${jobId}`, () => this.saveTransaction(jobId, state, meta));
+    const digest = sha256(state);
+    this.onCheckpoint?.({ phase: "writing", jobId, bytes: state.byteLength });
+    this.guard(`saving a checkpoint of job ${jobId}`, () => this.saveTransaction(jobId, state, digest, meta));
+    this.onCheckpoint?.({ phase: "saved", jobId, sha256: digest });
   }
 
   load(jobId: string): Uint8Array | null {

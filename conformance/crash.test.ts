@@ -5,10 +5,10 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadGuest } from "../harness/engine/load.ts";
-import { SqliteStateStore, type StoredJob } from "../harness/host/sqlite-store.ts";
 import { PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { normalizeResult, runScenario, type Scenario } from "../harness/suite/scenario.ts";
 import nativeCheckpointer from "./crash-guests/checkpointer.native.ts";
+import { storedJobs } from "./support/job-db.ts";
 import { ProcessGroup } from "./support/killable.ts";
 
 // The crash test of the durable state store: a job that checkpoints 64 KiB states runs under `job-parity exec --db`
@@ -225,18 +225,6 @@ afterAll(() => {
 // --quiet: the processes' output is not read, and a full trace would print every 64 KiB state.
 const execArgs = (kind: Kind, db: string, extra: string[] = []) => ["exec", GUESTS[kind], "--job", "checkpointer", "--db", db, "--state", INITIAL_STATE, "--quiet", ...extra];
 
-/**
- * The jobs as the store lists them (`job-parity jobs` prints the same), read in this process once no process of the
- * test runs on the database (the CLI's own listing is tested in conformance/self/durable-cli.test.ts).
- */
-function listJobs(db: string): StoredJob[] {
-  const store = new SqliteStateStore(db);
-  try {
-    return store.jobs();
-  } finally {
-    store.close();
-  }
-}
 
 /**
  * One job run start to end without a kill, on a fresh database: what every crashed job must end as. Returns how long
@@ -262,7 +250,7 @@ async function uninterrupted(kind: Kind): Promise<Timing> {
   // It acknowledged every checkpoint, in order, each the state of its step.
   const saved = said.checkpoints.filter((c) => c.kind === "saved").map((c) => stepOfSha.get(c.sha));
   expect(saved).toEqual(Array.from({ length: TARGET / EVERY }, (_, i) => (i + 1) * EVERY));
-  const [job] = listJobs(db);
+  const [job] = storedJobs(db);
   expect(job).toMatchObject({ id: said.jobId, status: "Completed", runs: 1, metrics: { items: String(TARGET) }, checkpoint: null });
   const { jobs, checkpoints } = readJobs(db);
   expect(jobs).toMatchObject([{ id: said.jobId, status: "Completed", items: String(TARGET), runs: 1 }]);
@@ -438,7 +426,7 @@ async function crashLoop(kind: Kind, timing: Timing): Promise<Figures> {
       figures.recoveries++;
     }
     figures.jobsCompleted++;
-    const listed = listJobs(db);
+    const listed = storedJobs(db);
     expect(listed.length, "every job the test started is listed").toBe(known.size + (job === null ? 1 : 0));
     for (const stored of listed) {
       expect(stored, `${kind}: job ${stored.id} in the end\n${replay(kind)}`).toMatchObject({ status: "Completed", metrics: { items: String(TARGET) } });

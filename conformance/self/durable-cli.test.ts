@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { jobsCommand } from "../../harness/cli/jobs.ts";
 import { execDurable, resumeDurable } from "../../harness/durable/session.ts";
-import { SqliteStateStore, type StoredJob } from "../../harness/host/sqlite-store.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { runCli } from "../support/cli.ts";
+import { storedJobs } from "../support/job-db.ts";
 
 // exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
 // is the database alone. Each process costs about a second of CPU, so the flows share processes where they can and
@@ -26,15 +26,6 @@ interface RunJson {
   trace: { kind: string; status?: string; state?: string | null }[];
 }
 
-/** The database's rows, read in this process (no job is Running, so opening recovers nothing). */
-function rows(db: string): StoredJob[] {
-  const store = new SqliteStateStore(db);
-  try {
-    return store.jobs();
-  } finally {
-    store.close();
-  }
-}
 
 /**
  * A native job that checkpoints as it starts (so a reader knows it runs), then counts forever in small steps,
@@ -100,7 +91,7 @@ describe.each([
     expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1], savedState: PAUSED_STATE });
     expect(run.stderr).toContain(`job-parity: job ${id} stored in ${db}`);
     expect(run.stderr).toContain(`resume with: job-parity resume ${id} --db ${db}`);
-    const [row] = rows(db);
+    const [row] = storedJobs(db);
     expect(row).toMatchObject({ id, status: "Paused", runs: 1, exitCodes: [1], metrics: { items: "12" }, checkpoint: { bytes: PAUSED_STATE.length } });
     expect(row!.origin).toMatchObject({ kind: kind === "WASM" ? "wasm" : "native", path: join(PROJECT_ROOT, source) });
   });
@@ -114,7 +105,7 @@ describe.each([
     expect(json.trace.slice(0, 2).map((e) => e.status)).toEqual(["Paused", "Running"]);
     expect(JSON.stringify(json.trace)).toContain("Counted 13/25");
     expect(JSON.stringify(json.trace)).not.toContain("Counted 12/25");
-    expect(rows(db)).toMatchObject([{ id, status: "Completed", runs: 2, metrics: { items: "25" }, checkpoint: null }]);
+    expect(storedJobs(db)).toMatchObject([{ id, status: "Completed", runs: 2, metrics: { items: "25" }, checkpoint: null }]);
   });
 });
 
@@ -130,7 +121,7 @@ describe("job-parity jobs and resume: listings and refusals", () => {
   });
 
   it("resume of a finished job: exit 2 saying why (a real process: the refusal's exit code and stderr)", () => {
-    const [done] = rows(db);
+    const [done] = storedJobs(db);
     const finished = runCli(["resume", done!.id, "--db", db]);
     expect(finished.status).toBe(2);
     expect(finished.stderr).toContain(`job-parity resume: job ${done!.id} is Completed: there is nothing to resume`);
@@ -161,7 +152,7 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     const changed = await refusal(resumeDurable({ db: changedDb, jobId: pausedId }, note, noSignal));
     expect(changed.code).toBe("JP_SOURCE_CHANGED");
     expect(changed.message).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
-    expect(rows(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
+    expect(storedJobs(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
   });
 
   it("resume restores unfinished children under their parent: a paused child continues from its own checkpoint", async () => {
@@ -186,7 +177,7 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     const childTrace = resumed.result.jobs[1]!.trace;
     expect(childTrace[0]).toMatchObject({ kind: "status", status: "Paused" });
     expect(childTrace.find((e) => e.kind === "metrics")).toMatchObject({ delta: 1n, total: 3n });
-    expect(rows(familyDb).map((row) => [row.id, row.status, row.checkpoint])).toEqual([
+    expect(storedJobs(familyDb).map((row) => [row.id, row.status, row.checkpoint])).toEqual([
       [parentId, "Completed", null],
       [childId, "Completed", null],
     ]);
@@ -231,7 +222,7 @@ describe("graceful shutdown", () => {
     expect(stderr).toContain("SIGINT: pausing running jobs at their next interrupt check");
     const json = JSON.parse(stdout) as RunJson;
     expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1] });
-    const [row] = rows(db);
+    const [row] = storedJobs(db);
     // The checkpoint holds the count at the pause, and the row's items agree with it.
     const saved = JSON.parse(json.savedState!) as { n: number };
     expect(row).toMatchObject({ status: "Paused", metrics: { items: String(saved.n) }, checkpoint: { sequence: 2 } });

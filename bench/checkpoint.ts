@@ -15,8 +15,8 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { guestFromSource, type GuestModule } from "../harness/engine/load.ts";
+import type { GuestModule } from "../harness/engine/load.ts";
+import { benchGuest } from "./guest.ts";
 import { SqliteStateStore, type Durability } from "../harness/host/sqlite-store.ts";
 import { MemoryStateStore, type CheckpointMeta, type JobSnapshot, type StateStore } from "../harness/host/state-store.ts";
 import type { NativeExtensionDefinition } from "../harness/jobs/native-extension.ts";
@@ -135,14 +135,7 @@ export const CHECKPOINT_LOOP_WAT = `(module
 )
 `;
 
-/** Where the guest's WAT "lives": only for resolving the @include and naming errors. */
-const GUEST_FILE = fileURLToPath(new URL("./checkpoint-loop.wat", import.meta.url));
-
-let guest: Promise<GuestModule> | null = null;
-export function checkpointGuest(): Promise<GuestModule> {
-  guest ??= guestFromSource(GUEST_FILE, CHECKPOINT_LOOP_WAT);
-  return guest;
-}
+export const checkpointGuest = (): Promise<GuestModule> => benchGuest("checkpoint-loop.wat", CHECKPOINT_LOOP_WAT);
 
 /**
  * One run through the reference host; throws unless the job completed after exactly `count` checkpoints. `elapsedMs`

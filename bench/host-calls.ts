@@ -14,9 +14,9 @@
  * CALLS_PER_RUN calls, on one instance). Both are timed from the guest's first marker call to its second, around the
  * loop: the host's setup (host, instance, plugin_init, context) is a job's cost, not a call's.
  */
-import { fileURLToPath } from "node:url";
 import { encodeJobContext } from "../harness/abi/context.ts";
-import { guestFromSource, type GuestModule } from "../harness/engine/load.ts";
+import type { GuestModule } from "../harness/engine/load.ts";
+import { benchGuest } from "./guest.ts";
 import type { ImportsWrapper } from "../harness/jobs/wasm-extension.ts";
 import { runScenario } from "../harness/suite/scenario.ts";
 import type { TraceEvent } from "../harness/trace/events.ts";
@@ -130,18 +130,7 @@ export function callLoopWat(spec: CallSpec): string {
 `;
 }
 
-/** Where the guests' WAT "lives": only for resolving the @include and naming errors. */
-const GUEST_FILE = fileURLToPath(new URL("./call-loop.wat", import.meta.url));
-
-const guests = new Map<string, Promise<GuestModule>>();
-export function callLoopGuest(spec: CallSpec): Promise<GuestModule> {
-  let guest = guests.get(spec.import);
-  if (guest === undefined) {
-    guest = guestFromSource(GUEST_FILE, callLoopWat(spec));
-    guests.set(spec.import, guest);
-  }
-  return guest;
-}
+export const callLoopGuest = (spec: CallSpec): Promise<GuestModule> => benchGuest("call-loop.wat", callLoopWat(spec));
 
 const countParam = (count: number) => String(count).padStart(10, "0");
 

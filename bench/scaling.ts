@@ -10,11 +10,11 @@
  * `scaling.slope`, the least-squares slope of log(job time) against log(N) over the sizes: 1.0 is linear, 2.0
  * quadratic. Its budget, at most 1.10, is the one this benchmark holds the host to.
  */
-import { fileURLToPath } from "node:url";
 import { PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { guestFromSource, type GuestModule } from "../harness/engine/load.ts";
+import type { GuestModule } from "../harness/engine/load.ts";
+import { benchGuest } from "./guest.ts";
 import type { ImportsWrapper } from "../harness/jobs/wasm-extension.ts";
 import { runScenario } from "../harness/suite/scenario.ts";
 import { BenchError, figure, median, now, type Benchmark, type BenchCase, type Figure, type MeasureSettings } from "./measure.ts";
@@ -100,14 +100,7 @@ export const SCALING_LOOP_WAT = `(module
 )
 `;
 
-/** Where the guest's WAT "lives": only for resolving the @include and naming errors. */
-const GUEST_FILE = fileURLToPath(new URL("./scaling-loop.wat", import.meta.url));
-
-let guest: Promise<GuestModule> | null = null;
-export function scalingGuest(): Promise<GuestModule> {
-  guest ??= guestFromSource(GUEST_FILE, SCALING_LOOP_WAT);
-  return guest;
-}
+export const scalingGuest = (): Promise<GuestModule> => benchGuest("scaling-loop.wat", SCALING_LOOP_WAT);
 
 /**
  * The measured part of a job: from the return of its first job_report_progress call (before step 1) to the return of

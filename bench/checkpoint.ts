@@ -182,7 +182,8 @@ function openStore(kind: StoreKind): OpenStore {
 
 /** The baseline of native figures: the store's save() in a loop, as the host calls it (with the job's counters). */
 function storeContender(store: StateStore, size: number, maxOps: number): Contender {
-  const meta: CheckpointMeta = { metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 }, progress: null };
+  const metrics = { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 };
+  const meta: CheckpointMeta = { metrics: { snapshot: () => metrics }, progress: null };
   return {
     key: "store",
     maxOps,
@@ -190,7 +191,7 @@ function storeContender(store: StateStore, size: number, maxOps: number): Conten
       const id = randomUUID();
       const snapshot: JobSnapshot = {
         id, type: JOB, extensionId: "bench", parentId: null, depth: 0, status: "Running", initialState: null,
-        runs: 1, exitCodes: [], metrics: meta.metrics, progress: null, error: null,
+        runs: 1, exitCodes: [], metrics, progress: null, error: null,
       };
       store.recordJob?.(snapshot);
       const buffer = new Uint8Array(size).fill(FILL);

@@ -52,7 +52,12 @@ function snapshot(id: string, overrides: Partial<JobSnapshot> = {}): JobSnapshot
 }
 
 function meta(items: number, progress: CheckpointMeta["progress"] = null): CheckpointMeta {
-  return { metrics: { ...ZERO, items: String(items) }, progress };
+  return counters({ ...ZERO, items: String(items) }, progress);
+}
+
+/** A checkpoint's counters as the host passes them: metrics the store snapshots during the save. */
+function counters(metrics: MetricsSnapshot, progress: CheckpointMeta["progress"]): CheckpointMeta {
+  return { metrics: { snapshot: () => metrics }, progress };
 }
 
 /** Runs `action`, which must throw a StoreError with `code` whose message names the file; returns it. */
@@ -152,14 +157,12 @@ describe("SqliteStateStore: a checkpoint and the job's counters are one transact
   it("after a save with meta the job's row shows that checkpoint's metrics and progress", () => {
     const store = openStore();
     store.recordJob(snapshot("a", { status: "Running" }));
-    const counters: CheckpointMeta = {
-      metrics: { bytes: "18446744073709551615", items: "12", warnings: 2, nonCriticalErrors: 1 }, // u64 max survives as text
-      progress: { value: Math.fround(0.48), message: "Counted 12/25" },
-    };
-    store.save("a", bytes("{}"), counters);
+    const metrics = { bytes: "18446744073709551615", items: "12", warnings: 2, nonCriticalErrors: 1 }; // u64 max survives as text
+    const progress = { value: Math.fround(0.48), message: "Counted 12/25" };
+    store.save("a", bytes("{}"), counters(metrics, progress));
     const job = store.job("a")!;
-    expect(job.metrics).toEqual(counters.metrics);
-    expect(job.progress).toEqual(counters.progress);
+    expect(job.metrics).toEqual(metrics);
+    expect(job.progress).toEqual(progress);
     expect(job.checkpoint!.sequence).toBe(1);
     expect(job.status).toBe("Running"); // a checkpoint does not touch the status
   });

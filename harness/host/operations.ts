@@ -146,7 +146,7 @@ export class JobOperations {
       return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.byteLength} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
     }
     try {
-      this.deps.store.save(job.id, state, { metrics: job.metrics.snapshot(), progress: job.progress });
+      this.deps.store.save(job.id, state, job);
     } catch (error) {
       return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", `the state store failed: ${(error as Error).message}`);
     }

@@ -227,8 +227,9 @@ export class SqliteStateStore implements StateStore {
         const now = Date.now();
         this.statements.putCheckpoint.run(jobId, state, digest, now);
         if (meta !== undefined) {
+          const m = meta.metrics.snapshot();
           const p = meta.progress;
-          this.statements.putCounters.run(meta.metrics.bytes, meta.metrics.items, meta.metrics.warnings, meta.metrics.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+          this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
         }
       });
       this.recovered = this.recoverOrphans();

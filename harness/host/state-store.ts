@@ -7,9 +7,13 @@ export interface ProgressSnapshot {
   readonly message: string;
 }
 
-/** What a checkpoint carries besides the state: the job's counters at that moment, so a resume restores both. */
+/**
+ * What a checkpoint carries besides the state: the job's counters at that moment, so a resume restores both. The
+ * counters are snapshot by the store during the save (a JobRecord is a CheckpointMeta), so a store that keeps no
+ * counters, like the in-memory one, costs the checkpoint path nothing for them.
+ */
 export interface CheckpointMeta {
-  readonly metrics: MetricsSnapshot;
+  readonly metrics: { snapshot(): MetricsSnapshot };
   readonly progress: ProgressSnapshot | null;
 }
 

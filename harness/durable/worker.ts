@@ -9,6 +9,9 @@ import type { FromDurableWorker, DurableWorkerData } from "./runner.ts";
 
 // The job runs here, off the main thread, so the main thread stays free to take SIGINT/SIGTERM and ask it to pause.
 const { command, output, shutdownSignal } = workerData as DurableWorkerData;
+/** What a write that the pipe refused waits on (nothing ever wakes it: Atomics.wait is a synchronous sleep). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 /**
  * Writes all of a line to a file descriptor synchronously: a line announcing a saved checkpoint must be out before
  * the next instruction, kill or not. A pipe may take part of it (its buffer is full) or none (EAGAIN, when the
@@ -16,7 +19,6 @@ const { command, output, shutdownSignal } = workerData as DurableWorkerData;
  */
 function writeLine(fd: number, line: string): void {
   const bytes = Buffer.from(`${line}\n`);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let offset = 0; offset < bytes.length; ) {
     try {
       offset += writeSync(fd, bytes, offset);

@@ -1,6 +1,4 @@
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
-import type { CapabilityId } from "../abi/capabilities.ts";
-import type { HostLimits } from "../host/limits.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import type { CaseRequest, CaseResponse, Handshake, WireResult } from "./types.ts";
@@ -20,14 +18,9 @@ export interface HelloMessage {
 }
 
 /** host -> harness, the answer to hello. */
-export interface HandshakeMessage {
+export interface HandshakeMessage extends Handshake {
   readonly type: "handshake";
   readonly protocol: number;
-  readonly name: string;
-  readonly version: string;
-  readonly abiVersions: readonly string[];
-  readonly capabilities: readonly CapabilityId[];
-  readonly limits?: Partial<HostLimits>;
 }
 
 /** harness -> host, per case. `guest` is the wasm bytes in base64. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { U64_MAX } from "../../harness/abi/codec.ts";
+import { U64_MAX, u64FromWords, u64Words } from "../../harness/abi/codec.ts";
 import type { ExtensionScope } from "../../harness/host/extension.ts";
 import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
 import { JobRecord } from "../../harness/host/job.ts";
@@ -19,7 +19,7 @@ const text = (events: readonly TraceEvent[]) => JSON.stringify(events, (_key, va
 type Op = (r: TraceRecorder, plain: boolean) => void;
 
 const metrics = (job: string, field: "bytes" | "items", delta: bigint, total: bigint): Op => (r, plain) =>
-  plain ? r.record({ kind: "metrics", job, field, delta, total }) : r.recordMetrics(job, field, delta, total);
+  plain ? r.record({ kind: "metrics", job, field, delta, total }) : r.recordMetrics(job, field, ...u64Words(delta), ...u64Words(total));
 const check = (job: string, answer: 0 | 1 | 2): Op => (r, plain) => (plain ? r.record({ kind: "interrupt_check", job, answer }) : r.recordInterruptCheck(job, answer));
 const progress = (job: string, value: number, message: string): Op => (r, plain) =>
   plain ? r.record({ kind: "progress", job, value, message }) : r.recordProgress(job, value, message);
@@ -76,7 +76,7 @@ describe("TraceRecorder: compact hot kinds", () => {
     const log: TraceEvent = { kind: "log", job: null, level: "warn", message: "x" };
     const recorder = new TraceRecorder();
     recorder.record(status);
-    recorder.recordMetrics(JOB, "items", 1n, 1n);
+    recorder.recordMetrics(JOB, "items", ...u64Words(1n), ...u64Words(1n));
     recorder.record(log);
     expect(recorder.events[0]).toBe(status);
     expect(recorder.events[2]).toBe(log);
@@ -107,9 +107,9 @@ describe("TraceRecorder: compact hot kinds", () => {
 
   it("a copy taken at a read does not change when more is recorded", () => {
     const recorder = new TraceRecorder();
-    recorder.recordMetrics(JOB, "bytes", 7n, 7n);
+    recorder.recordMetrics(JOB, "bytes", ...u64Words(7n), ...u64Words(7n));
     const copy = [...recorder.events];
-    recorder.recordMetrics(JOB, "bytes", 1n, 8n);
+    recorder.recordMetrics(JOB, "bytes", ...u64Words(1n), ...u64Words(8n));
     recorder.recordInterruptCheck(JOB, 1);
     expect(copy).toEqual([{ kind: "metrics", job: JOB, field: "bytes", delta: 7n, total: 7n }]);
     expect(recorder.events).toHaveLength(3);
@@ -123,6 +123,16 @@ describe("TraceRecorder: compact hot kinds", () => {
     expect(compact).toEqual(recordAll(ops, true).events);
     expect(compact.at(-1)).toEqual({ kind: "metrics", job: JOB, field: "bytes", delta: U64_MAX, total: U64_MAX });
     for (const e of compact) if (e.kind === "metrics") expect(typeof e.delta === "bigint" && typeof e.total === "bigint").toBe(true);
+  });
+
+  it("turns words back into the same u64s on the compact path and on the object path (another job)", () => {
+    const recorder = new TraceRecorder();
+    recorder.recordMetrics(JOB, "bytes", ...u64Words(-1n), ...u64Words(U64_MAX));
+    recorder.recordMetrics(OTHER, "items", ...u64Words(-2n), ...u64Words(3n)); // not the recorder's job: recorded as an object
+    expect(recorder.events).toEqual([
+      { kind: "metrics", job: JOB, field: "bytes", delta: U64_MAX, total: U64_MAX },
+      { kind: "metrics", job: OTHER, field: "items", delta: U64_MAX - 1n, total: 3n },
+    ]);
   });
 
   it("keeps progress values exact (f32 values, 0, -0, 1, the smallest f32) and messages", () => {
@@ -180,8 +190,8 @@ describe("TraceRecorder in the host", () => {
 
   /** The same runs with the compact methods replaced by plain record() calls. */
   function plainly<T>(f: () => T): T {
-    vi.spyOn(TraceRecorder.prototype, "recordMetrics").mockImplementation(function (this: TraceRecorder, job, field, delta, total) {
-      this.record({ kind: "metrics", job, field, delta, total });
+    vi.spyOn(TraceRecorder.prototype, "recordMetrics").mockImplementation(function (this: TraceRecorder, job, field, deltaLow, deltaHigh, totalLow, totalHigh) {
+      this.record({ kind: "metrics", job, field, delta: u64FromWords(deltaLow, deltaHigh), total: u64FromWords(totalLow, totalHigh) });
     });
     vi.spyOn(TraceRecorder.prototype, "recordInterruptCheck").mockImplementation(function (this: TraceRecorder, job, answer) {
       this.record({ kind: "interrupt_check", job, answer });
@@ -227,7 +237,8 @@ describe("TraceRecorder in the host", () => {
     const job = JobRecord.restore(stored, 0);
     expect(job.trace.events).toEqual([{ kind: "status", job: JOB, status: "Paused" }]);
     job.transition("Running");
-    job.trace.recordMetrics(job.id, "items", 5n, job.metrics.add("items", 5n));
+    job.metrics.add("items", 5, 0);
+    job.trace.recordMetrics(job.id, "items", 5, 0, job.metrics.low("items"), job.metrics.high("items"));
     job.trace.recordInterruptCheck(job.id, 0);
     job.transition("Completed", { cause: "returned", code: 0 });
     expect(text(job.trace.events)).toBe(

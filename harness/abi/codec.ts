@@ -74,6 +74,27 @@ export function asU64(value: bigint): bigint {
   return BigInt.asUintN(64, value);
 }
 
+/**
+ * Where a u64's low and high u32 words are in a Uint32Array over a BigUint64Array's buffer: typed arrays use the
+ * platform's byte order. Code that does u64 arithmetic in words (no bigint per operation) indexes with these.
+ */
+export const U64_LOW_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+export const U64_HIGH_WORD = 1 - U64_LOW_WORD;
+
+/** The u64 whose u32 words are `low` and `high`. */
+export function u64FromWords(low: number, high: number): bigint {
+  return (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
+}
+
+const u64Scratch = new BigUint64Array(1);
+const u64ScratchWords = new Uint32Array(u64Scratch.buffer);
+
+/** The u32 words [low, high] of `value` taken as a u64 (an i64 counts as its u64, as wasm passes it). */
+export function u64Words(value: bigint): [low: number, high: number] {
+  u64Scratch[0] = value;
+  return [u64ScratchWords[U64_LOW_WORD]!, u64ScratchWords[U64_HIGH_WORD]!];
+}
+
 export function saturatingAddU64(a: bigint, b: bigint): bigint {
   const sum = a + b;
   return sum > U64_MAX ? U64_MAX : sum;

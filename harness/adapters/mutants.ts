@@ -1,5 +1,5 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
-import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, uuidFromBytes } from "../abi/codec.ts";
+import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, u64FromWords, uuidFromBytes } from "../abi/codec.ts";
 import { INTERRUPT } from "../abi/exports.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
 import type { GuestMemory } from "../abi/memory.ts";
@@ -172,11 +172,13 @@ function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) =
 }
 
 /** A metrics increment with a planted change to how the i64 argument becomes the new total. */
+/** Replaces the host's increment with one that computes the event's delta and total from the i64 the guest passed. */
 function incrementWith(host: ReferenceHost, next: (total: bigint, delta: bigint) => { delta: bigint; total: bigint }): void {
-  host.ops.increment = (job, field, raw) => {
+  host.ops.increment = (job, field, low, high) => {
     host.interrupts.countCall(job.id);
+    const raw = BigInt.asIntN(64, u64FromWords(low, high));
     const { delta, total } = next(job.metrics[field], raw);
-    job.metrics[field] = total;
+    job.metrics[field] = asU64(total); // a signed total is kept as its bits: metrics hold u64s
     job.trace.record({ kind: "metrics", job: job.id, field, delta, total });
   };
 }
@@ -446,7 +448,7 @@ export const MUTANTS: readonly Mutant[] = [
     plant: () => ({
       patchHost: (host) => {
         const increment = host.ops.increment.bind(host.ops);
-        host.ops.increment = (job, _field, delta) => increment(job, "bytes", delta);
+        host.ops.increment = (job, _field, low, high) => increment(job, "bytes", low, high);
       },
     }),
   },
@@ -456,7 +458,7 @@ export const MUTANTS: readonly Mutant[] = [
     plant: () => ({
       patchHost: (host) => {
         const increment = host.ops.increment.bind(host.ops);
-        host.ops.increment = (job, field, delta) => increment(job, field, BigInt.asUintN(32, delta));
+        host.ops.increment = (job, field, low) => increment(job, field, low, 0);
       },
     }),
   },

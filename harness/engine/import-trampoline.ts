@@ -1,88 +1,88 @@
-import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
+import { IMPORT_MODULE, IMPORTS, type ValType } from "../abi/imports.ts";
 import type { WasmEngine } from "./engine.ts";
 import { encodeModule, type Instr } from "./wasm-module.ts";
 
-/** The host functions of one guest instance, by import name. */
+/**
+ * The host functions of one guest instance, by import name, with the trampoline's lowered signatures: each i64
+ * parameter arrives as two u32 numbers, its low word then its high word.
+ */
 export type HostFunctions = WebAssembly.ModuleImports;
 
+/** A parameter list as the host functions receive it: every i64 as two i32 words (low, high). */
+export function lowered(params: readonly ValType[]): ValType[] {
+  return params.flatMap((type): ValType[] => (type === "i64" ? ["i32", "i32"] : [type]));
+}
+
+/** Pushes the forwarder's argument for parameter `index`: the value itself, or an i64's low then high word. */
+function forwardParam(type: ValType, index: number): Instr[] {
+  if (type !== "i64") return [["local.get", index]];
+  return [["local.get", index], ["i32.wrap_i64"], ["local.get", index], ["i64.const", 32n], ["i64.shr_u"], ["i32.wrap_i64"]];
+}
+
 /**
- * Guests link against wasm functions that forward to the host functions of the instance that is running. A guest
- * importing JS functions makes the engine build an import wrapper per import for every new module, which dominates
- * instantiating small generated guests; importing wasm functions needs none. One trampoline serves a thread, and
- * `activate` points it at the instance about to run (guest code never runs for two instances at once on a thread).
+ * Guests link against a small wasm module whose functions forward each import to a set of host functions.
+ *
+ * - A guest importing JS functions makes the engine build an import wrapper per import for every new module, which
+ *   dominates instantiating small generated guests; importing wasm functions needs none.
+ * - The forwarders lower every i64 argument to two i32 words: an i64 that reaches JS becomes a bigint, allocated on
+ *   every call, and the u64 increments are among the busiest calls a job makes.
+ *
+ * The module is compiled once per engine and instantiated once per set of host functions. The reference host's set
+ * is made once per thread (its functions find the running instance themselves), so every guest links against the
+ * same instance and each call goes straight to a host function whose optimized code never changes.
  */
 export class ImportTrampoline {
-  /**
-   * The active instance's function for each import, by IMPORTS index: filled once per activation, so a call is one
-   * array load and a call (rather than a property lookup by name on whichever instance's functions are active).
-   */
-  private readonly slots: ((...args: never[]) => unknown)[] = IMPORTS.map((spec) => inactive(spec.name));
-  readonly imports: WebAssembly.Imports;
+  private readonly module: WebAssembly.Module;
+  private readonly linked = new WeakMap<HostFunctions, WebAssembly.Imports>();
 
-  constructor(engine: WasmEngine) {
-    const forwarders = IMPORTS.map((spec) => ({
-      name: `$${spec.name}`,
-      export: spec.name,
-      params: spec.params.map((p) => p.type),
-      results: spec.results,
-      locals: [],
-      body: [...spec.params.map((_, i): Instr => ["local.get", i]), ["call", `$host_${spec.name}`] as Instr],
-    }));
-    const module = engine.compile(
+  constructor(private readonly engine: WasmEngine) {
+    this.module = engine.compile(
       encodeModule({
         imports: IMPORTS.map((spec) => ({
           module: "host",
           field: spec.name,
           name: `$host_${spec.name}`,
-          params: spec.params.map((p) => p.type),
+          params: lowered(spec.params.map((p) => p.type)),
           results: spec.results,
         })),
-        functions: forwarders,
-        memory: { minPages: 0, export: "trampoline_memory" },
+        functions: IMPORTS.map((spec) => ({
+          name: `$${spec.name}`,
+          export: spec.name,
+          params: spec.params.map((p) => p.type),
+          results: spec.results,
+          locals: [],
+          body: [...spec.params.flatMap((p, i) => forwardParam(p.type, i)), ["call", `$host_${spec.name}`] as Instr],
+        })),
+        memory: null,
         globals: [],
         data: [],
       }),
     );
-    const host: Record<string, unknown> = {};
-    IMPORTS.forEach((spec, index) => (host[spec.name] = this.forward(index, spec.params.length)));
-    this.imports = { [IMPORT_MODULE]: engine.instantiate(module, { host: host as HostFunctions }).exports };
   }
 
-  activate(functions: HostFunctions): void {
-    IMPORTS.forEach((spec, index) => {
-      const fn = functions[spec.name];
-      this.slots[index] = typeof fn === "function" ? (fn as (...args: never[]) => unknown) : inactive(spec.name);
-    });
-  }
-
-  /** A forwarder of the import's arity (no rest arguments on the hot path). */
-  private forward(index: number, arity: number): (...args: never[]) => unknown {
-    const slots = this.slots as unknown as ((...args: unknown[]) => unknown)[];
-    switch (arity) {
-      case 1:
-        return (a: unknown) => slots[index]!(a);
-      case 2:
-        return (a: unknown, b: unknown) => slots[index]!(a, b);
-      case 3:
-        return (a: unknown, b: unknown, c: unknown) => slots[index]!(a, b, c);
-      case 4:
-        return (a: unknown, b: unknown, c: unknown, d: unknown) => slots[index]!(a, b, c, d);
-      default:
-        return (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) => slots[index]!(a, b, c, d, e);
+  /** The imports a guest links against to reach `functions` (an import they lack throws if called). */
+  link(functions: HostFunctions): WebAssembly.Imports {
+    let imports = this.linked.get(functions);
+    if (imports === undefined) {
+      const host: Record<string, unknown> = {};
+      for (const spec of IMPORTS) host[spec.name] = typeof functions[spec.name] === "function" ? functions[spec.name] : missing(spec.name);
+      imports = { [IMPORT_MODULE]: this.engine.instantiate(this.module, { host: host as HostFunctions }).exports };
+      this.linked.set(functions, imports);
     }
+    return imports;
   }
 }
 
-/** The slot of an import no active instance provides: calling it is a harness bug. */
-function inactive(name: string): () => never {
+/** The forwarder target of an import the host functions do not provide: calling it is a harness bug. */
+function missing(name: string): () => never {
   return () => {
-    throw new Error(`internal: no host function ${name} is active`);
+    throw new Error(`internal: the host functions have no ${name}`);
   };
 }
 
 const trampolines = new WeakMap<WasmEngine, ImportTrampoline>();
 
-/** The thread's trampoline for an engine, built on first use. */
+/** The trampoline for an engine, compiled on first use. */
 export function importTrampoline(engine: WasmEngine): ImportTrampoline {
   let trampoline = trampolines.get(engine);
   if (!trampoline) {

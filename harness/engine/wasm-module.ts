@@ -41,6 +41,8 @@ export type SimpleOp =
   | "i32.gt_u"
   | "i32.ge_u"
   | "i32.le_u"
+  | "i32.wrap_i64"
+  | "i64.shr_u"
   | "f32.div"
   | "f32.convert_i32_u"
   | "memory.size"
@@ -74,7 +76,8 @@ export interface GlobalDef {
 export interface ModuleDef {
   readonly imports: readonly ImportDef[];
   readonly functions: readonly FunctionDef[];
-  readonly memory: { readonly minPages: number; readonly export: string };
+  /** None for a module that needs no memory (each instance of one that has a memory reserves address space). */
+  readonly memory: { readonly minPages: number; readonly export: string } | null;
   readonly globals: readonly GlobalDef[];
   readonly data: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
 }
@@ -104,6 +107,8 @@ const SIMPLE_OPCODES: Record<SimpleOp, number[]> = {
   "i32.gt_u": [0x4b],
   "i32.ge_u": [0x4f],
   "i32.le_u": [0x4d],
+  "i32.wrap_i64": [0xa7],
+  "i64.shr_u": [0x88],
   "f32.div": [0x95],
   "f32.convert_i32_u": [0xb3],
   "memory.size": [0x3f, 0x00],
@@ -291,11 +296,14 @@ export function encodeModule(def: ModuleDef): Uint8Array {
     out.u32(def.functions.length);
     for (const t of functionTypes) out.u32(t);
   });
-  section(5, () => {
-    out.u32(1);
-    out.byte(0x00);
-    out.u32(def.memory.minPages);
-  });
+  const memory = def.memory;
+  if (memory !== null) {
+    section(5, () => {
+      out.u32(1);
+      out.byte(0x00);
+      out.u32(memory.minPages);
+    });
+  }
   section(6, () => {
     out.u32(def.globals.length);
     for (const g of def.globals) {
@@ -306,7 +314,7 @@ export function encodeModule(def: ModuleDef): Uint8Array {
       out.byte(0x0b);
     }
   });
-  const exports: { name: string; kind: number; index: number }[] = [{ name: def.memory.export, kind: 2, index: 0 }];
+  const exports: { name: string; kind: number; index: number }[] = memory === null ? [] : [{ name: memory.export, kind: 2, index: 0 }];
   def.functions.forEach((fn) => fn.export !== undefined && exports.push({ name: fn.export, kind: 0, index: funcIndex.get(fn.name)! }));
   def.globals.forEach((g, i) => g.export !== undefined && exports.push({ name: g.export, kind: 3, index: i }));
   section(7, () => {
@@ -418,7 +426,7 @@ export function printModule(def: ModuleDef, header = ""): string {
   const sig = (f: { params: readonly ValType[]; results: readonly ValType[] }) =>
     `${f.params.length ? ` (param ${f.params.join(" ")})` : ""}${f.results.length ? ` (result ${f.results.join(" ")})` : ""}`;
   for (const imp of def.imports) lines.push(`  (import "${imp.module}" "${imp.field}" (func ${imp.name}${sig(imp)}))`);
-  lines.push(`  (memory (export "${def.memory.export}") ${def.memory.minPages})`);
+  if (def.memory !== null) lines.push(`  (memory (export "${def.memory.export}") ${def.memory.minPages})`);
   for (const g of def.globals) {
     const type = g.mutable ? "(mut i32)" : "i32";
     lines.push(`  (global ${g.name}${g.export ? ` (export "${g.export}")` : ""} ${type} (i32.const ${g.init}))`);

@@ -1,5 +1,5 @@
 import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
-import { asU64, bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
+import { bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import type { LogLevel, TraceEvent } from "../trace/events.ts";
@@ -190,12 +190,15 @@ export class JobOperations {
     job.trace.record({ kind: "non_critical_error", job: job.id, message: text });
   }
 
-  /** `delta` arrives as wasm's signed i64; its meaning is u64. */
-  increment(job: JobRecord, field: "bytes" | "items", delta: bigint): void {
+  /**
+   * Adds a u64 given as its u32 words (wasm's i64 taken as u64; each side's boundary splits it), saturating. Words,
+   * not a bigint: this is a job's busiest call, and bigint arithmetic allocates on every operation.
+   */
+  increment(job: JobRecord, field: "bytes" | "items", low: number, high: number): void {
     this.deps.interrupts.countCall(job.id);
-    const n = delta >= 0n ? delta : asU64(delta); // an i64 >= 0 already is its u64; asUintN costs on every call
-    const total = job.metrics.add(field, n);
-    job.trace.recordMetrics(job.id, field, n, total); // n and total are u64
+    const { metrics } = job;
+    metrics.add(field, low, high);
+    job.trace.recordMetrics(job.id, field, low, high, metrics.low(field), metrics.high(field));
   }
 
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {

@@ -1,6 +1,6 @@
 import { STATUS, type StatusCode } from "../abi/status.ts";
 import { INTERRUPT, type InterruptAnswer } from "../abi/exports.ts";
-import { encodeUtf8 } from "../abi/codec.ts";
+import { encodeUtf8, u64Words } from "../abi/codec.ts";
 import type { ImportName } from "../abi/imports.ts";
 import type { LogLevel } from "../trace/events.ts";
 import type { ExtensionScope } from "../host/extension.ts";
@@ -70,14 +70,16 @@ export class NativeJobContext {
     if (job) this.host.ops.addNonCriticalError(this.scope, job, message);
   }
 
+  /** `n` is taken as it would cross the WASM boundary, as an i64 meaning u64: its low 64 bits (so -1 is 2^64-1). */
   incrementBytes(n: bigint | number): void {
     const job = this.job("job_increment_bytes");
-    if (job) this.host.ops.increment(job, "bytes", BigInt(n));
+    if (job) this.host.ops.increment(job, "bytes", ...u64Words(BigInt(n)));
   }
 
+  /** As incrementBytes. */
   incrementItems(n: bigint | number): void {
     const job = this.job("job_increment_items");
-    if (job) this.host.ops.increment(job, "items", BigInt(n));
+    if (job) this.host.ops.increment(job, "items", ...u64Words(BigInt(n)));
   }
 
   /** Job-scoped log (job_log). Levels are names or Spacedrive's numbers (other numbers mean info). */

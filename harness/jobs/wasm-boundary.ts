@@ -1,5 +1,5 @@
 import { decodeUtf8, encodeUtf8, frameLengthPrefixed, uuidFromBytes } from "../abi/codec.ts";
-import { IMPORTS, IMPORT_MODULE, type ImportName } from "../abi/imports.ts";
+import { IMPORT_NAMES, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { STATUS, type StatusCode } from "../abi/status.ts";
 import { INTERRUPT } from "../abi/exports.ts";
@@ -21,171 +21,237 @@ export interface GuestAccess {
 /** Each import's index in IMPORTS, as an object: a constant key is a cheap property load (a Map lookup is not). */
 const INDEX = Object.fromEntries(IMPORTS.map((spec, index) => [spec.name, index])) as Record<ImportName, number>;
 
+/** What the host functions work with while one guest instance runs. */
+interface Boundary {
+  readonly host: ReferenceHost;
+  readonly ops: ReferenceHost["ops"];
+  readonly scope: ExtensionScope;
+  readonly guest: GuestAccess;
+}
+
+/**
+ * The boundary of the instance whose guest code runs on this thread (guest code never runs for two instances at
+ * once on a thread; the extension activates its boundary before any of it runs).
+ *
+ * The host functions are made once, not per instance, and find their instance here. Closures made per instance are
+ * slow in a harness that makes a fresh host per run: the call sites that meet a new closure per host are not inlined
+ * and V8 optimizes them again and again (host_call.job_increment_items took about twice as long with them).
+ */
+let active: Boundary | null = null;
+
+function current(): Boundary {
+  if (active === null) throw new Error("internal: a host function was called with no guest instance active");
+  return active;
+}
+
+/** A view of guest memory [ptr, ptr+len), or null with the refusal recorded. */
+function bytes(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): Uint8Array | null {
+  const view = b.guest.memory?.slice(ptr, len) ?? null;
+  if (view === null) b.ops.refuse(b.scope, job, name, "INVALID_MEMORY_ACCESS", `${what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
+  return view;
+}
+
+/**
+ * Counts the call of import `index` (an IMPORTS index: a name would be a keyed lookup per call, megamorphic across
+ * the imports) and returns the job it names, or the status code of the refusal (already recorded).
+ */
+function jobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode {
+  const { guest, scope } = b;
+  guest.calls[index]!++;
+  // Calls name the running job: its id is compared in place (no copy per call). Any other id, and any pointer out
+  // of bounds, takes the general path below, so refusals and the registry's (or a mutant's) resolution are as before.
+  const running = scope.currentJob;
+  if (running !== null && guest.memory !== null && guest.memory.holdsId(ptr, running.idWords)) return running;
+  const name = IMPORT_NAMES[index]!;
+  const id = bytes(b, name, null, ptr, 16, "the job id");
+  if (id === null) return STATUS.INVALID_MEMORY_ACCESS;
+  const job = b.host.registry.resolveBytes(scope, id);
+  if (job !== null) return job;
+  return b.ops.notRunning(scope, name, uuidFromBytes(id));
+}
+
+/** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */
+function toGuest(b: Boundary, name: ImportName, job: JobRecord | null, data: Uint8Array): number {
+  const { guest, ops, scope } = b;
+  const framed = frameLengthPrefixed(data);
+  if (guest.alloc === null) {
+    ops.refuse(scope, job, name, "ALLOCATION_FAILED", "the guest exports no wasm_alloc");
+    return 0;
+  }
+  const ptr = guest.alloc(framed.length) >>> 0; // a trap in wasm_alloc propagates: the job fails with it
+  if (ptr === 0 || guest.memory === null || !guest.memory.write(ptr, framed)) {
+    ops.refuse(scope, job, name, "ALLOCATION_FAILED", `wasm_alloc(${framed.length}) returned ${ptr}, which cannot hold the answer`);
+    return 0;
+  }
+  return ptr;
+}
+
+/** One instance's boundary: activate it before running any of the instance's guest code. */
+export interface InstanceBoundary {
+  /** The host functions, by import name, with the trampoline's lowered signatures; shared by every instance. */
+  readonly functions: WebAssembly.ModuleImports;
+  activate(): void;
+}
+
+export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest: GuestAccess): InstanceBoundary {
+  const boundary: Boundary = { host, ops: host.ops, scope, guest };
+  return {
+    functions: HOST_FUNCTIONS,
+    activate: () => {
+      active = boundary;
+    },
+  };
+}
+
 /**
  * The WASM side of every host function: decode pointers, lengths and job ids from guest memory, then call the same
  * host operation the native JobContext calls. Decoding failures are refused here with the precise status code.
  */
-export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest: GuestAccess): WebAssembly.Imports {
-  const { ops, registry } = host;
+const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
+  spacedrive_log(level: number, ptr: number, len: number): void {
+    const b = current();
+    const { ops, scope, guest } = b;
+    guest.calls[INDEX.spacedrive_log]!++;
+    const message = bytes(b, "spacedrive_log", scope.currentJob, ptr, len, "the message");
+    if (message) ops.log(scope, scope.currentJob, "spacedrive_log", level, message);
+  },
 
-  const count = (name: ImportName) => guest.calls[INDEX[name]]!++;
-
-  const bytes = (name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): Uint8Array | null => {
-    const view = guest.memory?.slice(ptr, len) ?? null;
-    if (view === null) ops.refuse(scope, job, name, "INVALID_MEMORY_ACCESS", `${what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
-    return view;
-  };
-
-  /** The job a call names, or the status code of the refusal (already recorded). */
-  const jobAt = (name: ImportName, ptr: number): JobRecord | StatusCode => {
-    count(name);
-    // Calls name the running job: its id is compared in place (no copy per call). Any other id, and any pointer out
-    // of bounds, takes the general path below, so refusals and the registry's (or a mutant's) resolution are as before.
-    const running = scope.currentJob;
-    if (running !== null && guest.memory !== null && guest.memory.holdsId(ptr, running.idWords)) return running;
-    const id = bytes(name, null, ptr, 16, "the job id");
-    if (id === null) return STATUS.INVALID_MEMORY_ACCESS;
-    const job = registry.resolveBytes(scope, id);
-    if (job !== null) return job;
-    return ops.notRunning(scope, name, uuidFromBytes(id));
-  };
-
-  /** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */
-  const toGuest = (name: ImportName, job: JobRecord | null, data: Uint8Array): number => {
-    const framed = frameLengthPrefixed(data);
-    if (guest.alloc === null) {
-      ops.refuse(scope, job, name, "ALLOCATION_FAILED", "the guest exports no wasm_alloc");
+  spacedrive_call(methodPtr: number, methodLen: number, libraryPtr: number, payloadPtr: number, payloadLen: number): number {
+    const b = current();
+    const { host, ops, scope, guest } = b;
+    guest.calls[INDEX.spacedrive_call]!++;
+    const job = scope.currentJob;
+    const methodBytes = bytes(b, "spacedrive_call", job, methodPtr, methodLen, "the method");
+    if (methodBytes === null) return 0;
+    const method = ops.name(scope, job, "spacedrive_call", methodBytes, "the method");
+    if (method === null) return 0;
+    let libraryId: string | null = null;
+    if (libraryPtr !== 0) {
+      const id = bytes(b, "spacedrive_call", job, libraryPtr, 16, "the library id");
+      if (id === null) return 0;
+      libraryId = uuidFromBytes(id);
+    }
+    const payloadBytes = bytes(b, "spacedrive_call", job, payloadPtr, payloadLen, "the payload");
+    if (payloadBytes === null) return 0;
+    if (payloadBytes.byteLength > host.limits.maxCallPayloadBytes) {
+      ops.refuse(scope, job, "spacedrive_call", "LIMIT_EXCEEDED", `the payload is ${payloadBytes.byteLength} bytes; the limit is ${host.limits.maxCallPayloadBytes}`);
       return 0;
     }
-    const ptr = guest.alloc(framed.length) >>> 0; // a trap in wasm_alloc propagates: the job fails with it
-    if (ptr === 0 || guest.memory === null || !guest.memory.write(ptr, framed)) {
-      ops.refuse(scope, job, name, "ALLOCATION_FAILED", `wasm_alloc(${framed.length}) returned ${ptr}, which cannot hold the answer`);
-      return 0;
-    }
-    return ptr;
-  };
-
-  const functions: Record<ImportName, (...args: never[]) => unknown> = {
-    spacedrive_log(level: number, ptr: number, len: number): void {
-      count("spacedrive_log");
-      const message = bytes("spacedrive_log", scope.currentJob, ptr, len, "the message");
-      if (message) ops.log(scope, scope.currentJob, "spacedrive_log", level, message);
-    },
-
-    spacedrive_call(methodPtr: number, methodLen: number, libraryPtr: number, payloadPtr: number, payloadLen: number): number {
-      count("spacedrive_call");
-      const job = scope.currentJob;
-      const methodBytes = bytes("spacedrive_call", job, methodPtr, methodLen, "the method");
-      if (methodBytes === null) return 0;
-      const method = ops.name(scope, job, "spacedrive_call", methodBytes, "the method");
-      if (method === null) return 0;
-      let libraryId: string | null = null;
-      if (libraryPtr !== 0) {
-        const id = bytes("spacedrive_call", job, libraryPtr, 16, "the library id");
-        if (id === null) return 0;
-        libraryId = uuidFromBytes(id);
-      }
-      const payloadBytes = bytes("spacedrive_call", job, payloadPtr, payloadLen, "the payload");
-      if (payloadBytes === null) return 0;
-      if (payloadBytes.byteLength > host.limits.maxCallPayloadBytes) {
-        ops.refuse(scope, job, "spacedrive_call", "LIMIT_EXCEEDED", `the payload is ${payloadBytes.byteLength} bytes; the limit is ${host.limits.maxCallPayloadBytes}`);
+    let payload: unknown = {};
+    if (payloadBytes.byteLength > 0) {
+      const text = decodeUtf8(payloadBytes);
+      if (text === null) {
+        ops.refuse(scope, job, "spacedrive_call", "BAD_ARGUMENT", "the payload is not valid UTF-8");
         return 0;
       }
-      let payload: unknown = {};
-      if (payloadBytes.byteLength > 0) {
-        const text = decodeUtf8(payloadBytes);
-        if (text === null) {
-          ops.refuse(scope, job, "spacedrive_call", "BAD_ARGUMENT", "the payload is not valid UTF-8");
-          return 0;
-        }
-        try {
-          payload = JSON.parse(text);
-        } catch {
-          payload = new UnparsedPayload(text);
-        }
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        payload = new UnparsedPayload(text);
       }
-      const response = ops.call(scope, job, method, libraryId, payload);
-      return toGuest("spacedrive_call", job, encodeUtf8(JSON.stringify(response)));
-    },
+    }
+    const response = ops.call(scope, job, method, libraryId, payload);
+    return toGuest(b, "spacedrive_call", job, encodeUtf8(JSON.stringify(response)));
+  },
 
-    register_job(namePtr: number, nameLen: number, exportPtr: number, exportLen: number, resumable: number): number {
-      count("register_job");
-      const nameBytes = bytes("register_job", null, namePtr, nameLen, "the job name");
-      const exportBytes = bytes("register_job", null, exportPtr, exportLen, "the export name");
-      if (nameBytes === null || exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
-      const name = ops.name(scope, null, "register_job", nameBytes, "the job name");
-      const exportName = name === null ? null : ops.name(scope, null, "register_job", exportBytes, "the export name");
-      if (name === null || exportName === null) return STATUS.BAD_ARGUMENT;
-      return host.registerJob(scope, name, exportName, resumable !== 0, guest.jobExport(exportName));
-    },
+  register_job(namePtr: number, nameLen: number, exportPtr: number, exportLen: number, resumable: number): number {
+    const b = current();
+    const { host, ops, scope, guest } = b;
+    guest.calls[INDEX.register_job]!++;
+    const nameBytes = bytes(b, "register_job", null, namePtr, nameLen, "the job name");
+    const exportBytes = bytes(b, "register_job", null, exportPtr, exportLen, "the export name");
+    if (nameBytes === null || exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
+    const name = ops.name(scope, null, "register_job", nameBytes, "the job name");
+    const exportName = name === null ? null : ops.name(scope, null, "register_job", exportBytes, "the export name");
+    if (name === null || exportName === null) return STATUS.BAD_ARGUMENT;
+    return host.registerJob(scope, name, exportName, resumable !== 0, guest.jobExport(exportName));
+  },
 
-    job_report_progress(jobPtr: number, progress: number, ptr: number, len: number): void {
-      const job = jobAt("job_report_progress", jobPtr);
-      if (typeof job === "number") return;
-      const message = bytes("job_report_progress", job, ptr, len, "the message");
-      if (message) ops.reportProgress(scope, job, progress, message);
-    },
+  job_report_progress(jobPtr: number, progress: number, ptr: number, len: number): void {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_report_progress, jobPtr);
+    if (typeof job === "number") return;
+    const message = bytes(b, "job_report_progress", job, ptr, len, "the message");
+    if (message) ops.reportProgress(scope, job, progress, message);
+  },
 
-    job_checkpoint(jobPtr: number, ptr: number, len: number): number {
-      const job = jobAt("job_checkpoint", jobPtr);
-      if (typeof job === "number") return job;
-      const state = bytes("job_checkpoint", job, ptr, len, "the state");
-      return state === null ? STATUS.INVALID_MEMORY_ACCESS : ops.checkpoint(scope, job, state);
-    },
+  job_checkpoint(jobPtr: number, ptr: number, len: number): number {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_checkpoint, jobPtr);
+    if (typeof job === "number") return job;
+    const state = bytes(b, "job_checkpoint", job, ptr, len, "the state");
+    return state === null ? STATUS.INVALID_MEMORY_ACCESS : ops.checkpoint(scope, job, state);
+  },
 
-    job_check_interrupt(jobPtr: number): number {
-      const job = jobAt("job_check_interrupt", jobPtr);
-      return typeof job === "number" ? INTERRUPT.CONTINUE : ops.checkInterrupt(job);
-    },
+  job_check_interrupt(jobPtr: number): number {
+    const b = current();
+    const { ops } = b;
+    const job = jobAt(b, INDEX.job_check_interrupt, jobPtr);
+    return typeof job === "number" ? INTERRUPT.CONTINUE : ops.checkInterrupt(job);
+  },
 
-    job_add_warning(jobPtr: number, ptr: number, len: number): void {
-      const job = jobAt("job_add_warning", jobPtr);
-      if (typeof job === "number") return;
-      const message = bytes("job_add_warning", job, ptr, len, "the warning");
-      if (message) ops.addWarning(scope, job, message);
-    },
+  job_add_warning(jobPtr: number, ptr: number, len: number): void {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_add_warning, jobPtr);
+    if (typeof job === "number") return;
+    const message = bytes(b, "job_add_warning", job, ptr, len, "the warning");
+    if (message) ops.addWarning(scope, job, message);
+  },
 
-    job_increment_bytes(jobPtr: number, n: bigint): void {
-      const job = jobAt("job_increment_bytes", jobPtr);
-      if (typeof job !== "number") ops.increment(job, "bytes", n);
-    },
+  // n (an i64 meaning u64) arrives as its two u32 words: the trampoline lowers it, so no bigint is made per call.
+  job_increment_bytes(jobPtr: number, low: number, high: number): void {
+    const b = current();
+    const { ops } = b;
+    const job = jobAt(b, INDEX.job_increment_bytes, jobPtr);
+    if (typeof job !== "number") ops.increment(job, "bytes", low, high);
+  },
 
-    job_increment_items(jobPtr: number, n: bigint): void {
-      const job = jobAt("job_increment_items", jobPtr);
-      if (typeof job !== "number") ops.increment(job, "items", n);
-    },
+  job_increment_items(jobPtr: number, low: number, high: number): void {
+    const b = current();
+    const { ops } = b;
+    const job = jobAt(b, INDEX.job_increment_items, jobPtr);
+    if (typeof job !== "number") ops.increment(job, "items", low, high);
+  },
 
-    job_load_state(jobPtr: number): number {
-      const job = jobAt("job_load_state", jobPtr);
-      if (typeof job === "number") return 0;
-      const state = ops.loadState(job);
-      return state === null ? 0 : toGuest("job_load_state", job, state);
-    },
+  job_load_state(jobPtr: number): number {
+    const b = current();
+    const { ops } = b;
+    const job = jobAt(b, INDEX.job_load_state, jobPtr);
+    if (typeof job === "number") return 0;
+    const state = ops.loadState(job);
+    return state === null ? 0 : toGuest(b, "job_load_state", job, state);
+  },
 
-    job_spawn_child(jobPtr: number, typePtr: number, typeLen: number, paramsPtr: number, paramsLen: number): number {
-      const job = jobAt("job_spawn_child", jobPtr);
-      if (typeof job === "number") return 0;
-      const type = bytes("job_spawn_child", job, typePtr, typeLen, "the child type");
-      const params = type && bytes("job_spawn_child", job, paramsPtr, paramsLen, "the params");
-      if (!type || !params) return 0;
-      const child = ops.spawnChild(scope, job, type, params);
-      return child === null ? 0 : toGuest("job_spawn_child", job, child.idBytes);
-    },
+  job_spawn_child(jobPtr: number, typePtr: number, typeLen: number, paramsPtr: number, paramsLen: number): number {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_spawn_child, jobPtr);
+    if (typeof job === "number") return 0;
+    const type = bytes(b, "job_spawn_child", job, typePtr, typeLen, "the child type");
+    const params = type && bytes(b, "job_spawn_child", job, paramsPtr, paramsLen, "the params");
+    if (!type || !params) return 0;
+    const child = ops.spawnChild(scope, job, type, params);
+    return child === null ? 0 : toGuest(b, "job_spawn_child", job, child.idBytes);
+  },
 
-    job_add_non_critical_error(jobPtr: number, ptr: number, len: number): void {
-      const job = jobAt("job_add_non_critical_error", jobPtr);
-      if (typeof job === "number") return;
-      const message = bytes("job_add_non_critical_error", job, ptr, len, "the error");
-      if (message) ops.addNonCriticalError(scope, job, message);
-    },
+  job_add_non_critical_error(jobPtr: number, ptr: number, len: number): void {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_add_non_critical_error, jobPtr);
+    if (typeof job === "number") return;
+    const message = bytes(b, "job_add_non_critical_error", job, ptr, len, "the error");
+    if (message) ops.addNonCriticalError(scope, job, message);
+  },
 
-    job_log(jobPtr: number, level: number, ptr: number, len: number): void {
-      const job = jobAt("job_log", jobPtr);
-      if (typeof job === "number") return;
-      const message = bytes("job_log", job, ptr, len, "the message");
-      if (message) ops.log(scope, job, "job_log", level, message);
-    },
-  };
-
-  return { [IMPORT_MODULE]: functions as unknown as WebAssembly.ModuleImports };
-}
+  job_log(jobPtr: number, level: number, ptr: number, len: number): void {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_log, jobPtr);
+    if (typeof job === "number") return;
+    const message = bytes(b, "job_log", job, ptr, len, "the message");
+    if (message) ops.log(scope, job, "job_log", level, message);
+  },
+} satisfies Record<ImportName, (...args: never[]) => unknown>);

@@ -1,6 +1,6 @@
 import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
-import { formatSignature, IMPORT_MODULE, IMPORTS, type ImportName } from "../abi/imports.ts";
+import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { guestFromBytes } from "../engine/load.ts";
 import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
@@ -12,13 +12,14 @@ import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
 import { RunTimeout, runWithTimeout } from "../host/watchdog.ts";
-import { createBoundary, type GuestAccess } from "./wasm-boundary.ts";
+import { createBoundary, type GuestAccess, type InstanceBoundary } from "./wasm-boundary.ts";
 
 const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
 
 /**
  * Replaces host functions at the boundary, e.g. to build a deliberately faulty host for proving that a check catches
- * a WASM-only fault. The reference host never uses one.
+ * a WASM-only fault. The reference host never uses one. The functions have the trampoline's lowered signatures (an
+ * i64 parameter is two u32 words, low then high).
  */
 export type ImportsWrapper = (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
 
@@ -33,8 +34,7 @@ export class WasmExtension {
   private instance: WebAssembly.Instance | null = null;
   private readonly access: GuestAccess;
   private readonly trampoline: ImportTrampoline;
-  /** This instance's host functions; the trampoline is pointed at them whenever guest code is about to run. */
-  private functions: WebAssembly.ModuleImports = {};
+  private readonly boundary: InstanceBoundary;
 
   private constructor(
     readonly host: ReferenceHost,
@@ -44,7 +44,9 @@ export class WasmExtension {
   ) {
     this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls };
     this.trampoline = importTrampoline(guest.engine);
+    this.boundary = createBoundary(host, scope, this.access);
   }
+
 
   static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
     let request;
@@ -77,12 +79,12 @@ export class WasmExtension {
   private instantiate(): WebAssembly.Instance {
     const { guest, scope } = this;
     const reinit = scope.phase === "ready";
-    const boundary = createBoundary(this.host, scope, this.access)[IMPORT_MODULE]!;
-    this.functions = this.wrapImports ? this.wrapImports(boundary) : boundary;
-    this.trampoline.activate(this.functions);
+    const functions = this.boundary.functions;
+    const imports = this.trampoline.link(this.wrapImports ? this.wrapImports({ ...functions }) : functions);
+    this.boundary.activate();
     let instance: WebAssembly.Instance;
     try {
-      instance = guest.engine.instantiate(guest.module, this.trampoline.imports);
+      instance = guest.engine.instantiate(guest.module, imports);
     } catch (error) {
       // e.g. a data segment that does not fit the initial memory: the guest cannot load, the host is fine.
       if (!guest.engine.isTrap(error)) throw error;
@@ -135,7 +137,7 @@ export class WasmExtension {
     const { engine } = this.guest;
     try {
       const instance = this.instance ?? this.instantiate();
-      this.trampoline.activate(this.functions);
+      this.boundary.activate(); // the host functions act for this extension until another one runs guest code
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
       // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.

@@ -1,3 +1,4 @@
+import { U64_HIGH_WORD, U64_LOW_WORD, u64FromWords } from "../abi/codec.ts";
 import type { TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -14,6 +15,7 @@ const INITIAL = 64;
 /** Capacity 0: nothing is allocated until a compact entry is recorded (an extension's recorder never needs any). */
 const NO_CODES = new Uint8Array(0);
 const NO_U64S = new BigUint64Array(0);
+const NO_WORDS = new Uint32Array(0);
 const NO_VALUES = new Float64Array(0);
 
 /**
@@ -38,8 +40,9 @@ export class TraceRecorder {
   private codes = NO_CODES;
   private length = 0;
   private objects: TraceEvent[] = [];
-  private deltas = NO_U64S;
-  private totals = NO_U64S;
+  /** Each metrics entry's delta and total, at 2i and 2i+1; written as u32 words through `words`, read as u64s. */
+  private u64s = NO_U64S;
+  private words = NO_WORDS;
   private metricsCount = 0;
   private values = NO_VALUES;
   private messages: string[] = [];
@@ -68,18 +71,21 @@ export class TraceRecorder {
   }
 
   /**
-   * `{ kind: "metrics", job, field, delta, total }`, compactly. `delta` and `total` must be u64 values (0 ..
-   * 2^64-1), as the host's increments are; any other event goes through `record`.
+   * `{ kind: "metrics", job, field, delta, total }`, compactly, with no bigint made: the u64 delta and total come as
+   * their u32 words (low, high), as the host keeps and adds them.
    */
-  recordMetrics(job: string, field: "bytes" | "items", delta: bigint, total: bigint): void {
+  recordMetrics(job: string, field: "bytes" | "items", deltaLow: number, deltaHigh: number, totalLow: number, totalHigh: number): void {
     if (job !== this.job && !this.claim(job)) {
-      this.record({ kind: "metrics", job, field, delta, total });
+      this.record({ kind: "metrics", job, field, delta: u64FromWords(deltaLow, deltaHigh), total: u64FromWords(totalLow, totalHigh) });
       return;
     }
     const i = this.metricsCount;
-    if (i === this.deltas.length) this.growMetrics();
-    this.deltas[i] = delta;
-    this.totals[i] = total;
+    if (2 * i === this.u64s.length) this.growMetrics();
+    const words = this.words;
+    words[4 * i + U64_LOW_WORD] = deltaLow;
+    words[4 * i + U64_HIGH_WORD] = deltaHigh;
+    words[4 * i + 2 + U64_LOW_WORD] = totalLow;
+    words[4 * i + 2 + U64_HIGH_WORD] = totalHigh;
     this.metricsCount = i + 1;
     this.push(field === "items" ? METRICS_ITEMS : METRICS_BYTES);
   }
@@ -130,19 +136,16 @@ export class TraceRecorder {
   }
 
   private growMetrics(): void {
-    const n = Math.max(INITIAL, this.deltas.length * 2);
-    const deltas = new BigUint64Array(n);
-    const totals = new BigUint64Array(n);
-    deltas.set(this.deltas);
-    totals.set(this.totals);
-    this.deltas = deltas;
-    this.totals = totals;
+    const u64s = new BigUint64Array(Math.max(2 * INITIAL, this.u64s.length * 2));
+    u64s.set(this.u64s);
+    this.u64s = u64s;
+    this.words = new Uint32Array(u64s.buffer);
   }
 
   /** Appends the pending entries to `materialized` as event objects, in order, and empties the pending storage. */
   private materialize(): void {
     const out = this.materialized;
-    const { codes, objects, deltas, totals, values, messages, length } = this;
+    const { codes, objects, u64s, values, messages, length } = this;
     const job = this.job as string; // set whenever a compact entry is pending
     let o = 0;
     let m = 0;
@@ -157,9 +160,9 @@ export class TraceRecorder {
         case METRICS_BYTES:
         case METRICS_ITEMS: {
           // Runs of one delta (job_increment_items(1)) share one bigint: fewer live objects, the same values.
-          const d = deltas[m]!;
+          const d = u64s[2 * m]!;
           if (d !== delta) delta = d;
-          out.push({ kind: "metrics", job, field: code === METRICS_ITEMS ? "items" : "bytes", delta, total: totals[m]! });
+          out.push({ kind: "metrics", job, field: code === METRICS_ITEMS ? "items" : "bytes", delta, total: u64s[2 * m + 1]! });
           m++;
           break;
         }
@@ -177,7 +180,10 @@ export class TraceRecorder {
     this.objects = [];
     this.messages = [];
     if (codes.length > INITIAL) this.codes = NO_CODES;
-    if (deltas.length > INITIAL) this.deltas = this.totals = NO_U64S;
+    if (u64s.length > 2 * INITIAL) {
+      this.u64s = NO_U64S;
+      this.words = NO_WORDS;
+    }
     if (values.length > INITIAL) this.values = NO_VALUES;
   }
 }

@@ -6,7 +6,7 @@ import { JobRecord } from "../../harness/host/job.ts";
 import type { JobSnapshot } from "../../harness/host/state-store.ts";
 import type { NativeJob } from "../../harness/jobs/native-extension.ts";
 import { loadNativeExtension } from "../../harness/jobs/native-extension.ts";
-import type { TraceEvent } from "../../harness/trace/events.ts";
+import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../../harness/trace/events.ts";
 import { TraceRecorder } from "../../harness/trace/recorder.ts";
 
 const JOB = "11111111-2222-4333-8444-555555555555";
@@ -23,6 +23,8 @@ const metrics = (job: string, field: "bytes" | "items", delta: bigint, total: bi
 const check = (job: string, answer: 0 | 1 | 2): Op => (r, plain) => (plain ? r.record({ kind: "interrupt_check", job, answer }) : r.recordInterruptCheck(job, answer));
 const progress = (job: string, value: number, message: string): Op => (r, plain) =>
   plain ? r.record({ kind: "progress", job, value, message }) : r.recordProgress(job, value, message);
+const log = (job: string, level: LogLevel, message: string): Op => (r, plain) =>
+  plain ? r.record({ kind: "log", job, level, message }) : r.recordLog(job, level, message);
 const event = (e: TraceEvent): Op => (r) => r.record(e);
 
 /** A deterministic mix of every recording path (xorshift32). */
@@ -44,7 +46,10 @@ function mixedOps(count: number, seed = 0x9e3779b9): Op[] {
       ops.push(metrics(JOB, next() % 2 === 0 ? "items" : "bytes", delta, items));
     } else if (r < 6) ops.push(check(JOB, (next() % 3) as 0 | 1 | 2));
     else if (r < 7) ops.push(progress(JOB, Math.fround((next() % 1000) / 1000), `step ${i}`));
-    else if (r < 8) ops.push(event({ kind: "log", job: JOB, level: "info", message: `line ${i}` }));
+    else if (r < 8) {
+      const level = LOG_LEVELS[next() % 4]!;
+      ops.push(next() % 4 === 0 ? event({ kind: "log", job: JOB, level, message: `plain line ${i}` }) : log(JOB, level, `line ${i}`));
+    }
     else if (r < 9) ops.push(event({ kind: "warning", job: JOB, message: `warning ${i}` }));
     else ops.push(event({ kind: "status", job: JOB, status: "Running" }));
   }
@@ -144,10 +149,10 @@ describe("TraceRecorder: compact hot kinds", () => {
   });
 
   it("records an event of another job than the recorder's compact one as an object, in order", () => {
-    const ops = [metrics(JOB, "items", 1n, 1n), metrics(OTHER, "items", 2n, 2n), check(OTHER, 2), progress(OTHER, 0.5, "o"), check(JOB, 0), progress(JOB, 1, "j")];
+    const ops = [metrics(JOB, "items", 1n, 1n), metrics(OTHER, "items", 2n, 2n), check(OTHER, 2), progress(OTHER, 0.5, "o"), log(OTHER, "warn", "w"), check(JOB, 0), progress(JOB, 1, "j"), log(JOB, "error", "e")];
     const compact = recordAll(ops, false).events;
     expect(text(compact)).toBe(text(recordAll(ops, true).events));
-    expect(compact.map((e) => e.job)).toEqual([JOB, OTHER, OTHER, OTHER, JOB, JOB]);
+    expect(compact.map((e) => e.job)).toEqual([JOB, OTHER, OTHER, OTHER, OTHER, JOB, JOB, JOB]);
   });
 
   it("grows past many doublings and releases nothing it still needs across reads", () => {
@@ -198,6 +203,9 @@ describe("TraceRecorder in the host", () => {
     });
     vi.spyOn(TraceRecorder.prototype, "recordProgress").mockImplementation(function (this: TraceRecorder, job, value, message) {
       this.record({ kind: "progress", job, value, message });
+    });
+    vi.spyOn(TraceRecorder.prototype, "recordLog").mockImplementation(function (this: TraceRecorder, job, level, message) {
+      this.record({ kind: "log", job, level, message });
     });
     try {
       return f();

@@ -33,8 +33,9 @@ export class JobRecord {
   /** The trap or failure message of the last run, for people; never compared across sides. */
   error: string | null = null;
   readonly exitCodes: number[] = [];
-  /** The last progress reported, for job lists; the trace has every report. */
-  progress: ProgressSnapshot | null = null;
+  // The last progress reported (NaN: none), as two fields: a report is a hot call, and an object per report is garbage.
+  private progressValue = Number.NaN;
+  private progressMessage = "";
 
   constructor(
     readonly id: string,
@@ -89,6 +90,21 @@ export class JobRecord {
       progress: this.progress,
       error: this.error,
     };
+  }
+
+  /** The last progress reported, for job lists; the trace has every report. */
+  get progress(): ProgressSnapshot | null {
+    return Number.isNaN(this.progressValue) ? null : { value: this.progressValue, message: this.progressMessage };
+  }
+
+  set progress(progress: ProgressSnapshot | null) {
+    this.reportProgress(progress?.value ?? Number.NaN, progress?.message ?? "");
+  }
+
+  /** Keeps `value` (not NaN) and `message` as the last progress reported. */
+  reportProgress(value: number, message: string): void {
+    this.progressValue = value;
+    this.progressMessage = message;
   }
 
   get terminal(): boolean {

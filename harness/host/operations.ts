@@ -2,7 +2,7 @@ import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
 import { bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
-import type { LogLevel, TraceEvent } from "../trace/events.ts";
+import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../trace/events.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
 import type { InterruptController } from "./interrupts.ts";
 import type { JobRecord } from "./job.ts";
@@ -13,11 +13,9 @@ import type { WireRouter } from "./wire.ts";
 /** Text as either side passes it: the native API has strings, the WASM boundary has (unvalidated) bytes. */
 export type TextArg = string | Uint8Array;
 
-const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
-
 /** Spacedrive's level mapping: 0 debug, 1 info, 2 warn, 3 error, anything else info. */
 export function logLevel(level: number): LogLevel {
-  return LEVELS[level] ?? "info";
+  return LOG_LEVELS[level] ?? "info";
 }
 
 /** A wire payload the caller could not even parse: answered with BadPayload, recorded as the raw text. */
@@ -100,7 +98,7 @@ export class JobOperations {
 
   /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
   text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
-    const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.byteLength;
+    const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.length; // a byte view's length: V8 inlines it, not byteLength
     if (size > this.deps.limits.maxMessageBytes) {
       this.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${this.deps.limits.maxMessageBytes}`);
       return null;
@@ -122,9 +120,12 @@ export class JobOperations {
     }
     const text = this.text(scope, job, name, message, "the log message");
     if (text === null) return;
-    if (job) job.logLines++;
-    const event = { kind: "log" as const, job: job?.id ?? null, level: logLevel(level), message: text };
-    (job?.trace ?? scope.trace).record(event);
+    if (job === null) {
+      scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: text });
+      return;
+    }
+    job.logLines++;
+    job.trace.recordLog(job.id, logLevel(level), text);
   }
 
   reportProgress(scope: ExtensionScope, job: JobRecord, value: number, message: TextArg): void {
@@ -136,14 +137,14 @@ export class JobOperations {
     const text = this.text(scope, job, "job_report_progress", message, "the progress message");
     if (text === null) return;
     const clamped = Math.fround(Math.min(1, Math.max(0, value)));
-    job.progress = { value: clamped, message: text };
+    job.reportProgress(clamped, text);
     job.trace.recordProgress(job.id, clamped, text);
   }
 
   checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
     this.deps.interrupts.countCall(job.id);
-    if (state.byteLength > this.deps.limits.maxStateBytes) {
-      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.byteLength} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
+    if (state.length > this.deps.limits.maxStateBytes) {
+      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.length} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
     }
     try {
       this.deps.store.save(job.id, state, job);

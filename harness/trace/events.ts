@@ -5,6 +5,8 @@ export type JobStatus = "Queued" | "Running" | "Paused" | "Completed" | "Failed"
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["Completed", "Failed", "Cancelled"];
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** The log levels in Spacedrive's numbering: 0 debug, 1 info, 2 warn, 3 error. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Why a run ended, on the status event that ends it. */
 export type RunEnd = { cause: "returned"; code: number } | { cause: "trap" } | { cause: "timeout" };

@@ -1,5 +1,5 @@
 import { U64_HIGH_WORD, U64_LOW_WORD, u64FromWords } from "../abi/codec.ts";
-import type { TraceEvent } from "./events.ts";
+import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
 const OBJECT = 0;
@@ -8,6 +8,8 @@ const METRICS_ITEMS = 2;
 /** interrupt_check with answer 0, 1, 2: INTERRUPT_CHECK + answer. */
 const INTERRUPT_CHECK = 3;
 const PROGRESS = 6;
+/** log at level debug, info, warn, error: LOG + the level's index in LOG_LEVELS. */
+const LOG = 7;
 
 /** The first capacity of pending storage; up to it, storage is kept (reused) after a read, larger is released. */
 const INITIAL = 64;
@@ -21,11 +23,11 @@ const NO_VALUES = new Float64Array(0);
 /**
  * An append-only event list. Recording is a push: no formatting or copying happens until normalization.
  *
- * The hot kinds (metrics, interrupt_check, progress: one per host call on a job's busiest paths) can be recorded
- * compactly with recordMetrics / recordInterruptCheck / recordProgress: their fields go to growable typed arrays
- * (u64 values in BigUint64Arrays, progress values in a Float64Array, messages by reference, the job id once) and the
- * ordered entry list is a Uint8Array of entry codes, so a long job keeps no million live event objects (each with
- * two bigints) for the garbage collector to promote and mark again and again.
+ * The hot kinds (metrics, interrupt_check, progress, log: one per host call on a job's busiest paths) can be recorded
+ * compactly with recordMetrics / recordInterruptCheck / recordProgress / recordLog: their fields go to growable typed
+ * arrays (u64 values in a BigUint64Array, progress values in a Float64Array, messages by reference, the job id once)
+ * and the ordered entry list is a Uint8Array of entry codes, so a long job keeps no million live event objects (each
+ * with two bigints) for the garbage collector to promote and mark again and again.
  *
  * `events` is the one ordinary TraceEvent[]: reading it materializes the pending entries, in order, as the same
  * objects `record` would have kept, appends them to the array and returns it. The array is the same one on every
@@ -45,8 +47,9 @@ export class TraceRecorder {
   private words = NO_WORDS;
   private metricsCount = 0;
   private values = NO_VALUES;
-  private messages: string[] = [];
   private progressCount = 0;
+  /** The messages of progress and log entries, in entry order. */
+  private messages: string[] = [];
   /** The job every compact entry belongs to: the first job recorded compactly (a job's recorder has one). */
   private job: string | null = null;
 
@@ -117,6 +120,16 @@ export class TraceRecorder {
     this.push(PROGRESS);
   }
 
+  /** `{ kind: "log", job, level, message }`, compactly. */
+  recordLog(job: string, level: LogLevel, message: string): void {
+    if (job !== this.job && !this.claim(job)) {
+      this.record({ kind: "log", job, level, message });
+      return;
+    }
+    this.messages.push(message);
+    this.push(LOG + LOG_LEVELS.indexOf(level));
+  }
+
   /** Takes `job` as the compact entries' job if there is none yet; false: another job has it. */
   private claim(job: string): boolean {
     if (this.job !== null) return false;
@@ -150,6 +163,7 @@ export class TraceRecorder {
     let o = 0;
     let m = 0;
     let p = 0;
+    let text = 0;
     let delta = -1n;
     for (let i = 0; i < length; i++) {
       const code = codes[i]!;
@@ -167,11 +181,15 @@ export class TraceRecorder {
           break;
         }
         case PROGRESS:
-          out.push({ kind: "progress", job, value: values[p]!, message: messages[p]! });
-          p++;
+          out.push({ kind: "progress", job, value: values[p++]!, message: messages[text++]! });
+          break;
+        case INTERRUPT_CHECK:
+        case INTERRUPT_CHECK + 1:
+        case INTERRUPT_CHECK + 2:
+          out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
           break;
         default:
-          out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
+          out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG]!, message: messages[text++]! });
       }
     }
     this.length = 0;

@@ -165,6 +165,61 @@ describe("TraceRecorder: compact hot kinds", () => {
   });
 });
 
+describe("TraceRecorder: repeats of the last entry", () => {
+  /** Increments of `field` by `delta` from `start`, totals saturating, as the host makes them. */
+  function increments(field: "bytes" | "items", start: bigint, delta: bigint, count: number): Op[] {
+    const ops: Op[] = [];
+    let total = start;
+    for (let i = 0; i < count; i++) {
+      total = total + delta > U64_MAX ? U64_MAX : total + delta;
+      ops.push(metrics(JOB, field, delta, total));
+    }
+    return ops;
+  }
+
+  const same = (ops: readonly Op[], readAt?: ReadonlySet<number>) => {
+    const compact = recordAll(ops, false, readAt);
+    const plain = recordAll(ops, true).events;
+    expect(compact.size).toBe(plain.length);
+    expect(text(compact.events)).toBe(text(plain));
+    return compact.events;
+  };
+
+  it("a run of equal increments reads back as every one of its events, with each total", () => {
+    const events = same(increments("items", 0n, 1n, 10_000));
+    expect(events).toHaveLength(10_000);
+    expect(events.at(-1)).toEqual({ kind: "metrics", job: JOB, field: "items", delta: 1n, total: 10_000n });
+  });
+
+  it("a run that reaches 2^64-1 keeps saturated totals, also for a delta of 0 and of 2^64-1", () => {
+    same(increments("bytes", U64_MAX - 5n * 2n ** 61n, 2n ** 61n, 12));
+    same([...increments("bytes", 7n, 0n, 5), ...increments("bytes", 7n, U64_MAX, 4)]);
+  });
+
+  it("a total that does not follow from the previous one, another field or another delta starts a new entry", () => {
+    const ops = [
+      ...increments("items", 0n, 3n, 4),
+      metrics(JOB, "items", 3n, 100n), // not 12 + 3
+      ...increments("items", 100n, 3n, 3),
+      ...increments("bytes", 100n, 3n, 3), // another field, whose totals happen to continue
+      ...increments("items", 109n, 4n, 3), // another delta
+    ];
+    const events = same(ops);
+    expect(events.filter((e) => e.kind === "metrics" && e.total === 100n)).toHaveLength(1);
+  });
+
+  it("interrupt checks with one answer repeat, and a change of answer or any other event ends the run", () => {
+    const ops = [check(JOB, 0), check(JOB, 0), check(JOB, 0), check(JOB, 1), check(JOB, 1), progress(JOB, 0.5, "p"), check(JOB, 1), log(JOB, "info", "l"), check(JOB, 1), check(JOB, 2)];
+    const events = same(ops);
+    expect(events.map((e) => (e.kind === "interrupt_check" ? e.answer : e.kind))).toEqual([0, 0, 0, 1, 1, "progress", 1, "log", 1, 2]);
+  });
+
+  it("a read in the middle of a run ends it: what follows is recorded and read back after it", () => {
+    const ops = [...increments("items", 0n, 1n, 100), ...Array.from({ length: 50 }, () => check(JOB, 0))];
+    same(ops, new Set([10, 99, 120]));
+  });
+});
+
 describe("TraceRecorder in the host", () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -86,6 +86,25 @@ export function u64FromWords(low: number, high: number): bigint {
   return (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
 }
 
+const TWO_32 = 0x1_0000_0000;
+const WORD_MAX = 0xffff_ffff;
+
+/**
+ * Adds the u64 whose u32 words are `low` and `high` to the u64 kept as words at `words[at]` and `words[at + 1]`
+ * (low word at U64_LOW_WORD), saturating at 2^64-1: u64 arithmetic in numbers, with no bigint made per operation.
+ */
+export function addU64Words(words: Uint32Array, at: number, low: number, high: number): void {
+  let sumLow = words[at + U64_LOW_WORD]! + (low >>> 0);
+  let sumHigh = words[at + U64_HIGH_WORD]! + (high >>> 0);
+  if (sumLow > WORD_MAX) {
+    sumLow -= TWO_32;
+    sumHigh++;
+  }
+  if (sumHigh > WORD_MAX) sumLow = sumHigh = WORD_MAX;
+  words[at + U64_LOW_WORD] = sumLow;
+  words[at + U64_HIGH_WORD] = sumHigh;
+}
+
 const u64Scratch = new BigUint64Array(1);
 const u64ScratchWords = new Uint32Array(u64Scratch.buffer);
 

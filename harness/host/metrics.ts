@@ -1,10 +1,7 @@
-import { U64_HIGH_WORD, U64_LOW_WORD } from "../abi/codec.ts";
+import { addU64Words, U64_HIGH_WORD, U64_LOW_WORD } from "../abi/codec.ts";
 
 /** Where a counter's words start in JobMetrics.words (a comparison, not a keyed lookup: this is on the hot path). */
 const wordsOf = (field: "bytes" | "items") => (field === "items" ? 2 : 0);
-
-const TWO_32 = 0x1_0000_0000;
-const WORD_MAX = 0xffff_ffff;
 
 /**
  * Core's JobMetrics: u64 counters (saturating) and u32 counts, minus the wall-clock duration.
@@ -35,18 +32,7 @@ export class JobMetrics {
 
   /** Adds the u64 whose u32 words are `deltaLow` and `deltaHigh` to a counter, saturating at 2^64-1. */
   add(field: "bytes" | "items", deltaLow: number, deltaHigh: number): void {
-    const lowAt = wordsOf(field) + U64_LOW_WORD;
-    const highAt = wordsOf(field) + U64_HIGH_WORD;
-    const words = this.words;
-    let low = words[lowAt]! + (deltaLow >>> 0);
-    let high = words[highAt]! + (deltaHigh >>> 0);
-    if (low > WORD_MAX) {
-      low -= TWO_32;
-      high++;
-    }
-    if (high > WORD_MAX) low = high = WORD_MAX;
-    words[lowAt] = low;
-    words[highAt] = high;
+    addU64Words(this.words, wordsOf(field), deltaLow, deltaHigh);
   }
 
   /** A counter's low u32 word: with `high`, the total as the trace records it, without making a bigint. */

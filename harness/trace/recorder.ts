@@ -1,4 +1,4 @@
-import { U64_HIGH_WORD, U64_LOW_WORD, u64FromWords } from "../abi/codec.ts";
+import { addU64Words, U64_HIGH_WORD, U64_LOW_WORD, U64_MAX, u64FromWords } from "../abi/codec.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -16,6 +16,7 @@ const INITIAL = 64;
 
 /** Capacity 0: nothing is allocated until a compact entry is recorded (an extension's recorder never needs any). */
 const NO_CODES = new Uint8Array(0);
+const NO_REPEATS = new Uint32Array(0);
 const NO_U64S = new BigUint64Array(0);
 const NO_WORDS = new Uint32Array(0);
 const NO_VALUES = new Float64Array(0);
@@ -29,6 +30,11 @@ const NO_VALUES = new Float64Array(0);
  * and the ordered entry list is a Uint8Array of entry codes, so a long job keeps no million live event objects (each
  * with two bigints) for the garbage collector to promote and mark again and again.
  *
+ * Repeats of the last compact entry are counted, not stored again: an interrupt check with the answer the previous
+ * check had, and an increment by the delta the previous one had whose total is that one's plus the delta (u64,
+ * saturating) stand for themselves in the previous entry. A loop that increments or checks on every step then
+ * records a count per call; reading expands each entry into its events, totals computed from the first one.
+ *
  * `events` is the one ordinary TraceEvent[]: reading it materializes the pending entries, in order, as the same
  * objects `record` would have kept, appends them to the array and returns it. The array is the same one on every
  * read and is extended in place when more is recorded after a read (read `events` again to see it), so it can be
@@ -40,7 +46,15 @@ export class TraceRecorder {
 
   // The pending suffix, in recording order: codes[0..length) with the fields of each kind in its own columns.
   private codes = NO_CODES;
+  /** For each entry, how many more times its event repeats (see above). */
+  private repeats = NO_REPEATS;
   private length = 0;
+  /** Events pending: entries plus their repeats. */
+  private pendingEvents = 0;
+  /** The open run of metrics events (the last entry, while it is one): its delta and the total its next step has. */
+  private runDeltaLow = 0;
+  private runDeltaHigh = 0;
+  private readonly runNext = new Uint32Array(2);
   private objects: TraceEvent[] = [];
   /** Each metrics entry's delta and total, at 2i and 2i+1; written as u32 words through `words`, read as u64s. */
   private u64s = NO_U64S;
@@ -61,7 +75,7 @@ export class TraceRecorder {
 
   /** The number of events recorded, without materializing them. */
   get size(): number {
-    return this.materialized.length + this.length;
+    return this.materialized.length + this.pendingEvents;
   }
 
   record(event: TraceEvent): void {
@@ -82,6 +96,20 @@ export class TraceRecorder {
       this.record({ kind: "metrics", job, field, delta: u64FromWords(deltaLow, deltaHigh), total: u64FromWords(totalLow, totalHigh) });
       return;
     }
+    const code = field === "items" ? METRICS_ITEMS : METRICS_BYTES;
+    const next = this.runNext;
+    if (
+      this.length !== 0 &&
+      this.codes[this.length - 1] === code &&
+      deltaLow >>> 0 === this.runDeltaLow &&
+      deltaHigh >>> 0 === this.runDeltaHigh &&
+      totalLow >>> 0 === next[U64_LOW_WORD] &&
+      totalHigh >>> 0 === next[U64_HIGH_WORD] &&
+      this.repeat()
+    ) {
+      addU64Words(next, 0, deltaLow, deltaHigh);
+      return;
+    }
     const i = this.metricsCount;
     if (2 * i === this.u64s.length) this.growMetrics();
     const words = this.words;
@@ -90,7 +118,12 @@ export class TraceRecorder {
     words[4 * i + 2 + U64_LOW_WORD] = totalLow;
     words[4 * i + 2 + U64_HIGH_WORD] = totalHigh;
     this.metricsCount = i + 1;
-    this.push(field === "items" ? METRICS_ITEMS : METRICS_BYTES);
+    this.push(code);
+    this.runDeltaLow = deltaLow >>> 0;
+    this.runDeltaHigh = deltaHigh >>> 0;
+    next[U64_LOW_WORD] = totalLow;
+    next[U64_HIGH_WORD] = totalHigh;
+    addU64Words(next, 0, deltaLow, deltaHigh);
   }
 
   /** `{ kind: "interrupt_check", job, answer }`, compactly. */
@@ -99,7 +132,8 @@ export class TraceRecorder {
       this.record({ kind: "interrupt_check", job, answer });
       return;
     }
-    this.push(INTERRUPT_CHECK + answer);
+    const code = INTERRUPT_CHECK + answer;
+    if (this.length === 0 || this.codes[this.length - 1] !== code || !this.repeat()) this.push(code);
   }
 
   /** `{ kind: "progress", job, value, message }`, compactly. */
@@ -140,12 +174,27 @@ export class TraceRecorder {
   private push(code: number): void {
     const i = this.length;
     if (i === this.codes.length) {
-      const codes = new Uint8Array(Math.max(INITIAL, i * 2));
+      const n = Math.max(INITIAL, i * 2);
+      const codes = new Uint8Array(n);
+      const repeats = new Uint32Array(n);
       codes.set(this.codes);
+      repeats.set(this.repeats);
       this.codes = codes;
+      this.repeats = repeats;
     }
     this.codes[i] = code;
+    this.repeats[i] = 0;
     this.length = i + 1;
+    this.pendingEvents++;
+  }
+
+  /** Counts one more event like the last entry's; false when its count is full (the caller starts a new entry). */
+  private repeat(): boolean {
+    const last = this.length - 1;
+    if (this.repeats[last] === 0xffff_ffff) return false;
+    this.repeats[last]!++;
+    this.pendingEvents++;
+    return true;
   }
 
   private growMetrics(): void {
@@ -158,7 +207,7 @@ export class TraceRecorder {
   /** Appends the pending entries to `materialized` as event objects, in order, and empties the pending storage. */
   private materialize(): void {
     const out = this.materialized;
-    const { codes, objects, u64s, values, messages, length } = this;
+    const { codes, repeats, objects, u64s, values, messages, length } = this;
     const job = this.job as string; // set whenever a compact entry is pending
     let o = 0;
     let m = 0;
@@ -173,10 +222,17 @@ export class TraceRecorder {
           break;
         case METRICS_BYTES:
         case METRICS_ITEMS: {
-          // Runs of one delta (job_increment_items(1)) share one bigint: fewer live objects, the same values.
+          // Events of one delta (job_increment_items(1)) share one bigint: fewer live objects, the same values.
           const d = u64s[2 * m]!;
           if (d !== delta) delta = d;
-          out.push({ kind: "metrics", job, field: code === METRICS_ITEMS ? "items" : "bytes", delta, total: u64s[2 * m + 1]! });
+          const field = code === METRICS_ITEMS ? "items" : "bytes";
+          let total = u64s[2 * m + 1]!;
+          out.push({ kind: "metrics", job, field, delta, total });
+          for (let k = repeats[i]!; k > 0; k--) {
+            total += delta;
+            if (total > U64_MAX) total = U64_MAX;
+            out.push({ kind: "metrics", job, field, delta, total });
+          }
           m++;
           break;
         }
@@ -186,18 +242,22 @@ export class TraceRecorder {
         case INTERRUPT_CHECK:
         case INTERRUPT_CHECK + 1:
         case INTERRUPT_CHECK + 2:
-          out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
+          for (let k = repeats[i]!; k >= 0; k--) out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
           break;
         default:
           out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG]!, message: messages[text++]! });
       }
     }
     this.length = 0;
+    this.pendingEvents = 0;
     this.metricsCount = 0;
     this.progressCount = 0;
     this.objects = [];
     this.messages = [];
-    if (codes.length > INITIAL) this.codes = NO_CODES;
+    if (codes.length > INITIAL) {
+      this.codes = NO_CODES;
+      this.repeats = NO_REPEATS;
+    }
     if (u64s.length > 2 * INITIAL) {
       this.u64s = NO_U64S;
       this.words = NO_WORDS;

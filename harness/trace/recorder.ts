@@ -32,8 +32,8 @@ const NO_VALUES = new Float64Array(0);
  *
  * Repeats of the last compact entry are counted, not stored again: an interrupt check with the answer the previous
  * check had, and an increment by the delta the previous one had whose total is that one's plus the delta (u64,
- * saturating) stand for themselves in the previous entry. A loop that increments or checks on every step then
- * records a count per call; reading expands each entry into its events, totals computed from the first one.
+ * saturating) add one to the previous entry's count. A loop that increments or checks on every step then keeps one
+ * entry and a count; reading expands each entry into its events, the totals computed from the first one.
  *
  * `events` is the one ordinary TraceEvent[]: reading it materializes the pending entries, in order, as the same
  * objects `record` would have kept, appends them to the array and returns it. The array is the same one on every
@@ -46,7 +46,7 @@ export class TraceRecorder {
 
   // The pending suffix, in recording order: codes[0..length) with the fields of each kind in its own columns.
   private codes = NO_CODES;
-  /** For each entry, how many more times its event repeats (see above). */
+  /** For each entry, how many more times its event repeats (see above); made at the first repeat. */
   private repeats = NO_REPEATS;
   private length = 0;
   /** Events pending: entries plus their repeats. */
@@ -54,7 +54,7 @@ export class TraceRecorder {
   /** The open run of metrics events (the last entry, while it is one): its delta and the total its next step has. */
   private runDeltaLow = 0;
   private runDeltaHigh = 0;
-  private readonly runNext = new Uint32Array(2);
+  private runNext = NO_WORDS; // made at the first metrics entry: most recorders never record one
   private objects: TraceEvent[] = [];
   /** Each metrics entry's delta and total, at 2i and 2i+1; written as u32 words through `words`, read as u64s. */
   private u64s = NO_U64S;
@@ -97,7 +97,7 @@ export class TraceRecorder {
       return;
     }
     const code = field === "items" ? METRICS_ITEMS : METRICS_BYTES;
-    const next = this.runNext;
+    let next = this.runNext;
     if (
       this.length !== 0 &&
       this.codes[this.length - 1] === code &&
@@ -119,6 +119,7 @@ export class TraceRecorder {
     words[4 * i + 2 + U64_HIGH_WORD] = totalHigh;
     this.metricsCount = i + 1;
     this.push(code);
+    if (next.length === 0) this.runNext = next = new Uint32Array(2);
     this.runDeltaLow = deltaLow >>> 0;
     this.runDeltaHigh = deltaHigh >>> 0;
     next[U64_LOW_WORD] = totalLow;
@@ -174,16 +175,12 @@ export class TraceRecorder {
   private push(code: number): void {
     const i = this.length;
     if (i === this.codes.length) {
-      const n = Math.max(INITIAL, i * 2);
-      const codes = new Uint8Array(n);
-      const repeats = new Uint32Array(n);
+      const codes = new Uint8Array(Math.max(INITIAL, i * 2));
       codes.set(this.codes);
-      repeats.set(this.repeats);
       this.codes = codes;
-      this.repeats = repeats;
     }
     this.codes[i] = code;
-    this.repeats[i] = 0;
+    if (i < this.repeats.length) this.repeats[i] = 0;
     this.length = i + 1;
     this.pendingEvents++;
   }
@@ -191,6 +188,11 @@ export class TraceRecorder {
   /** Counts one more event like the last entry's; false when its count is full (the caller starts a new entry). */
   private repeat(): boolean {
     const last = this.length - 1;
+    if (this.repeats.length < this.codes.length) {
+      const repeats = new Uint32Array(this.codes.length);
+      repeats.set(this.repeats);
+      this.repeats = repeats;
+    }
     if (this.repeats[last] === 0xffff_ffff) return false;
     this.repeats[last]!++;
     this.pendingEvents++;
@@ -228,7 +230,7 @@ export class TraceRecorder {
           const field = code === METRICS_ITEMS ? "items" : "bytes";
           let total = u64s[2 * m + 1]!;
           out.push({ kind: "metrics", job, field, delta, total });
-          for (let k = repeats[i]!; k > 0; k--) {
+          for (let k = repeats[i] ?? 0; k > 0; k--) {
             total += delta;
             if (total > U64_MAX) total = U64_MAX;
             out.push({ kind: "metrics", job, field, delta, total });
@@ -242,7 +244,7 @@ export class TraceRecorder {
         case INTERRUPT_CHECK:
         case INTERRUPT_CHECK + 1:
         case INTERRUPT_CHECK + 2:
-          for (let k = repeats[i]!; k >= 0; k--) out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
+          for (let k = repeats[i] ?? 0; k >= 0; k--) out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
           break;
         default:
           out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG]!, message: messages[text++]! });

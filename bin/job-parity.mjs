@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx job-parity` works from a clone without a build step.
-import { register } from "tsx/esm/api";
+// The CLI. From a clone it runs the TypeScript through tsx, with no build step; after `npm run build` (or `npm test`)
+// it runs the compiled copy while that is up to date (bin/compiled.mjs).
+import { importHarness } from "./compiled.mjs";
 
-register();
-await import("../harness/cli/main.ts");
+await importHarness("harness/cli/main");

@@ -1,5 +1,5 @@
+import { importModule } from "../engine/modules.ts";
 import { isAbsolute, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { HostFailure, type HostAdapter } from "../adapters/types.ts";
 import { buildGateReport, divergenceLines, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
 import { casesText, countsText } from "../report/gate-markdown.ts";
@@ -54,7 +54,7 @@ async function moduleAdapter(path: string): Promise<HostAdapter> {
   const where = shown(resolve(path));
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
+    module = (await importModule(resolve(path))) as { default?: unknown };
   } catch (error) {
     throw new HostFailure("JP_HOST_SPAWN", `cannot load the host module ${where}: ${(error as Error).message}`, { cause: error });
   }

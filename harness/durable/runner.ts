@@ -1,3 +1,4 @@
+import { siblingModule } from "../engine/modules.ts";
 import { spawnTsWorker } from "../engine/ts-worker.ts";
 import type { DurableExecRequest, DurableResumeRequest } from "./session.ts";
 
@@ -25,7 +26,7 @@ export type FromDurableWorker =
 
 export type DurableOutcome = FromDurableWorker & { readonly signal: NodeJS.Signals | null };
 
-const WORKER_URL = new URL("./worker.ts", import.meta.url);
+const WORKER_URL = siblingModule(import.meta.url, "worker");
 
 /**
  * Runs a durable command on a worker thread, which also prints the run (this thread loads only what it needs to start

@@ -1,5 +1,5 @@
+import { importModule } from "../engine/modules.ts";
 import { existsSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import type { StatusCode } from "../abi/status.ts";
 import type { LogLevel } from "../trace/events.ts";
 import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
@@ -88,7 +88,7 @@ export async function importNativeExtension(path: string, shownAs = path): Promi
   if (!existsSync(path)) throw new GuestLoadError("JP_GUEST_NOT_FOUND", `${shownAs}: no such native extension module`);
   let module: { default?: NativeExtensionDefinition };
   try {
-    module = (await import(pathToFileURL(path).href)) as typeof module;
+    module = (await importModule(path)) as typeof module;
   } catch (error) {
     throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the module failed to load: ${(error as Error).message}`, { cause: error });
   }

@@ -1,3 +1,4 @@
+import { siblingModule } from "../engine/modules.ts";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { spawnTsWorker } from "../engine/ts-worker.ts";
@@ -161,7 +162,7 @@ export interface FuzzSession {
   readonly done: Promise<FuzzSummary>;
 }
 
-const WORKER_URL = new URL("./fuzz-worker.ts", import.meta.url);
+const WORKER_URL = siblingModule(import.meta.url, "fuzz-worker");
 
 function spawnWorker(setup: WorkerSetup): Worker {
   return spawnTsWorker(WORKER_URL, setup);

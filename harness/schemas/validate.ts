@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule, { type FormatsPlugin } from "ajv-formats";
+import { sourceDir } from "../engine/modules.ts";
 
 // ajv-formats ships CommonJS; under NodeNext its default import is the module object, whose `default` is the plugin.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
 
-export const SCHEMAS_DIR = dirname(fileURLToPath(import.meta.url));
+export const SCHEMAS_DIR = sourceDir(import.meta.url);
 
 /** The project's schemas, by file name. They refer to each other by file name ($ref "scenario.schema.json"). */
 export type SchemaName = "fixture" | "scenario" | "parity-report" | "program" | "regression" | "host-expectations" | "gate-report" | "protocol" | "bench";

@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CapabilityId } from "../abi/capabilities.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { importNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
 import type { JobStatus } from "../trace/events.ts";
 import type { Scenario } from "./scenario.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
+import { PROJECT_ROOT } from "../engine/modules.ts";
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { PROJECT_ROOT };
 export const FIXTURES_DIR = join(PROJECT_ROOT, "wat-fixtures");
 
 /** A trace event with only the fields that matter, in normalized form. */

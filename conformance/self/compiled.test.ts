@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildIsUpToDate } from "../../bin/compiled.mjs";
+import { COMPILED, PROJECT_ROOT, siblingModule, sourceDir } from "../../harness/engine/modules.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-compiled-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(path: string, text = "", mtimeSeconds?: number): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  if (mtimeSeconds !== undefined) utimesSync(path, mtimeSeconds, mtimeSeconds);
+  return path;
+}
+
+describe("bin/compiled.mjs: when bin/ runs the compiled copy", () => {
+  const root = join(dir, "tree");
+  const T0 = 1_800_000_000;
+  file(join(root, "harness/a/one.ts"), "", T0);
+  file(join(root, "harness/b/two.ts"), "", T0);
+  file(join(root, "harness/b/two.test.ts"), "", T0 + 100); // tests are not part of the harness bin/ runs
+
+  it("no build: the TypeScript", () => {
+    expect(buildIsUpToDate(root)).toBe(false);
+  });
+
+  it("a compiled file for every source, none older: the build", () => {
+    file(join(root, "build/harness/a/one.js"), "", T0 + 1);
+    file(join(root, "build/harness/b/two.js"), "", T0);
+    expect(buildIsUpToDate(root)).toBe(true);
+  });
+
+  it("a source edited after the build: the TypeScript", () => {
+    utimesSync(join(root, "harness/b/two.ts"), T0 + 5, T0 + 5);
+    expect(buildIsUpToDate(root)).toBe(false);
+    utimesSync(join(root, "build/harness/b/two.js"), T0 + 6, T0 + 6);
+    expect(buildIsUpToDate(root)).toBe(true);
+  });
+
+  it("a source added since the build: the TypeScript", () => {
+    file(join(root, "harness/a/three.ts"), "", T0);
+    expect(buildIsUpToDate(root)).toBe(false);
+  });
+
+});
+
+describe("harness/engine/modules.ts: paths in both forms", () => {
+  it("from the TypeScript (as vitest runs it): the root above harness/, .ts siblings, a module's own directory", () => {
+    expect(COMPILED).toBe(false);
+    expect(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).toContain('"name": "job-parity"');
+    expect(siblingModule(import.meta.url, "worker").pathname).toMatch(/\/conformance\/self\/worker\.ts$/);
+    expect(sourceDir(pathToFileURL(join(PROJECT_ROOT, "harness/schemas/validate.ts")).href)).toBe(join(PROJECT_ROOT, "harness/schemas"));
+  });
+
+  it("from the compiled copy: the same root, .js siblings, and a compiled module's source directory", async () => {
+    // The module as tsc emits it into build/, in a tree of its own (so this runs without a build of the checkout).
+    const root = join(dir, "project");
+    const source = readFileSync(join(PROJECT_ROOT, "harness/engine/modules.ts"), "utf8");
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const compiled = file(join(root, "build/harness/engine/modules.js"), outputText);
+    const m = (await import(pathToFileURL(compiled).href)) as typeof import("../../harness/engine/modules.ts");
+    expect(m.COMPILED).toBe(true);
+    expect(m.PROJECT_ROOT).toBe(root);
+    expect(m.BUILD_DIR).toBe(join(root, "build"));
+    const compiledModule = pathToFileURL(join(root, "build/harness/durable/runner.js")).href;
+    expect(m.siblingModule(compiledModule, "worker").pathname).toBe(join(root, "build/harness/durable/worker.js"));
+    expect(m.sourceDir(pathToFileURL(join(root, "build/harness/schemas/validate.js")).href)).toBe(join(root, "harness/schemas"));
+  });
+});

@@ -18,10 +18,10 @@ describe("JobMetrics u64 counters", () => {
         const metrics = new JobMetrics();
         metrics.bytes = start;
         metrics.items = start;
-        metrics.add("items", ...u64Words(delta));
+        metrics.total("items").add(...u64Words(delta));
         expect(metrics.items, `${start} + ${delta}`).toBe(expected(start, delta));
         expect(metrics.bytes, "the other counter is untouched").toBe(start);
-        metrics.add("bytes", ...u64Words(delta));
+        metrics.total("bytes").add(...u64Words(delta));
         expect(metrics.bytes).toBe(expected(start, delta));
         checked++;
       }
@@ -39,24 +39,26 @@ describe("JobMetrics u64 counters", () => {
       x ^= x << 5;
       // Mostly deltas near 2^32 (carries), some up to 2^62 (reaching saturation after a few hundred steps).
       const delta = i % 7 === 0 ? BigInt(x >>> 0) << 30n : BigInt(x >>> 0) + 2n ** 32n - 7n;
-      metrics.add("bytes", ...u64Words(delta));
+      metrics.total("bytes").add(...u64Words(delta));
       total = expected(total, delta);
       expect(metrics.bytes).toBe(total);
     }
     expect(total).toBe(U64_MAX);
   });
 
-  it("low and high give the total's u32 words", () => {
+  it("a counter's words are the total's u32 words, each counter its own", () => {
     const metrics = new JobMetrics();
-    metrics.add("items", 0x9abc_def0, 0x1234_5678);
-    expect(metrics.low("items")).toBe(0x9abc_def0);
-    expect(metrics.high("items")).toBe(0x1234_5678);
-    expect(metrics.low("bytes")).toBe(0);
+    metrics.total("items").add(0x9abc_def0, 0x1234_5678);
+    expect(metrics.itemsTotal.low).toBe(0x9abc_def0);
+    expect(metrics.itemsTotal.high).toBe(0x1234_5678);
+    expect(metrics.total("items").equals(0x9abc_def0, 0x1234_5678)).toBe(true);
+    expect(metrics.total("items").equals(-0x6543_2110, 0x1234_5678)).toBe(true); // a word passed as a signed i32
+    expect(metrics.bytesTotal.value).toBe(0n);
   });
 
   it("refuses to store a value that is not a u64 instead of wrapping it", () => {
     const metrics = new JobMetrics();
-    expect(() => (metrics.items = -1n)).toThrow(/u64; -1 is out of range/);
+    expect(() => (metrics.items = -1n)).toThrow(/u64 is 0 .. 2\^64-1; -1 is out of range/);
     expect(() => (metrics.bytes = U64_MAX + 1n)).toThrow(RangeError);
     expect(metrics.items).toBe(0n);
     expect(metrics.snapshot()).toEqual({ bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 });

@@ -300,8 +300,8 @@ describe("TraceRecorder in the host", () => {
     const job = JobRecord.restore(stored, 0);
     expect(job.trace.events).toEqual([{ kind: "status", job: JOB, status: "Paused" }]);
     job.transition("Running");
-    job.metrics.add("items", 5, 0);
-    job.trace.recordMetrics(job.id, "items", 5, 0, job.metrics.low("items"), job.metrics.high("items"));
+    job.metrics.itemsTotal.add(5, 0);
+    job.trace.recordMetrics(job.id, "items", 5, 0, job.metrics.itemsTotal.low, job.metrics.itemsTotal.high);
     job.trace.recordInterruptCheck(job.id, 0);
     job.transition("Completed", { cause: "returned", code: 0 });
     expect(text(job.trace.events)).toBe(

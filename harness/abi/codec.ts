@@ -90,19 +90,45 @@ const TWO_32 = 0x1_0000_0000;
 const WORD_MAX = 0xffff_ffff;
 
 /**
- * Adds the u64 whose u32 words are `low` and `high` to the u64 kept as words at `words[at]` and `words[at + 1]`
- * (low word at U64_LOW_WORD), saturating at 2^64-1: u64 arithmetic in numbers, with no bigint made per operation.
+ * A u64 kept as its two u32 words in plain number fields, added to with saturation at 2^64-1: u64 arithmetic with no
+ * bigint made per operation (and no typed array, whose accesses V8 checks for a detached buffer once any has been).
  */
-export function addU64Words(words: Uint32Array, at: number, low: number, high: number): void {
-  let sumLow = words[at + U64_LOW_WORD]! + (low >>> 0);
-  let sumHigh = words[at + U64_HIGH_WORD]! + (high >>> 0);
-  if (sumLow > WORD_MAX) {
-    sumLow -= TWO_32;
-    sumHigh++;
+export class U64Words {
+  low = 0;
+  high = 0;
+
+  /** Adds the u64 whose words are `low` and `high` (each taken as u32), saturating. */
+  add(low: number, high: number): void {
+    let sumLow = this.low + (low >>> 0);
+    let sumHigh = this.high + (high >>> 0);
+    if (sumLow > WORD_MAX) {
+      sumLow -= TWO_32;
+      sumHigh++;
+    }
+    if (sumHigh > WORD_MAX) sumLow = sumHigh = WORD_MAX;
+    this.low = sumLow;
+    this.high = sumHigh;
   }
-  if (sumHigh > WORD_MAX) sumLow = sumHigh = WORD_MAX;
-  words[at + U64_LOW_WORD] = sumLow;
-  words[at + U64_HIGH_WORD] = sumHigh;
+
+  /** Whether this is the u64 whose words are `low` and `high` (each taken as u32). */
+  equals(low: number, high: number): boolean {
+    return this.low === low >>> 0 && this.high === high >>> 0;
+  }
+
+  set(low: number, high: number): void {
+    this.low = low >>> 0;
+    this.high = high >>> 0;
+  }
+
+  get value(): bigint {
+    return u64FromWords(this.low, this.high);
+  }
+
+  /** Sets a u64 value; anything outside 0 .. 2^64-1 is refused rather than wrapped. */
+  set value(value: bigint) {
+    if (value < 0n || value > U64_MAX) throw new RangeError(`a u64 is 0 .. 2^64-1; ${value} is out of range`);
+    this.set(...u64Words(value));
+  }
 }
 
 const u64Scratch = new BigUint64Array(1);

@@ -64,7 +64,10 @@ export class InterruptController {
 
   /** Every host call a running job makes counts toward `atCall` plans. */
   countCall(jobId: string): void {
-    if (this.plans.length === 0) return; // only atCall plans read the count: without plans, no lookup per call
+    if (this.plans.length !== 0) this.countPlannedCall(jobId); // only atCall plans read the count: without plans, no lookup per call
+  }
+
+  private countPlannedCall(jobId: string): void {
     const run = this.runs.get(jobId);
     if (run === undefined || run.plans.length === 0) return;
     run.calls++;

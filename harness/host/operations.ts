@@ -197,9 +197,9 @@ export class JobOperations {
    */
   increment(job: JobRecord, field: "bytes" | "items", low: number, high: number): void {
     this.deps.interrupts.countCall(job.id);
-    const { metrics } = job;
-    metrics.add(field, low, high);
-    job.trace.recordMetrics(job.id, field, low, high, metrics.low(field), metrics.high(field));
+    const total = job.metrics.total(field);
+    total.add(low, high);
+    job.trace.recordMetrics(job.id, field, low, high, total.low, total.high);
   }
 
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {

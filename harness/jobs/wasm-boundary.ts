@@ -62,6 +62,12 @@ function jobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode 
   // of bounds, takes the general path below, so refusals and the registry's (or a mutant's) resolution are as before.
   const running = scope.currentJob;
   if (running !== null && guest.memory !== null && guest.memory.holdsId(ptr, running.idWords)) return running;
+  return otherJobAt(b, index, ptr);
+}
+
+/** jobAt for an id that is not the running job's (kept apart so that jobAt stays small enough to inline). */
+function otherJobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode {
+  const { scope } = b;
   const name = IMPORT_NAMES[index]!;
   const id = bytes(b, name, null, ptr, 16, "the job id");
   if (id === null) return STATUS.INVALID_MEMORY_ACCESS;

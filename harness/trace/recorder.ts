@@ -1,4 +1,4 @@
-import { addU64Words, U64_HIGH_WORD, U64_LOW_WORD, U64_MAX, u64FromWords } from "../abi/codec.ts";
+import { U64_HIGH_WORD, U64_LOW_WORD, U64_MAX, u64FromWords, U64Words } from "../abi/codec.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -46,15 +46,18 @@ export class TraceRecorder {
 
   // The pending suffix, in recording order: codes[0..length) with the fields of each kind in its own columns.
   private codes = NO_CODES;
-  /** For each entry, how many more times its event repeats (see above); made at the first repeat. */
+  /** For each entry but the last, how many more times its event repeats (see above); made when first needed. */
   private repeats = NO_REPEATS;
   private length = 0;
   /** Events pending: entries plus their repeats. */
   private pendingEvents = 0;
+  // The last entry, in plain fields (the host call path reads no typed array): its code (-1: none) and repeats.
+  private lastCode = -1;
+  private lastRepeats = 0;
   /** The open run of metrics events (the last entry, while it is one): its delta and the total its next step has. */
   private runDeltaLow = 0;
   private runDeltaHigh = 0;
-  private runNext = NO_WORDS; // made at the first metrics entry: most recorders never record one
+  private readonly runNext = new U64Words();
   private objects: TraceEvent[] = [];
   /** Each metrics entry's delta and total, at 2i and 2i+1; written as u32 words through `words`, read as u64s. */
   private u64s = NO_U64S;
@@ -92,24 +95,29 @@ export class TraceRecorder {
    * their u32 words (low, high), as the host keeps and adds them.
    */
   recordMetrics(job: string, field: "bytes" | "items", deltaLow: number, deltaHigh: number, totalLow: number, totalHigh: number): void {
+    // The common case first, kept small so that V8 inlines it into the host call: one more step of the open run.
+    const next = this.runNext;
+    if (
+      job === this.job &&
+      this.lastCode === (field === "items" ? METRICS_ITEMS : METRICS_BYTES) &&
+      deltaLow >>> 0 === this.runDeltaLow &&
+      deltaHigh >>> 0 === this.runDeltaHigh &&
+      next.equals(totalLow, totalHigh) &&
+      this.repeat()
+    ) {
+      next.add(deltaLow, deltaHigh);
+      return;
+    }
+    this.metricsEntry(job, field, deltaLow, deltaHigh, totalLow, totalHigh);
+  }
+
+  /** A metrics event that does not continue the open run: a new entry (or an object, for another job). */
+  private metricsEntry(job: string, field: "bytes" | "items", deltaLow: number, deltaHigh: number, totalLow: number, totalHigh: number): void {
     if (job !== this.job && !this.claim(job)) {
       this.record({ kind: "metrics", job, field, delta: u64FromWords(deltaLow, deltaHigh), total: u64FromWords(totalLow, totalHigh) });
       return;
     }
     const code = field === "items" ? METRICS_ITEMS : METRICS_BYTES;
-    let next = this.runNext;
-    if (
-      this.length !== 0 &&
-      this.codes[this.length - 1] === code &&
-      deltaLow >>> 0 === this.runDeltaLow &&
-      deltaHigh >>> 0 === this.runDeltaHigh &&
-      totalLow >>> 0 === next[U64_LOW_WORD] &&
-      totalHigh >>> 0 === next[U64_HIGH_WORD] &&
-      this.repeat()
-    ) {
-      addU64Words(next, 0, deltaLow, deltaHigh);
-      return;
-    }
     const i = this.metricsCount;
     if (2 * i === this.u64s.length) this.growMetrics();
     const words = this.words;
@@ -119,12 +127,10 @@ export class TraceRecorder {
     words[4 * i + 2 + U64_HIGH_WORD] = totalHigh;
     this.metricsCount = i + 1;
     this.push(code);
-    if (next.length === 0) this.runNext = next = new Uint32Array(2);
     this.runDeltaLow = deltaLow >>> 0;
     this.runDeltaHigh = deltaHigh >>> 0;
-    next[U64_LOW_WORD] = totalLow;
-    next[U64_HIGH_WORD] = totalHigh;
-    addU64Words(next, 0, deltaLow, deltaHigh);
+    this.runNext.set(totalLow, totalHigh);
+    this.runNext.add(deltaLow, deltaHigh);
   }
 
   /** `{ kind: "interrupt_check", job, answer }`, compactly. */
@@ -134,7 +140,7 @@ export class TraceRecorder {
       return;
     }
     const code = INTERRUPT_CHECK + answer;
-    if (this.length === 0 || this.codes[this.length - 1] !== code || !this.repeat()) this.push(code);
+    if (this.lastCode !== code || !this.repeat()) this.push(code);
   }
 
   /** `{ kind: "progress", job, value, message }`, compactly. */
@@ -173,6 +179,7 @@ export class TraceRecorder {
   }
 
   private push(code: number): void {
+    if (this.lastRepeats !== 0) this.closeLast();
     const i = this.length;
     if (i === this.codes.length) {
       const codes = new Uint8Array(Math.max(INITIAL, i * 2));
@@ -180,23 +187,28 @@ export class TraceRecorder {
       this.codes = codes;
     }
     this.codes[i] = code;
-    if (i < this.repeats.length) this.repeats[i] = 0;
     this.length = i + 1;
+    this.lastCode = code;
     this.pendingEvents++;
   }
 
   /** Counts one more event like the last entry's; false when its count is full (the caller starts a new entry). */
   private repeat(): boolean {
-    const last = this.length - 1;
-    if (this.repeats.length < this.codes.length) {
+    if (this.lastRepeats === 0xffff_ffff) return false;
+    this.lastRepeats++;
+    this.pendingEvents++;
+    return true;
+  }
+
+  /** Stores the last entry's repeats with it (entries whose count was never stored have none). */
+  private closeLast(): void {
+    if (this.repeats.length < this.length) {
       const repeats = new Uint32Array(this.codes.length);
       repeats.set(this.repeats);
       this.repeats = repeats;
     }
-    if (this.repeats[last] === 0xffff_ffff) return false;
-    this.repeats[last]!++;
-    this.pendingEvents++;
-    return true;
+    this.repeats[this.length - 1] = this.lastRepeats;
+    this.lastRepeats = 0;
   }
 
   private growMetrics(): void {
@@ -208,6 +220,7 @@ export class TraceRecorder {
 
   /** Appends the pending entries to `materialized` as event objects, in order, and empties the pending storage. */
   private materialize(): void {
+    if (this.lastRepeats !== 0) this.closeLast();
     const out = this.materialized;
     const { codes, repeats, objects, u64s, values, messages, length } = this;
     const job = this.job as string; // set whenever a compact entry is pending
@@ -252,14 +265,14 @@ export class TraceRecorder {
     }
     this.length = 0;
     this.pendingEvents = 0;
+    this.lastCode = -1;
     this.metricsCount = 0;
     this.progressCount = 0;
     this.objects = [];
     this.messages = [];
-    if (codes.length > INITIAL) {
-      this.codes = NO_CODES;
-      this.repeats = NO_REPEATS;
-    }
+    if (codes.length > INITIAL) this.codes = NO_CODES;
+    if (repeats.length > INITIAL) this.repeats = NO_REPEATS;
+    else repeats.fill(0, 0, length);
     if (u64s.length > 2 * INITIAL) {
       this.u64s = NO_U64S;
       this.words = NO_WORDS;

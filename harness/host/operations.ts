@@ -110,22 +110,29 @@ export class JobOperations {
   }
 
   log(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
-    if (job) this.deps.interrupts.countCall(job.id);
-    if (job && job.logLines >= this.deps.limits.maxLogLinesPerJob) {
-      // A flood is cut off: one refusal says so, later lines are only counted.
-      if (job.droppedLogLines++ === 0) {
-        this.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${this.deps.limits.maxLogLinesPerJob} lines; further lines are dropped and counted`);
-      }
+    if (job === null || job.logLines >= this.deps.limits.maxLogLinesPerJob) {
+      this.unusualLog(scope, job, name, level, message);
       return;
     }
+    this.deps.interrupts.countCall(job.id);
     const text = this.text(scope, job, name, message, "the log message");
     if (text === null) return;
-    if (job === null) {
-      scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: text });
-      return;
-    }
     job.logLines++;
     job.trace.recordLog(job.id, logLevel(level), text);
+  }
+
+  /** A line outside any job, or past a job's line limit (apart from log, so that its common path stays small). */
+  private unusualLog(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
+    if (job === null) {
+      const text = this.text(scope, null, name, message, "the log message");
+      if (text !== null) scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: text });
+      return;
+    }
+    this.deps.interrupts.countCall(job.id);
+    // A flood is cut off: one refusal says so, later lines are only counted.
+    if (job.droppedLogLines++ === 0) {
+      this.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${this.deps.limits.maxLogLinesPerJob} lines; further lines are dropped and counted`);
+    }
   }
 
   reportProgress(scope: ExtensionScope, job: JobRecord, value: number, message: TextArg): void {

@@ -11,6 +11,9 @@ const PROGRESS = 6;
 /** log at level debug, info, warn, error: LOG + the level's index in LOG_LEVELS. */
 const LOG = 7;
 
+/** A level's index in LOG_LEVELS (comparisons: indexOf is a call into the runtime on the host-call path). */
+const logLevelIndex = (level: LogLevel) => (level === "info" ? 1 : level === "warn" ? 2 : level === "error" ? 3 : 0);
+
 /** The first capacity of pending storage; up to it, storage is kept (reused) after a read, larger is released. */
 const INITIAL = 64;
 
@@ -168,7 +171,7 @@ export class TraceRecorder {
       return;
     }
     this.messages.push(message);
-    this.push(LOG + LOG_LEVELS.indexOf(level));
+    this.push(LOG + logLevelIndex(level));
   }
 
   /** Takes `job` as the compact entries' job if there is none yet; false: another job has it. */

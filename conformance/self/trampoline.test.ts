@@ -5,6 +5,7 @@ import { nodeEngine } from "../../harness/engine/engine.ts";
 import { importTrampoline, lowered } from "../../harness/engine/import-trampoline.ts";
 import { guestFromSource } from "../../harness/engine/load.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";
+import { createBoundary } from "../../harness/jobs/wasm-boundary.ts";
 import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
 
 /** A guest that passes its i64 argument to job_increment_items and its i32 to job_check_interrupt. */
@@ -93,5 +94,19 @@ describe("host functions shared by every instance", () => {
     });
     expect(first.importCalls()).toEqual({ register_job: 1, job_log: 2 });
     expect(second.importCalls()).toEqual({ register_job: 1, job_log: 3 });
+  });
+
+  it("act for no instance once a run has ended: a call then is a harness error, and no finished run stays reachable", async () => {
+    const guest = await guestFromSource(new URL("./logging.wat", import.meta.url).pathname, LOGGING_GUEST);
+    const host = new ReferenceHost();
+    const extension = WasmExtension.load(host, "only", guest);
+    host.drive(host.createJob(extension.scope, "hello", new TextEncoder().encode("x")));
+    const boundary = createBoundary(host, extension.scope, { memory: null, alloc: null, jobExport: () => null, calls: new Uint32Array(IMPORTS.length) });
+    const jobLog = boundary.functions.job_log as (job: number, level: number, ptr: number, len: number) => void;
+    expect(() => jobLog(0, 1, 0, 0)).toThrow("internal: a host function was called with no guest instance active");
+    const deactivate = boundary.activate();
+    jobLog(0, 1, 0, 0); // refused (no memory), but acting for this boundary
+    deactivate();
+    expect(() => jobLog(0, 1, 0, 0)).toThrow("no guest instance active");
   });
 });

@@ -30,8 +30,8 @@ interface Boundary {
 }
 
 /**
- * The boundary of the instance whose guest code runs on this thread (guest code never runs for two instances at
- * once on a thread; the extension activates its boundary before any of it runs).
+ * The boundary of the instance whose guest code runs on this thread (the extension activates its boundary around
+ * running any of it; a run inside another restores the outer one's when it ends).
  *
  * The host functions are made once, not per instance, and find their instance here. Closures made per instance are
  * slow in a harness that makes a fresh host per run: the call sites that meet a new closure per host are not inlined
@@ -92,11 +92,12 @@ function toGuest(b: Boundary, name: ImportName, job: JobRecord | null, data: Uin
   return ptr;
 }
 
-/** One instance's boundary: activate it before running any of the instance's guest code. */
+/** One instance's boundary: activate it around any code that runs the instance's guest code. */
 export interface InstanceBoundary {
   /** The host functions, by import name, with the trampoline's lowered signatures; shared by every instance. */
   readonly functions: WebAssembly.ModuleImports;
-  activate(): void;
+  /** Makes the host functions act for this instance; the function returned makes them act as they did before. */
+  activate(): () => void;
 }
 
 export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest: GuestAccess): InstanceBoundary {
@@ -104,7 +105,12 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
   return {
     functions: HOST_FUNCTIONS,
     activate: () => {
+      const previous = active;
       active = boundary;
+      // Restored after the guest code ran, so no finished run's host stays reachable from here.
+      return () => {
+        active = previous;
+      };
     },
   };
 }

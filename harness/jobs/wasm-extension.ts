@@ -77,11 +77,20 @@ export class WasmExtension {
   }
 
   private instantiate(): WebAssembly.Instance {
-    const { guest, scope } = this;
-    const reinit = scope.phase === "ready";
+    const reinit = this.scope.phase === "ready";
     const functions = this.boundary.functions;
     const imports = this.trampoline.link(this.wrapImports ? this.wrapImports({ ...functions }) : functions);
-    this.boundary.activate();
+    const deactivate = this.boundary.activate();
+    try {
+      return this.instantiateActive(imports, reinit);
+    } finally {
+      deactivate();
+    }
+  }
+
+  /** instantiate, with the boundary active: the instance, and plugin_init when the guest exports one. */
+  private instantiateActive(imports: WebAssembly.Imports, reinit: boolean): WebAssembly.Instance {
+    const { guest, scope } = this;
     let instance: WebAssembly.Instance;
     try {
       instance = guest.engine.instantiate(guest.module, imports);
@@ -137,20 +146,24 @@ export class WasmExtension {
     const { engine } = this.guest;
     try {
       const instance = this.instance ?? this.instantiate();
-      this.boundary.activate(); // the host functions act for this extension until another one runs guest code
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
+      const deactivate = this.boundary.activate();
       // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.
-      return runWithTimeout((): RunOutcome => {
-        const ctxPtr = this.pass(context);
-        const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
-        if (ctxPtr === null || statePtr === null) {
-          this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
-          return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
-        }
-        const fn = instance.exports[exportName] as JobFunction;
-        return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
-      }, this.host.limits.runTimeoutMs);
+      try {
+        return runWithTimeout((): RunOutcome => {
+          const ctxPtr = this.pass(context);
+          const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
+          if (ctxPtr === null || statePtr === null) {
+            this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
+            return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
+          }
+          const fn = instance.exports[exportName] as JobFunction;
+          return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
+        }, this.host.limits.runTimeoutMs);
+      } finally {
+        deactivate();
+      }
     } catch (error) {
       if (error instanceof GuestLoadError) return { kind: "trap", message: error.message };
       if (error instanceof RunTimeout) {

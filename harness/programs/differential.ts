@@ -1,5 +1,5 @@
 import { STATUS } from "../abi/status.ts";
-import { U64_MAX } from "../abi/codec.ts";
+import { saturatingAddU64 } from "../abi/codec.ts";
 import { guestFromBytes } from "../engine/load.ts";
 import type { ImportsWrapper } from "../jobs/wasm-extension.ts";
 import { compareResults } from "../suite/compare.ts";
@@ -90,7 +90,7 @@ export function checkInvariants(side: string, result: NormalizedResult | Scenari
     const totals = { bytes: 0n, items: 0n };
     for (const event of job.trace) {
       if (event.kind === "metrics") {
-        const expected = totals[event.field] + BigInt(event.delta) > U64_MAX ? U64_MAX : totals[event.field] + BigInt(event.delta);
+        const expected = saturatingAddU64(totals[event.field], BigInt(event.delta));
         if (BigInt(event.total) !== expected) problems.push(`${where}: ${event.field} total ${event.total} after +${event.delta}, expected ${expected}`);
         totals[event.field] = BigInt(event.total);
       } else if (event.kind === "progress" && !(event.value >= 0 && event.value <= 1 && Math.fround(event.value) === event.value)) {

@@ -1,4 +1,4 @@
-import { U64_HIGH_WORD, U64_LOW_WORD, U64_MAX, u64FromWords, U64Words } from "../abi/codec.ts";
+import { saturatingAddU64, U64_HIGH_WORD, U64_LOW_WORD, u64FromWords, U64Words } from "../abi/codec.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -247,8 +247,7 @@ export class TraceRecorder {
           let total = u64s[2 * m + 1]!;
           out.push({ kind: "metrics", job, field, delta, total });
           for (let k = repeats[i] ?? 0; k > 0; k--) {
-            total += delta;
-            if (total > U64_MAX) total = U64_MAX;
+            total = saturatingAddU64(total, delta);
             out.push({ kind: "metrics", job, field, delta, total });
           }
           m++;

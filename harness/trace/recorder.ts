@@ -17,6 +17,13 @@ const logLevelIndex = (level: LogLevel) => (level === "info" ? 1 : level === "wa
 /** The first capacity of pending storage; up to it, storage is kept (reused) after a read, larger is released. */
 const INITIAL = 64;
 
+/** A growable column: `array` copied into a new one of its type, twice as long and at least `length`. */
+function grown<A extends Uint8Array | Uint32Array | Float64Array | BigUint64Array>(array: A, length: number): A {
+  const next = new (array.constructor as new (length: number) => A)(Math.max(length, 2 * array.length));
+  (next as Uint8Array).set(array as unknown as Uint8Array);
+  return next;
+}
+
 /** Capacity 0: nothing is allocated until a compact entry is recorded (an extension's recorder never needs any). */
 const NO_CODES = new Uint8Array(0);
 const NO_REPEATS = new Uint32Array(0);
@@ -153,11 +160,7 @@ export class TraceRecorder {
       return;
     }
     const i = this.progressCount;
-    if (i === this.values.length) {
-      const values = new Float64Array(Math.max(INITIAL, i * 2));
-      values.set(this.values);
-      this.values = values;
-    }
+    if (i === this.values.length) this.values = grown(this.values, INITIAL);
     this.values[i] = value;
     this.messages.push(message);
     this.progressCount = i + 1;
@@ -184,11 +187,7 @@ export class TraceRecorder {
   private push(code: number): void {
     if (this.lastRepeats !== 0) this.closeLast();
     const i = this.length;
-    if (i === this.codes.length) {
-      const codes = new Uint8Array(Math.max(INITIAL, i * 2));
-      codes.set(this.codes);
-      this.codes = codes;
-    }
+    if (i === this.codes.length) this.codes = grown(this.codes, INITIAL);
     this.codes[i] = code;
     this.length = i + 1;
     this.lastCode = code;
@@ -205,20 +204,14 @@ export class TraceRecorder {
 
   /** Stores the last entry's repeats with it (entries whose count was never stored have none). */
   private closeLast(): void {
-    if (this.repeats.length < this.length) {
-      const repeats = new Uint32Array(this.codes.length);
-      repeats.set(this.repeats);
-      this.repeats = repeats;
-    }
+    if (this.repeats.length < this.length) this.repeats = grown(this.repeats, this.codes.length);
     this.repeats[this.length - 1] = this.lastRepeats;
     this.lastRepeats = 0;
   }
 
   private growMetrics(): void {
-    const u64s = new BigUint64Array(Math.max(2 * INITIAL, this.u64s.length * 2));
-    u64s.set(this.u64s);
-    this.u64s = u64s;
-    this.words = new Uint32Array(u64s.buffer);
+    this.u64s = grown(this.u64s, 2 * INITIAL);
+    this.words = new Uint32Array(this.u64s.buffer);
   }
 
   /** Appends the pending entries to `materialized` as event objects, in order, and empties the pending storage. */

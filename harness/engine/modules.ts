@@ -15,7 +15,7 @@ export const COMPILED = import.meta.url.endsWith(".js");
 /** The project's root: the source tree, also when the compiled copy runs. */
 export const PROJECT_ROOT = resolve(HERE, COMPILED ? "../../.." : "../..");
 
-/** Where the compiled copy lives (bin/compiled.mjs checks it against the sources). */
+/** Where the compiled copy lives (bin/compiled.mjs looks in the same place, from plain JS). */
 export const BUILD_DIR = join(PROJECT_ROOT, "build");
 
 /** The source directory of a module: its own, or for a compiled module the one its TypeScript is in. */

@@ -2,8 +2,9 @@ import type { ValType } from "../abi/imports.ts";
 
 /**
  * A small structured description of a wasm module, rendered two ways from one source: a binary (fast, for fuzzing)
- * and WAT text (for people and saved counterexamples). Only the instructions generated programs need exist.
- * Functions and globals are referenced by `$name`; locals by index.
+ * and WAT text (for people and saved counterexamples). Only the instructions generated programs and the import
+ * trampoline need exist. Functions and globals are referenced by `$name`; locals by index; a call_indirect's type by
+ * its index in `indirectTypes`.
  */
 export type Instr =
   | readonly ["i32.const", number]
@@ -12,8 +13,9 @@ export type Instr =
   | readonly ["local.get" | "local.set" | "local.tee", number]
   | readonly ["global.get" | "global.set", string]
   | readonly ["call", string]
+  | readonly ["call_indirect", number]
   | readonly ["br" | "br_if", number]
-  | readonly ["i32.load" | "i32.load8_u" | "i32.store" | "i32.store8", number]
+  | readonly ["i32.load" | "i32.load8_u" | "i32.store" | "i32.store8" | "i64.load", number]
   | readonly [SimpleOp];
 
 export type SimpleOp =
@@ -43,6 +45,11 @@ export type SimpleOp =
   | "i32.le_u"
   | "i32.wrap_i64"
   | "i64.shr_u"
+  | "i64.shl"
+  | "i64.add"
+  | "i64.eq"
+  | "i64.gt_u"
+  | "i64.extend_i32_u"
   | "f32.div"
   | "f32.convert_i32_u"
   | "memory.size"
@@ -69,16 +76,31 @@ export interface ImportDef {
 export interface GlobalDef {
   readonly name: string;
   readonly mutable: boolean;
-  readonly init: number;
+  /** i32 when absent. */
+  readonly type?: "i32" | "i64";
+  readonly init: number | bigint;
   readonly export?: string;
 }
+
+/** A function type, as call_indirect names it. */
+export interface FuncSig {
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
+/** A module's one memory: its own (exported), or another module's (imported). */
+export type MemoryDef = { readonly minPages: number; readonly export: string } | { readonly minPages: number; readonly import: { readonly module: string; readonly field: string } };
 
 export interface ModuleDef {
   readonly imports: readonly ImportDef[];
   readonly functions: readonly FunctionDef[];
   /** None for a module that needs no memory (each instance of one that has a memory reserves address space). */
-  readonly memory: { readonly minPages: number; readonly export: string } | null;
+  readonly memory: MemoryDef | null;
   readonly globals: readonly GlobalDef[];
+  /** One funcref table of `min` slots, exported, for call_indirect. */
+  readonly table?: { readonly min: number; readonly export: string };
+  /** The types call_indirect instructions name, by index. */
+  readonly indirectTypes?: readonly FuncSig[];
   readonly data: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
 }
 
@@ -109,6 +131,11 @@ const SIMPLE_OPCODES: Record<SimpleOp, number[]> = {
   "i32.le_u": [0x4d],
   "i32.wrap_i64": [0xa7],
   "i64.shr_u": [0x88],
+  "i64.shl": [0x86],
+  "i64.add": [0x7c],
+  "i64.eq": [0x51],
+  "i64.gt_u": [0x56],
+  "i64.extend_i32_u": [0xad],
   "f32.div": [0x95],
   "f32.convert_i32_u": [0xb3],
   "memory.size": [0x3f, 0x00],
@@ -117,7 +144,7 @@ const SIMPLE_OPCODES: Record<SimpleOp, number[]> = {
 };
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
-const MEMORY_OPS = { "i32.load": [0x28, 2], "i32.load8_u": [0x2d, 0], "i32.store": [0x36, 2], "i32.store8": [0x3a, 0] } as const;
+const MEMORY_OPS = { "i32.load": [0x28, 2], "i32.load8_u": [0x2d, 0], "i32.store": [0x36, 2], "i32.store8": [0x3a, 0], "i64.load": [0x29, 3] } as const;
 
 const utf8 = new TextEncoder();
 /** Import, export and module names repeat across modules: encode each once. */
@@ -244,6 +271,7 @@ function encodeBody(fn: FunctionDef, funcs: Map<string, number>, globals: Map<st
 
 /** Encodes the module as a wasm binary (MVP plus bulk memory's memory.copy). */
 export function encodeModule(def: ModuleDef): Uint8Array {
+  const indirectTypes = def.indirectTypes ?? [];
   const types: { params: readonly ValType[]; results: readonly ValType[] }[] = [];
   const typeIndex = new Map<string, number>();
   const typeOf = (f: { params: readonly ValType[]; results: readonly ValType[] }) => {
@@ -256,12 +284,16 @@ export function encodeModule(def: ModuleDef): Uint8Array {
     }
     return index;
   };
+  // call_indirect names its type by index: these types come first, so that index is their index in the section.
+  for (const type of indirectTypes) {
+    if (typeOf(type) !== types.length - 1) throw new Error(`internal: call_indirect type ${signature(type)} is listed twice`);
+  }
   const funcIndex = new Map<string, number>();
   def.imports.forEach((imp, i) => funcIndex.set(imp.name, i));
   def.functions.forEach((fn, i) => funcIndex.set(fn.name, def.imports.length + i));
   const globalIndex = new Map(def.globals.map((g, i) => [g.name, i]));
   // A cached body is valid while the names it calls keep their indexes; the imports and leading functions decide that.
-  const indexKey = `${def.imports.map((i) => i.name).join()}|${def.globals.map((g) => g.name).join()}`;
+  const indexKey = `${def.imports.map((i) => i.name).join()}|${def.globals.map((g) => g.name).join()}|${indirectTypes.map(signature).join()}`;
   const importTypes = def.imports.map(typeOf);
   const functionTypes = def.functions.map(typeOf);
 
@@ -283,21 +315,38 @@ export function encodeModule(def: ModuleDef): Uint8Array {
       for (const r of t.results) out.byte(VALTYPE[r]);
     }
   });
+  const memory = def.memory;
+  const memoryImport = memory !== null && "import" in memory ? memory.import : null;
   section(2, () => {
-    out.u32(def.imports.length);
+    out.u32(def.imports.length + (memoryImport === null ? 0 : 1));
     def.imports.forEach((imp, i) => {
       out.name(imp.module);
       out.name(imp.field);
       out.byte(0x00);
       out.u32(importTypes[i]!);
     });
+    if (memoryImport !== null) {
+      out.name(memoryImport.module);
+      out.name(memoryImport.field);
+      out.byte(0x02);
+      out.byte(0x00);
+      out.u32(memory!.minPages);
+    }
   });
   section(3, () => {
     out.u32(def.functions.length);
     for (const t of functionTypes) out.u32(t);
   });
-  const memory = def.memory;
-  if (memory !== null) {
+  const table = def.table;
+  if (table !== undefined) {
+    section(4, () => {
+      out.u32(1);
+      out.byte(0x70); // funcref
+      out.byte(0x00);
+      out.u32(table.min);
+    });
+  }
+  if (memory !== null && memoryImport === null) {
     section(5, () => {
       out.u32(1);
       out.byte(0x00);
@@ -307,14 +356,21 @@ export function encodeModule(def: ModuleDef): Uint8Array {
   section(6, () => {
     out.u32(def.globals.length);
     for (const g of def.globals) {
-      out.byte(VALTYPE.i32);
+      const i64 = g.type === "i64";
+      out.byte(i64 ? VALTYPE.i64 : VALTYPE.i32);
       out.byte(g.mutable ? 1 : 0);
-      out.byte(0x41);
-      out.s32(g.init);
+      if (i64) {
+        out.byte(0x42);
+        out.s64(BigInt(g.init));
+      } else {
+        out.byte(0x41);
+        out.s32(Number(g.init));
+      }
       out.byte(0x0b);
     }
   });
-  const exports: { name: string; kind: number; index: number }[] = memory === null ? [] : [{ name: memory.export, kind: 2, index: 0 }];
+  const exports: { name: string; kind: number; index: number }[] = memory !== null && "export" in memory ? [{ name: memory.export, kind: 2, index: 0 }] : [];
+  if (table !== undefined) exports.push({ name: table.export, kind: 1, index: 0 });
   def.functions.forEach((fn) => fn.export !== undefined && exports.push({ name: fn.export, kind: 0, index: funcIndex.get(fn.name)! }));
   def.globals.forEach((g, i) => g.export !== undefined && exports.push({ name: g.export, kind: 3, index: i }));
   section(7, () => {
@@ -382,6 +438,11 @@ function encodeInstr(out: Bytes, instr: Instr, funcs: Map<string, number>, globa
       out.byte(0x10);
       out.u32(indexOf(funcs, instr[1], where));
       return;
+    case "call_indirect":
+      out.byte(0x11);
+      out.u32(instr[1]); // the type's index: indirect types come first in the type section
+      out.byte(0x00); // table 0
+      return;
     case "br":
     case "br_if":
       out.byte(instr[0] === "br" ? 0x0c : 0x0d);
@@ -390,7 +451,8 @@ function encodeInstr(out: Bytes, instr: Instr, funcs: Map<string, number>, globa
     case "i32.load":
     case "i32.load8_u":
     case "i32.store":
-    case "i32.store8": {
+    case "i32.store8":
+    case "i64.load": {
       const [opcode, align] = MEMORY_OPS[instr[0]];
       out.byte(opcode);
       out.u32(align);
@@ -425,11 +487,16 @@ export function printModule(def: ModuleDef, header = ""): string {
   lines.push("(module");
   const sig = (f: { params: readonly ValType[]; results: readonly ValType[] }) =>
     `${f.params.length ? ` (param ${f.params.join(" ")})` : ""}${f.results.length ? ` (result ${f.results.join(" ")})` : ""}`;
+  (def.indirectTypes ?? []).forEach((type, i) => lines.push(`  (type (;${i};) (func${sig(type)}))`));
   for (const imp of def.imports) lines.push(`  (import "${imp.module}" "${imp.field}" (func ${imp.name}${sig(imp)}))`);
-  if (def.memory !== null) lines.push(`  (memory (export "${def.memory.export}") ${def.memory.minPages})`);
+  const memory = def.memory;
+  if (memory !== null && "import" in memory) lines.push(`  (import "${memory.import.module}" "${memory.import.field}" (memory ${memory.minPages}))`);
+  if (def.table !== undefined) lines.push(`  (table (export "${def.table.export}") ${def.table.min} funcref)`);
+  if (memory !== null && "export" in memory) lines.push(`  (memory (export "${memory.export}") ${memory.minPages})`);
   for (const g of def.globals) {
-    const type = g.mutable ? "(mut i32)" : "i32";
-    lines.push(`  (global ${g.name}${g.export ? ` (export "${g.export}")` : ""} ${type} (i32.const ${g.init}))`);
+    const valtype = g.type ?? "i32";
+    const type = g.mutable ? `(mut ${valtype})` : valtype;
+    lines.push(`  (global ${g.name}${g.export ? ` (export "${g.export}")` : ""} ${type} (${valtype}.const ${g.init}))`);
   }
   for (const fn of def.functions) {
     lines.push(`  (func ${fn.name}${fn.export ? ` (export "${fn.export}")` : ""}${sig(fn)}${fn.locals.length ? ` (local ${fn.locals.join(" ")})` : ""}`);
@@ -456,7 +523,10 @@ function printInstr(instr: Instr): string {
     case "i32.load8_u":
     case "i32.store":
     case "i32.store8":
+    case "i64.load":
       return instr[1] === 0 ? instr[0] : `${instr[0]} offset=${instr[1]}`;
+    case "call_indirect":
+      return `call_indirect (type ${instr[1]})`;
     default:
       return instr.length === 1 ? instr[0] : `${instr[0]} ${String(instr[1])}`;
   }

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { U64_MAX, u64FromWords } from "../../harness/abi/codec.ts";
 import { IMPORTS } from "../../harness/abi/imports.ts";
 import { nodeEngine } from "../../harness/engine/engine.ts";
-import { importTrampoline, lowered } from "../../harness/engine/import-trampoline.ts";
+import { importTrampoline, lowered, probeModule, trampolineModule } from "../../harness/engine/import-trampoline.ts";
+import { encodeModule, printModule } from "../../harness/engine/wasm-module.ts";
+import { compileWat } from "../../harness/engine/wat.ts";
 import { guestFromSource } from "../../harness/engine/load.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";
 import { createBoundary } from "../../harness/jobs/wasm-boundary.ts";
@@ -19,7 +21,7 @@ const FORWARDING_GUEST = `(module
 
 async function linkedGuest(functions: WebAssembly.ModuleImports) {
   const guest = await guestFromSource("forwarding.wat", FORWARDING_GUEST);
-  const imports = importTrampoline(nodeEngine).link(functions);
+  const { imports } = importTrampoline(nodeEngine).link(functions);
   return new WebAssembly.Instance(guest.module, imports).exports as { inc: (n: bigint) => void; check: (p: number) => number };
 }
 
@@ -53,6 +55,18 @@ describe("the import trampoline", () => {
     const b = { job_log: () => {} };
     expect(trampoline.link(a)).toBe(trampoline.link(a));
     expect(trampoline.link(a)).not.toBe(trampoline.link(b));
+  });
+
+  it("its modules print as WAT that wabt compiles to a module with the encoder's imports and exports", async () => {
+    const byName = (list: { name: string; kind: string }[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
+    for (const [name, def] of [["trampoline", trampolineModule()], ["probe", probeModule()]] as const) {
+      const text = printModule(def);
+      const viaWabt = new WebAssembly.Module((await compileWat(`${name}.wat`, text)) as Uint8Array<ArrayBuffer>);
+      const viaEncoder = new WebAssembly.Module(encodeModule(def) as Uint8Array<ArrayBuffer>);
+      expect(WebAssembly.Module.imports(viaWabt), name).toEqual(WebAssembly.Module.imports(viaEncoder));
+      expect(byName(WebAssembly.Module.exports(viaWabt)), name).toEqual(byName(WebAssembly.Module.exports(viaEncoder)));
+      expect(text, name).toMatch(name === "probe" ? /\(import "guest" "memory" \(memory 0\)\)/ : /call_indirect \(type 0\)/);
+    }
   });
 
   it("an import the host functions do not provide throws a harness error when called (not a guest trap)", async () => {
@@ -101,7 +115,7 @@ describe("host functions shared by every instance", () => {
     const host = new ReferenceHost();
     const extension = WasmExtension.load(host, "only", guest);
     host.drive(host.createJob(extension.scope, "hello", new TextEncoder().encode("x")));
-    const boundary = createBoundary(host, extension.scope, { memory: null, alloc: null, jobExport: () => null, calls: new Uint32Array(IMPORTS.length) });
+    const boundary = createBoundary(host, extension.scope, { memory: null, alloc: null, jobExport: () => null, calls: new Uint32Array(IMPORTS.length), runs: null });
     const jobLog = boundary.functions.job_log as (job: number, level: number, ptr: number, len: number) => void;
     expect(() => jobLog(0, 1, 0, 0)).toThrow("internal: a host function was called with no guest instance active");
     const deactivate = boundary.activate();

@@ -110,6 +110,12 @@ export class U64Words {
     this.high = sumHigh;
   }
 
+  /** Adds the u64 (low, high) `times` times, saturating: `times` calls of add, in closed form. */
+  addRepeated(low: number, high: number, times: number): void {
+    const sum = this.value + BigInt(times) * u64FromWords(low, high);
+    this.value = sum > U64_MAX ? U64_MAX : sum;
+  }
+
   /** Whether this is the u64 whose words are `low` and `high` (each taken as u32). */
   equals(low: number, high: number): boolean {
     return this.low === low >>> 0 && this.high === high >>> 0;

@@ -39,6 +39,13 @@ export interface ImportSpec {
   /** Status codes this import can report (returned, or recorded in an abi_violation event for void calls). */
   readonly statuses: readonly StatusName[];
   readonly meaning: string;
+  /**
+   * Whether identical consecutive calls may be counted and applied together: the call answers nothing and its only
+   * effects are recorded, so the host learns of repeats before anything can observe them. The import trampoline counts
+   * them in wasm (a job's busiest calls, job_increment_items(1) per item, then cost no crossing into JS each).
+   * Signature (job_id_ptr i32, n i64) -> ().
+   */
+  readonly coalescible?: true;
 }
 
 const p = (name: string, type: ValType, role: ParamRole): ParamSpec => ({ name, type, role });
@@ -130,6 +137,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     params: [jobId, p("n", "i64", "u64")],
     results: [],
     result: "void",
+    coalescible: true,
     capabilities: ["metrics"],
     origin: "spacedrive",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
@@ -140,6 +148,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     params: [jobId, p("n", "i64", "u64")],
     results: [],
     result: "void",
+    coalescible: true,
     capabilities: ["metrics"],
     origin: "spacedrive",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],

@@ -171,15 +171,19 @@ function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) =
   };
 }
 
-/** A metrics increment with a planted change to how the i64 argument becomes the new total. */
-/** Replaces the host's increment with one that computes the event's delta and total from the i64 the guest passed. */
+/**
+ * Replaces the host's increment with one that computes the event's delta and total from the i64 the guest passed (a
+ * planted change to how the argument becomes the new total), call by call.
+ */
 function incrementWith(host: ReferenceHost, next: (total: bigint, delta: bigint) => { delta: bigint; total: bigint }): void {
-  host.ops.increment = (job, field, low, high) => {
-    host.interrupts.countCall(job.id);
-    const raw = BigInt.asIntN(64, u64FromWords(low, high));
-    const { delta, total } = next(job.metrics[field], raw);
-    job.metrics[field] = asU64(total); // a signed total is kept as its bits: metrics hold u64s
-    job.trace.record({ kind: "metrics", job: job.id, field, delta, total });
+  host.ops.increment = (job, field, low, high, times = 1) => {
+    for (let call = 0; call < times; call++) {
+      host.interrupts.countCall(job.id);
+      const raw = BigInt.asIntN(64, u64FromWords(low, high));
+      const { delta, total } = next(job.metrics[field], raw);
+      job.metrics[field] = asU64(total); // a signed total is kept as its bits: metrics hold u64s
+      job.trace.record({ kind: "metrics", job: job.id, field, delta, total });
+    }
   };
 }
 
@@ -448,7 +452,7 @@ export const MUTANTS: readonly Mutant[] = [
     plant: () => ({
       patchHost: (host) => {
         const increment = host.ops.increment.bind(host.ops);
-        host.ops.increment = (job, _field, low, high) => increment(job, "bytes", low, high);
+        host.ops.increment = (job, _field, low, high, times) => increment(job, "bytes", low, high, times);
       },
     }),
   },
@@ -458,7 +462,7 @@ export const MUTANTS: readonly Mutant[] = [
     plant: () => ({
       patchHost: (host) => {
         const increment = host.ops.increment.bind(host.ops);
-        host.ops.increment = (job, field, low) => increment(job, field, low, 0);
+        host.ops.increment = (job, field, low, _high, times) => increment(job, field, low, 0, times);
       },
     }),
   },

@@ -64,14 +64,25 @@ export class InterruptController {
 
   /** Every host call a running job makes counts toward `atCall` plans. */
   countCall(jobId: string): void {
-    if (this.plans.length !== 0) this.countPlannedCall(jobId); // only atCall plans read the count: without plans, no lookup per call
+    if (this.plans.length !== 0) this.countPlannedCalls(jobId, 1); // only atCall plans read the count: without plans, no lookup per call
   }
 
-  private countPlannedCall(jobId: string): void {
+  /** `count` calls in a row, as countCall that many times. */
+  countCalls(jobId: string, count: number): void {
+    if (this.plans.length !== 0) this.countPlannedCalls(jobId, count);
+  }
+
+  private countPlannedCalls(jobId: string, count: number): void {
     const run = this.runs.get(jobId);
     if (run === undefined || run.plans.length === 0) return;
-    run.calls++;
-    for (const plan of run.plans) if (plan.atCall === run.calls) run.pending ??= plan.action;
+    const first = run.calls + 1;
+    run.calls += count;
+    // The plan that falls due first among these calls applies (in list order for the same call), as one by one.
+    let due: InterruptPlan | null = null;
+    for (const plan of run.plans) {
+      if (plan.atCall !== undefined && plan.atCall >= first && plan.atCall <= run.calls && (due === null || plan.atCall < due.atCall!)) due = plan;
+    }
+    if (due !== null) run.pending ??= due.action;
   }
 
   check(jobId: string): InterruptAnswer {

@@ -3,6 +3,7 @@ import { IMPORT_NAMES, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { STATUS, type StatusCode } from "../abi/status.ts";
 import { INTERRUPT } from "../abi/exports.ts";
+import { REPEAT_CALLS, type CallRuns } from "../engine/import-trampoline.ts";
 import type { ExtensionScope, JobExecutor } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
@@ -16,6 +17,8 @@ export interface GuestAccess {
   jobExport: (name: string) => JobExecutor | null;
   /** Counts of calls per import, for coverage claims (an array indexed like IMPORTS: cheap on the hot path). */
   readonly calls: Uint32Array;
+  /** The trampoline's counted calls for the instance's imports (null: none are counted). */
+  runs: CallRuns | null;
 }
 
 /** Each import's index in IMPORTS, as an object: a constant key is a cheap property load (a Map lookup is not). */
@@ -27,6 +30,12 @@ interface Boundary {
   readonly ops: ReferenceHost["ops"];
   readonly scope: ExtensionScope;
   readonly guest: GuestAccess;
+  // The call the trampoline counts repeats of (see CallRuns): the job, the import's index, and its arguments.
+  runJob: JobRecord | null;
+  runIndex: number;
+  runField: "bytes" | "items";
+  runLow: number;
+  runHigh: number;
 }
 
 /**
@@ -76,6 +85,35 @@ function otherJobAt(b: Boundary, index: number, ptr: number): JobRecord | Status
   return b.ops.notRunning(scope, name, uuidFromBytes(id));
 }
 
+/**
+ * Lets the trampoline count repeats of the increment just made (1), when the call named the running job and its
+ * memory can be probed; 0 leaves every call forwarded.
+ */
+function openRun(b: Boundary, job: JobRecord, index: number, field: "bytes" | "items", low: number, high: number): number {
+  const { guest } = b;
+  if (job !== b.scope.currentJob || guest.runs === null || guest.memory === null || !guest.runs.prepare(job, job.idWords, guest.memory.memory)) return 0;
+  b.runJob = job;
+  b.runIndex = index;
+  b.runField = field;
+  b.runLow = low;
+  b.runHigh = high;
+  return 1;
+}
+
+/** Applies `count` counted repeats of the open run's call: the same operation, told how many calls it stands for. */
+function repeatRun(b: Boundary, count: number): void {
+  const job = b.runJob;
+  if (job === null) throw new Error("internal: the trampoline counted repeats with no run open");
+  b.guest.calls[b.runIndex]! += count;
+  b.ops.increment(job, b.runField, b.runLow, b.runHigh, count);
+}
+
+/** Applies the instance's counted calls and closes its run: before another instance's code or the host's own runs. */
+function settle(b: Boundary): void {
+  const count = b.guest.runs?.take() ?? 0;
+  if (count !== 0) repeatRun(b, count);
+}
+
 /** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */
 function toGuest(b: Boundary, name: ImportName, job: JobRecord | null, data: Uint8Array): number {
   const { guest, ops, scope } = b;
@@ -101,14 +139,16 @@ export interface InstanceBoundary {
 }
 
 export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest: GuestAccess): InstanceBoundary {
-  const boundary: Boundary = { host, ops: host.ops, scope, guest };
+  const boundary: Boundary = { host, ops: host.ops, scope, guest, runJob: null, runIndex: 0, runField: "items", runLow: 0, runHigh: 0 };
   return {
     functions: HOST_FUNCTIONS,
     activate: () => {
       const previous = active;
+      if (previous !== null) settle(previous); // instances may share the trampoline's run: the outer one's is closed
       active = boundary;
       // Restored after the guest code ran, so no finished run's host stays reachable from here.
       return () => {
+        settle(boundary); // its counted calls are applied before the host reads the job (or the guest trapped)
         active = previous;
       };
     },
@@ -214,18 +254,25 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
   },
 
   // n (an i64 meaning u64) arrives as its two u32 words: the trampoline lowers it, so no bigint is made per call.
-  job_increment_bytes(jobPtr: number, low: number, high: number): void {
+  // The answer says whether the trampoline may count repeats of this call (coalescible imports, see CallRuns).
+  job_increment_bytes(jobPtr: number, low: number, high: number): number {
     const b = current();
-    const { ops } = b;
     const job = jobAt(b, INDEX.job_increment_bytes, jobPtr);
-    if (typeof job !== "number") ops.increment(job, "bytes", low, high);
+    if (typeof job === "number") return 0;
+    b.ops.increment(job, "bytes", low, high);
+    return openRun(b, job, INDEX.job_increment_bytes, "bytes", low, high);
   },
 
-  job_increment_items(jobPtr: number, low: number, high: number): void {
+  job_increment_items(jobPtr: number, low: number, high: number): number {
     const b = current();
-    const { ops } = b;
     const job = jobAt(b, INDEX.job_increment_items, jobPtr);
-    if (typeof job !== "number") ops.increment(job, "items", low, high);
+    if (typeof job === "number") return 0;
+    b.ops.increment(job, "items", low, high);
+    return openRun(b, job, INDEX.job_increment_items, "items", low, high);
+  },
+
+  [REPEAT_CALLS](count: number): void {
+    repeatRun(current(), count >>> 0);
   },
 
   job_load_state(jobPtr: number): number {
@@ -266,4 +313,4 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const message = bytes(b, "job_log", job, ptr, len, "the message");
     if (message) ops.log(scope, job, "job_log", level, message);
   },
-} satisfies Record<ImportName, (...args: never[]) => unknown>);
+} satisfies Record<ImportName | typeof REPEAT_CALLS, (...args: never[]) => unknown>);

@@ -19,7 +19,7 @@ const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SI
 /**
  * Replaces host functions at the boundary, e.g. to build a deliberately faulty host for proving that a check catches
  * a WASM-only fault. The reference host never uses one. The functions have the trampoline's lowered signatures (an
- * i64 parameter is two u32 words, low then high).
+ * i64 parameter is two u32 words, low then high; a coalescible import answers whether its repeats may be counted).
  */
 export type ImportsWrapper = (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
 
@@ -42,7 +42,7 @@ export class WasmExtension {
     readonly guest: GuestModule,
     private readonly wrapImports?: ImportsWrapper,
   ) {
-    this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls };
+    this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls, runs: null };
     this.trampoline = importTrampoline(guest.engine);
     this.boundary = createBoundary(host, scope, this.access);
   }
@@ -79,9 +79,10 @@ export class WasmExtension {
   private instantiate(): WebAssembly.Instance {
     const reinit = this.scope.phase === "ready";
     const functions = this.boundary.functions;
-    const imports = this.trampoline.link(this.wrapImports ? this.wrapImports({ ...functions }) : functions);
+    const { imports, runs } = this.trampoline.link(this.wrapImports ? this.wrapImports({ ...functions }) : functions);
     const deactivate = this.boundary.activate();
     try {
+      this.access.runs = runs;
       return this.instantiateActive(imports, reinit);
     } finally {
       deactivate();

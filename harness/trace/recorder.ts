@@ -1,4 +1,4 @@
-import { saturatingAddU64, U64_HIGH_WORD, U64_LOW_WORD, u64FromWords, U64Words } from "../abi/codec.ts";
+import { saturatingAddU64, U64_HIGH_WORD, U64_LOW_WORD, u64FromWords, u64Words, U64Words } from "../abi/codec.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -141,6 +141,39 @@ export class TraceRecorder {
     this.runDeltaHigh = deltaHigh >>> 0;
     this.runNext.set(totalLow, totalHigh);
     this.runNext.add(deltaLow, deltaHigh);
+  }
+
+  /**
+   * `count` metrics events of one delta in a row, as `count` recordMetrics calls would record them: the first with
+   * the total given, each next one's total the previous one's plus the delta (u64, saturating). Counted in closed
+   * form on the open run; only a job recorded in another job's trace gets `count` event objects.
+   */
+  recordMetricsRun(job: string, field: "bytes" | "items", deltaLow: number, deltaHigh: number, totalLow: number, totalHigh: number, count: number): void {
+    this.recordMetrics(job, field, deltaLow, deltaHigh, totalLow, totalHigh);
+    const delta = u64FromWords(deltaLow, deltaHigh);
+    let total = u64FromWords(totalLow, totalHigh); // the last event's
+    let left = count - 1;
+    if (job !== this.job || this.lastCode !== (field === "items" ? METRICS_ITEMS : METRICS_BYTES)) {
+      for (; left > 0; left--) {
+        total = saturatingAddU64(total, delta);
+        this.recordMetrics(job, field, deltaLow, deltaHigh, ...u64Words(total));
+      }
+      return;
+    }
+    while (left > 0) {
+      const counted = Math.min(left, 0xffff_ffff - this.lastRepeats);
+      this.lastRepeats += counted;
+      this.pendingEvents += counted;
+      left -= counted;
+      total = saturatingAddU64(total, BigInt(counted) * delta);
+      if (left > 0) {
+        // The entry's count is full: the next event starts an entry of its own.
+        total = saturatingAddU64(total, delta);
+        this.metricsEntry(job, field, deltaLow, deltaHigh, ...u64Words(total));
+        left--;
+      }
+    }
+    this.runNext.value = saturatingAddU64(total, delta);
   }
 
   /** `{ kind: "interrupt_check", job, answer }`, compactly. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeUtf8, U64_MAX } from "../../harness/abi/codec.ts";
+import { ASCII_SCAN_LIMIT, GuestMemory, GuestRange, wordsCovering } from "../../harness/abi/memory.ts";
 import { STATUS } from "../../harness/abi/status.ts";
 import { ManualClock } from "../../harness/host/clock.ts";
 import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
@@ -511,6 +512,79 @@ describe("PermissionGate through the wire", () => {
     const host = new ReferenceHost();
     const gate = new PermissionGate(permissions({ methods: [] }), new ManualClock());
     expect((host.wire.call("query:libraries.list", null, {}, gate) as Record<string, unknown>).code).toBe("MethodNotAllowed");
+  });
+});
+
+describe("messages read in place from guest memory (GuestRange)", () => {
+  /** Guest memory holding `bytes` at `at`, and the range of them. */
+  function inMemory(bytes: Uint8Array | string, at = 5): { memory: GuestMemory; range: GuestRange } {
+    const memory = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+    const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+    memory.view().set(data, at);
+    return { memory, range: memory.range(at, data.length)! };
+  }
+
+  it("isAscii finds a byte of 0x80 or more wherever it is (edges before, in and after the aligned words)", () => {
+    for (let at = 0; at < 8; at++) {
+      for (let length = 0; length <= 21; length++) {
+        const bytes = new Uint8Array(length).fill(0x7f);
+        expect(inMemory(bytes, at).range.isAscii(), `ASCII at ${at}, ${length} bytes`).toBe(true);
+        for (let high = 0; high < length; high++) {
+          const marked = bytes.slice();
+          marked[high] = 0x80;
+          expect(inMemory(marked, at).range.isAscii(), `0x80 at ${at}+${high} of ${length}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("range refuses out-of-bounds ranges; copyWordsInto copies the words covering a range, at any alignment", () => {
+    const { memory } = inMemory("");
+    expect(memory.range(65_536 - 4, 5)).toBeNull();
+    expect(memory.range(0xffff_ffff, 2)).toBeNull();
+    for (const text of ["", "abc", "x".repeat(65), "y".repeat(1000)]) {
+      for (let at = 0; at < 4; at++) {
+        const { range } = inMemory(text, 8 + at);
+        const words = wordsCovering(range.start, range.length);
+        const target = new Uint32Array(words + 3).fill(0x0101_0101);
+        const start = range.copyWordsInto(target, 2);
+        expect(start, `${text.length} bytes at ${at}`).toBe(8 + at);
+        expect(new TextDecoder().decode(new Uint8Array(target.buffer, start, text.length))).toBe(text);
+        expect([target[0], target[1], target[2 + words]]).toEqual([0x0101_0101, 0x0101_0101, 0x0101_0101]); // nothing else written
+      }
+    }
+    // The last bytes of memory: the covering words end exactly at its end.
+    const end = inMemory("tail", 65_536 - 4);
+    const target = new Uint32Array(1);
+    expect(end.range.copyWordsInto(target, 0)).toBe(0);
+    expect(new TextDecoder().decode(new Uint8Array(target.buffer))).toBe("tail");
+  });
+
+  it("JobOperations.text answers an ASCII range as it is, decodes other UTF-8 and long ranges, refuses invalid UTF-8", () => {
+    const { host, scope } = nativeHost({ idle: () => 0 });
+    const job = host.createJob(scope, "idle", null);
+    const ascii = inMemory("plain ascii").range;
+    expect(host.ops.text(scope, job, "job_log", ascii, "the message")).toBe(ascii);
+    expect(host.ops.text(scope, job, "job_log", inMemory("café").range, "the message")).toBe("café");
+    const long = "a".repeat(ASCII_SCAN_LIMIT + 1);
+    expect(host.ops.text(scope, job, "job_log", inMemory(long).range, "the message")).toBe(long); // decoded at once
+    expect(host.ops.text(scope, job, "job_log", inMemory(new Uint8Array([0x61, 0xff])).range, "the message")).toBeNull();
+    expect(job.trace.events.at(-1)).toMatchObject({ kind: "abi_violation", code: "BAD_ARGUMENT" });
+  });
+
+  it("a job's last progress message passed as a range is a copy, read back as text, across reads of the trace", () => {
+    const job = new JobRecord("11111111-2222-4333-8444-555555555555", 0, "t", "ext", null, 0, null);
+    const { memory, range } = inMemory("first message");
+    job.reportProgress(0.25, range);
+    memory.view().fill(0x21); // the guest writes its memory again
+    expect(job.progress).toEqual({ value: 0.25, message: "first message" });
+    void job.trace.events; // a read: the kept bytes are released
+    expect(job.progress).toEqual({ value: 0.25, message: "first message" });
+    job.reportProgress(0.5, "a string");
+    expect(job.progress).toEqual({ value: 0.5, message: "a string" });
+    job.reportProgress(0.75, inMemory("m".repeat(300)).range);
+    expect(job.progress).toEqual({ value: 0.75, message: "m".repeat(300) });
+    expect(job.trace.events.filter((e) => e.kind === "progress").map((e) => e.kind === "progress" && e.message)).toEqual(["first message", "a string", "m".repeat(300)]);
   });
 });
 

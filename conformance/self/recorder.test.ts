@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { U64_MAX, u64FromWords, u64Words } from "../../harness/abi/codec.ts";
+import { GuestMemory, messageString, type MessageText } from "../../harness/abi/memory.ts";
 import type { ExtensionScope } from "../../harness/host/extension.ts";
 import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
 import { JobRecord } from "../../harness/host/job.ts";
@@ -21,10 +22,22 @@ type Op = (r: TraceRecorder, plain: boolean) => void;
 const metrics = (job: string, field: "bytes" | "items", delta: bigint, total: bigint): Op => (r, plain) =>
   plain ? r.record({ kind: "metrics", job, field, delta, total }) : r.recordMetrics(job, field, ...u64Words(delta), ...u64Words(total));
 const check = (job: string, answer: 0 | 1 | 2): Op => (r, plain) => (plain ? r.record({ kind: "interrupt_check", job, answer }) : r.recordInterruptCheck(job, answer));
-const progress = (job: string, value: number, message: string): Op => (r, plain) =>
-  plain ? r.record({ kind: "progress", job, value, message }) : r.recordProgress(job, value, message);
-const log = (job: string, level: LogLevel, message: string): Op => (r, plain) =>
-  plain ? r.record({ kind: "log", job, level, message }) : r.recordLog(job, level, message);
+/**
+ * A message as the boundary passes ASCII bytes: a view of memory the caller writes again (one buffer for every call),
+ * so a recorder that kept the view instead of a copy would read later messages back.
+ */
+const guestMemory = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+function asBytes(message: string): MessageText {
+  const bytes = guestMemory.view();
+  bytes.fill(0x3f);
+  const { written } = new TextEncoder().encodeInto(message, bytes.subarray(3)); // unaligned: the word reads' edges
+  return guestMemory.range(3, written)!;
+}
+const messageArg = (message: string, bytes: boolean): MessageText => (bytes ? asBytes(message) : message);
+const progress = (job: string, value: number, message: string, bytes = false): Op => (r, plain) =>
+  plain ? r.record({ kind: "progress", job, value, message }) : r.recordProgress(job, value, messageArg(message, bytes));
+const log = (job: string, level: LogLevel, message: string, bytes = false): Op => (r, plain) =>
+  plain ? r.record({ kind: "log", job, level, message }) : r.recordLog(job, level, messageArg(message, bytes));
 const event = (e: TraceEvent): Op => (r) => r.record(e);
 
 /** A deterministic mix of every recording path (xorshift32). */
@@ -45,10 +58,10 @@ function mixedOps(count: number, seed = 0x9e3779b9): Op[] {
       items += delta;
       ops.push(metrics(JOB, next() % 2 === 0 ? "items" : "bytes", delta, items));
     } else if (r < 6) ops.push(check(JOB, (next() % 3) as 0 | 1 | 2));
-    else if (r < 7) ops.push(progress(JOB, Math.fround((next() % 1000) / 1000), `step ${i}`));
+    else if (r < 7) ops.push(progress(JOB, Math.fround((next() % 1000) / 1000), `step ${i}`, next() % 2 === 0));
     else if (r < 8) {
       const level = LOG_LEVELS[next() % 4]!;
-      ops.push(next() % 4 === 0 ? event({ kind: "log", job: JOB, level, message: `plain line ${i}` }) : log(JOB, level, `line ${i}`));
+      ops.push(next() % 4 === 0 ? event({ kind: "log", job: JOB, level, message: `plain line ${i}` }) : log(JOB, level, `line ${i}`, next() % 2 === 0));
     }
     else if (r < 9) ops.push(event({ kind: "warning", job: JOB, message: `warning ${i}` }));
     else ops.push(event({ kind: "status", job: JOB, status: "Running" }));
@@ -146,6 +159,15 @@ describe("TraceRecorder: compact hot kinds", () => {
     const compact = recordAll(ops, false).events;
     expect(compact).toEqual(recordAll(ops, true).events);
     compact.forEach((e, i) => expect(Object.is(e.kind === "progress" && e.value, values[i])).toBe(true));
+  });
+
+  it("keeps messages passed as ASCII bytes as copies, read back as their text among string messages", () => {
+    const long = "x".repeat(1000); // longer than the first byte storage: it grows
+    const ops = [progress(JOB, 0.5, "a", true), log(JOB, "info", "", true), log(JOB, "warn", "s"), progress(JOB, 1, long, true), log(JOB, "error", "b", true), progress(OTHER, 0, "o", true)];
+    const recorder = recordAll(ops, false, new Set([1]));
+    asBytes("overwritten"); // the caller's memory changes after the calls
+    expect(recorder.events).toEqual(recordAll(ops, true).events);
+    expect(recorder.events.map((e) => ("message" in e ? e.message : null))).toEqual(["a", "", "s", long, "b", "o"]);
   });
 
   it("records an event of another job than the recorder's compact one as an object, in order", () => {
@@ -257,10 +279,10 @@ describe("TraceRecorder in the host", () => {
       this.record({ kind: "interrupt_check", job, answer });
     });
     vi.spyOn(TraceRecorder.prototype, "recordProgress").mockImplementation(function (this: TraceRecorder, job, value, message) {
-      this.record({ kind: "progress", job, value, message });
+      this.record({ kind: "progress", job, value, message: messageString(message) });
     });
     vi.spyOn(TraceRecorder.prototype, "recordLog").mockImplementation(function (this: TraceRecorder, job, level, message) {
-      this.record({ kind: "log", job, level, message });
+      this.record({ kind: "log", job, level, message: messageString(message) });
     });
     try {
       return f();

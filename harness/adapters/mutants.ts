@@ -2,14 +2,14 @@ import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, u64FromWords, uuidFromBytes } from "../abi/codec.ts";
 import { INTERRUPT } from "../abi/exports.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
-import type { GuestMemory } from "../abi/memory.ts";
+import { messageString, type GuestMemory } from "../abi/memory.ts";
 import { STATUS } from "../abi/status.ts";
 import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { InterruptAction } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import { Networking } from "../host/networking.ts";
-import { UnparsedPayload, type OperationDeps } from "../host/operations.ts";
+import { argBytes, UnparsedPayload, type OperationDeps } from "../host/operations.ts";
 import type { Permissions } from "../host/permissions.ts";
 import { WireFailure } from "../host/wire-errors.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
@@ -104,7 +104,7 @@ function progressWith(host: ReferenceHost, value: (raw: number) => number, messa
     }
     const text = host.ops.text(scope, job, "job_report_progress", arg, "the progress message");
     if (text === null) return;
-    job.trace.record({ kind: "progress", job: job.id, value: value(raw), message: message(text) });
+    job.trace.record({ kind: "progress", job: job.id, value: value(raw), message: message(messageString(text)) });
   };
 }
 
@@ -142,7 +142,7 @@ function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) =
   const limit = host.limits.maxMessageBytes;
   host.ops.text = (scope, job, name, arg, what) => {
     if (options.sizeAfterDecoding) {
-      const text = typeof arg === "string" ? arg : decode(arg);
+      const text = typeof arg === "string" ? arg : decode(argBytes(arg));
       if (text === null) {
         host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
         return null;
@@ -153,19 +153,19 @@ function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) =
       }
       return text;
     }
-    const size = typeof arg === "string" ? encodeUtf8(arg).byteLength : arg.byteLength;
+    const size = typeof arg === "string" ? encodeUtf8(arg).byteLength : argBytes(arg).byteLength;
     if (size > limit) {
       host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${limit}`);
       return null;
     }
     if (typeof arg === "string") return arg;
-    const text = decode(arg);
+    const text = decode(argBytes(arg));
     if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
     return text;
   };
   host.ops.name = (scope, job, name, arg, what) => {
     if (typeof arg === "string") return arg;
-    const text = decode(arg);
+    const text = decode(argBytes(arg));
     if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
     return text;
   };

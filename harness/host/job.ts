@@ -1,6 +1,7 @@
 import { TraceRecorder } from "../trace/recorder.ts";
 import { TERMINAL_STATUSES, type JobStatus, type RunEnd } from "../trace/events.ts";
 import { uuidToBytes } from "../abi/codec.ts";
+import type { MessageText } from "../abi/memory.ts";
 import { JobMetrics } from "./metrics.ts";
 import type { JobSnapshot, ProgressSnapshot } from "./state-store.ts";
 
@@ -33,9 +34,11 @@ export class JobRecord {
   /** The trap or failure message of the last run, for people; never compared across sides. */
   error: string | null = null;
   readonly exitCodes: number[] = [];
-  // The last progress reported (NaN: none), as two fields: a report is a hot call, and an object per report is garbage.
+  // The last progress reported (NaN: none): its value, and its message as the trace keeps it (a report is a hot call:
+  // no object is made per report, and a message passed as bytes is decoded only when read).
   private progressValue = Number.NaN;
-  private progressMessage = "";
+  /** A restored job's progress message, until its trace records a progress of its own. */
+  private storedProgressMessage = "";
 
   constructor(
     readonly id: string,
@@ -94,17 +97,20 @@ export class JobRecord {
 
   /** The last progress reported, for job lists; the trace has every report. */
   get progress(): ProgressSnapshot | null {
-    return Number.isNaN(this.progressValue) ? null : { value: this.progressValue, message: this.progressMessage };
+    if (Number.isNaN(this.progressValue)) return null;
+    return { value: this.progressValue, message: this.trace.lastProgressMessage() ?? this.storedProgressMessage };
   }
 
+  /** The progress a stored job had (see restore); not a report: the trace records nothing. */
   set progress(progress: ProgressSnapshot | null) {
-    this.reportProgress(progress?.value ?? Number.NaN, progress?.message ?? "");
+    this.progressValue = progress?.value ?? Number.NaN;
+    this.storedProgressMessage = progress?.message ?? "";
   }
 
-  /** Keeps `value` (not NaN) and `message` as the last progress reported. */
-  reportProgress(value: number, message: string): void {
+  /** Reports progress: `value` (not NaN) and `message` become the last progress, recorded in the job's trace. */
+  reportProgress(value: number, message: MessageText): void {
     this.progressValue = value;
-    this.progressMessage = message;
+    this.trace.recordProgress(this.id, value, message);
   }
 
   get terminal(): boolean {

@@ -1,5 +1,6 @@
 import { STATUS, type StatusCode, type StatusName } from "../abi/status.ts";
 import { bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
+import { ASCII_SCAN_LIMIT, GuestRange, messageString, type MessageText } from "../abi/memory.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../trace/events.ts";
@@ -10,8 +11,14 @@ import type { HostLimits } from "./limits.ts";
 import type { StateStore } from "./state-store.ts";
 import type { WireRouter } from "./wire.ts";
 
-/** Text as either side passes it: the native API has strings, the WASM boundary has (unvalidated) bytes. */
-export type TextArg = string | Uint8Array;
+/**
+ * Text as either side passes it: the native API has strings, the WASM boundary has (unvalidated) bytes, as a view or,
+ * for messages, a GuestRange read in place.
+ */
+export type TextArg = string | Uint8Array | GuestRange;
+
+/** The bytes of a text argument that is not a string (a range's alias guest memory, as a view's do). */
+export const argBytes = (arg: Uint8Array | GuestRange): Uint8Array => (arg instanceof GuestRange ? arg.bytes() : arg);
 
 /** Spacedrive's level mapping: 0 debug, 1 info, 2 warn, 3 error, anything else info. */
 export function logLevel(level: number): LogLevel {
@@ -91,20 +98,23 @@ export class JobOperations {
   /** Decodes a name (a job type, a method): UTF-8 is required, but names are not messages and have no size limit. */
   name(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
     if (typeof arg === "string") return arg;
-    const text = decodeUtf8(arg);
+    const text = decodeUtf8(argBytes(arg));
     if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
     return text;
   }
 
-  /** Decodes a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). */
-  text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
+  /**
+   * Checks a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). A
+   * GuestRange of ASCII bytes is answered as it is (see MessageText): checking costs far less than decoding.
+   */
+  text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): MessageText | null {
     const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.length; // a byte view's length: V8 inlines it, not byteLength
     if (size > this.deps.limits.maxMessageBytes) {
       this.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${this.deps.limits.maxMessageBytes}`);
       return null;
     }
-    if (typeof arg === "string") return arg;
-    const text = decodeUtf8(arg);
+    if (typeof arg === "string" || (size <= ASCII_SCAN_LIMIT && arg instanceof GuestRange && arg.isAscii())) return arg;
+    const text = decodeUtf8(argBytes(arg));
     if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
     return text;
   }
@@ -125,7 +135,7 @@ export class JobOperations {
   private unusualLog(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
     if (job === null) {
       const text = this.text(scope, null, name, message, "the log message");
-      if (text !== null) scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: text });
+      if (text !== null) scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: messageString(text) });
       return;
     }
     this.deps.interrupts.countCall(job.id);
@@ -145,7 +155,6 @@ export class JobOperations {
     if (text === null) return;
     const clamped = Math.fround(Math.min(1, Math.max(0, value)));
     job.reportProgress(clamped, text);
-    job.trace.recordProgress(job.id, clamped, text);
   }
 
   checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
@@ -187,7 +196,7 @@ export class JobOperations {
     const text = this.text(scope, job, "job_add_warning", message, "the warning");
     if (text === null) return;
     job.metrics.warnings++;
-    job.trace.record({ kind: "warning", job: job.id, message: text });
+    job.trace.record({ kind: "warning", job: job.id, message: messageString(text) });
   }
 
   addNonCriticalError(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
@@ -195,7 +204,7 @@ export class JobOperations {
     const text = this.text(scope, job, "job_add_non_critical_error", message, "the error");
     if (text === null) return;
     job.metrics.nonCriticalErrors++;
-    job.trace.record({ kind: "non_critical_error", job: job.id, message: text });
+    job.trace.record({ kind: "non_critical_error", job: job.id, message: messageString(text) });
   }
 
   /**

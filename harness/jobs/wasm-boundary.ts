@@ -1,6 +1,6 @@
 import { decodeUtf8, encodeUtf8, frameLengthPrefixed, uuidFromBytes } from "../abi/codec.ts";
 import { IMPORT_NAMES, IMPORTS, type ImportName } from "../abi/imports.ts";
-import { GuestMemory } from "../abi/memory.ts";
+import { GuestMemory, type GuestRange } from "../abi/memory.ts";
 import { STATUS, type StatusCode } from "../abi/status.ts";
 import { INTERRUPT } from "../abi/exports.ts";
 import { REPEAT_CALLS, type CallRuns } from "../engine/import-trampoline.ts";
@@ -53,11 +53,20 @@ function current(): Boundary {
   return active;
 }
 
+/** Refuses a range [ptr, ptr+len) that is not in guest memory; null, for the caller to return. */
+function outside(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): null {
+  b.ops.refuse(b.scope, job, name, "INVALID_MEMORY_ACCESS", `${what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
+  return null;
+}
+
 /** A view of guest memory [ptr, ptr+len), or null with the refusal recorded. */
 function bytes(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): Uint8Array | null {
-  const view = b.guest.memory?.slice(ptr, len) ?? null;
-  if (view === null) b.ops.refuse(b.scope, job, name, "INVALID_MEMORY_ACCESS", `${what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
-  return view;
+  return b.guest.memory?.slice(ptr, len) ?? outside(b, name, job, ptr, len, what);
+}
+
+/** A message's bytes [ptr, ptr+len) read in place (no view is made), or null with the refusal recorded. */
+function messageAt(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): GuestRange | null {
+  return b.guest.memory?.range(ptr, len) ?? outside(b, name, job, ptr, len, what);
 }
 
 /**
@@ -164,7 +173,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const b = current();
     const { ops, scope, guest } = b;
     guest.calls[INDEX.spacedrive_log]!++;
-    const message = bytes(b, "spacedrive_log", scope.currentJob, ptr, len, "the message");
+    const message = messageAt(b, "spacedrive_log", scope.currentJob, ptr, len, "the message");
     if (message) ops.log(scope, scope.currentJob, "spacedrive_log", level, message);
   },
 
@@ -224,7 +233,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_report_progress, jobPtr);
     if (typeof job === "number") return;
-    const message = bytes(b, "job_report_progress", job, ptr, len, "the message");
+    const message = messageAt(b, "job_report_progress", job, ptr, len, "the message");
     if (message) ops.reportProgress(scope, job, progress, message);
   },
 
@@ -249,7 +258,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_add_warning, jobPtr);
     if (typeof job === "number") return;
-    const message = bytes(b, "job_add_warning", job, ptr, len, "the warning");
+    const message = messageAt(b, "job_add_warning", job, ptr, len, "the warning");
     if (message) ops.addWarning(scope, job, message);
   },
 
@@ -301,7 +310,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_add_non_critical_error, jobPtr);
     if (typeof job === "number") return;
-    const message = bytes(b, "job_add_non_critical_error", job, ptr, len, "the error");
+    const message = messageAt(b, "job_add_non_critical_error", job, ptr, len, "the error");
     if (message) ops.addNonCriticalError(scope, job, message);
   },
 
@@ -310,7 +319,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_log, jobPtr);
     if (typeof job === "number") return;
-    const message = bytes(b, "job_log", job, ptr, len, "the message");
+    const message = messageAt(b, "job_log", job, ptr, len, "the message");
     if (message) ops.log(scope, job, "job_log", level, message);
   },
 } satisfies Record<ImportName | typeof REPEAT_CALLS, (...args: never[]) => unknown>);

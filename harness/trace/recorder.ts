@@ -1,4 +1,5 @@
 import { saturatingAddU64, U64_HIGH_WORD, U64_LOW_WORD, u64FromWords, u64Words, U64Words } from "../abi/codec.ts";
+import { asciiText, messageString, wordsCovering, type MessageText } from "../abi/memory.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "./events.ts";
 
 /** Entry codes of the pending list: 0 is an event object; the others are compact entries of a hot kind. */
@@ -10,6 +11,9 @@ const INTERRUPT_CHECK = 3;
 const PROGRESS = 6;
 /** log at level debug, info, warn, error: LOG + the level's index in LOG_LEVELS. */
 const LOG = 7;
+/** progress and log (LOG_BYTES + level index) with a message kept as its ASCII bytes (a GuestRange's), decoded when read. */
+const PROGRESS_BYTES = 11;
+const LOG_BYTES = 12;
 
 /** A level's index in LOG_LEVELS (comparisons: indexOf is a call into the runtime on the host-call path). */
 const logLevelIndex = (level: LogLevel) => (level === "info" ? 1 : level === "warn" ? 2 : level === "error" ? 3 : 0);
@@ -75,8 +79,19 @@ export class TraceRecorder {
   private metricsCount = 0;
   private values = NO_VALUES;
   private progressCount = 0;
-  /** The messages of progress and log entries, in entry order. */
+  /** The messages of progress and log entries kept as strings, in entry order. */
   private messages: string[] = [];
+  /**
+   * The messages kept as bytes, in entry order: copied as whole u32 words into keptWords (see copyWordsInto); message i
+   * is the bytes [keptSpans[2i], keptSpans[2i+1]) of its buffer.
+   */
+  private keptWords = NO_WORDS;
+  private keptWordsLength = 0;
+  private keptSpans = NO_WORDS;
+  private bytesCount = 0;
+  /** The last progress message recorded compactly: a string, or (lastProgressKept >= 0) that kept message's index. */
+  private lastProgress: string | null = null;
+  private lastProgressKept = -1;
   /** The job every compact entry belongs to: the first job recorded compactly (a job's recorder has one). */
   private job: string | null = null;
 
@@ -186,28 +201,63 @@ export class TraceRecorder {
     if (this.lastCode !== code || !this.repeat()) this.push(code);
   }
 
-  /** `{ kind: "progress", job, value, message }`, compactly. */
-  recordProgress(job: string, value: number, message: string): void {
+  /** `{ kind: "progress", job, value, message }`, compactly (message bytes are copied, decoded when read). */
+  recordProgress(job: string, value: number, message: MessageText): void {
     if (job !== this.job && !this.claim(job)) {
-      this.record({ kind: "progress", job, value, message });
+      this.record({ kind: "progress", job, value, message: messageString(message) });
       return;
     }
     const i = this.progressCount;
     if (i === this.values.length) this.values = grown(this.values, INITIAL);
     this.values[i] = value;
-    this.messages.push(message);
     this.progressCount = i + 1;
-    this.push(PROGRESS);
+    if (this.keep(message)) {
+      this.lastProgressKept = this.bytesCount - 1;
+      this.push(PROGRESS_BYTES);
+    } else {
+      this.lastProgress = message as string;
+      this.lastProgressKept = -1;
+      this.push(PROGRESS);
+    }
   }
 
-  /** `{ kind: "log", job, level, message }`, compactly. */
-  recordLog(job: string, level: LogLevel, message: string): void {
+  /** The message of the last progress recorded with recordProgress for the recorder's job; null if there is none. */
+  lastProgressMessage(): string | null {
+    return this.lastProgressKept >= 0 ? this.keptText(this.lastProgressKept) : this.lastProgress;
+  }
+
+  /** `{ kind: "log", job, level, message }`, compactly (message bytes are copied, decoded when read). */
+  recordLog(job: string, level: LogLevel, message: MessageText): void {
     if (job !== this.job && !this.claim(job)) {
-      this.record({ kind: "log", job, level, message });
+      this.record({ kind: "log", job, level, message: messageString(message) });
       return;
     }
-    this.messages.push(message);
-    this.push(LOG + logLevelIndex(level));
+    this.push((this.keep(message) ? LOG_BYTES : LOG) + logLevelIndex(level));
+  }
+
+  /** Keeps a message in entry order: a string as it is (false), a range's bytes copied after the previous ones (true). */
+  private keep(message: MessageText): boolean {
+    if (typeof message === "string") {
+      this.messages.push(message);
+      return false;
+    }
+    const i = this.bytesCount;
+    const at = this.keptWordsLength;
+    const words = wordsCovering(message.start, message.length);
+    if (at + words > this.keptWords.length) this.keptWords = grown(this.keptWords, Math.max(at + words, INITIAL));
+    if (2 * i === this.keptSpans.length) this.keptSpans = grown(this.keptSpans, 2 * INITIAL);
+    const start = message.copyWordsInto(this.keptWords, at);
+    this.keptSpans[2 * i] = start;
+    this.keptSpans[2 * i + 1] = start + message.length;
+    this.keptWordsLength = at + words;
+    this.bytesCount = i + 1;
+    return true;
+  }
+
+  /** The text of kept message `i`. */
+  private keptText(i: number): string {
+    const start = this.keptSpans[2 * i]!;
+    return asciiText(new Uint8Array(this.keptWords.buffer, start, this.keptSpans[2 * i + 1]! - start));
   }
 
   /** Takes `job` as the compact entries' job if there is none yet; false: another job has it. */
@@ -251,12 +301,18 @@ export class TraceRecorder {
   private materialize(): void {
     if (this.lastRepeats !== 0) this.closeLast();
     const out = this.materialized;
-    const { codes, repeats, objects, u64s, values, messages, length } = this;
+    const { codes, repeats, objects, u64s, values, messages, keptWords, keptSpans, length } = this;
     const job = this.job as string; // set whenever a compact entry is pending
     let o = 0;
     let m = 0;
     let p = 0;
     let text = 0;
+    let kept = 0;
+    const keptMessage = () => {
+      const message = this.keptText(kept);
+      if (kept++ === this.lastProgressKept) this.lastProgress = message; // the kept bytes are released below
+      return message;
+    };
     let delta = -1n;
     for (let i = 0; i < length; i++) {
       const code = codes[i]!;
@@ -282,13 +338,17 @@ export class TraceRecorder {
         case PROGRESS:
           out.push({ kind: "progress", job, value: values[p++]!, message: messages[text++]! });
           break;
+        case PROGRESS_BYTES:
+          out.push({ kind: "progress", job, value: values[p++]!, message: keptMessage() });
+          break;
         case INTERRUPT_CHECK:
         case INTERRUPT_CHECK + 1:
         case INTERRUPT_CHECK + 2:
           for (let k = repeats[i] ?? 0; k >= 0; k--) out.push({ kind: "interrupt_check", job, answer: (code - INTERRUPT_CHECK) as 0 | 1 | 2 });
           break;
         default:
-          out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG]!, message: messages[text++]! });
+          if (code >= LOG_BYTES) out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG_BYTES]!, message: keptMessage() });
+          else out.push({ kind: "log", job, level: LOG_LEVELS[code - LOG]!, message: messages[text++]! });
       }
     }
     this.length = 0;
@@ -298,6 +358,11 @@ export class TraceRecorder {
     this.progressCount = 0;
     this.objects = [];
     this.messages = [];
+    this.bytesCount = 0;
+    this.keptWordsLength = 0;
+    this.lastProgressKept = -1;
+    if (keptWords.length > INITIAL) this.keptWords = NO_WORDS;
+    if (keptSpans.length > 2 * INITIAL) this.keptSpans = NO_WORDS;
     if (codes.length > INITIAL) this.codes = NO_CODES;
     if (repeats.length > INITIAL) this.repeats = NO_REPEATS;
     else repeats.fill(0, 0, length);

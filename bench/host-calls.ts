@@ -4,7 +4,10 @@
  * bytes instantiated with a bare JS import of the same signature (the cheapest a host function can be: the engine's
  * wasm-to-JS call and nothing else), measured interleaved in the same process.
  *
- * - host_call.job_increment_items: `job_increment_items(job, 1)`; the bare import does nothing.
+ * - host_call.job_increment_items: `job_increment_items(job, 1)`; the bare import does nothing. The trampoline counts
+ *   the repeats in wasm (a call like the one before it does not cross into JS; see CallRuns).
+ * - host_call.job_increment_items.alternating: n alternates 1, 2, so no call repeats the one before and every call
+ *   crosses into JS: the cost of a call that cannot be counted. For information: no budget.
  * - string_call.job_log, string_call.job_report_progress: a 32-byte message; the bare import decodes the message's
  *   bytes with a reused TextDecoder (what any host must do with a string argument).
  *
@@ -42,7 +45,7 @@ interface CallSpec {
   readonly call: string;
   /** The trace event each call leaves on the reference host. */
   readonly event: TraceEvent["kind"];
-  readonly budget: Budget;
+  readonly budget: Budget | null;
   readonly baselineName: string;
   /** The bare import; `memory` is the bare instance's memory once it exists. */
   bare(memory: () => WebAssembly.Memory): (...args: never[]) => void;
@@ -61,6 +64,16 @@ export const CALLS: readonly CallSpec[] = [
     call: "(call $measured (local.get $id) (i64.const 1))",
     event: "metrics",
     budget: { limit: 2, bounds: "ratio", direction: "max" },
+    baselineName: "a no-op JS import (i32, i64) -> () in the same loop",
+    bare: () => (_job: number, _n: bigint) => {},
+  },
+  {
+    figure: "host_call.job_increment_items.alternating",
+    import: "job_increment_items",
+    type: "(param i32 i64)",
+    call: "(call $measured (local.get $id) (i64.extend_i32_u (i32.add (i32.const 1) (i32.and (local.get $i) (i32.const 1)))))",
+    event: "metrics",
+    budget: null,
     baselineName: "a no-op JS import (i32, i64) -> () in the same loop",
     bare: () => (_job: number, _n: bigint) => {},
   },
@@ -241,7 +254,7 @@ function callCase(spec: CallSpec): BenchCase {
       const stats = measureRates([hostContender(spec, guest), await bareContender(spec, guest)], settings);
       const host = stats.get("host")!;
       const bare = stats.get("bare")!;
-      const message = spec.import === "job_increment_items" ? "" : `, a ${MESSAGE.length}-byte message`;
+      const message = spec.import !== "job_increment_items" ? `, a ${MESSAGE.length}-byte message` : spec.budget === null ? ", n alternating 1, 2 (every call crosses into JS)" : "";
       const notes =
         `a WASM guest calling ${spec.import} in a loop${message}, through runScenario on a fresh reference host per ${CALLS_PER_RUN.toLocaleString("en-US")} calls ` +
         `(each call recorded in the job's trace), timed around the loop; median of ${host.samples.length} samples of ${describe(host)}; ` +

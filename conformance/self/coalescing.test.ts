@@ -36,13 +36,15 @@ interface LoopExports {
   check: (ptr: number) => number;
 }
 
+const ZERO_ID = [0, 0, 0, 0];
+
 /** The guest linked to host functions that log what crosses; `answer` is what the increment's host function answers. */
 async function loggedLoop(answer: number) {
   const seen: string[] = [];
   const functions = {
     job_increment_items: (ptr: number, low: number, high: number) => {
       seen.push(`inc ${ptr >>> 0} ${u64FromWords(low, high)}`);
-      if (answer === 1) linked.runs.prepare(job, [0, 0, 0, 0], exports.memory); // the id: 16 zero bytes
+      if (answer === 1) linked.runs.prepare(ZERO_ID, exports.memory); // the id: 16 zero bytes
       return answer;
     },
     job_check_interrupt: (ptr: number) => {
@@ -51,11 +53,10 @@ async function loggedLoop(answer: number) {
     },
     [REPEAT_CALLS]: (count: number) => void seen.push(`repeat ${count}`),
   };
-  const job = {};
   const linked = importTrampoline(nodeEngine).link(functions);
   const guest = await guestFromSource("coalescing-loop.wat", LOOP_GUEST);
   const exports = new WebAssembly.Instance(guest.module, linked.imports).exports as unknown as LoopExports;
-  return { seen, exports, runs: linked.runs };
+  return { seen, exports, runs: linked.runs, probeSlot: () => (linked.imports.spacedrive!.probe as WebAssembly.Table).get(0) as unknown };
 }
 
 describe("the trampoline's counted calls", () => {
@@ -92,10 +93,12 @@ describe("the trampoline's counted calls", () => {
     expect(seen).toEqual(["inc 100 3", "inc 100 3", "inc 100 3", "inc 100 3", "check 100"]);
   });
 
-  it("take() returns the calls counted and not handed over, and closes the run", async () => {
-    const { seen, exports, runs } = await loggedLoop(1);
+  it("take() returns the calls counted and not handed over, closes the run, and releases the probe", async () => {
+    const { seen, exports, runs, probeSlot } = await loggedLoop(1);
     exports.inc(100, 3n, 50);
+    expect(probeSlot()).toBeTypeOf("function");
     expect(runs.take()).toBe(49);
+    expect(probeSlot()).toBeNull(); // the probe, and through it the guest's memory, is not kept past the run
     expect(runs.take()).toBe(0);
     exports.inc(100, 3n, 2); // the run is closed: the next call is forwarded and opens one again
     expect(seen).toEqual(["inc 100 3", "inc 100 3"]);

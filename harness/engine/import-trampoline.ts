@@ -191,12 +191,16 @@ interface RunState {
 /**
  * The run of counted calls of one trampoline instance. A coalescible import's host function that answers 1 opens a
  * run for the call it handled: from then on the trampoline counts calls identical to it (same import, same n, the
- * id of the job `prepare` named at job_id_ptr, compared in guest memory by a probe that imports it) instead of
- * forwarding them. The count goes to REPEAT_CALLS before any other call is forwarded, and `take` returns it when the
- * host stops running guest code for the instance; a host must call `take` then, and apply what it returns.
+ * job id `prepare` named at job_id_ptr, compared in guest memory by a probe that imports it) instead of forwarding
+ * them. The count goes to REPEAT_CALLS before any other call is forwarded, and `take` returns it when the host stops
+ * running guest code for the instance; a host must call `take` then, and apply what it returns.
+ *
+ * Nothing outlives `take`: the probe (and through it the guest's memory) is released from the table, and no job is
+ * referenced, so a finished run's job and trace are garbage as soon as the host drops them.
  */
 export class CallRuns {
-  private job: object | null = null;
+  /** The id words and memory the probe was installed for (null: none is). */
+  private idWords: readonly number[] | null = null;
   private memory: WebAssembly.Memory | null = null;
 
   constructor(
@@ -205,18 +209,19 @@ export class CallRuns {
   ) {}
 
   /**
-   * Makes counted calls name `job` (whose id's little-endian i32 words are `idWords`) in `memory`: call it before a
-   * host function answers 1. False when calls in this memory cannot be counted (answer 0 then).
+   * Makes counted calls name the job whose id's little-endian i32 words are `idWords` (compared by identity: pass the
+   * job's own array), in `memory`: call it before a host function answers 1. False when calls in this memory cannot
+   * be counted (answer 0 then).
    */
-  prepare(job: object, idWords: readonly number[], memory: WebAssembly.Memory): boolean {
-    if (job === this.job && memory === this.memory) return true;
+  prepare(idWords: readonly number[], memory: WebAssembly.Memory): boolean {
+    if (idWords === this.idWords && memory === this.memory) return true;
     const probe = this.probeFor(memory);
     if (probe === null) return false;
     const word = (i: number) => BigInt(idWords[i]! >>> 0);
     this.state.probe.set(0, probe);
     this.state.id_low.value = BigInt.asIntN(64, (word(1) << 32n) | word(0));
     this.state.id_high.value = BigInt.asIntN(64, (word(3) << 32n) | word(2));
-    this.job = job;
+    this.idWords = idWords;
     this.memory = memory;
     return true;
   }
@@ -226,6 +231,11 @@ export class CallRuns {
     const pending = (this.state.pending.value as number) >>> 0;
     if (pending !== 0) this.state.pending.value = 0;
     this.state.open.value = 0;
+    if (this.memory !== null) {
+      this.state.probe.set(0, null);
+      this.idWords = null;
+      this.memory = null;
+    }
     return pending;
   }
 }

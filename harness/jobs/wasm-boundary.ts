@@ -100,7 +100,7 @@ function otherJobAt(b: Boundary, index: number, ptr: number): JobRecord | Status
  */
 function openRun(b: Boundary, job: JobRecord, index: number, field: "bytes" | "items", low: number, high: number): number {
   const { guest } = b;
-  if (job !== b.scope.currentJob || guest.runs === null || guest.memory === null || !guest.runs.prepare(job, job.idWords, guest.memory.memory)) return 0;
+  if (job !== b.scope.currentJob || guest.runs === null || guest.memory === null || !guest.runs.prepare(job.idWords, guest.memory.memory)) return 0;
   b.runJob = job;
   b.runIndex = index;
   b.runField = field;
@@ -121,6 +121,7 @@ function repeatRun(b: Boundary, count: number): void {
 function settle(b: Boundary): void {
   const count = b.guest.runs?.take() ?? 0;
   if (count !== 0) repeatRun(b, count);
+  b.runJob = null;
 }
 
 /** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */

@@ -19,7 +19,8 @@ const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SI
 /**
  * Replaces host functions at the boundary, e.g. to build a deliberately faulty host for proving that a check catches
  * a WASM-only fault. The reference host never uses one. The functions have the trampoline's lowered signatures (an
- * i64 parameter is two u32 words, low then high; a coalescible import answers whether its repeats may be counted).
+ * i64 parameter is two u32 words, low then high; a coalescible import answers whether its repeats may be counted:
+ * a wrapper whose effect changes from one identical call to the next must answer 0, see CallRuns).
  */
 export type ImportsWrapper = (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
 

@@ -1,5 +1,6 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { guestFromSource, type GuestModule } from "../harness/engine/load.ts";
+import { sourceDir } from "../harness/engine/modules.ts";
 
 const guests = new Map<string, Promise<GuestModule>>();
 
@@ -8,7 +9,7 @@ const guests = new Map<string, Promise<GuestModule>>();
  * guest's `;; @include`s and names it in errors); one file may hold several guests, told apart by their text.
  */
 export function benchGuest(file: string, wat: string): Promise<GuestModule> {
-  const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  const path = join(sourceDir(import.meta.url), file); // bench/, also when the compiled copy runs
   const key = `${path}\n${wat}`;
   let guest = guests.get(key);
   if (guest === undefined) {

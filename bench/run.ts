@@ -3,9 +3,9 @@
  * figure (a benchmark, never a timed test), prints them as a table and writes reports/bench.json. Exit codes: 0 every
  * figure is within its budget, 1 one is not, 2 the harness could not measure (or bad usage).
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../harness/engine/modules.ts";
 import { BenchError } from "./measure.ts";
 import { exitCodeOf, formatTable, writeBenchReport } from "./report.ts";
 import { runBench, type BenchOptions } from "./runner.ts";
@@ -21,7 +21,7 @@ process), prints them as a table and writes the report (default reports/bench.js
   --target-ms N     wall time each run is sized to (default 200; --quick 10)
 Exit code 0: every figure within its budget; 1: a figure failed its budget; 2: the harness could not measure.`;
 
-export const DEFAULT_OUT = fileURLToPath(new URL("../reports/bench.json", import.meta.url));
+export const DEFAULT_OUT = join(PROJECT_ROOT, "reports/bench.json");
 
 export interface BenchIo {
   readonly out: (line: string) => void;
@@ -99,8 +99,4 @@ export async function benchMain(argv: readonly string[], io: BenchIo = STDIO, op
     io.err(error instanceof BenchError ? `bench: ${error.message}` : `bench: harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 2;
   }
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await benchMain(process.argv.slice(2));
 }

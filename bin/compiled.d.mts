@@ -1,2 +1,2 @@
-export function buildIsUpToDate(root?: string): boolean;
-export function importHarness(path: string): Promise<Record<string, unknown>>;
+export function buildIsUpToDate(root?: string, dirs?: readonly string[]): boolean;
+export function importHarness(path: string, dirs?: readonly string[]): Promise<Record<string, unknown>>;

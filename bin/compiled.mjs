@@ -1,6 +1,7 @@
 // Which harness bin/ starts: the compiled copy in build/ (written by `npm run build` and by every `npm test`) when it
 // is complete and no TypeScript source under harness/ is newer than its compiled file; otherwise the TypeScript
 // itself, through tsx. The compiled copy saves each process tsx's start-up; the check costs a stat per file (~2 ms).
+// (The build is incremental: a source touched but not changed is not emitted again, so it keeps to tsx until it is.)
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -16,21 +17,29 @@ function sources(dir) {
   });
 }
 
-/** Whether `root`/build holds a compiled file for every TypeScript source under `root`/harness, none older than it. */
-export function buildIsUpToDate(root = ROOT) {
+/**
+ * Whether `root`/build holds a compiled file for every TypeScript source under `root`/harness (and the other `dirs`
+ * named), none older than it.
+ */
+export function buildIsUpToDate(root = ROOT, dirs = ["harness"]) {
   try {
-    return sources(join(root, "harness")).every((source) => {
-      const compiled = join(root, "build", relative(root, source)).replace(/\.ts$/, ".js");
-      return statSync(compiled).mtimeMs >= statSync(source).mtimeMs;
-    });
+    return dirs.every((dir) =>
+      sources(join(root, dir)).every((source) => {
+        const compiled = join(root, "build", relative(root, source)).replace(/\.ts$/, ".js");
+        return statSync(compiled).mtimeMs >= statSync(source).mtimeMs;
+      }),
+    );
   } catch {
     return false; // no build, or a compiled file missing
   }
 }
 
-/** Imports the harness module `path` (relative to the root, without extension): compiled when up to date. */
-export async function importHarness(path) {
-  if (process.env.JOB_PARITY_TYPESCRIPT !== "1" && buildIsUpToDate()) return import(pathToFileURL(join(BUILD, `${path}.js`)).href);
+/**
+ * Imports the module `path` (relative to the root, without extension), compiled when the build is up to date for
+ * harness/ and the other `dirs` it needs.
+ */
+export async function importHarness(path, dirs = ["harness"]) {
+  if (process.env.JOB_PARITY_TYPESCRIPT !== "1" && buildIsUpToDate(ROOT, dirs)) return import(pathToFileURL(join(BUILD, `${path}.js`)).href);
   const { register } = await import("tsx/esm/api");
   register();
   return import(pathToFileURL(join(ROOT, `${path}.ts`)).href);

@@ -1,5 +1,5 @@
 ;; After checkpointing "before-loop", the job spins in a loop that never calls the host. The host's run time limit
-;; (limits.runTimeoutMs, 50 ms in the scenario) stops it: the job ends Failed with cause timeout, keeps its
+;; (limits.runTimeoutMs, 20 ms in the scenario) stops it: the job ends Failed with cause timeout, keeps its
 ;; checkpoint and is not resumed.
 (module
   (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
 import { guestFromSource, loadGuest } from "../../harness/engine/load.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
-import { compileWat, watCacheStats } from "../../harness/engine/wat.ts";
+import { CompiledWatStore, compileWat, watCacheStats } from "../../harness/engine/wat.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";
 import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
@@ -337,5 +337,39 @@ describe("WAT compile cache", () => {
     const before = watCacheStats();
     await compileWat("cache-c.wat", `(module ;; other ${Math.random()}\n${RUNTIME})`);
     expect(watCacheStats().misses).toBe(before.misses + 1);
+  });
+});
+
+describe("CompiledWatStore: compiled WAT kept on disk for the next process", () => {
+  const root = mkdtempSync(join(tmpdir(), "job-parity-wat-store-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const source = `(module ;; stored ${process.pid}\n${RUNTIME})`;
+
+  it("gives back the bytes written for a source, and nothing for another source or an empty store", async () => {
+    const bytes = await compileWat("stored.wat", source);
+    const store = new CompiledWatStore(join(root, "a"));
+    expect(store.read(source)).toBeNull();
+    store.write(source, bytes);
+    expect(readdirSync(store.dir)).toEqual([store.pathFor(source).slice(store.dir.length + 1)]); // no temporary file left
+    expect(Array.from(new CompiledWatStore(store.dir).read(source)!)).toEqual(Array.from(bytes));
+    expect(store.read(`${source} `)).toBeNull();
+  });
+
+  it("a damaged file is not used (it does not validate), and writing it again repairs it", async () => {
+    const bytes = await compileWat("stored.wat", source);
+    const store = new CompiledWatStore(join(root, "b"));
+    store.write(source, bytes);
+    writeFileSync(store.pathFor(source), bytes.subarray(0, bytes.length - 3)); // a torn write
+    expect(store.read(source)).toBeNull();
+    store.write(source, bytes);
+    expect(store.read(source)).not.toBeNull();
+  });
+
+  it("a store that cannot be written is no error: compiling goes on without it", async () => {
+    const blocked = join(root, "blocked");
+    writeFileSync(blocked, "a file where the store's parent folder would be");
+    const store = new CompiledWatStore(join(blocked, "wat"));
+    expect(() => store.write(source, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).not.toThrow();
+    expect(store.read(source)).toBeNull();
   });
 });

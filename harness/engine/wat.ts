@@ -1,14 +1,71 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import initWabt from "wabt";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import type initWabt from "wabt";
 import { GuestLoadError } from "./errors.ts";
+import { PROJECT_ROOT } from "./modules.ts";
 
 type Wabt = Awaited<ReturnType<typeof initWabt>>;
 let wabtReady: Promise<Wabt> | null = null;
 const cache = new Map<string, Uint8Array>();
 let hits = 0;
 let misses = 0;
+
+const FEATURES = { multi_value: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true };
+
+/**
+ * Compiled WAT kept on disk across processes, one file per source: a process the CLI starts (exec, resume, a gate's
+ * host process) would otherwise load wabt, about 0.15 s, to compile the same guests again. Files are written atomically
+ * (a temporary file renamed) and read back only when they validate; the store is never required: any failure to read
+ * or write just means compiling. The folder can be deleted at any time.
+ */
+export class CompiledWatStore {
+  private prefix: string | null = null;
+
+  constructor(readonly dir: string) {}
+
+  /** The file for an expanded source: named by a hash of wabt's version, the features and the text. */
+  pathFor(expanded: string): string {
+    if (this.prefix === null) {
+      const manifest = join(dirname(createRequire(import.meta.url).resolve("wabt")), "package.json");
+      this.prefix = `wabt ${JSON.parse(readFileSync(manifest, "utf8")).version as string} ${JSON.stringify(FEATURES)}\n`;
+    }
+    return join(this.dir, `${createHash("sha256").update(this.prefix).update(expanded).digest("hex")}.wasm`);
+  }
+
+  read(expanded: string): Uint8Array | null {
+    try {
+      const bytes = new Uint8Array(readFileSync(this.pathFor(expanded)));
+      return WebAssembly.validate(bytes) ? bytes : null;
+    } catch {
+      return null;
+    }
+  }
+
+  write(expanded: string, bytes: Uint8Array): void {
+    try {
+      const path = this.pathFor(expanded);
+      mkdirSync(this.dir, { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, path);
+    } catch {
+      // a read-only or full disk only means compiling again next time
+    }
+  }
+}
+
+/** node_modules/.cache/job-parity/wat, or the folder JOB_PARITY_WAT_CACHE names; JOB_PARITY_WAT_CACHE=0 turns it off. */
+function defaultStore(): CompiledWatStore | null {
+  const setting = process.env.JOB_PARITY_WAT_CACHE;
+  if (setting === "0") return null;
+  return new CompiledWatStore(setting !== undefined && setting !== "" ? resolve(setting) : join(PROJECT_ROOT, "node_modules", ".cache", "job-parity", "wat"));
+}
+
+const store = defaultStore();
+/** Whether compileWat reads the store (it always writes it): off after resetWatCache. */
+let storeReads = true;
 
 /** `;; @include "lib/alloc.wat"` splices shared module fields in; only the fixtures use it. */
 const INCLUDE = /^\s*;;\s*@include\s+"([^"]+)"\s*$/;
@@ -57,7 +114,7 @@ function mapPositions(message: string, name: string, lines: readonly SourceLine[
 
 /**
  * WAT -> wasm bytes with wabt: parse, resolve names, validate, binary; the wabt module is always destroyed. Each
- * distinct source is compiled once per process.
+ * distinct source is compiled once per process, and its bytes kept on disk for the next process (CompiledWatStore).
  */
 export async function compileWat(file: string, source: string): Promise<Uint8Array> {
   const expanded = expand(file, source);
@@ -67,18 +124,25 @@ export async function compileWat(file: string, source: string): Promise<Uint8Arr
     hits++;
     return cached;
   }
+  const stored = storeReads ? (store?.read(expanded.text) ?? null) : null;
+  if (stored !== null) {
+    hits++;
+    cache.set(key, stored);
+    return stored;
+  }
   misses++;
-  wabtReady ??= initWabt();
+  wabtReady ??= import("wabt").then(({ default: init }) => init());
   const wabt = await wabtReady;
   const name = "guest.wat";
   let module: ReturnType<Wabt["parseWat"]> | null = null;
   try {
-    module = wabt.parseWat(name, expanded.text, { multi_value: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true });
+    module = wabt.parseWat(name, expanded.text, FEATURES);
     module.resolveNames();
     module.validate();
     const { buffer } = module.toBinary({ log: false, write_debug_names: true });
     const bytes = new Uint8Array(buffer);
     cache.set(key, bytes);
+    store?.write(expanded.text, bytes);
     return bytes;
   } catch (error) {
     const detail = mapPositions((error as Error).message, name, expanded.lines).replace(/^(parseWat|validate) failed:\n/, "");
@@ -88,14 +152,18 @@ export async function compileWat(file: string, source: string): Promise<Uint8Arr
   }
 }
 
-/** Compiles answered from the cache (hits) and by wabt (misses) since the process started or the last reset. */
+/** Compiles answered from a cache, in memory or on disk (hits), and by wabt (misses) since the start or the last reset. */
 export function watCacheStats(): { hits: number; misses: number } {
   return { hits, misses };
 }
 
-/** Empties the compile cache, so the next compile of any source runs wabt, and zeroes the counters (benchmarks). */
+/**
+ * Empties the compile cache, so the next compile of any source runs wabt, and zeroes the counters (benchmarks). From
+ * then on this process reads nothing from the disk store: what it measures is wabt and the in-memory cache.
+ */
 export function resetWatCache(): void {
   cache.clear();
   hits = 0;
   misses = 0;
+  storeReads = false;
 }

@@ -114,7 +114,7 @@ const hitRateCase: BenchCase = {
           `(npm run parity: runSuite, guests loaded from their files: ${afterParity.hits} hits, ${afterParity.misses} misses), then the gate over the same fixtures through ` +
           `the in-process reference adapter (job-parity run's judging against the goldens, as goldens.test.ts runs each case: ${hits - afterParity.hits} hits, ${misses - afterParity.misses} misses); ` +
           `${hits} hits, ${misses} misses in all (a miss per distinct WAT source; .wasm guests never reach the cache); ${health}. ` +
-          `Deterministic, so one run. Under npm test each test file is its own module graph (vitest isolates files), so the cache is shared within a file, not across files`,
+          `Deterministic, so one run. The in-memory cache only: after resetWatCache this process reads nothing from the on-disk store of compiled WAT, which serves the processes the CLI starts. Under npm test the files of a worker share its cache (vitest runs them without isolation)`,
       }),
     ];
   },

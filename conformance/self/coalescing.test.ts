@@ -166,6 +166,26 @@ describe("applying counted calls in closed form", () => {
     expect(recorder.events.map((e) => (e.kind === "metrics" ? e.total : null))).toEqual([2n, ...Array.from({ length: 11 }, (_, i) => BigInt(4 + 2 * i)), 7n]);
   });
 
+  it("a run past an entry's largest count (2^32-1 repeats) goes on in a new entry, with the totals it must have", () => {
+    // White box: four billion events cannot be materialized, so the recorder's fields are set as if they had been counted.
+    const recorder = new TraceRecorder();
+    const inside = recorder as unknown as { lastRepeats: number; pendingEvents: number; length: number; runNext: U64Words; u64s: BigUint64Array };
+    recorder.recordMetrics(JOB, "items", 1, 0, 1, 0);
+    const counted = 0xffff_fff0;
+    inside.lastRepeats = counted;
+    inside.pendingEvents += counted;
+    inside.runNext.value = 2n + BigInt(counted); // the total the next event has
+    recorder.recordMetricsRun(JOB, "items", 1, 0, ...u64Words(2n + BigInt(counted)), 40);
+    expect(recorder.size).toBe(1 + counted + 40);
+    expect(inside.length).toBe(2); // the first entry's count filled up, then one more entry
+    expect(inside.u64s[3]).toBe(1n + 0xffff_ffffn + 1n); // the second entry's first total: one past the first entry's last
+    const last = 1n + BigInt(counted) + 40n;
+    recorder.recordMetrics(JOB, "items", 1, 0, ...u64Words(last + 1n)); // continues the run
+    expect(inside.length).toBe(2);
+    recorder.recordMetrics(JOB, "items", 1, 0, ...u64Words(last + 5n)); // does not
+    expect(inside.length).toBe(3);
+  });
+
   it("a run for a job other than the recorder's own is recorded as event objects, in order", () => {
     const recorder = new TraceRecorder();
     recorder.recordMetrics(JOB, "items", 1, 0, 1, 0);

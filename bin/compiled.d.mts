@@ -1,2 +1,3 @@
+export const BUILD_STAMP: string;
 export function buildIsUpToDate(root?: string, dirs?: readonly string[]): boolean;
 export function importHarness(path: string, dirs?: readonly string[]): Promise<Record<string, unknown>>;

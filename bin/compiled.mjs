@@ -1,13 +1,17 @@
 // Which harness bin/ starts: the compiled copy in build/ (written by `npm run build` and by every `npm test`) when it
-// is complete and no TypeScript source under harness/ is newer than its compiled file; otherwise the TypeScript
+// is complete and no TypeScript source under harness/ was edited since that build started; otherwise the TypeScript
 // itself, through tsx. The compiled copy saves each process tsx's start-up; the check costs a stat per file (~2 ms).
-// (The build is incremental: a source touched but not changed is not emitted again, so it keeps to tsx until it is.)
-import { readdirSync, statSync } from "node:fs";
+// The build is incremental, so an unchanged source is not emitted again and its compiled file keeps its old time:
+// the check compares sources with the time the last successful build started (build/.built, see bin/build.mjs).
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = join(ROOT, "build");
+
+/** The file whose modification time is when the last successful build started. */
+export const BUILD_STAMP = ".built";
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -19,18 +23,19 @@ function sources(dir) {
 
 /**
  * Whether `root`/build holds a compiled file for every TypeScript source under `root`/harness (and the other `dirs`
- * named), none older than it.
+ * named), from a successful build that started after each source was last edited.
  */
 export function buildIsUpToDate(root = ROOT, dirs = ["harness"]) {
   try {
+    const built = statSync(join(root, "build", BUILD_STAMP)).mtimeMs;
     return dirs.every((dir) =>
       sources(join(root, dir)).every((source) => {
         const compiled = join(root, "build", relative(root, source)).replace(/\.ts$/, ".js");
-        return statSync(compiled).mtimeMs >= statSync(source).mtimeMs;
+        return existsSync(compiled) && statSync(source).mtimeMs <= built;
       }),
     );
   } catch {
-    return false; // no build, or a compiled file missing
+    return false; // no build, or no stamp: the last build did not finish
   }
 }
 

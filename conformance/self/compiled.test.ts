@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildIsUpToDate } from "../../bin/compiled.mjs";
+import { BUILD_STAMP, buildIsUpToDate } from "../../bin/compiled.mjs";
 import { COMPILED, PROJECT_ROOT, siblingModule, sourceDir } from "../../harness/engine/modules.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-compiled-"));
@@ -28,16 +28,21 @@ describe("bin/compiled.mjs: when bin/ runs the compiled copy", () => {
     expect(buildIsUpToDate(root)).toBe(false);
   });
 
-  it("a compiled file for every source, none older: the build", () => {
+  it("compiled files but no stamp (the build did not finish): the TypeScript", () => {
     file(join(root, "build/harness/a/one.js"), "", T0 + 1);
-    file(join(root, "build/harness/b/two.js"), "", T0);
+    file(join(root, "build/harness/b/two.js"), "", T0 - 50); // an incremental build left an unchanged file as it was
+    expect(buildIsUpToDate(root)).toBe(false);
+  });
+
+  it("a compiled file for every source and a build started after every edit: the build", () => {
+    file(join(root, "build", BUILD_STAMP), "", T0 + 1);
     expect(buildIsUpToDate(root)).toBe(true);
   });
 
-  it("a source edited after the build: the TypeScript", () => {
+  it("a source edited after the build started, even if unchanged: the TypeScript, until the next build", () => {
     utimesSync(join(root, "harness/b/two.ts"), T0 + 5, T0 + 5);
     expect(buildIsUpToDate(root)).toBe(false);
-    utimesSync(join(root, "build/harness/b/two.js"), T0 + 6, T0 + 6);
+    utimesSync(join(root, "build", BUILD_STAMP), T0 + 6, T0 + 6);
     expect(buildIsUpToDate(root)).toBe(true);
   });
 

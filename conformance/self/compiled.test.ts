@@ -75,4 +75,23 @@ describe("harness/engine/modules.ts: paths in both forms", () => {
     expect(m.siblingModule(compiledModule, "worker").pathname).toBe(join(root, "build/harness/durable/worker.js"));
     expect(m.sourceDir(pathToFileURL(join(root, "build/harness/schemas/validate.js")).href)).toBe(join(root, "harness/schemas"));
   });
+
+  it("from the compiled copy: a TypeScript module of the project is imported from its compiled twin while that is fresh", async () => {
+    const root = join(dir, "twins");
+    const T0 = 1_800_000_000;
+    const source = readFileSync(join(PROJECT_ROOT, "harness/engine/modules.ts"), "utf8");
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    file(join(root, "harness/engine/modules.ts"), source, T0);
+    const compiled = file(join(root, "build/harness/engine/modules.js"), outputText, T0 + 1);
+    file(join(root, "bin/compiled.mjs"), readFileSync(join(PROJECT_ROOT, "bin/compiled.mjs"), "utf8"));
+    const extension = file(join(root, "extensions/ext.ts"), `export const form = "typescript";\n`, T0);
+    file(join(root, "build/extensions/ext.js"), `export const form = "compiled";\n`, T0 + 1);
+    file(join(root, "build", BUILD_STAMP), "", T0 + 1);
+    const m = (await import(pathToFileURL(compiled).href)) as typeof import("../../harness/engine/modules.ts");
+    expect(await m.compiledTwin(extension)).toBe(join(root, "build/extensions/ext.js"));
+    expect(await m.importModule(extension)).toMatchObject({ form: "compiled" });
+    expect(await m.compiledTwin(join(dir, "elsewhere.ts"))).toBeNull(); // not in the project
+    file(join(root, "extensions/other.ts"), "", T0 + 5); // a source of that folder edited after the build
+    expect(await m.compiledTwin(extension)).toBeNull();
+  });
 });

@@ -1,4 +1,5 @@
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
@@ -29,14 +30,32 @@ export function siblingModule(moduleUrl: string, name: string): URL {
   return new URL(`./${name}${COMPILED ? ".js" : ".ts"}`, moduleUrl);
 }
 
+/**
+ * The compiled copy of a TypeScript module of this project (build/<its path>.js) while the build is up to date for
+ * harness/ and the module's top folder (bin/compiled.mjs), else null.
+ */
+export async function compiledTwin(path: string): Promise<string | null> {
+  const rel = relative(PROJECT_ROOT, resolve(path));
+  if (rel.startsWith("..") || isAbsolute(rel) || !rel.endsWith(".ts")) return null;
+  const top = rel.split(sep)[0]!;
+  const { buildIsUpToDate } = (await import(pathToFileURL(join(PROJECT_ROOT, "bin", "compiled.mjs")).href)) as typeof import("../../bin/compiled.mjs");
+  if (!buildIsUpToDate(PROJECT_ROOT, top === "harness" ? ["harness"] : ["harness", top])) return null;
+  const twin = join(BUILD_DIR, rel.replace(/\.ts$/, ".js"));
+  return existsSync(twin) ? twin : null;
+}
+
 let typeScriptLoader: Promise<void> | null = null;
 
 /**
  * Imports a module by path (a native extension, a host module). The compiled harness runs without a TypeScript
- * loader, so tsx is registered before the first TypeScript module is imported.
+ * loader: a module of this project is imported from its compiled copy when that is up to date (no tsx, and a module
+ * that imports harness values shares this process's compiled harness instead of loading a second copy from the
+ * sources); for any other TypeScript module tsx is registered first.
  */
 export async function importModule(path: string): Promise<unknown> {
   if (COMPILED && /\.[cm]?ts$/.test(path)) {
+    const twin = await compiledTwin(path);
+    if (twin !== null) return import(pathToFileURL(twin).href);
     typeScriptLoader ??= import("tsx/esm/api").then(({ register }) => void register());
     await typeScriptLoader;
   }

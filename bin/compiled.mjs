@@ -13,6 +13,9 @@ const BUILD = join(ROOT, "build");
 /** The file whose modification time is when the last successful build started. */
 export const BUILD_STAMP = ".built";
 
+/** The folders of TypeScript the build compiles into build/ (tsconfig.json's "include", but for bin/ and configs). */
+export const SOURCE_DIRS = ["harness", "conformance", "wat-fixtures", "bench"];
+
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);

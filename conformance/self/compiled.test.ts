@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUILD_STAMP, buildIsUpToDate } from "../../bin/compiled.mjs";
+import { BUILD_STAMP, buildIsUpToDate, SOURCE_DIRS } from "../../bin/compiled.mjs";
 import { COMPILED, PROJECT_ROOT, siblingModule, sourceDir } from "../../harness/engine/modules.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-compiled-"));
@@ -53,6 +53,13 @@ describe("bin/compiled.mjs: when bin/ runs the compiled copy", () => {
 
 });
 
+describe("bin/compiled.mjs: the folders the build compiles", () => {
+  it("SOURCE_DIRS are tsconfig.json's folders of TypeScript (bin/ and configs aside)", () => {
+    const config = ts.readConfigFile(join(PROJECT_ROOT, "tsconfig.json"), ts.sys.readFile).config as { include: string[] };
+    expect([...SOURCE_DIRS].sort()).toEqual(config.include.filter((entry) => entry !== "bin" && !entry.includes(".")).sort());
+  });
+});
+
 describe("harness/engine/modules.ts: paths in both forms", () => {
   it("from the TypeScript (as vitest runs it): the root above harness/, .ts siblings, a module's own directory", () => {
     expect(COMPILED).toBe(false);
@@ -84,14 +91,15 @@ describe("harness/engine/modules.ts: paths in both forms", () => {
     file(join(root, "harness/engine/modules.ts"), source, T0);
     const compiled = file(join(root, "build/harness/engine/modules.js"), outputText, T0 + 1);
     file(join(root, "bin/compiled.mjs"), readFileSync(join(PROJECT_ROOT, "bin/compiled.mjs"), "utf8"));
-    const extension = file(join(root, "extensions/ext.ts"), `export const form = "typescript";\n`, T0);
-    file(join(root, "build/extensions/ext.js"), `export const form = "compiled";\n`, T0 + 1);
+    for (const folder of SOURCE_DIRS) mkdirSync(join(root, folder), { recursive: true });
+    const extension = file(join(root, "wat-fixtures/ext.ts"), `export const form = "typescript";\n`, T0);
+    file(join(root, "build/wat-fixtures/ext.js"), `export const form = "compiled";\n`, T0 + 1);
     file(join(root, "build", BUILD_STAMP), "", T0 + 1);
     const m = (await import(pathToFileURL(compiled).href)) as typeof import("../../harness/engine/modules.ts");
-    expect(await m.compiledTwin(extension)).toBe(join(root, "build/extensions/ext.js"));
+    expect(await m.compiledTwin(extension)).toBe(join(root, "build/wat-fixtures/ext.js"));
     expect(await m.importModule(extension)).toMatchObject({ form: "compiled" });
     expect(await m.compiledTwin(join(dir, "elsewhere.ts"))).toBeNull(); // not in the project
-    file(join(root, "extensions/other.ts"), "", T0 + 5); // a source of that folder edited after the build
+    file(join(root, "bench/other.ts"), "", T0 + 5); // a source it could import, edited after the build started
     expect(await m.compiledTwin(extension)).toBeNull();
   });
 });

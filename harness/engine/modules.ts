@@ -32,14 +32,13 @@ export function siblingModule(moduleUrl: string, name: string): URL {
 
 /**
  * The compiled copy of a TypeScript module of this project (build/<its path>.js) while the build is up to date for
- * harness/ and the module's top folder (bin/compiled.mjs), else null.
+ * every folder it compiles (a module may import from any of them; bin/compiled.mjs), else null.
  */
 export async function compiledTwin(path: string): Promise<string | null> {
   const rel = relative(PROJECT_ROOT, resolve(path));
   if (rel.startsWith("..") || isAbsolute(rel) || !rel.endsWith(".ts")) return null;
-  const top = rel.split(sep)[0]!;
-  const { buildIsUpToDate } = (await import(pathToFileURL(join(PROJECT_ROOT, "bin", "compiled.mjs")).href)) as typeof import("../../bin/compiled.mjs");
-  if (!buildIsUpToDate(PROJECT_ROOT, top === "harness" ? ["harness"] : ["harness", top])) return null;
+  const { buildIsUpToDate, SOURCE_DIRS } = (await import(pathToFileURL(join(PROJECT_ROOT, "bin", "compiled.mjs")).href)) as typeof import("../../bin/compiled.mjs");
+  if (!SOURCE_DIRS.includes(rel.split(sep)[0]!) || !buildIsUpToDate(PROJECT_ROOT, SOURCE_DIRS)) return null;
   const twin = join(BUILD_DIR, rel.replace(/\.ts$/, ".js"));
   return existsSync(twin) ? twin : null;
 }

@@ -112,8 +112,7 @@ export class U64Words {
 
   /** Adds the u64 (low, high) `times` times, saturating: `times` calls of add, in closed form. */
   addRepeated(low: number, high: number, times: number): void {
-    const sum = this.value + BigInt(times) * u64FromWords(low, high);
-    this.value = sum > U64_MAX ? U64_MAX : sum;
+    this.value = saturatingAddU64(this.value, BigInt(times) * u64FromWords(low, high));
   }
 
   /** Whether this is the u64 whose words are `low` and `high` (each taken as u32). */

@@ -109,6 +109,18 @@ function openRun(b: Boundary, job: JobRecord, index: number, field: "bytes" | "i
   return 1;
 }
 
+/**
+ * job_increment_bytes/items (import `index`): n, an i64 meaning u64, arrives as its two u32 words (the trampoline
+ * lowers it, so no bigint is made per call). The answer says whether the trampoline may count repeats of the call.
+ */
+function increment(index: number, field: "bytes" | "items", jobPtr: number, low: number, high: number): number {
+  const b = current();
+  const job = jobAt(b, index, jobPtr);
+  if (typeof job === "number") return 0;
+  b.ops.increment(job, field, low, high);
+  return openRun(b, job, index, field, low, high);
+}
+
 /** Applies `count` counted repeats of the open run's call: the same operation, told how many calls it stands for. */
 function repeatRun(b: Boundary, count: number): void {
   const job = b.runJob;
@@ -263,22 +275,12 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     if (message) ops.addWarning(scope, job, message);
   },
 
-  // n (an i64 meaning u64) arrives as its two u32 words: the trampoline lowers it, so no bigint is made per call.
-  // The answer says whether the trampoline may count repeats of this call (coalescible imports, see CallRuns).
   job_increment_bytes(jobPtr: number, low: number, high: number): number {
-    const b = current();
-    const job = jobAt(b, INDEX.job_increment_bytes, jobPtr);
-    if (typeof job === "number") return 0;
-    b.ops.increment(job, "bytes", low, high);
-    return openRun(b, job, INDEX.job_increment_bytes, "bytes", low, high);
+    return increment(INDEX.job_increment_bytes, "bytes", jobPtr, low, high);
   },
 
   job_increment_items(jobPtr: number, low: number, high: number): number {
-    const b = current();
-    const job = jobAt(b, INDEX.job_increment_items, jobPtr);
-    if (typeof job === "number") return 0;
-    b.ops.increment(job, "items", low, high);
-    return openRun(b, job, INDEX.job_increment_items, "items", low, high);
+    return increment(INDEX.job_increment_items, "items", jobPtr, low, high);
   },
 
   [REPEAT_CALLS](count: number): void {

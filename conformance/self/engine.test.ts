@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -344,32 +344,46 @@ describe("CompiledWatStore: compiled WAT kept on disk for the next process", () 
   const root = mkdtempSync(join(tmpdir(), "job-parity-wat-store-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const source = `(module ;; stored ${process.pid}\n${RUNTIME})`;
+  const KEY = "a".repeat(64);
 
-  it("gives back the bytes written for a source, and nothing for another source or an empty store", async () => {
+  it("gives back the bytes written for a key, and nothing for another key or an empty store", async () => {
     const bytes = await compileWat("stored.wat", source);
     const store = new CompiledWatStore(join(root, "a"));
-    expect(store.read(source)).toBeNull();
-    store.write(source, bytes);
-    expect(readdirSync(store.dir)).toEqual([store.pathFor(source).slice(store.dir.length + 1)]); // no temporary file left
-    expect(Array.from(new CompiledWatStore(store.dir).read(source)!)).toEqual(Array.from(bytes));
-    expect(store.read(`${source} `)).toBeNull();
+    expect(store.read(KEY)).toBeNull();
+    store.write(KEY, bytes);
+    expect(readdirSync(store.dir)).toEqual([`${KEY}.wasm`]); // no temporary file left
+    expect(Array.from(new CompiledWatStore(store.dir).read(KEY)!)).toEqual(Array.from(bytes));
+    expect(store.read("b".repeat(64))).toBeNull();
   });
 
   it("a damaged file is not used (it does not validate), and writing it again repairs it", async () => {
     const bytes = await compileWat("stored.wat", source);
     const store = new CompiledWatStore(join(root, "b"));
-    store.write(source, bytes);
-    writeFileSync(store.pathFor(source), bytes.subarray(0, bytes.length - 3)); // a torn write
-    expect(store.read(source)).toBeNull();
-    store.write(source, bytes);
-    expect(store.read(source)).not.toBeNull();
+    store.write(KEY, bytes);
+    writeFileSync(store.pathFor(KEY), bytes.subarray(0, bytes.length - 3)); // a torn write
+    expect(store.read(KEY)).toBeNull();
+    store.write(KEY, bytes);
+    expect(store.read(KEY)).not.toBeNull();
   });
 
-  it("a store that cannot be written is no error: compiling goes on without it", async () => {
+  it("compileWat writes what wabt compiled to the store under node_modules/.cache (a new file, the same bytes)", async () => {
+    const dir = join(PROJECT_ROOT, "node_modules", ".cache", "job-parity", "wat");
+    const listing = () => new Set(existsSync(dir) ? readdirSync(dir) : []);
+    const before = listing();
+    const bytes = await compileWat("fresh.wat", `(module ;; fresh ${process.pid}-${Math.random()}\n${RUNTIME})`);
+    // Other test files may compile guests of their own meanwhile: look for this one among the new files.
+    const added = [...listing()].filter((name) => !before.has(name));
+    const ours = added.filter((name) => Buffer.from(bytes).equals(readFileSync(join(dir, name))));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(/^[0-9a-f]{64}\.wasm$/);
+  });
+
+  it("a store that cannot be written is no error: compiling goes on without it", () => {
     const blocked = join(root, "blocked");
     writeFileSync(blocked, "a file where the store's parent folder would be");
     const store = new CompiledWatStore(join(blocked, "wat"));
-    expect(() => store.write(source, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).not.toThrow();
-    expect(store.read(source)).toBeNull();
+    expect(() => store.write(KEY, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).not.toThrow();
+    expect(store.read(KEY)).toBeNull();
   });
 });
+

@@ -14,38 +14,45 @@ let misses = 0;
 
 const FEATURES = { multi_value: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true };
 
+let keyPrefix: string | null = null;
+
 /**
- * Compiled WAT kept on disk across processes, one file per source: a process the CLI starts (exec, resume, a gate's
- * host process) would otherwise load wabt, about 0.15 s, to compile the same guests again. Files are written atomically
- * (a temporary file renamed) and read back only when they validate; the store is never required: any failure to read
- * or write just means compiling. The folder can be deleted at any time.
+ * A source's key, for the in-memory cache and the file name on disk alike: a hash of wabt's version, the features and
+ * the expanded text (a new wabt or another feature set compiles again).
+ */
+function watKey(expanded: string): string {
+  if (keyPrefix === null) {
+    const manifest = join(dirname(createRequire(import.meta.url).resolve("wabt")), "package.json");
+    keyPrefix = `wabt ${JSON.parse(readFileSync(manifest, "utf8")).version as string} ${JSON.stringify(FEATURES)}\n`;
+  }
+  return createHash("sha256").update(keyPrefix).update(expanded).digest("hex");
+}
+
+/**
+ * Compiled WAT kept on disk across processes, one file per key (see watKey): a process the CLI starts (exec, resume, a
+ * gate's host process) would otherwise load wabt, about 0.15 s, to compile the same guests again. Files are written
+ * atomically (a temporary file renamed) and read back only when they validate; the store is never required: any
+ * failure to read or write just means compiling. The folder can be deleted at any time.
  */
 export class CompiledWatStore {
-  private prefix: string | null = null;
-
   constructor(readonly dir: string) {}
 
-  /** The file for an expanded source: named by a hash of wabt's version, the features and the text. */
-  pathFor(expanded: string): string {
-    if (this.prefix === null) {
-      const manifest = join(dirname(createRequire(import.meta.url).resolve("wabt")), "package.json");
-      this.prefix = `wabt ${JSON.parse(readFileSync(manifest, "utf8")).version as string} ${JSON.stringify(FEATURES)}\n`;
-    }
-    return join(this.dir, `${createHash("sha256").update(this.prefix).update(expanded).digest("hex")}.wasm`);
+  pathFor(key: string): string {
+    return join(this.dir, `${key}.wasm`);
   }
 
-  read(expanded: string): Uint8Array | null {
+  read(key: string): Uint8Array | null {
     try {
-      const bytes = new Uint8Array(readFileSync(this.pathFor(expanded)));
+      const bytes = new Uint8Array(readFileSync(this.pathFor(key)));
       return WebAssembly.validate(bytes) ? bytes : null;
     } catch {
       return null;
     }
   }
 
-  write(expanded: string, bytes: Uint8Array): void {
+  write(key: string, bytes: Uint8Array): void {
     try {
-      const path = this.pathFor(expanded);
+      const path = this.pathFor(key);
       mkdirSync(this.dir, { recursive: true });
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, bytes);
@@ -118,13 +125,13 @@ function mapPositions(message: string, name: string, lines: readonly SourceLine[
  */
 export async function compileWat(file: string, source: string): Promise<Uint8Array> {
   const expanded = expand(file, source);
-  const key = createHash("sha256").update(expanded.text).digest("hex");
+  const key = watKey(expanded.text);
   const cached = cache.get(key);
   if (cached) {
     hits++;
     return cached;
   }
-  const stored = storeReads ? (store?.read(expanded.text) ?? null) : null;
+  const stored = storeReads ? (store?.read(key) ?? null) : null;
   if (stored !== null) {
     hits++;
     cache.set(key, stored);
@@ -142,7 +149,7 @@ export async function compileWat(file: string, source: string): Promise<Uint8Arr
     const { buffer } = module.toBinary({ log: false, write_debug_names: true });
     const bytes = new Uint8Array(buffer);
     cache.set(key, bytes);
-    store?.write(expanded.text, bytes);
+    store?.write(key, bytes);
     return bytes;
   } catch (error) {
     const detail = mapPositions((error as Error).message, name, expanded.lines).replace(/^(parseWat|validate) failed:\n/, "");

@@ -46,6 +46,8 @@ interface CallSpec {
   /** The trace event each call leaves on the reference host. */
   readonly event: TraceEvent["kind"];
   readonly budget: Budget | null;
+  /** What the loop passes, for the figure's notes ("" for the plain call). */
+  readonly argument: string;
   readonly baselineName: string;
   /** The bare import; `memory` is the bare instance's memory once it exists. */
   bare(memory: () => WebAssembly.Memory): (...args: never[]) => void;
@@ -64,6 +66,7 @@ export const CALLS: readonly CallSpec[] = [
     call: "(call $measured (local.get $id) (i64.const 1))",
     event: "metrics",
     budget: { limit: 2, bounds: "ratio", direction: "max" },
+    argument: "",
     baselineName: "a no-op JS import (i32, i64) -> () in the same loop",
     bare: () => (_job: number, _n: bigint) => {},
   },
@@ -74,6 +77,7 @@ export const CALLS: readonly CallSpec[] = [
     call: "(call $measured (local.get $id) (i64.extend_i32_u (i32.add (i32.const 1) (i32.and (local.get $i) (i32.const 1)))))",
     event: "metrics",
     budget: null,
+    argument: ", n alternating 1, 2 (every call crosses into JS)",
     baselineName: "a no-op JS import (i32, i64) -> () in the same loop",
     bare: () => (_job: number, _n: bigint) => {},
   },
@@ -84,6 +88,7 @@ export const CALLS: readonly CallSpec[] = [
     call: `(call $measured (local.get $id) (i32.const 1) (i32.const ${MESSAGE_PTR}) (i32.const ${MESSAGE.length}))`,
     event: "log",
     budget: { limit: 1.5, bounds: "ratio", direction: "max" },
+    argument: `, a ${MESSAGE.length}-byte message`,
     baselineName: "a JS import (i32, i32, i32, i32) -> () that only decodes the message with a reused TextDecoder, in the same loop",
     bare: (memory) => {
       const decode = decoding(memory);
@@ -97,6 +102,7 @@ export const CALLS: readonly CallSpec[] = [
     call: `(call $measured (local.get $id) (f32.const 0.5) (i32.const ${MESSAGE_PTR}) (i32.const ${MESSAGE.length}))`,
     event: "progress",
     budget: { limit: 1.5, bounds: "ratio", direction: "max" },
+    argument: `, a ${MESSAGE.length}-byte message`,
     baselineName: "a JS import (i32, f32, i32, i32) -> () that only decodes the message with a reused TextDecoder, in the same loop",
     bare: (memory) => {
       const decode = decoding(memory);
@@ -254,9 +260,9 @@ function callCase(spec: CallSpec): BenchCase {
       const stats = measureRates([hostContender(spec, guest), await bareContender(spec, guest)], settings);
       const host = stats.get("host")!;
       const bare = stats.get("bare")!;
-      const message = spec.import !== "job_increment_items" ? `, a ${MESSAGE.length}-byte message` : spec.budget === null ? ", n alternating 1, 2 (every call crosses into JS)" : "";
+
       const notes =
-        `a WASM guest calling ${spec.import} in a loop${message}, through runScenario on a fresh reference host per ${CALLS_PER_RUN.toLocaleString("en-US")} calls ` +
+        `a WASM guest calling ${spec.import} in a loop${spec.argument}, through runScenario on a fresh reference host per ${CALLS_PER_RUN.toLocaleString("en-US")} calls ` +
         `(each call recorded in the job's trace), timed around the loop; median of ${host.samples.length} samples of ${describe(host)}; ` +
         `baseline: the same wasm bytes with bare imports, ${describe(bare)}`;
       return [

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "./support/cli.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
+import { WIRE_METHOD_NAMES } from "../harness/abi/wire-methods.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
 import { selectFixtures } from "../harness/suite/run-suite.ts";
@@ -65,9 +66,15 @@ describe("job-parity run through the reference host driver (a separate process s
     expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome}`)).toEqual([]);
     expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
     expect(report).toMatchObject({ verdict: "pass", exitCode: 0, host: { adapter: "process", command: REFERENCE_HOST } });
-    expect(report.host.handshake.name).toBe("job-parity reference host");
-    expect(report.host.handshake.capabilities).toEqual(CAPABILITY_IDS);
+    expect(report.host.handshake?.name).toBe("job-parity reference host");
+    expect(report.host.handshake?.capabilities).toEqual(CAPABILITY_IDS);
+    expect(report.host.handshake?.methods).toEqual(WIRE_METHOD_NAMES);
+    expect(report.problems).toEqual([]);
     expect(report.capabilities.map((c) => [c.id, c.verdict])).toEqual(CAPABILITY_IDS.map((id) => [id, "pass"]));
+    // Every case names its clauses, and the clause matrix holds every clause a case cites, each passing.
+    expect(report.cases.every((c) => c.spec.length > 0)).toBe(true);
+    expect(report.clauses.map((c) => c.id).sort()).toEqual([...new Set(report.cases.flatMap((c) => c.spec))].sort());
+    expect(report.clauses.filter((c) => c.verdict !== "pass")).toEqual([]);
     expect(byId(report, "progress/steps").reproduce).toBe(`npx job-parity run --host-cmd '${REFERENCE_HOST}' --filter 'progress/steps'`);
 
     const junit = readFileSync(join(reports, "junit.xml"), "utf8");
@@ -173,6 +180,8 @@ describe("job-parity run: expectations files", () => {
     const report = readReport(reports);
     expect(report.summary.outcomes).toMatchObject({ XFAIL: 4, SKIP: 1, UNSUPPORTED: 2, FAIL: 0, XPASS: 0 });
     expect(report.host).toMatchObject({ adapter: "module", module, handshake: { name: "lossy test host" } });
+    expect(report.problems).toEqual([]);
+    expect(report.expectations.waivers).toEqual([{ entry: "waive[0]", capability: "networking", reason: "no P2P stack yet: networking lands in 0.4", claimed: false }]);
     expect(byId(report, "progress/steps")).toMatchObject({
       outcome: "XFAIL",
       expectation: { kind: "expected-fail", entry: 'expected-fail[0] (case "progress/*")' },
@@ -183,6 +192,71 @@ describe("job-parity run: expectations files", () => {
     const markdown = readFileSync(join(reports, "gate.md"), "utf8");
     expect(markdown).toContain("progress is rounded to one decimal before it is reported");
     expect(markdown).toContain("example of a skip");
+    expect(markdown).toContain("| networking | waive[0] | no P2P stack yet: networking lands in 0.4 |");
+  });
+
+  it("the same host without its waiver: the networking cases FAIL and the run names the missing capability (exit 1)", async () => {
+    const reports = reportDir();
+    const result = await run("--host-module", join(EXPECTATIONS, "lossy-host.ts"), "--filter", "networking/", "--report-dir", reports);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("the host does not claim networking: ABI v1 requires every capability");
+    const report = readReport(reports);
+    expect(report.problems.map((p) => [p.code, p.severity])).toEqual([["JP_CAPABILITY_MISSING", 1]]);
+    expect(report.cases.map((c) => [c.id, c.outcome])).toEqual([
+      ["networking/disabled", "FAIL"],
+      ["networking/loopback", "FAIL"],
+    ]);
+    expect(byId(report, "networking/loopback").failures[0]).toContain("needs networking, which the host does not claim");
+  });
+
+  it("a host claiming no capabilities at all exits 1, even where every case it runs passes", async () => {
+    const module = join(dir, "claims-nothing.mjs");
+    writeFileSync(
+      module,
+      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => {
+  const reference = new InProcessAdapter();
+  return { handshake: async () => ({ ...referenceHandshake(), name: "claims nothing", capabilities: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };
+};\n`,
+    );
+    const reports = reportDir();
+    const result = await run("--host-module", module, "--report-dir", reports);
+    expect(result.status).toBe(1);
+    const report = readReport(reports);
+    expect(report.problems[0]!.code).toBe("JP_CAPABILITY_MISSING");
+    expect(report.summary.outcomes.UNSUPPORTED).toBe(0);
+    expect(report.summary.outcomes.FAIL).toBe(report.cases.filter((c) => c.capabilities.length > 0).length);
+    expect(report.summary.outcomes.PASS).toBe(report.cases.filter((c) => c.capabilities.length === 0).length);
+  });
+
+  it("a waiver for a capability the host claims is stale: exit 1 naming it", async () => {
+    const file = join(dir, "stale-waiver.toml");
+    writeFileSync(file, '[[waive]]\ncapability = "progress"\nreason = "not yet"\n');
+    const reports = reportDir();
+    const result = await run("--expectations", file, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("waive[0] waives progress, which the host claims: remove the entry");
+    expect(readReport(reports).expectations.waivers[0]).toMatchObject({ capability: "progress", claimed: true });
+  });
+
+  it("a host that does not serve a wire method: the cases calling it are UNSUPPORTED, the rest run", async () => {
+    const module = join(dir, "no-entries.mjs");
+    writeFileSync(
+      module,
+      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => {
+  const reference = new InProcessAdapter();
+  const handshake = referenceHandshake();
+  return { handshake: async () => ({ ...handshake, methods: handshake.methods.filter((m) => !m.includes("entries")) }), runCase: (r) => reference.runCase(r), close: async () => {} };
+};\n`,
+    );
+    const reports = reportDir();
+    const result = await run("--host-module", module, "--filter", "library/", "--report-dir", reports);
+    expect(result.status).toBe(0);
+    const report = readReport(reports);
+    expect(byId(report, "library/entries")).toMatchObject({ outcome: "UNSUPPORTED", missingMethods: ["action:entries.create.input", "query:entries.list"] });
+    expect(byId(report, "library/rate-limit").outcome).toBe("PASS");
+    expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain("the host does not serve action:entries.create.input, query:entries.list");
   });
 
   it("the same host without expectations: FAIL, exit 1, with the first divergent event and a reproduce command", async () => {
@@ -244,12 +318,41 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     expect(report.cases[1]!.reproduce).toContain("--timeout 300 --filter 'progress/steps'");
   });
 
-  it("a host whose handshake does not validate: exit 2 before any case, no reports", async () => {
+  it("a host whose handshake does not validate: exit 2, no case sent, and all four reports say why", async () => {
     const reports = reportDir();
     const result = await run("--host-cmd", `node ${hostScript("bad-handshake.mjs")}`, "--report-dir", reports);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("job-parity run: the host failed its handshake: ");
-    expect(existsSync(reports)).toBe(false);
+    const report = readReport(reports);
+    expect(report.host.handshake).toBeNull();
+    expect(report.host.hostError?.code).toBe("JP_HOST_HANDSHAKE");
+    expect(report.cases.every((c) => c.outcome === "ERROR" && c.error?.code === "JP_HOST_HANDSHAKE")).toBe(true);
+    expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain("## What broke");
+    expect(readFileSync(join(reports, "gate.html"), "utf8")).toContain("must have required property");
+    expect(readFileSync(join(reports, "junit.xml"), "utf8")).toMatch(/<testcase classname="job-parity" name="run"[^>]*>\s*<error type="JP_HOST_HANDSHAKE"/);
+  });
+
+  it("a host command that cannot start, and a host module that cannot load: exit 2 and all four reports", async () => {
+    for (const args of [["--host-cmd", "./no-such-host --serve"], ["--host-module", join(dir, "no-such-module.mjs")]]) {
+      const reports = reportDir();
+      const result = await run(...args, "--filter", "progress/", "--report-dir", reports);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain("job-parity run: the host could not be started: ");
+      for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
+      const report = readReport(reports);
+      expect(report.host.hostError?.code).toBe("JP_HOST_SPAWN");
+      expect(report.cases.map((c) => c.outcome)).toEqual(["ERROR", "ERROR"]);
+    }
+  });
+
+  it("a host that ignores shutdown: killed, exit 2, and the reports name the problem", async () => {
+    const reports = reportDir();
+    const result = await run("--host-cmd", `node ${hostScript("ignores-shutdown.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("the host did not exit within 2000 ms of shutdown");
+    const report = readReport(reports);
+    expect(report.problems.map((p) => p.code)).toContain("JP_HOST_SHUTDOWN");
+    expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain("JP_HOST_SHUTDOWN");
   });
 
   it("a host module that answers nothing: ERROR (never a pass); a module without a factory: exit 2", async () => {
@@ -257,7 +360,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     writeFileSync(
       silent,
       `export default () => ({
-  handshake: async () => ({ name: "nothing host", version: "0", abiVersions: ["1.0"], capabilities: ["progress"] }),
+  handshake: async () => ({ name: "nothing host", version: "0", abiVersions: ["1.0"], capabilities: ["progress"], methods: [] }),
   runCase: async () => undefined,
   close: async () => {},
 });\n`,
@@ -312,7 +415,8 @@ describe("job-parity run: usage and building blocks", () => {
   });
 
   it("handshakes and answers from module hosts are checked, never trusted", () => {
-    const good = { name: "h", version: "1", abiVersions: ["1.0"], capabilities: ["progress"] };
+    const good = { name: "h", version: "1", abiVersions: ["1.0"], capabilities: ["progress"], methods: [] };
+    expect(() => checkHandshake({ ...good, methods: undefined })).toThrow("methods must be an array of strings");
     expect(checkHandshake(good)).toBe(good);
     expect(() => checkHandshake({ ...good, abiVersions: ["2.0"] })).toThrow("the host serves ABI 2.0; the fixtures are ABI 1.0");
     expect(() => checkHandshake({ ...good, capabilities: ["teleport"] })).toThrow("capabilities: unknown teleport");

@@ -3,9 +3,9 @@ import type { CaseRequest, CaseResponse, Handshake, HostAdapter } from "../../ha
 
 /**
  * A test double for `job-parity run --host-module`: the reference host with two deliberate shortcomings, so the
- * gate has something to report. It does not claim networking (those cases are UNSUPPORTED), and it rounds every
- * progress value to one decimal before answering (cases whose progress is finer than that FAIL). Its expectations
- * file is lossy-host.json, beside it.
+ * gate has something to report. It does not claim networking (its expectations waive it, so those cases are
+ * UNSUPPORTED), and it rounds every progress value to one decimal before answering (cases whose progress is finer
+ * than that FAIL). Its expectations file is lossy-host.json, beside it.
  */
 class LossyHost implements HostAdapter {
   private readonly reference = new InProcessAdapter();

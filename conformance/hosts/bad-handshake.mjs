@@ -1,6 +1,6 @@
 // Answers hello with something that is not a valid handshake. argv[2]:
 //   missing-field  no capabilities
-//   protocol-2     a handshake for protocol 2
+//   protocol-1     a handshake for protocol 1 (an older harness's)
 //   not-json       a line of text
 //   exit           nothing: writes to stderr and exits with code 4
 import { HANDSHAKE, send, serve } from "./common.mjs";
@@ -12,7 +12,7 @@ serve({
       const { capabilities: _dropped, ...rest } = HANDSHAKE;
       return send(rest);
     }
-    if (mode === "protocol-2") return send({ ...HANDSHAKE, protocol: 2 });
+    if (mode === "protocol-1") return send({ ...HANDSHAKE, protocol: 1 });
     if (mode === "not-json") return send("HELLO YOURSELF");
     process.stderr.write("bad-handshake.mjs: not today\n");
     process.exit(4);

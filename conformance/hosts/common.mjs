@@ -4,11 +4,12 @@ import { createInterface } from "node:readline";
 
 export const HANDSHAKE = {
   type: "handshake",
-  protocol: 1,
+  protocol: 2,
   name: "broken test host",
   version: "0.0.0",
   abiVersions: ["1.0"],
   capabilities: ["progress", "logging"],
+  methods: [],
 };
 
 const JOB_ID = "0f8fad5b-d9cb-469f-a165-70867728950e";

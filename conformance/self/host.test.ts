@@ -1,3 +1,4 @@
+import { ARG } from "../../harness/abi/arguments.ts";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeUtf8, U64_MAX } from "../../harness/abi/codec.ts";
@@ -564,12 +565,12 @@ describe("messages read in place from guest memory (GuestRange)", () => {
     const { host, scope } = nativeHost({ idle: () => 0 });
     const job = host.createJob(scope, "idle", null);
     const ascii = inMemory("plain ascii").range;
-    expect(host.ops.text(scope, job, "job_log", ascii, "the message")).toBe(ascii);
-    expect(host.ops.text(scope, job, "job_log", inMemory("café").range, "the message")).toBe("café");
+    expect(host.ops.text(scope, job, "job_log", ascii, ARG.logMessage)).toBe(ascii);
+    expect(host.ops.text(scope, job, "job_log", inMemory("café").range, ARG.logMessage)).toBe("café");
     const long = "a".repeat(ASCII_SCAN_LIMIT + 1);
-    expect(host.ops.text(scope, job, "job_log", inMemory(long).range, "the message")).toBe(long); // decoded at once
-    expect(host.ops.text(scope, job, "job_log", inMemory(new Uint8Array([0x61, 0xff])).range, "the message")).toBeNull();
-    expect(job.trace.events.at(-1)).toMatchObject({ kind: "abi_violation", code: "BAD_ARGUMENT" });
+    expect(host.ops.text(scope, job, "job_log", inMemory(long).range, ARG.logMessage)).toBe(long); // decoded at once
+    expect(host.ops.text(scope, job, "job_log", inMemory(new Uint8Array([0x61, 0xff])).range, ARG.logMessage)).toBeNull();
+    expect(job.trace.events.at(-1)).toMatchObject({ kind: "abi_violation", code: "BAD_ARGUMENT", arg: "msg_ptr", limit: null, size: null });
   });
 
   it("a job's last progress message passed as a range is a copy, read back as text, across reads of the trace", () => {
@@ -740,7 +741,7 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     expect(answers).toEqual([STATUS.OK, STATUS.STORE_ERROR]);
     expect(ofKind(job, "checkpoint").map((e) => e.state)).toEqual(["first"]);
     expect(ofKind(job, "abi_violation")).toEqual([
-      { kind: "abi_violation", job: job.id, import: "job_checkpoint", code: "STORE_ERROR", detail: "the state store failed: disk full" },
+      { kind: "abi_violation", job: job.id, import: "job_checkpoint", code: "STORE_ERROR", arg: null, limit: null, size: null, detail: "the state store failed: disk full" },
     ]);
     expect(text(store.load(job.id))).toBe("first");
   });

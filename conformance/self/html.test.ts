@@ -1,3 +1,4 @@
+import { NO_EXPECTATIONS, resolveExpectations } from "../../harness/suite/host-expectations.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,9 +54,13 @@ let report: GateReport;
 
 beforeAll(async () => {
   const adapter = lossyHost();
+  const fixtures = discoverFixtures();
+  // The lossy host does not claim networking; its waiver makes those cases UNSUPPORTED.
+  const waivers = [{ index: 0, capability: "networking" as const, reason: "no P2P stack yet" }];
+  const expectations = resolveExpectations({ ...NO_EXPECTATIONS, waivers }, fixtures.map((f) => f.id));
   try {
-    const result = await runGate(adapter, { fixtures: discoverFixtures() });
-    report = buildGateReport(result, { hostModule: MODULE }, null);
+    const result = await runGate(adapter, { fixtures, expectations });
+    report = buildGateReport(result, { hostModule: MODULE }, expectations);
   } finally {
     await adapter.close();
   }

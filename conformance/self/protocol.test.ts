@@ -115,7 +115,10 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
   type Mutable = Record<string, any>;
   const broken: [string, keyof ReturnType<typeof valid>, (m: Mutable) => void, string][] = [
     ["an unknown type", "hello", (m) => (m.type = "helo"), "/type: must be equal to one of the allowed values"],
-    ["hello for protocol 2", "hello", (m) => (m.protocol = 2), "/protocol: must be equal to constant"],
+    ["hello for protocol 1", "hello", (m) => (m.protocol = 1), "/protocol: must be equal to constant"],
+    ["a handshake without methods", "handshake", (m) => delete m.methods, "must have required property 'methods'"],
+    ["a method not of the wire form", "handshake", (m) => m.methods.push("ping"), "/methods/7: must match pattern"],
+    ["an abi_violation without its arg", "result", (m) => m.result.extension.push({ kind: "abi_violation", job: null, import: "register_job", code: "DUPLICATE", limit: null, size: null, detail: "" }), "must have required property 'arg'"],
     ["a handshake without capabilities", "handshake", (m) => delete m.capabilities, "must have required property 'capabilities'"],
     ["a capability nobody has", "handshake", (m) => m.capabilities.push("teleport"), "/capabilities/12: must be equal to one of the allowed values"],
     ["an ABI version that is not major.minor", "handshake", (m) => (m.abiVersions = ["v1"]), "/abiVersions/0: must match pattern"],
@@ -326,7 +329,7 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
   it("bad handshakes: JP_HOST_HANDSHAKE saying what was wrong, from handshake() and from runCase()", async () => {
     for (const [mode, fragment] of [
       ["missing-field", "must have required property 'capabilities'"],
-      ["protocol-2", "the host speaks protocol 2; this harness speaks protocol 1"],
+      ["protocol-1", "the host speaks protocol 1; this harness speaks protocol 2"],
       ["not-json", `the host's handshake is not JSON`],
       ["exit", "the host exited with code 4 before its handshake"],
     ] as const) {
@@ -352,6 +355,21 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
     } finally {
       await adapter.close();
     }
+  });
+
+  it("a host that ignores shutdown: close() kills it after the shutdown timeout and says so", async () => {
+    const adapter = withAdapter(host("ignores-shutdown.mjs"), { shutdownTimeoutMs: 300 });
+    expect(await adapter.runCase(request("s"), 5_000)).toMatchObject({ kind: "result" });
+    const pid = adapter.pid!;
+    const problem = await adapter.close();
+    expect(problem).toEqual({ code: "JP_HOST_SHUTDOWN", message: "the host did not exit within 300 ms of shutdown (it must exit with code 0); it was killed" });
+    expect(await gone(pid)).toBe(true);
+  });
+
+  it("a host that exits at shutdown: close() has nothing to say", async () => {
+    const adapter = withAdapter(host("garbage.mjs", "twice"));
+    await adapter.handshake();
+    expect(await adapter.close()).toBeUndefined();
   });
 
   it("a command that does not exist: JP_HOST_SPAWN", async () => {

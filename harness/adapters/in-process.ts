@@ -1,4 +1,5 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
+import { WIRE_METHOD_NAMES } from "../abi/wire-methods.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import { guestFromBytes } from "../engine/load.ts";
 import { UnknownJobError } from "../host/host.ts";
@@ -18,6 +19,7 @@ export function referenceHandshake(): Handshake {
     version: harnessVersion(),
     abiVersions: SUPPORTED_ABI_VERSIONS,
     capabilities: CAPABILITY_IDS,
+    methods: WIRE_METHOD_NAMES,
     limits: DEFAULT_LIMITS,
   };
 }

@@ -10,6 +10,7 @@ import type { InterruptAction } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import { Networking } from "../host/networking.ts";
 import { argBytes, UnparsedPayload, type OperationDeps } from "../host/operations.ts";
+import { about, ARG, overLimit } from "../abi/arguments.ts";
 import type { Permissions } from "../host/permissions.ts";
 import { WireFailure } from "../host/wire-errors.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
@@ -97,12 +98,11 @@ type JobPtr = number;
 /** The progress operation with a planted change to the value or the message (both default to the correct ones). */
 function progressWith(host: ReferenceHost, value: (raw: number) => number, message: (text: string) => string = (text) => text): void {
   host.ops.reportProgress = (scope, job, raw, arg) => {
-    host.interrupts.countCall(job.id);
     if (Number.isNaN(raw)) {
-      host.ops.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", "progress is NaN");
+      host.ops.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", about(ARG.progress), "progress is NaN");
       return;
     }
-    const text = host.ops.text(scope, job, "job_report_progress", arg, "the progress message");
+    const text = host.ops.text(scope, job, "job_report_progress", arg, ARG.progressMessage);
     if (text === null) return;
     job.trace.record({ kind: "progress", job: job.id, value: value(raw), message: message(messageString(text)) });
   };
@@ -140,33 +140,33 @@ const lossyUtf8 = new TextDecoder("utf-8");
 function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) => string | null; sizeAfterDecoding?: boolean }): void {
   const decode = options.decode ?? decodeUtf8;
   const limit = host.limits.maxMessageBytes;
-  host.ops.text = (scope, job, name, arg, what) => {
+  host.ops.text = (scope, job, name, arg, argument) => {
     if (options.sizeAfterDecoding) {
       const text = typeof arg === "string" ? arg : decode(argBytes(arg));
       if (text === null) {
-        host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+        host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
         return null;
       }
       if (text.length > limit) {
-        host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${text.length} characters; the limit is ${limit}`);
+        host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxMessageBytes", argument, text.length), `${argument.what} is ${text.length} characters; the limit is ${limit}`);
         return null;
       }
       return text;
     }
     const size = typeof arg === "string" ? encodeUtf8(arg).byteLength : argBytes(arg).byteLength;
     if (size > limit) {
-      host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${limit}`);
+      host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxMessageBytes", argument, size), `${argument.what} is ${size} bytes; the limit is ${limit}`);
       return null;
     }
     if (typeof arg === "string") return arg;
     const text = decode(argBytes(arg));
-    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
     return text;
   };
-  host.ops.name = (scope, job, name, arg, what) => {
+  host.ops.name = (scope, job, name, arg, argument) => {
     if (typeof arg === "string") return arg;
     const text = decode(argBytes(arg));
-    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
     return text;
   };
 }
@@ -178,7 +178,6 @@ function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) =
 function incrementWith(host: ReferenceHost, next: (total: bigint, delta: bigint) => { delta: bigint; total: bigint }): void {
   host.ops.increment = (job, field, low, high, times = 1) => {
     for (let call = 0; call < times; call++) {
-      host.interrupts.countCall(job.id);
       const raw = BigInt.asIntN(64, u64FromWords(low, high));
       const { delta, total } = next(job.metrics[field], raw);
       job.metrics[field] = asU64(total); // a signed total is kept as its bits: metrics hold u64s
@@ -310,7 +309,6 @@ export const MUTANTS: readonly Mutant[] = [
           save(jobId, state);
         };
         host.ops.loadState = (job) => {
-          host.interrupts.countCall(job.id);
           const state = host.store.load(job.id) === null ? null : (previous.get(job.id) ?? null);
           job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
           return state;
@@ -440,7 +438,6 @@ export const MUTANTS: readonly Mutant[] = [
         const checkpoint = host.ops.checkpoint.bind(host.ops);
         host.ops.checkpoint = (scope, job, state) => {
           if (host.interrupts.pending(job.id) === null) return checkpoint(scope, job, state);
-          host.interrupts.countCall(job.id);
           return 1;
         };
       },
@@ -495,7 +492,7 @@ export const MUTANTS: readonly Mutant[] = [
     description: "job_add_non_critical_error is accepted and does nothing: no event, no count",
     plant: () => ({
       patchHost: (host) => {
-        host.ops.addNonCriticalError = (_scope, job) => host.interrupts.countCall(job.id);
+        host.ops.addNonCriticalError = () => {};
       },
     }),
   },
@@ -527,9 +524,8 @@ export const MUTANTS: readonly Mutant[] = [
         const log = host.ops.log.bind(host.ops);
         host.ops.log = (scope, job, name, level, message) => {
           if (job === null || job.logLines < host.limits.maxLogLinesPerJob) return log(scope, job, name, level, message);
-          host.interrupts.countCall(job.id);
           job.droppedLogLines++;
-          host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${host.limits.maxLogLinesPerJob} lines`);
+          host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxLogLinesPerJob"), `a job may log ${host.limits.maxLogLinesPerJob} lines`);
         };
       },
     }),

@@ -11,7 +11,7 @@ import {
   runMessage,
   type ProtocolMessage,
 } from "./protocol.ts";
-import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "./types.ts";
+import { HostFailure, type CaseRequest, type CaseResponse, type CloseProblem, type Handshake, type HostAdapter, type HostFailureCode } from "./types.ts";
 
 export interface ProcessAdapterOptions {
   /** Working directory of the host command (default: this process's). */
@@ -299,17 +299,23 @@ export class ProcessAdapter implements HostAdapter {
     });
   }
 
-  close(): Promise<void> {
-    return this.serial(async () => {
+  close(): Promise<CloseProblem | void> {
+    return this.serial(async (): Promise<CloseProblem | void> => {
       this.closed = true;
       const host = this.host;
       if (host === null) return;
       this.host = null;
       host.send({ type: "shutdown" });
       host.endInput();
-      await host.waitForExit(this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      const waitMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      const exited = await host.waitForExit(waitMs);
+      const exit = host.exit;
       await host.kill(); // whatever it left running in its group, and a host that ignored shutdown
       this.lastExitValue = host.exit;
+      if (!exited) return { code: "JP_HOST_SHUTDOWN", message: `the host did not exit within ${waitMs} ms of shutdown (it must exit with code 0); it was killed` };
+      if (exit !== null && (exit.code !== 0 || exit.signal !== null)) {
+        return { code: "JP_HOST_SHUTDOWN", message: `after shutdown the host ${describeExit(exit)}; it must exit with code 0` };
+      }
     });
   }
 

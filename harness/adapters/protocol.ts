@@ -8,7 +8,7 @@ import type { CaseRequest, CaseResponse, Handshake, WireResult } from "./types.t
  * holds the message types, their validation against harness/schemas/protocol.schema.json, and the conversions
  * between messages and the HostAdapter types. It does no I/O.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** harness -> host, once, first. */
 export interface HelloMessage {
@@ -114,13 +114,13 @@ export function helloMessage(abiVersions: readonly string[] = SUPPORTED_ABI_VERS
 }
 
 export function handshakeMessage(handshake: Handshake): HandshakeMessage {
-  const { name, version, abiVersions, capabilities, limits } = handshake;
-  return { type: "handshake", protocol: PROTOCOL_VERSION, name, version, abiVersions, capabilities, ...(limits ? { limits } : {}) };
+  const { name, version, abiVersions, capabilities, methods, limits } = handshake;
+  return { type: "handshake", protocol: PROTOCOL_VERSION, name, version, abiVersions, capabilities, methods, ...(limits ? { limits } : {}) };
 }
 
 export function handshakeFromMessage(message: HandshakeMessage): Handshake {
-  const { name, version, abiVersions, capabilities, limits } = message;
-  return { name, version, abiVersions, capabilities, ...(limits ? { limits } : {}) };
+  const { name, version, abiVersions, capabilities, methods, limits } = message;
+  return { name, version, abiVersions, capabilities, methods, ...(limits ? { limits } : {}) };
 }
 
 export function runMessage(request: CaseRequest): RunMessage {

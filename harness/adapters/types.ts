@@ -9,8 +9,10 @@ export interface Handshake {
   readonly version: string;
   /** ABI versions it serves, e.g. ["1.0"]. */
   readonly abiVersions: readonly string[];
-  /** Capabilities it claims; cases needing others are reported as unsupported, not run. */
+  /** Capabilities it claims (handshake.capabilities): ABI v1 requires all twelve unless an expectations file waives some. */
   readonly capabilities: readonly CapabilityId[];
+  /** The wire methods of the catalogue it serves (handshake.methods); cases calling others are unsupported. */
+  readonly methods: readonly string[];
   /** Its limits, when it has them (the reference host reports all of its own). */
   readonly limits?: Partial<HostLimits>;
 }
@@ -61,5 +63,12 @@ export interface HostAdapter {
   handshake(): Promise<Handshake>;
   /** Runs one case. Rejects with HostFailure when the host breaks; TIMEOUT after `timeoutMs`. */
   runCase(request: CaseRequest, timeoutMs: number): Promise<CaseResponse>;
-  close(): Promise<void>;
+  /** Ends the host. Resolves to what went wrong with the ending (conversation.shutdown), when something did. */
+  close(): Promise<CloseProblem | void>;
+}
+
+/** A host that did not end as the protocol says: it ignored shutdown, or exited with another code. */
+export interface CloseProblem {
+  readonly code: "JP_HOST_SHUTDOWN";
+  readonly message: string;
 }

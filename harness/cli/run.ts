@@ -1,11 +1,11 @@
 import { importModule } from "../engine/modules.ts";
 import { isAbsolute, relative, resolve } from "node:path";
-import { HostFailure, type HostAdapter } from "../adapters/types.ts";
-import { buildGateReport, divergenceLines, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
+import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
+import { buildGateReport, divergenceLines, hostTitle, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
 import { casesText, countsText } from "../report/gate-markdown.ts";
 import { writeGateReports } from "../report/write-gate.ts";
 import { discoverFixtures, type Fixture } from "../suite/fixtures.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, describeHostError, runGate, type GateCase } from "../suite/gate.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, describeHostError, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
@@ -96,9 +96,16 @@ function caseLines(c: GateCase, index: number, total: number, invocation: GateIn
   return lines;
 }
 
-/** Why the run exits 1 or 2, for stderr: each host error by name, each failure and stale entry. */
+/** Why the run exits 1 or 2, for stderr: what broke the run, each host error by name, each failure and stale entry. */
 function stderrSummary(report: GateReport): string[] {
   const lines: string[] = [];
+  const hostError = report.host.hostError;
+  if (hostError !== null) {
+    const what = hostError.code === "JP_HOST_SPAWN" ? "the host could not be started" : "the host failed its handshake";
+    lines.push(`job-parity run: ${what}: ${hostError.message.replace(/^could not start the host: /, "")}`);
+    return lines;
+  }
+  for (const problem of report.problems) lines.push(`job-parity run: ${problem.message}`);
   const broken = report.cases.filter((c) => c.outcome === "ERROR" || c.outcome === "TIMEOUT");
   for (const c of broken.slice(0, MAX_ERROR_LINES)) lines.push(`job-parity run: ${describeHostError(c.id, c.outcome, c.error!)}`);
   if (broken.length > MAX_ERROR_LINES) lines.push(`job-parity run: ... and ${broken.length - MAX_ERROR_LINES} more host errors (see gate.json)`);
@@ -150,52 +157,56 @@ export async function runCommand(
   const fixtures = selectFixtures(values.filter, all);
   if (fixtures.length === 0) throw new UsageError(`run: no case matches --filter ${JSON.stringify(values.filter)}`);
 
+  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs };
+  const started = performance.now();
+  let result: GateResult;
   let adapter: HostAdapter | null = null;
   try {
     adapter = await createAdapter(hostCmd, hostModule);
+  } catch (error) {
+    if (!(error instanceof HostFailure)) throw error;
+    result = unreachableHost(fixtures, error, expectations, started);
+  }
+  if (adapter !== null) {
     // Ctrl-C: stop the host too (it runs in its own process group, so the signal does not reach it).
     const stopping = adapter;
     process.once("SIGINT", () => {
       err("job-parity run: interrupted; stopping the host");
       void stopping.close().finally(() => process.exit(130));
     });
-    const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs };
-    const result = await runGate(adapter, {
-      fixtures,
-      expectations,
-      timeoutMs,
-      onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
-    });
-    const report = buildGateReport(result, invocation, expectations);
-    let paths;
     try {
-      paths = writeGateReports(report, reportDir, junitPath);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
-      err(`job-parity run: cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}`);
-      return 2;
-    }
-    if (values.json) {
-      out(JSON.stringify(report, null, 2));
-    } else {
-      out("");
-      out(`host: ${result.handshake.name} ${result.handshake.version} (ABI ${result.handshake.abiVersions.join(", ")})`);
-      out(`${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`);
-      out(`verdict: ${report.verdict} (exit ${report.exitCode})`);
-      out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
-    }
-    for (const line of stderrSummary(report)) err(line);
-    return report.exitCode;
-  } catch (error) {
-    if (!(error instanceof HostFailure)) throw error;
-    // Before any case: the host could not be started or did not shake hands.
-    const what = error.code === "JP_HOST_SPAWN" ? "the host could not be started" : "the host failed its handshake";
-    err(`job-parity run: ${what}: ${error.message.replace(/^could not start the host: /, "")}`);
-    return 2;
-  } finally {
-    if (adapter !== null) {
-      await adapter.close().catch((error: unknown) => err(`job-parity run: closing the host failed: ${(error as Error).message}`));
+      result = await runGate(adapter, {
+        fixtures,
+        expectations,
+        timeoutMs,
+        onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
+      });
+    } finally {
+      // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.
+      const closed = await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
+      if (closed) result = withProblem(result!, { ...closed, severity: 2 });
     }
   }
+  const report = buildGateReport(result!, invocation, expectations);
+  let paths;
+  try {
+    paths = writeGateReports(report, reportDir, junitPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
+    err(`job-parity run: cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}`);
+    return 2;
+  }
+  if (values.json) {
+    out(JSON.stringify(report, null, 2));
+  } else {
+    const { handshake } = report.host;
+    out("");
+    out(`host: ${hostTitle(report)}${handshake ? ` (ABI ${handshake.abiVersions.join(", ")})` : ""}`);
+    out(`${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`);
+    out(`verdict: ${report.verdict} (exit ${report.exitCode})`);
+    out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
+  }
+  for (const line of stderrSummary(report)) err(line);
+  return report.exitCode;
 }

@@ -7,6 +7,7 @@ export type GuestLoadErrorCode =
   | "JP_INIT_FAILED"
   | "JP_ABI_VERSION"
   | "JP_MEMORY_LIMIT"
+  | "JP_UNKNOWN_JOB"
   | "JP_NATIVE_MODULE";
 
 export class GuestLoadError extends Error {

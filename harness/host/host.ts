@@ -2,7 +2,9 @@ import { STATUS, type StatusCode } from "../abi/status.ts";
 import { JOB_RETURN } from "../abi/exports.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import type { ImportName } from "../abi/imports.ts";
+import { about, ARG, NO_FIELDS, type RefusalFields } from "../abi/arguments.ts";
 import type { JobStatus, RunEnd } from "../trace/events.ts";
+import { GuestLoadError } from "../engine/errors.ts";
 import { ManualClock, type Clock } from "./clock.ts";
 import { ExtensionScope, type JobExecutor, type JobType, type RunOutcome } from "./extension.ts";
 import { IdSource } from "./ids.ts";
@@ -17,9 +19,12 @@ import { JobContextRegistry } from "./registry.ts";
 import { MemoryStateStore, type JobSnapshot, type StateStore } from "./state-store.ts";
 import { WireRouter, pingHandlers } from "./wire.ts";
 
-/** A dispatch names a job the extension does not have. */
-export class UnknownJobError extends Error {
-  readonly code = "JP_UNKNOWN_JOB";
+/** A dispatch names a job the extension does not have (dispatch.job-type): a load error like any other. */
+export class UnknownJobError extends GuestLoadError {
+  constructor(message: string) {
+    super("JP_UNKNOWN_JOB", message);
+    this.name = "UnknownJobError";
+  }
 }
 
 export interface HostOptions {
@@ -110,15 +115,15 @@ export class ReferenceHost {
     this.nativeTypes.set(name, { name, exportName: name, resumable: true, executor });
   }
 
-  /** register_job: only while the extension initializes; names are unique per extension. */
+  /** register_job after its memory and UTF-8 checks (init.register): only while the extension initializes; names are unique per extension. */
   registerJob(scope: ExtensionScope, name: string, exportName: string, resumable: boolean, executor: JobExecutor | null): StatusCode {
-    const refuse = (code: "WRONG_PHASE" | "BAD_ARGUMENT" | "DUPLICATE" | "UNKNOWN_EXPORT", detail: string) =>
-      this.ops.refuse(scope, null, "register_job" satisfies ImportName, code, detail);
+    const refuse = (code: "WRONG_PHASE" | "BAD_ARGUMENT" | "DUPLICATE" | "UNKNOWN_EXPORT", fields: RefusalFields, detail: string) =>
+      this.ops.refuse(scope, null, "register_job" satisfies ImportName, code, fields, detail);
     if (scope.phase === "reinit" && scope.jobTypes.get(name)?.exportName === exportName) return STATUS.OK;
-    if (scope.phase === "ready") return refuse("WRONG_PHASE", "register_job is only allowed during plugin_init");
-    if (name.length === 0) return refuse("BAD_ARGUMENT", "the job name is empty");
-    if (scope.jobTypes.has(name)) return refuse("DUPLICATE", `job "${name}" is already registered`);
-    if (executor === null) return refuse("UNKNOWN_EXPORT", `export "${exportName}" does not exist or is not (i32, i32, i32, i32) -> i32`);
+    if (scope.phase === "ready") return refuse("WRONG_PHASE", NO_FIELDS, "register_job is only allowed during plugin_init");
+    if (name.length === 0) return refuse("BAD_ARGUMENT", about(ARG.jobName), "the job name is empty");
+    if (scope.jobTypes.has(name)) return refuse("DUPLICATE", about(ARG.jobName), `job "${name}" is already registered`);
+    if (executor === null) return refuse("UNKNOWN_EXPORT", about(ARG.exportName), `export "${exportName}" does not exist or is not (i32, i32, i32, i32) -> i32`);
     scope.jobTypes.set(name, { name, exportName, resumable, executor });
     scope.trace.record({ kind: "job_registered", job: null, name, export: exportName, resumable });
     return STATUS.OK;
@@ -221,7 +226,7 @@ export class ReferenceHost {
         this.transition(job, "Failed", end);
         return;
       default:
-        this.ops.refuse(scope, job, this.executorName(job), "BAD_RETURN", `the job returned ${outcome.code}; expected 0 Completed, 1 Interrupted or 2 Failed`);
+        this.ops.refuse(scope, job, this.executorName(job), "BAD_RETURN", NO_FIELDS, `the job returned ${outcome.code}; expected 0 Completed, 1 Interrupted or 2 Failed`);
         job.error = `the job returned ${outcome.code}`;
         this.transition(job, "Failed", end);
     }

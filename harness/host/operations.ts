@@ -3,6 +3,7 @@ import { bytesToTraceText, decodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import { ASCII_SCAN_LIMIT, GuestRange, messageString, type MessageText } from "../abi/memory.ts";
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
+import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../trace/events.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
 import type { InterruptController } from "./interrupts.ts";
@@ -82,24 +83,40 @@ function checkpointEvent(job: string, state: Uint8Array): TraceEvent {
 export class JobOperations {
   constructor(private readonly deps: OperationDeps) {}
 
-  /** Records a refused call: on the offending job's trace if one is running on the scope, else on the scope's. */
-  refuse(scope: ExtensionScope, job: JobRecord | null, name: ImportName | string, code: StatusName, detail: string): StatusCode {
+  /**
+   * Counts one host call of the job running on the scope (call.count): every import call during a run, whatever its
+   * outcome; `times` identical calls at once for calls the WASM boundary counted in wasm. Each way in (the WASM
+   * boundary, the native JobContext) counts at the start of every call, before any check.
+   */
+  countCall(scope: ExtensionScope, times = 1): void {
+    const job = scope.currentJob;
+    if (job === null) return;
+    if (times === 1) this.deps.interrupts.countCall(job.id);
+    else this.deps.interrupts.countCalls(job.id, times);
+  }
+
+  /**
+   * Records a refused call (call.refusal): on the trace of the job running on the scope, else on the scope's
+   * (call.refusal-trace). `fields` are what hosts compare; `detail` is words for people.
+   */
+  refuse(scope: ExtensionScope, job: JobRecord | null, name: ImportName | string, code: StatusName, fields: RefusalFields, detail: string): StatusCode {
     const target = job ?? scope.currentJob;
-    const event = { kind: "abi_violation" as const, job: target?.id ?? null, import: name, code, detail };
+    const { arg, limit, size } = fields;
+    const event = { kind: "abi_violation" as const, job: target?.id ?? null, import: name, code, arg, limit, size, detail };
     (target?.trace ?? scope.trace).record(event);
     return STATUS[code];
   }
 
   /** The one refusal for a job id that is not the job running on the scope, whichever side made the call. */
   notRunning(scope: ExtensionScope, name: ImportName, jobId: string): StatusCode {
-    return this.refuse(scope, null, name, "NOT_RUNNING_JOB", `job ${jobId} is not the job running on this instance`);
+    return this.refuse(scope, null, name, "NOT_RUNNING_JOB", about(ARG.jobId), `job ${jobId} is not the job running on this instance`);
   }
 
   /** Decodes a name (a job type, a method): UTF-8 is required, but names are not messages and have no size limit. */
-  name(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): string | null {
+  name(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, argument: ArgumentRef): string | null {
     if (typeof arg === "string") return arg;
     const text = decodeUtf8(argBytes(arg));
-    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
     return text;
   }
 
@@ -107,15 +124,16 @@ export class JobOperations {
    * Checks a text argument, enforcing UTF-8 and the message size limit; null means refused (already recorded). A
    * GuestRange of ASCII bytes is answered as it is (see MessageText): checking costs far less than decoding.
    */
-  text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, what: string): MessageText | null {
+  text(scope: ExtensionScope, job: JobRecord | null, name: ImportName, arg: TextArg, argument: ArgumentRef): MessageText | null {
     const size = typeof arg === "string" ? utf8ByteLength(arg) : arg.length; // a byte view's length: V8 inlines it, not byteLength
     if (size > this.deps.limits.maxMessageBytes) {
-      this.refuse(scope, job, name, "LIMIT_EXCEEDED", `${what} is ${size} bytes; the limit is ${this.deps.limits.maxMessageBytes}`);
+      const limit = this.deps.limits.maxMessageBytes;
+      this.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxMessageBytes", argument, size), `${argument.what} is ${size} bytes; the limit is ${limit}`);
       return null;
     }
     if (typeof arg === "string" || (size <= ASCII_SCAN_LIMIT && arg instanceof GuestRange && arg.isAscii())) return arg;
     const text = decodeUtf8(argBytes(arg));
-    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", `${what} is not valid UTF-8`);
+    if (text === null) this.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
     return text;
   }
 
@@ -124,8 +142,7 @@ export class JobOperations {
       this.unusualLog(scope, job, name, level, message);
       return;
     }
-    this.deps.interrupts.countCall(job.id);
-    const text = this.text(scope, job, name, message, "the log message");
+    const text = this.text(scope, job, name, message, ARG.logMessage);
     if (text === null) return;
     job.logLines++;
     job.trace.recordLog(job.id, logLevel(level), text);
@@ -134,74 +151,70 @@ export class JobOperations {
   /** A line outside any job, or past a job's line limit (apart from log, so that its common path stays small). */
   private unusualLog(scope: ExtensionScope, job: JobRecord | null, name: "spacedrive_log" | "job_log", level: number, message: TextArg): void {
     if (job === null) {
-      const text = this.text(scope, null, name, message, "the log message");
+      const text = this.text(scope, null, name, message, ARG.logMessage);
       if (text !== null) scope.trace.record({ kind: "log", job: null, level: logLevel(level), message: messageString(text) });
       return;
     }
-    this.deps.interrupts.countCall(job.id);
     // A flood is cut off: one refusal says so, later lines are only counted.
     if (job.droppedLogLines++ === 0) {
-      this.refuse(scope, job, name, "LIMIT_EXCEEDED", `a job may log ${this.deps.limits.maxLogLinesPerJob} lines; further lines are dropped and counted`);
+      const limit = this.deps.limits.maxLogLinesPerJob;
+      this.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxLogLinesPerJob"), `a job may log ${limit} lines; further lines are dropped and counted`);
     }
   }
 
   reportProgress(scope: ExtensionScope, job: JobRecord, value: number, message: TextArg): void {
-    this.deps.interrupts.countCall(job.id);
     if (Number.isNaN(value)) {
-      this.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", "progress is NaN");
+      this.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", about(ARG.progress), "progress is NaN");
       return;
     }
-    const text = this.text(scope, job, "job_report_progress", message, "the progress message");
+    const text = this.text(scope, job, "job_report_progress", message, ARG.progressMessage);
     if (text === null) return;
     const clamped = Math.fround(Math.min(1, Math.max(0, value)));
     job.reportProgress(clamped, text);
   }
 
   checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
-    this.deps.interrupts.countCall(job.id);
     if (state.length > this.deps.limits.maxStateBytes) {
-      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", `state is ${state.length} bytes; the limit is ${this.deps.limits.maxStateBytes}`);
+      const limit = this.deps.limits.maxStateBytes;
+      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxStateBytes", ARG.state, state.length), `the state is ${state.length} bytes; the limit is ${limit}`);
     }
     try {
       this.deps.store.save(job.id, state, job);
     } catch (error) {
-      return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", `the state store failed: ${(error as Error).message}`);
+      return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
     }
     job.trace.record(checkpointEvent(job.id, state));
     return STATUS.OK;
   }
 
   loadState(job: JobRecord): Uint8Array | null {
-    this.deps.interrupts.countCall(job.id);
     const state = this.deps.store.load(job.id);
     job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
     return state;
   }
 
   checkInterrupt(job: JobRecord): InterruptAnswer {
-    this.deps.interrupts.countCall(job.id);
     const answer = this.deps.interrupts.check(job.id);
     job.trace.recordInterruptCheck(job.id, answer);
     return answer;
   }
 
   addWarning(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
-    this.deps.interrupts.countCall(job.id);
     if (job.metrics.warnings >= this.deps.limits.maxWarningsPerJob) {
       if (job.droppedWarnings++ === 0) {
-        this.refuse(scope, job, "job_add_warning", "LIMIT_EXCEEDED", `a job may add ${this.deps.limits.maxWarningsPerJob} warnings; further warnings are dropped and counted`);
+        const limit = this.deps.limits.maxWarningsPerJob;
+        this.refuse(scope, job, "job_add_warning", "LIMIT_EXCEEDED", overLimit("maxWarningsPerJob"), `a job may add ${limit} warnings; further warnings are dropped and counted`);
       }
       return;
     }
-    const text = this.text(scope, job, "job_add_warning", message, "the warning");
+    const text = this.text(scope, job, "job_add_warning", message, ARG.warning);
     if (text === null) return;
     job.metrics.warnings++;
     job.trace.record({ kind: "warning", job: job.id, message: messageString(text) });
   }
 
   addNonCriticalError(scope: ExtensionScope, job: JobRecord, message: TextArg): void {
-    this.deps.interrupts.countCall(job.id);
-    const text = this.text(scope, job, "job_add_non_critical_error", message, "the error");
+    const text = this.text(scope, job, "job_add_non_critical_error", message, ARG.error);
     if (text === null) return;
     job.metrics.nonCriticalErrors++;
     job.trace.record({ kind: "non_critical_error", job: job.id, message: messageString(text) });
@@ -219,7 +232,6 @@ export class JobOperations {
       this.incrementRepeated(job, field, low, high, times);
       return;
     }
-    this.deps.interrupts.countCall(job.id);
     const total = job.metrics.total(field);
     total.add(low, high);
     job.trace.recordMetrics(job.id, field, low, high, total.low, total.high);
@@ -227,7 +239,6 @@ export class JobOperations {
 
   private incrementRepeated(job: JobRecord, field: "bytes" | "items", low: number, high: number, times: number): void {
     if (times < 1 || !Number.isInteger(times)) throw new RangeError(`internal: an increment stands for 1 or more calls, not ${times}`);
-    this.deps.interrupts.countCalls(job.id, times);
     const total = job.metrics.total(field);
     total.add(low, high);
     const [firstLow, firstHigh] = [total.low, total.high];
@@ -236,21 +247,20 @@ export class JobOperations {
   }
 
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {
-    this.deps.interrupts.countCall(parent.id);
-    const typeName = this.name(scope, parent, "job_spawn_child", type, "the child type");
+    const typeName = this.name(scope, parent, "job_spawn_child", type, ARG.childType);
     if (typeName === null) return null;
     const jobType = this.deps.resolveType(scope, typeName);
     if (jobType === undefined) {
-      this.refuse(scope, parent, "job_spawn_child", "UNKNOWN_JOB_TYPE", `no job type "${typeName}" (registered by this extension or native to the host)`);
+      this.refuse(scope, parent, "job_spawn_child", "UNKNOWN_JOB_TYPE", about(ARG.childType), `no job type "${typeName}" (registered by this extension or native to the host)`);
       return null;
     }
     const { maxChildrenPerJob, maxChildDepth } = this.deps.limits;
     if (parent.childrenSpawned >= maxChildrenPerJob) {
-      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", `a job may spawn at most ${maxChildrenPerJob} children`);
+      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", overLimit("maxChildrenPerJob"), `a job may spawn at most ${maxChildrenPerJob} children`);
       return null;
     }
     if (parent.depth + 1 > maxChildDepth) {
-      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", `children may nest at most ${maxChildDepth} deep`);
+      this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", overLimit("maxChildDepth"), `children may nest at most ${maxChildDepth} deep`);
       return null;
     }
     parent.childrenSpawned++;
@@ -264,7 +274,6 @@ export class JobOperations {
    * gets a parsed copy (never the host's live objects) and the trace keeps what was answered at the time.
    */
   call(scope: ExtensionScope, job: JobRecord | null, method: string, libraryId: string | null, payload: unknown): unknown {
-    if (job) this.deps.interrupts.countCall(job.id);
     const parsed = payload instanceof UnparsedPayload ? payload : asJson(payload);
     const response =
       parsed instanceof UnparsedPayload

@@ -27,7 +27,9 @@ export class NativeJobContext {
     readonly libraryId: string,
   ) {}
 
+  /** The start of every call, as the WASM boundary's: counted (call.count), then the job id resolved. */
   private job(name: ImportName): JobRecord | null {
+    this.host.ops.countCall(this.scope);
     const job = this.host.registry.resolveId(this.scope, this.id);
     if (job === null) this.host.ops.notRunning(this.scope, name, this.id);
     return job;
@@ -90,6 +92,7 @@ export class NativeJobContext {
 
   /** Log through the instance-level channel (spacedrive_log): attributed to this job while it runs. */
   instanceLog(level: LogLevel | number, message: TextArg): void {
+    this.host.ops.countCall(this.scope);
     this.host.ops.log(this.scope, this.scope.currentJob, "spacedrive_log", typeof level === "number" ? level : LEVEL_NUMBERS[level], message);
   }
 
@@ -101,6 +104,7 @@ export class NativeJobContext {
 
   /** A wire call, as spacedrive_call: attributed to the job running on this extension. */
   call(method: string, payload: unknown = {}, libraryId: string | null = null): unknown {
+    this.host.ops.countCall(this.scope);
     return this.host.ops.call(this.scope, this.scope.currentJob, method, libraryId, payload);
   }
 

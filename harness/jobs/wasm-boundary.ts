@@ -8,6 +8,7 @@ import type { ExtensionScope, JobExecutor } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import { UnparsedPayload } from "../host/operations.ts";
+import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef } from "../abi/arguments.ts";
 
 /** What the boundary needs from a live instance; set once instantiation has produced the exports. */
 export interface GuestAccess {
@@ -53,20 +54,26 @@ function current(): Boundary {
   return active;
 }
 
-/** Refuses a range [ptr, ptr+len) that is not in guest memory; null, for the caller to return. */
-function outside(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): null {
-  b.ops.refuse(b.scope, job, name, "INVALID_MEMORY_ACCESS", `${what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
+/** Refuses a range [ptr, ptr+len) that is not in guest memory (memory.range); null, for the caller to return. */
+function outside(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, argument: ArgumentRef): null {
+  b.ops.refuse(b.scope, job, name, "INVALID_MEMORY_ACCESS", about(argument), `${argument.what} [${ptr >>> 0}, +${len >>> 0}) is outside guest memory`);
   return null;
 }
 
 /** A view of guest memory [ptr, ptr+len), or null with the refusal recorded. */
-function bytes(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): Uint8Array | null {
-  return b.guest.memory?.slice(ptr, len) ?? outside(b, name, job, ptr, len, what);
+function bytes(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, argument: ArgumentRef): Uint8Array | null {
+  return b.guest.memory?.slice(ptr, len) ?? outside(b, name, job, ptr, len, argument);
 }
 
 /** A message's bytes [ptr, ptr+len) read in place (no view is made), or null with the refusal recorded. */
-function messageAt(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, what: string): GuestRange | null {
-  return b.guest.memory?.range(ptr, len) ?? outside(b, name, job, ptr, len, what);
+function messageAt(b: Boundary, name: ImportName, job: JobRecord | null, ptr: number, len: number, argument: ArgumentRef): GuestRange | null {
+  return b.guest.memory?.range(ptr, len) ?? outside(b, name, job, ptr, len, argument);
+}
+
+/** The start of every host function: the call is counted for coverage claims and as a host call of the running job (call.count). */
+function enter(b: Boundary, index: number): void {
+  b.guest.calls[index]!++;
+  b.ops.countCall(b.scope);
 }
 
 /**
@@ -75,7 +82,7 @@ function messageAt(b: Boundary, name: ImportName, job: JobRecord | null, ptr: nu
  */
 function jobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode {
   const { guest, scope } = b;
-  guest.calls[index]!++;
+  enter(b, index);
   // Calls name the running job: its id is compared in place (no copy per call). Any other id, and any pointer out
   // of bounds, takes the general path below, so refusals and the registry's (or a mutant's) resolution are as before.
   const running = scope.currentJob;
@@ -87,7 +94,7 @@ function jobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode 
 function otherJobAt(b: Boundary, index: number, ptr: number): JobRecord | StatusCode {
   const { scope } = b;
   const name = IMPORT_NAMES[index]!;
-  const id = bytes(b, name, null, ptr, 16, "the job id");
+  const id = bytes(b, name, null, ptr, 16, ARG.jobId);
   if (id === null) return STATUS.INVALID_MEMORY_ACCESS;
   const job = b.host.registry.resolveBytes(scope, id);
   if (job !== null) return job;
@@ -126,6 +133,7 @@ function repeatRun(b: Boundary, count: number): void {
   const job = b.runJob;
   if (job === null) throw new Error("internal: the trampoline counted repeats with no run open");
   b.guest.calls[b.runIndex]! += count;
+  b.ops.countCall(b.scope, count);
   b.ops.increment(job, b.runField, b.runLow, b.runHigh, count);
 }
 
@@ -136,17 +144,18 @@ function settle(b: Boundary): void {
   b.runJob = null;
 }
 
-/** Writes a length-prefixed answer through the guest's wasm_alloc; 0 when nothing could be written. */
+/** Writes a length-prefixed answer through the guest's wasm_alloc (answer.framing); 0 when nothing could be written. */
 function toGuest(b: Boundary, name: ImportName, job: JobRecord | null, data: Uint8Array): number {
   const { guest, ops, scope } = b;
   const framed = frameLengthPrefixed(data);
+  const failed = { ...NO_FIELDS, size: framed.length };
   if (guest.alloc === null) {
-    ops.refuse(scope, job, name, "ALLOCATION_FAILED", "the guest exports no wasm_alloc");
+    ops.refuse(scope, job, name, "ALLOCATION_FAILED", failed, "the guest exports no wasm_alloc");
     return 0;
   }
-  const ptr = guest.alloc(framed.length) >>> 0; // a trap in wasm_alloc propagates: the job fails with it
+  const ptr = guest.alloc(framed.length) >>> 0; // a trap in wasm_alloc propagates: the job fails with it (answer.alloc-trap)
   if (ptr === 0 || guest.memory === null || !guest.memory.write(ptr, framed)) {
-    ops.refuse(scope, job, name, "ALLOCATION_FAILED", `wasm_alloc(${framed.length}) returned ${ptr}, which cannot hold the answer`);
+    ops.refuse(scope, job, name, "ALLOCATION_FAILED", failed, `wasm_alloc(${framed.length}) returned ${ptr}, which cannot hold the answer`);
     return 0;
   }
   return ptr;
@@ -184,38 +193,38 @@ export function createBoundary(host: ReferenceHost, scope: ExtensionScope, guest
 const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
   spacedrive_log(level: number, ptr: number, len: number): void {
     const b = current();
-    const { ops, scope, guest } = b;
-    guest.calls[INDEX.spacedrive_log]!++;
-    const message = messageAt(b, "spacedrive_log", scope.currentJob, ptr, len, "the message");
+    const { ops, scope } = b;
+    enter(b, INDEX.spacedrive_log);
+    const message = messageAt(b, "spacedrive_log", scope.currentJob, ptr, len, ARG.logMessage);
     if (message) ops.log(scope, scope.currentJob, "spacedrive_log", level, message);
   },
 
   spacedrive_call(methodPtr: number, methodLen: number, libraryPtr: number, payloadPtr: number, payloadLen: number): number {
     const b = current();
-    const { host, ops, scope, guest } = b;
-    guest.calls[INDEX.spacedrive_call]!++;
+    const { host, ops, scope } = b;
+    enter(b, INDEX.spacedrive_call);
     const job = scope.currentJob;
-    const methodBytes = bytes(b, "spacedrive_call", job, methodPtr, methodLen, "the method");
+    // Memory first, every pair in parameter order; then the call's own checks (call.check-order, wire.call).
+    const methodBytes = bytes(b, "spacedrive_call", job, methodPtr, methodLen, ARG.method);
     if (methodBytes === null) return 0;
-    const method = ops.name(scope, job, "spacedrive_call", methodBytes, "the method");
-    if (method === null) return 0;
-    let libraryId: string | null = null;
-    if (libraryPtr !== 0) {
-      const id = bytes(b, "spacedrive_call", job, libraryPtr, 16, "the library id");
-      if (id === null) return 0;
-      libraryId = uuidFromBytes(id);
-    }
-    const payloadBytes = bytes(b, "spacedrive_call", job, payloadPtr, payloadLen, "the payload");
+    const libraryBytes = libraryPtr === 0 ? null : bytes(b, "spacedrive_call", job, libraryPtr, 16, ARG.libraryId);
+    if (libraryPtr !== 0 && libraryBytes === null) return 0;
+    const libraryId = libraryBytes === null ? null : uuidFromBytes(libraryBytes);
+    const payloadBytes = bytes(b, "spacedrive_call", job, payloadPtr, payloadLen, ARG.payload);
     if (payloadBytes === null) return 0;
+    const method = ops.name(scope, job, "spacedrive_call", methodBytes, ARG.method);
+    if (method === null) return 0;
     if (payloadBytes.byteLength > host.limits.maxCallPayloadBytes) {
-      ops.refuse(scope, job, "spacedrive_call", "LIMIT_EXCEEDED", `the payload is ${payloadBytes.byteLength} bytes; the limit is ${host.limits.maxCallPayloadBytes}`);
+      const limit = host.limits.maxCallPayloadBytes;
+      const fields = overLimit("maxCallPayloadBytes", ARG.payload, payloadBytes.byteLength);
+      ops.refuse(scope, job, "spacedrive_call", "LIMIT_EXCEEDED", fields, `the payload is ${payloadBytes.byteLength} bytes; the limit is ${limit}`);
       return 0;
     }
     let payload: unknown = {};
     if (payloadBytes.byteLength > 0) {
       const text = decodeUtf8(payloadBytes);
       if (text === null) {
-        ops.refuse(scope, job, "spacedrive_call", "BAD_ARGUMENT", "the payload is not valid UTF-8");
+        ops.refuse(scope, job, "spacedrive_call", "BAD_ARGUMENT", about(ARG.payload), "the payload is not valid UTF-8");
         return 0;
       }
       try {
@@ -231,13 +240,15 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
   register_job(namePtr: number, nameLen: number, exportPtr: number, exportLen: number, resumable: number): number {
     const b = current();
     const { host, ops, scope, guest } = b;
-    guest.calls[INDEX.register_job]!++;
-    const nameBytes = bytes(b, "register_job", null, namePtr, nameLen, "the job name");
-    const exportBytes = bytes(b, "register_job", null, exportPtr, exportLen, "the export name");
-    if (nameBytes === null || exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
-    const name = ops.name(scope, null, "register_job", nameBytes, "the job name");
-    const exportName = name === null ? null : ops.name(scope, null, "register_job", exportBytes, "the export name");
-    if (name === null || exportName === null) return STATUS.BAD_ARGUMENT;
+    enter(b, INDEX.register_job);
+    const nameBytes = bytes(b, "register_job", null, namePtr, nameLen, ARG.jobName);
+    if (nameBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
+    const exportBytes = bytes(b, "register_job", null, exportPtr, exportLen, ARG.exportName);
+    if (exportBytes === null) return STATUS.INVALID_MEMORY_ACCESS;
+    const name = ops.name(scope, null, "register_job", nameBytes, ARG.jobName);
+    if (name === null) return STATUS.BAD_ARGUMENT;
+    const exportName = ops.name(scope, null, "register_job", exportBytes, ARG.exportName);
+    if (exportName === null) return STATUS.BAD_ARGUMENT;
     return host.registerJob(scope, name, exportName, resumable !== 0, guest.jobExport(exportName));
   },
 
@@ -246,7 +257,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_report_progress, jobPtr);
     if (typeof job === "number") return;
-    const message = messageAt(b, "job_report_progress", job, ptr, len, "the message");
+    const message = messageAt(b, "job_report_progress", job, ptr, len, ARG.progressMessage);
     if (message) ops.reportProgress(scope, job, progress, message);
   },
 
@@ -255,7 +266,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_checkpoint, jobPtr);
     if (typeof job === "number") return job;
-    const state = bytes(b, "job_checkpoint", job, ptr, len, "the state");
+    const state = bytes(b, "job_checkpoint", job, ptr, len, ARG.state);
     return state === null ? STATUS.INVALID_MEMORY_ACCESS : ops.checkpoint(scope, job, state);
   },
 
@@ -271,7 +282,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_add_warning, jobPtr);
     if (typeof job === "number") return;
-    const message = messageAt(b, "job_add_warning", job, ptr, len, "the warning");
+    const message = messageAt(b, "job_add_warning", job, ptr, len, ARG.warning);
     if (message) ops.addWarning(scope, job, message);
   },
 
@@ -301,8 +312,8 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_spawn_child, jobPtr);
     if (typeof job === "number") return 0;
-    const type = bytes(b, "job_spawn_child", job, typePtr, typeLen, "the child type");
-    const params = type && bytes(b, "job_spawn_child", job, paramsPtr, paramsLen, "the params");
+    const type = bytes(b, "job_spawn_child", job, typePtr, typeLen, ARG.childType);
+    const params = type && bytes(b, "job_spawn_child", job, paramsPtr, paramsLen, ARG.params);
     if (!type || !params) return 0;
     const child = ops.spawnChild(scope, job, type, params);
     return child === null ? 0 : toGuest(b, "job_spawn_child", job, child.idBytes);
@@ -313,7 +324,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_add_non_critical_error, jobPtr);
     if (typeof job === "number") return;
-    const message = messageAt(b, "job_add_non_critical_error", job, ptr, len, "the error");
+    const message = messageAt(b, "job_add_non_critical_error", job, ptr, len, ARG.error);
     if (message) ops.addNonCriticalError(scope, job, message);
   },
 
@@ -322,7 +333,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     const { ops, scope } = b;
     const job = jobAt(b, INDEX.job_log, jobPtr);
     if (typeof job === "number") return;
-    const message = messageAt(b, "job_log", job, ptr, len, "the message");
+    const message = messageAt(b, "job_log", job, ptr, len, ARG.logMessage);
     if (message) ops.log(scope, job, "job_log", level, message);
   },
 } satisfies Record<ImportName | typeof REPEAT_CALLS, (...args: never[]) => unknown>);

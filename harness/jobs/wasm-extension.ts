@@ -1,3 +1,4 @@
+import { NO_FIELDS } from "../abi/arguments.ts";
 import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
@@ -144,6 +145,12 @@ export class WasmExtension {
     return ptr !== 0 && this.access.memory!.write(ptr, data) ? ptr >>> 0 : null;
   }
 
+  /** wasm_alloc could not take the context or the state: the export is not called, the run fails (dispatch.alloc-failure). */
+  private dispatchFailed(exportName: string, job: JobRecord, what: "context" | "state", size: number): RunOutcome {
+    this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", { ...NO_FIELDS, size }, `wasm_alloc(${size}) could not take the ${what}`);
+    return { kind: "trap", message: `the host could not pass the ${what}: wasm_alloc failed` };
+  }
+
   private runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome {
     const { engine } = this.guest;
     try {
@@ -155,11 +162,9 @@ export class WasmExtension {
       try {
         return runWithTimeout((): RunOutcome => {
           const ctxPtr = this.pass(context);
-          const statePtr = ctxPtr === null ? null : this.pass(stateBytes);
-          if (ctxPtr === null || statePtr === null) {
-            this.host.ops.refuse(this.scope, job, exportName, "ALLOCATION_FAILED", "wasm_alloc could not take the context or the state");
-            return { kind: "trap", message: "the host could not pass the context and state: wasm_alloc failed" };
-          }
+          if (ctxPtr === null) return this.dispatchFailed(exportName, job, "context", context.length);
+          const statePtr = this.pass(stateBytes);
+          if (statePtr === null) return this.dispatchFailed(exportName, job, "state", stateBytes.length);
           const fn = instance.exports[exportName] as JobFunction;
           return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
         }, this.host.limits.runTimeoutMs);

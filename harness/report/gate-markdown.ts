@@ -1,5 +1,5 @@
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
-import { ATTENTION, divergenceLines, OUTCOME_MEANING, outcomeNote, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
+import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
 
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", error: "💥 error" } as const;
 const CAPABILITY_MARK = { pass: "✅", xfail: "⚠️", fail: "❌", error: "💥", unsupported: "➖", skipped: "⏭️", none: "—" } as const;
@@ -43,23 +43,39 @@ function caseBlock(c: GateReportCase): string[] {
 export function renderGateMarkdown(report: GateReport): string {
   const { handshake } = report.host;
   const host = report.host.command ? ` · host command ${code(report.host.command)}` : report.host.module ? ` · host module ${code(report.host.module)}` : " · in process";
+  const serves = handshake === null ? "no handshake" : `host serves ${handshake.abiVersions.join(", ") || "none"}`;
   const lines = [
-    `# job-parity run: ${handshake.name} ${handshake.version} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
+    `# job-parity run: ${hostTitle(report)} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
     "",
-    `ABI ${report.abiVersion} (host serves ${handshake.abiVersions.join(", ") || "none"})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
+    `ABI ${report.abiVersion} (${serves})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
   ];
+  if (report.problems.length > 0) lines.push("", "## What broke", "", ...problemLines(report).map((line) => `- **${cell(line)}**`));
   if (report.options.filter !== null) lines.push("", `Filter: ${code(report.options.filter)}`);
   if (report.expectations.file !== null) lines.push("", `Expectations: ${code(report.expectations.file)}${report.expectations.host ? ` (${cell(report.expectations.host)})` : ""}`);
+  if (report.expectations.waivers.length > 0) {
+    lines.push("", "## Waived capabilities", "", "| capability | entry | reason |", "|---|---|---|");
+    for (const w of report.expectations.waivers) lines.push(`| ${w.capability}${w.claimed ? " (claimed: stale)" : ""} | ${cell(w.entry)} | ${cell(w.reason)} |`);
+  }
   lines.push(
     "",
     "## Capabilities",
     "",
-    `| capability | core API | ${cell(handshake.name)} | cases |`,
+    `| capability | core API | ${cell(handshake?.name ?? "host")} | cases |`,
     "|---|---|---|---|",
     ...report.capabilities.map(
       (c) =>
         `| ${c.id} | ${code(c.core)} | ${CAPABILITY_MARK[c.verdict]} ${c.verdict}${c.claimed ? "" : " (not claimed)"} | ${countsText(c.outcomes)} |`,
     ),
+  );
+  lines.push(
+    "",
+    "## Clauses",
+    "",
+    "The clauses of the specification (docs/ABI.md, conformance/PROTOCOL.md) that the run's cases cite; `job-parity spec` lists them all.",
+    "",
+    "| clause | level | verdict | cases |",
+    "|---|---|---|---|",
+    ...report.clauses.map((c) => `| ${code(c.id)} | ${c.level} | ${CAPABILITY_MARK[c.verdict]} ${c.verdict} | ${countsText(c.outcomes)} |`),
   );
   const attention = (outcomes: readonly Outcome[]) => report.cases.filter((c) => outcomes.includes(c.outcome));
   const broken = attention(["ERROR", "TIMEOUT"]);
@@ -77,7 +93,7 @@ export function renderGateMarkdown(report: GateReport): string {
   if (xfailed.length > 0) lines.push("", "<details><summary>Expected failures in detail</summary>", "", ...xfailed.flatMap(caseBlock), "</details>");
   const unsupported = attention(["UNSUPPORTED"]);
   if (unsupported.length > 0) {
-    lines.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: needs ${c.missingCapabilities.join(", ")}`));
+    lines.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: ${outcomeNote(c)}`));
   }
   lines.push("", "## Outcomes", "", "| outcome | cases | meaning |", "|---|---|---|");
   for (const o of OUTCOMES) lines.push(`| ${o} | ${report.summary.outcomes[o]} | ${OUTCOME_MEANING[o]} |`);

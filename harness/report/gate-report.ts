@@ -1,4 +1,5 @@
 import { CAPABILITIES } from "../abi/capabilities.ts";
+import { CLAUSES, type ClauseLevel } from "../abi/clauses.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import type { Handshake } from "../adapters/types.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
@@ -14,7 +15,7 @@ export const GATE_REPORT_SCHEMA_VERSION = 1;
 
 export type OutcomeCounts = Record<Outcome, number>;
 
-/** A capability's state on this host, for the matrix. */
+/** A capability's (or a clause's) state on this host, for the matrix. */
 export type CapabilityVerdict = "pass" | "xfail" | "fail" | "error" | "unsupported" | "skipped" | "none";
 
 /** How the host was reached: what the reproduce commands repeat. */
@@ -29,6 +30,7 @@ export interface GateInvocation {
 export interface GateReportCase {
   id: string;
   description: string;
+  spec: string[];
   capabilities: string[];
   outcome: Outcome;
   durationMs: number;
@@ -37,6 +39,7 @@ export interface GateReportCase {
   error: { code: GateErrorCode; message: string } | null;
   expectation: { kind: ExpectationKind; reason: string; entry: string } | null;
   missingCapabilities: string[];
+  missingMethods: string[];
   /** A shell command that runs this case alone on the same host. */
   reproduce: string;
 }
@@ -50,18 +53,22 @@ export interface GateReport {
     adapter: "in-process" | "process" | "module";
     command: string | null;
     module: string | null;
-    handshake: Handshake;
+    handshake: Handshake | null;
+    hostError: { code: GateErrorCode; message: string } | null;
   };
   options: { filter: string | null; timeoutMs: number; expectations: string | null };
   verdict: "pass" | "fail" | "error";
   exitCode: 0 | 1 | 2;
   summary: { cases: number; durationMs: number; outcomes: OutcomeCounts };
+  problems: { code: string; message: string; severity: 1 | 2 }[];
   expectations: {
     file: string | null;
     host: string | null;
     entries: { entry: string; kind: ExpectationKind; case: string; reason: string; matches: string[] }[];
+    waivers: { entry: string; capability: string; reason: string; claimed: boolean }[];
   };
   capabilities: { id: string; core: string; claimed: boolean; verdict: CapabilityVerdict; outcomes: OutcomeCounts; cases: { id: string; outcome: Outcome }[] }[];
+  clauses: { id: string; level: ClauseLevel; verdict: CapabilityVerdict; outcomes: OutcomeCounts; cases: { id: string; outcome: Outcome }[] }[];
   cases: GateReportCase[];
 }
 
@@ -101,8 +108,18 @@ export function reproduceCommand(invocation: GateInvocation, caseId: string): st
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
+/** Per clause cited by a case of the run, in the specification's order: its cases and their verdict. */
+function clauseRows(cases: GateResult["cases"]): GateReport["clauses"] {
+  return CLAUSES.flatMap((clause) => {
+    const citing = cases.filter((c) => c.spec.includes(clause.id));
+    if (citing.length === 0) return [];
+    const outcomes = count(citing.map((c) => c.outcome));
+    return [{ id: clause.id, level: clause.level, verdict: capabilityVerdict(outcomes, true), outcomes, cases: citing.map((c) => ({ id: c.id, outcome: c.outcome })) }];
+  });
+}
+
 export function buildGateReport(result: GateResult, invocation: GateInvocation, expectations: ResolvedExpectations | null): GateReport {
-  const claimed = new Set<string>(result.handshake.capabilities);
+  const claimed = new Set<string>(result.handshake?.capabilities ?? []);
   const verdict = result.exitCode === 0 ? "pass" : result.exitCode === 1 ? "fail" : "error";
   return {
     schemaVersion: GATE_REPORT_SCHEMA_VERSION,
@@ -113,12 +130,14 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
       adapter: invocation.hostCmd ? "process" : invocation.hostModule ? "module" : "in-process",
       command: invocation.hostCmd ?? null,
       module: invocation.hostModule ?? null,
-      handshake: handshakeCopy(result.handshake),
+      handshake: result.handshake === null ? null : handshakeCopy(result.handshake),
+      hostError: result.hostError === null ? null : { ...result.hostError },
     },
     options: { filter: invocation.filter ?? null, timeoutMs: invocation.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, expectations: invocation.expectations ?? null },
     verdict,
     exitCode: result.exitCode,
     summary: { cases: result.cases.length, durationMs: round(result.durationMs), outcomes: count(result.cases.map((c) => c.outcome)) },
+    problems: result.problems.map((p) => ({ code: p.code, message: p.message, severity: p.severity })),
     expectations: {
       file: expectations?.file ?? null,
       host: expectations?.host ?? null,
@@ -129,6 +148,7 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
         reason: entry.reason,
         matches: [...cases],
       })),
+      waivers: (expectations?.waivers ?? []).map((w) => ({ entry: `waive[${w.index}]`, capability: w.capability, reason: w.reason, claimed: claimed.has(w.capability) })),
     },
     capabilities: CAPABILITIES.map((capability) => {
       const covering = result.cases.filter((c) => (c.capabilities as readonly string[]).includes(capability.id));
@@ -142,9 +162,11 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
         cases: covering.map((c) => ({ id: c.id, outcome: c.outcome })),
       };
     }),
+    clauses: clauseRows(result.cases),
     cases: result.cases.map((c) => ({
       id: c.id,
       description: c.description,
+      spec: [...c.spec],
       capabilities: [...c.capabilities],
       outcome: c.outcome,
       durationMs: round(c.durationMs),
@@ -153,6 +175,7 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
       error: c.error === null ? null : { ...c.error },
       expectation: c.expectation === null ? null : { ...c.expectation },
       missingCapabilities: [...c.missingCapabilities],
+      missingMethods: [...c.missingMethods],
       reproduce: reproduceCommand(invocation, c.id),
     })),
   };
@@ -160,8 +183,8 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
 
 /** The handshake's known fields as plain JSON (a host may say more; the report keeps what the schema names). */
 function handshakeCopy(handshake: Handshake): Handshake {
-  const { name, version, abiVersions, capabilities, limits } = handshake;
-  const copy = { name, version, abiVersions: [...abiVersions], capabilities: [...capabilities] };
+  const { name, version, abiVersions, capabilities, methods, limits } = handshake;
+  const copy = { name, version, abiVersions: [...abiVersions], capabilities: [...capabilities], methods: [...methods] };
   return limits === undefined ? copy : { ...copy, limits: JSON.parse(JSON.stringify(limits)) as Handshake["limits"] };
 }
 
@@ -187,6 +210,18 @@ export function validateGateReport(report: unknown): GateReport {
   return report as GateReport;
 }
 
+/** The host as reports name it: its handshake's name and version, or how it was started when it never shook hands. */
+export function hostTitle(report: Pick<GateReport, "host">): string {
+  const { handshake, command, module } = report.host;
+  if (handshake !== null) return `${handshake.name} ${handshake.version}`;
+  return command !== null ? `the host \`${command}\`` : module !== null ? `the host module ${module}` : "the host";
+}
+
+/** Problems of the run as lines: each with its code, the worst first. */
+export function problemLines(report: Pick<GateReport, "problems">): string[] {
+  return [...report.problems].sort((a, b) => b.severity - a.severity).map((p) => `${p.code}: ${p.message}`);
+}
+
 /** Cases that matter to a reader first: what broke, what failed, then the rest in suite order. */
 export const ATTENTION: readonly Outcome[] = ["ERROR", "TIMEOUT", "FAIL", "XPASS"];
 
@@ -196,7 +231,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   XFAIL: "failed, as the expectations file says it does",
   XPASS: "passed, but the expectations file says it fails: a stale entry",
   SKIP: "not run: the expectations file skips it",
-  UNSUPPORTED: "not run: the host does not claim every capability it needs",
+  UNSUPPORTED: "not run: it needs a capability the expectations file waives, or a wire method the host does not serve",
   ERROR: "the host broke: crashed, printed garbage, or returned no result",
   TIMEOUT: "the host did not answer in time",
 };
@@ -206,6 +241,7 @@ export function outcomeNote(c: {
   readonly outcome: Outcome;
   readonly expectation: GateReportCase["expectation"];
   readonly missingCapabilities: readonly string[];
+  readonly missingMethods: readonly string[];
   readonly error: GateReportCase["error"];
 }): string {
   switch (c.outcome) {
@@ -215,8 +251,13 @@ export function outcomeNote(c: {
       return `expected to fail by ${c.expectation?.entry}: ${c.expectation?.reason}`;
     case "XPASS":
       return `stale entry ${c.expectation?.entry}: the case passes now; remove the entry (its reason: ${c.expectation?.reason})`;
-    case "UNSUPPORTED":
-      return `the host does not claim ${c.missingCapabilities.join(", ")}${c.expectation ? ` (${c.expectation.entry}: ${c.expectation.reason})` : ""}`;
+    case "UNSUPPORTED": {
+      const why = [
+        ...(c.missingCapabilities.length > 0 ? [`the host does not claim ${c.missingCapabilities.join(", ")} (waived)`] : []),
+        ...(c.missingMethods.length > 0 ? [`the host does not serve ${c.missingMethods.join(", ")}`] : []),
+      ];
+      return `${why.join("; ")}${c.expectation ? ` (${c.expectation.entry}: ${c.expectation.reason})` : ""}`;
+    }
     case "ERROR":
     case "TIMEOUT":
       return `${c.error?.code}: ${c.error?.message}`;

@@ -1,6 +1,6 @@
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { casesText, countsText } from "./gate-markdown.ts";
-import { divergenceLines, OUTCOME_MEANING, outcomeNote, type GateReport, type GateReportCase } from "./gate-report.ts";
+import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines } from "./gate-report.ts";
 
 /** HTML text and attribute values: everything a host said is escaped. */
 export function htmlEscape(text: string): string {
@@ -59,7 +59,7 @@ function caseArticle(c: GateReportCase): string {
 /** gate.html: one self-contained page (inline CSS, no scripts, nothing fetched): matrix, failures, expectations, cases. */
 export function renderGateHtml(report: GateReport): string {
   const { handshake } = report.host;
-  const title = `job-parity run: ${handshake.name} ${handshake.version} — ${report.verdict}`;
+  const title = `job-parity run: ${hostTitle(report)} — ${report.verdict}`;
   const how = report.host.command ? `command <code>${h(report.host.command)}</code>` : report.host.module ? `module <code>${h(report.host.module)}</code>` : "the reference host, in process";
   const attention = report.cases.filter((c) => ["ERROR", "TIMEOUT", "FAIL", "XPASS"].includes(c.outcome));
   const xfail = report.cases.filter((c) => c.outcome === "XFAIL");
@@ -67,20 +67,37 @@ export function renderGateHtml(report: GateReport): string {
   const body = [
     "<header>",
     `<h1>${h(title)}</h1>`,
-    `<p class="meta"><span class="verdict verdict-${report.verdict}">${h(report.verdict)} · exit ${report.exitCode}</span> ABI ${h(report.abiVersion)} (host serves ${h(handshake.abiVersions.join(", ") || "none")}) · ${how} · ${casesText(report.summary.cases)}: ${h(countsText(report.summary.outcomes))} · ${(report.summary.durationMs / 1000).toFixed(2)} s · ${h(report.generatedAt)}</p>`,
+    `<p class="meta"><span class="verdict verdict-${report.verdict}">${h(report.verdict)} · exit ${report.exitCode}</span> ABI ${h(report.abiVersion)} (${h(handshake === null ? "no handshake" : `host serves ${handshake.abiVersions.join(", ") || "none"}`)}) · ${how} · ${casesText(report.summary.cases)}: ${h(countsText(report.summary.outcomes))} · ${(report.summary.durationMs / 1000).toFixed(2)} s · ${h(report.generatedAt)}</p>`,
     report.options.filter !== null ? `<p class="meta">Filter: <code>${h(report.options.filter)}</code></p>` : "",
     report.expectations.file !== null ? `<p class="meta">Expectations: <code>${h(report.expectations.file)}</code>${report.expectations.host ? ` (${h(report.expectations.host)})` : ""}</p>` : "",
     "</header>",
+    report.problems.length > 0 ? `<section id="problems"><h2>What broke</h2><ul class="failures">${problemLines(report).map((line) => `<li><code>${h(line)}</code></li>`).join("")}</ul></section>` : "",
+    report.expectations.waivers.length > 0
+      ? `<section id="waivers"><h2>Waived capabilities</h2><table><thead><tr><th>capability</th><th>entry</th><th>reason</th></tr></thead><tbody>${report.expectations.waivers
+          .map((w) => `<tr><td>${h(w.capability)}${w.claimed ? " (claimed: stale)" : ""}</td><td><code>${h(w.entry)}</code></td><td>${h(w.reason)}</td></tr>`)
+          .join("")}</tbody></table></section>`
+      : "",
     '<section id="matrix">',
     "<h2>Capabilities</h2>",
     '<table class="matrix">',
-    `<thead><tr><th>capability</th><th>core API</th><th>${h(handshake.name)}</th><th>cases</th></tr></thead>`,
+    `<thead><tr><th>capability</th><th>core API</th><th>${h(handshake?.name ?? "host")}</th><th>cases</th></tr></thead>`,
     "<tbody>",
     ...report.capabilities.map(
       (c) =>
         `<tr data-capability="${h(c.id)}"><th scope="row">${h(c.id)}</th><td><code>${h(c.core)}</code></td>` +
         `<td class="v-${c.verdict}" data-verdict="${c.verdict}">${h(c.verdict)}${c.claimed ? "" : " (not claimed)"}<br><small>${h(countsText(c.outcomes))}</small></td>` +
         `<td>${c.cases.map((k) => badge(k.outcome, k.id)).join(" ") || "—"}</td></tr>`,
+    ),
+    "</tbody>",
+    "</table>",
+    "<h2>Clauses</h2>",
+    '<table class="matrix">',
+    "<thead><tr><th>clause</th><th>level</th><th>verdict</th><th>cases</th></tr></thead>",
+    "<tbody>",
+    ...report.clauses.map(
+      (c) =>
+        `<tr data-clause="${h(c.id)}"><th scope="row"><code>${h(c.id)}</code></th><td>${c.level}</td>` +
+        `<td class="v-${c.verdict}" data-verdict="${c.verdict}">${h(c.verdict)}</td><td>${c.cases.map((k) => badge(k.outcome, k.id)).join(" ")}</td></tr>`,
     ),
     "</tbody>",
     "</table>",

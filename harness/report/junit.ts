@@ -1,5 +1,5 @@
 import type { GateReport, GateReportCase } from "./gate-report.ts";
-import { divergenceLines, outcomeNote } from "./gate-report.ts";
+import { divergenceLines, outcomeNote, hostTitle, problemLines } from "./gate-report.ts";
 
 /**
  * XML 1.0 text: the five special characters escaped, and characters XML cannot hold at all (most C0 controls,
@@ -59,22 +59,40 @@ function testcase(c: GateReportCase): string {
   return [`${open}>`, ...(inner ? [inner] : []), out, "    </testcase>"].join("\n");
 }
 
+/**
+ * The run's problems (capabilities neither claimed nor waived, a host that could not start, ignored shutdown) as one
+ * more testcase, so that a CI summary that only lists testcases shows them.
+ */
+function runTestcase(report: GateReport): string[] {
+  if (report.problems.length === 0) return [];
+  const worst = Math.max(...report.problems.map((p) => p.severity));
+  const text = problemLines(report).join("\n");
+  const element = worst === 2 ? "error" : "failure";
+  return [
+    `    <testcase ${attr("classname", "job-parity")} ${attr("name", "run")} ${attr("time", "0")}>`,
+    `      <${element} ${attr("type", report.problems[0]!.code)} ${attr("message", report.problems[0]!.message)}>${xmlEscape(text)}</${element}>`,
+    "    </testcase>",
+  ];
+}
+
 /** JUnit XML: one testsuite for the host, one testcase per case (classname = its fixture folder). */
 export function renderJunit(report: GateReport): string {
   const o = report.summary.outcomes;
+  const worst = Math.max(0, ...report.problems.map((p) => p.severity));
   const counts = {
-    tests: report.summary.cases,
-    failures: o.FAIL + o.XPASS,
-    errors: o.ERROR + o.TIMEOUT,
+    tests: report.summary.cases + (worst > 0 ? 1 : 0),
+    failures: o.FAIL + o.XPASS + (worst === 1 ? 1 : 0),
+    errors: o.ERROR + o.TIMEOUT + (worst === 2 ? 1 : 0),
     skipped: o.SKIP + o.XFAIL + o.UNSUPPORTED,
   };
   const time = seconds(report.summary.durationMs);
   const { handshake } = report.host;
   const properties = [
-    ["host.name", handshake.name],
-    ["host.version", handshake.version],
-    ["host.abiVersions", handshake.abiVersions.join(",")],
-    ["host.capabilities", handshake.capabilities.join(",")],
+    ["host.name", handshake?.name ?? ""],
+    ["host.version", handshake?.version ?? ""],
+    ["host.abiVersions", handshake?.abiVersions.join(",") ?? ""],
+    ["host.capabilities", handshake?.capabilities.join(",") ?? ""],
+    ["host.methods", handshake?.methods.join(",") ?? ""],
     ["host.command", report.host.command ?? ""],
     ["host.module", report.host.module ?? ""],
     ["abiVersion", report.abiVersion],
@@ -87,10 +105,11 @@ export function renderJunit(report: GateReport): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attr("name", "job-parity")} ${summary} ${attr("time", time)}>`,
-    `  <testsuite ${attr("name", `job-parity run: ${handshake.name}`)} ${summary} ${attr("time", time)} ${attr("timestamp", report.generatedAt)}>`,
+    `  <testsuite ${attr("name", `job-parity run: ${hostTitle(report)}`)} ${summary} ${attr("time", time)} ${attr("timestamp", report.generatedAt)}>`,
     "    <properties>",
     ...properties.map(([name, value]) => `      <property ${attr("name", name!)} ${attr("value", value!)}/>`),
     "    </properties>",
+    ...runTestcase(report),
     ...report.cases.map(testcase),
     "  </testsuite>",
     "</testsuites>",

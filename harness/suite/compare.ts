@@ -1,5 +1,32 @@
+import { isWireError } from "../abi/wire-methods.ts";
 import { canonicalJson, firstDivergence, formatDivergence, type Divergence } from "../trace/diff.ts";
 import type { NormalizedResult } from "./scenario.ts";
+
+type Event = NormalizedResult["jobs"][number]["trace"][number];
+
+/** An event without the words a host writes for people: an abi_violation's `detail`, an error answer's `error`. */
+function comparableEvent(event: Event): Event {
+  if (event.kind === "abi_violation") {
+    const { detail: _words, ...rest } = event;
+    return rest as Event;
+  }
+  if (event.kind === "call" && isWireError(event.response)) return { ...event, response: { code: event.response.code } };
+  return event;
+}
+
+/**
+ * The part of a result that is compared (conformance/PROTOCOL.md, "What is compared, and how"): everything but the
+ * words a host writes for people. `errors` is not part of a normalized result at all; this drops each abi_violation's
+ * `detail` and each error answer's `error` text, keeping its `code`. Guest-written text (log lines, messages,
+ * states) is the guest's and stays, byte for byte. Goldens hold this form.
+ */
+export function comparable(result: NormalizedResult): NormalizedResult {
+  return {
+    extension: result.extension.map(comparableEvent),
+    jobs: result.jobs.map((job) => ({ ...job, trace: job.trace.map(comparableEvent) })),
+    library: result.library,
+  };
+}
 
 /** The per-job fields compared after the trace, in this order. */
 export const COMPARED_JOB_FIELDS = ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const;

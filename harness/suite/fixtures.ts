@@ -5,6 +5,7 @@ import type { ImportName } from "../abi/imports.ts";
 import { importNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
 import type { JobStatus } from "../trace/events.ts";
 import type { Scenario } from "./scenario.ts";
+import { isClauseId } from "../abi/clauses.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
 import { PROJECT_ROOT } from "../engine/modules.ts";
 
@@ -19,7 +20,6 @@ export interface JobExpectation {
   type?: string;
   runs?: number;
   exitCodes?: number[];
-  error?: string;
   metrics?: Partial<{ bytes: string; items: string; warnings: number; nonCriticalErrors: number }>;
   savedState?: string | null;
   droppedLogLines?: number;
@@ -32,13 +32,15 @@ export interface JobExpectation {
   children?: JobExpectation[];
 }
 
-/** The guest must fail to load, on both sides, with this code (and a message containing `message`). */
+/** The guest must fail to load, on both sides, with this code (messages are never compared). */
 export interface LoadErrorExpectation {
-  loadError: { code: string; message?: string };
+  loadError: { code: string };
 }
 
 export interface Sidecar {
   description: string;
+  /** The clauses this case checks (harness/abi/clauses.ts ids). */
+  spec: string[];
   capabilities: CapabilityId[];
   imports: ImportName[];
   negative?: ImportName[];
@@ -93,6 +95,10 @@ export function readFixture(sidecarPath: string, root = FIXTURES_DIR): Fixture {
     throw new FixtureError(`${where} does not match harness/schemas/fixture.schema.json:\n  ${formatSchemaErrors(validate.errors).join("\n  ")}`);
   }
   const spec = sidecar as Sidecar;
+  const unknown = spec.spec.filter((id) => !isClauseId(id));
+  if (unknown.length > 0) {
+    throw new FixtureError(`${where}: "spec" cites ${unknown.map((id) => JSON.stringify(id)).join(", ")}, which ${unknown.length === 1 ? "is not a clause" : "are not clauses"} of the specification (job-parity spec lists them)`);
+  }
   const dir = dirname(sidecarPath);
   const stem = basename(sidecarPath, ".json");
   const guestPath = resolve(dir, spec.guest ?? `${stem}.wat`);

@@ -3,10 +3,11 @@ import { ABI_VERSION } from "../abi/exports.ts";
 import { supportsAbi } from "../abi/version.ts";
 import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
-import { resultDifference } from "./compare.ts";
+import { comparable, resultDifference } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
+import { wireMethod } from "../abi/wire-methods.ts";
 import { fixtureGuestBytes } from "./guest-bytes.ts";
 import type { CaseExpectation, ResolvedExpectations } from "./host-expectations.ts";
 
@@ -61,6 +62,8 @@ export interface GoldenDivergence {
 export interface GateCase {
   readonly id: string;
   readonly description: string;
+  /** The clauses the case checks (its sidecar's `spec`). */
+  readonly spec: readonly string[];
   readonly capabilities: readonly CapabilityId[];
   readonly outcome: Outcome;
   readonly durationMs: number;
@@ -72,12 +75,25 @@ export interface GateCase {
   readonly error: { readonly code: GateErrorCode; readonly message: string } | null;
   /** The expectations file's entry for this case, if any. */
   readonly expectation: CaseExpectation | null;
-  /** Capabilities the case needs that the handshake does not claim (UNSUPPORTED). */
+  /** Capabilities the case needs that the handshake does not claim (UNSUPPORTED when waived, else FAIL). */
   readonly missingCapabilities: readonly CapabilityId[];
+  /** Wire methods of the catalogue the case calls that the handshake does not list (UNSUPPORTED). */
+  readonly missingMethods: readonly string[];
+}
+
+/** Something wrong with the run as a whole, besides its cases: its exit code is `severity` at least. */
+export interface RunProblem {
+  readonly code: "JP_CAPABILITY_MISSING" | "JP_WAIVER_STALE" | "JP_HOST_SHUTDOWN" | GateErrorCode;
+  readonly message: string;
+  readonly severity: 1 | 2;
 }
 
 export interface GateResult {
-  readonly handshake: Handshake;
+  /** null when the host never shook hands (it could not start, or its handshake failed: see `hostError`). */
+  readonly handshake: Handshake | null;
+  /** Why no case could be sent, when the host could not start or shake hands; every case is then an ERROR. */
+  readonly hostError: { readonly code: GateErrorCode; readonly message: string } | null;
+  readonly problems: readonly RunProblem[];
   readonly cases: readonly GateCase[];
   readonly durationMs: number;
   readonly exitCode: 0 | 1 | 2;
@@ -92,9 +108,13 @@ export interface GateOptions {
   readonly onCase?: (result: GateCase, index: number, total: number) => void;
 }
 
-/** 0 when every case met its expectation, 1 when one failed (or an expected failure passed), 2 when a host broke. */
-export function gateExitCode(cases: readonly Pick<GateCase, "outcome">[]): 0 | 1 | 2 {
-  return cases.reduce<0 | 1 | 2>((worst, c) => (OUTCOME_SEVERITY[c.outcome] > worst ? OUTCOME_SEVERITY[c.outcome] : worst), 0);
+/**
+ * 0 when every case met its expectation, 1 when one failed (or an expected failure passed, or the run has a problem
+ * of severity 1), 2 when a host broke.
+ */
+export function gateExitCode(cases: readonly Pick<GateCase, "outcome">[], problems: readonly Pick<RunProblem, "severity">[] = []): 0 | 1 | 2 {
+  const worst = cases.reduce<0 | 1 | 2>((w, c) => (OUTCOME_SEVERITY[c.outcome] > w ? OUTCOME_SEVERITY[c.outcome] : w), 0);
+  return problems.reduce<0 | 1 | 2>((w, p) => (p.severity > w ? p.severity : w), worst);
 }
 
 /** One sentence for a host that broke on a case, saying which way: what the CLI prints for exit code 2. */
@@ -143,6 +163,7 @@ export function checkHandshake(value: unknown): Handshake {
   if (typeof value.name !== "string" || value.name === "") problems.push("name must be a non-empty string");
   if (typeof value.version !== "string") problems.push("version must be a string");
   if (!isStringArray(value.abiVersions)) problems.push("abiVersions must be an array of strings");
+  if (!isStringArray(value.methods)) problems.push("methods must be an array of strings (the wire methods the host serves)");
   if (!isStringArray(value.capabilities)) problems.push("capabilities must be an array of strings");
   else {
     const unknown = value.capabilities.filter((c) => !(CAPABILITY_IDS as readonly string[]).includes(c));
@@ -186,7 +207,8 @@ export function goldenDivergence(golden: Expected, actual: Expected): GoldenDive
     if (code(golden) === code(actual)) return null;
     return { text: `load: the golden ${code(golden)}, the host's guest ${code(actual)}`, event: null };
   }
-  const difference = resultDifference(golden.result, actual.result, "golden", "host");
+  // Both sides in their comparable form (compare.ts); a golden is one already, so this only strips the host's words.
+  const difference = resultDifference(comparable(golden.result), comparable(actual.result), "golden", "host");
   if (difference === null) return null;
   const { event } = difference;
   return {
@@ -201,8 +223,7 @@ function sidecarFailures(fixture: Fixture, response: CaseResponse, actual: Expec
   if ("loadError" in expect) return loadErrorFailures(expect.loadError, response.kind === "load_error" ? response : null);
   if (response.kind === "load_error") return [`the guest failed to load: ${response.code}: ${response.message}`];
   if (!("result" in actual)) return ["internal: a result without a normalized result"];
-  const errors = (response.result as { errors?: readonly (string | null)[] }).errors ?? [];
-  return checkExpectations(expect, actual.result, errors).failures;
+  return checkExpectations(expect, actual.result).failures;
 }
 
 export interface Judgement {
@@ -234,9 +255,72 @@ export function judgeResponse(fixture: Fixture, golden: Expected, response: Case
 /** Host failures after which the host cannot come back: the remaining cases are not run. */
 const FATAL: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_HANDSHAKE"];
 
+/** The catalogue's wire methods a golden calls: what a host must serve for the case to be sent (handshake.methods). */
+export function methodsOf(golden: Expected): string[] {
+  if (!("result" in golden)) return [];
+  const events = [...golden.result.extension, ...golden.result.jobs.flatMap((job) => job.trace)];
+  const methods = new Set(events.flatMap((event) => (event.kind === "call" && wireMethod(event.method) !== undefined ? [event.method] : [])));
+  return [...methods];
+}
+
+/** A case's fields before it is judged. */
+function caseBase(fixture: Fixture, expectation: CaseExpectation | null, missingCapabilities: readonly CapabilityId[], missingMethods: readonly string[]): CaseBase {
+  return {
+    id: fixture.id,
+    description: fixture.sidecar.description,
+    spec: fixture.sidecar.spec,
+    capabilities: fixture.sidecar.capabilities,
+    expectation,
+    missingCapabilities,
+    missingMethods,
+    failures: [],
+    divergence: null,
+    error: null,
+  };
+}
+
+/** The result with a problem found after the cases ran (the host's ending), its exit code raised to match. */
+export function withProblem(result: GateResult, problem: RunProblem): GateResult {
+  const problems = [...result.problems, problem];
+  return { ...result, problems, exitCode: gateExitCode(result.cases, problems) };
+}
+
+/** A gate run in which no case could be sent: the host could not start or shake hands. Every case is an ERROR. */
+export function unreachableHost(fixtures: readonly Fixture[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
+  const hostError = { code: failure.code as GateErrorCode, message: failure.message };
+  const cases = fixtures.map((fixture): GateCase => ({
+    ...caseBase(fixture, expectations?.forCase(fixture.id) ?? null, [], []),
+    outcome: "ERROR",
+    durationMs: 0,
+    error: { code: hostError.code, message: `not run: ${describeHostError(fixture.id, "ERROR", hostError)}` },
+  }));
+  return { handshake: null, hostError, problems: [{ ...hostError, severity: 2 }], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
+}
+
+/** The capability rule (handshake.capabilities): every capability of ABI v1, unless the expectations waive it. */
+function capabilityProblems(claimed: ReadonlySet<string>, waivers: ResolvedExpectations["waivers"]): RunProblem[] {
+  const waived = new Set<string>(waivers.map((w) => w.capability));
+  const problems: RunProblem[] = [];
+  const missing = CAPABILITY_IDS.filter((id) => !claimed.has(id) && !waived.has(id));
+  if (missing.length > 0) {
+    problems.push({
+      code: "JP_CAPABILITY_MISSING",
+      message: `the host does not claim ${missing.join(", ")}: ABI v1 requires every capability; implement ${missing.length === 1 ? "it" : "them"}, or waive each in the expectations file ([[waive]] capability = "...", reason = "...")`,
+      severity: 1,
+    });
+  }
+  for (const waiver of waivers) {
+    if (claimed.has(waiver.capability)) {
+      problems.push({ code: "JP_WAIVER_STALE", message: `waive[${waiver.index}] waives ${waiver.capability}, which the host claims: remove the entry`, severity: 1 });
+    }
+  }
+  return problems;
+}
+
 /**
- * Runs the gate: the handshake (a HostFailure rejects the whole run), then every fixture in order, each judged.
- * The adapter stays open; the caller closes it.
+ * Runs the gate: the handshake, then every fixture in order, each judged. A host that cannot start or shake hands
+ * is a result too (every case ERROR, `hostError` set), never an exception, so that reports are written for every
+ * run. The adapter stays open; the caller closes it.
  */
 export async function runGate(adapter: HostAdapter, options: GateOptions): Promise<GateResult> {
   const started = performance.now();
@@ -251,44 +335,46 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       await guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`)),
     );
   } catch (error) {
-    if (error instanceof HostFailure) throw error;
-    throw new HostFailure("JP_HOST_HANDSHAKE", `the handshake threw: ${(error as Error).message ?? String(error)}`, { cause: error });
+    const failure =
+      error instanceof HostFailure
+        ? error
+        : new HostFailure("JP_HOST_HANDSHAKE", `the handshake threw: ${(error as Error).message ?? String(error)}`, { cause: error });
+    return unreachableHost(fixtures, failure, options.expectations ?? null, started);
   }
   const claimed = new Set<string>(handshake.capabilities);
+  const served = new Set(handshake.methods);
+  const waived = new Set<string>((options.expectations?.waivers ?? []).map((w) => w.capability));
+  const problems = capabilityProblems(claimed, options.expectations?.waivers ?? []);
 
   const cases: GateCase[] = [];
   let fatal: { code: GateErrorCode; message: string; caseId: string } | null = null;
   for (const fixture of fixtures) {
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(fixture.id) ?? null;
+    const golden = goldens.get(fixture.id)!;
     const missing = fixture.sidecar.capabilities.filter((c) => !claimed.has(c));
-    const base = {
-      id: fixture.id,
-      description: fixture.sidecar.description,
-      capabilities: fixture.sidecar.capabilities,
-      expectation,
-      missingCapabilities: missing,
-      failures: [] as string[],
-      divergence: null,
-      error: null,
-    };
+    const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
+    const base = caseBase(fixture, expectation, missing, missingMethods);
     let result: GateCase;
     if (expectation?.kind === "skip") {
       result = { ...base, outcome: "SKIP", durationMs: 0 };
-    } else if (missing.length > 0) {
+    } else if (missing.some((c) => !waived.has(c))) {
+      const unwaived = missing.filter((c) => !waived.has(c));
+      result = { ...base, outcome: "FAIL", durationMs: 0, failures: [`needs ${unwaived.join(", ")}, which the host does not claim; ABI v1 requires every capability (waive one in the expectations file to skip its cases)`] };
+    } else if (missing.length > 0 || missingMethods.length > 0) {
       result = { ...base, outcome: "UNSUPPORTED", durationMs: 0 };
     } else if (fatal !== null) {
       const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };
       result = { ...base, outcome: "ERROR", durationMs: 0, error };
     } else {
-      result = await runOne(adapter, fixture, goldens.get(fixture.id)!, timeoutMs, base, expectation);
+      result = await runOne(adapter, fixture, golden, timeoutMs, base, expectation);
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
       if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: fixture.id };
     }
     cases.push(result);
     options.onCase?.(result, cases.length - 1, fixtures.length);
   }
-  return { handshake, cases, durationMs: performance.now() - started, exitCode: gateExitCode(cases) };
+  return { handshake, hostError: null, problems, cases, durationMs: performance.now() - started, exitCode: gateExitCode(cases, problems) };
 }
 
 type CaseBase = Omit<GateCase, "outcome" | "durationMs">;

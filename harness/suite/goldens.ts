@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { CaseResponse } from "../adapters/types.ts";
 import { normalizeResult, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
+import { comparable } from "./compare.ts";
 import { FixtureError, PROJECT_ROOT, type Fixture } from "./fixtures.ts";
 
 /**
- * A fixture's golden: the normalized result the reference host produces for it, reviewed and committed beside the
- * sidecar (`<case>.golden.json`). Hosts that cannot run native twins are judged against it; a test keeps every
- * golden equal to its native twin's result, so a golden cannot drift from the specification.
+ * A fixture's golden: the comparable part (compare.ts) of the normalized result the reference host produces for it,
+ * reviewed and committed beside the sidecar (`<case>.golden.json`). Hosts are judged against it; a test keeps every
+ * golden equal to its native twin's result. A golden checks the reference host: the rules are docs/ABI.md's.
  */
 export type Expected = { readonly result: NormalizedResult } | { readonly loadError: { readonly code: string } };
 
@@ -24,7 +25,7 @@ export const goldenPath = (fixture: Fixture) => fixture.sidecarPath.replace(/\.j
 /** What a host's answer means as an expectation: the normalized result, or the load error's code. */
 export function expectedFrom(response: CaseResponse): Expected {
   if (response.kind === "load_error") return { loadError: { code: response.code } };
-  return { result: normalizeResult(response.result as unknown as ScenarioResult) };
+  return { result: comparable(normalizeResult(response.result as unknown as ScenarioResult)) };
 }
 
 export function goldenText(fixture: Fixture, expected: Expected): string {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { extname, isAbsolute, relative } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
+import type { CapabilityId } from "../abi/capabilities.ts";
 
 /**
  * A host's expectations file (`run --expectations <file>`): cases the host skips and cases it is known to fail,
@@ -15,6 +16,10 @@ import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
  * [[expected-fail]]
  * case = "library/rate-limit"
  * reason = "sliding window not implemented (tracked in #123)"
+ *
+ * [[waive]]
+ * capability = "networking"
+ * reason = "this host has no P2P stack yet"
  * ```
  */
 export type ExpectationKind = "skip" | "expected-fail";
@@ -28,11 +33,20 @@ export interface ExpectationEntry {
   readonly reason: string;
 }
 
+/** A capability of ABI v1 the host does not claim, with the reason (handshake.capabilities). */
+export interface Waiver {
+  /** Position within the waive list, for messages: `waive[0]`. */
+  readonly index: number;
+  readonly capability: CapabilityId;
+  readonly reason: string;
+}
+
 export interface HostExpectations {
   /** The file as given (null: no file, nothing expected). */
   readonly file: string | null;
   readonly host: string | null;
   readonly entries: readonly ExpectationEntry[];
+  readonly waivers: readonly Waiver[];
 }
 
 /** The expectations file cannot be used: unreadable, not JSON/TOML, not schema-valid, or stale. Exit code 2. */
@@ -40,7 +54,7 @@ export class HostExpectationsError extends Error {
   readonly code = "JP_EXPECTATIONS";
 }
 
-export const NO_EXPECTATIONS: HostExpectations = { file: null, host: null, entries: [] };
+export const NO_EXPECTATIONS: HostExpectations = { file: null, host: null, entries: [], waivers: [] };
 
 /** How an entry is named in messages and reports: `expected-fail[0] (case "progress/steps")`. */
 export function entryName(entry: ExpectationEntry): string {
@@ -90,7 +104,7 @@ export function loadHostExpectations(path: string): HostExpectations {
       const inside = (name: string) => (field === "(top level)" ? name : `${field}.${name}`);
       if (error.keyword === "required") return `field ${inside(params.missingProperty!)}: missing (it is required)`;
       if (error.keyword === "additionalProperties") {
-        const allowed = field === "(top level)" ? "host, skip, expected-fail" : "case, reason";
+        const allowed = field === "(top level)" ? "host, skip, expected-fail, waive" : field.startsWith("waive") ? "capability, reason" : "case, reason";
         return `field ${inside(params.additionalProperty!)}: not allowed here (allowed: ${allowed})`;
       }
       if (error.keyword === "pattern" && field.endsWith(".case")) {
@@ -104,12 +118,22 @@ export function loadHostExpectations(path: string): HostExpectations {
       `${where} does not match harness/schemas/host-expectations.schema.json:\n  ${[...new Set(problems)].join("\n  ")}`,
     );
   }
-  const spec = data as { host?: string; skip?: { case: string; reason: string }[]; "expected-fail"?: { case: string; reason: string }[] };
+  const spec = data as {
+    host?: string;
+    skip?: { case: string; reason: string }[];
+    "expected-fail"?: { case: string; reason: string }[];
+    waive?: { capability: CapabilityId; reason: string }[];
+  };
   const entries: ExpectationEntry[] = [];
   for (const kind of ["skip", "expected-fail"] as const) {
     (spec[kind] ?? []).forEach((entry, index) => entries.push({ kind, index, case: entry.case, reason: entry.reason.trim() }));
   }
-  return { file: path, host: spec.host ?? null, entries };
+  const waivers = (spec.waive ?? []).map((waiver, index) => ({ index, capability: waiver.capability, reason: waiver.reason.trim() }));
+  const twice = waivers.filter((waiver, i) => waivers.findIndex((other) => other.capability === waiver.capability) !== i);
+  if (twice.length > 0) {
+    throw new HostExpectationsError(`${where}: capability ${twice[0]!.capability} is waived twice (waive[${twice[0]!.index}]; keep one)`);
+  }
+  return { file: path, host: spec.host ?? null, entries, waivers };
 }
 
 /** A case pattern as a regex: `*` and `?` stay within a path segment, `**` crosses segments; the rest is literal. */
@@ -142,6 +166,7 @@ export interface CaseExpectation {
 export interface ResolvedExpectations {
   readonly file: string | null;
   readonly host: string | null;
+  readonly waivers: readonly Waiver[];
   /** Every entry with the cases it matched (among all cases, whatever the filter). */
   readonly entries: readonly { readonly entry: ExpectationEntry; readonly name: string; readonly cases: readonly string[] }[];
   /** Per case id. */
@@ -170,5 +195,5 @@ export function resolveExpectations(expectations: HostExpectations, caseIds: rea
   });
   if (problems.length === 1) throw new HostExpectationsError(`${where}${problems[0]}`);
   if (problems.length > 1) throw new HostExpectationsError(`${where}${problems.length} problems:\n  ${problems.join("\n  ")}`);
-  return { file: expectations.file, host: expectations.host, entries, forCase: (id) => byCase.get(id) ?? null };
+  return { file: expectations.file, host: expectations.host, waivers: expectations.waivers, entries, forCase: (id) => byCase.get(id) ?? null };
 }

@@ -86,7 +86,7 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
     const adapter = new MutantAdapter(mutant);
     try {
       const result = await runGate(adapter, { fixtures, timeoutMs: options.timeoutMs });
-      const verdict = verdictFor(mutant, result.cases, result.handshake.capabilities, result.durationMs);
+      const verdict = verdictFor(mutant, result.cases, (result.handshake?.capabilities ?? []), result.durationMs);
       verdicts.push(verdict);
       options.onMutant?.(verdict, verdicts.length - 1, mutants.length);
     } finally {

@@ -29,7 +29,20 @@ export type TraceEvent =
   | { kind: "metrics"; job: string; field: "bytes" | "items"; delta: bigint | string; total: bigint | string }
   | { kind: "child_spawned"; job: string; child: string; type: string; params: string }
   | { kind: "call"; job: string | null; method: string; library: string | null; request: unknown; response: unknown }
-  | { kind: "abi_violation"; job: string | null; import: string; code: StatusName; detail: string };
+  | {
+      kind: "abi_violation";
+      job: string | null;
+      import: string;
+      code: StatusName;
+      /** The parameter the refusal is about (its name in the imports table), or null. */
+      arg: string | null;
+      /** The limit that was reached (its handshake name), for LIMIT_EXCEEDED; else null. */
+      limit: string | null;
+      /** The size in bytes that was too large, or asked of wasm_alloc; else null. */
+      size: number | null;
+      /** Words for people; never compared. */
+      detail: string;
+    };
 
 export type TraceEventKind = TraceEvent["kind"];
 

@@ -1,0 +1,807 @@
+import { verifiedBy, type Clause, type ClauseSection } from "./clause.ts";
+
+/**
+ * The clauses of ABI v1 (docs/ABI.md prints them, section by section). Each text is complete on its own: a host
+ * author implements it without reading the reference host. Limits are named as in the handshake (`maxStateBytes`);
+ * their values are the scenario's, else the host's own (the reference host's defaults are in the limits table).
+ */
+
+export const ABI_SECTIONS: readonly ClauseSection[] = [
+  { id: "memory", title: "Values and guest memory", document: "abi" },
+  { id: "link", title: "Loading and linking a guest", document: "abi" },
+  { id: "version", title: "ABI versions", document: "abi" },
+  { id: "init", title: "plugin_init and registering jobs", document: "abi" },
+  { id: "dispatch", title: "Dispatching a job: its type, context and state", document: "abi" },
+  { id: "call", title: "Host calls: job ids, checks and refusals", document: "abi" },
+  { id: "answer", title: "Bytes the host writes into the guest", document: "abi" },
+  { id: "progress", title: "Progress", document: "abi" },
+  { id: "checkpoint", title: "Checkpoints and saved state", document: "abi" },
+  { id: "interrupt", title: "Interrupts", document: "abi" },
+  { id: "metrics", title: "Metrics", document: "abi" },
+  { id: "report", title: "Warnings, non-critical errors and log lines", document: "abi" },
+  { id: "child", title: "Child jobs", document: "abi" },
+  { id: "wire", title: "Wire calls", document: "abi" },
+  { id: "library", title: "Libraries and networking", document: "abi" },
+  { id: "run", title: "Runs, instances and the order of jobs", document: "abi" },
+];
+
+const { case: CASE, advice, self } = verifiedBy;
+
+export const ABI_CLAUSES: readonly Clause[] = [
+  // ---------------------------------------------------------------------------------------------------------------
+  // Values and guest memory
+  {
+    id: "memory.range",
+    level: "MUST",
+    text:
+      "A pointer/length pair (ptr, len) names the bytes [ptr, ptr + len) of the guest's exported `memory`, both taken as u32. " +
+      "The pair is in memory when ptr + len, computed without wrapping, is at most the memory's current size in bytes; " +
+      "len 0 at exactly the end of memory is in memory. Any other pair MUST be refused with INVALID_MEMORY_ACCESS, whose `arg` names the pointer parameter.",
+    statuses: ["INVALID_MEMORY_ACCESS"],
+    verified: CASE,
+  },
+  {
+    id: "memory.wrap",
+    level: "MUST",
+    text: "A pair whose end ptr + len exceeds 2^32 - 1 MUST be refused with INVALID_MEMORY_ACCESS, even when the end taken modulo 2^32 lies inside memory.",
+    statuses: ["INVALID_MEMORY_ACCESS"],
+    verified: CASE,
+  },
+  {
+    id: "memory.current",
+    level: "MUST",
+    text:
+      "Every read and write of guest memory MUST use the memory as it is at the time of the call, including pages the guest added with `memory.grow` " +
+      "since the host last looked (a view taken before a grow is stale).",
+    verified: CASE,
+  },
+  {
+    id: "memory.cap",
+    level: "MUST",
+    text:
+      "A guest's memory MUST NOT grow beyond `maxMemoryPages` pages of 64 KiB (or the guest's own declared maximum, when that is smaller): " +
+      "`memory.grow` past it answers -1 inside the guest, and the guest goes on running.",
+    verified: CASE,
+  },
+  {
+    id: "memory.job-id",
+    level: "MUST",
+    text:
+      "A job id crosses as a pointer to 16 bytes: the UUID's bytes in the order its hyphenated text spells them (the first two hex digits are byte 0). " +
+      "The id in a job's context text and the 16 bytes a host compares MUST be the same UUID.",
+    verified: CASE,
+  },
+  {
+    id: "memory.no-free",
+    level: "MUST",
+    text: "The host MUST NOT call the guest's `wasm_free`: every byte the host writes into the guest belongs to the guest.",
+    exports: ["wasm_free"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Loading and linking
+  {
+    id: "link.valid-module",
+    level: "MUST",
+    text: "Guest bytes that are not a valid WebAssembly module MUST fail to load with load error JP_WASM_INVALID.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.imports",
+    level: "MUST",
+    text:
+      "Every import of a guest MUST be a function from module `spacedrive` named in the imports table; a guest with any other import " +
+      "(another module, an unknown name, a memory, table or global) MUST fail to load with JP_LINK.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.signature",
+    level: "MUST",
+    text: "An import named in the table MUST have exactly the table's wasm type; a guest importing it with any other type MUST fail to load with JP_LINK.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.required-exports",
+    level: "MUST",
+    text:
+      "A guest MUST export `memory` (a memory) and `wasm_alloc` (a function of type (i32) -> (i32)); a guest missing either, or exporting either as " +
+      "another kind or type, MUST fail to load with JP_LINK.",
+    exports: ["memory", "wasm_alloc"],
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.optional-exports",
+    level: "MUST",
+    text:
+      "A guest that exports `wasm_free`, `plugin_init` or `plugin_cleanup` MUST export it with the type the exports table gives; any other kind or " +
+      "type MUST fail to load with JP_LINK.",
+    exports: ["wasm_free", "plugin_init", "plugin_cleanup"],
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.start-function",
+    level: "MUST",
+    text: "A guest with a start function MUST fail to load with JP_LINK, before the start function runs.",
+    why: "A start function runs inside instantiation: outside any time limit, before the host can read the instance's memory, and before plugin_init, the ABI's one initializer.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.memory-limit",
+    level: "MUST",
+    text: "A guest whose initial memory is larger than `maxMemoryPages` pages MUST fail to load with JP_MEMORY_LIMIT.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.instantiation-trap",
+    level: "MUST",
+    text: "A guest whose instantiation traps (a data or element segment that does not fit) MUST fail to load with JP_INIT_FAILED.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.order",
+    level: "MUST",
+    text:
+      "Loading checks, in this order, stopping at the first that fails: the module is valid (JP_WASM_INVALID); its ABI version is served " +
+      "(JP_ABI_VERSION); it links (JP_LINK); its initial memory fits (JP_MEMORY_LIMIT); it instantiates (JP_INIT_FAILED); plugin_init succeeds " +
+      "(JP_INIT_FAILED); the scenario's job exists (JP_UNKNOWN_JOB). A guest that fails to load is answered with its one load error and no result.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "link.messages",
+    level: "SHOULD",
+    text:
+      "A load error's message should name the file and every problem found (each import whose type differs, with the expected and the actual type), " +
+      "so that an author fixes them in one go. Messages are for people and are never compared.",
+    messages: ["load_error"],
+    verified: advice,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // ABI versions
+  {
+    id: "version.marker",
+    level: "MUST",
+    text:
+      "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind); a guest without " +
+      "one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
+      "guest fails to load with JP_ABI_VERSION.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "version.several-markers",
+    level: "MUST",
+    text: "A guest exporting markers of two or more different versions MUST fail to load with JP_ABI_VERSION.",
+    messages: ["load_error"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // plugin_init and register_job
+  {
+    id: "init.once-per-instance",
+    level: "MUST",
+    text:
+      "The host MUST call `plugin_init`, when the guest exports it, exactly once on every instance it creates, right after instantiation and before any " +
+      "other export of that instance. The first instance is created when the guest loads, before the root job exists.",
+    exports: ["plugin_init"],
+    verified: CASE,
+  },
+  {
+    id: "init.result",
+    level: "MUST",
+    text: "A `plugin_init` that returns anything but 0 MUST fail the load with JP_INIT_FAILED.",
+    why: "Spacedrive's manager ignores the value today (manager.rs:215-217 @ be454a0b4); v1 decides that a guest which reports failure does not run.",
+    exports: ["plugin_init"],
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "init.trap",
+    level: "MUST",
+    text: "A `plugin_init` that traps MUST fail the load with JP_INIT_FAILED.",
+    exports: ["plugin_init"],
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "init.time-limit",
+    level: "MUST",
+    text: "`plugin_init` runs under `runTimeoutMs`, as a run does; one that has not returned by then MUST be stopped and fail the load with JP_INIT_FAILED.",
+    exports: ["plugin_init"],
+    messages: ["load_error"],
+    verified: CASE,
+  },
+  {
+    id: "init.acts-for-extension",
+    level: "MUST",
+    text:
+      "While `plugin_init` runs no job is running: its `spacedrive_log` lines and wire calls belong to the extension (event `job` null, in the " +
+      "extension trace), and every call that names a job is refused with NOT_RUNNING_JOB, recorded in the extension trace. This holds also when " +
+      "plugin_init runs again on a fresh instance just before a job's run.",
+    exports: ["plugin_init"],
+    statuses: ["NOT_RUNNING_JOB"],
+    verified: CASE,
+  },
+  {
+    id: "init.register-phase",
+    level: "MUST",
+    text: "`register_job` MUST be refused with WRONG_PHASE (`arg` null) when it is called outside `plugin_init`.",
+    imports: ["register_job"],
+    statuses: ["WRONG_PHASE"],
+    verified: CASE,
+  },
+  {
+    id: "init.register",
+    level: "MUST",
+    text:
+      "`register_job(name, export, resumable)` registers job type `name`, run by calling export `export`. After the memory checks it checks, in " +
+      "order: the name is UTF-8 (BAD_ARGUMENT, `arg` name_ptr); the export name is UTF-8 (BAD_ARGUMENT, `arg` export_ptr); the phase " +
+      "(`init.register-phase`); the name is not empty (BAD_ARGUMENT, `arg` name_ptr); the extension has no job of that name (DUPLICATE, `arg` " +
+      "name_ptr); the export exists and is a function of the job type (i32, i32, i32, i32) -> (i32) (UNKNOWN_EXPORT, `arg` export_ptr). " +
+      "On success it answers OK and records `job_registered` {name, export, resumable: resumable != 0} in the extension trace.",
+    imports: ["register_job"],
+    statuses: ["OK", "BAD_ARGUMENT", "DUPLICATE", "UNKNOWN_EXPORT"],
+    verified: CASE,
+  },
+  {
+    id: "init.resumable",
+    level: "MUST",
+    text: "The `resumable` flag is recorded and MUST NOT change how the host drives the job: a job registered as not resumable is paused and resumed like any other.",
+    imports: ["register_job"],
+    why: "A guest learns of a pause only through its own checks; refusing to resume would strand its checkpoint.",
+    verified: CASE,
+  },
+  {
+    id: "init.reinit",
+    level: "MUST",
+    text:
+      "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing registration " +
+      "MUST answer OK and record nothing; any other registration is checked as on the first instance.",
+    imports: ["register_job"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Dispatch
+  {
+    id: "dispatch.job-type",
+    level: "MUST",
+    text:
+      "The scenario's `job` names the root job: a registered job name; else the export of a registered job (the job's type is then the registered " +
+      "name); else an export of the job type that plugin_init did not register (the type is the export's name, and it cannot be spawned as a child). " +
+      "Anything else MUST fail the load with JP_UNKNOWN_JOB.",
+    messages: ["run", "load_error"],
+    verified: CASE,
+  },
+  {
+    id: "dispatch.context",
+    level: "MUST",
+    text:
+      "To run a job the host writes its context, the exact bytes `{\"job_id\":\"<uuid>\",\"library_id\":\"<uuid>\"}` (compact JSON, this key order, " +
+      "lowercase hyphenated UUIDs; the library is the default library), into memory from `wasm_alloc(ctx_len)`, then the state from " +
+      "`wasm_alloc(state_len)`, and calls the job's export with (ctx_ptr, ctx_len, state_ptr, state_len).",
+    why: "The design's sketch passes host pointers, which a guest cannot read; this is what serde_json writes for core's json! macro, so SDK guests parse it unchanged.",
+    exports: ["wasm_alloc"],
+    verified: CASE,
+  },
+  {
+    id: "dispatch.no-state",
+    level: "MUST",
+    text: "A run that receives no state, or an empty one, MUST be called with state_ptr 0 and state_len 0, and no `wasm_alloc` call is made for it.",
+    verified: CASE,
+  },
+  {
+    id: "dispatch.state",
+    level: "MUST",
+    text:
+      "A job's first run receives its initial state (the scenario's `state` for the root, the spawn's params for a child). A later run (a resume) " +
+      "receives the job's checkpoint, or its initial state when it has none.",
+    verified: CASE,
+  },
+  {
+    id: "dispatch.alloc-failure",
+    level: "MUST",
+    text:
+      "When `wasm_alloc` cannot take the context or the state (it returns 0, or a pointer whose range is not in memory), the host MUST NOT call the job " +
+      "export: it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, `size` the bytes asked for) and the run fails with end cause trap.",
+    statuses: ["ALLOCATION_FAILED"],
+    verified: CASE,
+  },
+  {
+    id: "dispatch.alloc-trap",
+    level: "MUST",
+    text: "A trap inside `wasm_alloc` while the host passes the context or the state is a trap of the run: it fails with end cause trap, and no refusal is recorded.",
+    exports: ["wasm_alloc"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Host calls
+  {
+    id: "call.running-job",
+    level: "MUST",
+    text:
+      "A job id is accepted only when it names the job running on the calling instance. The id of any other job (the parent, a sibling, a paused, " +
+      "queued or finished job) or an unknown id MUST be refused with NOT_RUNNING_JOB (`arg` job_id_ptr), and nothing of the job it names is touched.",
+    statuses: ["NOT_RUNNING_JOB"],
+    verified: CASE,
+  },
+  {
+    id: "call.check-order",
+    level: "MUST",
+    text:
+      "A call checks, in this order, and stops at the first check that fails: the job id's 16 bytes are in memory (INVALID_MEMORY_ACCESS, `arg` " +
+      "job_id_ptr), then it names the running job (`call.running-job`); every other pointer/length pair, in parameter order, is in memory; then the " +
+      "import's own checks, in the order its clause lists them. A failed check is the call's one refusal.",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
+    verified: CASE,
+  },
+  {
+    id: "call.refusal",
+    level: "MUST",
+    text:
+      "A refused call MUST have no effect and record exactly one `abi_violation` event with the import, the status name and the fields `arg`, " +
+      "`limit` and `size` as the refusal's clause gives them (null when it gives none). A status call returns the status code; a pointer call " +
+      "returns 0; `job_check_interrupt` answers 0 (continue); a void call returns nothing.",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "call.refusal-trace",
+    level: "MUST",
+    text:
+      "A refusal is recorded in the trace of the job running on the calling instance (event `job` its id), also when the call named another job; " +
+      "with no job running (plugin_init, plugin_cleanup) it is recorded in the extension trace with `job` null.",
+    verified: CASE,
+  },
+  {
+    id: "call.utf8",
+    level: "MUST",
+    text:
+      "Text arguments (messages, job names, export names, child types, wire methods, wire payloads) MUST be valid UTF-8; other bytes are refused " +
+      "with BAD_ARGUMENT (`arg` the pointer parameter), never replaced.",
+    statuses: ["BAD_ARGUMENT"],
+    verified: CASE,
+  },
+  {
+    id: "call.message-size",
+    level: "MUST",
+    text:
+      "A message (progress message, warning, non-critical error, log line) longer than `maxMessageBytes` bytes of UTF-8 MUST be refused with " +
+      "LIMIT_EXCEEDED (`arg` msg_ptr, `limit` maxMessageBytes, `size` its length in bytes); exactly `maxMessageBytes` is accepted. Names, types and " +
+      "methods have no size limit.",
+    statuses: ["LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "call.count",
+    level: "MUST",
+    text:
+      "Every call of an import made while a job's run is in progress counts as one host call of that job, whatever its outcome (refusals included); " +
+      "calls made while no job runs count for none. `atCall` interrupt plans count these.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Host-to-guest bytes
+  {
+    id: "answer.framing",
+    level: "MUST",
+    text:
+      "`spacedrive_call`, `job_load_state` and `job_spawn_child` answer bytes by calling `wasm_alloc(4 + n)` once, writing n as a u32 little-endian " +
+      "followed by the n bytes at the pointer it returned, and returning that pointer.",
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+    exports: ["wasm_alloc"],
+    verified: CASE,
+  },
+  {
+    id: "answer.alloc-failure",
+    level: "MUST",
+    text:
+      "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST return 0 and record ALLOCATION_FAILED (`arg` null, " +
+      "`size` 4 + n). The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is queued, the wire call was made.",
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+    statuses: ["ALLOCATION_FAILED"],
+    verified: CASE,
+  },
+  {
+    id: "answer.alloc-trap",
+    level: "MUST",
+    text: "A trap inside `wasm_alloc` while the host writes an answer is a trap of the run (end cause trap); the call's effect stands and no refusal is recorded.",
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Progress
+  {
+    id: "progress.report",
+    level: "MUST",
+    text:
+      "`job_report_progress(job, progress, msg)` checks, in order: progress is not NaN (BAD_ARGUMENT, `arg` progress); `call.message-size`; " +
+      "`call.utf8`. It then records `progress` {value, message}, the message byte for byte.",
+    imports: ["job_report_progress"],
+    statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "progress.f32",
+    level: "MUST",
+    text:
+      "Progress is the f32 the guest passed, clamped to [0, 1] (+Infinity is 1, -Infinity 0). The recorded value is that f32 exactly, widened to a " +
+      "double (f32 0.1 is 0.10000000149011612), never re-rounded through decimal text.",
+    imports: ["job_report_progress"],
+    why: "The SDK computes progress as current as f32 / total as f32, so its exact bits are what a guest means.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Checkpoints and state
+  {
+    id: "checkpoint.save",
+    level: "MUST",
+    text:
+      "`job_checkpoint(job, state)` checks the state's size: more than `maxStateBytes` bytes is refused with LIMIT_EXCEEDED (`arg` state_ptr, `limit` " +
+      "maxStateBytes, `size` its length) and the previous checkpoint is kept. Otherwise the bytes replace the job's checkpoint, the call answers OK " +
+      "and records `checkpoint` {state, bytes}.",
+    imports: ["job_checkpoint"],
+    statuses: ["OK", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "checkpoint.while-interrupted",
+    level: "MUST",
+    text: "`job_checkpoint` MUST save while an interrupt is pending, as at any other time.",
+    imports: ["job_checkpoint"],
+    why: "Core's checkpoint_with_state checks for an interrupt first and saves nothing then (context.rs @ be454a0b4); a guest that checkpoints because it was interrupted needs the save.",
+    verified: CASE,
+  },
+  {
+    id: "checkpoint.store-error",
+    level: "MUST",
+    text: "When the host's state store fails to save, `job_checkpoint` MUST answer STORE_ERROR (`arg` null) and keep the previous checkpoint.",
+    imports: ["job_checkpoint"],
+    statuses: ["STORE_ERROR"],
+    verified: self("no scenario can make a host's store fail; conformance/self/store.test.ts checks the reference host's SQLite store on a full disk and a locked file"),
+  },
+  {
+    id: "checkpoint.load",
+    level: "MUST",
+    text:
+      "`job_load_state(job)` answers the job's current checkpoint (`answer.framing`; an empty checkpoint is a frame of length 0) or 0 when it has " +
+      "none, and records `load_state` {state} (null when there is none).",
+    imports: ["job_load_state"],
+    verified: CASE,
+  },
+  {
+    id: "checkpoint.kept",
+    level: "MUST",
+    text:
+      "A job's checkpoint lives until the job ends: it is discarded when the job completes or is cancelled, and kept when it pauses, fails or " +
+      "traps. The result's `savedState` is what is left.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Interrupts
+  {
+    id: "interrupt.answer",
+    level: "MUST",
+    text: "`job_check_interrupt(job)` answers 0 when nothing is pending, 1 when a pause is pending and 2 when a cancel is pending, and records `interrupt_check` {answer}.",
+    imports: ["job_check_interrupt"],
+    verified: CASE,
+  },
+  {
+    id: "interrupt.plans",
+    level: "MUST",
+    text:
+      "A scenario interrupt {action, atCheck | atCall, job, run} requests its action during the job created `job`-th (0 the root) in its run `run` " +
+      "(0 the first): at its `atCheck`-th `job_check_interrupt` (the request is pending for that check) or at its `atCall`-th host call " +
+      "(`call.count`; pending from that call on). Counts start at 1 in every run.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "interrupt.level-triggered",
+    level: "MUST",
+    text: "A pending request stays pending until the run returns: every later check in the run answers it again.",
+    why: "Core consumes a request on first observation (edge-triggered); the SDK's job macro checks again after the job's own check, and must see the request both times.",
+    verified: CASE,
+  },
+  {
+    id: "interrupt.first-wins",
+    level: "MUST",
+    text: "While a request is pending, a later one MUST NOT replace it: a pause pending stays a pause when a cancel comes due, and the other way round.",
+    verified: CASE,
+  },
+  {
+    id: "interrupt.per-run",
+    level: "MUST",
+    text: "A request belongs to one run: a run starts with nothing pending, also after a pause.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Metrics
+  {
+    id: "metrics.increment",
+    level: "MUST",
+    text:
+      "`job_increment_bytes(job, n)` and `job_increment_items(job, n)` add n, an i64 taken as u64 (so -1 adds 2^64 - 1), to the job's bytes or items " +
+      "total, and record `metrics` {field, delta, total} with u64 decimal strings.",
+    imports: ["job_increment_bytes", "job_increment_items"],
+    verified: CASE,
+  },
+  {
+    id: "metrics.saturate",
+    level: "MUST",
+    text: "Totals saturate at 2^64 - 1: they never wrap.",
+    imports: ["job_increment_bytes", "job_increment_items"],
+    why: "Core adds with += on u64; a wrapped total would report a job that did less than nothing.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Warnings, errors, logs
+  {
+    id: "report.warning",
+    level: "MUST",
+    text:
+      "`job_add_warning(job, msg)` checks, in order: the job has fewer than `maxWarningsPerJob` warnings (`report.flood`); `call.message-size`; " +
+      "`call.utf8`. It then records `warning` {message} and adds 1 to metrics.warnings.",
+    imports: ["job_add_warning"],
+    why: "Core's add_warning does not count warnings (context.rs @ be454a0b4); v1 counts them so that a job's metrics say what happened.",
+    verified: CASE,
+  },
+  {
+    id: "report.non-critical-error",
+    level: "MUST",
+    text:
+      "`job_add_non_critical_error(job, msg)` checks `call.message-size`, then `call.utf8`, then records `non_critical_error` {message} and adds 1 " +
+      "to metrics.nonCriticalErrors.",
+    imports: ["job_add_non_critical_error"],
+    verified: CASE,
+  },
+  {
+    id: "report.log",
+    level: "MUST",
+    text:
+      "`job_log(job, level, msg)` and `spacedrive_log(level, msg)` check, in order: the job's line count (`report.flood`; job lines only); " +
+      "`call.message-size`; `call.utf8`. They record `log` {level, message}: level 0 debug, 1 info, 2 warn, 3 error, any other value info.",
+    imports: ["job_log", "spacedrive_log"],
+    verified: CASE,
+  },
+  {
+    id: "report.log-attribution",
+    level: "MUST",
+    text: "A `spacedrive_log` line belongs to the job running on the calling instance; with no job running it belongs to the extension (event `job` null).",
+    imports: ["spacedrive_log"],
+    verified: CASE,
+  },
+  {
+    id: "report.flood",
+    level: "MUST",
+    text:
+      "A job keeps at most `maxLogLinesPerJob` log lines and `maxWarningsPerJob` warnings. The first line (or warning) past its limit records one " +
+      "LIMIT_EXCEEDED (`arg` null, `limit` the limit's name, `size` null); it and every later one are dropped silently and counted in the result's " +
+      "`droppedLogLines` (or `droppedWarnings`). Lines of the extension (no job) are not limited.",
+    imports: ["job_log", "spacedrive_log", "job_add_warning"],
+    statuses: ["LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Child jobs
+  {
+    id: "child.spawn",
+    level: "MUST",
+    text:
+      "`job_spawn_child(job, type, params)` checks, in order: `call.utf8` for the type; the type is a job the same extension registered or a native " +
+      "job type of the host (UNKNOWN_JOB_TYPE, `arg` type_ptr); the job has spawned fewer than `maxChildrenPerJob` children (LIMIT_EXCEEDED, `arg` " +
+      "null, `limit` maxChildrenPerJob); the child's depth (the root is 0) is at most `maxChildDepth` (LIMIT_EXCEEDED, `arg` null, `limit` " +
+      "maxChildDepth). It then creates the child, Queued, with the spawning job as its parent and the params as its initial state, records " +
+      "`child_spawned` {child, type, params}, and answers the child's 16 id bytes (`answer.framing`).",
+    imports: ["job_spawn_child"],
+    statuses: ["UNKNOWN_JOB_TYPE", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "child.order",
+    level: "MUST",
+    text:
+      "The children a run queued run after that run returns, one after the other in spawn order, each driven to its end (its own children first, " +
+      "its resumes included) before the next; all of them before the parent's next run.",
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Wire calls
+  {
+    id: "wire.call",
+    level: "MUST",
+    text:
+      "`spacedrive_call(method, library_id, payload)` checks, in order: `call.utf8` for the method; the payload is at most `maxCallPayloadBytes` bytes " +
+      "(LIMIT_EXCEEDED, `arg` payload_ptr, `limit` maxCallPayloadBytes, `size` its length); `call.utf8` for the payload. library_id_ptr 0 means no " +
+      "library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and answers the " +
+      "response as compact JSON (`answer.framing`).",
+    imports: ["spacedrive_call"],
+    statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "wire.payload",
+    level: "MUST",
+    text:
+      "An empty payload is the request `{}`. A payload that is not JSON is answered with error BadPayload without any other check (the rate limit " +
+      "does not count it), and the call event's `request` is the payload's text.",
+    imports: ["spacedrive_call"],
+    messages: ["BadPayload"],
+    verified: CASE,
+  },
+  {
+    id: "wire.order",
+    level: "MUST",
+    text:
+      "A wire call with a JSON request is checked in this order: the method has the form `query:<name>` or `action:<name>.input` (UnknownMethod); it " +
+      "starts with one of the manifest's method prefixes (MethodNotAllowed); its library, if any, is one of the manifest's libraries or the manifest " +
+      "allows `*` (LibraryAccessDenied); the rate limit (`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the " +
+      "method's own checks, in the order the wire catalogue lists them.",
+    messages: ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded", "UnknownMethod"],
+    why: "Spacedrive's permissions.rs authorizes in this order; a call refused by the manifest must not use up the rate budget.",
+    verified: CASE,
+  },
+  {
+    id: "wire.rate-limit",
+    level: "MUST",
+    text:
+      "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, counting only calls that passed " +
+      "the method and library checks, over a sliding window on the host's clock. A scenario's calls all happen at one instant of that clock.",
+    messages: ["RateLimitExceeded"],
+    verified: CASE,
+  },
+  {
+    id: "wire.errors",
+    level: "MUST",
+    text:
+      "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, code one of the wire error codes. `error` is words for people: " +
+      "any text, never compared; `code` is compared.",
+    messages: ["wire error"],
+    verified: CASE,
+  },
+  {
+    id: "wire.answers",
+    level: "MUST",
+    text:
+      "Every method of the wire catalogue that a host serves MUST answer as the catalogue says: the answer's fields, their order in the JSON the " +
+      "guest receives, and the error codes, checked in the listed order.",
+    messages: ["wire catalogue"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Libraries and networking
+  {
+    id: "library.default",
+    level: "MUST",
+    text:
+      "Every case starts with one library, the default library, named `Default Library`; the scenario's `libraries` are created after it, in order, " +
+      "with the names given. A job's context names the default library.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "library.snapshot",
+    level: "MUST",
+    text:
+      "The result's `library` lists every library at the end of the case in creation order, each with its entries and sidecars in the order they " +
+      "were created.",
+    messages: ["result"],
+    verified: CASE,
+  },
+  {
+    id: "library.networking",
+    level: "MUST",
+    text:
+      "With the scenario's `networking` absent or null, networking is off: every networking method answers NetworkingDisabled. With `{peers}`, the " +
+      "host has those loopback peers, which answer as the wire catalogue says.",
+    why: "Core's networking_service() returns None when networking is off; an empty peer list would say something else.",
+    messages: ["NetworkingDisabled"],
+    verified: CASE,
+  },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Runs, instances, order
+  {
+    id: "run.lifecycle",
+    level: "MUST",
+    text:
+      "A job is created Queued and records `status` Queued first. Each run records Running, then the status it ends in, with `end`: " +
+      "{cause: returned, code} when the export returned, {cause: trap} or {cause: timeout}.",
+    verified: CASE,
+  },
+  {
+    id: "run.returned",
+    level: "MUST",
+    text:
+      "A run that returns 0 completes the job (Completed). 1 pauses it (Paused), or cancels it (Cancelled) when a cancel is pending. 2 fails it " +
+      "(Failed). Each returned value is appended to the job's `exitCodes`.",
+    verified: CASE,
+  },
+  {
+    id: "run.bad-return",
+    level: "MUST",
+    text:
+      "A run that returns any other value fails the job (Failed, end {cause: returned, code: the value}) and records BAD_RETURN (`import` the job's " +
+      "export name, `arg` null).",
+    statuses: ["BAD_RETURN"],
+    verified: CASE,
+  },
+  {
+    id: "run.trap",
+    level: "MUST",
+    text:
+      "A run that traps (including a stack overflow) fails the job with end cause trap; nothing is appended to `exitCodes`. The trap's message is " +
+      "the job's entry in `errors`, which is never compared.",
+    verified: CASE,
+  },
+  {
+    id: "run.timeout",
+    level: "MUST",
+    text:
+      "A run that has not returned `runTimeoutMs` milliseconds after it started (0: no limit) MUST be stopped; the job fails with end cause timeout.",
+    verified: CASE,
+  },
+  {
+    id: "run.retire",
+    level: "MUST",
+    text:
+      "An instance that trapped or was stopped MUST NOT run guest code again. The next run, of any job, gets a fresh instance (fresh memory, " +
+      "plugin_init again, `init.reinit`). If plugin_init fails on it, that run fails with end cause trap.",
+    verified: CASE,
+  },
+  {
+    id: "run.reuse",
+    level: "MUST",
+    text: "Otherwise one instance serves every run of the case, of every job: what a run leaves in memory, the next run sees.",
+    verified: CASE,
+  },
+  {
+    id: "run.resume",
+    level: "MUST",
+    text:
+      "With the scenario's `resume`, a job that ends a run Paused is run again (after the children of that run), again and again, until it ends " +
+      "otherwise or has run `maxRunsPerJob` times; it then stays as it is. Without `resume` a Paused job stays Paused.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "run.cleanup",
+    level: "MUST",
+    text:
+      "After the last job of the case has ended its last run, the host calls `plugin_cleanup`, when the guest exports it, once, on the live " +
+      "instance (none is created for it). It acts for the extension as `init.acts-for-extension` says, runs under `runTimeoutMs`, and its result " +
+      "and any trap are ignored.",
+    exports: ["plugin_cleanup"],
+    verified: CASE,
+  },
+  {
+    id: "run.result-jobs",
+    level: "MUST",
+    text:
+      "The result lists the root job first, then every job it created, directly or not, in creation order, each with its type, parent, final " +
+      "status, runs, exit codes, metrics, saved state, dropped counts and trace.",
+    messages: ["result"],
+    verified: CASE,
+  },
+];

@@ -1,0 +1,189 @@
+import { verifiedBy, type Clause, type ClauseSection } from "./clause.ts";
+
+/**
+ * The clauses of the host protocol (conformance/PROTOCOL.md prints them): how a host process talks to the harness,
+ * how a scenario is read and how a result is written. Clauses a broken host process breaks are verified `protocol`;
+ * those about what a result says are verified by cases, like the ABI's.
+ */
+
+export const PROTOCOL_SECTIONS: readonly ClauseSection[] = [
+  { id: "transport", title: "Transport", document: "protocol" },
+  { id: "conversation", title: "The conversation", document: "protocol" },
+  { id: "handshake", title: "The handshake", document: "protocol" },
+  { id: "scenario", title: "Reading a scenario", document: "protocol" },
+  { id: "result", title: "Writing a result", document: "protocol" },
+];
+
+const { case: CASE, protocol: PROTOCOL, advice } = verifiedBy;
+
+export const PROTOCOL_CLAUSES: readonly Clause[] = [
+  {
+    id: "transport.lines",
+    level: "MUST",
+    text:
+      "A host MUST read the harness's messages from stdin and write its own to stdout, one message per line: a JSON object in UTF-8, then `\\n`. " +
+      "It MUST ignore blank lines and a `\\r` before the `\\n`.",
+    verified: PROTOCOL,
+  },
+  {
+    id: "transport.stdout",
+    level: "MUST",
+    text: "A host MUST write nothing but protocol messages to stdout; logs, warnings and debug output go to stderr.",
+    verified: PROTOCOL,
+  },
+  {
+    id: "transport.flush",
+    level: "MUST",
+    text: "A host MUST flush stdout after every message: an answer still in a buffer is an answer the harness never sees.",
+    verified: PROTOCOL,
+  },
+  {
+    id: "conversation.handshake-first",
+    level: "MUST",
+    text: "A host MUST answer the harness's first message, `hello`, with exactly one `handshake`, and write nothing before it.",
+    messages: ["hello", "handshake"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "conversation.one-answer",
+    level: "MUST",
+    text: "A host MUST answer every `run` with exactly one `result` or `load_error` whose `id` is the run's, before the harness sends the next message.",
+    messages: ["run", "result", "load_error"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "conversation.nothing-unasked",
+    level: "MUST",
+    text: "A host MUST NOT write a line except as the answer to `hello` or to a `run`.",
+    verified: PROTOCOL,
+  },
+  {
+    id: "conversation.shutdown",
+    level: "MUST",
+    text: "After `shutdown`, or when stdin ends, a host MUST exit with code 0 within 2 seconds.",
+    messages: ["shutdown"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "conversation.fresh-state",
+    level: "MUST",
+    text:
+      "Every `run` MUST start from nothing: no registered jobs, no saved states, no libraries but the default one, no rate-limit history, no " +
+      "instance of an earlier case. Only the process is reused.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "handshake.fields",
+    level: "MUST",
+    text:
+      "The handshake MUST carry `protocol` 2, the host's `name` and `version`, the ABI versions it serves (`abiVersions`), the capabilities it claims, " +
+      "the wire methods it serves (`methods`) and, optionally, its `limits`; and nothing else.",
+    messages: ["handshake"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "handshake.capabilities",
+    level: "MUST",
+    text:
+      "A host MUST claim every capability it implements. ABI v1 requires all twelve: a host claiming fewer fails the gate, unless its expectations " +
+      "file waives each missing capability with a reason; the cases that need a waived capability are then UNSUPPORTED.",
+    messages: ["handshake"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "handshake.methods",
+    level: "MUST",
+    text:
+      "A host MUST list in `methods` every wire method of the catalogue that it serves (methods outside the catalogue may be listed; they are " +
+      "ignored). Cases that call a catalogue method the host does not list are UNSUPPORTED; a listed method is judged like any behaviour.",
+    messages: ["handshake"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "scenario.limits",
+    level: "MUST",
+    text: "A host MUST apply every limit the scenario's `limits` sets, over its own; limits the scenario does not set are the host's own.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "scenario.permissions",
+    level: "MUST",
+    text:
+      "The scenario's `permissions` are the extension manifest's: `methods` (prefixes), `libraries` (ids or `*`) and `rateLimit` {calls, " +
+      "windowMs}. What is absent is the default: methods `query:` and `action:`, libraries `*`, 1000 calls per 60000 ms.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "scenario.state",
+    level: "MUST",
+    text:
+      "The scenario's `state`, when it is a string, is passed as its UTF-8 bytes; any other JSON value as its compact JSON text (as " +
+      "`JSON.stringify` writes it); absent or null means no state.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
+    id: "result.shape",
+    level: "MUST",
+    text:
+      "A result MUST match the protocol schema: its `extension` trace, its `jobs`, its `library` and one `errors` entry per job; each trace event " +
+      "with exactly its kind's fields.",
+    messages: ["result"],
+    verified: PROTOCOL,
+  },
+  {
+    id: "result.u64",
+    level: "MUST",
+    text: "u64 values (metrics totals and deltas) MUST be written as decimal strings without sign or leading zeros, \"0\" to \"18446744073709551615\".",
+    messages: ["result"],
+    verified: CASE,
+  },
+  {
+    id: "result.progress",
+    level: "MUST",
+    text:
+      "A progress value MUST be written as the shortest decimal that reads back as the same double (the f32 widened first): f32 0.04 is " +
+      "0.03999999910593033, not 0.04.",
+    messages: ["result"],
+    verified: CASE,
+  },
+  {
+    id: "result.trace-text",
+    level: "MUST",
+    text:
+      "Bytes shown as text in a result (checkpoint and load_state states, child params, `savedState`) MUST be the bytes as UTF-8 text when they are " +
+      "valid UTF-8, else `hex:` followed by two lowercase hex digits per byte.",
+    messages: ["result"],
+    verified: CASE,
+  },
+  {
+    id: "result.ids",
+    level: "MUST",
+    text:
+      "Job ids in a result MUST be lowercase hyphenated UUIDs, one per job, and the same id wherever the same job appears (a child's id in its " +
+      "parent's `child_spawned` and in its own events). The harness renames ids before comparing, so which UUIDs a host picks does not matter.",
+    messages: ["result"],
+    verified: CASE,
+  },
+  {
+    id: "result.errors",
+    level: "SHOULD",
+    text:
+      "A job's `errors` entry should say in words why it failed (a trap's message), or be null. It is shown to people and never compared; the " +
+      "failure's category is the `end` of its last status event.",
+    messages: ["result"],
+    verified: advice,
+  },
+  {
+    id: "result.detail",
+    level: "SHOULD",
+    text:
+      "An `abi_violation`'s `detail` should say in words what was wrong and with which value (\"the state is 17 bytes; the limit is 16\"). It is " +
+      "shown to people and never compared; `import`, `code`, `arg`, `limit` and `size` are compared.",
+    messages: ["result"],
+    verified: advice,
+  },
+];

@@ -12,7 +12,7 @@ import { normalizeResult, runScenario, type NormalizedResult } from "../harness/
 // Hostile guests: every case below runs in this one file (one process, one worker thread), and after each the host
 // must still run a normal job: the counter fixture, on a fresh instance, with a result equal to its golden. The
 // cases are the fixtures under wat-fixtures/hostile/ (they also run with their native twins in fixtures.test.ts and
-// goldens.test.ts) and the WASM-only fixtures under wat-fixtures/hostile-wasm/, whose guests live in
+// goldens.test.ts) and the WASM-only fixtures under wat-fixtures/wasm-only/, whose guests live in
 // conformance/hostile-guests/ because a native twin cannot express them. Both are gate cases: every host faces them.
 
 const counter = readFixture(join(FIXTURES_DIR, "lifecycle/counter.json"));
@@ -129,17 +129,17 @@ describe("hostile fixtures (wat-fixtures/hostile): the case's outcome, then the 
  * never in a sidecar or golden, because no host is judged on its words (conformance/PROTOCOL.md).
  */
 const LOAD_ERROR_WORDS: Record<string, readonly string[]> = {
-  "hostile-wasm/memory-too-big": ["the guest's initial memory is 8 pages; this host allows at most 4 (limits.maxMemoryPages)"],
-  "hostile-wasm/no-memory": ["export memory: expected a memory, the guest has no such export"],
-  "hostile-wasm/no-alloc": ["export wasm_alloc: expected (i32) -> (i32), the guest has no such export"],
-  "hostile-wasm/exports-wrong-type": ["export memory: expected a memory, the guest has a global", "export wasm_alloc: expected (i32) -> (i32), the guest has (i64) -> (i64)"],
-  "hostile-wasm/init-trap": ["plugin_init trapped"],
-  "hostile-wasm/init-loop": ["plugin_init: the run did not end within 100 ms (limits.runTimeoutMs); the host stopped it"],
-  "hostile-wasm/dispatch-wrong-signature": ['extension fixture has no job "wrong_sig_export" (it has: dup)'],
-  "hostile-wasm/start-trap": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
-  "hostile-wasm/start-loop": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
-  "hostile-wasm/start-old-memory": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
-  "hostile-wasm/data-segment-oob": ["instantiating the guest trapped"],
+  "wasm-only/memory-too-big": ["the guest's initial memory is 8 pages; this host allows at most 4 (limits.maxMemoryPages)"],
+  "wasm-only/no-memory": ["export memory: expected a memory, the guest has no such export"],
+  "wasm-only/no-alloc": ["export wasm_alloc: expected (i32) -> (i32), the guest has no such export"],
+  "wasm-only/exports-wrong-type": ["export memory: expected a memory, the guest has a global", "export wasm_alloc: expected (i32) -> (i32), the guest has (i64) -> (i64)"],
+  "wasm-only/init-trap": ["plugin_init trapped"],
+  "wasm-only/init-loop": ["plugin_init: the run did not end within 100 ms (limits.runTimeoutMs); the host stopped it"],
+  "wasm-only/dispatch-wrong-signature": ['extension fixture has no job "wrong_sig_export" (it has: dup)'],
+  "wasm-only/start-trap": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
+  "wasm-only/start-loop": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
+  "wasm-only/start-old-memory": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
+  "wasm-only/data-segment-oob": ["instantiating the guest trapped"],
 };
 
 const registrations = (result: NormalizedResult) => result.extension.map((e) => (e.kind === "job_registered" ? e.name : e.kind));
@@ -147,16 +147,16 @@ const registrations = (result: NormalizedResult) => result.extension.map((e) => 
 /** Exact checks of WASM-only cases beyond their sidecars (their goldens pin the rest). */
 const WASM_ONLY_CHECKS: Record<string, (result: NormalizedResult) => void> = {
   // Exactly one refusal: the export name is not decoded once the job name is refused.
-  "hostile-wasm/call-payload-limit": (result) => expect(result.extension.map((e) => e.kind)).toEqual(["abi_violation", "job_registered", "job_registered", "log"]),
-  "hostile-wasm/init-calls": (result) => expect(result.extension).toHaveLength(14),
+  "wasm-only/call-payload-limit": (result) => expect(result.extension.map((e) => e.kind)).toEqual(["abi_violation", "job_registered", "job_registered", "log"]),
+  "wasm-only/init-calls": (result) => expect(result.extension).toHaveLength(14),
   // plugin_init ran again on the fresh instance; its identical registrations were accepted without a second event.
-  "hostile-wasm/retire-after-trap": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
-  "hostile-wasm/retire-after-timeout": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
-  "hostile-wasm/retire-after-return": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
+  "wasm-only/retire-after-trap": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
+  "wasm-only/retire-after-timeout": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
+  "wasm-only/retire-after-return": (result) => expect(registrations(result)).toEqual(["parent_ok", "parent_trap", "parent_spin", "child"]),
 };
 
-describe("WASM-only hostile guests (wat-fixtures/hostile-wasm, guests in conformance/hostile-guests): the case's outcome, then the canary", () => {
-  const fixtures = discoverFixtures().filter((fixture) => fixture.id.startsWith("hostile-wasm/"));
+describe("WASM-only hostile guests (wat-fixtures/wasm-only, guests in conformance/hostile-guests): the case's outcome, then the canary", () => {
+  const fixtures = discoverFixtures().filter((fixture) => fixture.id.startsWith("wasm-only/"));
 
   it("there are WASM-only hostile cases, none with a twin", () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);

@@ -24,7 +24,7 @@ const text = (bytes: Uint8Array | null) => (bytes === null ? null : decodeUtf8(b
 /** A host with one native extension whose jobs are dispatched by export name. */
 function nativeHost(jobs: Record<string, NativeJob>, options: HostOptions = {}): { host: ReferenceHost; scope: ExtensionScope } {
   const host = new ReferenceHost(options);
-  const scope = loadNativeExtension(host, "ext", { jobs });
+  const { scope } = loadNativeExtension(host, "ext", { jobs });
   return { host, scope };
 }
 
@@ -313,8 +313,8 @@ describe("run outcomes of a native job", () => {
 describe("JobContextRegistry", () => {
   it("resolves an id only for the scope it runs on and while it runs", () => {
     const host = new ReferenceHost();
-    const a = loadNativeExtension(host, "a", { jobs: { j: () => 0 } });
-    const b = loadNativeExtension(host, "b", { jobs: { j: () => 0 } });
+    const { scope: a } = loadNativeExtension(host, "a", { jobs: { j: () => 0 } });
+    const { scope: b } = loadNativeExtension(host, "b", { jobs: { j: () => 0 } });
     const job = host.createJob(a, "j", null);
     const registry = new JobContextRegistry();
     expect(registry.resolveId(a, job.id)).toBeNull();
@@ -667,7 +667,7 @@ describe("metrics, progress and checkpoint limits", () => {
 describe("register_job", () => {
   const load = (init: NativeExtensionDefinition["init"]) => {
     const host = new ReferenceHost();
-    const scope = loadNativeExtension(host, "ext", { init, jobs: { execute_a: () => 0, execute_b: () => 0 } });
+    const { scope } = loadNativeExtension(host, "ext", { init, jobs: { execute_a: () => 0, execute_b: () => 0 } });
     return { host, scope };
   };
   const violations = (scope: ExtensionScope) => scope.trace.events.filter((e) => e.kind === "abi_violation");

@@ -264,7 +264,7 @@ describe("TraceRecorder in the host", () => {
 
   function run(options: HostOptions, resume = true): { host: ReferenceHost; scope: ExtensionScope; job: JobRecord } {
     const host = new ReferenceHost({ seed: "recorder", ...options });
-    const scope = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
+    const { scope } = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
     const job = host.createJob(scope, "execute_job", null);
     host.drive(job, { resume });
     return { host, scope, job };
@@ -341,7 +341,7 @@ describe("TraceRecorder in the host", () => {
     const first = run({ interrupts: [{ action: "pause", atCheck: 2 }] }, false);
     expect(first.job.status).toBe("Paused");
     const host = new ReferenceHost({ seed: "recorder-2", store: first.host.store });
-    const scope = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
+    const { scope } = loadNativeExtension(host, "ext", { jobs: { execute_job: busyJob } });
     const job = host.restoreJob(scope, first.job.snapshot());
     host.drive(job, { resume: true });
     const events = job.trace.events;

@@ -77,6 +77,7 @@ export async function execDurable(request: DurableExecRequest, notes: Notes, shu
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
     notes(`job-parity: job ${root.id} stored in ${request.db}`);
     host.drive(root, { resume: request.resume });
+    loaded.unload();
     return { result: collectResult(host, loaded, root), db: request.db };
   } finally {
     store.close();
@@ -122,6 +123,7 @@ export async function resumeDurable(request: DurableResumeRequest, notes: Notes,
     }
     notes(`job-parity: resuming job ${root.id} (${root.status}, ${root.runs} run${root.runs === 1 ? "" : "s"} so far) from ${request.db}`);
     host.drive(root, { resume: true });
+    loaded.unload();
     return { result: collectResult(host, loaded, root), db: request.db };
   } finally {
     store.close();

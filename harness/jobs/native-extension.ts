@@ -14,7 +14,7 @@ import { NativeJobContext } from "./native-context.ts";
 /** A native job: the state is empty on a first run without state (the ABI's "default state"). */
 export type NativeJob = (ctx: NativeJobContext, state: Uint8Array) => number;
 
-/** What plugin_init can do, for a native extension. */
+/** What plugin_init (and plugin_cleanup) can do, for a native extension. */
 export interface NativeInitApi {
   registerJob(name: string, exportName: string, resumable?: boolean): StatusCode;
   log(level: LogLevel | number, message: string): void;
@@ -26,6 +26,8 @@ export interface NativeExtensionDefinition {
   readonly abiVersion?: string;
   /** Mirrors plugin_init: registers jobs; non-zero fails the load. */
   init?(api: NativeInitApi): number;
+  /** Mirrors plugin_cleanup: called once the last job ended; what it returns or throws is ignored (run.cleanup). */
+  cleanup?(api: NativeInitApi): number;
   readonly jobs: Readonly<Record<string, NativeJob>>;
 }
 
@@ -52,8 +54,15 @@ class NativeExecutor implements JobExecutor {
   }
 }
 
+/** A native extension loaded into a host. */
+export interface LoadedNativeExtension {
+  readonly scope: ExtensionScope;
+  /** Runs the definition's cleanup, for the extension; what it returns or throws is ignored. */
+  unload(): void;
+}
+
 /** Loads a native extension into a host: opens its scope and runs its init, as the WASM path runs plugin_init. */
-export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions): ExtensionScope {
+export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions): LoadedNativeExtension {
   const version = definition.abiVersion ?? DEFAULT_GUEST_ABI;
   const marker = definition.abiVersion === undefined ? null : `spacedrive_abi_version_${version.replace(".", "_")}`;
   checkAbiVersion(id, { version, marker }, host.abiVersions, supportsAbi(host.abiVersions, version));
@@ -73,7 +82,15 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
   for (const exportName of Object.keys(definition.jobs)) {
     if (!scope.findJobType(exportName)) scope.unregisteredExports.set(exportName, executorFor(exportName)!);
   }
-  return scope;
+  const unload = () => {
+    if (definition.cleanup === undefined) return;
+    try {
+      runWithTimeout(() => definition.cleanup!(api), host.limits.runTimeoutMs);
+    } catch {
+      // Ignored, as a trap in plugin_cleanup is (run.cleanup).
+    }
+  };
+  return { scope, unload };
 }
 
 /** Native extension modules are TypeScript or JavaScript files whose default export is the definition. */

@@ -132,6 +132,30 @@ export class WasmExtension {
     return instance;
   }
 
+  /**
+   * Unloads the guest once the case's last job ended (run.cleanup): plugin_cleanup, when exported, runs once on the
+   * live instance, for the extension and under the time limit; its result and any trap are ignored. A retired
+   * instance is not replaced for it.
+   */
+  unload(): void {
+    const instance = this.instance;
+    this.instance = null;
+    const cleanup = instance?.exports.plugin_cleanup;
+    if (typeof cleanup !== "function") return;
+    const { scope } = this;
+    const running = scope.currentJob;
+    scope.currentJob = null;
+    const deactivate = this.boundary.activate();
+    try {
+      runWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof RunTimeout) && !this.guest.engine.isTrap(error)) throw error;
+    } finally {
+      deactivate();
+      scope.currentJob = running;
+    }
+  }
+
   private jobExecutor(exportName: string): JobExecutor | null {
     const exp = this.guest.iface.exports.find((e) => e.name === exportName && e.kind === "function");
     if (!exp?.type || formatSignature(exp.type.params, exp.type.results) !== JOB_SIGNATURE) return null;

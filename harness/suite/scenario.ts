@@ -99,6 +99,7 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
   const loaded = loadSubject(host, subject, { ...DEFAULT_PERMISSIONS, ...scenario.permissions }, options.wrapImports);
   const root = host.createJob(loaded.scope, scenario.job, stateBytes(scenario.state));
   host.drive(root, { resume: scenario.resume });
+  loaded.unload();
   return collectResult(host, loaded, root);
 }
 
@@ -107,15 +108,18 @@ export interface LoadedSubject {
   readonly kind: Subject["kind"];
   readonly scope: ExtensionScope;
   readonly wasm: WasmExtension | null;
+  /** Unloads the extension once its last job ended: plugin_cleanup, for the extension (run.cleanup). */
+  unload(): void;
 }
 
 /** Loads a WASM guest or a native extension into a host, under the one extension id every scenario uses. */
 export function loadSubject(host: ReferenceHost, subject: Subject, permissions: Permissions = DEFAULT_PERMISSIONS, wrapImports?: ImportsWrapper): LoadedSubject {
   if (subject.kind === "wasm") {
     const wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions, wrapImports);
-    return { kind: "wasm", scope: wasm.scope, wasm };
+    return { kind: "wasm", scope: wasm.scope, wasm, unload: () => wasm.unload() };
   }
-  return { kind: "native", scope: loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions), wasm: null };
+  const native = loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions);
+  return { kind: "native", scope: native.scope, wasm: null, unload: () => native.unload() };
 }
 
 /** The account of a job and its descendants after the host drove them. */

@@ -86,6 +86,22 @@ describe("job-parity run through the reference host driver (a separate process s
   });
 });
 
+describe("job-parity run through the reference host driver on a second engine (Bun: JavaScriptCore)", () => {
+  // Engine neutrality: nothing the gate compares may depend on V8 (its trap texts, node:vm's timeout). The `bun`
+  // devDependency ships JavaScriptCore; the reference host's watchdog works there through the loop checks.
+  const BUN = join(PROJECT_ROOT, "node_modules/.bin/bun");
+
+  it("every case PASSes, the infinite loops and traps included", () => {
+    expect(existsSync(BUN), "the bun devDependency is missing: run `npm ci`").toBe(true);
+    const reports = reportDir();
+    const result = cli("run", "--host-cmd", `${BUN} bin/job-parity-reference-host.mjs`, "--report-dir", reports, "--json");
+    const report = readReport(reports);
+    expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome} ${c.error?.message ?? c.failures[0] ?? c.divergence?.text ?? ""}`)).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+  });
+});
+
 describe("job-parity run on the reference host in process", () => {
   it("exits 0 with every case PASS (no --host-cmd: the reference host in this process)", async () => {
     const reports = reportDir();

@@ -1,3 +1,4 @@
+import { WATCHDOG_IMPORTS } from "../../harness/host/watchdog.ts";
 import { describe, expect, it } from "vitest";
 import { saturatingAddU64, U64_MAX, u64FromWords, u64Words, U64Words } from "../../harness/abi/codec.ts";
 import { INTERRUPT } from "../../harness/abi/exports.ts";
@@ -55,7 +56,7 @@ async function loggedLoop(answer: number) {
   };
   const linked = importTrampoline(nodeEngine).link(functions);
   const guest = await guestFromSource("coalescing-loop.wat", LOOP_GUEST);
-  const exports = new WebAssembly.Instance(guest.module, linked.imports).exports as unknown as LoopExports;
+  const exports = new WebAssembly.Instance(guest.module, { ...linked.imports, ...WATCHDOG_IMPORTS }).exports as unknown as LoopExports;
   return { seen, exports, runs: linked.runs, probeSlot: () => (linked.imports.spacedrive!.probe as WebAssembly.Table).get(0) as unknown };
 }
 

@@ -1,3 +1,4 @@
+import { WATCHDOG_IMPORTS } from "../../harness/host/watchdog.ts";
 import { describe, expect, it } from "vitest";
 import { U64_MAX, u64FromWords } from "../../harness/abi/codec.ts";
 import { IMPORTS } from "../../harness/abi/imports.ts";
@@ -22,7 +23,7 @@ const FORWARDING_GUEST = `(module
 async function linkedGuest(functions: WebAssembly.ModuleImports) {
   const guest = await guestFromSource("forwarding.wat", FORWARDING_GUEST);
   const { imports } = importTrampoline(nodeEngine).link(functions);
-  return new WebAssembly.Instance(guest.module, imports).exports as { inc: (n: bigint) => void; check: (p: number) => number };
+  return new WebAssembly.Instance(guest.module, { ...imports, ...WATCHDOG_IMPORTS }).exports as { inc: (n: bigint) => void; check: (p: number) => number };
 }
 
 describe("the import trampoline", () => {

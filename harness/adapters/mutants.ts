@@ -1,193 +1,45 @@
-import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
-import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, u64FromWords, uuidFromBytes } from "../abi/codec.ts";
+import { CAPABILITY_IDS } from "../abi/capabilities.ts";
+import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, uuidFromBytes } from "../abi/codec.ts";
 import { INTERRUPT } from "../abi/exports.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
-import { messageString, type GuestMemory } from "../abi/memory.ts";
 import { STATUS } from "../abi/status.ts";
-import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
+import { overLimit } from "../abi/arguments.ts";
+import type { ExtensionScope, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { InterruptAction } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import { Networking } from "../host/networking.ts";
-import { argBytes, UnparsedPayload, type OperationDeps } from "../host/operations.ts";
-import { about, ARG, overLimit } from "../abi/arguments.ts";
+import { UnparsedPayload } from "../host/operations.ts";
 import type { Permissions } from "../host/permissions.ts";
 import { WireFailure } from "../host/wire-errors.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
+import {
+  asImport,
+  clampF32,
+  f32Text,
+  FRAMED_IMPORTS,
+  importFn,
+  incrementWith,
+  keepCheckpointWhen,
+  lossyUtf8,
+  patchDeps,
+  progressWith,
+  textWith,
+  wrapRuns,
+  type JobPtr,
+  type Mutant,
+  type MutantParts,
+  type MutantRun,
+} from "./mutant-kit.ts";
+import { CLAUSE_MUTANTS } from "./mutants-clauses.ts";
+
+export type { MemoryMutation, Mutant, MutantParts, MutantRun } from "./mutant-kit.ts";
 
 /**
- * Mutant hosts: the reference host with one realistic bug planted, each run through the same adapter path as any
- * host (`MutantAdapter`, `runGate`). A mutant the fixtures do not catch is a hole in the suite. The catalogue is data:
- * a name, one line saying what the bug is, and the bug itself, planted fresh for every case.
+ * The catalogue of mutant hosts: a name, one line saying what the bug is, the clause it breaks, and the bug itself,
+ * planted fresh for every case. The realistic bugs a host author writes are here; mutants-clauses.ts adds one for
+ * every clause no bug here breaks, so that every clause has a mutant a case citing it must catch.
  */
-
-/** What one case's mutant run can reach besides the host. */
-export interface MutantRun {
-  /** The guest memory the boundary last read or wrote (the running instance's); null before the first access. */
-  readonly memory: () => GuestMemory | null;
-}
-
-/** Changes to guest-memory access at the boundary: each gets the correct operation and may call it or not. */
-export interface MemoryMutation {
-  readonly slice?: (original: (ptr: number, len: number) => Uint8Array | null, ptr: number, len: number) => Uint8Array | null;
-  readonly write?: (original: (ptr: number, data: Uint8Array) => boolean, ptr: number, data: Uint8Array) => boolean;
-}
-
-/** The bug, as one case's run plants it. */
-export interface MutantParts {
-  /** Changes the host's parts before anything runs (RunOptions.patchHost). */
-  readonly patchHost?: (host: ReferenceHost) => void;
-  /** Replaces host functions at the WASM boundary (RunOptions.wrapImports). */
-  readonly wrapImports?: (functions: WebAssembly.ModuleImports) => WebAssembly.ModuleImports;
-  /** Guest-memory access (no RunOptions seam: the adapter patches GuestMemory while the case runs). */
-  readonly memory?: MemoryMutation;
-  /**
-   * A change to a harness class no RunOptions seam reaches (the WASM instance's lifecycle). Installed just before the
-   * case runs and undone by the returned function right after: a reference case runs synchronously, so nothing else
-   * runs in between.
-   */
-  readonly patchProcess?: () => () => void;
-}
-
-export interface Mutant {
-  readonly name: string;
-  /** One line: the bug, as a host author would have written it. */
-  readonly description: string;
-  /** Imports this host does not have: a guest importing any of them fails to load (JP_LINK), as under Wasmer. */
-  readonly missingImports?: readonly ImportName[];
-  /** Capabilities its handshake claims (default: all twelve). */
-  readonly claims?: readonly CapabilityId[];
-  /** Plants the bug for one case; per-run state lives in the closure. */
-  plant(run: MutantRun): MutantParts;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reaching into the reference host. Most mutants patch public instance methods and fields (host.ops.*, host.store.*,
-// host.interrupts.*, host.registry.*). A few need parts that are TypeScript-private (plain fields at run time): the
-// job table's executors and the operations' dependencies (spawn, resolveType). These are the seams to add if the host
-// is ever made stricter.
-// ---------------------------------------------------------------------------------------------------------------
-
-interface HostInternals {
-  readonly executors: Map<string, JobExecutor>;
-}
-
-function operationDeps(host: ReferenceHost): { deps: OperationDeps } {
-  return host.ops as unknown as { deps: OperationDeps };
-}
-
-/** Replaces dependencies of the shared job operations (job_spawn_child's spawn and type lookup). */
-function patchDeps(host: ReferenceHost, patch: (deps: OperationDeps) => Partial<OperationDeps>): void {
-  const ops = operationDeps(host);
-  ops.deps = { ...ops.deps, ...patch(ops.deps) };
-}
-
-/** Wraps every job executor the host registers from now on: what a job run gets and what its end means. */
-function wrapRuns(host: ReferenceHost, wrap: (job: JobRecord, state: Uint8Array | null, run: JobExecutor["run"]) => RunOutcome): void {
-  const executors = (host as unknown as HostInternals).executors;
-  const set = executors.set.bind(executors);
-  executors.set = (id, executor) => set(id, { kind: executor.kind, run: (job, state) => wrap(job, state, (j, s) => executor.run(j, s)) });
-}
-
-type HostFn<A extends unknown[], R> = (...args: A) => R;
-const importFn = <A extends unknown[], R>(fns: WebAssembly.ModuleImports, name: ImportName) => fns[name] as unknown as HostFn<A, R>;
-const asImport = (fn: (...args: never[]) => unknown) => fn as unknown as WebAssembly.ImportValue;
-
-type JobPtr = number;
-
-/** The progress operation with a planted change to the value or the message (both default to the correct ones). */
-function progressWith(host: ReferenceHost, value: (raw: number) => number, message: (text: string) => string = (text) => text): void {
-  host.ops.reportProgress = (scope, job, raw, arg) => {
-    if (Number.isNaN(raw)) {
-      host.ops.refuse(scope, job, "job_report_progress", "BAD_ARGUMENT", about(ARG.progress), "progress is NaN");
-      return;
-    }
-    const text = host.ops.text(scope, job, "job_report_progress", arg, ARG.progressMessage);
-    if (text === null) return;
-    job.trace.record({ kind: "progress", job: job.id, value: value(raw), message: message(messageString(text)) });
-  };
-}
-
-const clampF32 = (value: number) => Math.fround(Math.min(1, Math.max(0, value)));
-
-/** The shortest decimal that reads back as this f32 (what ryu / serde_json write for an f32). */
-function f32Text(value: number): string {
-  for (let digits = 1; digits <= 9; digits++) {
-    const text = value.toPrecision(digits);
-    if (Math.fround(Number(text)) === value) return text;
-  }
-  return String(value);
-}
-
-/** Per job: what the settle step must not discard (a planted bug in when checkpoints are dropped). */
-function keepCheckpointWhen(host: ReferenceHost, keep: (job: JobRecord, code: number, pending: InterruptAction | null) => boolean): void {
-  const kept = new Set<string>();
-  wrapRuns(host, (job, state, run) => {
-    const outcome = run(job, state);
-    if (outcome.kind === "returned" && keep(job, outcome.code, host.interrupts.pending(job.id))) kept.add(job.id);
-    return outcome;
-  });
-  const discard = host.store.discard.bind(host.store);
-  host.store.discard = (jobId) => {
-    if (kept.delete(jobId)) return;
-    discard(jobId);
-  };
-}
-
-const lossyUtf8 = new TextDecoder("utf-8");
-
-/** The reference host's text decoding with a planted change: how bytes become text and how size is measured. */
-function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) => string | null; sizeAfterDecoding?: boolean }): void {
-  const decode = options.decode ?? decodeUtf8;
-  const limit = host.limits.maxMessageBytes;
-  host.ops.text = (scope, job, name, arg, argument) => {
-    if (options.sizeAfterDecoding) {
-      const text = typeof arg === "string" ? arg : decode(argBytes(arg));
-      if (text === null) {
-        host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
-        return null;
-      }
-      if (text.length > limit) {
-        host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxMessageBytes", argument, text.length), `${argument.what} is ${text.length} characters; the limit is ${limit}`);
-        return null;
-      }
-      return text;
-    }
-    const size = typeof arg === "string" ? encodeUtf8(arg).byteLength : argBytes(arg).byteLength;
-    if (size > limit) {
-      host.ops.refuse(scope, job, name, "LIMIT_EXCEEDED", overLimit("maxMessageBytes", argument, size), `${argument.what} is ${size} bytes; the limit is ${limit}`);
-      return null;
-    }
-    if (typeof arg === "string") return arg;
-    const text = decode(argBytes(arg));
-    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
-    return text;
-  };
-  host.ops.name = (scope, job, name, arg, argument) => {
-    if (typeof arg === "string") return arg;
-    const text = decode(argBytes(arg));
-    if (text === null) host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
-    return text;
-  };
-}
-
-/**
- * Replaces the host's increment with one that computes the event's delta and total from the i64 the guest passed (a
- * planted change to how the argument becomes the new total), call by call.
- */
-function incrementWith(host: ReferenceHost, next: (total: bigint, delta: bigint) => { delta: bigint; total: bigint }): void {
-  host.ops.increment = (job, field, low, high, times = 1) => {
-    for (let call = 0; call < times; call++) {
-      const raw = BigInt.asIntN(64, u64FromWords(low, high));
-      const { delta, total } = next(job.metrics[field], raw);
-      job.metrics[field] = asU64(total); // a signed total is kept as its bits: metrics hold u64s
-      job.trace.record({ kind: "metrics", job: job.id, field, delta, total });
-    }
-  };
-}
-
-/** Host-to-guest answers (spacedrive_call, job_load_state, job_spawn_child) with their u32 prefix rewritten. */
-const FRAMED_IMPORTS = ["spacedrive_call", "job_load_state", "job_spawn_child"] as const satisfies readonly ImportName[];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Spacedrive today (shared/reference/spacedrive-facts.md, section 2).
@@ -254,7 +106,7 @@ function spacedriveToday(run: MutantRun): MutantParts {
 // The catalogue.
 // ---------------------------------------------------------------------------------------------------------------
 
-export const MUTANTS: readonly Mutant[] = [
+const HOST_BUGS: readonly Mutant[] = [
   {
     name: "progress-message-dropped",
     description: "job_report_progress records the value but drops the message (the event carries an empty one)",
@@ -686,6 +538,8 @@ export const MUTANTS: readonly Mutant[] = [
     plant: spacedriveToday,
   },
 ];
+
+export const MUTANTS: readonly Mutant[] = [...HOST_BUGS, ...CLAUSE_MUTANTS];
 
 /** The unmutated reference host as a mutant: the control that shows kills are not artefacts of the mutant path. */
 export const NO_MUTATION: Mutant = {

@@ -3,6 +3,7 @@ export type GuestLoadErrorCode =
   | "JP_GUEST_NOT_FOUND"
   | "JP_WAT_SYNTAX"
   | "JP_WASM_INVALID"
+  | "JP_WASM_UNSUPPORTED"
   | "JP_LINK"
   | "JP_INIT_FAILED"
   | "JP_ABI_VERSION"

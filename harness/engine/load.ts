@@ -5,6 +5,7 @@ import { GuestLinkError, GuestLoadError } from "./errors.ts";
 import { checkLink } from "./link.ts";
 import { readModuleInterface, type ModuleInterface } from "./sections.ts";
 import { capMemory } from "./memory-cap.ts";
+import { addLoopChecks, LoopCheckError } from "./loop-checks.ts";
 import { compileWat } from "./wat.ts";
 
 /** A wasm32 memory's own limit: 65536 pages (4 GiB). */
@@ -12,7 +13,10 @@ export const MAX_WASM32_PAGES = 65_536;
 /** The cap guests are compiled with unless a host asks for another (the reference host's limits.maxMemoryPages). */
 export const DEFAULT_MEMORY_CAP_PAGES = 16_384;
 
-/** A compiled guest that links against ABI v1, ready to instantiate any number of times. */
+/**
+ * A compiled guest that links against ABI v1, ready to instantiate any number of times. The module carries the memory
+ * cap and loop checks (its instances import the watchdog's tick besides the `spacedrive` functions).
+ */
 export interface GuestModule {
   readonly file: string;
   /** The guest as given (before the memory cap). */
@@ -28,11 +32,16 @@ export interface GuestModule {
 export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine, memoryCapPages = DEFAULT_MEMORY_CAP_PAGES): GuestModule {
   let module: WebAssembly.Module;
   try {
-    // Compiling validates; a separate validate pass would decode the module twice.
-    module = engine.compile(memoryCapPages < MAX_WASM32_PAGES ? capMemory(file, bytes, memoryCapPages) : bytes);
+    // Compiling validates; a separate validate pass would decode the module twice. The rewrites assume a valid
+    // module, so whatever they throw on one that is not is reported as its invalidity below.
+    const capped = memoryCapPages < MAX_WASM32_PAGES ? capMemory(file, bytes, memoryCapPages) : bytes;
+    module = engine.compile(addLoopChecks(capped));
   } catch (error) {
     const valid = WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
     if (error instanceof GuestLoadError && valid) throw error;
+    if (error instanceof LoopCheckError && valid) {
+      throw new GuestLoadError("JP_WASM_UNSUPPORTED", `${file}: the reference host cannot run this module: ${error.message}`, { cause: error });
+    }
     let reason = (error as Error).message;
     try {
       engine.compile(bytes);

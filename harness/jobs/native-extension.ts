@@ -8,7 +8,7 @@ import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
-import { RunTimeout, runWithTimeout } from "../host/watchdog.ts";
+import { RunTimeout, runNativeWithTimeout } from "../host/watchdog.ts";
 import { NativeJobContext } from "./native-context.ts";
 
 /** A native job: the state is empty on a first run without state (the ABI's "default state"). */
@@ -45,7 +45,7 @@ class NativeExecutor implements JobExecutor {
   run(job: JobRecord, state: Uint8Array | null): RunOutcome {
     const ctx = new NativeJobContext(this.host, this.scope, job.id, this.host.defaultLibraryId);
     try {
-      return { kind: "returned", code: runWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs) };
+      return { kind: "returned", code: runNativeWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs) };
     } catch (error) {
       if (error instanceof RunTimeout) return { kind: "timeout", message: error.message };
       // A native job that throws is the twin of a guest that traps.
@@ -85,7 +85,7 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
   const unload = () => {
     if (definition.cleanup === undefined) return;
     try {
-      runWithTimeout(() => definition.cleanup!(api), host.limits.runTimeoutMs);
+      runNativeWithTimeout(() => definition.cleanup!(api), host.limits.runTimeoutMs);
     } catch {
       // Ignored, as a trap in plugin_cleanup is (run.cleanup).
     }

@@ -12,7 +12,7 @@ import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
-import { RunTimeout, runWithTimeout } from "../host/watchdog.ts";
+import { RunTimeout, runGuestWithTimeout, WATCHDOG_IMPORTS } from "../host/watchdog.ts";
 import { createBoundary, type GuestAccess, type InstanceBoundary } from "./wasm-boundary.ts";
 
 const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
@@ -96,7 +96,7 @@ export class WasmExtension {
     const { guest, scope } = this;
     let instance: WebAssembly.Instance;
     try {
-      instance = guest.engine.instantiate(guest.module, imports);
+      instance = guest.engine.instantiate(guest.module, { ...imports, ...WATCHDOG_IMPORTS });
     } catch (error) {
       // e.g. a data segment that does not fit the initial memory: the guest cannot load, the host is fine.
       if (!guest.engine.isTrap(error)) throw error;
@@ -113,7 +113,7 @@ export class WasmExtension {
       scope.currentJob = null;
       let code: number;
       try {
-        code = runWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs);
+        code = runGuestWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs);
       } catch (error) {
         this.instance = null;
         if (error instanceof RunTimeout) throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init: ${error.message}`, { cause: error });
@@ -147,7 +147,7 @@ export class WasmExtension {
     scope.currentJob = null;
     const deactivate = this.boundary.activate();
     try {
-      runWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs);
+      runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs);
     } catch (error) {
       if (!(error instanceof RunTimeout) && !this.guest.engine.isTrap(error)) throw error;
     } finally {
@@ -184,7 +184,7 @@ export class WasmExtension {
       const deactivate = this.boundary.activate();
       // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.
       try {
-        return runWithTimeout((): RunOutcome => {
+        return runGuestWithTimeout((): RunOutcome => {
           const ctxPtr = this.pass(context);
           if (ctxPtr === null) return this.dispatchFailed(exportName, job, "context", context.length);
           const statePtr = this.pass(stateBytes);

@@ -9,9 +9,13 @@ import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
 import { discoverFixtures } from "../harness/suite/fixtures.ts";
 import { runGate } from "../harness/suite/gate.ts";
 import { runMutationAnalysis, type MutantVerdict, type MutationReport } from "../harness/suite/mutation.ts";
+import { runBrokenHosts, type BrokenHostVerdict } from "../harness/suite/broken-hosts.ts";
+import { BROKEN_HOSTS } from "../harness/adapters/broken-hosts.ts";
+import { CASE_CLAUSES, CLAUSES } from "../harness/abi/clauses.ts";
 
-// Teeth: mutant hosts, each the reference host with one realistic bug, judged by the same gate as any host. The
-// whole analysis runs once, in this process (about 40 mutants x every fixture; a few seconds on one core).
+// Teeth: mutant hosts, each the reference host with one bug, judged by the same gate as any host. Every clause of the
+// specification that cases observe has a mutant that breaks only it, run against the cases citing that clause; every
+// protocol clause has a broken host process. The analysis runs once, in this process (a few seconds).
 
 /** What Spacedrive's host functions cannot do today, by capability (see shared/reference/spacedrive-facts.md, section 2). */
 const TODAY_FAILING = [
@@ -35,10 +39,13 @@ const ORIGINAL = { slice: GuestMemory.prototype.slice, write: GuestMemory.protot
 let report: MutationReport;
 let elapsedMs = 0;
 
+let brokenHosts: BrokenHostVerdict[];
+
 beforeAll(async () => {
   const started = performance.now();
   report = await runMutationAnalysis({ fixtures: FIXTURES });
   elapsedMs = performance.now() - started;
+  brokenHosts = await runBrokenHosts();
 }, 300_000);
 
 const verdict = (name: string): MutantVerdict => report.mutants.find((v) => v.name === name)!;
@@ -54,6 +61,13 @@ describe("the mutant catalogue", () => {
       expect(mutant.description.length, mutant.name).toBeGreaterThan(20);
     }
     expect(names).toContain("spacedrive-today");
+  });
+
+  it("every mutant but spacedrive-today breaks one clause that cases observe", () => {
+    const caseClauses = new Set(CASE_CLAUSES.map((c) => c.id));
+    const wrong = MUTANTS.filter((m) => m.name !== "spacedrive-today" && (m.clause === undefined || !caseClauses.has(m.clause))).map((m) => `${m.name}: ${m.clause ?? "no clause"}`);
+    expect(wrong).toEqual([]);
+    expect(MUTANTS.find((m) => m.name === "spacedrive-today")!.clause).toBeUndefined();
   });
 
   it("a mutant host names its mutant in the handshake; spacedrive-today claims all twelve capabilities", async () => {
@@ -79,10 +93,38 @@ describe("control: the unmutated reference host through MutantAdapter", () => {
   });
 });
 
+describe("the clause coverage gate", () => {
+  it("every MUST clause observed by cases is cited by a case, has a mutant, and each of its mutants dies on a case citing it", () => {
+    expect(report.clauses.map((c) => c.id)).toEqual(CASE_CLAUSES.map((c) => c.id));
+    const uncovered = report.clauses
+      .filter((c) => !c.covered)
+      .map((c) => `${c.id}: ${c.cases.length === 0 ? "no case cites it" : c.mutants.length === 0 ? "no mutant breaks it" : `${c.mutants.filter((m) => !m.killed).map((m) => m.name).join(", ")} survived on ${c.cases.join(", ")}`}`);
+    expect(uncovered, "add a case that cites the clause (\"spec\" in its sidecar), or a mutant for it (harness/adapters/mutants-clauses.ts)").toEqual([]);
+  });
+
+  it("every MUST clause of the protocol has a broken host, and the gate reports each one as it should", () => {
+    const protocolClauses = CLAUSES.filter((c) => c.level === "MUST" && c.verified.by === "protocol").map((c) => c.id);
+    expect([...new Set(BROKEN_HOSTS.map((h) => h.clause))].sort()).toEqual([...protocolClauses].sort());
+    expect(brokenHosts.filter((h) => !h.caught).map((h) => `${h.clause}: ${h.command} reported ${h.reported.join(", ") || "nothing"}, not ${h.expected}`)).toEqual([]);
+  });
+
+  it("no MUST clause is left unchecked: each is observed by cases, by broken hosts, or names the self-test that checks it", () => {
+    for (const clause of CLAUSES.filter((c) => c.level === "MUST")) {
+      expect(["case", "protocol", "self"], clause.id).toContain(clause.verified.by);
+      if (clause.verified.by === "self") expect(clause.verified.why, clause.id).toMatch(/\.test\.ts/);
+    }
+    expect(CLAUSES.filter((c) => c.level === "SHOULD").every((c) => c.verified.by === "advice")).toBe(true);
+  });
+});
+
 describe("the kill matrix", () => {
-  it(`runs ${MUTANTS.length} mutants against every case in a few seconds`, () => {
+  it(`runs ${MUTANTS.length} mutants, each against the cases citing its clause (spacedrive-today against every case)`, () => {
     expect(report.cases).toBe(FIXTURES.length);
     expect(report.mutants.map((v) => v.name)).toEqual(MUTANTS.map((m) => m.name));
+    for (const v of report.mutants) {
+      const expected = v.clause === null ? FIXTURES.map((f) => f.id) : FIXTURES.filter((f) => f.sidecar.spec.includes(v.clause!)).map((f) => f.id);
+      expect(v.cases, v.name).toEqual(expected);
+    }
     // Generous: about 3 s on an idle 2-core machine; the bound only catches a run that became pathologically slow.
     expect(elapsedMs).toBeLessThan(120_000);
   });
@@ -103,7 +145,7 @@ describe("the kill matrix", () => {
     const caughtBy = (name: string, caseId: string) => expect(verdict(name).killedBy, name).toContain(caseId);
     caughtBy("progress-f64", "progress/steps");
     caughtBy("progress-not-clamped", "progress/steps");
-    caughtBy("checkpoint-keeps-first", "load_state/roundtrip");
+    caughtBy("checkpoint-keeps-first", "checkpoint/periodic");
     caughtBy("load-state-previous", "load_state/roundtrip");
     caughtBy("length-prefix-big-endian", "load_state/roundtrip");
     caughtBy("interrupt-edge-triggered", "interrupt/pending-stays");
@@ -161,8 +203,11 @@ describe("job-parity mutants (in process)", () => {
   it("a survivor: marked in the matrix, named on stderr, exit 1 (no-bounds-check against a case that cannot see it)", async () => {
     const run = await command("--filter", "no-bounds-check", "--cases", "lifecycle/counter");
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/no-bounds-check\s+SURVIVED/);
+    expect(run.stdout).toMatch(/no-bounds-check\s+memory\.range\s+SURVIVED\s+0\/0\s+no case cites its clause/);
     expect(run.stderr).toContain("no-bounds-check");
+    // With every case it dies, on the one that cites its clause.
+    const all = await command("--filter", "no-bounds-check", "--cases", "lifecycle/counter", "--all-cases");
+    expect(all.stdout).toMatch(/no-bounds-check\s+memory\.range\s+SURVIVED\s+0\/1/);
   });
 
   it("a filter that matches no mutant is a usage error", async () => {

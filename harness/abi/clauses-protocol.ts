@@ -98,7 +98,7 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
       "A host MUST list in `methods` every wire method of the catalogue that it serves (methods outside the catalogue may be listed; they are " +
       "ignored). Cases that call a catalogue method the host does not list are UNSUPPORTED; a listed method is judged like any behaviour.",
     messages: ["handshake"],
-    verified: PROTOCOL,
+    verified: CASE,
   },
   {
     id: "scenario.limits",

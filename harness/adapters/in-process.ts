@@ -1,7 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { WIRE_METHOD_NAMES } from "../abi/wire-methods.ts";
 import { GuestLoadError } from "../engine/errors.ts";
-import { guestFromBytes } from "../engine/load.ts";
+import { guestFromBytes, type GuestOptions } from "../engine/load.ts";
 import { UnknownJobError } from "../host/host.ts";
 import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
@@ -24,10 +24,15 @@ export function referenceHandshake(): Handshake {
   };
 }
 
+/** How a reference case runs: the host's run options, and how it compiles the guest (mutant hosts change both). */
+export interface ReferenceCaseOptions extends RunOptions {
+  readonly load?: Pick<GuestOptions, "engine" | "abiVersions" | "linkCheck">;
+}
+
 /** Runs one case on a fresh reference host; a guest that cannot load is an answer, not a failure. */
-export function runReferenceCase(request: CaseRequest, options: RunOptions = {}): CaseResponse {
+export function runReferenceCase(request: CaseRequest, options: ReferenceCaseOptions = {}): CaseResponse {
   try {
-    const guest = guestFromBytes(`${request.id}.wasm`, request.guest);
+    const guest = guestFromBytes(`${request.id}.wasm`, request.guest, options.load);
     return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario, options)) };
   } catch (error) {
     // A guest that cannot load, or a scenario naming a job it does not have: the host answers, it does not crash.

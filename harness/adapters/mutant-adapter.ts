@@ -3,7 +3,8 @@ import { IMPORT_MODULE } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { readModuleInterface } from "../engine/sections.ts";
 import { referenceHandshake, runReferenceCase } from "./in-process.ts";
-import type { MemoryMutation, Mutant, MutantRun } from "./mutants.ts";
+import { nodeEngine } from "../engine/engine.ts";
+import type { MemoryMutation, Mutant, MutantRun } from "./mutant-kit.ts";
 import type { CaseRequest, CaseResponse, Handshake, HostAdapter } from "./types.ts";
 
 export const MUTANT_HOST_PREFIX = "job-parity mutant host: ";
@@ -28,10 +29,14 @@ function missingImports(mutant: Mutant, guest: Uint8Array): string[] {
  */
 function installMemoryHooks(mutation: MemoryMutation | undefined, seen: (memory: GuestMemory) => void): () => void {
   const proto = GuestMemory.prototype;
-  const { slice, write } = proto;
+  const { slice, write, range } = proto;
   proto.slice = function (this: GuestMemory, ptr: number, len: number) {
     seen(this);
     return mutation?.slice ? mutation.slice((p, l) => slice.call(this, p, l), ptr, len) : slice.call(this, ptr, len);
+  };
+  proto.range = function (this: GuestMemory, ptr: number, len: number) {
+    seen(this);
+    return mutation?.range ? mutation.range((p, l) => range.call(this, p, l), ptr, len) : range.call(this, ptr, len);
   };
   proto.write = function (this: GuestMemory, ptr: number, data: Uint8Array) {
     seen(this);
@@ -39,6 +44,7 @@ function installMemoryHooks(mutation: MemoryMutation | undefined, seen: (memory:
   };
   return () => {
     proto.slice = slice;
+    proto.range = range;
     proto.write = write;
   };
 }
@@ -56,7 +62,10 @@ export function runMutantCase(mutant: Mutant, request: CaseRequest): CaseRespons
   const undo = [installMemoryHooks(parts.memory, (m) => (memory = m))];
   try {
     if (parts.patchProcess) undo.push(parts.patchProcess());
-    return runReferenceCase(request, { patchHost: parts.patchHost, wrapImports: parts.wrapImports });
+    const read = parts.patchRequest ? parts.patchRequest(request) : request;
+    const load = parts.load && { ...parts.load, engine: parts.load.engine?.(nodeEngine) };
+    const response = runReferenceCase(read, { patchHost: parts.patchHost, wrapImports: parts.wrapImports, load });
+    return parts.patchResponse ? parts.patchResponse(response, request) : response;
   } finally {
     for (const restore of undo.reverse()) restore();
   }
@@ -64,7 +73,9 @@ export function runMutantCase(mutant: Mutant, request: CaseRequest): CaseRespons
 
 /** A mutant of the reference host, in this process: InProcessAdapter with one bug planted in every case. */
 export class MutantAdapter implements HostAdapter {
-  constructor(readonly mutant: Mutant) {}
+  constructor(readonly mutant: Mutant) {
+    mutant.reset?.();
+  }
 
   async handshake(): Promise<Handshake> {
     return { ...referenceHandshake(), name: `${MUTANT_HOST_PREFIX}${this.mutant.name}`, capabilities: this.mutant.claims ?? CAPABILITY_IDS };

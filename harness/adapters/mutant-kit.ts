@@ -9,7 +9,8 @@ import type { InterruptAction } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import { argBytes, type OperationDeps } from "../host/operations.ts";
 import { about, ARG, overLimit } from "../abi/arguments.ts";
-import type { Scenario } from "../suite/scenario.ts";
+import type { LinkProblem } from "../engine/errors.ts";
+import type { ModuleInterface } from "../engine/sections.ts";
 import type { CaseRequest, CaseResponse } from "./types.ts";
 
 /**
@@ -46,10 +47,14 @@ export interface MutantParts {
    * runs in between.
    */
   readonly patchProcess?: () => () => void;
-  /** The engine as the host sees it (instances whose exports the host calls differently). */
-  readonly engine?: (engine: WasmEngine) => WasmEngine;
-  /** How the host reads the scenario it was sent. */
-  readonly patchScenario?: (scenario: Scenario) => Scenario;
+  /** How the host loads guests: the engine as it sees it (instances whose exports it calls differently), its ABI versions, its link check. */
+  readonly load?: {
+    readonly engine?: (engine: WasmEngine) => WasmEngine;
+    readonly abiVersions?: readonly string[];
+    readonly linkCheck?: (iface: ModuleInterface) => LinkProblem[];
+  };
+  /** How the host reads the request it was sent (its guest bytes, its scenario). */
+  readonly patchRequest?: (request: CaseRequest) => CaseRequest;
   /** What the host answers, rewritten (load error codes, how a result is written). */
   readonly patchResponse?: (response: CaseResponse, request: CaseRequest) => CaseResponse;
 }
@@ -66,6 +71,8 @@ export interface Mutant {
   readonly claims?: readonly CapabilityId[];
   /** Plants the bug for one case; per-run state lives in the closure (state kept across cases, on the mutant). */
   plant(run: MutantRun): MutantParts;
+  /** Forgets what the mutant kept across cases: called when a host of it starts. */
+  reset?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -109,11 +109,13 @@ function spacedriveToday(run: MutantRun): MutantParts {
 const HOST_BUGS: readonly Mutant[] = [
   {
     name: "progress-message-dropped",
+    clause: "progress.report",
     description: "job_report_progress records the value but drops the message (the event carries an empty one)",
     plant: () => ({ patchHost: (host) => progressWith(host, clampF32, () => "") }),
   },
   {
     name: "progress-message-truncated",
+    clause: "progress.report",
     description: "job_report_progress reads the message as [ptr, ptr+len-1): an off-by-one loses its last byte",
     plant: () => ({
       wrapImports: (fns) => {
@@ -124,21 +126,25 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "progress-not-clamped",
+    clause: "progress.f32",
     description: "progress outside 0..1 is recorded as given (1.5 stays 1.5, infinities stay infinite) instead of clamped",
     plant: () => ({ patchHost: (host) => progressWith(host, (value) => Math.fround(value)) }),
   },
   {
     name: "progress-f64",
+    clause: "progress.f32",
     description: "progress crosses as f32 decimal text read back as f64 (serde f32 -> JSON -> f64): 1/3 becomes 0.33333334, not the f32 nearest 1/3",
     plant: () => ({ patchHost: (host) => progressWith(host, (value) => Number(f32Text(clampF32(value)))) }),
   },
   {
     name: "progress-as-percent",
+    clause: "progress.f32",
     description: "progress is kept as a whole percentage (Math.round(p * 100) / 100), so 1/3 is recorded as 0.33",
     plant: () => ({ patchHost: (host) => progressWith(host, (value) => Math.round(clampF32(value) * 100) / 100) }),
   },
   {
     name: "checkpoint-keeps-first",
+    clause: "checkpoint.save",
     description: "the state store saves a job's first checkpoint and ignores later ones (insert-if-absent instead of replace)",
     plant: () => ({
       patchHost: (host) => {
@@ -151,6 +157,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "load-state-previous",
+    clause: "checkpoint.load",
     description: "job_load_state answers the checkpoint before the last one (a stale read of the store's previous version)",
     plant: () => ({
       patchHost: (host) => {
@@ -170,6 +177,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "length-prefix-big-endian",
+    clause: "answer.framing",
     description: "host-to-guest answers (call answers, loaded state, child ids) carry their u32 length prefix big-endian",
     plant: (run) => ({
       wrapImports: (fns) => {
@@ -192,6 +200,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "interrupt-always-continue",
+    clause: "interrupt.answer",
     description: "job_check_interrupt always answers 0: a pause or cancel request is registered but never delivered",
     plant: () => ({
       patchHost: (host) => {
@@ -202,6 +211,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "pause-as-cancel",
+    clause: "interrupt.answer",
     description: "every interrupt is a cancel: a pause request answers 2 and the job ends Cancelled instead of Paused",
     plant: () => ({
       patchHost: (host) => {
@@ -214,16 +224,19 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "cancel-keeps-checkpoint",
+    clause: "checkpoint.kept",
     description: "a cancelled job keeps its checkpoint in the store (only completion discards it)",
     plant: () => ({ patchHost: (host) => keepCheckpointWhen(host, (_job, code, pending) => code === 1 && pending === "cancel") }),
   },
   {
     name: "completion-keeps-checkpoint",
+    clause: "checkpoint.kept",
     description: "a completed job keeps its last checkpoint in the store (only cancel discards it)",
     plant: () => ({ patchHost: (host) => keepCheckpointWhen(host, (_job, code) => code === 0) }),
   },
   {
     name: "pause-discards-checkpoint",
+    clause: "checkpoint.kept",
     description: "a paused job's checkpoint is discarded as on completion, so a resume starts from the initial state",
     plant: () => ({
       patchHost: (host) =>
@@ -236,11 +249,13 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "resume-state-empty",
+    clause: "dispatch.state",
     description: "a resumed run is passed state length 0 (pointer 0) instead of its checkpoint",
     plant: () => ({ patchHost: (host) => wrapRuns(host, (job, state, run) => run(job, job.runs > 1 ? null : state)) }),
   },
   {
     name: "interrupt-edge-triggered",
+    clause: "interrupt.level-triggered",
     description: "an interrupt request is consumed by the first check that sees it (as core does); later checks answer 0",
     plant: () => ({
       patchHost: (host) => {
@@ -263,6 +278,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "interrupt-never-cleared",
+    clause: "interrupt.per-run",
     description: "a pause request is not cleared when the run returns, so every resumed run sees it again",
     plant: () => ({
       patchHost: (host) => {
@@ -284,6 +300,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "checkpoint-refused-while-interrupted",
+    clause: "checkpoint.while-interrupted",
     description: "job_checkpoint saves nothing and answers 1 while an interrupt is pending (as core's checkpoint_with_state)",
     plant: () => ({
       patchHost: (host) => {
@@ -297,6 +314,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "items-as-bytes",
+    clause: "metrics.increment",
     description: "job_increment_items adds to metrics.bytes (a copy-pasted handler)",
     plant: () => ({
       patchHost: (host) => {
@@ -307,6 +325,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "u64-truncated-to-u32",
+    clause: "metrics.increment",
     description: "metric increments are cast to u32 (n as u32), so 5000000000 adds 705032704",
     plant: () => ({
       patchHost: (host) => {
@@ -317,16 +336,19 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "metrics-wrap",
+    clause: "metrics.saturate",
     description: "metric totals wrap around at 2^64 (wrapping_add) instead of saturating",
     plant: () => ({ patchHost: (host) => incrementWith(host, (total, raw) => ({ delta: asU64(raw), total: BigInt.asUintN(64, total + asU64(raw)) })) }),
   },
   {
     name: "metrics-signed",
+    clause: "metrics.increment",
     description: "metric increments are taken as signed i64 into i64 totals: -1 subtracts one instead of adding 2^64-1",
     plant: () => ({ patchHost: (host) => incrementWith(host, (total, raw) => ({ delta: raw, total: BigInt.asIntN(64, total + raw) })) }),
   },
   {
     name: "warnings-not-counted",
+    clause: "report.warning",
     description: "warnings are recorded but not counted in metrics.warnings (as core's add_warning)",
     plant: () => ({
       patchHost: (host) => {
@@ -341,6 +363,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "non-critical-errors-dropped",
+    clause: "report.non-critical-error",
     description: "job_add_non_critical_error is accepted and does nothing: no event, no count",
     plant: () => ({
       patchHost: (host) => {
@@ -350,6 +373,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "log-level-ignored",
+    clause: "report.log",
     description: "every log line is recorded at level info, whatever level the guest passed",
     plant: () => ({
       patchHost: (host) => {
@@ -360,6 +384,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "spacedrive-log-unattributed",
+    clause: "report.log-attribution",
     description: "spacedrive_log during a run is recorded outside any job instead of on the running job",
     plant: () => ({
       patchHost: (host) => {
@@ -370,6 +395,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "log-flood-refused-each",
+    clause: "report.flood",
     description: "past maxLogLinesPerJob every further line records its own LIMIT_EXCEEDED refusal instead of one",
     plant: () => ({
       patchHost: (host) => {
@@ -384,16 +410,19 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "message-limit-utf16",
+    clause: "call.message-size",
     description: "the message size limit counts UTF-16 units of the decoded text, not UTF-8 bytes (\"ééé\" passes a 4-byte limit)",
     plant: () => ({ patchHost: (host) => textWith(host, { sizeAfterDecoding: true }) }),
   },
   {
     name: "utf8-replaced",
+    clause: "call.utf8",
     description: "invalid UTF-8 in messages and names is decoded with U+FFFD instead of refused with BAD_ARGUMENT",
     plant: () => ({ patchHost: (host) => textWith(host, { decode: (bytes) => lossyUtf8.decode(bytes) }) }),
   },
   {
     name: "refusals-not-recorded",
+    clause: "call.refusal",
     description: "refused calls answer their status code but record no abi_violation event",
     plant: () => ({
       patchHost: (host) => {
@@ -403,6 +432,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "children-spawned-twice",
+    clause: "child.spawn",
     description: "each job_spawn_child queues the child twice (enqueued at spawn and again by a retry), so it runs twice",
     plant: () => ({
       patchHost: (host) =>
@@ -417,6 +447,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "children-wrong-parent",
+    clause: "child.spawn",
     description: "a child's parent is the host's most recently created job (a `last job` pointer), not the job that spawned it",
     plant: () => ({
       patchHost: (host) => patchDeps(host, (deps) => ({ spawn: (parent, type, jobType, params) => deps.spawn(host.jobs.at(-1) ?? parent, type, jobType, params) })),
@@ -424,6 +455,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "spawn-unknown-type-accepted",
+    clause: "child.spawn",
     description: "job_spawn_child queues a child of any type; an unknown one fails only when it runs",
     plant: () => ({
       patchHost: (host) =>
@@ -435,6 +467,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "forged-job-id-accepted",
+    clause: "call.running-job",
     description: "a job id resolves to any job the host knows (live or finished), not only the job running on the instance",
     plant: () => ({
       patchHost: (host) => {
@@ -444,11 +477,13 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "no-bounds-check",
+    clause: "memory.range",
     description: "an out-of-bounds pointer/length reads as empty bytes (get(..).unwrap_or_default()) instead of INVALID_MEMORY_ACCESS",
     plant: () => ({ memory: { slice: (original, ptr, len) => original(ptr, len) ?? new Uint8Array(0) } }),
   },
   {
     name: "trap-reuses-instance",
+    clause: "run.retire",
     description: "after a trap the instance is kept and reused by the next run (no fresh instance, no plugin_init)",
     plant: () => ({
       patchProcess: () => {
@@ -469,6 +504,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "context-missing-library-id",
+    clause: "dispatch.context",
     description: "the context JSON passed to the job export is {\"job_id\":\"<uuid>\"}, without library_id",
     plant: () => ({
       memory: {
@@ -484,6 +520,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "bad-return-as-completed",
+    clause: "run.bad-return",
     description: "a job export returning a code outside 0..2 is treated as 0 Completed instead of failing with BAD_RETURN",
     plant: () => ({
       patchHost: (host) =>
@@ -495,6 +532,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "rate-limit-before-permissions",
+    clause: "wire.order",
     description: "the wire rate limit is applied before the method and library checks, so refused calls use up the budget",
     plant: () => ({
       patchHost: (host) => {
@@ -521,6 +559,7 @@ const HOST_BUGS: readonly Mutant[] = [
   },
   {
     name: "networking-off-as-no-peers",
+    clause: "library.networking",
     description: "with networking off the network methods answer an empty peer list / UnknownPeer instead of NetworkingDisabled",
     plant: () => ({
       patchHost: (host) => {

@@ -9,7 +9,8 @@ commands:
   resume    resume a job kept in a job database (exec --db) from its last checkpoint, in this new process
   jobs      list the jobs in a job database: status, progress, metrics, last checkpoint
   fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
-  mutants   run the gate against mutant hosts (the reference host with one bug each); print the kill matrix
+  mutants   run the gate against mutant hosts (the reference host with one bug each); print the kill and clause matrices
+  spec      list the specification's clauses with the cases that cite them and the mutants that break them
   goldens   regenerate every fixture's golden result from the reference host
   abi       print the ABI v1 document (generated from the ABI table)
 
@@ -49,6 +50,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   mutants: async () => {
     const m = await import("./mutants.ts");
     return { usage: m.MUTANTS_USAGE, run: (argv, out) => m.mutantsCommand(argv, out) };
+  },
+  spec: async () => {
+    const m = await import("./spec.ts");
+    return { usage: m.SPEC_USAGE, run: m.specCommand };
   },
   goldens: async () => {
     const m = await import("./goldens.ts");

@@ -2,35 +2,62 @@ import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { findMutants, MUTANTS } from "../adapters/mutants.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { runMutationAnalysis, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
+import { runBrokenHosts } from "../suite/broken-hosts.ts";
 import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
-export const MUTANTS_USAGE = `usage: job-parity mutants [--json] [--filter <mutant name substring>] [--cases <case filter>]
+export const MUTANTS_USAGE = `usage: job-parity mutants [--json] [--filter <mutant name substring>] [--cases <case filter>] [--all-cases]
 
-Mutation analysis of the suite: runs the gate (every fixture against its golden and its sidecar, as \`run\` does)
-against mutant hosts, each the reference host with one realistic bug planted, and prints the kill matrix: for each
-mutant the cases that caught it (any outcome but PASS, SKIP or UNSUPPORTED). A mutant no case catches survives: a
-hole in the fixtures. spacedrive-today models Spacedrive's host functions as they are today and claims every
-capability; its failing capabilities answer "can an extension job do everything a core job can, today?".
+Mutation analysis of the suite: runs the gate (every case against its golden and its sidecar, as \`run\` does) against
+mutant hosts, each the reference host with one bug planted, and prints the kill matrix and the clause matrix.
+
+Every clause of the specification that cases observe has at least one mutant: a host that breaks only that clause.
+The protocol's clauses are broken by host processes instead (conformance/hosts/), which the gate must report.
+Such a mutant is run against the cases that cite its clause (their sidecars' "spec") and must be caught by one of
+them (any outcome but PASS, SKIP or UNSUPPORTED). A clause is covered when a case cites it and each of its mutants
+dies. spacedrive-today (Spacedrive's host as it stands) breaks no single clause: it runs against every case, and its
+failing capabilities answer "can an extension job do everything a core job can, today?".
 
   --filter <text>  only the mutants whose name contains <text>
   --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant?
-  --json           one JSON document on stdout: mutants, killed, survived, cases, durationMs, exitCode and per
-                   mutant (results) its name, description, killedBy, failingCapabilities, passingCapabilities, kills
+  --all-cases      run every mutant against every case (the full kill matrix; slower)
+  --no-processes   skip the broken host processes that break the protocol's clauses (conformance/hosts/)
+  --json           one JSON document on stdout: mutants, killed, survived, uncoveredClauses, cases, durationMs,
+                   exitCode, per mutant (results) its name, clause, description, cases run, killedBy, kills and
+                   capabilities, and per clause (clauses) its cases, its mutants and whether it is covered
 
-Exit codes: 0 every mutant was caught; 1 a mutant survived; 2 the harness broke (a missing golden, bad usage).`;
+Exit codes: 0 every mutant was caught and (without --filter or --cases) every clause is covered; 1 a mutant survived
+or a clause is not covered; 2 the harness broke (a missing golden, bad usage).`;
 
 export const TODAY = "spacedrive-today";
 
 /** How many case ids a matrix line names before "+N". */
 const SHOWN_CASES = 4;
 
-function matrixLine(verdict: MutantVerdict, width: number): string {
-  const columns = (verdictText: string, count: string, rest: string) => `${verdict.name.padEnd(width)}  ${verdictText.padEnd(8)}  ${count.padStart(5)}  ${rest}`;
-  if (!verdict.killed) return columns("SURVIVED", "0", `no case catches it: ${verdict.description}`);
+function matrixLine(verdict: MutantVerdict, width: number, clauseWidth: number): string {
+  const columns = (verdictText: string, count: string, rest: string) =>
+    `${verdict.name.padEnd(width)}  ${(verdict.clause ?? "-").padEnd(clauseWidth)}  ${verdictText.padEnd(8)}  ${count.padStart(9)}  ${rest}`;
+  const tried = `${verdict.killedBy.length}/${verdict.cases.length}`;
+  if (!verdict.killed) {
+    const why = verdict.cases.length === 0 ? "no case cites its clause" : "no case catches it";
+    return columns("SURVIVED", tried, `${why}: ${verdict.description}`);
+  }
   const shown = verdict.killedBy.slice(0, SHOWN_CASES).join(", ");
   const more = verdict.killedBy.length > SHOWN_CASES ? `, +${verdict.killedBy.length - SHOWN_CASES}` : "";
-  return columns("killed", String(verdict.killedBy.length), `${shown}${more}`);
+  return columns("killed", tried, `${shown}${more}`);
+}
+
+/** The clause matrix: per clause, its cases and mutants; the uncovered ones say why. */
+function clauseLines(report: MutationReport): string[] {
+  const width = Math.max(...report.clauses.map((c) => c.id.length));
+  const lines = [`${"clause".padEnd(width)}  ${"cases".padStart(5)}  mutants killed  status`];
+  for (const clause of report.clauses) {
+    const killed = clause.mutants.filter((m) => m.killed).length;
+    const why =
+      clause.cases.length === 0 ? "UNCOVERED: no case cites it" : clause.mutants.length === 0 ? "UNCOVERED: no mutant breaks it" : clause.covered ? "covered" : `UNCOVERED: ${clause.mutants.filter((m) => !m.killed).map((m) => m.name).join(", ")} survived`;
+    lines.push(`${clause.id.padEnd(width)}  ${String(clause.cases.length).padStart(5)}  ${`${killed}/${clause.mutants.length}`.padStart(14)}  ${why}`);
+  }
+  return lines;
 }
 
 /** The capabilities a mutant fails, each with the cases that failed for it. */
@@ -46,24 +73,33 @@ function capabilityLines(verdict: MutantVerdict): string[] {
   return lines;
 }
 
-export function mutationJson(report: MutationReport, exitCode: number): unknown {
+/** Clauses that count against the exit code: all of them on a whole run; none when mutants or cases are filtered. */
+function uncovered(report: MutationReport, whole: boolean): string[] {
+  return whole ? report.clauses.filter((c) => !c.covered).map((c) => c.id) : [];
+}
+
+export function mutationJson(report: MutationReport, exitCode: number, whole = true): unknown {
   return {
     mutants: report.mutants.length,
     killed: report.killed,
     survived: report.survivors,
+    uncoveredClauses: uncovered(report, whole),
     cases: report.cases,
     durationMs: Math.round(report.durationMs),
     exitCode,
     results: report.mutants.map((v) => ({
       name: v.name,
+      clause: v.clause,
       description: v.description,
       killed: v.killed,
+      cases: v.cases,
       killedBy: v.killedBy,
       failingCapabilities: v.failingCapabilities,
       passingCapabilities: v.passingCapabilities,
       kills: v.kills,
       durationMs: Math.round(v.durationMs),
     })),
+    clauses: report.clauses,
   };
 }
 
@@ -72,28 +108,54 @@ export async function mutantsCommand(
   out: (line: string) => void,
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  const { values } = parseCommand("mutants", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, cases: { type: "string" } }, false);
+  const { values } = parseCommand(
+    "mutants",
+    argv,
+    {
+      json: { type: "boolean", default: false },
+      filter: { type: "string" },
+      cases: { type: "string" },
+      "all-cases": { type: "boolean", default: false },
+      "no-processes": { type: "boolean", default: false },
+    },
+    false,
+  );
   const fixtures = values.cases === undefined ? undefined : selectFixtures(values.cases);
   if (fixtures?.length === 0) throw new UsageError(`mutants: no case matches --cases ${JSON.stringify(values.cases)}`);
   const mutants = findMutants(values.filter);
   if (mutants.length === 0) {
     throw new UsageError(`mutants: no mutant name contains ${JSON.stringify(values.filter)} (mutants: ${MUTANTS.map((m) => m.name).join(", ")})`);
   }
+  const whole = values.filter === undefined && values.cases === undefined;
   const width = Math.max(...mutants.map((m) => m.name.length));
+  const clauseWidth = Math.max(6, ...mutants.map((m) => (m.clause ?? "-").length));
   let report: MutationReport;
   try {
-    const header = `${"mutant".padEnd(width)}  ${"verdict".padEnd(8)}  ${"cases".padStart(5)}  caught by`;
-    const onMutant = (verdict: MutantVerdict, index: number) => out(index === 0 ? `${header}\n${matrixLine(verdict, width)}` : matrixLine(verdict, width));
-    report = await runMutationAnalysis({ mutants, fixtures, onMutant: values.json ? undefined : onMutant });
+    const header = `${"mutant".padEnd(width)}  ${"clause".padEnd(clauseWidth)}  ${"verdict".padEnd(8)}  ${"caught by".padStart(9)}  cases`;
+    const onMutant = (verdict: MutantVerdict, index: number) => out(index === 0 ? `${header}\n${matrixLine(verdict, width, clauseWidth)}` : matrixLine(verdict, width, clauseWidth));
+    report = await runMutationAnalysis({ mutants, fixtures, allCases: values["all-cases"], onMutant: values.json ? undefined : onMutant });
   } catch (error) {
     if (!(error instanceof HostFailure)) throw error;
     err(`job-parity mutants: a mutant host failed before any case ran: ${error.message}`);
     return 2;
   }
-  const exitCode = report.survivors.length === 0 ? 0 : 1;
+  const brokenHosts = whole && !values["no-processes"] ? await runBrokenHosts() : [];
+  const missed = brokenHosts.filter((host) => !host.caught);
+  const holes = uncovered(report, whole);
+  const exitCode = report.survivors.length === 0 && holes.length === 0 && missed.length === 0 ? 0 : 1;
   if (values.json) {
-    out(JSON.stringify(mutationJson(report, exitCode), null, 2));
+    out(JSON.stringify({ ...(mutationJson(report, exitCode, whole) as object), brokenHosts }, null, 2));
   } else {
+    out("");
+    for (const line of clauseLines(report)) out(line);
+    if (brokenHosts.length > 0) {
+      out("");
+      const width = Math.max(...brokenHosts.map((host) => host.clause.length));
+      out(`${"protocol clause".padEnd(width)}  broken host, and what the gate reported`);
+      for (const host of brokenHosts) {
+        out(`${host.clause.padEnd(width)}  ${host.caught ? "caught  " : "MISSED  "}${host.command}: ${host.reported.join(", ") || "nothing"}${host.caught ? "" : ` (expected ${host.expected})`}`);
+      }
+    }
     const today = report.mutants.find((v) => v.name === TODAY);
     if (today) {
       out("");
@@ -101,10 +163,14 @@ export async function mutantsCommand(
     }
     out("");
     const survived = report.survivors.length === 0 ? "none survived" : `${report.survivors.length} survived: ${report.survivors.join(", ")}`;
-    out(`${report.killed} of ${report.mutants.length} mutants killed by ${report.cases} cases · ${survived} · ${(report.durationMs / 1000).toFixed(2)} s`);
+    const covered = report.clauses.filter((c) => c.covered).length;
+    const processes = brokenHosts.length === 0 ? "" : ` · broken hosts caught ${brokenHosts.length - missed.length} of ${brokenHosts.length}`;
+    out(`${report.killed} of ${report.mutants.length} mutants killed · ${survived} · clauses covered ${covered} of ${report.clauses.length}${processes} · ${report.cases} cases · ${(report.durationMs / 1000).toFixed(2)} s`);
   }
   if (report.survivors.length > 0) {
     err(`job-parity mutants: ${report.survivors.length} mutant${report.survivors.length === 1 ? "" : "s"} survived (no case catches ${report.survivors.length === 1 ? "it" : "them"}): ${report.survivors.join(", ")}`);
   }
+  for (const host of missed) err(`job-parity mutants: the gate did not report ${host.expected} for the broken host \`${host.command}\` (${host.clause}); it reported ${host.reported.join(", ") || "nothing"}`);
+  if (holes.length > 0) err(`job-parity mutants: ${holes.length} clause${holes.length === 1 ? " is" : "s are"} not covered (see the clause matrix): ${holes.join(", ")}`);
   return exitCode;
 }

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { nodeEngine, type WasmEngine } from "./engine.ts";
-import { GuestLinkError, GuestLoadError } from "./errors.ts";
+import { checkAbiVersion, GuestLinkError, GuestLoadError, type LinkProblem } from "./errors.ts";
+import { requestedAbi, SUPPORTED_ABI_VERSIONS, supportsAbi } from "../abi/version.ts";
 import { checkLink } from "./link.ts";
 import { readModuleInterface, type ModuleInterface } from "./sections.ts";
 import { capMemory } from "./memory-cap.ts";
@@ -26,15 +27,42 @@ export interface GuestModule {
   readonly module: WebAssembly.Module;
   readonly iface: ModuleInterface;
   readonly engine: WasmEngine;
+  /** The link check it passed (kept for compiling it again with another memory cap). */
+  readonly linkCheck: (iface: ModuleInterface) => LinkProblem[];
 }
 
-/** A guest from wasm bytes, synchronously (the fuzzing hot path): validated, link-checked, compiled. */
-export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngine = nodeEngine, memoryCapPages = DEFAULT_MEMORY_CAP_PAGES): GuestModule {
+/** How a guest is compiled: by which engine, with which memory cap, for a host serving which ABI versions. */
+export interface GuestOptions {
+  readonly engine?: WasmEngine;
+  /** The memory cap the module is compiled with (limits.maxMemoryPages). */
+  readonly memoryCapPages?: number;
+  /** The ABI versions of the host it is loaded into (version.marker). */
+  readonly abiVersions?: readonly string[];
+  /** The link check (default: checkLink against the ABI table); mutant hosts plant their bugs here. */
+  readonly linkCheck?: (iface: ModuleInterface) => LinkProblem[];
+}
+
+/**
+ * A guest from wasm bytes, synchronously (the fuzzing hot path): validated, version-checked, link-checked, compiled,
+ * in the order of link.order (valid, ABI version, links, memory fits; instantiating is the host's next step).
+ */
+export function guestFromBytes(file: string, bytes: Uint8Array, options: GuestOptions = {}): GuestModule {
+  const { engine = nodeEngine, memoryCapPages = DEFAULT_MEMORY_CAP_PAGES, abiVersions = SUPPORTED_ABI_VERSIONS, linkCheck = checkLink } = options;
   let module: WebAssembly.Module;
+  // Too much initial memory is reported after the version and link checks (link.order), so it is kept until then.
+  let memoryLimit: GuestLoadError | null = null;
   try {
     // Compiling validates; a separate validate pass would decode the module twice. The rewrites assume a valid
     // module, so whatever they throw on one that is not is reported as its invalidity below.
-    const capped = memoryCapPages < MAX_WASM32_PAGES ? capMemory(file, bytes, memoryCapPages) : bytes;
+    let capped = bytes;
+    if (memoryCapPages < MAX_WASM32_PAGES) {
+      try {
+        capped = capMemory(file, bytes, memoryCapPages);
+      } catch (error) {
+        if (!(error instanceof GuestLoadError)) throw error;
+        memoryLimit = error;
+      }
+    }
     module = engine.compile(addLoopChecks(capped));
   } catch (error) {
     const valid = WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
@@ -51,14 +79,27 @@ export function guestFromBytes(file: string, bytes: Uint8Array, engine: WasmEngi
     throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module: ${reason}`, { cause: error });
   }
   const iface = readModuleInterface(bytes);
-  const problems = checkLink(iface);
+  checkGuestAbi(file, iface, abiVersions);
+  const problems = linkCheck(iface);
   if (problems.length > 0) throw new GuestLinkError(file, problems);
-  return { file, bytes, memoryCapPages, module, iface, engine };
+  if (memoryLimit !== null) throw memoryLimit;
+  return { file, bytes, memoryCapPages, module, iface, engine, linkCheck };
+}
+
+/** The ABI version the guest asks for (its marker), refused with JP_ABI_VERSION when `hostVersions` do not serve it. */
+export function checkGuestAbi(file: string, iface: ModuleInterface, hostVersions: readonly string[]): void {
+  let request;
+  try {
+    request = requestedAbi(iface.exports.map((e) => e.name));
+  } catch (error) {
+    throw new GuestLoadError("JP_ABI_VERSION", `${file}: ${(error as Error).message}`, { cause: error });
+  }
+  checkAbiVersion(file, request, hostVersions, supportsAbi(hostVersions, request.version));
 }
 
 /** Guest bytes from WAT text or a wasm binary, named by `file` in every error. */
 export async function guestFromSource(file: string, source: string | Uint8Array, engine: WasmEngine = nodeEngine): Promise<GuestModule> {
-  return guestFromBytes(file, typeof source === "string" ? await compileWat(file, source) : source, engine);
+  return guestFromBytes(file, typeof source === "string" ? await compileWat(file, source) : source, { engine });
 }
 
 /** Loads `.wat` or `.wasm` from disk. */

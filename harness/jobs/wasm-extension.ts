@@ -3,9 +3,8 @@ import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
-import { guestFromBytes } from "../engine/load.ts";
-import { checkAbiVersion, GuestLoadError } from "../engine/errors.ts";
-import { requestedAbi, supportsAbi } from "../abi/version.ts";
+import { checkGuestAbi, guestFromBytes } from "../engine/load.ts";
+import { GuestLoadError } from "../engine/errors.ts";
 import { importTrampoline, type ImportTrampoline } from "../engine/import-trampoline.ts";
 import type { GuestModule } from "../engine/load.ts";
 import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.ts";
@@ -51,15 +50,12 @@ export class WasmExtension {
 
 
   static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
-    let request;
-    try {
-      request = requestedAbi(guest.iface.exports.map((e) => e.name));
-    } catch (error) {
-      throw new GuestLoadError("JP_ABI_VERSION", `${guest.file}: ${(error as Error).message}`, { cause: error });
-    }
-    checkAbiVersion(guest.file, request, host.abiVersions, supportsAbi(host.abiVersions, request.version));
+    // The guest was checked for the reference host's versions when it was compiled; this host may serve others.
+    checkGuestAbi(guest.file, guest.iface, host.abiVersions);
     // A host with a smaller memory cap than the guest was compiled with compiles it again with its own.
-    if (guest.memoryCapPages > host.limits.maxMemoryPages) guest = guestFromBytes(guest.file, guest.bytes, guest.engine, host.limits.maxMemoryPages);
+    if (guest.memoryCapPages > host.limits.maxMemoryPages) {
+      guest = guestFromBytes(guest.file, guest.bytes, { engine: guest.engine, memoryCapPages: host.limits.maxMemoryPages, abiVersions: host.abiVersions, linkCheck: guest.linkCheck });
+    }
     const extension = new WasmExtension(host, host.openExtension(id, permissions), guest, wrapImports);
     extension.instantiate();
     for (const exp of guest.iface.exports) {

@@ -1,5 +1,7 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { MutantAdapter } from "../adapters/mutant-adapter.ts";
+import { HostFailure, type HostFailureCode } from "../adapters/types.ts";
+import { CASE_CLAUSES } from "../abi/clauses.ts";
 import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
 import { discoverFixtures, type Fixture } from "./fixtures.ts";
 import { runGate, type GateCase, type Outcome } from "./gate.ts";
@@ -7,7 +9,11 @@ import { runGate, type GateCase, type Outcome } from "./gate.ts";
 /**
  * Mutation analysis: the gate (`runGate`, exactly as `job-parity run` judges any host) against every mutant host.
  * A case catches a mutant when its outcome is anything but PASS, SKIP or UNSUPPORTED; a mutant no case catches
- * survives, and is a hole in the fixtures. Orchestration only: nothing here prints.
+ * survives, and is a hole in the fixtures.
+ *
+ * By clause (the default): a mutant that breaks a clause of the specification is run against the cases that cite
+ * that clause, and must be caught by one of them; a mutant without a clause (spacedrive-today) against every case.
+ * `allCases` runs every mutant against every case: the full kill matrix. Orchestration only: nothing here prints.
  */
 
 /** Outcomes that mean the case did not notice the bug. */
@@ -26,6 +32,10 @@ export interface MutantKill {
 export interface MutantVerdict {
   readonly name: string;
   readonly description: string;
+  /** The clause it breaks, if any. */
+  readonly clause: string | null;
+  /** The ids of the cases it was run against. */
+  readonly cases: readonly string[];
   readonly killed: boolean;
   /** The ids of the cases that caught it, in fixture order. */
   readonly killedBy: readonly string[];
@@ -37,9 +47,20 @@ export interface MutantVerdict {
   readonly durationMs: number;
 }
 
+/** A clause of the specification that cases observe: its cases and its mutants, and whether each mutant died. */
+export interface ClauseVerdict {
+  readonly id: string;
+  readonly cases: readonly string[];
+  readonly mutants: readonly { readonly name: string; readonly killed: boolean; readonly killedBy: readonly string[] }[];
+  /** Cited by a case, and every mutant of it killed by a case citing it. */
+  readonly covered: boolean;
+}
+
 export interface MutationReport {
   readonly cases: number;
   readonly mutants: readonly MutantVerdict[];
+  /** One row per clause a case must cite (MUST, verified by cases), in the specification's order. */
+  readonly clauses: readonly ClauseVerdict[];
   readonly killed: number;
   readonly survivors: readonly string[];
   readonly durationMs: number;
@@ -48,6 +69,8 @@ export interface MutationReport {
 export interface MutationOptions {
   readonly mutants?: readonly Mutant[];
   readonly fixtures?: readonly Fixture[];
+  /** Run every mutant against every case, not only a clause mutant against the cases citing its clause. */
+  readonly allCases?: boolean;
   readonly timeoutMs?: number;
   /** Called as each mutant is judged (for progress lines). */
   readonly onMutant?: (verdict: MutantVerdict, index: number, total: number) => void;
@@ -67,6 +90,8 @@ export function verdictFor(mutant: Mutant, cases: readonly GateCase[], claimed: 
   return {
     name: mutant.name,
     description: mutant.description,
+    clause: mutant.clause ?? null,
+    cases: cases.map((c) => c.id),
     killed: caught.length > 0,
     killedBy: caught.map((c) => c.id),
     kills: caught.map((c) => ({ case: c.id, outcome: c.outcome, capabilities: c.capabilities, reason: reason(c) })),
@@ -76,7 +101,27 @@ export function verdictFor(mutant: Mutant, cases: readonly GateCase[], claimed: 
   };
 }
 
-/** Runs the gate against each mutant in turn. A host failure before any case (a handshake) rejects: a harness error. */
+/** The cases a mutant is judged by: those citing its clause, or every case (no clause, or `allCases`). */
+export function casesFor(mutant: Mutant, fixtures: readonly Fixture[], allCases = false): Fixture[] {
+  if (allCases || mutant.clause === undefined) return [...fixtures];
+  return fixtures.filter((fixture) => fixture.sidecar.spec.includes(mutant.clause!));
+}
+
+/** The clause matrix: every clause cases must cite, with its cases and how its mutants fared against them. */
+export function clauseVerdicts(fixtures: readonly Fixture[], verdicts: readonly MutantVerdict[]): ClauseVerdict[] {
+  return CASE_CLAUSES.map((clause) => {
+    const cases = fixtures.filter((fixture) => fixture.sidecar.spec.includes(clause.id)).map((fixture) => fixture.id);
+    const mutants = verdicts
+      .filter((v) => v.clause === clause.id)
+      .map((v) => {
+        const killedBy = v.killedBy.filter((id) => cases.includes(id));
+        return { name: v.name, killed: killedBy.length > 0, killedBy };
+      });
+    return { id: clause.id, cases, mutants, covered: cases.length > 0 && mutants.length > 0 && mutants.every((m) => m.killed) };
+  });
+}
+
+/** Runs the gate against each mutant in turn. A host that cannot start (a handshake) rejects: a harness error. */
 export async function runMutationAnalysis(options: MutationOptions = {}): Promise<MutationReport> {
   const started = performance.now();
   const mutants = options.mutants ?? MUTANTS;
@@ -85,8 +130,10 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
   for (const mutant of mutants) {
     const adapter = new MutantAdapter(mutant);
     try {
-      const result = await runGate(adapter, { fixtures, timeoutMs: options.timeoutMs });
-      const verdict = verdictFor(mutant, result.cases, (result.handshake?.capabilities ?? []), result.durationMs);
+      const cases = casesFor(mutant, fixtures, options.allCases);
+      const result = await runGate(adapter, { fixtures: cases, timeoutMs: options.timeoutMs });
+      if (result.hostError !== null) throw new HostFailure(result.hostError.code as HostFailureCode, result.hostError.message);
+      const verdict = verdictFor(mutant, result.cases, result.handshake?.capabilities ?? [], result.durationMs);
       verdicts.push(verdict);
       options.onMutant?.(verdict, verdicts.length - 1, mutants.length);
     } finally {
@@ -96,6 +143,7 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
   return {
     cases: fixtures.length,
     mutants: verdicts,
+    clauses: clauseVerdicts(fixtures, verdicts),
     killed: verdicts.filter((v) => v.killed).length,
     survivors: verdicts.filter((v) => !v.killed).map((v) => v.name),
     durationMs: performance.now() - started,

@@ -1,0 +1,66 @@
+import { discoverFixtures } from "../suite/fixtures.ts";
+import { gaps, specIndex, type ClauseRow } from "../suite/spec-index.ts";
+import { parseCommand } from "./args.ts";
+
+export const SPEC_USAGE = `usage: job-parity spec [--json] [--filter <text>] [--text]
+
+The specification's clauses (docs/ABI.md, conformance/PROTOCOL.md), each with the cases that cite it and the mutants
+(or broken host processes) that break it. A MUST clause observed by cases needs both; \`job-parity mutants\` checks
+that every such mutant is caught by a case citing its clause.
+
+  --filter <text>  only the clauses whose id contains <text>
+  --text           print each clause's text under its line
+  --json           one JSON document: clauses (id, level, section, document, text, why, verified, cases, mutants,
+                   brokenHosts, gaps) and totals
+
+Exit codes: 0 every MUST clause is checked as its verification says; 1 one is not (its gaps say why); 2 bad usage.`;
+
+function line(row: ClauseRow, width: number): string {
+  const checked = row.verified.by === "protocol" ? `${row.brokenHosts.length} broken host${row.brokenHosts.length === 1 ? "" : "s"}` : `${row.mutants.length} mutant${row.mutants.length === 1 ? "" : "s"}`;
+  const how =
+    row.verified.by === "case"
+      ? `${String(row.cases.length).padStart(3)} cases  ${checked}`
+      : row.verified.by === "protocol"
+        ? `any case   ${checked}`
+        : row.verified.by === "self"
+          ? "self-tested: no case can provoke it"
+          : "advice: no host is judged on it";
+  const gap = gaps(row);
+  return `${row.id.padEnd(width)}  ${row.level.padEnd(6)}  ${how}${gap.length > 0 ? `  GAP: ${gap.join("; ")}` : ""}`;
+}
+
+export async function specCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseCommand("spec", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, text: { type: "boolean", default: false } }, false);
+  const rows = specIndex(discoverFixtures()).filter((row) => values.filter === undefined || row.id.includes(values.filter));
+  const withGaps = rows.filter((row) => gaps(row).length > 0);
+  const exitCode = withGaps.length === 0 ? 0 : 1;
+  if (values.json) {
+    const clauses = rows.map((row) => ({ ...row, gaps: gaps(row) }));
+    const totals = {
+      clauses: rows.length,
+      must: rows.filter((row) => row.level === "MUST").length,
+      byVerification: Object.fromEntries(["case", "protocol", "self", "advice"].map((by) => [by, rows.filter((row) => row.verified.by === by).length])),
+      withGaps: withGaps.map((row) => row.id),
+    };
+    out(JSON.stringify({ clauses, totals, exitCode }, null, 2));
+    return exitCode;
+  }
+  const width = Math.max(...rows.map((row) => row.id.length));
+  let section = "";
+  for (const row of rows) {
+    if (row.section !== section) {
+      section = row.section;
+      out(`${section === "" ? "" : "\n"}${section} (${row.document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"})`);
+    }
+    out(line(row, width));
+    if (values.text) out(`    ${row.text}`);
+  }
+  const byCase = rows.filter((row) => row.level === "MUST" && row.verified.by === "case");
+  out("");
+  out(
+    `${rows.length} clauses (${rows.filter((row) => row.level === "MUST").length} MUST); ${byCase.length} observed by cases, ` +
+      `${rows.filter((row) => row.verified.by === "protocol").length} by broken hosts, ${rows.filter((row) => row.verified.by === "self").length} by self-tests; ` +
+      `${withGaps.length === 0 ? "no gaps" : `${withGaps.length} with gaps: ${withGaps.map((row) => row.id).join(", ")}`}`,
+  );
+  return exitCode;
+}

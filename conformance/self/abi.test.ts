@@ -17,7 +17,11 @@ import {
 import { IMPORT_NAMES, IMPORTS, importSignature, importSpec } from "../../harness/abi/imports.ts";
 import { GuestMemory } from "../../harness/abi/memory.ts";
 import { STATUS, STATUS_DESCRIPTIONS, statusName, type StatusName } from "../../harness/abi/status.ts";
-import { renderAbiDocument } from "../../harness/report/abi-document.ts";
+import { fillDocument } from "../../harness/report/spec-document.ts";
+import { SPEC_DOCUMENTS } from "../../harness/cli/abi.ts";
+import { CLAUSES, isClauseId, sectionOf } from "../../harness/abi/clauses.ts";
+import { ARG } from "../../harness/abi/arguments.ts";
+import { GUEST_EXPORTS } from "../../harness/abi/exports.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 
 /**
@@ -209,11 +213,62 @@ describe("GuestMemory bounds", () => {
   });
 });
 
-describe("docs/ABI.md", () => {
-  // `npm run docs` writes `job-parity abi` (renderAbiDocument() plus the newline every printed line gets), so
-  // trailing whitespace is not compared; every other character is.
-  it("is renderAbiDocument() (the generated golden)", () => {
-    const committed = readFileSync(join(PROJECT_ROOT, "docs/ABI.md"), "utf8");
-    expect(committed.trimEnd(), "docs/ABI.md is out of date with harness/abi: run `npm run docs` to regenerate it").toBe(renderAbiDocument().trimEnd());
+describe("the specification's documents (docs/ABI.md, conformance/PROTOCOL.md)", () => {
+  const documents = SPEC_DOCUMENTS.map((path) => ({ path, text: readFileSync(join(PROJECT_ROOT, path), "utf8") }));
+
+  it("hold every generated region as the data writes it today", () => {
+    for (const { path, text } of documents) {
+      expect(fillDocument(text, path) === text, `${path} is out of date with harness/abi: run \`npm run docs\``).toBe(true);
+    }
+  });
+
+  it("print every clause exactly once, in the document its section belongs to, with an anchor", () => {
+    for (const clause of CLAUSES) {
+      const document = sectionOf(clause).document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md";
+      for (const { path, text } of documents) {
+        const anchors = text.split(`<a id="${clause.id}"></a>`).length - 1;
+        expect(anchors, `${clause.id} in ${path}`).toBe(path === document ? 1 : 0);
+      }
+    }
+  });
+
+  it("link only to clauses that exist", () => {
+    for (const { path, text } of documents) {
+      for (const match of text.matchAll(/\]\((?:\.\.\/docs\/ABI\.md|\.\.\/conformance\/PROTOCOL\.md)?#([a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9-]+)\)/g)) {
+        expect(isClauseId(match[1]!), `${path} links to #${match[1]}, which is no clause`).toBe(true);
+      }
+    }
+  });
+
+  it("a region nothing generates is an error that names it", () => {
+    expect(() => fillDocument("<!-- BEGIN GENERATED: teleport -->\n<!-- END GENERATED: teleport -->", "x.md")).toThrow(/x\.md has regions nothing generates: teleport/);
+  });
+});
+
+describe("the clauses", () => {
+  it("have unique ids of the form <section>.<rule>, each in a known section, with a normative text", () => {
+    const ids = CLAUSES.map((clause) => clause.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const clause of CLAUSES) {
+      expect(clause.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(() => sectionOf(clause), clause.id).not.toThrow();
+      // Whole sentences; a SHOULD clause says what it advises (a MUST clause's every sentence binds).
+      expect(clause.text, clause.id).toMatch(/^[A-Z`].{30,}\.$/s);
+      if (clause.level === "SHOULD") expect(clause.text, clause.id).toMatch(/\bshould\b/);
+    }
+  });
+
+  it("name only imports, exports and statuses the tables have", () => {
+    const exportNames = new Set(GUEST_EXPORTS.map((spec) => spec.name));
+    for (const clause of CLAUSES) {
+      for (const name of clause.imports ?? []) expect(importSpec(name), `${clause.id}: import ${name}`).toBeDefined();
+      for (const name of clause.exports ?? []) expect(exportNames.has(name), `${clause.id}: export ${name}`).toBe(true);
+      for (const status of clause.statuses ?? []) expect(status in STATUS, `${clause.id}: status ${status}`).toBe(true);
+    }
+  });
+
+  it("every parameter an abi_violation can name is a parameter of the imports table", () => {
+    const params = new Set(IMPORTS.flatMap((spec) => spec.params.map((param) => param.name)));
+    for (const [name, argument] of Object.entries(ARG)) expect(params.has(argument.param), name).toBe(true);
   });
 });

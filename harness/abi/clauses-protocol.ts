@@ -137,7 +137,7 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
   {
     id: "result.u64",
     level: "MUST",
-    text: "u64 values (metrics totals and deltas) MUST be written as decimal strings without sign or leading zeros, \"0\" to \"18446744073709551615\".",
+    text: "A u64 value (a metrics total or delta) MUST be written as a decimal string without sign or leading zeros, \"0\" to \"18446744073709551615\".",
     messages: ["result"],
     verified: CASE,
   },

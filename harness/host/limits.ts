@@ -40,6 +40,20 @@ export const DEFAULT_LIMITS: HostLimits = {
   maxMemoryPages: DEFAULT_MEMORY_CAP_PAGES, // 1 GiB
 };
 
+/** What each limit bounds, and what happens past it: the limits table of docs/ABI.md. */
+export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
+  maxStateBytes: "Largest checkpoint state, in bytes; a larger one is refused with LIMIT_EXCEEDED and the previous checkpoint is kept (checkpoint.save).",
+  maxMessageBytes: "Largest message (progress message, warning, non-critical error, log line), in UTF-8 bytes; larger is LIMIT_EXCEEDED (call.message-size).",
+  maxLogLinesPerJob: "Log lines kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
+  maxChildrenPerJob: "Children one job may spawn in all its runs; more is LIMIT_EXCEEDED (child.spawn).",
+  maxChildDepth: "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn).",
+  maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume` (run.resume).",
+  maxCallPayloadBytes: "Largest wire-call payload, in bytes; larger is LIMIT_EXCEEDED (wire.call).",
+  maxWarningsPerJob: "Warnings kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
+  runTimeoutMs: "Milliseconds a run (or plugin_init, or plugin_cleanup) may take before the host stops it; 0: no limit (run.timeout).",
+  maxMemoryPages: "Largest guest memory, in 64 KiB pages: memory.grow past it answers -1 (memory.cap); a larger initial memory fails to load (link.memory-limit).",
+};
+
 export function resolveLimits(overrides: Partial<HostLimits> = {}): HostLimits {
   return { ...DEFAULT_LIMITS, ...overrides };
 }

@@ -146,6 +146,37 @@ describe("job-parity run on the reference host in process", () => {
   });
 });
 
+describe("job-parity run judges behaviour, not words", () => {
+  it("a host that rewrites every detail, job error, error answer text and load error message passes every case", async () => {
+    const reports = reportDir();
+    const result = await run("--host-module", join(EXPECTATIONS, "reworded-host.ts"), "--report-dir", reports);
+    const report = readReport(reports);
+    expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome} ${c.failures[0] ?? c.divergence?.text ?? ""}`)).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(report.host.handshake?.name).toBe("reworded test host");
+  });
+
+  it("and the rewording reaches every kind of word: the cases hold refusals, failed jobs, error answers and load errors", async () => {
+    const { default: factory } = (await import("./expectations/reworded-host.ts")) as { default: () => import("../harness/adapters/types.ts").HostAdapter };
+    const host = factory();
+    const { fixtureGuestBytes } = await import("../harness/suite/guest-bytes.ts");
+    const words: string[] = [];
+    for (const fixture of FIXTURES) {
+      const response = await host.runCase({ id: fixture.id, guest: await fixtureGuestBytes(fixture), scenario: fixture.sidecar.scenario }, 5000);
+      if (response.kind === "load_error") words.push(`load:${response.message}`);
+      else {
+        const events = [...response.result.extension, ...response.result.jobs.flatMap((job) => job.trace)];
+        for (const e of events) if (e.kind === "abi_violation") words.push(`detail:${e.detail}`);
+        for (const e of events) if (e.kind === "call" && (e.response as { error?: string }).error !== undefined) words.push(`answer:${(e.response as { error: string }).error}`);
+        for (const error of response.result.errors) if (error !== null) words.push(`error:${error}`);
+      }
+    }
+    const kinds = new Set(words.map((w) => w.slice(0, w.indexOf(":"))));
+    expect([...kinds].sort()).toEqual(["answer", "detail", "error", "load"]);
+    expect(words.every((w) => w.endsWith("(reworded by the test host)") || /\(reworded by the test host\) [A-Z_]+$/.test(w))).toBe(true);
+  });
+});
+
 describe("job-parity run: expectations files", () => {
   it("an entry that matches no case: exit 2 naming it, and no host is started", async () => {
     const file = join(dir, "stale.json");

@@ -5,7 +5,7 @@ import { goldenDivergence } from "../harness/suite/gate.ts";
 import { discoverFixtures, loadTwin } from "../harness/suite/fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "../harness/suite/goldens.ts";
 import { fixtureGuestBytes } from "../harness/suite/guest-bytes.ts";
-import { normalizeResult, runScenario } from "../harness/suite/scenario.ts";
+import { runScenario } from "../harness/suite/scenario.ts";
 import { comparable } from "../harness/suite/compare.ts";
 
 const REGENERATE = "if the change is deliberate, run `npm run goldens` and review the diff";
@@ -30,7 +30,7 @@ describe("goldens: <case>.golden.json for every fixture", () => {
       const definition = await loadTwin(fixture);
       let native: Expected;
       try {
-        native = { result: comparable(normalizeResult(runScenario({ kind: "native", definition }, fixture.sidecar.scenario))) };
+        native = { result: comparable(runScenario({ kind: "native", definition }, fixture.sidecar.scenario)) };
       } catch (error) {
         if (!(error instanceof GuestLoadError)) throw error;
         native = { loadError: { code: error.code } };

@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { isWireError, WIRE_ERROR_SCHEMA, WIRE_METHOD_NAMES, WIRE_METHODS, wireMethod } from "../../harness/abi/wire-methods.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";

@@ -1,31 +1,34 @@
 import { isWireError } from "../abi/wire-methods.ts";
 import { canonicalJson, firstDivergence, formatDivergence, type Divergence } from "../trace/diff.ts";
-import type { NormalizedResult } from "./scenario.ts";
-
-type Event = NormalizedResult["jobs"][number]["trace"][number];
+import type { TraceEvent } from "../trace/events.ts";
+import { normalizeResult, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
 
 /** An event without the words a host writes for people: an abi_violation's `detail`, an error answer's `error`. */
-function comparableEvent(event: Event): Event {
+function withoutWords(event: TraceEvent): TraceEvent {
   if (event.kind === "abi_violation") {
     const { detail: _words, ...rest } = event;
-    return rest as Event;
+    return rest as TraceEvent;
   }
   if (event.kind === "call" && isWireError(event.response)) return { ...event, response: { code: event.response.code } };
   return event;
 }
 
+/** The parts of a result `comparable` reads: a ScenarioResult, or a WireResult as a host answered it. */
+type Comparable = Pick<ScenarioResult, "extension" | "jobs" | "library">;
+
 /**
  * The part of a result that is compared (conformance/PROTOCOL.md, "What is compared, and how"): everything but the
- * words a host writes for people. `errors` is not part of a normalized result at all; this drops each abi_violation's
- * `detail` and each error answer's `error` text, keeping its `code`. Guest-written text (log lines, messages,
- * states) is the guest's and stays, byte for byte. Goldens hold this form.
+ * words a host writes for people, with ids renamed. It drops each abi_violation's `detail` and each error answer's
+ * `error` text (keeping its `code`) before ids are named, so that ids in words never shift the names of the others;
+ * `errors` is not kept at all. Guest-written text (log lines, messages, states) is the guest's and stays, byte for
+ * byte. Goldens hold this form.
  */
-export function comparable(result: NormalizedResult): NormalizedResult {
-  return {
-    extension: result.extension.map(comparableEvent),
-    jobs: result.jobs.map((job) => ({ ...job, trace: job.trace.map(comparableEvent) })),
-    library: result.library,
-  };
+export function comparable(result: Comparable): NormalizedResult {
+  return normalizeResult({
+    ...(result as ScenarioResult),
+    extension: result.extension.map(withoutWords),
+    jobs: result.jobs.map((job) => ({ ...job, trace: job.trace.map(withoutWords) })),
+  });
 }
 
 /** The per-job fields compared after the trace, in this order. */

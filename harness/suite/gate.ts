@@ -3,7 +3,7 @@ import { ABI_VERSION } from "../abi/exports.ts";
 import { supportsAbi } from "../abi/version.ts";
 import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
-import { comparable, resultDifference } from "./compare.ts";
+import { resultDifference } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
@@ -207,8 +207,8 @@ export function goldenDivergence(golden: Expected, actual: Expected): GoldenDive
     if (code(golden) === code(actual)) return null;
     return { text: `load: the golden ${code(golden)}, the host's guest ${code(actual)}`, event: null };
   }
-  // Both sides in their comparable form (compare.ts); a golden is one already, so this only strips the host's words.
-  const difference = resultDifference(comparable(golden.result), comparable(actual.result), "golden", "host");
+  // Both sides are in their comparable form (compare.ts): a golden is stored so, and expectedFrom makes a host's so.
+  const difference = resultDifference(golden.result, actual.result, "golden", "host");
   if (difference === null) return null;
   const { event } = difference;
   return {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { CaseResponse } from "../adapters/types.ts";
-import { normalizeResult, type NormalizedResult, type ScenarioResult } from "./scenario.ts";
+import type { NormalizedResult, ScenarioResult } from "./scenario.ts";
 import { comparable } from "./compare.ts";
 import { FixtureError, PROJECT_ROOT, type Fixture } from "./fixtures.ts";
 
@@ -25,7 +25,7 @@ export const goldenPath = (fixture: Fixture) => fixture.sidecarPath.replace(/\.j
 /** What a host's answer means as an expectation: the normalized result, or the load error's code. */
 export function expectedFrom(response: CaseResponse): Expected {
   if (response.kind === "load_error") return { loadError: { code: response.code } };
-  return { result: comparable(normalizeResult(response.result as unknown as ScenarioResult)) };
+  return { result: comparable(response.result as unknown as ScenarioResult) };
 }
 
 export function goldenText(fixture: Fixture, expected: Expected): string {

@@ -31,6 +31,7 @@ export interface CaseResult {
   readonly passed: boolean;
   /** Individual checks behind the verdict: expectations on both sides, the parity comparison, the claims. */
   readonly checks: number;
+  /** Each side's result as the gate compares it (compare.ts: no words, ids renamed). */
   readonly traces: { readonly native: NormalizedResult | null; readonly wasm: NormalizedResult | null };
   readonly durationMs: number;
 }
@@ -68,14 +69,14 @@ function claimCount(fixture: Fixture): number {
 
 /** One side's run: a result, a guest that failed to load (a possible expectation), or a harness error. */
 type Side =
-  | { result: ScenarioResult; normalized: NormalizedResult }
+  | { result: ScenarioResult; normalized: NormalizedResult; comparable: NormalizedResult }
   | { loadError: { code: string; message: string } }
   | { error: string };
 
 function run(fn: () => ScenarioResult): Side {
   try {
     const result = fn();
-    return { result, normalized: normalizeResult(result) };
+    return { result, normalized: normalizeResult(result), comparable: comparable(result) };
   } catch (error) {
     if (error instanceof GuestLoadError) return { loadError: { code: error.code, message: error.message } };
     return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
@@ -90,7 +91,7 @@ function outcome(fixture: Fixture, side: Side): SideOutcome {
     return { passed: failures.length === 0, failures, checks: 1 };
   }
   if ("loadError" in side) return { passed: false, failures: [`the guest failed to load: ${side.loadError.code}: ${side.loadError.message}`], checks: 0 };
-  const { failures, checks } = checkExpectations(expect, comparable(side.normalized));
+  const { failures, checks } = checkExpectations(expect, side.comparable);
   return { passed: failures.length === 0, failures, checks };
 }
 
@@ -132,7 +133,7 @@ export async function runFixture(fixture: Fixture, options: FixtureRunOptions = 
   const nativeOutcome = native === null ? null : outcome(fixture, native);
   const wasmOutcome = outcome(fixture, wasm);
   const divergence = native === null ? null : divergenceOf(native, wasm);
-  const claims = "result" in wasm ? checkClaims(fixture, wasm.result, wasm.normalized) : [];
+  const claims = "result" in wasm ? checkClaims(fixture, wasm.result, wasm.comparable) : [];
   return {
     id: fixture.id,
     description: fixture.sidecar.description,
@@ -145,7 +146,7 @@ export async function runFixture(fixture: Fixture, options: FixtureRunOptions = 
     claims,
     passed: (nativeOutcome?.passed ?? true) && wasmOutcome.passed && divergence === null && claims.length === 0,
     checks: (nativeOutcome?.checks ?? 0) + wasmOutcome.checks + (native === null ? 0 : 1) + claimCount(fixture),
-    traces: { native: native !== null && "normalized" in native ? native.normalized : null, wasm: "normalized" in wasm ? wasm.normalized : null },
+    traces: { native: native !== null && "comparable" in native ? native.comparable : null, wasm: "comparable" in wasm ? wasm.comparable : null },
     durationMs: performance.now() - started,
   };
 }

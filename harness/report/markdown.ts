@@ -1,6 +1,10 @@
+import { sectionOf } from "../abi/clauses.ts";
 import type { ParityReport } from "./parity-report.ts";
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
+
+/** Where a clause is printed, from reports/: its document and anchor. */
+const clauseLink = (id: string) => `../${sectionOf({ id }).document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"}#${id}`;
 const tally = (t: { passed: number; failed: number }) =>
   t.passed + t.failed === 0 ? "— 0/0" : `${t.failed === 0 ? "✅" : "❌"} ${t.passed}/${t.passed + t.failed}`;
 
@@ -19,6 +23,14 @@ export function renderParityMarkdown(report: ParityReport): string {
     ...report.capabilities.map(
       (c) => `| ${c.id} | \`${c.core}\` | ${tally(c.native)} | ${tally(c.wasm)} | ${mark(c.parity)} | ${c.cases.length} |`,
     ),
+    "",
+    "## Clauses",
+    "",
+    "The clauses of the specification (docs/ABI.md, conformance/PROTOCOL.md) that the cases cite.",
+    "",
+    "| clause | level | cases | passed |",
+    "|---|---|---|---|",
+    ...report.clauses.map((c) => `| [\`${c.id}\`](${clauseLink(c.id)}) | ${c.level} | ${c.cases.length} | ${mark(c.failed === 0)} ${c.passed}/${c.passed + c.failed} |`),
     "",
     "## Imports",
     "",

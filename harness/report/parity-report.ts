@@ -1,4 +1,5 @@
 import { CAPABILITIES } from "../abi/capabilities.ts";
+import { CLAUSES } from "../abi/clauses.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import { IMPORTS } from "../abi/imports.ts";
 import { nodeEngine } from "../engine/engine.ts";
@@ -17,10 +18,13 @@ export interface ParityReport {
   host: { name: string; version: string; engine: string };
   summary: { passed: number; failed: number; skipped: number; cases: number; checks: number; durationMs: number };
   capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean; cases: string[] }[];
+  /** Per clause of the specification that a case cites, in the specification's order: its cases and whether all passed. */
+  clauses: { id: string; level: "MUST" | "SHOULD"; passed: number; failed: number; cases: string[] }[];
   imports: { name: string; origin: "spacedrive" | "v1"; positive: number; negative: number }[];
   cases: {
     id: string;
     description: string;
+    spec: string[];
     capabilities: string[];
     passed: boolean;
     /** null: a WASM-only case. */
@@ -67,6 +71,11 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
         cases: covering.map((c) => c.id),
       };
     }),
+    clauses: CLAUSES.flatMap((clause) => {
+      const citing = cases.filter((c) => c.spec.includes(clause.id));
+      if (citing.length === 0) return [];
+      return [{ id: clause.id, level: clause.level, passed: citing.filter((c) => c.passed).length, failed: citing.filter((c) => !c.passed).length, cases: citing.map((c) => c.id) }];
+    }),
     imports: IMPORTS.map((spec) => ({
       name: spec.name,
       origin: spec.origin,
@@ -76,6 +85,7 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
     cases: cases.map((c) => ({
       id: c.id,
       description: c.description,
+      spec: [...c.spec],
       capabilities: [...c.capabilities],
       passed: c.passed,
       native: c.native === null ? null : { passed: c.native.passed, failures: [...c.native.failures] },

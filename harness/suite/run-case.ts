@@ -18,6 +18,8 @@ export interface SideOutcome {
 export interface CaseResult {
   readonly id: string;
   readonly description: string;
+  /** The clauses the case checks (its sidecar's `spec`). */
+  readonly spec: readonly string[];
   readonly capabilities: readonly string[];
   readonly imports: readonly ImportName[];
   readonly negative: readonly ImportName[];
@@ -137,6 +139,7 @@ export async function runFixture(fixture: Fixture, options: FixtureRunOptions = 
   return {
     id: fixture.id,
     description: fixture.sidecar.description,
+    spec: fixture.sidecar.spec,
     capabilities: fixture.sidecar.capabilities,
     imports: fixture.sidecar.imports,
     negative: fixture.sidecar.negative ?? [],

@@ -13,27 +13,30 @@ import { parseCommand, positiveInt, UsageError } from "./args.ts";
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
                      [--report-dir <dir>] [--junit <file>] [--timeout <ms>] [--json]
 
-The CI gate for a host: sends every fixture's guest and scenario to the host and judges each answer against the
-fixture's golden result and its sidecar's expectations. Without --host-cmd or --host-module it runs the reference
-host in this process.
+The CI gate for a host: sends every case's guest and scenario to the host and judges each answer by behaviour (the
+case's expectations, and its golden result; conformance/PROTOCOL.md, "What is compared, and how"). Without
+--host-cmd or --host-module it runs the reference host in this process.
 
   --host-cmd "<command>"  a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c;
                           restarted after a crash or a timeout
   --host-module <path>    a .ts/.mjs module whose default export is () => HostAdapter | Promise<HostAdapter>
-  --expectations <file>   the host's skips and expected failures (.json or .toml; schema
-                          harness/schemas/host-expectations.schema.json); an entry that matches no case is an error
+  --expectations <file>   the host's skips, expected failures and waived capabilities (.json or .toml; schema
+                          harness/schemas/host-expectations.schema.json); an entry that matches nothing is an error
   --filter <pattern>      an exact case id runs that case alone; otherwise a substring of the id, or /regex/
-  --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/)
+  --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run
   --junit <file>          the JUnit XML (default: <report-dir>/junit.xml)
   --timeout <ms>          per case (default ${DEFAULT_CASE_TIMEOUT_MS})
   --json                  print gate.json on stdout instead of the progress and summary
 
 Outcomes: PASS, FAIL, XFAIL (an expected failure), XPASS (an expected failure that passes: a stale entry), SKIP,
-UNSUPPORTED (the host does not claim a capability the case needs), ERROR (the host crashed, printed garbage or
-returned nothing), TIMEOUT.
+UNSUPPORTED (the case needs a waived capability or a wire method the host does not list), ERROR (the host crashed,
+printed garbage or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
+neither claims nor waives FAILs.
 
-Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED); 1 a case FAILed or XPASSed;
-2 the host or the harness broke (an ERROR or TIMEOUT, a failed handshake, an unusable expectations file, bad usage).`;
+Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case
+FAILed or XPASSed, a capability is neither claimed nor waived, or a waiver is stale; 2 the host or the harness broke
+(an ERROR or TIMEOUT, a host that cannot start, fails its handshake or ignores shutdown, an unusable expectations
+file, bad usage).`;
 
 /** How many host errors exit 2 spells out on stderr before summarizing the rest. */
 const MAX_ERROR_LINES = 10;

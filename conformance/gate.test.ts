@@ -91,10 +91,10 @@ describe("job-parity run through the reference host driver on a second engine (B
   // devDependency ships JavaScriptCore; the reference host's watchdog works there through the loop checks.
   const BUN = join(PROJECT_ROOT, "node_modules/.bin/bun");
 
-  it("every case PASSes, the infinite loops and traps included", () => {
+  it("every case PASSes, the infinite loops and traps included", async () => {
     expect(existsSync(BUN), "the bun devDependency is missing: run `npm ci`").toBe(true);
     const reports = reportDir();
-    const result = cli("run", "--host-cmd", `${BUN} bin/job-parity-reference-host.mjs`, "--report-dir", reports, "--json");
+    const result = await run("--host-cmd", `${BUN} bin/job-parity-reference-host.mjs`, "--report-dir", reports, "--json");
     const report = readReport(reports);
     expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome} ${c.error?.message ?? c.failures[0] ?? c.divergence?.text ?? ""}`)).toEqual([]);
     expect(result.status).toBe(0);

@@ -134,7 +134,7 @@ const LOAD_ERROR_WORDS: Record<string, readonly string[]> = {
   "wasm-only/no-alloc": ["export wasm_alloc: expected (i32) -> (i32), the guest has no such export"],
   "wasm-only/exports-wrong-type": ["export memory: expected a memory, the guest has a global", "export wasm_alloc: expected (i32) -> (i32), the guest has (i64) -> (i64)"],
   "wasm-only/init-trap": ["plugin_init trapped"],
-  "wasm-only/init-loop": ["plugin_init: the run did not end within 100 ms (limits.runTimeoutMs); the host stopped it"],
+  "wasm-only/init-loop": ["plugin_init: the run did not end within 20 ms (limits.runTimeoutMs); the host stopped it"],
   "wasm-only/dispatch-wrong-signature": ['extension fixture has no job "wrong_sig_export" (it has: dup)'],
   "wasm-only/start-trap": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],
   "wasm-only/start-loop": ["start function: expected none (plugin_init initializes a guest), the guest has a start function"],

@@ -22,30 +22,31 @@ export interface BrokenHostVerdict {
   readonly durationMs: number;
 }
 
+/** Every broken host at once (each is its own process, mostly waiting), verdicts in the table's order. */
 export async function runBrokenHosts(hosts: readonly BrokenHost[] = BROKEN_HOSTS, fixtures?: readonly Fixture[]): Promise<BrokenHostVerdict[]> {
   const cases = fixtures ?? discoverFixtures().filter((fixture) => (BROKEN_HOST_CASES as readonly string[]).includes(fixture.id));
-  const verdicts: BrokenHostVerdict[] = [];
-  for (const host of hosts) {
-    const started = performance.now();
-    const adapter = new ProcessAdapter(host.command, { cwd: PROJECT_ROOT, handshakeTimeoutMs: 5_000, shutdownTimeoutMs: 300 });
-    const codes: string[] = [];
-    try {
-      const result = await runGate(adapter, { fixtures: cases, timeoutMs: 500 });
-      codes.push(...result.cases.flatMap((c) => (c.error === null ? [] : [c.error.code])), ...result.problems.map((p) => p.code));
-    } finally {
-      const closed = await adapter.close();
-      if (closed) codes.push(closed.code);
-    }
-    const reported = [...new Set(codes)];
-    verdicts.push({
-      clause: host.clause,
-      command: host.command,
-      description: host.description,
-      expected: host.reports,
-      reported,
-      caught: reported.includes(host.reports),
-      durationMs: performance.now() - started,
-    });
+  return Promise.all(hosts.map((host) => runBrokenHost(host, cases)));
+}
+
+async function runBrokenHost(host: BrokenHost, cases: readonly Fixture[]): Promise<BrokenHostVerdict> {
+  const started = performance.now();
+  const adapter = new ProcessAdapter(host.command, { cwd: PROJECT_ROOT, handshakeTimeoutMs: 5_000, shutdownTimeoutMs: 300 });
+  const codes: string[] = [];
+  try {
+    const result = await runGate(adapter, { fixtures: cases, timeoutMs: 500 });
+    codes.push(...result.cases.flatMap((c) => (c.error === null ? [] : [c.error.code])), ...result.problems.map((p) => p.code));
+  } finally {
+    const closed = await adapter.close();
+    if (closed) codes.push(closed.code);
   }
-  return verdicts;
+  const reported = [...new Set(codes)];
+  return {
+    clause: host.clause,
+    command: host.command,
+    description: host.description,
+    expected: host.reports,
+    reported,
+    caught: reported.includes(host.reports),
+    durationMs: performance.now() - started,
+  };
 }

@@ -60,7 +60,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A guest's memory MUST NOT grow beyond `maxMemoryPages` pages of 64 KiB (or the guest's own declared maximum, when that is smaller): " +
-      "`memory.grow` past it answers -1 inside the guest, and the guest goes on running.",
+      "`memory.grow` past it answers -1 inside the guest, and the guest goes on running. A host may do this by lowering the maximum the module " +
+      "declares before it compiles it.",
     verified: CASE,
   },
   {
@@ -172,8 +173,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "version.marker",
     level: "MUST",
     text:
-      "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind); a guest without " +
-      "one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
+      "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind; major and minor " +
+      "decimal digits; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
       "guest fails to load with JP_ABI_VERSION.",
     messages: ["load_error"],
     verified: CASE,
@@ -227,8 +228,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "While `plugin_init` runs no job is running: its `spacedrive_log` lines and wire calls belong to the extension (event `job` null, in the " +
-      "extension trace), and every call that names a job is refused with NOT_RUNNING_JOB, recorded in the extension trace. This holds also when " +
-      "plugin_init runs again on a fresh instance just before a job's run.",
+      "extension trace), and every call that names a job is refused (after the memory check of `call.check-order`) with NOT_RUNNING_JOB, recorded " +
+      "in the extension trace. This holds also when plugin_init runs again on a fresh instance just before a job's run.",
     exports: ["plugin_init"],
     statuses: ["NOT_RUNNING_JOB"],
     verified: CASE,
@@ -314,7 +315,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "When `wasm_alloc` cannot take the context or the state (it returns 0, or a pointer whose range is not in memory), the host MUST NOT call the job " +
-      "export: it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, `size` the bytes asked for) and the run fails with end cause trap.",
+      "export: it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, `size` the bytes asked for) and the run fails with end cause " +
+      "trap. The run counts (`runs`, and its `Running` event), nothing is appended to `exitCodes`, and the instance is kept: nothing trapped.",
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,
   },
@@ -342,8 +344,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A call checks, in this order, and stops at the first check that fails: the job id's 16 bytes are in memory (INVALID_MEMORY_ACCESS, `arg` " +
-      "job_id_ptr), then it names the running job (`call.running-job`); every other pointer/length pair, in parameter order, is in memory; then the " +
-      "import's own checks, in the order its clause lists them. A failed check is the call's one refusal.",
+      "job_id_ptr), then it names the running job (`call.running-job`); every other pointer argument, in parameter order, is in memory with its " +
+      "length (16 bytes for a library id); then the import's own checks, in the order its clause lists them. A failed check is the call's one refusal.",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
     verified: CASE,
   },
@@ -399,8 +401,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "answer.framing",
     level: "MUST",
     text:
-      "`spacedrive_call`, `job_load_state` and `job_spawn_child` answer bytes by calling `wasm_alloc(4 + n)` once, writing n as a u32 little-endian " +
-      "followed by the n bytes at the pointer it returned, and returning that pointer.",
+      "`spacedrive_call`, `job_load_state` and `job_spawn_child` answer bytes by calling `wasm_alloc(4 + n)` once, after the call took effect (its " +
+      "event recorded), writing n as a u32 little-endian followed by the n bytes at the pointer it returned, and returning that pointer.",
     imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
     exports: ["wasm_alloc"],
     verified: CASE,
@@ -410,7 +412,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST return 0 and record ALLOCATION_FAILED (`arg` null, " +
-      "`size` 4 + n). The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is queued, the wire call was made.",
+      "`size` 4 + n), after the effect's event. The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is " +
+      "queued, the wire call was made.",
     imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,
@@ -480,7 +483,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "`job_load_state(job)` answers the job's current checkpoint (`answer.framing`; an empty checkpoint is a frame of length 0) or 0 when it has " +
-      "none, and records `load_state` {state} (null when there is none).",
+      "none, and records `load_state` {state} (null when there is none). A job's initial state is not a checkpoint: before its first checkpoint a " +
+      "job loads nothing.",
     imports: ["job_load_state"],
     verified: CASE,
   },
@@ -508,7 +512,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "A scenario interrupt {action, atCheck | atCall, job, run} requests its action during the job created `job`-th (0 the root) in its run `run` " +
       "(0 the first): at its `atCheck`-th `job_check_interrupt` (the request is pending for that check) or at its `atCall`-th host call " +
-      "(`call.count`; pending from that call on). Counts start at 1 in every run.",
+      "(`call.count`; pending from that call on, that call included). Counts start at 1 in every run. A check is a `job_check_interrupt` that names " +
+      "the running job; a refused one is not a check.",
     messages: ["run"],
     verified: CASE,
   },
@@ -577,8 +582,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "report.log",
     level: "MUST",
     text:
-      "`job_log(job, level, msg)` and `spacedrive_log(level, msg)` check, in order: the job's line count (`report.flood`; job lines only); " +
-      "`call.message-size`; `call.utf8`. They record `log` {level, message}: level 0 debug, 1 info, 2 warn, 3 error, any other value info.",
+      "`job_log(job, level, msg)` and `spacedrive_log(level, msg)` check, in order: the job's line count (`report.flood`; lines that belong to a " +
+      "job, from either import); `call.message-size`; `call.utf8`. They record `log` {level, message}, the message byte for byte: level 0 debug, 1 " +
+      "info, 2 warn, 3 error, any other value info.",
     imports: ["job_log", "spacedrive_log"],
     verified: CASE,
   },
@@ -593,9 +599,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "report.flood",
     level: "MUST",
     text:
-      "A job keeps at most `maxLogLinesPerJob` log lines and `maxWarningsPerJob` warnings. The first line (or warning) past its limit records one " +
-      "LIMIT_EXCEEDED (`arg` null, `limit` the limit's name, `size` null); it and every later one are dropped silently and counted in the result's " +
-      "`droppedLogLines` (or `droppedWarnings`). Lines of the extension (no job) are not limited.",
+      "A job keeps at most `maxLogLinesPerJob` log lines (from `job_log` and `spacedrive_log` alike) and `maxWarningsPerJob` warnings. The first " +
+      "line (or warning) past its limit records one LIMIT_EXCEEDED (`import` the import it came through, `arg` null, `limit` the limit's name, " +
+      "`size` null); it and every later one are dropped and counted in the result's `droppedLogLines` (or `droppedWarnings`), the later ones " +
+      "without any event. Lines of the extension (no job) are not limited.",
     imports: ["job_log", "spacedrive_log", "job_add_warning"],
     statuses: ["LIMIT_EXCEEDED"],
     verified: CASE,
@@ -607,8 +614,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "child.spawn",
     level: "MUST",
     text:
-      "`job_spawn_child(job, type, params)` checks, in order: `call.utf8` for the type; the type is a job the same extension registered or a native " +
-      "job type of the host (UNKNOWN_JOB_TYPE, `arg` type_ptr); the job has spawned fewer than `maxChildrenPerJob` children (LIMIT_EXCEEDED, `arg` " +
+      "`job_spawn_child(job, type, params)` checks, in order: `call.utf8` for the type; the type is the name (not the export) of a job the same " +
+      "extension registered, or a native job type of the host (the reference host has none) (UNKNOWN_JOB_TYPE, `arg` type_ptr); the job has spawned fewer than `maxChildrenPerJob` children (LIMIT_EXCEEDED, `arg` " +
       "null, `limit` maxChildrenPerJob); the child's depth (the root is 0) is at most `maxChildDepth` (LIMIT_EXCEEDED, `arg` null, `limit` " +
       "maxChildDepth). It then creates the child, Queued, with the spawning job as its parent and the params as its initial state, records " +
       "`child_spawned` {child, type, params}, and answers the child's 16 id bytes (`answer.framing`).",
@@ -620,8 +627,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "child.order",
     level: "MUST",
     text:
-      "The children a run queued run after that run returns, one after the other in spawn order, each driven to its end (its own children first, " +
-      "its resumes included) before the next; all of them before the parent's next run.",
+      "The children a run queued run after that run ends, whatever status it ended in (a failed or cancelled parent's children run too), one " +
+      "after the other in spawn order, each driven to its end (its own children first, its resumes included) before the next; all of them before " +
+      "the parent's next run.",
     verified: CASE,
   },
 
@@ -653,9 +661,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.order",
     level: "MUST",
     text:
-      "A wire call with a JSON request is checked in this order: the method has the form `query:<name>` or `action:<name>.input` (UnknownMethod); it " +
+      "A wire call with a JSON request is checked in this order: the method has the form `query:<name>` or `action:<name>.input`, `<name>` one or " +
+      "more letters, digits, `_` or `.` (UnknownMethod); it " +
       "starts with one of the manifest's method prefixes (MethodNotAllowed); its library, if any, is one of the manifest's libraries or the manifest " +
-      "allows `*` (LibraryAccessDenied); the rate limit (`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the " +
+      "allows `*`, the call's library id compared as its lowercase hyphenated text (LibraryAccessDenied); the rate limit (`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the " +
       "method's own checks, in the order the wire catalogue lists them.",
     messages: ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded", "UnknownMethod"],
     why: "Spacedrive's permissions.rs authorizes in this order; a call refused by the manifest must not use up the rate budget.",
@@ -665,8 +674,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.rate-limit",
     level: "MUST",
     text:
-      "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, counting only calls that passed " +
-      "the method and library checks, over a sliding window on the host's clock. A scenario's calls all happen at one instant of that clock.",
+      "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, counting the extension's calls " +
+      "(those of plugin_init and plugin_cleanup included) that passed the method and library checks, over a sliding window on the host's clock. A " +
+      "scenario's calls all happen at one instant of that clock.",
     messages: ["RateLimitExceeded"],
     verified: CASE,
   },
@@ -734,16 +744,16 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "run.returned",
     level: "MUST",
     text:
-      "A run that returns 0 completes the job (Completed). 1 pauses it (Paused), or cancels it (Cancelled) when a cancel is pending. 2 fails it " +
-      "(Failed). Each returned value is appended to the job's `exitCodes`.",
+      "The value a run returns is read as a signed i32. 0 completes the job (Completed), also when an interrupt is pending. 1 pauses it (Paused), " +
+      "or cancels it (Cancelled) when a cancel is pending. 2 fails it (Failed). Each returned value is appended to the job's `exitCodes`.",
     verified: CASE,
   },
   {
     id: "run.bad-return",
     level: "MUST",
     text:
-      "A run that returns any other value fails the job (Failed, end {cause: returned, code: the value}) and records BAD_RETURN (`import` the job's " +
-      "export name, `arg` null).",
+      "A run that returns any other value fails the job (Failed, end {cause: returned, code: the value}), appends the value to `exitCodes`, and " +
+      "records BAD_RETURN (`import` the job's export name, `arg` null) before the Failed status.",
     statuses: ["BAD_RETURN"],
     verified: CASE,
   },
@@ -759,7 +769,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "run.timeout",
     level: "MUST",
     text:
-      "A run that has not returned `runTimeoutMs` milliseconds after it started (0: no limit) MUST be stopped; the job fails with end cause timeout.",
+      "A run that has not returned `runTimeoutMs` milliseconds after it started (wall-clock time from before the host passes the context, host " +
+      "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code: a host call in " +
+      "progress completes, and its effect stands.",
     verified: CASE,
   },
   {
@@ -767,7 +779,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An instance that trapped or was stopped MUST NOT run guest code again. The next run, of any job, gets a fresh instance (fresh memory, " +
-      "plugin_init again, `init.reinit`). If plugin_init fails on it, that run fails with end cause trap.",
+      "plugin_init again, `init.reinit`). If plugin_init fails on it, that run (counted, its Running event recorded) fails with end cause trap.",
     verified: CASE,
   },
   {

@@ -28,7 +28,7 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
   {
     id: "transport.stdout",
     level: "MUST",
-    text: "A host MUST write nothing but protocol messages to stdout; logs, warnings and debug output go to stderr.",
+    text: "A host MUST write nothing but protocol messages to stdout; its logs, warnings and debug output go to stderr.",
     verified: PROTOCOL,
   },
   {

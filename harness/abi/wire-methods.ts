@@ -129,9 +129,9 @@ export const WIRE_METHODS: readonly WireMethod[] = [
     why: "the design's `write_sidecar`, as a library effect",
     capability: "library",
     library: true,
-    meaning: "Attaches a sidecar (a named text) to an entry of the call's library; answers the content's size in UTF-8 bytes.",
+    meaning: "Attaches a sidecar (a named text) to an entry of the call's library; each write adds one (writing the same name twice keeps both). Answers the content's size.",
     request: object({ entry_id: string, name: string, content: string }, ["entry_id", "name", "content"], true),
-    answer: object({ entry_id: uuid, name: string, bytes: u32 }),
+    answer: object({ entry_id: uuid, name: string, bytes: { ...u32, description: "the length of `content` in UTF-8 bytes" } }),
     checks: [
       ...LIBRARY_CHECKS,
       notObject,
@@ -160,7 +160,7 @@ export const WIRE_METHODS: readonly WireMethod[] = [
     library: false,
     meaning: "Sends a message to a loopback peer, which answers at once with `ack from <peer>: <message>`.",
     request: object({ peer: string, message: string }, ["peer", "message"], true),
-    answer: object({ peer: string, reply: { type: "string", description: "`ack from <peer>: <message>`" }, bytes: u32 }),
+    answer: object({ peer: string, reply: { type: "string", description: "`ack from <peer>: <message>`" }, bytes: { ...u32, description: "the length of the request's `message` in UTF-8 bytes" } }),
     checks: [NETWORKING_ON, notObject, field("peer"), field("message"), { code: "UnknownPeer", when: "the host has no peer of that name" }],
   },
 ];

@@ -1,6 +1,7 @@
 /** Byte-level codecs shared by the WASM boundary, the trace and the native API. Pure functions, no host state. */
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is text the guest wrote, kept byte for byte (TextDecoder drops it by default).
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Decodes UTF-8, or returns null for invalid sequences: the ABI refuses them instead of replacing them. */

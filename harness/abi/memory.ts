@@ -156,7 +156,7 @@ export type MessageText = string | GuestRange;
 /** Bytes up to which a message is scanned for ASCII; a longer one is decoded at once (the decoder is faster per byte). */
 export const ASCII_SCAN_LIMIT = 1024;
 
-const asciiDecoder = new TextDecoder("utf-8");
+const asciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** The text of ASCII bytes (or of any valid UTF-8). */
 export function asciiText(bytes: Uint8Array): string {

@@ -32,7 +32,7 @@ export interface ModuleInterface {
 const VALTYPES: Record<number, ValType | string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
 const KINDS = ["function", "table", "memory", "global", "tag"] as const;
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 class Reader {
   offset = 0;

@@ -6,7 +6,7 @@ import { isWireError } from "../abi/wire-methods.ts";
 import { checkLink } from "../engine/link.ts";
 import { readModuleInterface, type ModuleInterface } from "../engine/sections.ts";
 import type { WasmEngine } from "../engine/engine.ts";
-import type { ExtensionScope } from "../host/extension.ts";
+import type { ExtensionScope, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
@@ -36,6 +36,12 @@ const interruptRuns = (host: ReferenceHost) => (host.interrupts as unknown as { 
 const setLimits = (host: ReferenceHost, change: Partial<HostLimits>) => {
   (host as unknown as { limits: HostLimits }).limits = { ...host.limits, ...change };
 };
+
+/** How a run's end becomes the job's status (ReferenceHost.settle and .transition). */
+interface SettlingHost {
+  settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void;
+  transition(job: JobRecord, status: "Cancelled", end: { cause: "returned"; code: number }): void;
+}
 
 /** The extension scope a case opens (one per case). */
 function capturingScope(host: ReferenceHost, seen: (scope: ExtensionScope) => void): void {
@@ -787,6 +793,23 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
       const outcome = run(job, state);
       return outcome.kind === "returned" && outcome.code === 2 ? { kind: "returned", code: 1 } : outcome;
     }) }),
+  },
+  {
+    name: "cancel-pending-cancels",
+    clause: "run.returned",
+    description: "a run that returns 0 while a cancel is pending ends Cancelled: the request decides the status whatever the job returned",
+    plant: () => ({
+      patchHost: (host) => {
+        const parts = host as unknown as SettlingHost;
+        const settle = parts.settle.bind(host);
+        parts.settle = (scope, job, outcome, pending) => {
+          if (pending !== "cancel" || outcome.kind !== "returned" || outcome.code !== 0) return settle(scope, job, outcome, pending);
+          job.exitCodes.push(0);
+          parts.transition(job, "Cancelled", { cause: "returned", code: 0 });
+          host.store.discard(job.id);
+        };
+      },
+    }),
   },
   {
     name: "trap-discards-checkpoint",

@@ -3,7 +3,7 @@ import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, uuidFromBytes } from "
 import { INTERRUPT } from "../abi/exports.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
 import { STATUS } from "../abi/status.ts";
-import { overLimit } from "../abi/arguments.ts";
+import { ARG, overLimit } from "../abi/arguments.ts";
 import type { ExtensionScope, RunOutcome } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { InterruptAction } from "../host/interrupts.ts";
@@ -171,6 +171,35 @@ const HOST_BUGS: readonly Mutant[] = [
           const state = host.store.load(job.id) === null ? null : (previous.get(job.id) ?? null);
           job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
           return state;
+        };
+      },
+    }),
+  },
+  {
+    name: "load-state-answers-initial-state",
+    clause: "checkpoint.load",
+    description: "job_load_state answers the job's initial state while it has no checkpoint (the state it was started with taken for one)",
+    plant: () => ({
+      patchHost: (host) => {
+        const loadState = host.ops.loadState.bind(host.ops);
+        host.ops.loadState = (job) => {
+          if (host.store.load(job.id) !== null || job.initialState === null) return loadState(job);
+          job.trace.record({ kind: "load_state", job: job.id, state: bytesToTraceText(job.initialState) });
+          return job.initialState;
+        };
+      },
+    }),
+  },
+  {
+    name: "empty-checkpoint-as-none",
+    clause: "checkpoint.load",
+    description: "a checkpoint of 0 bytes reads back as no checkpoint (the store takes an empty value for a missing one)",
+    plant: () => ({
+      patchHost: (host) => {
+        const load = host.store.load.bind(host.store);
+        host.store.load = (jobId) => {
+          const state = load(jobId);
+          return state !== null && state.byteLength === 0 ? null : state;
         };
       },
     }),
@@ -362,6 +391,34 @@ const HOST_BUGS: readonly Mutant[] = [
     }),
   },
   {
+    name: "warning-size-before-flood",
+    clause: "report.warning",
+    description: "past maxWarningsPerJob a warning is still checked for size first, so an oversized one is refused for its size and not counted as dropped",
+    plant: () => ({
+      patchHost: (host) => {
+        const addWarning = host.ops.addWarning.bind(host.ops);
+        host.ops.addWarning = (scope, job, message) => {
+          if (job.metrics.warnings >= host.limits.maxWarningsPerJob && host.ops.text(scope, job, "job_add_warning", message, ARG.warning) === null) return;
+          addWarning(scope, job, message);
+        };
+      },
+    }),
+  },
+  {
+    name: "bom-stripped",
+    clause: "report.log",
+    description: "messages are decoded by a UTF-8 decoder that drops a leading byte order mark (TextDecoder's default)",
+    plant: () => ({
+      patchHost: (host) => {
+        const text = host.ops.text.bind(host.ops);
+        host.ops.text = (...args) => {
+          const decoded = text(...args);
+          return typeof decoded === "string" && decoded.startsWith("\ufeff") ? decoded.slice(1) : decoded;
+        };
+      },
+    }),
+  },
+  {
     name: "non-critical-errors-dropped",
     clause: "report.non-critical-error",
     description: "job_add_non_critical_error is accepted and does nothing: no event, no count",
@@ -407,6 +464,23 @@ const HOST_BUGS: readonly Mutant[] = [
         };
       },
     }),
+  },
+  {
+    name: "extension-lines-limited",
+    clause: "report.flood",
+    description: "lines outside any job (plugin_init's) count against maxLogLinesPerJob as a job's would: past it they are dropped",
+    plant: () => {
+      let extensionLines = 0;
+      return {
+        patchHost: (host) => {
+          const log = host.ops.log.bind(host.ops);
+          host.ops.log = (scope, job, name, level, message) => {
+            if (job === null && extensionLines++ >= host.limits.maxLogLinesPerJob) return;
+            log(scope, job, name, level, message);
+          };
+        },
+      };
+    },
   },
   {
     name: "message-limit-utf16",

@@ -53,6 +53,17 @@ function capturingScope(host: ReferenceHost, seen: (scope: ExtensionScope) => vo
   };
 }
 
+/** Runs `act` with the scope in another phase (the phase register_job checks), then puts the phase back. */
+function asIfIn<T>(scope: ExtensionScope, phase: ExtensionScope["phase"], act: () => T): T {
+  const was = scope.phase;
+  scope.phase = phase;
+  try {
+    return act();
+  } finally {
+    scope.phase = was;
+  }
+}
+
 /** WasmExtension's parts a mutant of its instance lifecycle reaches. */
 interface ExtensionInternals {
   instance: WebAssembly.Instance | null;
@@ -89,6 +100,16 @@ const pluginInitWith = (wrap: (original: () => number) => () => number) =>
   withExports((exports) => (typeof exports.plugin_init === "function" ? { ...exports, plugin_init: wrap(exports.plugin_init as () => number) } : exports));
 
 const isTrapError = (error: unknown) => error instanceof WebAssembly.RuntimeError;
+
+/** A plugin_init that traps (the watchdog's stop included) answers 0, as if it had returned. */
+const pluginInitTrapsIgnored = pluginInitWith((init) => () => {
+  try {
+    return init();
+  } catch (error) {
+    if (isTrapError(error)) return 0;
+    throw error;
+  }
+});
 
 /** Trace text `hex:...` back to its bytes. */
 const hexBytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
@@ -331,36 +352,14 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     name: "plugin-init-trap-ignored",
     clause: "init.trap",
     description: "a plugin_init that traps is taken as done: the guest loads with whatever it registered",
-    plant: () => ({
-      load: {
-        engine: pluginInitWith((init) => () => {
-          try {
-            return init();
-          } catch (error) {
-            if (isTrapError(error)) return 0;
-            throw error;
-          }
-        }),
-      },
-    }),
+    plant: () => ({ load: { engine: pluginInitTrapsIgnored } }),
   },
   {
     name: "plugin-init-timeout-ignored",
     clause: "init.time-limit",
     description: "a plugin_init stopped by the time limit is taken as done: the guest loads with whatever it registered",
-    plant: () => ({
-      load: {
-        engine: pluginInitWith((init) => () => {
-          try {
-            return init();
-          } catch (error) {
-            // The watchdog's stop is a trap like any other here: this host does not tell them apart.
-            if (isTrapError(error)) return 0;
-            throw error;
-          }
-        }),
-      },
-    }),
+    // The watchdog's stop is a trap like any other to this host: it does not tell them apart.
+    plant: () => ({ load: { engine: pluginInitTrapsIgnored } }),
   },
   {
     name: "reinit-acts-for-the-job",
@@ -395,13 +394,8 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
       patchHost: (host) => {
         const register = host.registerJob.bind(host);
         host.registerJob = (scope, name, exportName, resumable, executor) => {
-          if (scope.phase !== "ready") return register(scope, name, exportName, resumable, executor);
-          scope.phase = "init";
-          try {
-            return register(scope, name, exportName, resumable, executor);
-          } finally {
-            scope.phase = "ready";
-          }
+          const act = () => register(scope, name, exportName, resumable, executor);
+          return scope.phase === "ready" ? asIfIn(scope, "init", act) : act();
         };
       },
     }),
@@ -441,14 +435,10 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
       patchHost: (host) => {
         const register = host.registerJob.bind(host);
         host.registerJob = (scope, name, exportName, resumable, executor) => {
-          if (scope.phase !== "reinit" || scope.jobTypes.get(name)?.exportName !== exportName) return register(scope, name, exportName, resumable, executor);
+          const act = () => register(scope, name, exportName, resumable, executor);
+          if (scope.phase !== "reinit" || scope.jobTypes.get(name)?.exportName !== exportName) return act();
           scope.jobTypes.delete(name);
-          scope.phase = "init";
-          try {
-            return register(scope, name, exportName, resumable, executor);
-          } finally {
-            scope.phase = "reinit";
-          }
+          return asIfIn(scope, "init", act);
         };
       },
     }),

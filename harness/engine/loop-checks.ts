@@ -25,6 +25,8 @@
  * copied byte for byte. One pass, no decoding beyond the immediates; input is a module WebAssembly.validate accepts.
  */
 
+import { putU32, s32Bytes, u32Bytes } from "./leb128.ts";
+
 export const LOOP_CHECK_MODULE = "job-parity:watchdog";
 export const LOOP_CHECK_FUNCTION = "tick";
 /** Checks between two ticks unless tick says otherwise: small enough for a prompt stop, large enough to cost nothing. */
@@ -123,42 +125,20 @@ const utf8 = new TextEncoder();
 const NAME = utf8.encode("name");
 const CODE_METADATA = utf8.encode("metadata.code.");
 const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const encodedName = (text: string) => [...leb(utf8.encode(text).length), ...utf8.encode(text)];
+const encodedName = (text: string) => [...u32Bytes(utf8.encode(text).length), ...utf8.encode(text)];
 /** `() -> (i32)` */
 const TICK_TYPE = Uint8Array.of(0x60, 0, 1, 0x7f);
 /** The tick's import entry up to its type index: module, field, kind function. */
 const TICK_IMPORT = Uint8Array.from([...encodedName(LOOP_CHECK_MODULE), ...encodedName(LOOP_CHECK_FUNCTION), 0x00]);
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? b : b | 0x80);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
 
 /** The check inserted at each function and loop entry; stack-neutral. */
 function checkSequence(countdown: number, tick: number): Uint8Array {
-  const n = leb(countdown);
+  const n = u32Bytes(countdown);
   return Uint8Array.from([
     0x23, ...n, 0x41, 0x01, 0x4a, // global.get $n; i32.const 1; i32.gt_s
     0x04, 0x7f, 0x23, ...n, 0x41, 0x01, 0x6b, // if (result i32) global.get $n; i32.const 1; i32.sub
-    0x05, 0x10, ...leb(tick), // else call $tick
+    0x05, 0x10, ...u32Bytes(tick), // else call $tick
     0x24, ...n, 0x23, ...n, 0x41, 0x00, 0x48, // global.set $n; global.get $n; i32.const 0; i32.lt_s
     0x04, 0x40, 0x00, 0x0b, // if unreachable end (a negative tick stops the guest with a trap)
     0x23, ...n, 0x0b, // global.get $n end
@@ -269,13 +249,7 @@ class Rewrite {
 
   private u32(n: number): void {
     this.room(5);
-    const out = this.out;
-    let v = n >>> 0;
-    do {
-      const b = v & 0x7f;
-      v >>>= 7;
-      out[this.length++] = v === 0 ? b : b | 0x80;
-    } while (v !== 0);
+    this.length = putU32(this.out, this.length, n);
   }
 
   /** Starts a section (or a function body: id -1) whose size `close` fills in, as a 5-byte LEB128 so nothing moves. */
@@ -389,7 +363,7 @@ class Rewrite {
 
   private countdownGlobal(): void {
     this.countdown = this.globals++;
-    this.write(Uint8Array.from([0x7f, 0x01, 0x41, ...sleb(this.interval), 0x0b])); // mut i32, i32.const interval
+    this.write(Uint8Array.from([0x7f, 0x01, 0x41, ...s32Bytes(this.interval), 0x0b])); // mut i32, i32.const interval
   }
 
   /** Reuses a `() -> (i32)` type if there is one, else appends it. */

@@ -1,27 +1,5 @@
 import { GuestLoadError } from "./errors.ts";
-
-function readU32(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    if (b === undefined) throw new RangeError("unexpected end of the wasm binary");
-    value |= (b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return [value >>> 0, at];
-    shift += 7;
-  }
-}
-
-function u32(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? b : b | 0x80);
-  } while (v !== 0);
-  return out;
-}
+import { readU32, u32Bytes as u32 } from "./leb128.ts";
 
 /**
  * Gives the guest's memory a maximum of `maxPages` (or keeps a smaller declared one), by rewriting the memory

@@ -1,4 +1,5 @@
 import type { ValType } from "../abi/imports.ts";
+import { readU32 } from "./leb128.ts";
 
 /**
  * The parts of a wasm binary the linker checks. WebAssembly.Module.imports() does not give function types (the
@@ -44,15 +45,9 @@ class Reader {
   }
 
   u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result >>> 0;
-      shift += 7;
-      if (shift > 35) throw new RangeError("malformed LEB128 in the wasm binary");
-    }
+    const [value, next] = readU32(this.bytes, this.offset);
+    this.offset = next;
+    return value;
   }
 
   name(): string {

@@ -1,4 +1,5 @@
 import type { ValType } from "../abi/imports.ts";
+import { putS32, putU32 } from "./leb128.ts";
 
 /**
  * A small structured description of a wasm module, rendered two ways from one source: a binary (fast, for fuzzing)
@@ -182,23 +183,13 @@ class Bytes {
   }
 
   u32(n: number): void {
-    let v = n >>> 0;
-    do {
-      const b = v & 0x7f;
-      v >>>= 7;
-      this.byte(v === 0 ? b : b | 0x80);
-    } while (v !== 0);
+    this.room(5);
+    this.length = putU32(this.buf, this.length, n);
   }
 
   s32(n: number): void {
-    let v = n | 0;
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      this.byte(done ? b : b | 0x80);
-      if (done) return;
-    }
+    this.room(5);
+    this.length = putS32(this.buf, this.length, n);
   }
 
   s64(n: bigint): void {

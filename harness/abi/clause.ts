@@ -12,14 +12,11 @@ export type ClauseLevel = "MUST" | "SHOULD";
  * - `case`: gate cases observe it; at least one case cites it and catches its clause mutant (an in-process host).
  * - `protocol`: the conversation itself; a broken host process (conformance/hosts/) breaks it and the gate must
  *   report that host as broken.
- * - `self`: no scenario can provoke it on an arbitrary host (a failing disk, say); the reference host's own tests
- *   check it, named in `why`.
  * - `advice`: a SHOULD clause; no host is judged on it.
  */
 export type Verification =
   | { readonly by: "case" }
   | { readonly by: "protocol" }
-  | { readonly by: "self"; readonly why: string }
   | { readonly by: "advice" };
 
 export interface Clause {
@@ -52,5 +49,4 @@ export const verifiedBy = {
   case: { by: "case" } as Verification,
   protocol: { by: "protocol" } as Verification,
   advice: { by: "advice" } as Verification,
-  self: (why: string): Verification => ({ by: "self", why }),
 } as const;

@@ -25,7 +25,7 @@ export const ABI_SECTIONS: readonly ClauseSection[] = [
   { id: "run", title: "Runs, instances and the order of jobs", document: "abi" },
 ];
 
-const { case: CASE, advice, self } = verifiedBy;
+const { case: CASE, advice } = verifiedBy;
 
 export const ABI_CLAUSES: readonly Clause[] = [
   // ---------------------------------------------------------------------------------------------------------------
@@ -473,10 +473,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "checkpoint.store-error",
     level: "MUST",
-    text: "When the host's state store fails to save, `job_checkpoint` MUST answer STORE_ERROR (`arg` null) and keep the previous checkpoint.",
+    text:
+      "When the host's state store fails to save (`scenario.store-failures`), `job_checkpoint` MUST answer STORE_ERROR, with `arg`, `limit` and `size` " +
+      "null, and keep the previous checkpoint: `job_load_state` answers it, and the job goes on running.",
     imports: ["job_checkpoint"],
     statuses: ["STORE_ERROR"],
-    verified: self("no scenario can make a host's store fail; conformance/self/store.test.ts checks the reference host's SQLite store on a full disk and a locked file"),
+    verified: CASE,
   },
   {
     id: "checkpoint.load",

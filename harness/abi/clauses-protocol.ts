@@ -126,6 +126,16 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     verified: CASE,
   },
   {
+    id: "scenario.store-failures",
+    level: "MUST",
+    text:
+      "The scenario's `storeFailures` [n, ...] names the saves the host's state store MUST fail, as if its storage failed: the n-th checkpoint of " +
+      "the case that reaches the store (counted from 1 over every job; a checkpoint refused before it reaches the store, for its size or its " +
+      "job id, is not counted). What a failed save does is `checkpoint.store-error`.",
+    messages: ["run"],
+    verified: CASE,
+  },
+  {
     id: "result.shape",
     level: "MUST",
     text:

@@ -176,6 +176,56 @@ const HOST_BUGS: readonly Mutant[] = [
     }),
   },
   {
+    name: "store-error-answers-ok",
+    clause: "checkpoint.store-error",
+    description: "the state store swallows a failed write: job_checkpoint answers OK and records a checkpoint that was never saved",
+    plant: () => ({
+      patchHost: (host) => {
+        const save = host.store.save.bind(host.store);
+        host.store.save = (jobId, state, meta) => {
+          try {
+            save(jobId, state, meta);
+          } catch {
+            // logged by a real host, never answered
+          }
+        };
+      },
+    }),
+  },
+  {
+    name: "store-failure-discards-previous",
+    clause: "checkpoint.store-error",
+    description: "a failed save leaves the job with no checkpoint (the store deletes the old row before writing the new one)",
+    plant: () => ({
+      patchHost: (host) => {
+        const save = host.store.save.bind(host.store);
+        host.store.save = (jobId, state, meta) => {
+          try {
+            save(jobId, state, meta);
+          } catch (error) {
+            host.store.discard(jobId);
+            throw error;
+          }
+        };
+      },
+    }),
+  },
+  {
+    name: "refused-checkpoints-counted",
+    clause: "scenario.store-failures",
+    description: "storeFailures counts every job_checkpoint call, the ones refused for their size before the store included",
+    plant: () => ({
+      patchHost: (host) => {
+        const checkpoint = host.ops.checkpoint.bind(host.ops);
+        const store = host.store as unknown as { saves?: number };
+        host.ops.checkpoint = (scope, job, state) => {
+          if (state.length > host.limits.maxStateBytes && store.saves !== undefined) store.saves++;
+          return checkpoint(scope, job, state);
+        };
+      },
+    }),
+  },
+  {
     name: "load-state-answers-initial-state",
     clause: "checkpoint.load",
     description: "job_load_state answers the job's initial state while it has no checkpoint (the state it was started with taken for one)",

@@ -19,12 +19,10 @@ function line(row: ClauseRow, width: number): string {
   const checked = row.verified.by === "protocol" ? `${row.brokenHosts.length} broken host${row.brokenHosts.length === 1 ? "" : "s"}` : `${row.mutants.length} mutant${row.mutants.length === 1 ? "" : "s"}`;
   const how =
     row.verified.by === "case"
-      ? `${String(row.cases.length).padStart(3)} cases  ${checked}`
+      ? `${String(row.cases.length).padStart(3)} case${row.cases.length === 1 ? " " : "s"}  ${checked}`
       : row.verified.by === "protocol"
         ? `any case   ${checked}`
-        : row.verified.by === "self"
-          ? "self-tested: no case can provoke it"
-          : "advice: no host is judged on it";
+        : "advice: no host is judged on it";
   const gap = gaps(row);
   return `${row.id.padEnd(width)}  ${row.level.padEnd(6)}  ${how}${gap.length > 0 ? `  GAP: ${gap.join("; ")}` : ""}`;
 }
@@ -39,7 +37,7 @@ export async function specCommand(argv: string[], out: (line: string) => void): 
     const totals = {
       clauses: rows.length,
       must: rows.filter((row) => row.level === "MUST").length,
-      byVerification: Object.fromEntries(["case", "protocol", "self", "advice"].map((by) => [by, rows.filter((row) => row.verified.by === by).length])),
+      byVerification: Object.fromEntries(["case", "protocol", "advice"].map((by) => [by, rows.filter((row) => row.verified.by === by).length])),
       withGaps: withGaps.map((row) => row.id),
     };
     out(JSON.stringify({ clauses, totals, exitCode }, null, 2));
@@ -59,7 +57,7 @@ export async function specCommand(argv: string[], out: (line: string) => void): 
   out("");
   out(
     `${rows.length} clauses (${rows.filter((row) => row.level === "MUST").length} MUST); ${byCase.length} observed by cases, ` +
-      `${rows.filter((row) => row.verified.by === "protocol").length} by broken hosts, ${rows.filter((row) => row.verified.by === "self").length} by self-tests; ` +
+      `${rows.filter((row) => row.verified.by === "protocol").length} by broken hosts; ` +
       `${withGaps.length === 0 ? "no gaps" : `${withGaps.length} with gaps: ${withGaps.map((row) => row.id).join(", ")}`}`,
   );
   return exitCode;

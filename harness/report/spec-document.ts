@@ -26,7 +26,6 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function clauseItem(clause: Clause): string[] {
   const lines = [`- <a id="${clause.id}"></a>**${code(clause.id)}** (${clause.level}) ${clause.text}`];
   if (clause.why !== undefined) lines.push(`  *Why:* ${clause.why}`);
-  if (clause.verified.by === "self") lines.push(`  *Checked by the reference host's own tests, not by cases:* ${clause.verified.why}.`);
   return lines;
 }
 

@@ -9,7 +9,8 @@ import type { LibrarySnapshot } from "../host/library.ts";
 import type { HostLimits } from "../host/limits.ts";
 import type { MetricsSnapshot } from "../host/metrics.ts";
 import { DEFAULT_PERMISSIONS, type Permissions } from "../host/permissions.ts";
-import type { StateStore } from "../host/state-store.ts";
+import { FailingStateStore } from "../host/failing-store.ts";
+import { MemoryStateStore, type StateStore } from "../host/state-store.ts";
 import { loadNativeExtension, type NativeExtensionDefinition } from "../jobs/native-extension.ts";
 import { WasmExtension, type ImportsWrapper } from "../jobs/wasm-extension.ts";
 import type { JobStatus, TraceEvent } from "../trace/events.ts";
@@ -30,6 +31,8 @@ export interface Scenario {
   readonly limits?: Partial<HostLimits>;
   /** Extra libraries created on the host (after the default one), by name. */
   readonly libraries?: readonly string[];
+  /** Saves the state store fails: the n-th checkpoint that reaches the store, from 1, over every job. */
+  readonly storeFailures?: readonly number[];
 }
 
 export type Subject =
@@ -89,7 +92,7 @@ export interface RunOptions {
 export function runScenario(subject: Subject, scenario: Scenario, options: RunOptions = {}): ScenarioResult {
   const host = new ReferenceHost({
     seed: options.seed,
-    store: options.store,
+    store: withStoreFailures(options.store ?? new MemoryStateStore(), scenario.storeFailures),
     interrupts: scenario.interrupts,
     networking: scenario.networking ?? null,
     limits: scenario.limits,
@@ -101,6 +104,11 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
   host.drive(root, { resume: scenario.resume });
   loaded.unload();
   return collectResult(host, loaded, root);
+}
+
+/** The store a scenario's host uses: failing the saves `storeFailures` names, if any (scenario.store-failures). */
+function withStoreFailures(store: StateStore, failures: readonly number[] | undefined): StateStore {
+  return failures === undefined || failures.length === 0 ? store : new FailingStateStore(store, new Set(failures));
 }
 
 /** An extension loaded into a host: its scope, and for a WASM guest the extension (for its import counts). */

@@ -456,8 +456,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "`job_checkpoint(job, state)` checks the state's size: more than `maxStateBytes` bytes is refused with LIMIT_EXCEEDED (`arg` state_ptr, `limit` " +
-      "maxStateBytes, `size` its length) and the previous checkpoint is kept. Otherwise the bytes replace the job's checkpoint, the call answers OK " +
-      "and records `checkpoint` {state, bytes}.",
+      "maxStateBytes, `size` its length) and the previous checkpoint is kept. Otherwise the host's state store saves the bytes: they replace the " +
+      "job's checkpoint, the call answers OK and records `checkpoint` {state, bytes} (a save the store fails is `checkpoint.store-error`).",
     imports: ["job_checkpoint"],
     statuses: ["OK", "LIMIT_EXCEEDED"],
     verified: CASE,
@@ -474,8 +474,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "checkpoint.store-error",
     level: "MUST",
     text:
-      "When the host's state store fails to save (`scenario.store-failures`), `job_checkpoint` MUST answer STORE_ERROR, with `arg`, `limit` and `size` " +
-      "null, and keep the previous checkpoint: `job_load_state` answers it, and the job goes on running.",
+      "When the host's state store fails to save (`scenario.store-failures`), `job_checkpoint` MUST refuse the call with STORE_ERROR: it records " +
+      "`abi_violation` with `arg`, `limit` and `size` null, records no `checkpoint` event, and keeps the previous checkpoint (`job_load_state` " +
+      "answers it). The job goes on running.",
     imports: ["job_checkpoint"],
     statuses: ["STORE_ERROR"],
     verified: CASE,

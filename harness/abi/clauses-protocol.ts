@@ -130,8 +130,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The scenario's `storeFailures` [n, ...] names the saves the host's state store MUST fail, as if its storage failed: the n-th checkpoint of " +
-      "the case that reaches the store (counted from 1 over every job; a checkpoint refused before it reaches the store, for its size or its " +
-      "job id, is not counted). What a failed save does is `checkpoint.store-error`.",
+      "the case that reaches the store (counted from 1 over every job). A checkpoint refused before the store is not counted: for its job id, " +
+      "its memory or its size (`call.check-order`). What a failed save does is `checkpoint.store-error`.",
     messages: ["run"],
     verified: CASE,
   },

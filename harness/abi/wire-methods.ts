@@ -82,11 +82,24 @@ const NETWORKING_ON: WireCheck = { code: "NetworkingDisabled", when: "networking
 
 export const WIRE_METHODS: readonly WireMethod[] = [
   {
-    method: "action:test.ping.input",
+    method: "query:test.ping",
     origin: "spacedrive",
     capability: "library",
+    library: true,
+    meaning:
+      "Spacedrive's one extension test operation, a library query (core/src/ops/extension_test/ping.rs:36-64 @ be454a0b4): echoes its message, " +
+      "and its count or 1.",
+    request: object({ message: string, count: { anyOf: [u32, { type: "null" }] } }, ["message"], true),
+    answer: object({ echo: { type: "string", description: "`Pong: ` followed by the request's message" }, count: { ...u32, description: "the request's count, 1 when absent or null" }, extension_works: { const: true } }),
+    checks: [...LIBRARY_CHECKS, notObject, field("message"), field("count", "absent, null or an integer from 0 to 2^32 - 1")],
+  },
+  {
+    method: "action:test.ping.input",
+    origin: "reference",
+    why: "an `action:` method that needs no library, so that a case can tell the manifest's `action:` prefix from `query:` before any library check",
+    capability: "library",
     library: false,
-    meaning: "Spacedrive's one extension test operation: echoes its message. The library id, if any, is not used.",
+    meaning: "An action twin of `query:test.ping` that reads no library: echoes its message; its count, or null when absent.",
     request: object({ message: string, count: { anyOf: [u32, { type: "null" }] } }, ["message"], true),
     answer: object({ echo: { type: "string", description: "`Pong: ` followed by the request's message" }, count: { anyOf: [u32, { type: "null" }], description: "the request's count, null when absent" }, extension_works: { const: true } }),
     checks: [notObject, field("message"), field("count", "absent, null or an integer from 0 to 2^32 - 1")],

@@ -55,6 +55,11 @@ export class LibraryStore {
 
   handlers(): Record<string, WireHandler> {
     return {
+      "query:test.ping": (payload, libraryId, method) => {
+        this.library(method, libraryId);
+        const input = new PayloadReader(method, payload);
+        return { echo: `Pong: ${input.string("message")}`, count: input.optionalInteger("count") ?? 1, extension_works: true };
+      },
       "query:libraries.list": () => ({
         libraries: [...this.libraries.values()].map(({ id, name }) => ({ id, name })),
       }),

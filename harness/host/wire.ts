@@ -35,7 +35,7 @@ export class WireRouter {
   }
 }
 
-/** Spacedrive's one extension test operation. */
+/** An action twin of Spacedrive's `query:test.ping` (library.ts) that needs no library (wire-methods.ts says why). */
 export const pingHandlers: Record<string, WireHandler> = {
   "action:test.ping.input": (payload, _library, method) => {
     const input = new PayloadReader(method, payload);

@@ -41,6 +41,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
     out("");
     out(`${report.summary.cases} cases, ${report.summary.checks} checks, ${(report.summary.durationMs / 1000).toFixed(2)} s`);
     out(`${report.summary.passed} passed, ${report.summary.failed} failed`);
+    out(report.coreSurface.headline);
     out(`reports: ${paths.join(", ")}`);
   }
   return report.summary.failed === 0 ? 0 : 1;

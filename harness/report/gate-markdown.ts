@@ -1,4 +1,5 @@
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
+import { coreSurfaceMarkdown } from "./core-surface-report.ts";
 import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
 
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", error: "💥 error" } as const;
@@ -77,6 +78,7 @@ export function renderGateMarkdown(report: GateReport): string {
     "|---|---|---|---|",
     ...report.clauses.map((c) => `| ${code(c.id)} | ${c.level} | ${CAPABILITY_MARK[c.verdict]} ${c.verdict} | ${countsText(c.outcomes)} |`),
   );
+  lines.push("", ...coreSurfaceMarkdown(report.coreSurface));
   const attention = (outcomes: readonly Outcome[]) => report.cases.filter((c) => outcomes.includes(c.outcome));
   const broken = attention(["ERROR", "TIMEOUT"]);
   if (broken.length > 0) lines.push("", "## Host errors", "", ...broken.flatMap(caseBlock));

@@ -5,6 +5,7 @@ import type { Handshake } from "../adapters/types.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
 import { DEFAULT_CASE_TIMEOUT_MS, OUTCOMES, type EventDivergence, type GateErrorCode, type GateResult, type Outcome } from "../suite/gate.ts";
 import type { ExpectationKind, ResolvedExpectations } from "../suite/host-expectations.ts";
+import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
 
 /**
@@ -69,6 +70,12 @@ export interface GateReport {
   };
   capabilities: { id: string; core: string; claimed: boolean; verdict: CapabilityVerdict; outcomes: OutcomeCounts; cases: { id: string; outcome: Outcome }[] }[];
   clauses: { id: string; level: ClauseLevel; verdict: CapabilityVerdict; outcomes: OutcomeCounts; cases: { id: string; outcome: Outcome }[] }[];
+  /**
+   * Per public JobContext method and Progress variant of core: whether an extension job reaches it under each ABI
+   * version and which cases cover it. A property of the specification and the suite (every fixture, whatever the
+   * filter), not of the host: the host's verdicts are in `capabilities`, `clauses` and `cases`.
+   */
+  coreSurface: CoreCoverage;
   cases: GateReportCase[];
 }
 
@@ -118,7 +125,12 @@ function clauseRows(cases: GateResult["cases"]): GateReport["clauses"] {
   });
 }
 
-export function buildGateReport(result: GateResult, invocation: GateInvocation, expectations: ResolvedExpectations | null): GateReport {
+export function buildGateReport(
+  result: GateResult,
+  invocation: GateInvocation,
+  expectations: ResolvedExpectations | null,
+  coreSurface: CoreCoverage = coreCoverage(),
+): GateReport {
   const claimed = new Set<string>(result.handshake?.capabilities ?? []);
   const verdict = result.exitCode === 0 ? "pass" : result.exitCode === 1 ? "fail" : "error";
   return {
@@ -163,6 +175,7 @@ export function buildGateReport(result: GateResult, invocation: GateInvocation, 
       };
     }),
     clauses: clauseRows(result.cases),
+    coreSurface,
     cases: result.cases.map((c) => ({
       id: c.id,
       description: c.description,

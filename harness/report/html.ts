@@ -1,4 +1,6 @@
+import { coreCountsText } from "../suite/core-coverage.ts";
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
+import { coreCellText, coreRowTitle } from "./core-surface-report.ts";
 import { casesText, countsText } from "./gate-markdown.ts";
 import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines } from "./gate-report.ts";
 
@@ -28,6 +30,7 @@ pre.reproduce { user-select: all; -webkit-user-select: all; background: #fff8c5;
 .o-XFAIL { color: var(--warn); } .o-SKIP, .o-UNSUPPORTED { color: var(--muted); }
 td.v-pass { background: #dafbe1; } td.v-fail { background: #ffebe9; } td.v-error { background: #fbefff; } td.v-xfail { background: #fff8c5; }
 td.v-unsupported, td.v-skipped, td.v-none { background: #f6f8fa; color: var(--muted); }
+td.c-reachable { background: #dafbe1; } td.c-partial { background: #fff8c5; } td.c-no-case { background: #ffebe9; } td.c-not-reachable { background: #f6f8fa; color: var(--muted); }
 a.badge { text-decoration: none; }
 article.case { border: 1px solid var(--line); border-left: 4px solid var(--fail); border-radius: 6px; padding: 12px 14px; margin: 12px 0; }
 article.case[data-outcome="ERROR"], article.case[data-outcome="TIMEOUT"] { border-left-color: var(--error); }
@@ -54,6 +57,31 @@ function caseArticle(c: GateReportCase): string {
   if (c.divergence) parts.push(`<pre class="divergence">${h(divergenceLines(c).join("\n"))}</pre>`);
   parts.push(`<p>Reproduce (this case alone, on the same host):</p><pre class="reproduce"><code>${h(c.reproduce)}</code></pre>`, "</article>");
   return parts.join("\n");
+}
+
+const CORE_CLASS = { reachable: "c-reachable", partial: "c-partial", "reachable, no case": "c-no-case", "not reachable": "c-not-reachable" } as const;
+
+/** The core surface: the headline, each version's counts and one row per JobContext method and Progress variant. */
+function coreSurfaceSection(report: GateReport): string {
+  const coverage = report.coreSurface;
+  return [
+    '<section id="core-surface">',
+    "<h2>Core surface</h2>",
+    `<p><strong>${h(coverage.headline)}.</strong> One row per public method of Spacedrive's <code>JobContext</code> and per <code>Progress</code> variant (commit ${h(coverage.commit)}). Reachable: an extension reaches it fully and a case with a native twin imports what reaches it (a 1.1 guest's cases count only under 1.1). From the suite's ${coverage.cases} cases, whatever the filter; not a verdict on this host.</p>`,
+    `<ul>${coverage.versions.map((v) => `<li>under ${h(v)}: ${h(coreCountsText(coverage.totals[v]))}</li>`).join("")}</ul>`,
+    '<table class="core-surface">',
+    `<thead><tr><th>core</th><th>Spacedrive</th><th>what core does</th>${coverage.versions.map((v) => `<th>under ${h(v)}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...coverage.rows.map(
+      (row) =>
+        `<tr data-core="${h(row.name)}"><th scope="row"><code>${h(coreRowTitle(row))}</code></th><td><code>${h(row.source)}</code></td><td>${h(row.semantics)}</td>` +
+        coverage.versions.map((v) => `<td class="${CORE_CLASS[row.abi[v].status]}" data-version="${h(v)}" data-status="${h(row.abi[v].status)}">${h(coreCellText(row.abi[v]))}</td>`).join("") +
+        "</tr>",
+    ),
+    "</tbody>",
+    "</table>",
+    "</section>",
+  ].join("\n");
 }
 
 /** gate.html: one self-contained page (inline CSS, no scripts, nothing fetched): matrix, failures, expectations, cases. */
@@ -102,6 +130,7 @@ export function renderGateHtml(report: GateReport): string {
     "</tbody>",
     "</table>",
     "</section>",
+    coreSurfaceSection(report),
     '<section id="failures">',
     `<h2>Failures and host errors (${attention.length})</h2>`,
     attention.length === 0 ? "<p>None: every case met its expectation.</p>" : attention.map(caseArticle).join("\n"),

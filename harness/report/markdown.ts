@@ -1,4 +1,5 @@
 import { sectionOf } from "../abi/clauses.ts";
+import { coreSurfaceMarkdown, coreSurfaceText } from "./core-surface-report.ts";
 import type { ParityReport } from "./parity-report.ts";
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -23,6 +24,8 @@ export function renderParityMarkdown(report: ParityReport): string {
     ...report.capabilities.map(
       (c) => `| ${c.id} | \`${c.core}\` | ${tally(c.native)} | ${tally(c.wasm)} | ${mark(c.parity)} | ${c.cases.length} |`,
     ),
+    "",
+    ...coreSurfaceMarkdown(report.coreSurface),
     "",
     "## Clauses",
     "",
@@ -62,5 +65,6 @@ export function renderParityTable(report: ParityReport): string {
   for (const c of report.capabilities) lines.push(`${c.id.padEnd(width)}  ${cell(c.native)}  ${cell(c.wasm)}  ${c.parity ? "yes" : "NO"}`);
   const uncovered = report.imports.filter((i) => i.positive === 0).map((i) => i.name);
   lines.push("", `imports covered: ${report.imports.length - uncovered.length}/${report.imports.length}${uncovered.length ? ` (missing: ${uncovered.join(", ")})` : ""}`);
+  lines.push("", ...coreSurfaceText(report.coreSurface));
   return lines.join("\n");
 }

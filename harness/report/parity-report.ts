@@ -3,6 +3,7 @@ import { CLAUSES } from "../abi/clauses.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import { IMPORTS } from "../abi/imports.ts";
 import { nodeEngine } from "../engine/engine.ts";
+import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
 import type { CaseResult } from "../suite/run-case.ts";
 
@@ -21,6 +22,11 @@ export interface ParityReport {
   /** Per clause of the specification that a case cites, in the specification's order: its cases and whether all passed. */
   clauses: { id: string; level: "MUST" | "SHOULD"; passed: number; failed: number; cases: string[] }[];
   imports: { name: string; origin: "spacedrive" | "v1"; positive: number; negative: number }[];
+  /**
+   * Per public JobContext method and Progress variant of core: whether an extension job reaches it under each ABI
+   * version, and which cases cover it (from every fixture of the suite, whatever the run's filter).
+   */
+  coreSurface: CoreCoverage;
   cases: {
     id: string;
     description: string;
@@ -44,8 +50,8 @@ const tally = (cases: readonly CaseResult[], side: "native" | "wasm"): Tally => 
   failed: cases.filter((c) => c[side]?.passed === false).length,
 });
 
-/** The one source of truth every report format is written from. */
-export function buildParityReport(cases: readonly CaseResult[], durationMs: number): ParityReport {
+/** The one source of truth every report format is written from; `coreSurface` defaults to the suite's fixtures. */
+export function buildParityReport(cases: readonly CaseResult[], durationMs: number, coreSurface: CoreCoverage = coreCoverage()): ParityReport {
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     schemaVersion: 1,
@@ -82,6 +88,7 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
       positive: cases.filter((c) => c.imports.includes(spec.name as never)).length,
       negative: cases.filter((c) => c.negative.includes(spec.name as never)).length,
     })),
+    coreSurface,
     cases: cases.map((c) => ({
       id: c.id,
       description: c.description,

@@ -1,5 +1,6 @@
 import { CAPABILITIES } from "../abi/capabilities.ts";
 import { CLAUSES, SECTIONS, type Clause } from "../abi/clauses.ts";
+import { CORE_COMMIT, CORE_SURFACE, CORE_SURFACE_VERSIONS, type CoreReach } from "../abi/core-surface.ts";
 import { GUEST_EXPORTS, INTERRUPT, JOB_EXPORT_SIGNATURE, JOB_RETURN } from "../abi/exports.ts";
 import { formatSignature, IMPORTS, importSignature } from "../abi/imports.ts";
 import { HOST_SPECIFIC_LOAD_ERRORS, LOAD_ERROR_CODES } from "../abi/load-errors.ts";
@@ -69,9 +70,37 @@ function statusTable(): string[] {
 
 function capabilitiesTable(): string[] {
   return [
-    "| capability | core API | reached through |",
-    "|---|---|---|",
-    ...CAPABILITIES.map((c) => `| ${c.id} | ${code(c.core)} | ${IMPORTS.filter((i) => (i.capabilities as readonly string[]).includes(c.id)).map((i) => code(i.name)).join(", ")} |`),
+    "| capability | core API | reached through | what the ABI does, and how core differs |",
+    "|---|---|---|---|",
+    ...CAPABILITIES.map(
+      (c) =>
+        `| ${c.id} | ${code(c.core)} | ${IMPORTS.filter((i) => (i.capabilities as readonly string[]).includes(c.id)).map((i) => code(i.name)).join(", ")} | ${cell(c.summary)} |`,
+    ),
+  ];
+}
+
+/** How a row of the core surface is reached under one version, for the document. */
+function reachCell(reach: CoreReach): string {
+  switch (reach.via) {
+    case "none":
+      return `not reachable: ${cell(reach.why)}`;
+    case "context":
+      return `context JSON ${code(reach.field)}${reach.partial ? `; partial: ${cell(reach.partial)}` : ""}`;
+    case "import":
+      return `${reach.imports.map(code).join(", ")}${reach.partial ? `; partial: ${cell(reach.partial)}` : ""}`;
+    case "wire":
+      return `wire ${reach.methods.map(code).join(", ")}${reach.partial ? `; partial: ${cell(reach.partial)}` : ""}`;
+  }
+}
+
+function coreSurfaceTable(): string[] {
+  return [
+    `| core (Spacedrive ${CORE_COMMIT}) | defined at | what core does | role | ${CORE_SURFACE_VERSIONS.map((v) => `ABI ${v}`).join(" | ")} |`,
+    `|---|---|---|---|${CORE_SURFACE_VERSIONS.map(() => "---|").join("")}`,
+    ...CORE_SURFACE.map(
+      (row) =>
+        `| ${code(row.kind === "method" ? `ctx.${row.name}()` : `Progress::${row.name}`)} | ${code(row.source)} | ${cell(row.semantics)} | ${row.role} | ${CORE_SURFACE_VERSIONS.map((v) => reachCell(row.abi[v])).join(" | ")} |`,
+    ),
   ];
 }
 
@@ -154,6 +183,7 @@ const REGIONS: Record<string, () => string[]> = {
   exports: exportsTable,
   "status-codes": statusTable,
   capabilities: capabilitiesTable,
+  "core-surface": coreSurfaceTable,
   limits: limitsTable,
   "load-errors": loadErrorsTable,
   "wire-errors": wireErrorsTable,

@@ -4,7 +4,7 @@ import { GuestMemory } from "../abi/memory.ts";
 import { readModuleInterface } from "../engine/sections.ts";
 import { referenceHandshake, runReferenceCase } from "./in-process.ts";
 import { nodeEngine } from "../engine/engine.ts";
-import type { MemoryMutation, Mutant, MutantRun } from "./mutant-kit.ts";
+import type { CannotRun, MemoryMutation, Mutant, MutantRun } from "./mutant-kit.ts";
 import type { CaseRequest, CaseResponse, Handshake, HostAdapter } from "./types.ts";
 
 export const MUTANT_HOST_PREFIX = "job-parity mutant host: ";
@@ -49,8 +49,11 @@ function installMemoryHooks(mutation: MemoryMutation | undefined, seen: (memory:
   };
 }
 
-/** Runs one case on a fresh reference host with the mutant's bug planted: the path every mutant case takes. */
-export function runMutantCase(mutant: Mutant, request: CaseRequest): CaseResponse {
+/**
+ * Runs one case on a fresh reference host with the mutant's bug planted: the path every mutant case takes.
+ * `onCannotRun` hears when the modelled host could not have run the case at all (MutantParts.cannotRun).
+ */
+export function runMutantCase(mutant: Mutant, request: CaseRequest, onCannotRun?: (why: CannotRun) => void): CaseResponse {
   const missing = missingImports(mutant, request.guest);
   if (missing.length > 0) {
     const list = missing.map((name) => `${IMPORT_MODULE}.${name}`).join(", ");
@@ -65,6 +68,8 @@ export function runMutantCase(mutant: Mutant, request: CaseRequest): CaseRespons
     const read = parts.patchRequest ? parts.patchRequest(request) : request;
     const load = parts.load && { ...parts.load, engine: parts.load.engine?.(nodeEngine) };
     const response = runReferenceCase(read, { patchHost: parts.patchHost, wrapImports: parts.wrapImports, load });
+    const why = parts.cannotRun?.() ?? null;
+    if (why !== null) onCannotRun?.(why);
     return parts.patchResponse ? parts.patchResponse(response, request) : response;
   } finally {
     for (const restore of undo.reverse()) restore();
@@ -73,6 +78,9 @@ export function runMutantCase(mutant: Mutant, request: CaseRequest): CaseRespons
 
 /** A mutant of the reference host, in this process: InProcessAdapter with one bug planted in every case. */
 export class MutantAdapter implements HostAdapter {
+  /** By case id: the cases the modelled host could not have run at all, and why. */
+  readonly cannotRun = new Map<string, CannotRun>();
+
   constructor(readonly mutant: Mutant) {
     mutant.reset?.();
   }
@@ -82,7 +90,7 @@ export class MutantAdapter implements HostAdapter {
   }
 
   async runCase(request: CaseRequest): Promise<CaseResponse> {
-    return runMutantCase(this.mutant, request);
+    return runMutantCase(this.mutant, request, (why) => this.cannotRun.set(request.id, why));
   }
 
   async close(): Promise<void> {}

@@ -57,6 +57,21 @@ export interface MutantParts {
   readonly patchRequest?: (request: CaseRequest) => CaseRequest;
   /** What the host answers, rewritten (load error codes, how a result is written). */
   readonly patchResponse?: (response: CaseResponse, request: CaseRequest) => CaseResponse;
+  /**
+   * Asked once the case ran: why the host this mutant models could not have run the case to its end at all (a host
+   * modelled from its sources, where the model answers what the real host never gets to), or null when it could.
+   */
+  readonly cannotRun?: () => CannotRun | null;
+}
+
+/** A case the modelled host cannot run to its end, and why (with the source line). */
+export interface CannotRun {
+  readonly reason: string;
+  /**
+   * true: the host never runs the job, so only a case that expects a job result depends on it (a case that expects a
+   * load error is decided by the load, which does happen); false: the host never gets past loading the guest.
+   */
+  readonly atDispatch: boolean;
 }
 
 export interface Mutant {

@@ -1,15 +1,11 @@
-import { CAPABILITY_IDS } from "../abi/capabilities.ts";
-import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8, uuidFromBytes } from "../abi/codec.ts";
+import { asU64, bytesToTraceText, decodeUtf8, encodeUtf8 } from "../abi/codec.ts";
 import { INTERRUPT } from "../abi/exports.ts";
-import { IMPORTS, type ImportName } from "../abi/imports.ts";
 import { STATUS } from "../abi/status.ts";
 import { ARG, overLimit } from "../abi/arguments.ts";
-import type { ExtensionScope, RunOutcome } from "../host/extension.ts";
-import type { ReferenceHost } from "../host/host.ts";
+import type { RunOutcome } from "../host/extension.ts";
 import type { InterruptAction } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import { Networking } from "../host/networking.ts";
-import { UnparsedPayload } from "../host/operations.ts";
 import type { Permissions } from "../host/permissions.ts";
 import { WireFailure } from "../host/wire-errors.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
@@ -28,83 +24,18 @@ import {
   wrapRuns,
   type JobPtr,
   type Mutant,
-  type MutantParts,
-  type MutantRun,
 } from "./mutant-kit.ts";
 import { CLAUSE_MUTANTS } from "./mutants-clauses.ts";
+import { SPACEDRIVE_TODAY } from "./spacedrive-today.ts";
 
-export type { MemoryMutation, Mutant, MutantParts, MutantRun } from "./mutant-kit.ts";
+export type { CannotRun, MemoryMutation, Mutant, MutantParts, MutantRun } from "./mutant-kit.ts";
 
 /**
  * The catalogue of mutant hosts: a name, one line saying what the bug is, the clause it breaks, and the bug itself,
  * planted fresh for every case. The realistic bugs a host author writes are here; mutants-clauses.ts adds one for
- * every clause no bug here breaks, so that every clause has a mutant a case citing it must catch.
+ * every clause no bug here breaks, so that every clause has a mutant a case citing it must catch. The last entry,
+ * spacedrive-today (spacedrive-today.ts), is no single bug: Spacedrive's host as it stands, modelled from its sources.
  */
-
-// ---------------------------------------------------------------------------------------------------------------
-// Spacedrive today (shared/reference/spacedrive-facts.md, section 2).
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The imports ABI v1 adds (origin v1 in the table); Spacedrive's host does not define them, so a guest importing one does not link. */
-export const V1_ONLY_IMPORTS: readonly ImportName[] = IMPORTS.filter((spec) => spec.origin === "v1").map((spec) => spec.name as ImportName);
-
-/** Where Spacedrive's spacedrive_call writes its answer today: a fixed offset, no length, no wasm_alloc. */
-export const TODAY_CALL_ANSWER_OFFSET = 65536;
-
-function spacedriveToday(run: MutantRun): MutantParts {
-  let scope: ExtensionScope | null = null;
-  let host: ReferenceHost | null = null;
-  return {
-    patchHost: (h) => {
-      host = h;
-      const open = h.openExtension.bind(h);
-      h.openExtension = (id, permissions) => (scope = open(id, permissions));
-      // spacedrive_log is real, but there is no job-context registry: a line belongs to no job.
-      const log = h.ops.log.bind(h.ops);
-      h.ops.log = (s, job, name, level, message) => log(s, name === "spacedrive_log" ? null : job, name, level, message);
-    },
-    wrapImports: (fns) => {
-      const register = importFn<[number, number, number, number, number], number>(fns, "register_job");
-      const call = importFn<[number, number, number, number, number], number>(fns, "spacedrive_call");
-      return {
-        ...fns,
-        register_job: asImport((...args: [number, number, number, number, number]) => (register(...args) === STATUS.OK ? 0 : 1)),
-        spacedrive_call: asImport((methodPtr: number, methodLen: number, libraryPtr: number, payloadPtr: number, payloadLen: number) => {
-          const memory = run.memory();
-          if (memory === null || scope === null || host === null) return call(methodPtr, methodLen, libraryPtr, payloadPtr, payloadLen);
-          const method = decodeUtf8(memory.slice(methodPtr, methodLen) ?? new Uint8Array([0xff]));
-          const library = libraryPtr === 0 ? null : memory.slice(libraryPtr, 16);
-          const payloadBytes = memory.slice(payloadPtr, payloadLen);
-          if (method === null || (libraryPtr !== 0 && library === null) || payloadBytes === null) return 0;
-          let payload: unknown = {};
-          if (payloadBytes.byteLength > 0) {
-            const text = decodeUtf8(payloadBytes) ?? "";
-            try {
-              payload = JSON.parse(text);
-            } catch {
-              payload = new UnparsedPayload(text);
-            }
-          }
-          const answer = host.ops.call(scope, scope.currentJob, method, library === null ? null : uuidFromBytes(library), payload);
-          // The answer JSON at a fixed offset, with no length, over whatever the guest keeps there.
-          return memory.write(TODAY_CALL_ANSWER_OFFSET, encodeUtf8(JSON.stringify(answer))) ? TODAY_CALL_ANSWER_OFFSET : 0;
-        }),
-        // The job host functions are stubs: progress and warnings are only logged (by the host, not the job), a
-        // checkpoint answers 0 and keeps nothing, no interrupt is ever delivered, increments are ignored.
-        job_report_progress: asImport(() => {}),
-        job_checkpoint: asImport(() => STATUS.OK),
-        job_check_interrupt: asImport(() => INTERRUPT.CONTINUE),
-        job_add_warning: asImport(() => {}),
-        job_increment_bytes: asImport(() => {}),
-        job_increment_items: asImport(() => {}),
-      };
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The catalogue.
-// ---------------------------------------------------------------------------------------------------------------
 
 const HOST_BUGS: readonly Mutant[] = [
   {
@@ -691,15 +622,7 @@ const HOST_BUGS: readonly Mutant[] = [
       },
     }),
   },
-  {
-    name: "spacedrive-today",
-    description:
-      "Spacedrive's host today: progress/warnings only logged, checkpoint answers 0 and keeps nothing, interrupts always 0, increments ignored, " +
-      "spacedrive_log unattributed, call answers at offset 65536 with no length, no job_load_state/job_spawn_child/job_add_non_critical_error/job_log",
-    missingImports: V1_ONLY_IMPORTS,
-    claims: CAPABILITY_IDS,
-    plant: spacedriveToday,
-  },
+  SPACEDRIVE_TODAY,
 ];
 
 export const MUTANTS: readonly Mutant[] = [...HOST_BUGS, ...CLAUSE_MUTANTS];

@@ -1,7 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { findMutants, MUTANTS } from "../adapters/mutants.ts";
 import { HostFailure } from "../adapters/types.ts";
-import { runMutationAnalysis, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
+import { runMutationAnalysis, type MutantKill, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
 import { runBrokenHosts } from "../suite/broken-hosts.ts";
 import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, UsageError } from "./args.ts";
@@ -15,16 +15,18 @@ Every clause of the specification that cases observe has at least one mutant: a 
 The protocol's clauses are broken by host processes instead (conformance/hosts/), which the gate must report.
 Such a mutant is run against the cases that cite its clause (their sidecars' "spec") and must be caught by one of
 them (any outcome but PASS, SKIP or UNSUPPORTED). A clause is covered when a case cites it and each of its mutants
-dies. spacedrive-today (Spacedrive's host as it stands) breaks no single clause: it runs against every case, and its
-failing capabilities answer "can an extension job do everything a core job can, today?".
+dies. spacedrive-today (Spacedrive's host as it stands, modelled from its sources) breaks no single clause: it runs
+against every case, and its failing capabilities answer "can an extension job do everything a core job can, today?".
+Its dispatcher never calls a job export, so each case that needs a job run is also listed as not runnable today.
 
   --filter <text>  only the mutants whose name contains <text>
   --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant?
   --all-cases      run every mutant against every case (the full kill matrix; slower)
   --no-processes   skip the broken host processes that break the protocol's clauses (conformance/hosts/)
   --json           one JSON document on stdout: mutants, killed, survived, uncoveredClauses, cases, durationMs,
-                   exitCode, per mutant (results) its name, clause, description, cases run, killedBy, kills and
-                   capabilities, and per clause (clauses) its cases, its mutants and whether it is covered
+                   exitCode, per mutant (results) its name, clause, description, cases run, killedBy, kills,
+                   capabilities and notRunnable cases, and per clause (clauses) its cases, its mutants and whether it
+                   is covered
 
 Exit codes: 0 every mutant was caught and (without --filter or --cases) every clause is covered; 1 a mutant survived
 or a clause is not covered; 2 the harness broke (a missing golden, bad usage).`;
@@ -44,7 +46,8 @@ function matrixLine(verdict: MutantVerdict, width: number, clauseWidth: number):
   }
   const shown = verdict.killedBy.slice(0, SHOWN_CASES).join(", ");
   const more = verdict.killedBy.length > SHOWN_CASES ? `, +${verdict.killedBy.length - SHOWN_CASES}` : "";
-  return columns("killed", tried, `${shown}${more}`);
+  const unrunnable = verdict.notRunnable.length === 0 ? "" : ` · ${verdict.notRunnable.length} not runnable today`;
+  return columns("killed", tried, `${shown}${more}${unrunnable}`);
 }
 
 /** The clause matrix: per clause, its cases and mutants; the uncovered ones say why. */
@@ -60,15 +63,36 @@ function clauseLines(report: MutationReport): string[] {
   return lines;
 }
 
-/** The capabilities a mutant fails, each with the cases that failed for it. */
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/**
+ * The capabilities a mutant fails, each with the cases that failed for it; for a mutant modelling a real host, also
+ * the cases that host cannot run at all, grouped by reason (a failing case's outcome is then the host functions'
+ * answer had the host got that far, and the example shown is a case that runs, when there is one).
+ */
 function capabilityLines(verdict: MutantVerdict): string[] {
+  const of = `of ${CAPABILITY_IDS.length}`;
   const lines = [`${verdict.name}, claiming all ${CAPABILITY_IDS.length} capabilities: ${verdict.description}`];
-  lines.push(`  failing (${verdict.failingCapabilities.length} of ${CAPABILITY_IDS.length}): ${verdict.failingCapabilities.join(", ") || "none"}`);
-  lines.push(`  passing: ${verdict.passingCapabilities.join(", ") || "none"}`);
+  const unrunnable = new Set(verdict.notRunnable.map((c) => c.case));
+  if (unrunnable.size > 0) {
+    lines.push(`  not runnable today: ${unrunnable.size} of ${verdict.cases.length} cases (their outcome is what the host functions would answer had the host got that far)`);
+    const reasons = new Map<string, string[]>();
+    for (const c of verdict.notRunnable) reasons.set(c.reason, [...(reasons.get(c.reason) ?? []), c.case]);
+    for (const [reason, cases] of reasons) {
+      lines.push(`    ${plural(cases.length, "case")}${cases.length <= SHOWN_CASES ? ` (${cases.join(", ")})` : ""}: ${reason}`);
+    }
+  }
+  lines.push(`  failing (${verdict.failingCapabilities.length} ${of}): ${verdict.failingCapabilities.join(", ") || "none"}`);
+  if (unrunnable.size > 0) lines.push(`  not runnable today, passing if they ran (${verdict.notRunnableCapabilities.length} ${of}): ${verdict.notRunnableCapabilities.join(", ") || "none"}`);
+  lines.push(`  passing (${verdict.passingCapabilities.length} ${of}): ${verdict.passingCapabilities.join(", ") || "none"}`);
   for (const capability of verdict.failingCapabilities) {
     const kills = verdict.kills.filter((k) => k.capabilities.includes(capability));
-    const example = kills.find((k) => k.case.startsWith(`${capability}/`)) ?? kills[0]!;
-    lines.push(`  ${capability} (${kills.length} case${kills.length === 1 ? "" : "s"}), e.g. ${example.case}: ${example.reason.slice(0, 120)}`);
+    const own = (k: MutantKill) => k.case.startsWith(`${capability}/`);
+    const runs = (k: MutantKill) => !unrunnable.has(k.case);
+    const example = kills.find((k) => own(k) && runs(k)) ?? kills.find(own) ?? kills.find(runs) ?? kills[0]!;
+    const blocked = verdict.notRunnable.filter((c) => c.capabilities.includes(capability)).length;
+    const count = `${plural(kills.length, "case")}${unrunnable.size > 0 ? `, ${blocked} not runnable today` : ""}`;
+    lines.push(`  ${capability} (${count}), e.g. ${example.case}${unrunnable.has(example.case) ? " (not runnable today)" : ""}: ${example.reason.slice(0, 120)}`);
   }
   return lines;
 }
@@ -96,7 +120,9 @@ export function mutationJson(report: MutationReport, exitCode: number, whole = t
       killedBy: v.killedBy,
       failingCapabilities: v.failingCapabilities,
       passingCapabilities: v.passingCapabilities,
+      notRunnableCapabilities: v.notRunnableCapabilities,
       kills: v.kills,
+      notRunnable: v.notRunnable,
       durationMs: Math.round(v.durationMs),
     })),
     clauses: report.clauses,

@@ -2,7 +2,7 @@ import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { MutantAdapter } from "../adapters/mutant-adapter.ts";
 import { HostFailure, type HostFailureCode } from "../adapters/types.ts";
 import { CASE_CLAUSES } from "../abi/clauses.ts";
-import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
+import { MUTANTS, type CannotRun, type Mutant } from "../adapters/mutants.ts";
 import { discoverFixtures, type Fixture } from "./fixtures.ts";
 import { runGate, type GateCase, type Outcome } from "./gate.ts";
 
@@ -13,6 +13,7 @@ import { runGate, type GateCase, type Outcome } from "./gate.ts";
  *
  * By clause (the default): a mutant that breaks a clause of the specification is run against the cases that cite
  * that clause, and must be caught by one of them; a mutant without a clause (spacedrive-today) against every case.
+ * A mutant that models a real host (spacedrive-today) also says which cases that host could not run at all.
  * `allCases` runs every mutant against every case: the full kill matrix. Orchestration only: nothing here prints.
  */
 
@@ -42,9 +43,23 @@ export interface MutantVerdict {
   readonly kills: readonly MutantKill[];
   /** Capabilities with at least one case that caught it (a capability's cases must all pass for parity). */
   readonly failingCapabilities: readonly CapabilityId[];
-  /** Capabilities claimed in the handshake whose cases all passed. */
+  /** Capabilities claimed in the handshake whose cases all passed, and could all be run (none in `notRunnable`). */
   readonly passingCapabilities: readonly CapabilityId[];
+  /**
+   * Cases the host the mutant models could not have run at all (MutantParts.cannotRun: spacedrive-today, whose
+   * dispatcher never calls a job export). Their outcome above is the model's answer had the host got that far.
+   */
+  readonly notRunnable: readonly NotRunnableCase[];
+  /** Capabilities no case fails but some case of which cannot be run: they would pass if the host ran them. */
+  readonly notRunnableCapabilities: readonly CapabilityId[];
   readonly durationMs: number;
+}
+
+export interface NotRunnableCase {
+  readonly case: string;
+  readonly capabilities: readonly CapabilityId[];
+  /** Why, with the modelled host's source line. */
+  readonly reason: string;
 }
 
 /** A clause of the specification that cases observe: its cases and its mutants, and whether each mutant died. */
@@ -82,11 +97,32 @@ function reason(c: GateCase): string {
   return first.split("\n")[0]!;
 }
 
-/** One mutant's verdict from its gate run. */
-export function verdictFor(mutant: Mutant, cases: readonly GateCase[], claimed: readonly CapabilityId[], durationMs: number): MutantVerdict {
+/**
+ * The cases a modelled host could not have run (from MutantAdapter.cannotRun), with their reasons. A host that never
+ * runs a job cannot run a case expecting a job result; a case expecting a load error is still decided by the load.
+ */
+export function notRunnableCases(cannotRun: ReadonlyMap<string, CannotRun>, fixtures: readonly Fixture[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const fixture of fixtures) {
+    const why = cannotRun.get(fixture.id);
+    if (why !== undefined && !(why.atDispatch && "loadError" in fixture.sidecar.expect)) out.set(fixture.id, why.reason);
+  }
+  return out;
+}
+
+/** One mutant's verdict from its gate run; `notRunnable` by case id (notRunnableCases). */
+export function verdictFor(
+  mutant: Mutant,
+  cases: readonly GateCase[],
+  claimed: readonly CapabilityId[],
+  durationMs: number,
+  notRunnable: ReadonlyMap<string, string> = new Map(),
+): MutantVerdict {
   const caught = cases.filter((c) => catches(c.outcome));
   const failing = new Set<CapabilityId>(caught.flatMap((c) => c.capabilities));
   const covered = new Set<CapabilityId>(cases.filter((c) => c.outcome === "PASS").flatMap((c) => c.capabilities));
+  const unrunnable = cases.filter((c) => notRunnable.has(c.id));
+  const blocked = new Set<CapabilityId>(unrunnable.flatMap((c) => c.capabilities));
   return {
     name: mutant.name,
     description: mutant.description,
@@ -96,7 +132,9 @@ export function verdictFor(mutant: Mutant, cases: readonly GateCase[], claimed: 
     killedBy: caught.map((c) => c.id),
     kills: caught.map((c) => ({ case: c.id, outcome: c.outcome, capabilities: c.capabilities, reason: reason(c) })),
     failingCapabilities: CAPABILITY_IDS.filter((id) => failing.has(id)),
-    passingCapabilities: CAPABILITY_IDS.filter((id) => claimed.includes(id) && covered.has(id) && !failing.has(id)),
+    passingCapabilities: CAPABILITY_IDS.filter((id) => claimed.includes(id) && covered.has(id) && !failing.has(id) && !blocked.has(id)),
+    notRunnable: unrunnable.map((c) => ({ case: c.id, capabilities: c.capabilities, reason: notRunnable.get(c.id)! })),
+    notRunnableCapabilities: CAPABILITY_IDS.filter((id) => blocked.has(id) && !failing.has(id)),
     durationMs,
   };
 }
@@ -133,7 +171,7 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
       const cases = casesFor(mutant, fixtures, options.allCases);
       const result = await runGate(adapter, { fixtures: cases, timeoutMs: options.timeoutMs });
       if (result.hostError !== null) throw new HostFailure(result.hostError.code as HostFailureCode, result.hostError.message);
-      const verdict = verdictFor(mutant, result.cases, result.handshake?.capabilities ?? [], result.durationMs);
+      const verdict = verdictFor(mutant, result.cases, result.handshake?.capabilities ?? [], result.durationMs, notRunnableCases(adapter.cannotRun, cases));
       verdicts.push(verdict);
       options.onMutant?.(verdict, verdicts.length - 1, mutants.length);
     } finally {

@@ -28,6 +28,8 @@ const FIXTURES = discoverFixtures();
 const REFERENCE_HOST = "node bin/job-parity-reference-host.mjs";
 const hostScript = (name: string) => join(PROJECT_ROOT, "conformance/hosts", name);
 const EXPECTATIONS = join(PROJECT_ROOT, "conformance/expectations");
+/** The two progress cases of ABI 1.0 (job_report_progress), which the lossy and broken hosts below are tried on. */
+const ABI_1_0_PROGRESS = "/^progress\\/(refused|steps)$/";
 
 type Run = CliRun;
 
@@ -146,6 +148,23 @@ describe("job-parity run on the reference host in process", () => {
   });
 });
 
+describe("job-parity run and ABI versions", () => {
+  it("a host that serves ABI 1.0 only gets the cases of 1.1 guests as UNSUPPORTED, says so, and passes the rest", async () => {
+    const reports = reportDir();
+    const result = await run("--host-module", join(EXPECTATIONS, "abi-1-0-host.ts"), "--report-dir", reports);
+    const report = readReport(reports);
+    const unsupported = report.cases.filter((c) => c.outcome === "UNSUPPORTED");
+    // The 1.1 guests; a guest with two markers (abi_version/two-markers) asks for no version and is sent to every host.
+    const v11 = FIXTURES.filter((f) => !("loadError" in f.sidecar.expect) && readFileSync(f.guestPath, "utf8").includes('(export "spacedrive_abi_version_1_1")')).map((f) => f.id);
+    expect(v11.length).toBeGreaterThanOrEqual(6);
+    expect(unsupported.map((c) => c.id).sort()).toEqual([...v11].sort());
+    expect(unsupported.every((c) => c.missingAbi === "1.1")).toBe(true);
+    expect(report.cases.filter((c) => c.outcome !== "PASS" && c.outcome !== "UNSUPPORTED").map((c) => c.id)).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain("the guest asks for ABI 1.1, which the host does not serve");
+  });
+});
+
 describe("job-parity run judges behaviour, not words", () => {
   it("a host that rewrites every detail, job error, error answer text and load error message passes every case", async () => {
     const reports = reportDir();
@@ -231,7 +250,7 @@ describe("job-parity run: expectations files", () => {
     expect(report.expectations.waivers).toEqual([{ entry: "waive[0]", capability: "networking", reason: "no P2P stack yet: networking lands in 0.4", claimed: false }]);
     expect(byId(report, "progress/steps")).toMatchObject({
       outcome: "XFAIL",
-      expectation: { kind: "expected-fail", entry: 'expected-fail[0] (case "progress/*")' },
+      expectation: { kind: "expected-fail", entry: 'expected-fail[0] (case "progress/steps")' },
     });
     expect(byId(report, "networking/loopback")).toMatchObject({ outcome: "UNSUPPORTED", missingCapabilities: ["networking"] });
     expect(report.capabilities.find((c) => c.id === "networking")).toMatchObject({ claimed: false, verdict: "unsupported" });
@@ -309,7 +328,7 @@ export default () => {
   it("the same host without expectations: FAIL, exit 1, with the first divergent event and a reproduce command", async () => {
     const reports = reportDir();
     const module = "conformance/expectations/lossy-host.ts";
-    const result = await run("--host-module", module, "--filter", "progress/", "--report-dir", reports);
+    const result = await run("--host-module", module, "--filter", ABI_1_0_PROGRESS, "--report-dir", reports);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("2 cases failed: progress/refused, progress/steps");
     const steps = byId(readReport(reports), "progress/steps");
@@ -353,7 +372,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
 
   it("a host that hangs: TIMEOUT after --timeout, and the next case still runs on a fresh host", async () => {
     const reports = reportDir();
-    const result = await run("--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", "/^progress\\//", "--timeout", "300", "--report-dir", reports);
+    const result = await run("--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "300", "--report-dir", reports);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("the host timed out on case progress/refused: ");
     expect(result.stderr).toContain("the host timed out on case progress/steps: ");
@@ -382,7 +401,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
   it("a host command that cannot start, and a host module that cannot load: exit 2 and all four reports", async () => {
     for (const args of [["--host-cmd", "./no-such-host --serve"], ["--host-module", join(dir, "no-such-module.mjs")]]) {
       const reports = reportDir();
-      const result = await run(...args, "--filter", "progress/", "--report-dir", reports);
+      const result = await run(...args, "--filter", ABI_1_0_PROGRESS, "--report-dir", reports);
       expect(result.status, args.join(" ")).toBe(2);
       expect(result.stderr).toContain("job-parity run: the host could not be started: ");
       for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
@@ -438,7 +457,8 @@ describe("job-parity run: usage and building blocks", () => {
     const ids = (filter: string) => selectFixtures(filter, FIXTURES).map((f) => f.id);
     expect(ids("warnings/add")).toEqual(["warnings/add"]);
     expect(ids("/add$/")).toEqual(["non_critical_errors/add", "warnings/add"]);
-    expect(ids("progress/")).toEqual(["progress/refused", "progress/steps"]);
+    expect(ids("progress/")).toEqual(["progress/refused", "progress/steps", "progress/structured-kinds", "progress/structured-refused"]);
+    expect(ids(ABI_1_0_PROGRESS)).toEqual(["progress/refused", "progress/steps"]);
   });
 
   it("case globs: * and ? within a segment, ** across segments, everything else literal", () => {
@@ -465,7 +485,7 @@ describe("job-parity run: usage and building blocks", () => {
     const good = { name: "h", version: "1", abiVersions: ["1.0"], capabilities: ["progress"], methods: [] };
     expect(() => checkHandshake({ ...good, methods: undefined })).toThrow("methods must be an array of strings");
     expect(checkHandshake(good)).toBe(good);
-    expect(() => checkHandshake({ ...good, abiVersions: ["2.0"] })).toThrow("the host serves ABI 2.0; the fixtures are ABI 1.0");
+    expect(() => checkHandshake({ ...good, abiVersions: ["2.0"] })).toThrow("the host serves ABI 2.0; every host must serve ABI 1.0");
     expect(() => checkHandshake({ ...good, capabilities: ["teleport"] })).toThrow("capabilities: unknown teleport");
     expect(() => checkHandshake("hi")).toThrow(expect.objectContaining({ code: "JP_HOST_HANDSHAKE" }));
     expect(() => checkResponse("x/y", null)).toThrow(expect.objectContaining({ code: "JP_HOST_MISSING_RESULT" }));

@@ -23,6 +23,8 @@ import { CLAUSES, isClauseId, sectionOf } from "../../harness/abi/clauses.ts";
 import { ARG } from "../../harness/abi/arguments.ts";
 import { GUEST_EXPORTS } from "../../harness/abi/exports.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+import { checkLink } from "../../harness/engine/link.ts";
+import { CORE_DECISIONS } from "../../harness/abi/core-decisions.ts";
 
 /**
  * The nine imports Spacedrive's SDK declares today, with their exact wasm types, copied from
@@ -45,7 +47,7 @@ describe("the ABI table", () => {
   it("the first nine imports are exactly Spacedrive's, with their exact types, in order", () => {
     expect(IMPORTS.slice(0, 9).map((spec) => [spec.name, importSignature(spec)])).toEqual(SPACEDRIVE_IMPORTS);
     expect(IMPORTS.slice(0, 9).every((spec) => spec.origin === "spacedrive")).toBe(true);
-    expect(IMPORTS.slice(9).every((spec) => spec.origin === "v1")).toBe(true);
+    expect(IMPORTS.slice(9).every((spec) => spec.origin === (spec.since === "1.0" ? "v1" : "v1.1"))).toBe(true);
   });
 
   it("import names are unique and IMPORT_NAMES lists them in table order", () => {
@@ -96,6 +98,27 @@ describe("the ABI table", () => {
 
   it("every status an import can report is a real status name", () => {
     for (const spec of IMPORTS) for (const status of spec.statuses) expect(Object.keys(STATUS), spec.name).toContain(status);
+  });
+
+  it("a guest sees the imports of the version it asks for: a 1.0 guest exactly ABI 1.0, a 1.1 guest all of them (link.imports)", () => {
+    const guest = (marker: string | null, name: string) => ({
+      imports: [{ module: "spacedrive", name, kind: "function" as const, type: { params: importSpec(name)!.params.map((p) => p.type), results: [...importSpec(name)!.results] } }],
+      exports: [
+        { name: "memory", kind: "memory" as const },
+        { name: "wasm_alloc", kind: "function" as const, type: { params: ["i32" as const], results: ["i32" as const] } },
+        ...(marker === null ? [] : [{ name: marker, kind: "global" as const }]),
+      ],
+      hasStart: false,
+    });
+    const v11 = IMPORTS.filter((spec) => spec.since === "1.1").map((spec) => spec.name);
+    expect(v11).toEqual(["job_progress", "job_metrics", "job_checkpoint_stateless", "job_wait_for_children"]);
+    for (const spec of IMPORTS) {
+      for (const marker of [null, "spacedrive_abi_version_1_0"]) {
+        const problems = checkLink(guest(marker, spec.name));
+        expect(problems.length, `${spec.name} for a 1.0 guest (${marker ?? "no marker"})`).toBe(spec.since === "1.0" ? 0 : 1);
+      }
+      expect(checkLink(guest("spacedrive_abi_version_1_1", spec.name)), `${spec.name} for a 1.1 guest`).toEqual([]);
+    }
   });
 });
 
@@ -246,6 +269,14 @@ describe("the specification's documents (docs/ABI.md, conformance/PROTOCOL.md)",
 });
 
 describe("the clauses", () => {
+  it("every decision against core names real clauses and a source line at the pinned commit", () => {
+    expect(CORE_DECISIONS.length).toBeGreaterThanOrEqual(10);
+    for (const decision of CORE_DECISIONS) {
+      for (const id of decision.clauses) expect(isClauseId(id), `${decision.topic}: ${id}`).toBe(true);
+      expect(decision.source, decision.topic).toMatch(/^core\/src\/infra\/job\/[a-z_]+\.rs:\d+(-\d+)?/);
+    }
+  });
+
   it("have unique ids of the form <section>.<rule>, each in a known section, with a normative text", () => {
     const ids = CLAUSES.map((clause) => clause.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -732,6 +732,7 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
       },
       load: (jobId: string) => store.load(jobId),
       discard: (jobId: string) => store.discard(jobId),
+      clear: (jobId: string) => store.clear(jobId),
     };
     let answers: number[] = [];
     const { job } = runJob((ctx) => {

@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
 import { STATUS } from "../../harness/abi/status.ts";
+import { WIRE_METHOD_NAMES } from "../../harness/abi/wire-methods.ts";
 import { referenceHandshake, runReferenceCase } from "../../harness/adapters/in-process.ts";
 import { ProcessAdapter } from "../../harness/adapters/process-adapter.ts";
 import {
@@ -117,7 +118,7 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     ["an unknown type", "hello", (m) => (m.type = "helo"), "/type: must be equal to one of the allowed values"],
     ["hello for protocol 1", "hello", (m) => (m.protocol = 1), "/protocol: must be equal to constant"],
     ["a handshake without methods", "handshake", (m) => delete m.methods, "must have required property 'methods'"],
-    ["a method not of the wire form", "handshake", (m) => m.methods.push("ping"), "/methods/7: must match pattern"],
+    ["a method not of the wire form", "handshake", (m) => m.methods.push("ping"), `/methods/${WIRE_METHOD_NAMES.length}: must match pattern`],
     ["an abi_violation without its arg", "result", (m) => m.result.extension.push({ kind: "abi_violation", job: null, import: "register_job", code: "DUPLICATE", limit: null, size: null, detail: "" }), "must have required property 'arg'"],
     ["a handshake without capabilities", "handshake", (m) => delete m.capabilities, "must have required property 'capabilities'"],
     ["a capability nobody has", "handshake", (m) => m.capabilities.push("teleport"), "/capabilities/12: must be equal to one of the allowed values"],

@@ -23,6 +23,8 @@ export const ARG = {
   payload: { param: "payload_ptr", what: "the payload" },
   childType: { param: "type_ptr", what: "the child type" },
   params: { param: "params_ptr", what: "the params" },
+  progressJson: { param: "progress_ptr", what: "the progress" },
+  metricsOut: { param: "out_ptr", what: "the metrics buffer" },
 } as const satisfies Record<string, ArgumentRef>;
 
 /**

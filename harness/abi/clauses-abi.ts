@@ -93,8 +93,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "link.imports",
     level: "MUST",
     text:
-      "Every import of a guest MUST be a function from module `spacedrive` named in the imports table; a guest with any other import " +
-      "(another module, an unknown name, a memory, table or global) MUST fail to load with JP_LINK.",
+      "Every import of a guest MUST be a function from module `spacedrive` named in the imports table for the ABI version the guest asks for " +
+      "(`version.marker`): the imports of that version and of every older one. A guest with any other import (another module, an unknown name, " +
+      "an import of a newer version, a memory, table or global) MUST fail to load with JP_LINK: a 1.0 guest sees exactly ABI 1.0.",
     messages: ["load_error"],
     verified: CASE,
   },
@@ -380,7 +381,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "call.message-size",
     level: "MUST",
     text:
-      "A message (progress message, warning, non-critical error, log line) longer than `maxMessageBytes` bytes of UTF-8 MUST be refused with " +
+      "A message (progress message, progress JSON, warning, non-critical error, log line) longer than `maxMessageBytes` bytes of UTF-8 MUST be refused with " +
       "LIMIT_EXCEEDED (`arg` msg_ptr, `limit` maxMessageBytes, `size` its length in bytes); exactly `maxMessageBytes` is accepted. Names, types and " +
       "methods have no size limit.",
     statuses: ["LIMIT_EXCEEDED"],
@@ -401,9 +402,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "answer.framing",
     level: "MUST",
     text:
-      "`spacedrive_call`, `job_load_state` and `job_spawn_child` answer bytes by calling `wasm_alloc(4 + n)` once, after the call took effect (its " +
+      "`spacedrive_call`, `job_load_state`, `job_spawn_child` and `job_wait_for_children` answer bytes by calling `wasm_alloc(4 + n)` once, after the call took effect (its " +
       "event recorded), writing n as a u32 little-endian followed by the n bytes at the pointer it returned, and returning that pointer.",
-    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child", "job_wait_for_children"],
     exports: ["wasm_alloc"],
     verified: CASE,
   },
@@ -436,6 +437,21 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`call.utf8`. It then records `progress` {value, message}, the message byte for byte.",
     imports: ["job_report_progress"],
     statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "progress.structured",
+    level: "MUST",
+    text:
+      "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
+      "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It checks, " +
+      "in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259; an object with a key twice is not) " +
+      "and a progress: `type` names a kind and `data` has that kind's shape (members not named are ignored; u64 fields are integers written " +
+      "without fraction or exponent, exactly in range). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then answers OK and records " +
+      "`job_progress` {progress}, the guest's text byte for byte.",
+    imports: ["job_progress"],
+    statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    why: "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and new kinds need no new import.",
     verified: CASE,
   },
   {
@@ -479,6 +495,18 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "answers it). The job goes on running.",
     imports: ["job_checkpoint"],
     statuses: ["STORE_ERROR"],
+    verified: CASE,
+  },
+  {
+    id: "checkpoint.stateless",
+    level: "MUST",
+    text:
+      "ABI 1.1's `job_checkpoint_stateless(job)` is core's `checkpoint()`: the job's checkpoint becomes none (a later `job_load_state` answers 0, a " +
+      "resume starts from the job's initial state). It answers OK and records `checkpoint` with `state` null and `bytes` 0, also while an interrupt " +
+      "is pending (`checkpoint.while-interrupted`); a store that fails it is `checkpoint.store-error`.",
+    imports: ["job_checkpoint_stateless"],
+    statuses: ["OK", "STORE_ERROR"],
+    why: "Core saves a checkpoint with no data (context.rs:142-145 @ be454a0b4); none is what such a checkpoint loads as.",
     verified: CASE,
   },
   {
@@ -549,6 +577,18 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`job_increment_bytes(job, n)` and `job_increment_items(job, n)` add n, an i64 taken as u64 (so -1 adds 2^64 - 1), to the job's bytes or items " +
       "total, and record `metrics` {field, delta, total} with u64 decimal strings.",
     imports: ["job_increment_bytes", "job_increment_items"],
+    verified: CASE,
+  },
+  {
+    id: "metrics.read",
+    level: "MUST",
+    text:
+      "ABI 1.1's `job_metrics(job, out)` checks that [out, out + 24) is in memory (INVALID_MEMORY_ACCESS, `arg` out_ptr), writes the job's metrics " +
+      "there as they stand (bytes u64, items u64, warnings u32, non-critical errors u32, little-endian, in that order), records `metrics_read` " +
+      "{metrics} and answers OK.",
+    imports: ["job_metrics"],
+    statuses: ["OK", "INVALID_MEMORY_ACCESS"],
+    why: "Core's metrics() also has duration_ms; a duration is the host's clock, which no two runs share, so the ABI does not answer it.",
     verified: CASE,
   },
   {
@@ -633,6 +673,23 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "The children a run queued run after that run ends, whatever status it ended in (a failed or cancelled parent's children run too), one " +
       "after the other in spawn order, each driven to its end (its own children first, its resumes included) before the next; all of them before " +
       "the parent's next run.",
+    verified: CASE,
+  },
+  {
+    id: "child.wait",
+    level: "MUST",
+    text:
+      "ABI 1.1's `job_wait_for_children(job)` drives, inside the call, the children the job queued that have not run yet, as `child.order` " +
+      "drives them after a run (in spawn order, each to its end, resumes included; a child paused and not resumed stays Paused). They run on " +
+      "the same instance while the parent's export is still on the stack (`run.reuse`); while one runs, it is the running job and the parent's id " +
+      "is refused (`call.running-job`); a child that retires the instance (`run.retire`) does not end the parent's run. The time spent counts " +
+      "towards the parent's run time limit. It then records `children_waited` {children: [{job, status}]}, every child of the job in spawn " +
+      "order with its status, and answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, \"status\": <status>}]`.",
+    imports: ["job_wait_for_children"],
+    statuses: ["ALLOCATION_FAILED"],
+    why:
+      "Core's wait_for_children stops at the first child that failed or was cancelled and returns an error (context.rs:186-194, " +
+      "handle.rs:113-139 @ be454a0b4); the ABI drives every child and answers each status, so the parent decides.",
     verified: CASE,
   },
 

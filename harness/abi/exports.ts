@@ -46,4 +46,8 @@ export type JobReturnCode = (typeof JOB_RETURN)[keyof typeof JOB_RETURN];
 export const INTERRUPT = { CONTINUE: 0, PAUSE: 1, CANCEL: 2 } as const;
 export type InterruptAnswer = (typeof INTERRUPT)[keyof typeof INTERRUPT];
 
-export const ABI_VERSION = "1.0";
+/** The newest ABI version this project specifies (and the reference host serves, with every older minor). */
+export const ABI_VERSION = "1.1";
+
+/** The version every host must serve: the gate's cases are 1.0 cases unless their guest asks for more. */
+export const BASE_ABI_VERSION = "1.0";

@@ -26,8 +26,11 @@ export interface ParamSpec {
  */
 export type ResultKind = "void" | "status" | "pointer" | "interrupt";
 
-/** Where an import comes from: Spacedrive's host today, or added by ABI v1 to close a gap. */
-export type ImportOrigin = "spacedrive" | "v1";
+/** Where an import comes from: Spacedrive's host today, or added by ABI 1.0 or 1.1 to close a gap. */
+export type ImportOrigin = "spacedrive" | "v1" | "v1.1";
+
+/** The ABI versions, oldest first. A guest sees the imports of its version and of every older one. */
+export type AbiVersionName = "1.0" | "1.1";
 
 export interface ImportSpec {
   readonly name: string;
@@ -36,6 +39,8 @@ export interface ImportSpec {
   readonly result: ResultKind;
   readonly capabilities: readonly CapabilityId[];
   readonly origin: ImportOrigin;
+  /** The first ABI version that has the import: a guest asking for an older version does not see it (link.imports). */
+  readonly since: AbiVersionName;
   /** Status codes this import can report (returned, or recorded in an abi_violation event for void calls). */
   readonly statuses: readonly StatusName[];
   readonly meaning: string;
@@ -58,8 +63,8 @@ export const IMPORT_MODULE = "spacedrive";
 
 /**
  * ABI v1, import module `spacedrive`. The first nine entries are exactly the types Spacedrive's SDK imports today;
- * changing them breaks every existing guest. Linking, signature checks, the ABI document and the coverage gate all
- * read this table.
+ * changing them breaks every existing guest. ABI 1.1 adds the last four, for guests that ask for 1.1. Linking,
+ * signature checks, the ABI document and the coverage gate all read this table.
  */
 export const IMPORTS: readonly ImportSpec[] = [
   {
@@ -69,6 +74,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "void",
     capabilities: ["logging"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     meaning: "log a line: 0 debug, 1 info, 2 warn, 3 error, any other level = info; attributed to the job running on this instance, if any",
   },
@@ -79,6 +85,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "pointer",
     capabilities: ["library", "networking"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "BAD_ARGUMENT", "LIMIT_EXCEEDED", "ALLOCATION_FAILED"],
     meaning: "wire call `query:<name>` / `action:<name>.input` with a JSON payload and an optional library id (ptr 0 = none); returns a pointer to the length-prefixed JSON answer, errors as {\"error\", \"code\"}",
   },
@@ -89,6 +96,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "status",
     capabilities: [],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "BAD_ARGUMENT", "DUPLICATE", "UNKNOWN_EXPORT", "WRONG_PHASE"],
     meaning: "register a job type (from plugin_init only): name -> job export",
   },
@@ -99,6 +107,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "void",
     capabilities: ["progress"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     meaning: "report progress: an f32 fraction clamped to 0..1 (NaN refused) and a message",
   },
@@ -109,6 +118,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "status",
     capabilities: ["checkpoint", "save_state"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "LIMIT_EXCEEDED", "STORE_ERROR"],
     meaning: "save the state bytes as the job's checkpoint, even while an interrupt is pending",
   },
@@ -119,6 +129,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "interrupt",
     capabilities: ["interrupt"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
     meaning: "0 continue, 1 pause, 2 cancel; a request stays pending until the run returns (refused ids answer 0)",
   },
@@ -129,6 +140,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "void",
     capabilities: ["warnings"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     meaning: "add a warning; counts in metrics.warnings",
   },
@@ -140,6 +152,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     coalescible: true,
     capabilities: ["metrics"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
     meaning: "add n (u64) to metrics.bytes, saturating at 2^64-1",
   },
@@ -151,6 +164,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     coalescible: true,
     capabilities: ["metrics"],
     origin: "spacedrive",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
     meaning: "add n (u64) to metrics.items, saturating at 2^64-1",
   },
@@ -161,6 +175,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "pointer",
     capabilities: ["load_state"],
     origin: "v1",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "ALLOCATION_FAILED"],
     meaning: "pointer to the length-prefixed last saved state, 0 if there is none",
   },
@@ -171,6 +186,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "pointer",
     capabilities: ["child_jobs"],
     origin: "v1",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "UNKNOWN_JOB_TYPE", "LIMIT_EXCEEDED", "ALLOCATION_FAILED"],
     meaning: "queue a child job (params = its initial state); pointer to the length-prefixed 16-byte child id, 0 on failure",
   },
@@ -181,6 +197,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "void",
     capabilities: ["non_critical_errors"],
     origin: "v1",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     meaning: "record a recoverable error; counts in metrics.nonCriticalErrors",
   },
@@ -191,8 +208,53 @@ export const IMPORTS: readonly ImportSpec[] = [
     result: "void",
     capabilities: ["logging"],
     origin: "v1",
+    since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     meaning: "job-scoped log line; levels as spacedrive_log",
+  },
+  {
+    name: "job_progress",
+    params: [jobId, ptr("progress_ptr"), len("progress_len")],
+    results: ["i32"],
+    result: "status",
+    capabilities: ["progress"],
+    origin: "v1.1",
+    since: "1.1",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
+    meaning: "report progress as core's Progress, any of its six kinds, as its JSON (`{\"type\": kind, \"data\": ...}`)",
+  },
+  {
+    name: "job_metrics",
+    params: [jobId, ptr("out_ptr")],
+    results: ["i32"],
+    result: "status",
+    capabilities: ["metrics"],
+    origin: "v1.1",
+    since: "1.1",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB"],
+    meaning: "read the job's own metrics: 24 bytes at out_ptr (bytes u64, items u64, warnings u32, non-critical errors u32, little-endian)",
+  },
+  {
+    name: "job_checkpoint_stateless",
+    params: [jobId],
+    results: ["i32"],
+    result: "status",
+    capabilities: ["checkpoint"],
+    origin: "v1.1",
+    since: "1.1",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "STORE_ERROR"],
+    meaning: "a checkpoint without state (core's checkpoint()): the job's checkpoint becomes none, so a resume starts from its initial state",
+  },
+  {
+    name: "job_wait_for_children",
+    params: [jobId],
+    results: ["i32"],
+    result: "pointer",
+    capabilities: ["child_jobs"],
+    origin: "v1.1",
+    since: "1.1",
+    statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "ALLOCATION_FAILED"],
+    meaning: "run the job's children that have not ended, each to its end; pointer to the length-prefixed JSON list of its children's ids and statuses",
   },
 ];
 
@@ -209,7 +271,11 @@ export type ImportName =
   | "job_load_state"
   | "job_spawn_child"
   | "job_add_non_critical_error"
-  | "job_log";
+  | "job_log"
+  | "job_progress"
+  | "job_metrics"
+  | "job_checkpoint_stateless"
+  | "job_wait_for_children";
 
 export const IMPORT_NAMES: readonly ImportName[] = IMPORTS.map((i) => i.name as ImportName);
 

@@ -1,4 +1,5 @@
 import { ABI_VERSION } from "./exports.ts";
+import type { AbiVersionName } from "./imports.ts";
 
 /** `spacedrive_abi_version_<major>_<minor>`: an export whose presence says which ABI the guest was built for. */
 export const ABI_MARKER = /^spacedrive_abi_version_(\d+)_(\d+)$/;
@@ -6,8 +7,25 @@ export const ABI_MARKER = /^spacedrive_abi_version_(\d+)_(\d+)$/;
 /** What a guest without a marker is taken to ask for. */
 export const DEFAULT_GUEST_ABI = "1.0";
 
-/** The ABI versions the reference host implements. */
+/** The ABI versions the reference host implements: 1.1, and so 1.0 (version.marker). */
 export const SUPPORTED_ABI_VERSIONS: readonly string[] = [ABI_VERSION];
+
+/** Every version the ABI has, oldest first. */
+export const ABI_VERSIONS: readonly AbiVersionName[] = ["1.0", "1.1"];
+
+/** Whether a guest asking for `guest` sees an import that ABI `since` added (link.imports). */
+export function importVisible(since: AbiVersionName, guest: string): boolean {
+  return ABI_VERSIONS.indexOf(since) <= ABI_VERSIONS.indexOf(guest as AbiVersionName) || !ABI_VERSIONS.includes(guest as AbiVersionName);
+}
+
+/** The version a guest asks for, or the default when its markers cannot be read (they fail the version check first). */
+export function guestAbi(exportNames: readonly string[]): string {
+  try {
+    return requestedAbi(exportNames).version;
+  } catch {
+    return DEFAULT_GUEST_ABI;
+  }
+}
 
 export interface AbiRequest {
   readonly version: string;

@@ -14,6 +14,7 @@ import type { LibraryEntry } from "../host/library.ts";
 import type { HostLimits } from "../host/limits.ts";
 import { DEFAULT_PERMISSIONS } from "../host/permissions.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
+import { ABI_1_1_MUTANTS } from "./mutants-abi-1-1.ts";
 import { asImport, importFn, wrapRuns, type Mutant, type MutantParts } from "./mutant-kit.ts";
 import type { CaseResponse, WireResult } from "./types.ts";
 
@@ -983,4 +984,8 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     description: "a child_spawned event names the child with an id of its own, not the child job's id",
     plant: () => ({ patchResponse: mapEvents((event) => (event.kind === "child_spawned" ? { ...event, child: "00000000-0000-4000-8000-00000000c41d" } : event)) }),
   },
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // ABI 1.1
+  ...ABI_1_1_MUTANTS,
 ];

@@ -1,5 +1,6 @@
 import { GUEST_EXPORTS } from "../abi/exports.ts";
 import { IMPORT_MODULE, formatSignature, importSignature, importSpec } from "../abi/imports.ts";
+import { guestAbi, importVisible } from "../abi/version.ts";
 import type { LinkProblem } from "./errors.ts";
 import type { FuncType, ModuleInterface } from "./sections.ts";
 
@@ -11,6 +12,7 @@ const show = (type: FuncType | undefined) => (type ? formatSignature(type.params
  */
 export function checkLink(iface: ModuleInterface): LinkProblem[] {
   const problems: LinkProblem[] = [];
+  const version = guestAbi(iface.exports.map((e) => e.name));
   for (const imp of iface.imports) {
     const where = `import ${imp.module}.${imp.name}`;
     const spec = imp.module === IMPORT_MODULE ? importSpec(imp.name) : undefined;
@@ -19,6 +21,13 @@ export function checkLink(iface: ModuleInterface): LinkProblem[] {
         name: where,
         expected: `an import from module "${IMPORT_MODULE}" in the ABI v1 table`,
         actual: imp.kind === "function" ? `an unknown function ${show(imp.type)}` : `an unknown ${imp.kind}`,
+      });
+    } else if (!importVisible(spec.since, version)) {
+      // A guest sees exactly the imports of the version it asks for (link.imports): 1.1's are unknown to a 1.0 guest.
+      problems.push({
+        name: where,
+        expected: `an import of ABI ${version} (${imp.name} is ABI ${spec.since}: export spacedrive_abi_version_${spec.since.replace(".", "_")} to ask for it)`,
+        actual: `an ABI ${spec.since} import`,
       });
     } else if (imp.kind !== "function") {
       problems.push({ name: where, expected: `function ${importSignature(spec)}`, actual: `a ${imp.kind}` });

@@ -7,7 +7,7 @@ export class PlannedStoreFailure extends Error {
 
 /**
  * A state store whose saves fail where a scenario says (`storeFailures`, scenario.store-failures): the n-th save
- * that reaches it, counted from 1 over every job. A failed save throws before the store is touched, so the previous
+ * that reaches it (a stateless checkpoint's clear is one), counted from 1 over every job. A failed save throws before the store is touched, so the previous
  * checkpoint stays, as a real store's rolled-back write leaves it (checkpoint.store-error).
  */
 export class FailingStateStore implements StateStore {
@@ -22,9 +22,18 @@ export class FailingStateStore implements StateStore {
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
+    this.count();
+    this.store.save(jobId, state, meta);
+  }
+
+  clear(jobId: string): void {
+    this.count();
+    this.store.clear(jobId);
+  }
+
+  private count(): void {
     this.saves++;
     if (this.failing.has(this.saves)) throw new PlannedStoreFailure(`the scenario fails save ${this.saves} (storeFailures)`);
-    this.store.save(jobId, state, meta);
   }
 
   load(jobId: string): Uint8Array | null {

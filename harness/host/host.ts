@@ -74,6 +74,8 @@ export class ReferenceHost {
   private readonly queuedChildren = new Map<string, JobRecord[]>();
   private readonly scopes = new Map<string, ExtensionScope>();
   private readonly executors = new Map<string, JobExecutor>();
+  /** How the jobs being driven are driven; a wait drives a job's children the same way (child.wait). */
+  private driving: DriveOptions = {};
 
   constructor(options: HostOptions = {}) {
     this.ids = new IdSource(options.seed);
@@ -95,6 +97,7 @@ export class ReferenceHost {
       wire: this.wire,
       spawn: (parent, type, jobType, params) => this.enqueue(this.scopeOf(parent), type, jobType.executor, params, parent),
       resolveType: (scope, type) => scope.jobTypes.get(type) ?? this.nativeTypes.get(type),
+      waitForChildren: (parent) => this.waitForChildren(parent),
     });
   }
 
@@ -241,13 +244,33 @@ export class ReferenceHost {
    * process is shutting down nothing new starts: queued jobs stay Queued and paused ones Paused, for a later resume.
    */
   drive(job: JobRecord, options: DriveOptions = {}): void {
-    do {
-      if (this.shuttingDown) return;
-      this.runOnce(job);
-      const children = this.queuedChildren.get(job.id) ?? [];
-      this.queuedChildren.delete(job.id);
-      for (const child of children) this.drive(child, options);
-    } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob);
+    const outer = this.driving;
+    this.driving = options;
+    try {
+      do {
+        if (this.shuttingDown) return;
+        this.runOnce(job);
+        this.driveQueuedChildren(job);
+      } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob);
+    } finally {
+      this.driving = outer;
+    }
+  }
+
+  /** Drives the children a job queued that have not run yet, in spawn order, each to its end. */
+  private driveQueuedChildren(job: JobRecord): void {
+    const children = this.queuedChildren.get(job.id) ?? [];
+    this.queuedChildren.delete(job.id);
+    for (const child of children) this.drive(child, this.driving);
+  }
+
+  /**
+   * job_wait_for_children (child.wait): inside the parent's run, drives its queued children now, as they would be
+   * driven after the run; answers every child of the parent, in spawn order.
+   */
+  private waitForChildren(parent: JobRecord): JobRecord[] {
+    this.driveQueuedChildren(parent);
+    return this.jobs.filter((job) => job.parentId === parent.id);
   }
 
   /** A job's descendants in creation order. */

@@ -4,7 +4,10 @@ import { ASCII_SCAN_LIMIT, GuestRange, messageString, type MessageText } from ".
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
-import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../trace/events.ts";
+import { LOG_LEVELS, type JobStatus, type LogLevel, type TraceEvent } from "../trace/events.ts";
+import { parseExactJson } from "../abi/json-exact.ts";
+import { progressProblem } from "../abi/progress.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
 import type { InterruptController } from "./interrupts.ts";
 import type { JobRecord } from "./job.ts";
@@ -51,6 +54,8 @@ export interface OperationDeps {
   readonly spawn: (parent: JobRecord, type: string, executorType: { executor: JobExecutor }, params: Uint8Array) => JobRecord;
   /** Finds a job type for job_spawn_child: one the same extension registered, or a native type of the host. */
   readonly resolveType: (scope: ExtensionScope, type: string) => { executor: JobExecutor } | undefined;
+  /** Drives the job's children that have not run, now; answers all its children in spawn order (child.wait). */
+  readonly waitForChildren: (parent: JobRecord) => readonly JobRecord[];
 }
 
 /**
@@ -187,6 +192,17 @@ export class JobOperations {
     return STATUS.OK;
   }
 
+  /** ABI 1.1 job_checkpoint_stateless (checkpoint.stateless): the job's checkpoint becomes none. */
+  checkpointStateless(scope: ExtensionScope, job: JobRecord): StatusCode {
+    try {
+      this.deps.store.clear(job.id);
+    } catch (error) {
+      return this.refuse(scope, job, "job_checkpoint_stateless", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
+    }
+    job.trace.record({ kind: "checkpoint", job: job.id, state: null, bytes: 0 });
+    return STATUS.OK;
+  }
+
   loadState(job: JobRecord): Uint8Array | null {
     const state = this.deps.store.load(job.id);
     job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
@@ -197,6 +213,39 @@ export class JobOperations {
     const answer = this.deps.interrupts.check(job.id);
     job.trace.recordInterruptCheck(job.id, answer);
     return answer;
+  }
+
+  /**
+   * ABI 1.1 job_progress (progress.structured): core's Progress as its JSON, checked for its size, its UTF-8 and its
+   * shape, and recorded as the guest's text.
+   */
+  reportStructuredProgress(scope: ExtensionScope, job: JobRecord, json: TextArg): StatusCode {
+    const text = this.text(scope, job, "job_progress", json, ARG.progressJson);
+    if (text === null) return (typeof json === "string" ? utf8ByteLength(json) : json.length) > this.deps.limits.maxMessageBytes ? STATUS.LIMIT_EXCEEDED : STATUS.BAD_ARGUMENT;
+    const progress = messageString(text);
+    let problem: string | null;
+    try {
+      problem = progressProblem(parseExactJson(progress));
+    } catch (error) {
+      problem = `it is not JSON: ${(error as Error).message}`;
+    }
+    if (problem !== null) return this.refuse(scope, job, "job_progress", "BAD_ARGUMENT", about(ARG.progressJson), `the progress is not core's Progress: ${problem}`);
+    job.trace.record({ kind: "job_progress", job: job.id, progress });
+    return STATUS.OK;
+  }
+
+  /** ABI 1.1 job_metrics (metrics.read): the job's metrics as they stand, recorded as read. */
+  readMetrics(job: JobRecord): MetricsSnapshot {
+    const metrics = job.metrics.snapshot();
+    job.trace.record({ kind: "metrics_read", job: job.id, metrics });
+    return metrics;
+  }
+
+  /** ABI 1.1 job_wait_for_children (child.wait): the job's children run to their ends now; their statuses, recorded. */
+  waitForChildren(job: JobRecord): { job: string; status: JobStatus }[] {
+    const children = this.deps.waitForChildren(job).map((child) => ({ job: child.id, status: child.status }));
+    job.trace.record({ kind: "children_waited", job: job.id, children });
+    return children;
   }
 
   addWarning(scope: ExtensionScope, job: JobRecord, message: TextArg): void {

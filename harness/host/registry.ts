@@ -6,16 +6,18 @@ import type { JobRecord } from "./job.ts";
  * on: the id of another live job, a finished job or an unknown id is refused, and nothing of that job is touched.
  */
 export class JobContextRegistry {
-  private readonly running = new Map<string, { job: JobRecord; scope: ExtensionScope }>();
+  /** `outer`: the job that was running on the scope when this one started (a parent waiting for it), restored after. */
+  private readonly running = new Map<string, { job: JobRecord; scope: ExtensionScope; outer: JobRecord | null }>();
 
   enter(scope: ExtensionScope, job: JobRecord): void {
-    this.running.set(job.id, { job, scope });
+    this.running.set(job.id, { job, scope, outer: scope.currentJob });
     scope.currentJob = job;
   }
 
   leave(scope: ExtensionScope, job: JobRecord): void {
+    const entry = this.running.get(job.id);
     this.running.delete(job.id);
-    if (scope.currentJob === job) scope.currentJob = null;
+    if (scope.currentJob === job) scope.currentJob = entry?.outer ?? null;
   }
 
   /** The WASM path: 16 raw id bytes, compared without decoding them (this is on every host call). */

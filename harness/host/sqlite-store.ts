@@ -329,6 +329,10 @@ export class SqliteStateStore implements StateStore {
     this.guard(`discarding the checkpoint of job ${jobId}`, () => this.statements.dropCheckpoint.run(jobId));
   }
 
+  clear(jobId: string): void {
+    this.guard(`clearing the checkpoint of job ${jobId}`, () => this.statements.dropCheckpoint.run(jobId));
+  }
+
   recordJob(job: JobSnapshot): void {
     this.guard(`recording job ${job.id} (${job.status})`, () =>
       this.statements.putJob.run({

@@ -43,6 +43,8 @@ export interface StateStore {
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void;
   load(jobId: string): Uint8Array | null;
   discard(jobId: string): void;
+  /** A checkpoint without state (job_checkpoint_stateless): the job's checkpoint becomes none. Happens wholly or throws, as save. */
+  clear(jobId: string): void;
   /**
    * A durable store keeps the job table: the host reports each job when it is created and after each status change.
    * Stores without one (the in-memory store) leave it out.
@@ -62,6 +64,10 @@ export class MemoryStateStore implements StateStore {
   }
 
   discard(jobId: string): void {
+    this.states.delete(jobId);
+  }
+
+  clear(jobId: string): void {
     this.states.delete(jobId);
   }
 }

@@ -2,13 +2,22 @@ import { STATUS, type StatusCode } from "../abi/status.ts";
 import { INTERRUPT, type InterruptAnswer } from "../abi/exports.ts";
 import { encodeUtf8, u64Words } from "../abi/codec.ts";
 import type { ImportName } from "../abi/imports.ts";
-import type { LogLevel } from "../trace/events.ts";
+import type { JobStatus, LogLevel } from "../trace/events.ts";
+import { progressJson, type Progress } from "./native-progress.ts";
 import type { ExtensionScope } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { TextArg } from "../host/operations.ts";
 
 const LEVEL_NUMBERS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** core's JobMetrics (core/src/infra/job/types.rs:96-102 @ be454a0b4) without duration_ms, which the ABI does not answer. */
+export interface JobMetrics {
+  readonly bytes_processed: bigint;
+  readonly items_processed: bigint;
+  readonly warnings_count: number;
+  readonly non_critical_errors_count: number;
+}
 
 /** State as a native job passes it: bytes, or text that is stored as its UTF-8 bytes. */
 export type StateArg = Uint8Array | string;
@@ -35,21 +44,56 @@ export class NativeJobContext {
     return job;
   }
 
-  /** Progress as a fraction; rounded to f32 first, because that is what crosses the WASM boundary. */
-  progress(fraction: number, message: TextArg = ""): void {
+  /**
+   * core's progress(Progress): a Progress value (native-progress.ts) is ABI 1.1's job_progress; a fraction and a
+   * message are ABI 1.0's job_report_progress, the fraction rounded to f32 first, as it crosses the WASM boundary.
+   */
+  progress(progress: Progress): StatusCode;
+  progress(fraction: number, message?: TextArg): void;
+  progress(progress: number | Progress, message: TextArg = ""): StatusCode | void {
+    if (typeof progress === "object") {
+      const job = this.job("job_progress");
+      return job ? this.host.ops.reportStructuredProgress(this.scope, job, progressJson(progress)) : STATUS.NOT_RUNNING_JOB;
+    }
     const job = this.job("job_report_progress");
-    if (job) this.host.ops.reportProgress(this.scope, job, Math.fround(fraction), message);
+    if (job) this.host.ops.reportProgress(this.scope, job, Math.fround(progress), message);
   }
 
-  /** core's checkpoint_with_state; in v1 it saves even while an interrupt is pending. */
-  checkpoint(state: StateArg): StatusCode {
+  /**
+   * With a state, core's checkpoint_with_state (job_checkpoint; in v1 it saves even while an interrupt is pending).
+   * Without one, core's checkpoint() (ABI 1.1's job_checkpoint_stateless): the job's checkpoint becomes none.
+   */
+  checkpoint(state?: StateArg): StatusCode {
+    if (state === undefined) {
+      const job = this.job("job_checkpoint_stateless");
+      return job ? this.host.ops.checkpointStateless(this.scope, job) : STATUS.NOT_RUNNING_JOB;
+    }
     const job = this.job("job_checkpoint");
     return job ? this.host.ops.checkpoint(this.scope, job, toBytes(state)) : STATUS.NOT_RUNNING_JOB;
+  }
+
+  /** core's checkpoint_with_state. */
+  checkpointWithState(state: StateArg): StatusCode {
+    return this.checkpoint(state);
   }
 
   /** core's save_state: the same host part as checkpoint (v1's checkpoint does not check for interrupts either). */
   saveState(state: StateArg): StatusCode {
     return this.checkpoint(state);
+  }
+
+  /** core's metrics() (ABI 1.1's job_metrics): the job's own metrics as they stand; null when refused. */
+  metrics(): JobMetrics | null {
+    const job = this.job("job_metrics");
+    if (job === null) return null;
+    const { bytes, items, warnings, nonCriticalErrors } = this.host.ops.readMetrics(job);
+    return { bytes_processed: BigInt(bytes), items_processed: BigInt(items), warnings_count: warnings, non_critical_errors_count: nonCriticalErrors };
+  }
+
+  /** core's wait_for_children (ABI 1.1's job_wait_for_children): every child's id and status, in spawn order; null when refused. */
+  waitForChildren(): { id: string; status: JobStatus }[] | null {
+    const job = this.job("job_wait_for_children");
+    return job ? this.host.ops.waitForChildren(job).map((child) => ({ id: child.job, status: child.status })) : null;
   }
 
   loadState(): Uint8Array | null {
@@ -88,6 +132,11 @@ export class NativeJobContext {
   log(level: LogLevel | number, message: TextArg): void {
     const job = this.job("job_log");
     if (job) this.host.ops.log(this.scope, job, "job_log", typeof level === "number" ? level : LEVEL_NUMBERS[level], message);
+  }
+
+  /** core's log_debug: a job-scoped line at level debug. */
+  logDebug(message: TextArg): void {
+    this.log("debug", message);
   }
 
   /** Log through the instance-level channel (spacedrive_log): attributed to this job while it runs. */

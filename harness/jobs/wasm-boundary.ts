@@ -161,6 +161,19 @@ function toGuest(b: Boundary, name: ImportName, job: JobRecord | null, data: Uin
   return ptr;
 }
 
+/** job_metrics's answer: bytes u64, items u64, warnings u32, non-critical errors u32, little-endian (metrics.read). */
+export const METRICS_ANSWER_BYTES = 24;
+
+function encodeMetrics(metrics: { bytes: string; items: string; warnings: number; nonCriticalErrors: number }): Uint8Array {
+  const out = new Uint8Array(METRICS_ANSWER_BYTES);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(metrics.bytes), true);
+  view.setBigUint64(8, BigInt(metrics.items), true);
+  view.setUint32(16, Math.min(metrics.warnings, 0xffff_ffff), true);
+  view.setUint32(20, Math.min(metrics.nonCriticalErrors, 0xffff_ffff), true);
+  return out;
+}
+
 /** One instance's boundary: activate it around any code that runs the instance's guest code. */
 export interface InstanceBoundary {
   /** The host functions, by import name, with the trampoline's lowered signatures; shared by every instance. */
@@ -335,5 +348,41 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
     if (typeof job === "number") return;
     const message = messageAt(b, "job_log", job, ptr, len, ARG.logMessage);
     if (message) ops.log(scope, job, "job_log", level, message);
+  },
+
+  job_progress(jobPtr: number, ptr: number, len: number): number {
+    const b = current();
+    const { ops, scope } = b;
+    const job = jobAt(b, INDEX.job_progress, jobPtr);
+    if (typeof job === "number") return job;
+    const json = messageAt(b, "job_progress", job, ptr, len, ARG.progressJson);
+    return json === null ? STATUS.INVALID_MEMORY_ACCESS : ops.reportStructuredProgress(scope, job, json);
+  },
+
+  job_metrics(jobPtr: number, outPtr: number): number {
+    const b = current();
+    const { ops, guest } = b;
+    const job = jobAt(b, INDEX.job_metrics, jobPtr);
+    if (typeof job === "number") return job;
+    if (bytes(b, "job_metrics", job, outPtr, METRICS_ANSWER_BYTES, ARG.metricsOut) === null) return STATUS.INVALID_MEMORY_ACCESS;
+    guest.memory!.write(outPtr >>> 0, encodeMetrics(ops.readMetrics(job)));
+    return STATUS.OK;
+  },
+
+  job_checkpoint_stateless(jobPtr: number): number {
+    const b = current();
+    const job = jobAt(b, INDEX.job_checkpoint_stateless, jobPtr);
+    return typeof job === "number" ? job : b.ops.checkpointStateless(b.scope, job);
+  },
+
+  job_wait_for_children(jobPtr: number): number {
+    const b = current();
+    const job = jobAt(b, INDEX.job_wait_for_children, jobPtr);
+    if (typeof job === "number") return 0;
+    // The children run inside this call, on this instance or, once one retired it, a fresh one (WasmExtension puts
+    // this run's instance back in place when each of theirs ends).
+    const children = b.ops.waitForChildren(job);
+    const answer = children.map((child) => ({ job_id: child.job, status: child.status }));
+    return toGuest(b, "job_wait_for_children", job, encodeUtf8(JSON.stringify(answer)));
   },
 } satisfies Record<ImportName | typeof REPEAT_CALLS, (...args: never[]) => unknown>);

@@ -36,6 +36,8 @@ export class WasmExtension {
   private readonly access: GuestAccess;
   private readonly trampoline: ImportTrampoline;
   private readonly boundary: InstanceBoundary;
+  /** What the boundary reaches of each live instance; runs put theirs in place (a child waited for may run on another). */
+  private readonly instanceAccess = new WeakMap<WebAssembly.Instance, Pick<GuestAccess, "memory" | "alloc" | "runs">>();
 
   private constructor(
     readonly host: ReferenceHost,
@@ -101,6 +103,7 @@ export class WasmExtension {
     const exports = instance.exports as Record<string, unknown>;
     this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     this.access.alloc = typeof exports.wasm_alloc === "function" ? (exports.wasm_alloc as (size: number) => number) : null;
+    this.instanceAccess.set(instance, { memory: this.access.memory, alloc: this.access.alloc, runs: this.access.runs });
     this.instance = instance;
     if (typeof exports.plugin_init === "function") {
       scope.phase = reinit ? "reinit" : "init";
@@ -172,11 +175,23 @@ export class WasmExtension {
   }
 
   private runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome {
+    // A run inside another (a child a parent waits for, child.wait) may run on a fresh instance: each run reaches its
+    // own instance's memory and allocator, and the outer run gets its own back when the inner one ends.
+    const outer = { memory: this.access.memory, alloc: this.access.alloc, runs: this.access.runs };
+    try {
+      return this.runOn(exportName, job, state);
+    } finally {
+      Object.assign(this.access, outer);
+    }
+  }
+
+  private runOn(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome {
     const { engine } = this.guest;
     try {
       const instance = this.instance ?? this.instantiate();
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
+      Object.assign(this.access, this.instanceAccess.get(instance));
       const deactivate = this.boundary.activate();
       // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.
       try {
@@ -202,5 +217,4 @@ export class WasmExtension {
       return { kind: "trap", message: (error as Error).message };
     }
   }
-
 }

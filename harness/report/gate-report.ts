@@ -41,6 +41,8 @@ export interface GateReportCase {
   expectation: { kind: ExpectationKind; reason: string; entry: string } | null;
   missingCapabilities: string[];
   missingMethods: string[];
+  /** The ABI version the case's guest asks for, when the host does not serve it (UNSUPPORTED); else null. */
+  missingAbi: string | null;
   /** A shell command that runs this case alone on the same host. */
   reproduce: string;
 }
@@ -189,6 +191,7 @@ export function buildGateReport(
       expectation: c.expectation === null ? null : { ...c.expectation },
       missingCapabilities: [...c.missingCapabilities],
       missingMethods: [...c.missingMethods],
+      missingAbi: c.missingAbi,
       reproduce: reproduceCommand(invocation, c.id),
     })),
   };
@@ -244,7 +247,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   XFAIL: "failed, as the expectations file says it does",
   XPASS: "passed, but the expectations file says it fails: a stale entry",
   SKIP: "not run: the expectations file skips it",
-  UNSUPPORTED: "not run: it needs a capability the expectations file waives, or a wire method the host does not serve",
+  UNSUPPORTED: "not run: it needs a capability the expectations file waives, a wire method the host does not serve, or an ABI version it does not serve",
   ERROR: "the host broke: crashed, printed garbage, or returned no result",
   TIMEOUT: "the host did not answer in time",
 };
@@ -255,6 +258,7 @@ export function outcomeNote(c: {
   readonly expectation: GateReportCase["expectation"];
   readonly missingCapabilities: readonly string[];
   readonly missingMethods: readonly string[];
+  readonly missingAbi: string | null;
   readonly error: GateReportCase["error"];
 }): string {
   switch (c.outcome) {
@@ -267,6 +271,7 @@ export function outcomeNote(c: {
     case "UNSUPPORTED": {
       const why = [
         ...(c.missingCapabilities.length > 0 ? [`the host does not claim ${c.missingCapabilities.join(", ")} (waived)`] : []),
+        ...(c.missingAbi !== null ? [`the guest asks for ABI ${c.missingAbi}, which the host does not serve`] : []),
         ...(c.missingMethods.length > 0 ? [`the host does not serve ${c.missingMethods.join(", ")}`] : []),
       ];
       return `${why.join("; ")}${c.expectation ? ` (${c.expectation.entry}: ${c.expectation.reason})` : ""}`;

@@ -1,7 +1,7 @@
 import { CAPABILITIES } from "../abi/capabilities.ts";
 import { CLAUSES } from "../abi/clauses.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
-import { IMPORTS } from "../abi/imports.ts";
+import { IMPORTS, type ImportOrigin } from "../abi/imports.ts";
 import { nodeEngine } from "../engine/engine.ts";
 import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
@@ -21,7 +21,7 @@ export interface ParityReport {
   capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean; cases: string[] }[];
   /** Per clause of the specification that a case cites, in the specification's order: its cases and whether all passed. */
   clauses: { id: string; level: "MUST" | "SHOULD"; passed: number; failed: number; cases: string[] }[];
-  imports: { name: string; origin: "spacedrive" | "v1"; positive: number; negative: number }[];
+  imports: { name: string; origin: ImportOrigin; positive: number; negative: number }[];
   /**
    * Per public JobContext method and Progress variant of core: whether an extension job reaches it under each ABI
    * version, and which cases cover it (from every fixture of the suite, whatever the run's filter).

@@ -1,6 +1,8 @@
 import { CAPABILITIES } from "../abi/capabilities.ts";
 import { CLAUSES, SECTIONS, type Clause } from "../abi/clauses.ts";
 import { CORE_COMMIT, CORE_SURFACE, CORE_SURFACE_VERSIONS, type CoreReach } from "../abi/core-surface.ts";
+import { CORE_DECISIONS } from "../abi/core-decisions.ts";
+import { PROGRESS_DATA, PROGRESS_KINDS } from "../abi/progress.ts";
 import { GUEST_EXPORTS, INTERRUPT, JOB_EXPORT_SIGNATURE, JOB_RETURN } from "../abi/exports.ts";
 import { formatSignature, IMPORTS, importSignature } from "../abi/imports.ts";
 import { HOST_SPECIFIC_LOAD_ERRORS, LOAD_ERROR_CODES } from "../abi/load-errors.ts";
@@ -104,6 +106,20 @@ function coreSurfaceTable(): string[] {
   ];
 }
 
+function progressKindsTable(): string[] {
+  return ["| kind | `data` |", "|---|---|", ...PROGRESS_KINDS.map((kind) => `| ${code(kind)} | ${cell(PROGRESS_DATA[kind])} |`)];
+}
+
+function coreDecisionsTable(): string[] {
+  return [
+    `| topic | what core does (Spacedrive ${CORE_COMMIT}) | the ABI's rule | why |`,
+    "|---|---|---|---|",
+    ...CORE_DECISIONS.map(
+      (d) => `| ${d.topic} | ${cell(d.core)} (${code(d.source)}) | ${d.clauses.map((id) => `[${id}](#${id})`).join(", ")} | ${cell(d.why)} |`,
+    ),
+  ];
+}
+
 function limitsTable(): string[] {
   return [
     "| limit | meaning | reference host's default |",
@@ -184,6 +200,8 @@ const REGIONS: Record<string, () => string[]> = {
   "status-codes": statusTable,
   capabilities: capabilitiesTable,
   "core-surface": coreSurfaceTable,
+  "core-decisions": coreDecisionsTable,
+  "progress-kinds": progressKindsTable,
   limits: limitsTable,
   "load-errors": loadErrorsTable,
   "wire-errors": wireErrorsTable,

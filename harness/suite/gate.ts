@@ -1,6 +1,7 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
-import { ABI_VERSION } from "../abi/exports.ts";
-import { supportsAbi } from "../abi/version.ts";
+import { BASE_ABI_VERSION } from "../abi/exports.ts";
+import { guestAbi, supportsAbi, ABI_VERSIONS } from "../abi/version.ts";
+import { readModuleInterface } from "../engine/sections.ts";
 import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
 import { resultDifference } from "./compare.ts";
@@ -79,6 +80,8 @@ export interface GateCase {
   readonly missingCapabilities: readonly CapabilityId[];
   /** Wire methods of the catalogue the case calls that the handshake does not list (UNSUPPORTED). */
   readonly missingMethods: readonly string[];
+  /** The ABI version the case's guest asks for when the handshake does not serve it (UNSUPPORTED); else null. */
+  readonly missingAbi: string | null;
 }
 
 /** Something wrong with the run as a whole, besides its cases: its exit code is `severity` at least. */
@@ -170,8 +173,8 @@ export function checkHandshake(value: unknown): Handshake {
     if (unknown.length > 0) problems.push(`capabilities: unknown ${unknown.join(", ")} (known: ${CAPABILITY_IDS.join(", ")})`);
   }
   if (value.limits !== undefined && !isObject(value.limits)) problems.push("limits must be an object");
-  if (isStringArray(value.abiVersions) && !supportsAbi(value.abiVersions, ABI_VERSION)) {
-    problems.push(`the host serves ABI ${value.abiVersions.join(", ") || "(none)"}; the fixtures are ABI ${ABI_VERSION}`);
+  if (isStringArray(value.abiVersions) && !supportsAbi(value.abiVersions, BASE_ABI_VERSION)) {
+    problems.push(`the host serves ABI ${value.abiVersions.join(", ") || "(none)"}; every host must serve ABI ${BASE_ABI_VERSION}`);
   }
   if (problems.length > 0) throw new HostFailure("JP_HOST_HANDSHAKE", `the handshake does not validate: ${problems.join("; ")}`);
   return value as unknown as Handshake;
@@ -263,8 +266,30 @@ export function methodsOf(golden: Expected): string[] {
   return [...methods];
 }
 
+/**
+ * The ABI version a case's guest asks for, when it is one the ABI has (a host that does not serve it gets the case as
+ * UNSUPPORTED); null for a guest that asks for 1.0, for an unknown version or for several (every host must refuse
+ * those: version.marker), and for bytes that are not a module.
+ */
+async function caseAbi(fixture: Fixture): Promise<string | null> {
+  let exports: string[];
+  try {
+    exports = readModuleInterface(await fixtureGuestBytes(fixture)).exports.map((e) => e.name);
+  } catch {
+    return null;
+  }
+  const version = guestAbi(exports);
+  return version !== BASE_ABI_VERSION && (ABI_VERSIONS as readonly string[]).includes(version) ? version : null;
+}
+
 /** A case's fields before it is judged. */
-function caseBase(fixture: Fixture, expectation: CaseExpectation | null, missingCapabilities: readonly CapabilityId[], missingMethods: readonly string[]): CaseBase {
+function caseBase(
+  fixture: Fixture,
+  expectation: CaseExpectation | null,
+  missingCapabilities: readonly CapabilityId[],
+  missingMethods: readonly string[],
+  missingAbi: string | null = null,
+): CaseBase {
   return {
     id: fixture.id,
     description: fixture.sidecar.description,
@@ -273,6 +298,7 @@ function caseBase(fixture: Fixture, expectation: CaseExpectation | null, missing
     expectation,
     missingCapabilities,
     missingMethods,
+    missingAbi,
     failures: [],
     divergence: null,
     error: null,
@@ -354,14 +380,16 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
     const golden = goldens.get(fixture.id)!;
     const missing = fixture.sidecar.capabilities.filter((c) => !claimed.has(c));
     const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
-    const base = caseBase(fixture, expectation, missing, missingMethods);
+    const abi = await caseAbi(fixture);
+    const missingAbi = abi !== null && !supportsAbi(handshake.abiVersions, abi) ? abi : null;
+    const base = caseBase(fixture, expectation, missing, missingMethods, missingAbi);
     let result: GateCase;
     if (expectation?.kind === "skip") {
       result = { ...base, outcome: "SKIP", durationMs: 0 };
     } else if (missing.some((c) => !waived.has(c))) {
       const unwaived = missing.filter((c) => !waived.has(c));
       result = { ...base, outcome: "FAIL", durationMs: 0, failures: [`needs ${unwaived.join(", ")}, which the host does not claim; ABI v1 requires every capability (waive one in the expectations file to skip its cases)`] };
-    } else if (missing.length > 0 || missingMethods.length > 0) {
+    } else if (missing.length > 0 || missingMethods.length > 0 || missingAbi !== null) {
       result = { ...base, outcome: "UNSUPPORTED", durationMs: 0 };
     } else if (fatal !== null) {
       const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };

@@ -20,7 +20,8 @@ export type TraceEvent =
   | { kind: "status"; job: string; status: JobStatus; end?: RunEnd }
   | { kind: "job_registered"; job: null; name: string; export: string; resumable: boolean }
   | { kind: "progress"; job: string; value: number; message: string }
-  | { kind: "checkpoint"; job: string; state: string; bytes: number }
+  /** `state` null: a stateless checkpoint (ABI 1.1), after which the job has no checkpoint. */
+  | { kind: "checkpoint"; job: string; state: string | null; bytes: number }
   | { kind: "load_state"; job: string; state: string | null }
   | { kind: "interrupt_check"; job: string; answer: 0 | 1 | 2 }
   | { kind: "warning"; job: string; message: string }
@@ -29,6 +30,12 @@ export type TraceEvent =
   | { kind: "metrics"; job: string; field: "bytes" | "items"; delta: bigint | string; total: bigint | string }
   | { kind: "child_spawned"; job: string; child: string; type: string; params: string }
   | { kind: "call"; job: string | null; method: string; library: string | null; request: unknown; response: unknown }
+  /** ABI 1.1: a progress as core's Progress JSON, the guest's text as it wrote it. */
+  | { kind: "job_progress"; job: string; progress: string }
+  /** ABI 1.1: the metrics job_metrics answered. */
+  | { kind: "metrics_read"; job: string; metrics: { bytes: bigint | string; items: bigint | string; warnings: number; nonCriticalErrors: number } }
+  /** ABI 1.1: job_wait_for_children's answer: every child of the job, in spawn order, with its status once waited for. */
+  | { kind: "children_waited"; job: string; children: { job: string; status: JobStatus }[] }
   | {
       kind: "abi_violation";
       job: string | null;
@@ -60,4 +67,7 @@ export const TRACE_EVENT_KINDS: readonly TraceEventKind[] = [
   "child_spawned",
   "call",
   "abi_violation",
+  "job_progress",
+  "metrics_read",
+  "children_waited",
 ];

@@ -1,0 +1,135 @@
+/**
+ * A strict JSON (RFC 8259) reader that keeps every number as the text the guest wrote. JSON.parse turns a u64 such as
+ * 18446744073709551615 into a double and loses it; a host must check such fields exactly (and Node 20 has no
+ * JSON.parse source access), so values the ABI reads as integers are read from their text.
+ */
+
+/** A JSON number, as written. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+
+  /** The value as a double (what a float field means). */
+  get value(): number {
+    return Number(this.text);
+  }
+
+  /** The value as a non-negative integer, if it is one written without fraction or exponent; else null. */
+  unsigned(): bigint | null {
+    return /^(0|[1-9][0-9]*)$/.test(this.text) ? BigInt(this.text) : null;
+  }
+}
+
+export type ExactJson = null | boolean | string | JsonNumber | ExactJson[] | { readonly [key: string]: ExactJson };
+
+/** Why a text is not JSON, and where. */
+export class JsonSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    what: string,
+  ) {
+    super(`${what} at offset ${offset}`);
+  }
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const WHITESPACE = /[ \t\n\r]*/y;
+
+/** Reads `text` as one JSON value; an object with a key twice is an error, as serde refuses a field twice. */
+export function parseExactJson(text: string): ExactJson {
+  let at = 0;
+
+  const fail = (what: string): never => {
+    throw new JsonSyntaxError(at, what);
+  };
+  const skip = () => {
+    WHITESPACE.lastIndex = at;
+    WHITESPACE.exec(text);
+    at = WHITESPACE.lastIndex;
+  };
+  const literal = (word: string, value: ExactJson): ExactJson => {
+    if (!text.startsWith(word, at)) fail("unexpected text");
+    at += word.length;
+    return value;
+  };
+
+  const string = (): string => {
+    // JSON.parse reads the one string, escapes and all; the scan only finds where it ends.
+    const start = at++;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (Number.isNaN(c)) fail("unterminated string");
+      if (c === 0x22) break;
+      if (c < 0x20) fail("a control character in a string");
+      at += c === 0x5c ? 2 : 1;
+    }
+    at++;
+    try {
+      return JSON.parse(text.slice(start, at)) as string;
+    } catch {
+      return fail("a bad escape in a string");
+    }
+  };
+
+  const value = (depth: number): ExactJson => {
+    if (depth > 512) fail("nesting deeper than 512");
+    skip();
+    const c = text[at];
+    if (c === "{") {
+      at++;
+      const object: Record<string, ExactJson> = {};
+      skip();
+      if (text[at] === "}") {
+        at++;
+        return object;
+      }
+      for (;;) {
+        skip();
+        if (text[at] !== '"') fail("expected a key");
+        const key = string();
+        if (Object.hasOwn(object, key)) fail(`the key ${JSON.stringify(key)} twice`);
+        skip();
+        if (text[at++] !== ":") fail("expected ':'");
+        object[key] = value(depth + 1);
+        skip();
+        const next = text[at++];
+        if (next === "}") return object;
+        if (next !== ",") fail("expected ',' or '}'");
+      }
+    }
+    if (c === "[") {
+      at++;
+      const array: ExactJson[] = [];
+      skip();
+      if (text[at] === "]") {
+        at++;
+        return array;
+      }
+      for (;;) {
+        array.push(value(depth + 1));
+        skip();
+        const next = text[at++];
+        if (next === "]") return array;
+        if (next !== ",") fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true", true);
+    if (c === "f") return literal("false", false);
+    if (c === "n") return literal("null", null);
+    NUMBER.lastIndex = at;
+    const match = NUMBER.exec(text);
+    if (match === null) return fail("expected a value");
+    at = NUMBER.lastIndex;
+    return new JsonNumber(match[0]);
+  };
+
+  const result = value(0);
+  skip();
+  if (at !== text.length) fail("text after the value");
+  return result;
+}
+
+/** Whether a value is a JSON object (not an array, not null). */
+export function isJsonObject(value: ExactJson | undefined): value is { readonly [key: string]: ExactJson } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
+}

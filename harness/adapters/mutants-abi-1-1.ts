@@ -1,0 +1,182 @@
+import { decodeUtf8 } from "../abi/codec.ts";
+import { STATUS } from "../abi/status.ts";
+import { checkLink } from "../engine/link.ts";
+import type { ModuleInterface } from "../engine/sections.ts";
+import type { ReferenceHost } from "../host/host.ts";
+import { argBytes, type TextArg } from "../host/operations.ts";
+import { asImport, importFn, type Mutant } from "./mutant-kit.ts";
+
+/**
+ * Mutants for ABI 1.1's clauses (link.imports for the version, progress.structured, checkpoint.stateless,
+ * metrics.read, child.wait): the bugs a host author adding 1.1 to a 1.0 host could write, and core's own behaviour
+ * where the ABI decided otherwise.
+ */
+
+const U64_MAX_AS_DOUBLE = 2 ** 64 - 1; // 2^64 exactly, as a double: the bug below
+
+/** A progress argument as text, whichever side passed it. */
+const progressText = (json: TextArg): string | null => (typeof json === "string" ? json : decodeUtf8(argBytes(json)));
+
+/** Records a progress the host accepted as `recorded` says (the correct host records the guest's text). */
+function acceptProgress(host: ReferenceHost, accept: (text: string) => { record: string } | null): void {
+  const report = host.ops.reportStructuredProgress.bind(host.ops);
+  host.ops.reportStructuredProgress = (scope, job, json) => {
+    const text = progressText(json);
+    const accepted = text === null ? null : accept(text);
+    if (accepted === null) return report(scope, job, json);
+    job.trace.record({ kind: "job_progress", job: job.id, progress: accepted.record });
+    return STATUS.OK;
+  };
+}
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The link check without ABI versions: every import of the table is visible to every guest. */
+function linkIgnoringVersions(iface: ModuleInterface) {
+  const marker = { name: "spacedrive_abi_version_1_1", kind: "global" as const, type: undefined };
+  return checkLink({ ...iface, exports: [...iface.exports.filter((e) => !e.name.startsWith("spacedrive_abi_version_")), marker] });
+}
+
+export const ABI_1_1_MUTANTS: readonly Mutant[] = [
+  {
+    name: "newer-imports-visible",
+    clause: "link.imports",
+    description: "the link check knows one import table: a 1.0 guest may import ABI 1.1's imports",
+    plant: () => ({ load: { linkCheck: linkIgnoringVersions } }),
+  },
+  {
+    name: "progress-u64-as-double",
+    clause: "progress.structured",
+    description: "job_progress reads its JSON with JSON.parse, so a u64 is a double: 2^64 passes the range check (it rounds to 2^64 - 1's double)",
+    plant: () => ({
+      patchHost: (host) =>
+        acceptProgress(host, (text) => {
+          const value = parsed(text) as { type?: unknown; data?: { current?: unknown; total?: unknown } } | undefined;
+          const counts = [value?.data?.current, value?.data?.total];
+          const fits = counts.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= U64_MAX_AS_DOUBLE);
+          return (value?.type === "Count" || value?.type === "Bytes") && fits ? { record: text } : null;
+        }),
+    }),
+  },
+  {
+    name: "progress-reserialized",
+    clause: "progress.structured",
+    description: "job_progress records the progress as JSON.stringify(JSON.parse(text)), not as the guest wrote it",
+    plant: () => ({
+      patchHost: (host) => {
+        const report = host.ops.reportStructuredProgress.bind(host.ops);
+        host.ops.reportStructuredProgress = (scope, job, json) => {
+          const status = report(scope, job, json);
+          const last = job.trace.events.at(-1);
+          if (status === STATUS.OK && last?.kind === "job_progress") last.progress = JSON.stringify(JSON.parse(last.progress));
+          return status;
+        };
+      },
+    }),
+  },
+  {
+    name: "stateless-saves-empty",
+    clause: "checkpoint.stateless",
+    description: "job_checkpoint_stateless saves an empty state (0 bytes) instead of leaving the job with no checkpoint",
+    plant: () => ({
+      patchHost: (host) => {
+        const stateless = host.ops.checkpointStateless.bind(host.ops);
+        host.ops.checkpointStateless = (scope, job) => {
+          const status = stateless(scope, job);
+          if (status === STATUS.OK) host.store.save(job.id, new Uint8Array());
+          return status;
+        };
+      },
+    }),
+  },
+  {
+    name: "stateless-skipped-while-interrupted",
+    clause: "checkpoint.stateless",
+    description: "as core's checkpoint(), job_checkpoint_stateless checks for an interrupt first and saves nothing while one is pending",
+    plant: () => ({
+      patchHost: (host) => {
+        const stateless = host.ops.checkpointStateless.bind(host.ops);
+        host.ops.checkpointStateless = (scope, job) => (host.interrupts.pending(job.id) === null ? stateless(scope, job) : STATUS.OK);
+      },
+    }),
+  },
+  {
+    name: "metrics-big-endian",
+    clause: "metrics.read",
+    description: "job_metrics writes each field big-endian",
+    plant: (run) => ({
+      wrapImports: (fns) => {
+        const metrics = importFn<[number, number], number>(fns, "job_metrics");
+        return {
+          ...fns,
+          job_metrics: asImport((jobPtr: number, outPtr: number) => {
+            const status = metrics(jobPtr, outPtr);
+            const bytes = status === STATUS.OK ? run.memory()?.slice(outPtr, 24) : null;
+            if (bytes) for (const [at, size] of [[0, 8], [8, 8], [16, 4], [20, 4]] as const) bytes.subarray(at, at + size).reverse();
+            return status;
+          }),
+        };
+      },
+    }),
+  },
+  {
+    name: "metrics-warnings-uncounted",
+    clause: "metrics.read",
+    description: "job_metrics answers warnings 0, as core's warnings_count (core's add_warning never counts one)",
+    plant: () => ({
+      patchHost: (host) => {
+        const read = host.ops.readMetrics.bind(host.ops);
+        host.ops.readMetrics = (job) => {
+          const warnings = job.metrics.warnings;
+          job.metrics.warnings = 0;
+          try {
+            return read(job);
+          } finally {
+            job.metrics.warnings = warnings;
+          }
+        };
+      },
+    }),
+  },
+  {
+    name: "wait-runs-nothing",
+    clause: "child.wait",
+    description: "job_wait_for_children answers the children as they are, without running them: they run after the parent's run",
+    plant: () => ({
+      patchHost: (host) => {
+        host.ops.waitForChildren = (job) => {
+          const children = host.jobs.filter((child) => child.parentId === job.id).map((child) => ({ job: child.id, status: child.status }));
+          job.trace.record({ kind: "children_waited", job: job.id, children });
+          return children;
+        };
+      },
+    }),
+  },
+  {
+    name: "wait-stops-at-failure",
+    clause: "child.wait",
+    description: "as core's wait_for_children, the wait stops at the first child that fails: the children after it are not run",
+    plant: () => ({
+      patchHost: (host) => {
+        const wrapped = host as unknown as { waitForChildren(parent: { id: string }): unknown[]; queuedChildren: Map<string, { status: string }[]>; drive(job: unknown): void };
+        wrapped.waitForChildren = (parent) => {
+          const queue = wrapped.queuedChildren.get(parent.id) ?? [];
+          wrapped.queuedChildren.delete(parent.id);
+          while (queue.length > 0) {
+            const child = queue.shift()!;
+            wrapped.drive(child);
+            if (child.status === "Failed" || child.status === "Cancelled") break;
+          }
+          if (queue.length > 0) wrapped.queuedChildren.set(parent.id, queue);
+          return host.jobs.filter((job) => job.parentId === parent.id);
+        };
+      },
+    }),
+  },
+];

@@ -123,7 +123,7 @@ describe("coverage of the core surface (harness/suite/core-coverage.ts)", () => 
     expect(cell("progress", "1.0")).toMatchObject({ status: "partial", cases: ["progress/report"] });
     expect(cell("progress", "1.0").detail).toMatch(/no Count, Bytes, Structured or Generic/);
     expect(cell("metrics", "1.0")).toMatchObject({ status: "not reachable", cases: [] });
-    expect(cell("metrics", "1.1").detail).toBe("duration_ms is not answered");
+    expect(cell("checkpoint", "1.0").detail).toMatch(/no stateless checkpoint/);
     expect(cell("library_db", "1.1").status).toBe("not reachable");
   });
 

@@ -588,7 +588,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "{metrics} and answers OK.",
     imports: ["job_metrics"],
     statuses: ["OK", "INVALID_MEMORY_ACCESS"],
-    why: "Core's metrics() also has duration_ms; a duration is the host's clock, which no two runs share, so the ABI does not answer it.",
+    why:
+      "Core's JobMetrics also has duration_ms, an Option that JobMetrics's Default leaves None and nothing in JobContext sets (types.rs:95-102 @ " +
+      "be454a0b4): a running job reads None. A duration is the host's clock, which no two runs share, so the ABI answers the four counters.",
     verified: CASE,
   },
   {

@@ -89,10 +89,10 @@ export const CORE_DECISIONS: readonly CoreDecision[] = [
   },
   {
     topic: "reading metrics",
-    core: "metrics() answers JobMetrics, duration_ms included.",
+    core: "metrics() answers JobMetrics, whose duration_ms is None while the job runs (JobMetrics derives Default; nothing in JobContext sets it).",
     source: "core/src/infra/job/types.rs:96-102",
     clauses: ["metrics.read"],
-    why: "A duration is the host's clock, which no two runs share; the ABI answers the four counters.",
+    why: "What a running job reads is the four counters; a duration would be the host's clock, which no two runs share, so the ABI has no field for it.",
   },
   {
     topic: "log lines",

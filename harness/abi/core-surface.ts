@@ -176,7 +176,8 @@ export const CORE_SURFACE: readonly CoreSurfaceRow[] = [
     "Returns a copy of the job's JobMetrics: bytes_processed, items_processed, warnings_count, non_critical_errors_count, duration_ms.",
     {
       "1.0": none("no import reads the metrics back: a guest can only add to bytes and items, and must keep its own counts"),
-      "1.1": imports(["job_metrics"], "duration_ms is not answered"),
+      // duration_ms is None for a running job: JobMetrics derives Default and nothing in JobContext sets it (types.rs:95-102).
+      "1.1": imports(["job_metrics"]),
     },
   ),
   method(

@@ -269,3 +269,24 @@ describe("job-parity mutants (in process)", () => {
     await expect(command("--filter", "teleport")).rejects.toBeInstanceOf(UsageError);
   });
 });
+
+describe("the answer for Spacedrive today, per capability and per core method (suite/spacedrive-today.ts)", () => {
+  it("names every capability and every row of the core surface, and says why each does not work, with a Spacedrive line", async () => {
+    const { spacedriveToday } = await import("../harness/suite/spacedrive-today.ts");
+    const { CORE_SURFACE } = await import("../harness/abi/core-surface.ts");
+    const today = await spacedriveToday(FIXTURES);
+    expect(today.capabilities.map((c) => c.id)).toEqual([...CAPABILITY_IDS]);
+    expect(today.capabilities.filter((c) => c.status === "works")).toEqual([]);
+    expect(today.core).toHaveLength(CORE_SURFACE.length);
+    expect(today.headline).toMatch(/^Spacedrive today: 0 of 12 capabilities and 0 of \d+ core methods work; \d+ of \d+ cases cannot run at all$/);
+    for (const row of today.core) {
+      expect(row.status, row.name).not.toBe("works");
+      if (row.status === "cannot run") {
+        expect(row.why, row.name).toMatch(/\.rs:\d+/);
+        expect(row.ifRun, row.name).not.toBeNull();
+      }
+    }
+    // ctx.id() would work if the export were called: the context JSON carries the id; the dispatcher is what stops it.
+    expect(today.core.find((row) => row.name === "ctx.id()")).toMatchObject({ status: "cannot run", ifRun: "works" });
+  });
+});

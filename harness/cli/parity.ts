@@ -4,6 +4,7 @@ import { renderParityTable } from "../report/markdown.ts";
 import { writeParityReports } from "../report/write.ts";
 import { PROJECT_ROOT } from "../suite/fixtures.ts";
 import { runSuite, selectFixtures } from "../suite/run-suite.ts";
+import { spacedriveToday } from "../suite/spacedrive-today.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
 export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
@@ -31,7 +32,8 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
       }
     }
   });
-  const report = buildParityReport(run.cases, run.durationMs);
+  // Asked of every case, whatever the filter: the answer is about Spacedrive, not about this run.
+  const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday());
   const paths = writeParityReports(report, resolve(values["report-dir"] ?? resolve(PROJECT_ROOT, "reports")));
   if (values.json) {
     out(JSON.stringify(report, null, 2));
@@ -42,6 +44,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
     out(`${report.summary.cases} cases, ${report.summary.checks} checks, ${(report.summary.durationMs / 1000).toFixed(2)} s`);
     out(`${report.summary.passed} passed, ${report.summary.failed} failed`);
     out(report.coreSurface.headline);
+    out(report.spacedriveToday!.headline);
     out(`reports: ${paths.join(", ")}`);
   }
   return report.summary.failed === 0 ? 0 : 1;

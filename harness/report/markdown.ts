@@ -1,5 +1,6 @@
 import { sectionOf } from "../abi/clauses.ts";
 import { coreSurfaceMarkdown, coreSurfaceText } from "./core-surface-report.ts";
+import type { SpacedriveToday, TodayRow } from "../suite/spacedrive-today.ts";
 import type { ParityReport } from "./parity-report.ts";
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -27,6 +28,7 @@ export function renderParityMarkdown(report: ParityReport): string {
     "",
     ...coreSurfaceMarkdown(report.coreSurface),
     "",
+    ...spacedriveTodayMarkdown(report.spacedriveToday),
     "## Clauses",
     "",
     "The clauses of the specification (docs/ABI.md, conformance/PROTOCOL.md) that the cases cite.",
@@ -57,6 +59,24 @@ export function renderParityMarkdown(report: ParityReport): string {
 }
 
 /** A compact terminal matrix. */
+/** The answer for Spacedrive as it stands: per capability, per core method, and the cases it cannot run. */
+function spacedriveTodayMarkdown(today: SpacedriveToday | null): string[] {
+  if (today === null) return [];
+  const why = (row: TodayRow) => [row.why, row.ifRun === null ? null : `had it run: ${row.ifRun}`].filter((t) => t !== null).join("; ").replace(/\|/g, "\\|");
+  return [
+    "## Spacedrive today",
+    "",
+    `${today.headline}. The model: ${today.description}.`,
+    "",
+    `Capabilities: ${today.capabilities.map((c) => `${c.id} ${c.status}`).join(", ")}.`,
+    "",
+    "| core | today | why |",
+    "|---|---|---|",
+    ...today.core.map((row) => `| \`${row.name}\` | ${row.status} | ${why(row)} |`),
+    "",
+  ];
+}
+
 export function renderParityTable(report: ParityReport): string {
   const width = Math.max(...report.capabilities.map((c) => c.id.length), 10);
   const cell = (t: { passed: number; failed: number }) =>
@@ -66,5 +86,6 @@ export function renderParityTable(report: ParityReport): string {
   const uncovered = report.imports.filter((i) => i.positive === 0).map((i) => i.name);
   lines.push("", `imports covered: ${report.imports.length - uncovered.length}/${report.imports.length}${uncovered.length ? ` (missing: ${uncovered.join(", ")})` : ""}`);
   lines.push("", ...coreSurfaceText(report.coreSurface));
+  if (report.spacedriveToday !== null) lines.push("", report.spacedriveToday.headline);
   return lines.join("\n");
 }

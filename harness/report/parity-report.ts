@@ -6,6 +6,7 @@ import { nodeEngine } from "../engine/engine.ts";
 import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
 import type { CaseResult } from "../suite/run-case.ts";
+import type { SpacedriveToday } from "../suite/spacedrive-today.ts";
 
 
 interface Tally {
@@ -27,6 +28,8 @@ export interface ParityReport {
    * version, and which cases cover it (from every fixture of the suite, whatever the run's filter).
    */
   coreSurface: CoreCoverage;
+  /** The question asked of Spacedrive as it stands (suite/spacedrive-today.ts); null when the run did not ask it. */
+  spacedriveToday: SpacedriveToday | null;
   cases: {
     id: string;
     description: string;
@@ -51,7 +54,12 @@ const tally = (cases: readonly CaseResult[], side: "native" | "wasm"): Tally => 
 });
 
 /** The one source of truth every report format is written from; `coreSurface` defaults to the suite's fixtures. */
-export function buildParityReport(cases: readonly CaseResult[], durationMs: number, coreSurface: CoreCoverage = coreCoverage()): ParityReport {
+export function buildParityReport(
+  cases: readonly CaseResult[],
+  durationMs: number,
+  coreSurface: CoreCoverage = coreCoverage(),
+  spacedriveToday: SpacedriveToday | null = null,
+): ParityReport {
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     schemaVersion: 1,
@@ -89,6 +97,7 @@ export function buildParityReport(cases: readonly CaseResult[], durationMs: numb
       negative: cases.filter((c) => c.negative.includes(spec.name as never)).length,
     })),
     coreSurface,
+    spacedriveToday,
     cases: cases.map((c) => ({
       id: c.id,
       description: c.description,

@@ -175,7 +175,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind; major and minor " +
-      "decimal digits; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
+      "decimal digits, read as numbers, so `1_01` is 1.1; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
       "guest fails to load with JP_ABI_VERSION.",
     messages: ["load_error"],
     verified: CASE,
@@ -414,8 +414,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST return 0 and record ALLOCATION_FAILED (`arg` null, " +
       "`size` 4 + n), after the effect's event. The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is " +
-      "queued, the wire call was made.",
-    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+      "queued, the wire call was made, the children waited for have run (`children_waited` is recorded).",
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child", "job_wait_for_children"],
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,
   },
@@ -445,10 +445,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It checks, " +
-      "in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259; an object with a key twice is not) " +
-      "and a progress: `type` names a kind and `data` has that kind's shape (members not named are ignored; u64 fields are integers written " +
-      "without fraction or exponent, exactly in range). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then answers OK and records " +
-      "`job_progress` {progress}, the guest's text byte for byte.",
+      "in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no object, at any " +
+      "depth, with a key twice, and no string with a lone surrogate escape such as \\ud800); and it is a progress: an object whose `type` names a " +
+      "kind and whose `data` (required, for every kind) has that kind's shape. Members the ABI does not name are ignored, at every level. A u64 is " +
+      "written as digits only (no sign, fraction or exponent) and is at most 2^64 - 1; a number from 0 to 1 is checked as the double the JSON " +
+      "number is; an f32 is a number whose magnitude is at most f32's largest (3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` " +
+      "progress_ptr). It then answers OK and records `job_progress` {progress}, the guest's text byte for byte.",
     imports: ["job_progress"],
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     why: "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and new kinds need no new import.",
@@ -490,10 +492,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "checkpoint.store-error",
     level: "MUST",
     text:
-      "When the host's state store fails to save (`scenario.store-failures`), `job_checkpoint` MUST refuse the call with STORE_ERROR: it records " +
-      "`abi_violation` with `arg`, `limit` and `size` null, records no `checkpoint` event, and keeps the previous checkpoint (`job_load_state` " +
-      "answers it). The job goes on running.",
-    imports: ["job_checkpoint"],
+      "When the host's state store fails to save (`scenario.store-failures`), `job_checkpoint` and ABI 1.1's `job_checkpoint_stateless` MUST refuse " +
+      "the call with STORE_ERROR: it records `abi_violation` with `arg`, `limit` and `size` null, records no `checkpoint` event, and keeps the " +
+      "previous checkpoint (`job_load_state` answers it). The job goes on running.",
+    imports: ["job_checkpoint", "job_checkpoint_stateless"],
     statuses: ["STORE_ERROR"],
     verified: CASE,
   },
@@ -584,8 +586,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "ABI 1.1's `job_metrics(job, out)` checks that [out, out + 24) is in memory (INVALID_MEMORY_ACCESS, `arg` out_ptr), writes the job's metrics " +
-      "there as they stand (bytes u64, items u64, warnings u32, non-critical errors u32, little-endian, in that order), records `metrics_read` " +
-      "{metrics} and answers OK.",
+      "there as they stand, as the result's `metrics` counts them (bytes u64, items u64, warnings u32 and non-critical errors u32, warnings dropped " +
+      "past `maxWarningsPerJob` not counted; little-endian, in that order), records `metrics_read` {metrics} and answers OK.",
     imports: ["job_metrics"],
     statuses: ["OK", "INVALID_MEMORY_ACCESS"],
     why:
@@ -683,10 +685,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "ABI 1.1's `job_wait_for_children(job)` drives, inside the call, the children the job queued that have not run yet, as `child.order` " +
       "drives them after a run (in spawn order, each to its end, resumes included; a child paused and not resumed stays Paused). They run on " +
-      "the same instance while the parent's export is still on the stack (`run.reuse`); while one runs, it is the running job and the parent's id " +
-      "is refused (`call.running-job`); a child that retires the instance (`run.retire`) does not end the parent's run. The time spent counts " +
-      "towards the parent's run time limit. It then records `children_waited` {children: [{job, status}]}, every child of the job in spawn " +
-      "order with its status, and answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, \"status\": <status>}]`.",
+      "the same instance while the parent's export is still on the stack (`run.reuse`); while one runs, it is the running job: the parent's id " +
+      "is refused (`call.running-job`) and the calls it makes count as its own (`call.count`). A child that retires the instance does not end " +
+      "the parent's run (`run.retire`). Each child's run has its own time limit; the time the parent spends waiting counts towards the parent's, " +
+      "and a parent whose limit passed while it waited is stopped (`run.timeout`) once the wait has recorded its event. It then records " +
+      "`children_waited` {children: [{job, status}]}, every child the job has spawned, in any of its runs, in spawn order with its status, and " +
+      "answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, \"status\": <status>}]`, each id a lowercase hyphenated " +
+      "UUID as in the context.",
     imports: ["job_wait_for_children"],
     statuses: ["ALLOCATION_FAILED"],
     why:
@@ -840,8 +845,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "run.retire",
     level: "MUST",
     text:
-      "An instance that trapped or was stopped MUST NOT run guest code again. The next run, of any job, gets a fresh instance (fresh memory, " +
-      "plugin_init again, `init.reinit`). If plugin_init fails on it, that run (counted, its Running event recorded) fails with end cause trap.",
+      "An instance that trapped or was stopped MUST NOT be given another run, nor plugin_cleanup. The next run, of any job, gets a fresh instance " +
+      "(fresh memory, plugin_init again, `init.reinit`). If plugin_init fails on it, that run (counted, its Running event recorded) fails with end " +
+      "cause trap. A parent whose run is on an instance that a child retired while the parent waited for it (`child.wait`) goes on running there " +
+      "until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that instance.",
     verified: CASE,
   },
   {

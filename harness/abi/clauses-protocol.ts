@@ -130,7 +130,7 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The scenario's `storeFailures` [n, ...] names the saves the host's state store MUST fail, as if its storage failed: the n-th checkpoint of " +
-      "the case that reaches the store (counted from 1 over every job). A checkpoint refused before the store is not counted: for its job id, " +
+      "the case that reaches the store (with or without state: ABI 1.1's `job_checkpoint_stateless` is one; counted from 1 over every job). A checkpoint refused before the store is not counted: for its job id, " +
       "its memory or its size (`call.check-order`). What a failed save does is `checkpoint.store-error`.",
     messages: ["run"],
     verified: CASE,

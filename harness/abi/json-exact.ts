@@ -33,6 +33,8 @@ export class JsonSyntaxError extends Error {
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Reads `text` as one JSON value; an object with a key twice is an error, as serde refuses a field twice. */
 export function parseExactJson(text: string): ExactJson {
@@ -63,11 +65,14 @@ export function parseExactJson(text: string): ExactJson {
       at += c === 0x5c ? 2 : 1;
     }
     at++;
+    let value: string;
     try {
-      return JSON.parse(text.slice(start, at)) as string;
+      value = JSON.parse(text.slice(start, at)) as string;
     } catch {
       return fail("a bad escape in a string");
     }
+    // serde_json refuses a lone surrogate escape (\ud800 with no low half): it is no Unicode text.
+    return LONE_SURROGATE.test(value) ? fail("a lone surrogate escape in a string") : value;
   };
 
   const value = (depth: number): ExactJson => {

@@ -81,6 +81,29 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "progress-lone-surrogates-accepted",
+    clause: "progress.structured",
+    description: "job_progress reads strings with JSON.parse alone, which takes a lone surrogate escape (\\ud800) that serde refuses",
+    plant: () => ({ patchHost: (host) => acceptProgress(host, (text) => (/\\ud[89ab]/i.test(text) && parsed(text) !== undefined ? { record: text } : null)) }),
+  },
+  {
+    name: "stateless-store-failure-swallowed",
+    clause: "checkpoint.store-error",
+    description: "a stateless checkpoint the store fails to make is answered OK and recorded (the failure of a delete is ignored)",
+    plant: () => ({
+      patchHost: (host) => {
+        const clear = host.store.clear.bind(host.store);
+        host.store.clear = (jobId) => {
+          try {
+            clear(jobId);
+          } catch {
+            // ignored, as a failed delete often is
+          }
+        };
+      },
+    }),
+  },
+  {
     name: "stateless-saves-empty",
     clause: "checkpoint.stateless",
     description: "job_checkpoint_stateless saves an empty state (0 bytes) instead of leaving the job with no checkpoint",
@@ -140,6 +163,40 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
           } finally {
             job.metrics.warnings = warnings;
           }
+        };
+      },
+    }),
+  },
+  {
+    name: "metrics-count-dropped-warnings",
+    clause: "metrics.read",
+    description: "job_metrics counts every warning added, those dropped past maxWarningsPerJob included",
+    plant: () => ({
+      patchHost: (host) => {
+        const read = host.ops.readMetrics.bind(host.ops);
+        host.ops.readMetrics = (job) => {
+          const warnings = job.metrics.warnings;
+          job.metrics.warnings += job.droppedWarnings;
+          try {
+            return read(job);
+          } finally {
+            job.metrics.warnings = warnings;
+          }
+        };
+      },
+    }),
+  },
+  {
+    name: "wait-answers-its-own-children",
+    clause: "child.wait",
+    description: "job_wait_for_children answers only the children this wait ran, not those of the job's earlier runs",
+    plant: () => ({
+      patchHost: (host) => {
+        const internals = host as unknown as { waitForChildren(parent: { id: string }): { id: string }[]; queuedChildren: Map<string, { id: string }[]> };
+        const wait = internals.waitForChildren.bind(host);
+        internals.waitForChildren = (parent) => {
+          const queued = new Set((internals.queuedChildren.get(parent.id) ?? []).map((child) => child.id));
+          return wait(parent).filter((child) => queued.has(child.id));
         };
       },
     }),

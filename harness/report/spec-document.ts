@@ -40,11 +40,11 @@ function clausesOf(sectionId: string): string[] {
 
 function importsTable(): string[] {
   return [
-    "| import | wasm type | parameters | answers | refusals | capabilities | origin |",
-    "|---|---|---|---|---|---|---|",
+    "| import | wasm type | parameters | answers | refusals | capabilities | since | origin |",
+    "|---|---|---|---|---|---|---|---|",
     ...IMPORTS.map(
       (spec) =>
-        `| ${code(spec.name)} | ${code(cell(importSignature(spec)))} | ${spec.params.map((p) => code(p.name)).join(", ") || "—"} | ${spec.result} | ${spec.statuses.join(", ")} | ${spec.capabilities.join(", ") || "—"} | ${spec.origin} |`,
+        `| ${code(spec.name)} | ${code(cell(importSignature(spec)))} | ${spec.params.map((p) => code(p.name)).join(", ") || "—"} | ${spec.result} | ${spec.statuses.join(", ")} | ${spec.capabilities.join(", ") || "—"} | ${spec.since} | ${spec.origin} |`,
     ),
     "",
     ...IMPORTS.map((spec) => `- ${code(spec.name)}: ${spec.meaning}.`),

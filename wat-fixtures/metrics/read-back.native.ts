@@ -18,6 +18,7 @@ const readBack: NativeExtensionDefinition = {
       ctx.incrementBytes(5_000_000_000);
       ctx.incrementItems(3);
       ctx.addWarning("careful");
+      ctx.addWarning("careful");
       ctx.addNonCriticalError("skipped one");
       if (!logMetrics(ctx)) return 2;
       ctx.incrementBytes(-1);

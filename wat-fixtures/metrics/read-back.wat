@@ -1,6 +1,7 @@
 ;; ABI 1.1: job_metrics writes the job's own metrics as they stand into 24 bytes at out_ptr (bytes u64, items u64,
-;; warnings u32, non-critical errors u32, little-endian). The job adds 5000000000 bytes, 3 items, a warning and a
-;; non-critical error, reads its metrics and logs them; bytes are then saturated at 2^64 - 1 and read again.
+;; warnings u32, non-critical errors u32, little-endian). The job adds 5000000000 bytes, 3 items, two warnings (under
+;; maxWarningsPerJob 1 the second is dropped, and not counted) and a non-critical error, reads its metrics and logs
+;; them; bytes are then saturated at 2^64 - 1 and read again.
 (module
   (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
   (import "spacedrive" "job_metrics" (func $metrics (param i32 i32) (result i32)))
@@ -61,6 +62,7 @@
     (local.set $id (call $job_id (local.get $ctx)))
     (call $bytes (local.get $id) (i64.const 5000000000))
     (call $items (local.get $id) (i64.const 3))
+    (call $warning (local.get $id) (i32.const 88) (i32.const 7))
     (call $warning (local.get $id) (i32.const 88) (i32.const 7))
     (call $error (local.get $id) (i32.const 96) (i32.const 11))
     (if (i32.eqz (call $log_metrics (local.get $id))) (then (return (i32.const 2))))

@@ -16,6 +16,7 @@ const refused: NativeExtensionDefinition = {
         wrong({ type: "Percentage", data: 1.5 }),
         Progress.bytes(0, 18446744073709551616n),
         wrong({ type: "Generic", data: { percentage: 0.5, message: "no phase", completion: { completed: 0, total: 0 }, performance: { rate: 0, error_count: 0, warning_count: 0 } } }),
+        wrong({ type: "Generic", data: { percentage: 0.5, phase: "p", message: "m", completion: { completed: 0, total: 0 }, performance: { rate: 1e39, error_count: 0, warning_count: 0 } } }),
         Progress.count(1, 2),
       ];
       for (const progress of reports) ctx.log("info", `status=${ctx.progress(progress)}`);

@@ -1,5 +1,6 @@
 ;; ABI 1.1: job_progress refuses JSON that is not one of core's Progress kinds with BAD_ARGUMENT (3): an unknown kind,
-;; a negative count, a percentage above 1, a u64 of 2^64 (one past the largest), a Generic without its phase. Each
+;; a negative count, a percentage above 1, a u64 of 2^64 (one past the largest), a Generic without its phase, a Generic
+;; whose rate is past f32's largest. Each
 ;; refusal records abi_violation (arg progress_ptr) and no job_progress; the job logs each status, then a valid Count
 ;; answers 0 and is recorded.
 (module
@@ -16,7 +17,8 @@
   (data (i32.const 200) "{\"type\":\"Percentage\",\"data\":1.5}") ;; 32
   (data (i32.const 232) "{\"type\":\"Bytes\",\"data\":{\"current\":0,\"total\":18446744073709551616}}") ;; 66
   (data (i32.const 304) "{\"type\":\"Generic\",\"data\":{\"percentage\":0.5,\"message\":\"no phase\",\"completion\":{\"completed\":0,\"total\":0},\"performance\":{\"rate\":0,\"error_count\":0,\"warning_count\":0}}}") ;; 163
-  (data (i32.const 472) "{\"type\":\"Count\",\"data\":{\"current\":1,\"total\":2}}") ;; 47
+  (data (i32.const 472) "{\"type\":\"Generic\",\"data\":{\"percentage\":0.5,\"phase\":\"p\",\"message\":\"m\",\"completion\":{\"completed\":0,\"total\":0},\"performance\":{\"rate\":1e+39,\"error_count\":0,\"warning_count\":0}}}") ;; 172
+  (data (i32.const 648) "{\"type\":\"Count\",\"data\":{\"current\":1,\"total\":2}}") ;; 47
 
   (func (export "plugin_init") (result i32)
     (call $register_job (i32.const 64) (i32.const 9) (i32.const 80) (i32.const 17) (i32.const 1)))
@@ -40,8 +42,10 @@
     (call $log_status (local.get $id) (call $progress (local.get $id) (i32.const 232) (i32.const 66)))
     ;; a Generic without its phase
     (call $log_status (local.get $id) (call $progress (local.get $id) (i32.const 304) (i32.const 163)))
+    ;; a Generic rate past f32's largest
+    (call $log_status (local.get $id) (call $progress (local.get $id) (i32.const 472) (i32.const 172)))
     ;; a Count, accepted
-    (call $log_status (local.get $id) (call $progress (local.get $id) (i32.const 472) (i32.const 47)))
+    (call $log_status (local.get $id) (call $progress (local.get $id) (i32.const 648) (i32.const 47)))
     (i32.const 0))
 
   ;; @include "../lib/runtime.wat"

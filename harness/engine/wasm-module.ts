@@ -50,6 +50,9 @@ export type SimpleOp =
   | "i64.add"
   | "i64.eq"
   | "i64.gt_u"
+  | "i64.eqz"
+  | "i64.div_u"
+  | "i64.rem_u"
   | "i64.extend_i32_u"
   | "f32.div"
   | "f32.convert_i32_u"
@@ -136,6 +139,9 @@ const SIMPLE_OPCODES: Record<SimpleOp, number[]> = {
   "i64.add": [0x7c],
   "i64.eq": [0x51],
   "i64.gt_u": [0x56],
+  "i64.eqz": [0x50],
+  "i64.div_u": [0x80],
+  "i64.rem_u": [0x82],
   "i64.extend_i32_u": [0xad],
   "f32.div": [0x95],
   "f32.convert_i32_u": [0xb3],

@@ -55,7 +55,23 @@ export type Op =
   /** job_spawn_child; the answer is logged as "child=<len>:<32 hex digits>" or "child=none". */
   | { readonly op: "spawn"; readonly type: string; readonly params: string }
   /** spacedrive_call with a JSON payload; the answer is logged as "answer=<json>" or "answer=none". */
-  | { readonly op: "call"; readonly method: string; readonly library: LibraryChoice; readonly payload: string };
+  | { readonly op: "call"; readonly method: string; readonly library: LibraryChoice; readonly payload: string }
+  // ABI 1.1: a program using any of these renders as a 1.1 guest (programAbi).
+  /**
+   * job_progress with `progress`, core's Progress as JSON text, passed byte for byte (valid or not, so refusals are
+   * exercised); the status is logged as "progress_kind=<status>". The text must be what progressJson writes for some
+   * object (render-native.ts says why), as the generator's texts are.
+   */
+  | { readonly op: "progress_kind"; readonly progress: string }
+  /** job_metrics into a 24-byte buffer; logged as "metrics=<bytes>,<items>,<warnings>,<errors>" (decimal) or "metrics status=<status>". */
+  | { readonly op: "metrics_read" }
+  /** job_checkpoint_stateless; a non-zero status is logged as "checkpoint_stateless status=<status>". */
+  | { readonly op: "checkpoint_stateless" }
+  /**
+   * job_wait_for_children: the job's queued children run inside the call; the answer is logged as "wait=<json>" or
+   * "wait=none". The guest takes its job id from its context again after the call (a child's run overwrote it).
+   */
+  | { readonly op: "wait_children" };
 
 export type OpKind = Op["op"];
 
@@ -72,7 +88,25 @@ export const OP_KINDS: readonly OpKind[] = [
   "items",
   "spawn",
   "call",
+  "progress_kind",
+  "metrics_read",
+  "checkpoint_stateless",
+  "wait_children",
 ];
+
+/** The ops only ABI 1.1 has imports for. */
+export const ABI_1_1_OPS: ReadonlySet<OpKind> = new Set<OpKind>(["progress_kind", "metrics_read", "checkpoint_stateless", "wait_children"]);
+
+/** The export a 1.1 guest carries (version.marker); a guest without one is 1.0, and cannot link 1.1's imports. */
+export const ABI_1_1_MARKER = "spacedrive_abi_version_1_1";
+
+/** The ABI a program needs: 1.1 when any job uses a 1.1 op, else 1.0 (rendered exactly as before 1.1 existed). */
+export function programAbi(program: JobProgram): "1.0" | "1.1" {
+  for (const job of program.jobs) {
+    for (const ops of [job.before, job.body, job.after]) if (ops.some((op) => ABI_1_1_OPS.has(op.op))) return "1.1";
+  }
+  return "1.0";
+}
 
 export const exportName = (job: ProgramJob) => `run_${job.name}`;
 

@@ -1,12 +1,13 @@
 import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
 import { uuidToBytes } from "../abi/codec.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
-import { exportName, FOREIGN_LIBRARY_ID, messageBytes, progressValue, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
+import { ABI_1_1_MARKER, exportName, FOREIGN_LIBRARY_ID, messageBytes, programAbi, progressValue, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
 
 // Memory layout of a rendered guest.
 const JOB_ID = 16; // the running job's id, parsed from the context
 const LIBRARY_ID = 32; // the job's library id, parsed from the context
 const FOREIGN_ID = 48; // FOREIGN_LIBRARY_ID
+const METRICS = 64; // job_metrics's 24-byte answer (64..88; up to 96 is free)
 const SCRATCH = 256; // messages are composed here (up to 768 bytes)
 const POOL = 1024; // string constants
 
@@ -199,6 +200,24 @@ function runtime(): FunctionDef[] {
       ],
     },
     {
+      name: "$write_u64", // (dst, n: u64) -> digits written, in decimal
+      params: ["i32", "i64"],
+      results: ["i32"],
+      locals: ["i32", "i64", "i32"],
+      body: [
+        get(1), set(3),
+        ["loop"], get(2), c(1), ["i32.add"], set(2), get(3), ["i64.const", 10n], ["i64.div_u"], ["local.tee", 3], ["i64.eqz"], ["i32.eqz"], ["br_if", 0], ["end"],
+        get(2), set(4),
+        ["loop"],
+        get(4), c(1), ["i32.sub"], set(4),
+        get(0), get(4), ["i32.add"], get(1), ["i64.const", 10n], ["i64.rem_u"], ["i32.wrap_i64"], c(48), ["i32.add"], ["i32.store8", 0],
+        get(1), ["i64.const", 10n], ["i64.div_u"], set(1),
+        get(4), ["br_if", 0],
+        ["end"],
+        get(2),
+      ],
+    },
+    {
       name: "$log_bytes", // (prefix, prefix_len, data, data_len): job_log(info, prefix ++ data) through a fresh allocation
       params: ["i32", "i32", "i32", "i32"],
       results: [],
@@ -241,8 +260,26 @@ class JobLowering {
     this.emit(get(CURSOR), ptr!, len!, ["memory.copy"], get(CURSOR), len!, ["i32.add"], set(CURSOR));
   }
 
-  private appendNumber(value: Instr[]): void {
-    this.emit(get(CURSOR), get(CURSOR), ...value, call("$write_u32"), ["i32.add"], set(CURSOR));
+  private appendNumber(value: Instr[], writer = "$write_u32"): void {
+    this.emit(get(CURSOR), get(CURSOR), ...value, call(writer), ["i32.add"], set(CURSOR));
+  }
+
+  /** job_log(level, "<prefix><RESULT>"). */
+  private logStatus(level: number, prefix: string): void {
+    this.cursorStart();
+    this.append(prefix);
+    this.appendNumber([get(RESULT)]);
+    this.emit(c(JOB_ID), c(level), ...this.cursorMessage(), call(imp("job_log")));
+  }
+
+  /**
+   * The running job's id and library id, parsed from the context text the host wrote for this run. Also after a
+   * job_wait_for_children: the children ran on this instance (re-entrantly) and each parsed its own id into JOB_ID,
+   * while this run's context text, in memory no one frees, still names this run's job.
+   */
+  private readContext(): void {
+    this.emit(get(CTX), c(11), ["i32.add"], c(JOB_ID), call("$parse_uuid"));
+    this.emit(get(CTX), c(63), ["i32.add"], c(LIBRARY_ID), call("$parse_uuid"));
   }
 
   private cursorStart(): void {
@@ -333,13 +370,42 @@ class JobLowering {
         this.echo("answer=");
         return;
       }
+      case "progress_kind":
+        this.emit(c(JOB_ID), ...this.str(op.progress), call(imp("job_progress")), set(RESULT));
+        this.logStatus(1, "progress_kind=");
+        return;
+      case "metrics_read":
+        this.emit(c(JOB_ID), c(METRICS), call(imp("job_metrics")), ["local.tee", RESULT], ["if"]);
+        this.logStatus(1, "metrics status=");
+        this.emit(["else"]);
+        this.cursorStart();
+        this.append("metrics=");
+        this.appendNumber([c(0), ["i64.load", METRICS]], "$write_u64");
+        this.append(",");
+        this.appendNumber([c(0), ["i64.load", METRICS + 8]], "$write_u64");
+        this.append(",");
+        this.appendNumber([c(0), ["i32.load", METRICS + 16]]);
+        this.append(",");
+        this.appendNumber([c(0), ["i32.load", METRICS + 20]]);
+        this.emit(c(JOB_ID), c(1), ...this.cursorMessage(), call(imp("job_log")), ["end"]);
+        return;
+      case "checkpoint_stateless":
+        this.emit(c(JOB_ID), call(imp("job_checkpoint_stateless")), ["local.tee", RESULT], ["if"]);
+        this.logStatus(2, "checkpoint_stateless status=");
+        this.emit(["end"]);
+        return;
+      case "wait_children":
+        this.emit(c(JOB_ID), call(imp("job_wait_for_children")), set(RESULT));
+        this.readContext();
+        this.emit(get(RESULT));
+        this.echo("wait=");
+        return;
     }
   }
 
   function(): FunctionDef {
     const { job } = this;
-    this.emit(get(CTX), c(11), ["i32.add"], c(JOB_ID), call("$parse_uuid"));
-    this.emit(get(CTX), c(63), ["i32.add"], c(LIBRARY_ID), call("$parse_uuid"));
+    this.readContext();
     this.emit(get(STATE_LEN), ["if"], get(STATE), get(STATE_LEN), ...this.str("i="), call("$u32_after"), set(I), ["end"]);
     for (const op of job.before) this.op(op, false);
     this.emit(["block"], ["loop"], get(I), c(job.steps), ["i32.ge_u"], ["br_if", 1]);
@@ -375,7 +441,10 @@ function treeShake(imports: readonly ImportDef[], functions: readonly FunctionDe
   return { imports: imports.filter((i) => reached.has(i.name)), functions: functions.filter((fn) => reached.has(fn.name)) };
 }
 
-/** The module a program renders to. */
+/**
+ * The module a program renders to. A program with an ABI 1.1 op exports the 1.1 marker (an empty function), so
+ * the host links 1.1's imports for it (link.imports); any other renders exactly as it did before 1.1 existed.
+ */
 export function programModule(program: JobProgram): ModuleDef {
   const pool = new StringPool();
   const jobs = program.jobs.map((job) => new JobLowering(pool, job).function());
@@ -391,6 +460,8 @@ export function programModule(program: JobProgram): ModuleDef {
     ...RUNTIME,
     { name: "$plugin_init", export: "plugin_init", params: [], results: ["i32"], locals: ["i32"], body: init },
     ...jobs,
+    // A function rather than a global: wabt orders exports as the text declares them, and globals print first.
+    ...(programAbi(program) === "1.1" ? [{ name: "$abi_version_1_1", export: ABI_1_1_MARKER, params: [], results: [], locals: [], body: [] }] : []),
   ]);
   return {
     ...used,

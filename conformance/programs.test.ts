@@ -1,16 +1,22 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseExactJson } from "../harness/abi/json-exact.ts";
+import { IMPORTS } from "../harness/abi/imports.ts";
+import { progressProblem } from "../harness/abi/progress.ts";
+import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
+import { encodeModule } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
-import { caseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
+import { caseArb, progressText, programArb, scenarioArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { formatCounterexample, replayCommand } from "../harness/programs/counterexample.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
 import { BOUNDARY_FAULTS, type BoundaryFaultName } from "../harness/programs/faults.ts";
-import type { JobProgram } from "../harness/programs/ir.ts";
+import { ABI_1_1_MARKER, programAbi, type JobProgram, type Op, type ProgramJob } from "../harness/programs/ir.ts";
 import { checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
-import { renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
+import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
+import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { compareResults } from "../harness/suite/compare.ts";
 import { normalizeResult, runScenario, type NormalizedResult } from "../harness/suite/scenario.ts";
@@ -106,9 +112,17 @@ describe("generator health", () => {
 
 const PINNED_SEED = 1234;
 const PINNED_RUNS = 40;
-const PINNED_SHA256 = "1706c7d6db344228f288ec981ed72fd9679e653e63fd4bb9c0bcb201b708b38b";
+const PINNED_SHA256 = "14b2efbf15461351c47ef89f736d1ef913566d9befa6bac823d310411a5333cb";
+/** The pinned hash before ABI 1.1 ops: what the 1.0 part of every case (its program and scenario draws) must still be. */
+const PINNED_1_0_SHA256 = "1706c7d6db344228f288ec981ed72fd9679e653e63fd4bb9c0bcb201b708b38b";
 
 describe("seed compatibility", () => {
+  it(`the ABI 1.0 part of each case (programArb, then scenarioArb) for seed ${PINNED_SEED} still hashes to the hash pinned before ABI 1.1`, () => {
+    const sample = fc.sample(fc.record({ program: programArb, scenario: scenarioArb }), { seed: PINNED_SEED, numRuns: PINNED_RUNS });
+    const actual = createHash("sha256").update(canonicalJson(sample)).digest("hex");
+    expect(actual, "caseArb draws its ABI 1.1 ops after the program and the scenario, so an old seed keeps its 1.0 program and scenario").toBe(PINNED_1_0_SHA256);
+  });
+
   it(`fc.sample(caseArb, { seed: ${PINNED_SEED}, numRuns: ${PINNED_RUNS} }) still hashes to the pinned sha256`, () => {
     const sample = fc.sample(caseArb, { seed: PINNED_SEED, numRuns: PINNED_RUNS });
     const actual = createHash("sha256").update(canonicalJson(sample)).digest("hex");
@@ -294,6 +308,198 @@ describe("teeth: the property catches deliberately faulty WASM boundaries", () =
   });
 });
 
+const opsOf = (program: JobProgram) => program.jobs.flatMap((job) => [...job.before, ...job.body, ...job.after]);
+
+describe("teeth: the property catches a faulty WASM boundary for each ABI 1.1 clause the programs reach", () => {
+  it(`progress-json-truncated (progress.structured): found within ${FAULT_RUNS} runs, shrunk to one job with at most 2 ops, diverging at job_progress`, () => {
+    const found = hunt("progress-json-truncated");
+    expect(found.program.jobs, formatCounterexample(found)).toHaveLength(1);
+    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(2);
+    expect(opsOf(found.program).some((op) => op.op === "progress_kind"), formatCounterexample(found)).toBe(true);
+    const events = [divergentEvent(found.result.divergence, "native"), divergentEvent(found.result.divergence, "wasm")];
+    expect(events.some((e) => e?.kind === "job_progress" || e?.import === "job_progress"), formatCounterexample(found)).toBe(true);
+    expectReferenceHostPasses(found, "progress-json-truncated");
+  });
+
+  it(`metrics-off-by-8 (metrics.read): found within ${FAULT_RUNS} runs, shrunk to at most 3 ops, diverging at the echoed metrics`, () => {
+    const found = hunt("metrics-off-by-8");
+    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(3);
+    const native = divergentEvent(found.result.divergence, "native");
+    const wasm = divergentEvent(found.result.divergence, "wasm");
+    expect(native, formatCounterexample(found)).toMatchObject({ kind: "log", message: expect.stringMatching(/^metrics=/) as unknown });
+    expect(wasm, formatCounterexample(found)).toMatchObject({ kind: "log", message: expect.stringMatching(/^metrics=/) as unknown });
+    expectReferenceHostPasses(found, "metrics-off-by-8");
+  });
+
+  it(`stateless-saves-empty (checkpoint.stateless): found within ${FAULT_RUNS} runs, shrunk to one op, diverging at the checkpoint event`, () => {
+    const found = hunt("stateless-saves-empty");
+    expect(opsOf(found.program), formatCounterexample(found)).toEqual([{ op: "checkpoint_stateless" }]);
+    expect(divergentEvent(found.result.divergence, "native"), formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: null, bytes: 0 });
+    expect(divergentEvent(found.result.divergence, "wasm"), formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: "", bytes: 0 });
+    expectReferenceHostPasses(found, "stateless-saves-empty");
+  });
+
+  it(`wait-unimplemented (child.wait): found within ${FAULT_RUNS} runs, shrunk to at most 2 ops, diverging where the wait answers`, () => {
+    const found = hunt("wait-unimplemented");
+    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(2);
+    expect(opsOf(found.program).some((op) => op.op === "wait_children"), formatCounterexample(found)).toBe(true);
+    expect(divergentEvent(found.result.divergence, "native"), formatCounterexample(found)).toMatchObject({ kind: "children_waited" });
+    expectReferenceHostPasses(found, "wait-unimplemented");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// ABI 1.1 ops: rendered both ways, run with parity, and a 1.1 guest only when a program uses one.
+
+const U64_MAX = "18446744073709551615";
+const job = (name: string, before: Op[], end: ProgramJob["end"] = { kind: "return", code: 0 }): ProgramJob => ({ name, steps: 0, before, body: [], after: [], end });
+const ABI_1_0_IMPORTS = new Set(IMPORTS.filter((spec) => spec.since === "1.0").map((spec) => spec.name));
+const IMPORT_OF: Record<string, string> = {
+  progress_kind: "job_progress",
+  metrics_read: "job_metrics",
+  checkpoint_stateless: "job_checkpoint_stateless",
+  wait_children: "job_wait_for_children",
+};
+
+/** The root job's trace messages and events, from one side of a passing differential run. */
+function rootTrace(program: JobProgram) {
+  const result = checkProgram(program, { job: "root" });
+  expect(result.ok, [result.divergence ?? "", ...result.invariants, JSON.stringify(program)].join("\n")).toBe(true);
+  const root = result.wasm.jobs[0]!;
+  const logs = root.trace.flatMap((e) => (e.kind === "log" ? [e.message] : []));
+  return { result, root, logs };
+}
+
+describe("ABI 1.1 ops", () => {
+  it("each op renders on its own to a 1.1 guest that imports just its import, and runs with native/WASM parity", () => {
+    const progress = '{"type":"Percentage","data":1}';
+    for (const op of [{ op: "progress_kind", progress }, { op: "metrics_read" }, { op: "checkpoint_stateless" }, { op: "wait_children" }] as Op[]) {
+      const program: JobProgram = { version: 1, jobs: [job("root", [op])] };
+      const guest = guestFromBytes(`${op.op}.wasm`, renderWasm(program));
+      expect(guest.iface.imports.map((i) => i.name).sort(), op.op).toEqual(["job_log", IMPORT_OF[op.op]!, "register_job"].sort());
+      expect(guest.iface.exports.map((e) => e.name), op.op).toContain(ABI_1_1_MARKER);
+      expect(renderNative(program).abiVersion, op.op).toBe("1.1");
+      const { logs } = rootTrace(program);
+      expect(logs, op.op).toHaveLength(op.op === "checkpoint_stateless" ? 0 : 1); // a stateless checkpoint logs only a refusal
+    }
+  });
+
+  it("echo what they compute: progress statuses, metrics as u64 decimals, a stateless checkpoint, the children a wait ran", () => {
+    const program: JobProgram = {
+      version: 1,
+      jobs: [
+        job("root", [
+          { op: "bytes", n: U64_MAX },
+          { op: "items", n: "7" },
+          { op: "warning", message: "w" },
+          { op: "error", message: "e" },
+          { op: "progress_kind", progress: `{"type":"Bytes","data":{"current":0,"total":${U64_MAX}}}` },
+          { op: "progress_kind", progress: '{"type":"Bytes","data":{"current":0,"total":18446744073709551616}}' },
+          { op: "metrics_read" },
+          { op: "checkpoint", every: 1 },
+          { op: "checkpoint_stateless" },
+          { op: "load_state" },
+          { op: "spawn", type: "alpha", params: "" },
+          { op: "spawn", type: "beta", params: "" },
+          { op: "wait_children" },
+          { op: "items", n: "1" },
+          { op: "metrics_read" },
+          { op: "wait_children" },
+        ]),
+        job("alpha", [{ op: "items", n: "3" }, { op: "metrics_read" }], { kind: "trap" }),
+        job("beta", [{ op: "wait_children" }, { op: "metrics_read" }]),
+      ],
+    };
+    const { result, root, logs } = rootTrace(program);
+    expect(logs).toEqual([
+      "progress_kind=0",
+      "progress_kind=3",
+      `metrics=${U64_MAX},7,1,1`,
+      "state=none",
+      "child=16:job:1",
+      "child=16:job:2",
+      'wait=[{"job_id":"job:1","status":"Failed"},{"job_id":"job:2","status":"Completed"}]',
+      `metrics=${U64_MAX},8,1,1`,
+      'wait=[{"job_id":"job:1","status":"Failed"},{"job_id":"job:2","status":"Completed"}]',
+    ]);
+    expect(root.trace.filter((e) => e.kind === "checkpoint").map((e) => e.kind === "checkpoint" && e.state)).toEqual(["i=0", null]);
+    // The children ran inside the wait, on the parent's instance (alpha's trap retired it; beta ran on a fresh one),
+    // and the parent's calls after it were still its own: nothing refused as NOT_RUNNING_JOB.
+    expect(root.trace.filter((e) => e.kind === "abi_violation").map((e) => e.kind === "abi_violation" && e.code)).toEqual(["BAD_ARGUMENT"]);
+    expect(result.wasm.jobs.map((j) => [j.id, j.status])).toEqual([["job:0", "Completed"], ["job:1", "Failed"], ["job:2", "Completed"]]);
+    const alpha = result.wasm.jobs[1]!.trace.flatMap((e) => (e.kind === "log" ? [e.message] : []));
+    expect(alpha).toEqual(["metrics=0,3,0,0"]);
+  });
+
+  it("a wait inside a loop body and in a child, after a trap: the parent goes on with its own id and library each time", () => {
+    const loop: ProgramJob = {
+      name: "root",
+      steps: 3,
+      before: [],
+      body: [{ op: "spawn", type: "alpha", params: "" }, { op: "wait_children" }, { op: "call", method: "query:entries.list", library: "job", payload: "{}" }, { op: "progress_step", message: "p" }],
+      after: [{ op: "metrics_read" }],
+      end: { kind: "return", code: 0 },
+    };
+    const program: JobProgram = { version: 1, jobs: [loop, job("alpha", [{ op: "spawn", type: "beta", params: "" }, { op: "wait_children" }], { kind: "trap" }), job("beta", [{ op: "items", n: "1" }])] };
+    const { root, logs } = rootTrace(program);
+    expect(root.trace.filter((e) => e.kind === "abi_violation")).toEqual([]);
+    expect(root.trace.filter((e) => e.kind === "progress").length).toBe(3);
+    expect(logs.filter((m) => m.startsWith("answer=")).every((m) => !m.includes("error"))).toBe(true);
+  });
+
+  it("a program renders as a 1.1 guest (marker export, abiVersion 1.1) exactly when it uses a 1.1 op; a 1.0 one imports only 1.0 imports", () => {
+    const counts = { "1.0": 0, "1.1": 0 };
+    const problems: string[] = [];
+    healthSample().forEach(({ program }, i) => {
+      const abi = programAbi(program);
+      counts[abi]++;
+      const guest = guestFromBytes(`sample-${i}.wasm`, renderWasm(program));
+      const marked = guest.iface.exports.some((e) => e.name === ABI_1_1_MARKER);
+      const newer = guest.iface.imports.filter((imp) => !ABI_1_0_IMPORTS.has(imp.name)).map((imp) => imp.name);
+      if (marked !== (abi === "1.1")) problems.push(`#${i}: ABI ${abi}, marker ${marked}`);
+      if (abi === "1.0" && newer.length > 0) problems.push(`#${i}: a 1.0 guest imports ${newer.join(", ")}`);
+      if (renderNative(program).abiVersion !== (abi === "1.1" ? "1.1" : undefined)) problems.push(`#${i}: native abiVersion ${renderNative(program).abiVersion}`);
+    });
+    expect(problems).toEqual([]);
+    // A modest share: most cases stay 1.0 programs, as every seed's were before 1.1.
+    expect(counts["1.1"] / HEALTH_SAMPLE).toBeGreaterThan(0.1);
+    expect(counts["1.1"] / HEALTH_SAMPLE).toBeLessThan(0.4);
+  });
+
+  it("link.imports: a sampled 1.1 program's guest without its marker fails to load with JP_LINK", () => {
+    const programs = healthSample().map((c) => c.program).filter((program) => programAbi(program) === "1.1").slice(0, 20);
+    expect(programs.length).toBe(20);
+    for (const program of programs) {
+      const module = programModule(program);
+      const unmarked = encodeModule({ ...module, functions: module.functions.filter((fn) => fn.export !== ABI_1_1_MARKER) });
+      const load = () => guestFromBytes("unmarked.wasm", unmarked);
+      expect(load).toThrow(GuestLoadError);
+      try {
+        load();
+      } catch (error) {
+        expect((error as GuestLoadError).code, JSON.stringify(program)).toBe("JP_LINK");
+      }
+    }
+  });
+
+  it("progress texts: every kind with its edge values, and refused ones of each sort, each one a native job can pass", () => {
+    const texts = fc.sample(progressText, { seed: 0x9e55, numRuns: 1500 });
+    const accepted = new Set<string>();
+    for (const text of texts) {
+      expect(() => nativeProgress(text), text).not.toThrow();
+      if (progressProblem(parseExactJson(text)) === null) accepted.add((JSON.parse(text) as { type: string }).type);
+    }
+    expect([...accepted].sort()).toEqual(["Bytes", "Count", "Generic", "Indeterminate", "Percentage", "Structured"]);
+    const has = (pattern: string) => texts.some((t) => t.includes(pattern) && progressProblem(parseExactJson(t)) === null);
+    for (const edge of [`"current":0,`, `:${U64_MAX}`, '"type":"Percentage","data":0}', '"type":"Percentage","data":1}']) expect(has(edge), edge).toBe(true);
+    const refusedWith = (pattern: RegExp) => texts.some((t) => pattern.test(t) && progressProblem(parseExactJson(t)) !== null);
+    expect(refusedWith(/"type":"(Fraction|count|)"/), "an unknown type").toBe(true);
+    expect(refusedWith(/"type":"Percentage","data":(1\.5|2|-0\.25)}/), "a percentage out of range").toBe(true);
+    expect(refusedWith(/18446744073709551616/), "a u64 of 2^64").toBe(true);
+    expect(refusedWith(/"type":"Generic","data":\{(?!"percentage")/), "a Generic without its percentage").toBe(true);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // The invariants are an oracle of their own (both sides could agree on a wrong result): they must flag bad results.
 
@@ -371,5 +577,25 @@ describe("checkInvariants flags results that cannot be right", () => {
   it("a checkpoint answered with a status the ABI does not define", () => {
     const problems = checkInvariants("x", broken((job) => Object.assign(job.trace[6]!, { message: "checkpoint status=999" })));
     expect(problems).toEqual(["x job:0: checkpoint answered status 999"]);
+  });
+
+  // ABI 1.1: what the guest echoes must be what the host recorded, and what job_metrics reads must add up.
+  const read = (bytes: string, items: string) => ({ kind: "metrics_read", job: "job:0", metrics: { bytes, items, warnings: 0, nonCriticalErrors: 0 } });
+  const log = (message: string) => ({ kind: "log", job: "job:0", level: "info", message });
+  const insert = (...events: Record<string, unknown>[]) => broken((job) => job.trace.splice(7, 0, ...events));
+
+  it("ABI 1.1 controls: metrics read as the events add up and echoed as read, a wait echoed as answered, a refused progress", () => {
+    const waited = { kind: "children_waited", job: "job:0", children: [{ job: "job:1", status: "Failed" }] };
+    const events = [read(U64_MAX, "4"), log(`metrics=${U64_MAX},4,0,0`), waited, log('wait=[{"job_id":"job:1","status":"Failed"}]'), log("progress_kind=3")];
+    expect(checkInvariants("x", insert(...events))).toEqual([]);
+  });
+
+  it("ABI 1.1: a metrics read that does not add up, an echo that is not what was read or waited for, a status the ABI does not define", () => {
+    expect(checkInvariants("x", insert(read("5", "4")))).toEqual([`x job:0: job_metrics answered bytes 5 and items 4, the events add up to ${U64_MAX} and 4`]);
+    expect(checkInvariants("x", insert(read(U64_MAX, "4"), log("metrics=0,4,0,0")))).toEqual([`x job:0: "metrics=0,4,0,0" is not what job_metrics answered (${U64_MAX},4,0,0)`]);
+    expect(checkInvariants("x", insert(log("metrics=0,0,0,0")))).toEqual(['x job:0: "metrics=0,0,0,0" is not what job_metrics answered (nothing)']);
+    expect(checkInvariants("x", insert(log("wait=[]")))).toEqual(['x job:0: "wait=[]" is not what job_wait_for_children answered (nothing)']);
+    expect(checkInvariants("x", insert(log("progress_kind=99")))).toEqual(["x job:0: job_progress answered status 99"]);
+    expect(checkInvariants("x", insert(log("checkpoint_stateless status=0")))).toEqual(["x job:0: job_checkpoint_stateless answered status 0"]);
   });
 });

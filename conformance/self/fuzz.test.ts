@@ -158,7 +158,7 @@ describe("job-parity fuzz: usage", () => {
     [["--shard", "3/3"], "--shard must look like 0/4"],
     [["--shard", "1-4"], "--shard must look like 0/4"],
     [["--seed", "1.5"], "--seed must be an integer from 0 to 2147483647"],
-    [["--fault", "nope"], "--fault must be one of truncate-progress, items-as-bytes, interrupt-always-continue"],
+    [["--fault", "nope"], "--fault must be one of truncate-progress, items-as-bytes, interrupt-always-continue, progress-json-truncated, metrics-off-by-8, stateless-saves-empty, wait-unimplemented"],
     [["--path", "0:1"], "--path needs the --seed printed with it"],
     [["--seed", "1", "--path", "0:x"], "--path must be a fast-check path like 3:0:2"],
     [["--seed", "1", "--path", "0", "--workers", "2"], "--workers cannot be combined with --path"],

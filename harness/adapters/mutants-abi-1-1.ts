@@ -3,6 +3,7 @@ import { STATUS } from "../abi/status.ts";
 import { checkLink } from "../engine/link.ts";
 import type { ModuleInterface } from "../engine/sections.ts";
 import type { ReferenceHost } from "../host/host.ts";
+import type { JobRecord } from "../host/job.ts";
 import { argBytes, type TextArg } from "../host/operations.ts";
 import { asImport, importFn, type Mutant } from "./mutant-kit.ts";
 
@@ -26,6 +27,20 @@ function acceptProgress(host: ReferenceHost, accept: (text: string) => { record:
     if (accepted === null) return report(scope, job, json);
     job.trace.record({ kind: "job_progress", job: job.id, progress: accepted.record });
     return STATUS.OK;
+  };
+}
+
+/** job_metrics answering `warnings(job)` for the warnings count; the job's own count is left as it is. */
+function warningsAsRead(host: ReferenceHost, warnings: (job: JobRecord) => number): void {
+  const read = host.ops.readMetrics.bind(host.ops);
+  host.ops.readMetrics = (job) => {
+    const counted = job.metrics.warnings;
+    job.metrics.warnings = warnings(job);
+    try {
+      return read(job);
+    } finally {
+      job.metrics.warnings = counted;
+    }
   };
 }
 
@@ -152,39 +167,13 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
     name: "metrics-warnings-uncounted",
     clause: "metrics.read",
     description: "job_metrics answers warnings 0, as core's warnings_count (core's add_warning never counts one)",
-    plant: () => ({
-      patchHost: (host) => {
-        const read = host.ops.readMetrics.bind(host.ops);
-        host.ops.readMetrics = (job) => {
-          const warnings = job.metrics.warnings;
-          job.metrics.warnings = 0;
-          try {
-            return read(job);
-          } finally {
-            job.metrics.warnings = warnings;
-          }
-        };
-      },
-    }),
+    plant: () => ({ patchHost: (host) => warningsAsRead(host, () => 0) }),
   },
   {
     name: "metrics-count-dropped-warnings",
     clause: "metrics.read",
     description: "job_metrics counts every warning added, those dropped past maxWarningsPerJob included",
-    plant: () => ({
-      patchHost: (host) => {
-        const read = host.ops.readMetrics.bind(host.ops);
-        host.ops.readMetrics = (job) => {
-          const warnings = job.metrics.warnings;
-          job.metrics.warnings += job.droppedWarnings;
-          try {
-            return read(job);
-          } finally {
-            job.metrics.warnings = warnings;
-          }
-        };
-      },
-    }),
+    plant: () => ({ patchHost: (host) => warningsAsRead(host, (job) => job.metrics.warnings + job.droppedWarnings) }),
   },
   {
     name: "wait-answers-its-own-children",

@@ -664,10 +664,27 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`job_spawn_child(job, type, params)` checks, in order: `call.utf8` for the type; the type is the name (not the export) of a job the same " +
       "extension registered, or a native job type of the host (the reference host has none) (UNKNOWN_JOB_TYPE, `arg` type_ptr); the job has spawned fewer than `maxChildrenPerJob` children (LIMIT_EXCEEDED, `arg` " +
       "null, `limit` maxChildrenPerJob); the child's depth (the root is 0) is at most `maxChildDepth` (LIMIT_EXCEEDED, `arg` null, `limit` " +
-      "maxChildDepth). It then creates the child, Queued, with the spawning job as its parent and the params as its initial state, records " +
-      "`child_spawned` {child, type, params}, and answers the child's 16 id bytes (`answer.framing`).",
+      "maxChildDepth); then the tree limits (`child.tree`). It then creates the child, Queued, with the spawning job as its parent and the " +
+      "params as its initial state, records `child_spawned` {child, type, params}, and answers the child's 16 id bytes (`answer.framing`).",
     imports: ["job_spawn_child"],
     statuses: ["UNKNOWN_JOB_TYPE", "LIMIT_EXCEEDED"],
+    verified: CASE,
+  },
+  {
+    id: "child.tree",
+    level: "MUST",
+    text:
+      "A tree of jobs (a dispatched job and all its descendants) is limited as a whole. `job_spawn_child` checks, after its own checks and in " +
+      "order: the tree holds fewer than `maxTreeJobs` jobs, the root included (LIMIT_EXCEEDED, `arg` null, `limit` maxTreeJobs); fewer than " +
+      "`maxQueuedJobs` of them were spawned and have not started (LIMIT_EXCEEDED, `arg` null, `limit` maxQueuedJobs); the tree's state bytes " +
+      "plus the params' length are at most `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` params_ptr, `limit` maxTreeStateBytes, `size` the " +
+      "params' length). A tree's state bytes are its jobs' initial states and current checkpoints: `job_checkpoint`, after `maxStateBytes`, " +
+      "refuses a state that would take the tree past `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` state_ptr, `limit` maxTreeStateBytes, `size` " +
+      "its length; the previous checkpoint is kept). A job's checkpoint stops counting when it goes (Completed, Cancelled, a stateless " +
+      "checkpoint). A refused spawn or checkpoint changes nothing.",
+    imports: ["job_spawn_child", "job_checkpoint"],
+    statuses: ["LIMIT_EXCEEDED"],
+    why: "Per-job limits alone let a tree grow to maxChildrenPerJob^maxChildDepth jobs: a spawn loop would exhaust the host's memory.",
     verified: CASE,
   },
   {

@@ -15,6 +15,7 @@ import type { HostLimits } from "../host/limits.ts";
 import { DEFAULT_PERMISSIONS } from "../host/permissions.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
 import { ABI_1_1_MUTANTS } from "./mutants-abi-1-1.ts";
+import { TREE_MUTANTS } from "./mutants-trees.ts";
 import { asImport, importFn, wrapRuns, type Mutant, type MutantParts } from "./mutant-kit.ts";
 import type { CaseResponse, WireResult } from "./types.ts";
 
@@ -988,4 +989,8 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
   // ---------------------------------------------------------------------------------------------------------------
   // ABI 1.1
   ...ABI_1_1_MUTANTS,
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Trees of jobs
+  ...TREE_MUTANTS,
 ];

@@ -149,6 +149,10 @@ export class ReferenceHost {
   }
 
   private admit(job: JobRecord, executor: JobExecutor, parent: JobRecord | null): void {
+    if (parent) job.tree = parent.tree;
+    job.tree.jobs++;
+    if (job.runs === 0) job.tree.queued++;
+    job.tree.stateBytes += job.initialState?.byteLength ?? 0;
     this.jobs.push(job);
     this.executors.set(job.id, executor);
     if (parent) {
@@ -187,6 +191,7 @@ export class ReferenceHost {
     const scope = this.scopeOf(job);
     const executor = this.executors.get(job.id)!;
     const runIndex = job.runs++;
+    if (runIndex === 0) job.tree.queued--;
     const state = runIndex === 0 && job.initialState !== null ? job.initialState : (this.store.load(job.id) ?? job.initialState);
     this.transition(job, "Running");
     this.interrupts.beginRun(job.id, job.index, runIndex);
@@ -214,12 +219,12 @@ export class ReferenceHost {
       // checkpoint, never an unfinished job without one.
       case JOB_RETURN.COMPLETED:
         this.transition(job, "Completed", end);
-        this.store.discard(job.id);
+        this.discardCheckpoint(job);
         return;
       case JOB_RETURN.INTERRUPTED:
         if (pending === "cancel") {
           this.transition(job, "Cancelled", end);
-          this.store.discard(job.id);
+          this.discardCheckpoint(job);
         } else {
           this.transition(job, "Paused", end);
         }
@@ -233,6 +238,13 @@ export class ReferenceHost {
         job.error = `the job returned ${outcome.code}`;
         this.transition(job, "Failed", end);
     }
+  }
+
+  /** A finished job's checkpoint goes, and its tree no longer holds it. */
+  private discardCheckpoint(job: JobRecord): void {
+    this.store.discard(job.id);
+    job.tree.stateBytes -= job.checkpointBytes;
+    job.checkpointBytes = 0;
   }
 
   private executorName(job: JobRecord): string {

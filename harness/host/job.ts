@@ -1,4 +1,5 @@
 import { TraceRecorder } from "../trace/recorder.ts";
+import { JobTree } from "./job-tree.ts";
 import { TERMINAL_STATUSES, type JobStatus, type RunEnd } from "../trace/events.ts";
 import { uuidToBytes } from "../abi/codec.ts";
 import type { MessageText } from "../abi/memory.ts";
@@ -28,6 +29,10 @@ export class JobRecord {
   readonly idWords: readonly number[];
   runs = 0;
   childrenSpawned = 0;
+  /** The tree the job belongs to (child.tree); the host sets it when it admits the job. */
+  tree = new JobTree();
+  /** The size of the job's current checkpoint, as its tree counts it. */
+  checkpointBytes = 0;
   logLines = 0;
   droppedLogLines = 0;
   droppedWarnings = 0;

@@ -15,6 +15,12 @@ export interface HostLimits {
   readonly maxChildrenPerJob: number;
   /** Depth of the child tree (a root job has depth 0). */
   readonly maxChildDepth: number;
+  /** Jobs in one tree (a dispatched job and its descendants, the root included). */
+  readonly maxTreeJobs: number;
+  /** Jobs of one tree spawned and not yet started. */
+  readonly maxQueuedJobs: number;
+  /** Bytes of state one tree holds: its jobs' initial states (children's params) and current checkpoints. */
+  readonly maxTreeStateBytes: number;
   /** Runs of one job (first run plus resumes) the runner will drive before giving up. */
   readonly maxRunsPerJob: number;
   /** Largest wire-call payload in bytes. */
@@ -33,6 +39,9 @@ export const DEFAULT_LIMITS: HostLimits = {
   maxLogLinesPerJob: 10_000,
   maxChildrenPerJob: 64,
   maxChildDepth: 4,
+  maxTreeJobs: 4096,
+  maxQueuedJobs: 1024,
+  maxTreeStateBytes: 256 * 1024 * 1024,
   maxRunsPerJob: 32,
   maxCallPayloadBytes: 1024 * 1024,
   maxWarningsPerJob: 10_000,
@@ -47,6 +56,9 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   maxLogLinesPerJob: "Log lines kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
   maxChildrenPerJob: "Children one job may spawn in all its runs; more is LIMIT_EXCEEDED (child.spawn).",
   maxChildDepth: "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn).",
+  maxTreeJobs: "Jobs in one tree (a dispatched job and its descendants, the root included); a spawn past it is LIMIT_EXCEEDED (child.tree).",
+  maxQueuedJobs: "Jobs of one tree spawned and not yet started; a spawn past it is LIMIT_EXCEEDED (child.tree).",
+  maxTreeStateBytes: "Bytes of state one tree holds (every job's initial state and current checkpoint); a spawn or checkpoint past it is LIMIT_EXCEEDED (child.tree).",
   maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume` (run.resume).",
   maxCallPayloadBytes: "Largest wire-call payload, in bytes; larger is LIMIT_EXCEEDED (wire.call).",
   maxWarningsPerJob: "Warnings kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",

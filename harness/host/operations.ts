@@ -179,15 +179,22 @@ export class JobOperations {
   }
 
   checkpoint(scope: ExtensionScope, job: JobRecord, state: Uint8Array): StatusCode {
-    if (state.length > this.deps.limits.maxStateBytes) {
-      const limit = this.deps.limits.maxStateBytes;
-      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxStateBytes", ARG.state, state.length), `the state is ${state.length} bytes; the limit is ${limit}`);
+    const { maxStateBytes, maxTreeStateBytes } = this.deps.limits;
+    if (state.length > maxStateBytes) {
+      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxStateBytes", ARG.state, state.length), `the state is ${state.length} bytes; the limit is ${maxStateBytes}`);
+    }
+    const grow = state.length - job.checkpointBytes;
+    if (job.tree.stateBytes + grow > maxTreeStateBytes) {
+      const detail = `the job's tree would hold ${job.tree.stateBytes + grow} bytes of state; the limit is ${maxTreeStateBytes}`;
+      return this.refuse(scope, job, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxTreeStateBytes", ARG.state, state.length), detail);
     }
     try {
       this.deps.store.save(job.id, state, job);
     } catch (error) {
       return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
     }
+    job.tree.stateBytes += grow;
+    job.checkpointBytes = state.length;
     job.trace.record(checkpointEvent(job.id, state));
     return STATUS.OK;
   }
@@ -199,6 +206,8 @@ export class JobOperations {
     } catch (error) {
       return this.refuse(scope, job, "job_checkpoint_stateless", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
     }
+    job.tree.stateBytes -= job.checkpointBytes;
+    job.checkpointBytes = 0;
     job.trace.record({ kind: "checkpoint", job: job.id, state: null, bytes: 0 });
     return STATUS.OK;
   }
@@ -295,6 +304,19 @@ export class JobOperations {
     job.trace.recordMetricsRun(job.id, field, low, high, firstLow, firstHigh, times);
   }
 
+  /** The tree limits (child.tree), checked after a spawn's own: true when the spawn was refused (and recorded). */
+  private treeRefuses(scope: ExtensionScope, parent: JobRecord, params: Uint8Array): boolean {
+    const { maxTreeJobs, maxQueuedJobs, maxTreeStateBytes } = this.deps.limits;
+    const { tree } = parent;
+    const refuse = (fields: RefusalFields, detail: string) => (this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", fields, detail), true);
+    if (tree.jobs >= maxTreeJobs) return refuse(overLimit("maxTreeJobs"), `a tree of jobs may hold ${maxTreeJobs} jobs`);
+    if (tree.queued >= maxQueuedJobs) return refuse(overLimit("maxQueuedJobs"), `a tree of jobs may have ${maxQueuedJobs} jobs queued and not yet started`);
+    if (tree.stateBytes + params.length > maxTreeStateBytes) {
+      return refuse(overLimit("maxTreeStateBytes", ARG.params, params.length), `the tree would hold ${tree.stateBytes + params.length} bytes of state; the limit is ${maxTreeStateBytes}`);
+    }
+    return false;
+  }
+
   spawnChild(scope: ExtensionScope, parent: JobRecord, type: TextArg, params: Uint8Array): JobRecord | null {
     const typeName = this.name(scope, parent, "job_spawn_child", type, ARG.childType);
     if (typeName === null) return null;
@@ -312,6 +334,7 @@ export class JobOperations {
       this.refuse(scope, parent, "job_spawn_child", "LIMIT_EXCEEDED", overLimit("maxChildDepth"), `children may nest at most ${maxChildDepth} deep`);
       return null;
     }
+    if (this.treeRefuses(scope, parent, params)) return null;
     parent.childrenSpawned++;
     const child = this.deps.spawn(parent, typeName, jobType, params);
     parent.trace.record({ kind: "child_spawned", job: parent.id, child: child.id, type: typeName, params: bytesToTraceText(params) });

@@ -115,6 +115,12 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
     expect(run.stderr).toContain('unknown command "teleport"');
     expect(run.stderr).toContain("commands:");
   });
+  it("a --filter that is not a regular expression: exit 2 saying so, never a stack trace (run, parity and mutants select cases alike)", () => {
+    const run = cli("parity", "--filter", "/(/");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--filter /(/: not a regular expression");
+    expect(run.stderr).not.toContain("internal error");
+  });
 });
 
 describe("exec errors, in-process (same classes as above: exit 2, message on stderr)", () => {

@@ -67,12 +67,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 /** Errors that are the user's input, not the harness's bug: printed as a message, exit 2. */
 async function isInputError(error: unknown): Promise<boolean> {
-  const [{ GuestLoadError }, { FixtureError }, { StoreError }] = await Promise.all([
+  const [{ GuestLoadError }, { FixtureError }, { StoreError }, { CaseFilterError }] = await Promise.all([
     import("../engine/errors.ts"),
     import("../suite/fixtures.ts"),
     import("../host/sqlite-store.ts"),
+    import("../suite/run-suite.ts"),
   ]);
-  return error instanceof GuestLoadError || error instanceof FixtureError || error instanceof StoreError;
+  return error instanceof GuestLoadError || error instanceof FixtureError || error instanceof StoreError || error instanceof CaseFilterError;
 }
 
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */

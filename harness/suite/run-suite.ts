@@ -7,16 +7,32 @@ export interface SuiteRun {
 }
 
 /**
- * The fixtures a filter selects: a filter equal to a case id selects that case alone (so a reproduce command runs
+ * The cases a filter selects: a filter equal to a case id selects that case alone (so a reproduce command runs
  * exactly one case); otherwise every id containing it (a plain substring, or a /regex/).
  */
-export function selectFixtures(filter?: string, fixtures: Fixture[] = discoverFixtures()): Fixture[] {
-  if (filter === undefined || filter === "") return fixtures;
-  const exact = fixtures.filter((fixture) => fixture.id === filter);
+export function selectCases<T extends { readonly id: string }>(filter: string | undefined, cases: readonly T[]): T[] {
+  if (filter === undefined || filter === "") return [...cases];
+  const exact = cases.filter((c) => c.id === filter);
   if (exact.length > 0) return exact;
   const regex = /^\/(.*)\/$/.exec(filter);
-  const matches = regex ? (id: string) => new RegExp(regex[1]!).test(id) : (id: string) => id.includes(filter);
-  return fixtures.filter((fixture) => matches(fixture.id));
+  if (regex === null) return cases.filter((c) => c.id.includes(filter));
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(regex[1]!);
+  } catch (error) {
+    throw new CaseFilterError(`--filter ${filter}: not a regular expression (${(error as Error).message}); write /<regex>/, or plain text to select the cases whose id contains it`);
+  }
+  return cases.filter((c) => pattern.test(c.id));
+}
+
+/** A --filter that cannot select anything because it is not a regular expression. */
+export class CaseFilterError extends Error {
+  readonly code = "JP_FILTER";
+}
+
+/** The fixtures a filter selects (selectCases). */
+export function selectFixtures(filter?: string, fixtures: Fixture[] = discoverFixtures()): Fixture[] {
+  return selectCases(filter, fixtures);
 }
 
 /** Runs fixtures one after another, reporting each as it finishes. */

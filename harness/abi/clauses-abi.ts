@@ -859,6 +859,21 @@ export const ABI_CLAUSES: readonly Clause[] = [
     verified: CASE,
   },
   {
+    id: "run.stall",
+    level: "MUST",
+    text:
+      "A run in which the guest runs its own code for `stallTimeoutMs` milliseconds without calling the host (wall-clock time, counted from " +
+      "when the run started, before the host passes the context, or from the end of the run's latest host call, whichever is later; time " +
+      "inside a host call never counts) MUST be stopped as `run.timeout` stops a run: the job fails with end cause timeout. Every call of an " +
+      "import counts, a refused one included. A run that keeps calling the host MUST NOT be stopped by this limit however long it takes " +
+      "(`runTimeoutMs` still applies). `plugin_init` and `plugin_cleanup` run under it as under `runTimeoutMs` (`init.time-limit`, " +
+      "`run.cleanup`). 0: no limit.",
+    why:
+      "A long job and a runaway guest are different things: core's jobs have no wall-clock limit, so a host that runs jobs as long as they " +
+      "need (runTimeoutMs 0, or large) still stops a guest that spins without ever calling it.",
+    verified: CASE,
+  },
+  {
     id: "run.retire",
     level: "MUST",
     text:

@@ -7,7 +7,7 @@ export const LOAD_ERROR_CODES = [
   { code: "JP_ABI_VERSION", clause: "version.marker", meaning: "the guest asks for an ABI version the host does not serve, or for several" },
   { code: "JP_LINK", clause: "link.imports", meaning: "an import is not in the table or has another type, a required export is missing, an export has another kind or type, or the guest has a start function" },
   { code: "JP_MEMORY_LIMIT", clause: "link.memory-limit", meaning: "the guest's initial memory is larger than maxMemoryPages" },
-  { code: "JP_INIT_FAILED", clause: "init.result", meaning: "instantiation trapped, or plugin_init returned non-zero, trapped or ran past runTimeoutMs" },
+  { code: "JP_INIT_FAILED", clause: "init.result", meaning: "instantiation trapped, or plugin_init returned non-zero, trapped, ran past runTimeoutMs or made no host call for stallTimeoutMs" },
   { code: "JP_UNKNOWN_JOB", clause: "dispatch.job-type", meaning: "the scenario names a job the guest neither registered nor exports with the job type" },
 ] as const;
 

@@ -16,6 +16,7 @@ import { DEFAULT_PERMISSIONS } from "../host/permissions.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
 import { ABI_1_1_MUTANTS } from "./mutants-abi-1-1.ts";
 import { TREE_MUTANTS } from "./mutants-trees.ts";
+import { STALL_MUTANTS } from "./mutants-stall.ts";
 import { asImport, importFn, wrapRuns, type Mutant, type MutantParts } from "./mutant-kit.ts";
 import type { CaseResponse, WireResult } from "./types.ts";
 
@@ -993,4 +994,5 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
   // ---------------------------------------------------------------------------------------------------------------
   // Trees of jobs
   ...TREE_MUTANTS,
+  ...STALL_MUTANTS,
 ];

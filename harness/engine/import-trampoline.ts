@@ -226,6 +226,14 @@ export class CallRuns {
     return true;
   }
 
+  /**
+   * How many repeats of the open run's call are counted and not yet applied (a u32), leaving them counted: what a
+   * watchdog reads to see that a guest keeps calling the host while no call crosses (run.stall).
+   */
+  pending(): number {
+    return (this.state.pending.value as number) >>> 0;
+  }
+
   /** Closes the open run and returns how many repeats of its call were counted and not yet applied (a u32). */
   take(): number {
     const pending = (this.state.pending.value as number) >>> 0;

@@ -43,6 +43,30 @@ export interface HostOptions {
    * at their next interrupt check, and no further run starts.
    */
   readonly shutdownSignal?: Int32Array;
+  /**
+   * What a job ends as when a time limit stopped its run (runTimeoutMs or stallTimeoutMs; end cause timeout): "fail"
+   * (the default: run.timeout, run.stall, what the gate checks), or "pause": Paused at its last checkpoint, so that
+   * it can be resumed, as the durable commands choose outside the gate. A job paused so is not run again by the drive
+   * that paused it (not even with `resume`): it waits for a resume.
+   */
+  readonly onTimeout?: OnTimeout;
+}
+
+/** What a job stopped by a time limit ends as (HostOptions.onTimeout). */
+export type OnTimeout = "fail" | "pause";
+
+/** The options of HostOptions a thread can give every host made on it (setThreadHostDefaults). */
+export type HostDefaults = Pick<HostOptions, "limits" | "onTimeout">;
+
+let threadDefaults: HostDefaults = {};
+
+/**
+ * Sets the options every ReferenceHost made on this thread from now on starts from (its own options override them).
+ * A thread that runs one durable command (harness/durable/worker.ts) gives the hosts its session makes the command's
+ * time limits and timeout policy this way.
+ */
+export function setThreadHostDefaults(defaults: HostDefaults): void {
+  threadDefaults = defaults;
 }
 
 export interface DriveOptions {
@@ -68,6 +92,7 @@ export class ReferenceHost {
   readonly ops: JobOperations;
   readonly defaultLibraryId: string;
   readonly abiVersions: readonly string[];
+  readonly onTimeout: OnTimeout;
   /** Every job in creation order; a job's index is its position here. */
   readonly jobs: JobRecord[] = [];
   private readonly nativeTypes = new Map<string, JobType>();
@@ -76,11 +101,14 @@ export class ReferenceHost {
   private readonly executors = new Map<string, JobExecutor>();
   /** How the jobs being driven are driven; a wait drives a job's children the same way (child.wait). */
   private driving: DriveOptions = {};
+  /** Jobs a time limit stopped and onTimeout "pause" paused: no drive runs them again (HostOptions.onTimeout). */
+  private readonly pausedByLimit = new WeakSet<JobRecord>();
 
   constructor(options: HostOptions = {}) {
     this.ids = new IdSource(options.seed);
     this.abiVersions = options.abiVersions ?? SUPPORTED_ABI_VERSIONS;
-    this.limits = resolveLimits(options.limits);
+    this.limits = resolveLimits({ ...threadDefaults.limits, ...options.limits });
+    this.onTimeout = options.onTimeout ?? threadDefaults.onTimeout ?? "fail";
     this.store = options.store ?? new MemoryStateStore();
     this.interrupts = new InterruptController(options.interrupts, options.shutdownSignal);
     this.clock = options.clock ?? new ManualClock();
@@ -194,6 +222,7 @@ export class ReferenceHost {
     if (runIndex === 0) job.tree.queued--;
     const state = runIndex === 0 && job.initialState !== null ? job.initialState : (this.store.load(job.id) ?? job.initialState);
     this.transition(job, "Running");
+    job.error = null; // the last run's message: a job paused by a time limit had one
     this.interrupts.beginRun(job.id, job.index, runIndex);
     this.registry.enter(scope, job);
     let outcome: RunOutcome;
@@ -209,6 +238,13 @@ export class ReferenceHost {
   private settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void {
     if (outcome.kind !== "returned") {
       job.error = outcome.message;
+      if (outcome.kind === "timeout" && this.onTimeout === "pause") {
+        // It resumes from its last checkpoint: its counters go back to that checkpoint's, as after a crash.
+        job.restoreCheckpointMetrics();
+        this.transition(job, "Paused", { cause: "timeout" });
+        this.pausedByLimit.add(job);
+        return;
+      }
       this.transition(job, "Failed", { cause: outcome.kind });
       return; // the last checkpoint is kept
     }
@@ -263,7 +299,7 @@ export class ReferenceHost {
         if (this.shuttingDown) return;
         this.runOnce(job);
         this.driveQueuedChildren(job);
-      } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob);
+      } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob && !this.pausedByLimit.has(job));
     } finally {
       this.driving = outer;
     }

@@ -36,6 +36,11 @@ export class JobRecord {
   logLines = 0;
   droppedLogLines = 0;
   droppedWarnings = 0;
+  /**
+   * The counters as of the job's last checkpoint (null: none since the job was created; zero): a job a time limit
+   * paused resumes from that checkpoint, so its counters go back to these, as a crash's do (HostOptions.onTimeout).
+   */
+  checkpointMetrics: JobMetrics | null = null;
   /** The trap or failure message of the last run, for people; never compared across sides. */
   error: string | null = null;
   readonly exitCodes: number[] = [];
@@ -77,6 +82,9 @@ export class JobRecord {
     job.metrics.items = BigInt(stored.metrics.items);
     job.metrics.warnings = stored.metrics.warnings;
     job.metrics.nonCriticalErrors = stored.metrics.nonCriticalErrors;
+    // A stored job's counters are those of its last checkpoint (or, paused at a check, of the run that paused it).
+    job.checkpointMetrics = new JobMetrics();
+    job.checkpointMetrics.copyFrom(job.metrics);
     job.progress = stored.progress;
     job.error = stored.error;
     return job;
@@ -116,6 +124,16 @@ export class JobRecord {
   reportProgress(value: number, message: MessageText): void {
     this.progressValue = value;
     this.trace.recordProgress(this.id, value, message);
+  }
+
+  /** A checkpoint was saved: its counters are the job's now. */
+  keepCheckpointMetrics(): void {
+    (this.checkpointMetrics ??= new JobMetrics()).copyFrom(this.metrics);
+  }
+
+  /** The counters go back to those of the job's last checkpoint (zero when it has none), which it resumes from. */
+  restoreCheckpointMetrics(): void {
+    this.metrics.copyFrom(this.checkpointMetrics ?? new JobMetrics());
   }
 
   get terminal(): boolean {

@@ -29,6 +29,11 @@ export interface HostLimits {
   readonly maxWarningsPerJob: number;
   /** Wall time of one run (and of plugin_init) before the host stops it: the job Fails with end cause timeout. 0: none. */
   readonly runTimeoutMs: number;
+  /**
+   * Time a run (or plugin_init, or plugin_cleanup) may spend in guest code without making a host call before the host
+   * stops it (a stall; end cause timeout); a run that keeps calling the host is never stopped by it. 0: none.
+   */
+  readonly stallTimeoutMs: number;
   /** Largest guest memory, in 64 KiB pages: memory.grow past it fails (answers -1) as under any capped host. */
   readonly maxMemoryPages: number;
 }
@@ -46,6 +51,9 @@ export const DEFAULT_LIMITS: HostLimits = {
   maxCallPayloadBytes: 1024 * 1024,
   maxWarningsPerJob: 10_000,
   runTimeoutMs: 10_000,
+  // Equal to runTimeoutMs: with both set so, the wall-clock limit always stops a stalled run first, so the stall limit
+  // only acts where a case or a host turns the wall-clock limit off or raises it (the durable commands do).
+  stallTimeoutMs: 10_000,
   maxMemoryPages: DEFAULT_MEMORY_CAP_PAGES, // 1 GiB
 };
 
@@ -63,6 +71,9 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   maxCallPayloadBytes: "Largest wire-call payload, in bytes; larger is LIMIT_EXCEEDED (wire.call).",
   maxWarningsPerJob: "Warnings kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
   runTimeoutMs: "Milliseconds a run (or plugin_init, or plugin_cleanup) may take before the host stops it; 0: no limit (run.timeout).",
+  stallTimeoutMs:
+    "Milliseconds a run (or plugin_init, or plugin_cleanup) may spend in guest code without a host call before the host stops it; a run that keeps calling the host may take as long as it needs; 0: no limit (run.stall). " +
+    "The reference host's default equals its runTimeoutMs default, so that under its defaults the wall-clock limit stops a stalled run first and no case depends on the stall limit unless it sets it.",
   maxMemoryPages: "Largest guest memory, in 64 KiB pages: memory.grow past it answers -1 (memory.cap); a larger initial memory fails to load (link.memory-limit).",
 };
 

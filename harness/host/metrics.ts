@@ -31,6 +31,14 @@ export class JobMetrics {
     return field === "items" ? this.itemsTotal : this.bytesTotal;
   }
 
+  /** Makes these counters equal to `other`'s, without making a bigint (a checkpoint keeps its job's counters so). */
+  copyFrom(other: JobMetrics): void {
+    this.bytesTotal.set(other.bytesTotal.low, other.bytesTotal.high);
+    this.itemsTotal.set(other.itemsTotal.low, other.itemsTotal.high);
+    this.warnings = other.warnings;
+    this.nonCriticalErrors = other.nonCriticalErrors;
+  }
+
   snapshot(): MetricsSnapshot {
     return { bytes: this.bytes.toString(), items: this.items.toString(), warnings: this.warnings, nonCriticalErrors: this.nonCriticalErrors };
   }

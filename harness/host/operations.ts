@@ -195,6 +195,7 @@ export class JobOperations {
     }
     job.tree.stateBytes += grow;
     job.checkpointBytes = state.length;
+    job.keepCheckpointMetrics();
     job.trace.record(checkpointEvent(job.id, state));
     return STATUS.OK;
   }

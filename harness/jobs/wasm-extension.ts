@@ -11,7 +11,7 @@ import type { ExtensionScope, JobExecutor, RunOutcome } from "../host/extension.
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { Permissions } from "../host/permissions.ts";
-import { RunTimeout, runGuestWithTimeout, WATCHDOG_IMPORTS } from "../host/watchdog.ts";
+import { RunTimeout, runGuestWithTimeout, WATCHDOG_IMPORTS, type StallWatch } from "../host/watchdog.ts";
 import { createBoundary, type GuestAccess, type InstanceBoundary } from "./wasm-boundary.ts";
 
 const JOB_SIGNATURE = formatSignature(JOB_EXPORT_SIGNATURE.params, JOB_EXPORT_SIGNATURE.results);
@@ -38,6 +38,8 @@ export class WasmExtension {
   private readonly boundary: InstanceBoundary;
   /** What the boundary reaches of each live instance; runs put theirs in place (a child waited for may run on another). */
   private readonly instanceAccess = new WeakMap<WebAssembly.Instance, Pick<GuestAccess, "memory" | "alloc" | "runs">>();
+  /** The count the stall limit watches while this guest's code runs (run.stall). */
+  private readonly countHostCalls = (): number => this.hostCalls();
 
   private constructor(
     readonly host: ReferenceHost,
@@ -48,6 +50,22 @@ export class WasmExtension {
     this.access = { memory: null, alloc: null, jobExport: (name) => this.jobExecutor(name), calls: this.calls, runs: null };
     this.trampoline = importTrampoline(guest.engine);
     this.boundary = createBoundary(host, scope, this.access);
+  }
+
+  /** The stall limit for guest code about to run (run.stall): the host's limit, and this guest's host calls. */
+  private get stall(): StallWatch {
+    return { stallTimeoutMs: this.host.limits.stallTimeoutMs, hostCalls: this.countHostCalls };
+  }
+
+  /**
+   * Every host call this guest has made so far: those the boundary counted, and the repeats the import trampoline has
+   * counted in wasm and not yet handed over (a loop of identical increments crosses into the host once). Read by the
+   * watchdog once per loop-check interval, never on a host call's path.
+   */
+  private hostCalls(): number {
+    let calls = this.access.runs?.pending() ?? 0;
+    for (const n of this.calls) calls += n;
+    return calls;
   }
 
 
@@ -112,7 +130,7 @@ export class WasmExtension {
       scope.currentJob = null;
       let code: number;
       try {
-        code = runGuestWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs);
+        code = runGuestWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs, this.stall);
       } catch (error) {
         this.instance = null;
         if (error instanceof RunTimeout) throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init: ${error.message}`, { cause: error });
@@ -146,7 +164,7 @@ export class WasmExtension {
     scope.currentJob = null;
     const deactivate = this.boundary.activate();
     try {
-      runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs);
+      runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs, this.stall);
     } catch (error) {
       if (!(error instanceof RunTimeout) && !this.guest.engine.isTrap(error)) throw error;
     } finally {
@@ -202,7 +220,7 @@ export class WasmExtension {
           if (statePtr === null) return this.dispatchFailed(exportName, job, "state", stateBytes.length);
           const fn = instance.exports[exportName] as JobFunction;
           return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
-        }, this.host.limits.runTimeoutMs);
+        }, this.host.limits.runTimeoutMs, this.stall);
       } finally {
         deactivate();
       }

@@ -8,7 +8,7 @@ export function formatEvent(event: { kind: string } & Record<string, unknown>): 
   switch (event.kind) {
     case "status": {
       const end = e.end as { cause: string; code?: number } | undefined;
-      detail = `${String(e.status)}${end ? (end.cause === "trap" ? " (trapped)" : ` (returned ${end.code})`) : ""}`;
+      detail = `${String(e.status)}${end ? (end.cause === "trap" ? " (trapped)" : end.cause === "timeout" ? " (stopped by a time limit)" : ` (returned ${end.code})`) : ""}`;
       break;
     }
     case "progress":

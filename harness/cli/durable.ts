@@ -1,5 +1,6 @@
 import type { Durability } from "../host/sqlite-store.ts";
-import { runDurable, type DurableCommand, type DurableOutput } from "../durable/runner.ts";
+import type { OnTimeout } from "../host/host.ts";
+import { DURABLE_POLICY_DEFAULTS, runDurable, type DurableCommand, type DurableOutput, type DurablePolicy } from "../durable/runner.ts";
 import type { DurableOptions } from "../durable/session.ts";
 import { UsageError } from "./args.ts";
 
@@ -9,22 +10,51 @@ export const DURABLE_FLAGS = {
   durability: { type: "string" },
   "print-checkpoints": { type: "boolean", default: false },
   quiet: { type: "boolean", default: false },
+  "run-timeout": { type: "string" },
+  "stall-timeout": { type: "string" },
+  "on-timeout": { type: "string" },
 } as const;
 
 const DURABILITIES: readonly Durability[] = ["full", "normal"];
+const ON_TIMEOUT: readonly OnTimeout[] = ["pause", "fail"];
+
+/** A flag of milliseconds: a non-negative integer (0: no limit), or the default when absent. */
+function milliseconds(command: string, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --${flag} must be a whole number of milliseconds (0: no limit), got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** --run-timeout, --stall-timeout and --on-timeout, with the durable defaults (DURABLE_POLICY_DEFAULTS). */
+function durablePolicy(command: string, values: { "run-timeout"?: string; "stall-timeout"?: string; "on-timeout"?: string }): Required<DurablePolicy> {
+  const onTimeout = values["on-timeout"] ?? DURABLE_POLICY_DEFAULTS.onTimeout;
+  if (!ON_TIMEOUT.includes(onTimeout as OnTimeout)) throw new UsageError(`${command}: --on-timeout must be one of ${ON_TIMEOUT.join(", ")}, got ${JSON.stringify(onTimeout)}`);
+  return {
+    runTimeoutMs: milliseconds(command, "run-timeout", values["run-timeout"], DURABLE_POLICY_DEFAULTS.runTimeoutMs),
+    stallTimeoutMs: milliseconds(command, "stall-timeout", values["stall-timeout"], DURABLE_POLICY_DEFAULTS.stallTimeoutMs),
+    onTimeout: onTimeout as OnTimeout,
+  };
+}
 
 /** The durable options from parsed flags; null when there is no --db (the job then lives in memory). */
-export function durableOptions(command: string, values: { db?: string; durability?: string; "print-checkpoints"?: boolean }): DurableOptions | null {
+export function durableOptions(
+  command: string,
+  values: { db?: string; durability?: string; "print-checkpoints"?: boolean; "run-timeout"?: string; "stall-timeout"?: string; "on-timeout"?: string },
+): (DurableOptions & Required<DurablePolicy>) | null {
   const durability = values.durability;
   if (durability !== undefined && !DURABILITIES.includes(durability as Durability)) {
     throw new UsageError(`${command}: --durability must be one of ${DURABILITIES.join(", ")}, got ${JSON.stringify(durability)}`);
   }
   if (values.db === undefined) {
     if (durability !== undefined || values["print-checkpoints"]) throw new UsageError(`${command}: --durability and --print-checkpoints need --db <file>`);
+    const limits = ["run-timeout", "stall-timeout", "on-timeout"] as const;
+    const given = limits.find((flag) => values[flag] !== undefined);
+    if (given !== undefined) throw new UsageError(`${command}: --${given} needs --db <file> (without it a job runs under the reference host's conformance limits)`);
     return null;
   }
   if (values.db.trim() === "") throw new UsageError(`${command}: --db needs a file name`);
-  return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false };
+  return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false, ...durablePolicy(command, values) };
 }
 
 /** Runs a durable command on its worker thread (which prints the run); errors are printed here. Returns the exit code. */

@@ -22,7 +22,13 @@ Durable jobs (the job and its checkpoints live in a SQLite file; see "job-parity
   --durability <mode>     full (default: every checkpoint fsynced before job_checkpoint answers) or normal
   --print-checkpoints     announce each checkpoint on stderr: "checkpoint writing <job> <bytes>" before the
                           transaction, "checkpoint saved <job> <sha256>" after it commits
+  --run-timeout <ms>      wall-clock limit of each run; default 0: none (a durable job runs as long as it needs)
+  --stall-timeout <ms>    stop a run that goes this long without calling the host (a guest spinning in a loop);
+                          default 10000; 0: none. A native extension's jobs have no stall limit (only --run-timeout)
+  --on-timeout <policy>   pause (default): a job a limit stopped ends Paused at its last checkpoint, resumable with
+                          "job-parity resume"; fail: it ends Failed. resume takes these three flags too
   With --db, Ctrl-C (SIGINT) or SIGTERM pauses running jobs at their next interrupt check; a second one stops at once.
+  Without --db, a job runs under the reference host's conformance limits (runTimeoutMs 10000, a stopped job Fails).
 
 Exit codes: 0 the job ended Completed, Paused or Cancelled; 1 it Failed; 2 the guest could not be run.`;
 

@@ -1,8 +1,27 @@
 import { siblingModule } from "../engine/modules.ts";
 import { spawnTsWorker } from "../engine/ts-worker.ts";
+import type { OnTimeout } from "../host/host.ts";
 import type { DurableExecRequest, DurableResumeRequest } from "./session.ts";
 
-export type DurableCommand = { readonly kind: "exec"; readonly request: DurableExecRequest } | { readonly kind: "resume"; readonly request: DurableResumeRequest };
+/**
+ * The time limits of a durable command's runs and what a job stopped by one ends as (--run-timeout, --stall-timeout,
+ * --on-timeout). A durable job is meant to run as long as it needs, as core's jobs do: no wall-clock limit, a stall
+ * limit for a guest that spins without calling the host, and a stopped job kept resumable.
+ */
+export interface DurablePolicy {
+  /** Wall-clock milliseconds per run; 0: none (the default). */
+  readonly runTimeoutMs?: number;
+  /** Milliseconds a run may go without a host call; 0: none. Default 10 s. */
+  readonly stallTimeoutMs?: number;
+  /** "pause" (the default): a stopped job ends Paused at its last checkpoint, resumable; "fail": it ends Failed. */
+  readonly onTimeout?: OnTimeout;
+}
+
+export const DURABLE_POLICY_DEFAULTS: Required<DurablePolicy> = { runTimeoutMs: 0, stallTimeoutMs: 10_000, onTimeout: "pause" };
+
+export type DurableCommand =
+  | { readonly kind: "exec"; readonly request: DurableExecRequest & DurablePolicy }
+  | { readonly kind: "resume"; readonly request: DurableResumeRequest & DurablePolicy };
 
 /** How the worker prints the run: the source as the user named it, JSON or text, with or without traces. */
 export interface DurableOutput {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { U64_MAX, u64FromWords, u64Words } from "../../harness/abi/codec.ts";
 import { GuestMemory, messageString, type MessageText } from "../../harness/abi/memory.ts";
@@ -350,5 +351,169 @@ describe("TraceRecorder in the host", () => {
     expect(job.metrics.items).toBe(U64_MAX);
     const metrics = events.filter((e) => e.kind === "metrics" && e.field === "items");
     expect(metrics.at(-1)).toMatchObject({ delta: U64_MAX, total: U64_MAX });
+  });
+});
+
+describe("TraceRecorder: a window (the first and the last N events kept, the rest counted)", () => {
+  const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+
+  function windowed(ops: readonly Op[], window: number, readAt: ReadonlySet<number> = new Set()): TraceRecorder {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(window);
+    ops.forEach((op, i) => {
+      op(recorder, false);
+      if (readAt.has(i)) void recorder.events;
+    });
+    return recorder;
+  }
+
+  /** What a window of `window` keeps of `full` and what its summary says. */
+  function expectWindowOf(recorder: TraceRecorder, full: readonly TraceEvent[], window: number): void {
+    const cut = full.length > 2 * window;
+    const kept = cut ? [...full.slice(0, window), ...full.slice(full.length - window)] : full;
+    const droppedKinds: Partial<Record<string, number>> = {};
+    for (const e of cut ? full.slice(window, full.length - window) : []) droppedKinds[e.kind] = (droppedKinds[e.kind] ?? 0) + 1;
+    expect(text(recorder.events)).toBe(text(kept));
+    expect(recorder.size).toBe(full.length);
+    expect(recorder.summary()).toEqual({ events: full.length, window, kept: kept.length, dropped: full.length - kept.length, droppedKinds, lastCheckpoint: null });
+  }
+
+  it("keeps exactly the first and last N of a mix of every recording path, whenever it is read", () => {
+    const ops = mixedOps(6000, 777);
+    const full = recordAll(ops, true).events;
+    const lastProgress = recordAll(ops, false).lastProgressMessage();
+    expect(lastProgress).toMatch(/^step /);
+    for (const window of [1, 2, 7, 64, 1000, 2999, 3000, 5000]) {
+      expect(windowed(ops, window).lastProgressMessage()).toBe(lastProgress); // a job's progress, whether kept or not
+      expectWindowOf(windowed(ops, window), full, window);
+      expectWindowOf(windowed(ops, window, new Set([0, 5, 97, 1500, 1501, 4000])), full, window);
+      expectWindowOf(windowed(ops, window, new Set(Array.from({ length: 6000 }, (_, i) => i).filter((i) => i % 13 === 0))), full, window);
+    }
+  });
+
+  it("cuts runs of repeated increments and checks at the window's edges, totals included", () => {
+    const ops: Op[] = [event({ kind: "status", job: JOB, status: "Running" })];
+    for (let i = 1; i <= 100; i++) ops.push(metrics(JOB, "items", 1n, BigInt(i)));
+    for (let i = 0; i < 50; i++) ops.push(check(JOB, 0));
+    ops.push(event({ kind: "status", job: JOB, status: "Completed" }));
+    const full = recordAll(ops, true).events;
+    for (const window of [1, 10, 60, 75, 76, 200]) {
+      expectWindowOf(windowed(ops, window), full, window);
+      expectWindowOf(windowed(ops, window, new Set([3, 120])), full, window);
+    }
+    const recorder = windowed(ops, 10);
+    expect(recorder.events[9]).toEqual({ kind: "metrics", job: JOB, field: "items", delta: 1n, total: 9n });
+    expect(recorder.summary()!.droppedKinds).toEqual({ metrics: 91, interrupt_check: 41 });
+  });
+
+  it("counts a run of a billion increments without making its events", () => {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(3);
+    recorder.record({ kind: "status", job: JOB, status: "Running" });
+    recorder.recordMetricsRun(JOB, "bytes", ...u64Words(2n), ...u64Words(2n), 1_000_000_000);
+    recorder.record({ kind: "status", job: JOB, status: "Completed" });
+    const events = recorder.events;
+    expect(events.map((e) => (e.kind === "metrics" ? e.total : e.kind))).toEqual(["status", 2n, 4n, 1_999_999_998n, 2_000_000_000n, "status"]);
+    expect(recorder.summary()).toMatchObject({ events: 1_000_000_002, kept: 6, dropped: 999_999_996, droppedKinds: { metrics: 999_999_996 } });
+  });
+
+  it("holds a bounded number of events and entries while recording, however long the job", () => {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(100);
+    let most = 0;
+    for (let i = 0; i < 200_000; i++) {
+      if (i % 3 === 0) recorder.recordProgress(JOB, i / 200_000, i % 2 === 0 ? "a string" : asBytes("bytes"));
+      else if (i % 3 === 1) recorder.record({ kind: "abi_violation", job: JOB, import: "job_checkpoint", code: "BAD_ARGUMENT", arg: "state_ptr", limit: null, size: null, detail: "x" });
+      else recorder.recordMetrics(JOB, "items", i, 0, i, 0); // a delta unlike the last: an entry each
+      most = Math.max(most, recorder.retained);
+    }
+    expect(most).toBeLessThanOrEqual(2 * 100 + 1024 + 1); // the event that made the trim, besides
+    expect(recorder.events).toHaveLength(200);
+    expect(recorder.summary()).toMatchObject({ events: 200_000, kept: 200, dropped: 199_800 });
+    expect(Object.values(recorder.summary()!.droppedKinds).reduce((a, b) => a! + b!, 0)).toBe(199_800);
+  });
+
+  it("keeps a state only in the newest checkpoint: older ones read state null, with their size and sha256", () => {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(100);
+    const buffer = new Uint8Array(64); // reused, as guest memory is: the trace keeps copies
+    const states: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const state = `{"step":${i}}`;
+      states.push(state);
+      buffer.set(new TextEncoder().encode(state));
+      recorder.recordCheckpoint(JOB, buffer.subarray(0, state.length));
+      expect(recorder.heldStateBytes).toBe(state.length);
+    }
+    const checkpoints = recorder.events.filter((e) => e.kind === "checkpoint");
+    expect(JSON.parse(JSON.stringify(checkpoints))).toEqual(
+      states.map((state, i) => ({ kind: "checkpoint", job: JOB, state: i === 4 ? state : null, bytes: state.length, sha256: sha256(state) })),
+    );
+    expect(recorder.summary()!.lastCheckpoint).toEqual({ index: 4, bytes: states[4]!.length, sha256: sha256(states[4]!) });
+    recorder.recordCheckpoint(JOB, null); // stateless: the newest has no state, and none is held
+    expect(recorder.heldStateBytes).toBe(0);
+    expect(recorder.summary()!.lastCheckpoint).toEqual({ index: 5, bytes: 0, sha256: null });
+    expect(recorder.events.at(-1)).toEqual({ kind: "checkpoint", job: JOB, state: null, bytes: 0 });
+  });
+
+  it("releases the newest checkpoint's state when its event leaves the window; the summary keeps its index and hash", () => {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(2);
+    for (let i = 0; i < 3; i++) recorder.record({ kind: "status", job: JOB, status: "Running" });
+    const state = new Uint8Array(100_000).fill(0x61);
+    recorder.recordCheckpoint(JOB, state);
+    expect(recorder.heldStateBytes).toBe(100_000);
+    for (let i = 0; i < 5000; i++) recorder.recordInterruptCheck(JOB, (i % 2) as 0 | 1);
+    void recorder.events;
+    expect(recorder.heldStateBytes).toBe(0);
+    expect(recorder.summary()).toMatchObject({ kept: 4, dropped: 5000 - 2 + 2, droppedKinds: { status: 1, checkpoint: 1, interrupt_check: 4998 } });
+    expect(recorder.summary()!.lastCheckpoint).toEqual({ index: 3, bytes: 100_000, sha256: sha256(state) });
+  });
+
+  it("keeps a loaded state only in the newest load_state, as checkpoints", () => {
+    const recorder = new TraceRecorder();
+    recorder.setWindow(10);
+    recorder.recordLoadState(JOB, new TextEncoder().encode("first"));
+    recorder.recordLoadState(JOB, null);
+    recorder.recordLoadState(JOB, new TextEncoder().encode("second"));
+    expect(JSON.parse(JSON.stringify(recorder.events))).toEqual([
+      { kind: "load_state", job: JOB, state: null, bytes: 5, sha256: sha256("first") },
+      { kind: "load_state", job: JOB, state: null },
+      { kind: "load_state", job: JOB, state: "second", bytes: 6, sha256: sha256("second") },
+    ]);
+    expect(recorder.heldStateBytes).toBe(6);
+  });
+
+  it("without a window (conformance cases, the gate) every event and every state is kept, with no summary", () => {
+    const recorder = new TraceRecorder();
+    for (let i = 0; i < 3; i++) recorder.recordCheckpoint(JOB, new TextEncoder().encode(`s${i}`));
+    expect(recorder.events).toEqual([0, 1, 2].map((i) => ({ kind: "checkpoint", job: JOB, state: `s${i}`, bytes: 2 })));
+    expect(recorder.summary()).toBeNull();
+  });
+
+  it("in a host with traceWindow, a job checkpointing 2,000 states of 64 KiB holds one state at a time", () => {
+    const held: number[] = [];
+    const host = new ReferenceHost({ seed: "window", traceWindow: 50 });
+    const { scope } = loadNativeExtension(host, "ext", {
+      jobs: {
+        execute_job(ctx) {
+          const state = new Uint8Array(65536).fill(0x62);
+          for (let i = 0; i < 2000; i++) {
+            state[0] = 0x30 + (i % 10);
+            if (ctx.checkpoint(state) !== 0) return 2;
+            held.push(host.jobs[0]!.trace.heldStateBytes);
+          }
+          return 0;
+        },
+      },
+    });
+    const job = host.createJob(scope, "execute_job", null);
+    host.drive(job);
+    expect(job.status).toBe("Completed");
+    expect(Math.max(...held)).toBe(65536);
+    expect(job.trace.events).toHaveLength(100);
+    const kept = job.trace.events.filter((e) => e.kind === "checkpoint");
+    expect(kept.filter((e) => e.kind === "checkpoint" && e.state !== null)).toHaveLength(1); // the newest
+    expect(job.trace.summary()).toMatchObject({ events: 2003, dropped: 1903, droppedKinds: { checkpoint: 1903 }, lastCheckpoint: { index: 2001, bytes: 65536 } });
   });
 });

@@ -50,6 +50,11 @@ export interface HostOptions {
    * that paused it (not even with `resume`): it waits for a resume.
    */
   readonly onTimeout?: OnTimeout;
+  /**
+   * Keep the first and the last `traceWindow` events of each job's (and each extension's) trace, and only count the
+   * rest (TraceRecorder.setWindow). 0 or absent (the default, what every conformance case runs with): keep them all.
+   */
+  readonly traceWindow?: number;
 }
 
 /** What a job stopped by a time limit ends as (HostOptions.onTimeout). */
@@ -92,6 +97,8 @@ export class ReferenceHost {
   readonly ops: JobOperations;
   readonly defaultLibraryId: string;
   readonly abiVersions: readonly string[];
+  /** See HostOptions.traceWindow (0: every event is kept). */
+  readonly traceWindow: number;
   readonly onTimeout: OnTimeout;
   /** Every job in creation order; a job's index is its position here. */
   readonly jobs: JobRecord[] = [];
@@ -107,6 +114,7 @@ export class ReferenceHost {
   constructor(options: HostOptions = {}) {
     this.ids = new IdSource(options.seed);
     this.abiVersions = options.abiVersions ?? SUPPORTED_ABI_VERSIONS;
+    this.traceWindow = options.traceWindow ?? 0;
     this.limits = resolveLimits({ ...threadDefaults.limits, ...options.limits });
     this.onTimeout = options.onTimeout ?? threadDefaults.onTimeout ?? "fail";
     this.store = options.store ?? new MemoryStateStore();
@@ -131,6 +139,7 @@ export class ReferenceHost {
 
   openExtension(id: string, permissions: Permissions = DEFAULT_PERMISSIONS): ExtensionScope {
     const scope = new ExtensionScope(id, new PermissionGate(permissions, this.clock));
+    scope.trace.setWindow(this.traceWindow);
     this.scopes.set(id, scope);
     return scope;
   }
@@ -177,6 +186,7 @@ export class ReferenceHost {
   }
 
   private admit(job: JobRecord, executor: JobExecutor, parent: JobRecord | null): void {
+    job.trace.setWindow(this.traceWindow);
     if (parent) job.tree = parent.tree;
     job.tree.jobs++;
     if (job.runs === 0) job.tree.queued++;

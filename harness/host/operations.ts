@@ -4,7 +4,7 @@ import { ASCII_SCAN_LIMIT, GuestRange, messageString, type MessageText } from ".
 import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
-import { LOG_LEVELS, type JobStatus, type LogLevel, type TraceEvent } from "../trace/events.ts";
+import { LOG_LEVELS, type JobStatus, type LogLevel } from "../trace/events.ts";
 import { parseExactJson } from "../abi/json-exact.ts";
 import { progressProblem } from "../abi/progress.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
@@ -56,28 +56,6 @@ export interface OperationDeps {
   readonly resolveType: (scope: ExtensionScope, type: string) => { executor: JobExecutor } | undefined;
   /** Drives the job's children that have not run, now; answers all its children in spawn order (child.wait). */
   readonly waitForChildren: (parent: JobRecord) => readonly JobRecord[];
-}
-
-/**
- * A checkpoint's trace event. Its state text is made when something reads it (normalizing, printing), not on the
- * job's path: decoding a large state to text costs several times what copying its bytes does, and most checkpoints
- * of a long job are never read one by one. The copy is needed: `state` may be a view of guest memory.
- */
-function checkpointEvent(job: string, state: Uint8Array): TraceEvent {
-  let bytes: Uint8Array | null = state.slice();
-  let text: string | null = null;
-  return {
-    kind: "checkpoint",
-    job,
-    get state(): string {
-      if (text === null) {
-        text = bytesToTraceText(bytes!);
-        bytes = null;
-      }
-      return text;
-    },
-    bytes: state.byteLength,
-  };
 }
 
 /**
@@ -196,7 +174,7 @@ export class JobOperations {
     job.tree.stateBytes += grow;
     job.checkpointBytes = state.length;
     job.keepCheckpointMetrics();
-    job.trace.record(checkpointEvent(job.id, state));
+    job.trace.recordCheckpoint(job.id, state);
     return STATUS.OK;
   }
 
@@ -209,13 +187,13 @@ export class JobOperations {
     }
     job.tree.stateBytes -= job.checkpointBytes;
     job.checkpointBytes = 0;
-    job.trace.record({ kind: "checkpoint", job: job.id, state: null, bytes: 0 });
+    job.trace.recordCheckpoint(job.id, null);
     return STATUS.OK;
   }
 
   loadState(job: JobRecord): Uint8Array | null {
     const state = this.deps.store.load(job.id);
-    job.trace.record({ kind: "load_state", job: job.id, state: state === null ? null : bytesToTraceText(state) });
+    job.trace.recordLoadState(job.id, state);
     return state;
   }
 

@@ -15,6 +15,8 @@ import { loadNativeExtension, type NativeExtensionDefinition } from "../jobs/nat
 import { WasmExtension, type ImportsWrapper } from "../jobs/wasm-extension.ts";
 import type { JobStatus, TraceEvent } from "../trace/events.ts";
 import { Normalizer, type Normalized } from "../trace/normalize.ts";
+import type { TraceRecorder } from "../trace/recorder.ts";
+import type { TraceSummary } from "../trace/window.ts";
 
 /** How one job is dispatched: which job, from which state, with which interrupts, on what kind of host. */
 export interface Scenario {
@@ -55,12 +57,16 @@ export interface JobResult {
   /** Warnings dropped past limits.maxWarningsPerJob. */
   readonly droppedWarnings: number;
   readonly trace: readonly TraceEvent[];
+  /** Under a trace window (RunOptions.traceWindow): what the trace kept and what it did not. Absent without one. */
+  readonly traceSummary?: TraceSummary;
 }
 
 export interface ScenarioResult {
   readonly side: Subject["kind"];
   /** Events outside any job (registrations, plugin_init logs). */
   readonly extension: readonly TraceEvent[];
+  /** Under a trace window: what the extension's trace did not keep (see JobResult.traceSummary). */
+  readonly extensionSummary?: TraceSummary;
   /** The root job first, then its descendants in creation order. */
   readonly jobs: readonly JobResult[];
   readonly library: LibrarySnapshot;
@@ -86,6 +92,8 @@ export interface RunOptions {
   readonly wrapImports?: ImportsWrapper;
   /** Changes the host's parts before anything runs (mutant hosts: a realistic bug planted in the reference host). */
   readonly patchHost?: (host: ReferenceHost) => void;
+  /** Keep only the first and last `traceWindow` events of each trace (HostOptions.traceWindow); absent or 0: all. */
+  readonly traceWindow?: number;
 }
 
 /** Runs a scenario on a fresh reference host: load the extension, dispatch the job, drive it and its children. */
@@ -96,6 +104,7 @@ export function runScenario(subject: Subject, scenario: Scenario, options: RunOp
     interrupts: scenario.interrupts,
     networking: scenario.networking ?? null,
     limits: scenario.limits,
+    traceWindow: options.traceWindow,
   });
   options.patchHost?.(host);
   for (const name of scenario.libraries ?? []) host.library.create(name);
@@ -136,6 +145,7 @@ export function collectResult(host: ReferenceHost, loaded: LoadedSubject, root: 
   return {
     side: loaded.kind,
     extension: loaded.scope.trace.events,
+    ...summaryOf("extensionSummary", loaded.scope.trace),
     jobs: jobs.map((job) => jobResult(host, job)),
     library: host.library.snapshot(),
     errors: jobs.map((job) => job.error),
@@ -157,7 +167,14 @@ function jobResult(host: ReferenceHost, job: JobRecord): JobResult {
     droppedLogLines: job.droppedLogLines,
     droppedWarnings: job.droppedWarnings,
     trace: job.trace.events,
+    ...summaryOf("traceSummary", job.trace),
   };
+}
+
+/** `{ [key]: summary }` for a windowed trace, else nothing: an unwindowed result has no such key at all. */
+function summaryOf<K extends string>(key: K, trace: TraceRecorder): { [k in K]?: TraceSummary } {
+  const summary = trace.summary();
+  return summary === null ? {} : ({ [key]: summary } as { [k in K]: TraceSummary });
 }
 
 /** The comparable part of a result, with ids named in order of appearance. */

@@ -20,9 +20,14 @@ export type TraceEvent =
   | { kind: "status"; job: string; status: JobStatus; end?: RunEnd }
   | { kind: "job_registered"; job: null; name: string; export: string; resumable: boolean }
   | { kind: "progress"; job: string; value: number; message: string }
-  /** `state` null: a stateless checkpoint (ABI 1.1), after which the job has no checkpoint. */
-  | { kind: "checkpoint"; job: string; state: string | null; bytes: number }
-  | { kind: "load_state"; job: string; state: string | null }
+  /**
+   * `state` null: a stateless checkpoint (ABI 1.1), after which the job has no checkpoint. In a windowed trace
+   * (exec, resume: see TraceRecorder.setWindow) a checkpoint with a state also has the state's `sha256`, and only the
+   * job's newest checkpoint keeps its state: an older one reads `state` null with its `bytes` and `sha256`.
+   */
+  | { kind: "checkpoint"; job: string; state: string | null; bytes: number; sha256?: string }
+  /** `state` null: there was none. Windowed, a state loaded has `bytes` and `sha256` too, and only the newest keeps it. */
+  | { kind: "load_state"; job: string; state: string | null; bytes?: number; sha256?: string }
   | { kind: "interrupt_check"; job: string; answer: 0 | 1 | 2 }
   | { kind: "warning"; job: string; message: string }
   | { kind: "non_critical_error"; job: string; message: string }

@@ -15,10 +15,11 @@ export function formatEvent(event: { kind: string } & Record<string, unknown>): 
       detail = `${(Number(e.value) * 100).toFixed(1)}%  ${text(e.message)}`;
       break;
     case "checkpoint":
-      detail = `${String(e.bytes)} bytes  ${text(e.state)}`;
+      detail = `${String(e.bytes)} bytes  ${e.state === null && e.sha256 ? `(not kept) sha256 ${String(e.sha256)}` : text(e.state)}`;
       break;
     case "load_state":
-      detail = e.state === null ? "(none)" : text(e.state);
+      // A windowed trace keeps only the newest state loaded: an older one has its size and sha256.
+      detail = e.state === null ? (e.sha256 ? `${String(e.bytes)} bytes  (not kept) sha256 ${String(e.sha256)}` : "(none)") : text(e.state);
       break;
     case "interrupt_check":
       detail = ["continue", "pause", "cancel"][Number(e.answer)] ?? String(e.answer);

@@ -2,6 +2,7 @@ import type { Durability } from "../host/sqlite-store.ts";
 import type { OnTimeout } from "../host/host.ts";
 import { DURABLE_POLICY_DEFAULTS, runDurable, type DurableCommand, type DurableOutput, type DurablePolicy } from "../durable/runner.ts";
 import type { DurableOptions } from "../durable/session.ts";
+import { DEFAULT_TRACE_WINDOW } from "../trace/window.ts";
 import { UsageError } from "./args.ts";
 
 /** The flags every command that runs jobs on a job database takes. */
@@ -10,12 +11,21 @@ export const DURABLE_FLAGS = {
   durability: { type: "string" },
   "print-checkpoints": { type: "boolean", default: false },
   quiet: { type: "boolean", default: false },
+  "trace-window": { type: "string" },
   "run-timeout": { type: "string" },
   "stall-timeout": { type: "string" },
   "on-timeout": { type: "string" },
 } as const;
 
 const DURABILITIES: readonly Durability[] = ["full", "normal"];
+
+/** --trace-window: how many of the first and of the last events of each trace are kept; 0 keeps every event. */
+export function traceWindowOption(command: string, value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TRACE_WINDOW;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --trace-window must be a whole number of events (0: keep every event), got ${JSON.stringify(value)}`);
+  return n;
+}
 const ON_TIMEOUT: readonly OnTimeout[] = ["pause", "fail"];
 
 /** A flag of milliseconds: a non-negative integer (0: no limit), or the default when absent. */

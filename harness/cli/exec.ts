@@ -1,7 +1,7 @@
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
-import { DURABLE_FLAGS, durableOptions, runDurableCommand } from "./durable.ts";
+import { DURABLE_FLAGS, durableOptions, runDurableCommand, traceWindowOption } from "./durable.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
 
@@ -15,7 +15,9 @@ the reference host and prints its trace and outcome.
   --resume                resume a paused job from its last checkpoint until it ends
   --networking <peers>    enable networking with comma-separated loopback peers
   --json                  print one JSON document (outcome, runs, trace, metrics, children)
-  --quiet                 print each job's outcome, not its trace (long jobs print every checkpoint's state)
+  --quiet                 print each job's outcome, not its trace
+  --trace-window <n>      keep the first and the last n events of each trace (default 1000), and count the
+                          events between per kind; only the newest checkpoint keeps its state. 0: keep every event
 
 Durable jobs (the job and its checkpoints live in a SQLite file; see "job-parity resume" and "job-parity jobs"):
   --db <file>             keep jobs and checkpoints in this SQLite database (created if missing)
@@ -63,9 +65,10 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   const peers = values.networking ? values.networking.split(",").map((p) => p.trim()).filter(Boolean) : null;
   const scenario: Scenario = { job: values.job, state: parseState(values.state), interrupts, resume: values.resume, networking: peers ? { peers } : null };
 
+  const traceWindow = traceWindowOption("exec", values["trace-window"]);
   const durable = durableOptions("exec", values);
   if (durable !== null) {
-    const request = { ...durable, source, job: scenario.job, state: scenario.state, interrupts, resume: values.resume, networking: peers };
+    const request = { ...durable, traceWindow, source, job: scenario.job, state: scenario.state, interrupts, resume: values.resume, networking: peers };
     return runDurableCommand("exec", { kind: "exec", request }, { source, json: values.json, quiet: values.quiet });
   }
   // Loaded here, not at the top: a durable run loads them on its worker thread only.
@@ -77,7 +80,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   ]);
   const { subject } = await loadSubjectFile(source);
   try {
-    return printRun(runScenario(subject, scenario), source, { json: values.json, quiet: values.quiet }, out);
+    return printRun(runScenario(subject, scenario, { traceWindow }), source, { json: values.json, quiet: values.quiet }, out);
   } catch (error) {
     if (error instanceof UnknownJobError && subject.kind === "wasm") {
       const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => e.name);

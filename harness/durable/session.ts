@@ -5,6 +5,7 @@ import type { JobRecord } from "../host/job.ts";
 import { SqliteStateStore, type CheckpointWrite, type Durability, type JobOrigin, type StoredJob } from "../host/sqlite-store.ts";
 import { collectResult, EXTENSION_ID, loadSubject, stateBytes, type ScenarioResult } from "../suite/scenario.ts";
 import { loadSubjectFile } from "../suite/subject-file.ts";
+import { DEFAULT_TRACE_WINDOW } from "../trace/window.ts";
 import { recoveredNote } from "./notes.ts";
 
 /** A durable run that cannot start: what is wrong and what to do. `code` is stable. */
@@ -23,6 +24,8 @@ export interface DurableOptions {
   readonly durability?: Durability;
   /** Announce every checkpoint on stderr: `checkpoint writing <job> <bytes>` before, `checkpoint saved <job> <sha256>` after. */
   readonly printCheckpoints?: boolean;
+  /** Keep the first and the last `traceWindow` events of each trace (HostOptions.traceWindow); absent: DEFAULT_TRACE_WINDOW, 0: all. */
+  readonly traceWindow?: number;
 }
 
 export interface DurableExecRequest extends DurableOptions {
@@ -56,13 +59,18 @@ function openStore(options: DurableOptions, notes: Notes): SqliteStateStore {
   return store;
 }
 
-function hostFor(store: SqliteStateStore, shutdownSignal: Int32Array, extra: { interrupts?: readonly InterruptPlan[]; networking?: readonly string[] | null } = {}) {
+function hostFor(
+  store: SqliteStateStore,
+  shutdownSignal: Int32Array,
+  extra: { interrupts?: readonly InterruptPlan[]; networking?: readonly string[] | null; traceWindow?: number } = {},
+) {
   return new ReferenceHost({
     seed: randomUUID(), // ids must be unique across every process that writes this database
     store,
     interrupts: extra.interrupts,
     networking: extra.networking ? { peers: extra.networking } : null,
     shutdownSignal,
+    traceWindow: extra.traceWindow ?? DEFAULT_TRACE_WINDOW,
   });
 }
 
@@ -112,7 +120,7 @@ export async function resumeDurable(request: DurableResumeRequest, notes: Notes,
       );
     }
     store.origin = origin;
-    const host = hostFor(store, shutdownSignal, { networking: origin.networking });
+    const host = hostFor(store, shutdownSignal, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
     const root = host.restoreJob(loaded.scope, stored);
     // Unfinished descendants come back queued under their parents, in the order they were created.

@@ -1,5 +1,6 @@
 import { normalizeResult, type ScenarioResult } from "../suite/scenario.ts";
 import { formatEvent } from "../trace/format.ts";
+import type { TraceSummary } from "../trace/window.ts";
 
 /** How much of a run to print: every event (the default), or one outcome line per job (long durable runs). */
 export interface RunTextOptions {
@@ -28,18 +29,32 @@ export function printRun(result: ScenarioResult, source: string, options: RunTex
     droppedWarnings: job.droppedWarnings,
     error: result.errors[i] ?? null,
     trace: options.quiet ? undefined : job.trace,
+    // Under a trace window (exec and resume have one by default): what the trace kept and did not; null: every event.
+    traceSummary: (result.jobs[i]!.traceSummary ?? null) as TraceSummary | null,
   }));
   const [root, ...children] = jobs;
   const exitCode = root!.outcome === "Failed" ? 1 : 0;
   if (options.json) {
-    out(JSON.stringify({ guest: source, extension: normalized.extension, ...root, children, library: normalized.library }, null, 2));
+    const extensionSummary = result.extensionSummary ?? null;
+    out(JSON.stringify({ guest: source, extension: normalized.extension, extensionSummary, ...root, children, library: normalized.library }, null, 2));
     return exitCode;
   }
-  for (const event of normalized.extension) out(`extension  ${formatEvent(event)}`);
+  const extensionGap = result.extensionSummary?.dropped ? result.extensionSummary : null;
+  normalized.extension.forEach((event, i) => {
+    if (extensionGap !== null && i === extensionGap.window) out(`extension  ${gapLine(extensionGap)}`);
+    out(`extension  ${formatEvent(event)}`);
+  });
+  if (extensionGap !== null) out(`extension  ${summaryLine(extensionGap)}`);
   for (const job of jobs) {
     out("");
     out(`${job.job}  ${job.type}${job.parent ? `  (child of ${job.parent})` : ""}`);
-    job.trace?.forEach((event, i) => out(`  #${String(i).padEnd(4)} ${formatEvent(event)}`));
+    const gap = job.traceSummary?.dropped ? job.traceSummary : null;
+    job.trace?.forEach((event, i) => {
+      if (gap !== null && i === gap.window) out(`  ${gapLine(gap)}`);
+      // A kept event's index in the whole trace: the ones after the gap come after every event not kept.
+      const index = gap !== null && i >= gap.window ? i + gap.dropped : i;
+      out(`  #${String(index).padEnd(4)} ${formatEvent(event)}`);
+    });
     const m = job.metrics;
     out(
       `  => ${job.outcome} after ${job.runs} run${job.runs === 1 ? "" : "s"} (exit codes ${job.exitCodes.join(", ") || "none"})` +
@@ -48,8 +63,31 @@ export function printRun(result: ScenarioResult, source: string, options: RunTex
     const dropped = [job.droppedLogLines > 0 ? ` · ${job.droppedLogLines} log lines dropped` : "", job.droppedWarnings > 0 ? ` · ${job.droppedWarnings} warnings dropped` : ""].join("");
     const saved = job.savedState === null ? "none" : options.quiet ? `${job.savedState.length} characters` : JSON.stringify(job.savedState);
     out(`     saved state: ${saved}${dropped}${job.error ? ` · error: ${job.error}` : ""}`);
+    if (gap !== null) out(`     ${summaryLine(gap)}`);
   }
   return exitCode;
+}
+
+/** `2 progress, 1 log`: how many events of each kind a window did not keep, most first. */
+function kindCounts(summary: TraceSummary): string {
+  const kinds = Object.entries(summary.droppedKinds).sort(([a, x], [b, y]) => y! - x! || a.localeCompare(b));
+  return kinds.map(([kind, n]) => `${n} ${kind}`).join(", ");
+}
+
+/** The line in place of the events a window did not keep. */
+function gapLine(summary: TraceSummary): string {
+  const last = summary.window + summary.dropped - 1;
+  return `...   ${summary.dropped} events not kept (#${summary.window} to #${last}): ${kindCounts(summary)}`;
+}
+
+/** What a window kept of a trace, and the newest checkpoint whether its event was kept or not. */
+function summaryLine(summary: TraceSummary): string {
+  const checkpoint = summary.lastCheckpoint;
+  const last =
+    checkpoint === null
+      ? ""
+      : `; last checkpoint #${checkpoint.index}: ${checkpoint.sha256 === null ? "stateless" : `${checkpoint.bytes} bytes, sha256 ${checkpoint.sha256}`}`;
+  return `trace: ${summary.events} events, the first and last ${summary.window} kept (--trace-window), ${summary.dropped} not kept: ${kindCounts(summary)}${last}`;
 }
 
 /** The line that tells how to continue a durable run that left jobs unfinished; null when every job ended. */

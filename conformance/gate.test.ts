@@ -7,6 +7,7 @@ import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { WIRE_METHOD_NAMES } from "../harness/abi/wire-methods.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
+import { regressionCases } from "../harness/programs/gate-cases.ts";
 import { selectFixtures } from "../harness/suite/run-suite.ts";
 import type { GateReport } from "../harness/report/gate-report.ts";
 import { xmlEscape } from "../harness/report/junit.ts";
@@ -25,6 +26,8 @@ const dir = mkdtempSync(join(tmpdir(), "job-parity-gate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FIXTURES = discoverFixtures();
+/** What `run` sends by default: every fixture, then the regression corpus (wat-fixtures/regressions). */
+const CASE_IDS = [...FIXTURES.map((f) => f.id), ...regressionCases(join(PROJECT_ROOT, "wat-fixtures/regressions")).map((c) => c.id)];
 const REFERENCE_HOST = "node bin/job-parity-reference-host.mjs";
 const hostScript = (name: string) => join(PROJECT_ROOT, "conformance/hosts", name);
 const EXPECTATIONS = join(PROJECT_ROOT, "conformance/expectations");
@@ -64,24 +67,24 @@ describe("job-parity run through the reference host driver (a separate process s
     for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
     const report = readReport(reports);
     expect(JSON.parse(result.stdout)).toEqual(report); // --json prints exactly gate.json
-    expect(report.cases.map((c) => c.id)).toEqual(FIXTURES.map((f) => f.id));
+    expect(report.cases.map((c) => c.id)).toEqual(CASE_IDS);
     expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome}`)).toEqual([]);
-    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+    expect(report.summary.outcomes.PASS).toBe(CASE_IDS.length);
     expect(report).toMatchObject({ verdict: "pass", exitCode: 0, host: { adapter: "process", command: REFERENCE_HOST } });
     expect(report.host.handshake?.name).toBe("job-parity reference host");
     expect(report.host.handshake?.capabilities).toEqual(CAPABILITY_IDS);
     expect(report.host.handshake?.methods).toEqual(WIRE_METHOD_NAMES);
     expect(report.problems).toEqual([]);
     expect(report.capabilities.map((c) => [c.id, c.verdict])).toEqual(CAPABILITY_IDS.map((id) => [id, "pass"]));
-    // Every case names its clauses, and the clause matrix holds every clause a case cites, each passing.
-    expect(report.cases.every((c) => c.spec.length > 0)).toBe(true);
+    // Every fixture names its clauses, and the clause matrix holds every clause a case cites, each passing.
+    expect(report.cases.filter((c) => !c.id.startsWith("regressions/")).every((c) => c.spec.length > 0)).toBe(true);
     expect(report.clauses.map((c) => c.id).sort()).toEqual([...new Set(report.cases.flatMap((c) => c.spec))].sort());
     expect(report.clauses.filter((c) => c.verdict !== "pass")).toEqual([]);
     expect(byId(report, "progress/steps").reproduce).toBe(`npx job-parity run --host-cmd '${REFERENCE_HOST}' --filter 'progress/steps'`);
 
     const junit = readFileSync(join(reports, "junit.xml"), "utf8");
     expect(junit).toMatch(/<testsuites name="job-parity" tests="\d+" failures="0" errors="0" skipped="0"/);
-    expect(junit.match(/<testcase /g)).toHaveLength(FIXTURES.length);
+    expect(junit.match(/<testcase /g)).toHaveLength(CASE_IDS.length);
     const markdown = readFileSync(join(reports, "gate.md"), "utf8");
     expect(markdown).toContain("✅ pass (exit 0)");
     for (const id of CAPABILITY_IDS) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\| .* \\| ✅ pass \\|`, "m"));
@@ -100,7 +103,7 @@ describe("job-parity run through the reference host driver on a second engine (B
     const report = readReport(reports);
     expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome} ${c.error?.message ?? c.failures[0] ?? c.divergence?.text ?? ""}`)).toEqual([]);
     expect(result.status).toBe(0);
-    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+    expect(report.summary.outcomes.PASS).toBe(CASE_IDS.length);
   });
 });
 
@@ -112,7 +115,7 @@ describe("job-parity run on the reference host in process", () => {
     expect(result.status).toBe(0);
     const report = readReport(reports);
     expect(report.host.adapter).toBe("in-process");
-    expect(report.summary.outcomes.PASS).toBe(FIXTURES.length);
+    expect(report.summary.outcomes.PASS).toBe(CASE_IDS.length);
     expect(byId(report, "abi_version/unknown-major").outcome).toBe("PASS"); // a load error equal to the golden's
   });
 
@@ -127,7 +130,7 @@ describe("job-parity run on the reference host in process", () => {
     expect(result.stdout).toContain("verdict: fail (exit 1)");
 
     const report = readReport(reports);
-    expect(report.summary.outcomes).toMatchObject({ XPASS: 1, SKIP: 2, PASS: FIXTURES.length - 3, FAIL: 0 });
+    expect(report.summary.outcomes).toMatchObject({ XPASS: 1, SKIP: 2, PASS: CASE_IDS.length - 3, FAIL: 0 });
     expect(byId(report, "library/rate-limit").expectation).toEqual({
       kind: "expected-fail",
       entry,
@@ -157,7 +160,7 @@ describe("job-parity run and ABI versions", () => {
     // The 1.1 guests; a guest with two markers (abi_version/two-markers) asks for no version and is sent to every host.
     const v11 = FIXTURES.filter((f) => !("loadError" in f.sidecar.expect) && readFileSync(f.guestPath, "utf8").includes('(export "spacedrive_abi_version_1_1")')).map((f) => f.id);
     expect(v11.length).toBeGreaterThanOrEqual(6);
-    expect(unsupported.map((c) => c.id).sort()).toEqual([...v11].sort());
+    expect(unsupported.filter((c) => !c.id.startsWith("regressions/")).map((c) => c.id).sort()).toEqual([...v11].sort());
     expect(unsupported.every((c) => c.missingAbi === "1.1")).toBe(true);
     expect(report.cases.filter((c) => c.outcome !== "PASS" && c.outcome !== "UNSUPPORTED").map((c) => c.id)).toEqual([]);
     expect(result.status).toBe(0);
@@ -193,6 +196,42 @@ describe("job-parity run judges behaviour, not words", () => {
     const kinds = new Set(words.map((w) => w.slice(0, w.indexOf(":"))));
     expect([...kinds].sort()).toEqual(["answer", "detail", "error", "load"]);
     expect(words.every((w) => w.endsWith("(reworded by the test host)") || /\(reworded by the test host\) [A-Z_]+$/.test(w))).toBe(true);
+  });
+});
+
+describe("job-parity run: generated cases and the regression corpus", () => {
+  it("--generated 4 --seed 1 adds four generated cases after the fixtures and the corpus, judged against the reference host's answer", async () => {
+    const reports = reportDir();
+    const result = await run("--generated", "4", "--seed", "1", "--filter", "generated/", "--report-dir", reports, "--json");
+    expect(result.status).toBe(0);
+    const report = readReport(reports);
+    expect(report.cases.map((c) => [c.id, c.outcome])).toEqual([0, 1, 2, 3].map((i) => [`generated/1/${i}`, "PASS"]));
+    const second = byId(report, "generated/1/2");
+    expect(second.reproduce).toBe("npx job-parity run --generated 4 --seed 1 --filter 'generated/1/2'");
+    expect(second.description).toBe("generated case 2 of seed 1 (npx job-parity fuzz --seed 1 --path '2' shows it, natively and as WASM)");
+    expect(second.spec).toEqual([]);
+    // Its capabilities are those of its guest's imports: at least registering a job needs none, and none is unknown.
+    expect(second.capabilities.every((c) => (CAPABILITY_IDS as readonly string[]).includes(c))).toBe(true);
+  });
+
+  it("the same seed generates the same cases; a host that breaks what they reach FAILs them with the first divergent event", async () => {
+    const reports = reportDir();
+    const result = await run("--host-module", join(EXPECTATIONS, "lossy-host.ts"), "--generated", "12", "--seed", "1", "--filter", "generated/", "--report-dir", reports);
+    const report = readReport(reports);
+    const failed = report.cases.filter((c) => c.outcome === "FAIL");
+    expect(failed.length).toBeGreaterThan(0);
+    expect(result.status).toBe(1);
+    // Rounded progress values are not f32s the guest sent: the golden (the reference host's answer) differs at a progress event.
+    const progress = failed.find((c) => c.divergence?.event !== null && (c.divergence?.event?.expected as { kind?: string } | undefined)?.kind === "progress");
+    expect(progress, failed.map((c) => `${c.id}: ${c.divergence?.text}`).join("\n")).toBeDefined();
+    expect(result.stdout).toContain(`reproduce: npx job-parity run --host-module '${join(EXPECTATIONS, "lossy-host.ts")}' --generated 12 --seed 1 --filter '${progress!.id}'`);
+  });
+
+  it("usage: --generated needs --seed, --seed needs --generated, --corpus must exist", async () => {
+    await expect(run("--generated", "3")).rejects.toThrow("run: --generated needs --seed S");
+    await expect(run("--seed", "3")).rejects.toThrow("run: --seed goes with --generated N");
+    await expect(run("--generated", "0", "--seed", "1")).rejects.toThrow("run: --generated must be a positive integer");
+    await expect(run("--corpus", join(dir, "no-corpus"))).rejects.toThrow(UsageError);
   });
 });
 

@@ -1,21 +1,27 @@
-import { importModule } from "../engine/modules.ts";
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { createHostAdapter } from "../adapters/host-target.ts";
 import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
 import { buildGateReport, divergenceLines, hostTitle, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
 import { casesText, countsText } from "../report/gate-markdown.ts";
 import { writeGateReports } from "../report/write-gate.ts";
-import { discoverFixtures, type Fixture } from "../suite/fixtures.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, describeHostError, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
+import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
-import { selectFixtures } from "../suite/run-suite.ts";
+import { selectCases } from "../suite/run-suite.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
-                     [--report-dir <dir>] [--junit <file>] [--timeout <ms>] [--json]
+                     [--corpus <dir>] [--generated N --seed S] [--report-dir <dir>] [--junit <file>] [--timeout <ms>] [--json]
 
 The CI gate for a host: sends every case's guest and scenario to the host and judges each answer by behaviour (the
 case's expectations, and its golden result; conformance/PROTOCOL.md, "What is compared, and how"). Without
 --host-cmd or --host-module it runs the reference host in this process.
+
+The cases are the fixtures, then the regression corpus (regressions/<id>: what \`job-parity fuzz\` found on any
+host), then any generated cases (generated/<seed>/<index>). Regressions and generated cases have no committed golden:
+each is judged against the reference host's answer for the same guest and scenario, computed at run time, and the
+invariants every run must satisfy.
 
   --host-cmd "<command>"  a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c;
                           restarted after a crash or a timeout
@@ -23,6 +29,9 @@ case's expectations, and its golden result; conformance/PROTOCOL.md, "What is co
   --expectations <file>   the host's skips, expected failures and waived capabilities (.json or .toml; schema
                           harness/schemas/host-expectations.schema.json); an entry that matches nothing is an error
   --filter <pattern>      an exact case id runs that case alone; otherwise a substring of the id, or /regex/
+  --corpus <dir>          the regression corpus (default: wat-fixtures/regressions)
+  --generated <N>         add N generated cases, the first N the generator makes from --seed (the same every run)
+  --seed <S>              the seed of the generated cases (needed with --generated)
   --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run
   --junit <file>          the JUnit XML (default: <report-dir>/junit.xml)
   --timeout <ms>          per case (default ${DEFAULT_CASE_TIMEOUT_MS})
@@ -47,41 +56,24 @@ function shown(path: string): string {
 }
 
 
-function isAdapter(value: unknown): value is HostAdapter {
-  const adapter = value as Partial<HostAdapter> | null;
-  return typeof adapter === "object" && adapter !== null && [adapter.handshake, adapter.runCase, adapter.close].every((f) => typeof f === "function");
+/** The adapter for the host options: a process, a module, or the reference host in this process. */
+function createAdapter(hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> {
+  if (hostCmd !== undefined) return createHostAdapter({ kind: "cmd", command: hostCmd, cwd: process.cwd() });
+  if (hostModule !== undefined) return createHostAdapter({ kind: "module", path: hostModule });
+  return createHostAdapter({ kind: "reference" });
 }
 
-/** A host module's adapter; any problem is a host that could not be started. */
-async function moduleAdapter(path: string): Promise<HostAdapter> {
-  const where = shown(resolve(path));
-  let module: { default?: unknown };
-  try {
-    module = (await importModule(resolve(path))) as { default?: unknown };
-  } catch (error) {
-    throw new HostFailure("JP_HOST_SPAWN", `cannot load the host module ${where}: ${(error as Error).message}`, { cause: error });
+/** --generated N --seed S, checked: both or neither. */
+function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
+  const n = positiveInt("run", "generated", count);
+  if (n === undefined) {
+    if (seed !== undefined) throw new UsageError("run: --seed goes with --generated N (the seed of the generated cases)");
+    return null;
   }
-  if (typeof module.default !== "function") {
-    throw new HostFailure("JP_HOST_SPAWN", `the host module ${where} must default-export a function () => HostAdapter | Promise<HostAdapter> (its default export is ${typeof module.default})`);
-  }
-  let adapter: unknown;
-  try {
-    adapter = await (module.default as () => unknown)();
-  } catch (error) {
-    throw new HostFailure("JP_HOST_SPAWN", `the host module ${where}'s factory threw: ${(error as Error).message}`, { cause: error });
-  }
-  if (!isAdapter(adapter)) throw new HostFailure("JP_HOST_SPAWN", `the host module ${where}'s factory did not return a HostAdapter (handshake, runCase, close)`);
-  return adapter;
-}
-
-async function createAdapter(hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> {
-  if (hostCmd !== undefined) {
-    const { ProcessAdapter } = await import("../adapters/process-adapter.ts");
-    return new ProcessAdapter(hostCmd, { cwd: process.cwd() });
-  }
-  if (hostModule !== undefined) return await moduleAdapter(hostModule);
-  const { InProcessAdapter } = await import("../adapters/in-process.ts");
-  return new InProcessAdapter();
+  if (seed === undefined) throw new UsageError("run: --generated needs --seed S: the cases are generated from it, so that every run sends the same ones");
+  const s = Number(seed);
+  if (seed.trim() === "" || !Number.isInteger(s) || s < 0 || s >= 2 ** 31) throw new UsageError(`run: --seed must be an integer from 0 to ${2 ** 31 - 1}, got ${JSON.stringify(seed)}`);
+  return { count: n, seed: s };
 }
 
 /** A case's line, and for anything but a pass why, and for a failure what differs and how to run it again. */
@@ -136,6 +128,9 @@ export async function runCommand(
       "report-dir": { type: "string" },
       junit: { type: "string" },
       timeout: { type: "string" },
+      corpus: { type: "string" },
+      generated: { type: "string" },
+      seed: { type: "string" },
       json: { type: "boolean", default: false },
     },
     false,
@@ -148,19 +143,31 @@ export async function runCommand(
   const reportDir = resolve(values["report-dir"] ?? "reports");
   const junitPath = values.junit === undefined ? undefined : resolve(values.junit);
 
+  const generated = generatedOption(values.generated, values.seed);
+  const corpus = values.corpus === undefined ? null : resolve(values.corpus);
+  if (corpus !== null && !existsSync(corpus)) throw new UsageError(`run: --corpus ${values.corpus}: no such folder (the regression corpus is a folder of <id>/case.json and guest.wat)`);
+
   const all = discoverFixtures();
+  // Loaded here and not in the gate: regressions and generated cases come from the programs, which use the suite.
+  const { generatedCases, regressionCases } = await import("../programs/gate-cases.ts");
+  const pending = [...regressionCases(corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions")), ...(generated ? generatedCases(generated.seed, generated.count) : [])];
   let expectations;
   try {
-    expectations = resolveExpectations(values.expectations === undefined ? NO_EXPECTATIONS : loadHostExpectations(values.expectations), all.map((f) => f.id));
+    const ids = [...all, ...pending].map((c) => c.id);
+    expectations = resolveExpectations(values.expectations === undefined ? NO_EXPECTATIONS : loadHostExpectations(values.expectations), ids);
   } catch (error) {
     if (!(error instanceof HostExpectationsError)) throw error;
     err(`job-parity run: the expectations file cannot be used: ${error.message}`);
     return 2;
   }
-  const fixtures = selectFixtures(values.filter, all);
-  if (fixtures.length === 0) throw new UsageError(`run: no case matches --filter ${JSON.stringify(values.filter)}`);
+  const selected = new Set(selectCases(values.filter, [...all, ...pending]).map((c) => c.id));
+  if (selected.size === 0) throw new UsageError(`run: no case matches --filter ${JSON.stringify(values.filter)}`);
+  const fixtures = all.filter((f) => selected.has(f.id));
+  // Each runs on the reference host now, before the host under test starts: its answer is the case's golden.
+  const derived = [];
+  for (const c of pending) if (selected.has(c.id)) derived.push(await c.prepare());
 
-  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs };
+  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpus: values.corpus ?? null, generated };
   const started = performance.now();
   let result: GateResult;
   let adapter: HostAdapter | null = null;
@@ -168,7 +175,7 @@ export async function runCommand(
     adapter = await createAdapter(hostCmd, hostModule);
   } catch (error) {
     if (!(error instanceof HostFailure)) throw error;
-    result = unreachableHost(fixtures, error, expectations, started);
+    result = unreachableHost([...fixtures.map(fixtureSubject), ...derived], error, expectations, started);
   }
   if (adapter !== null) {
     // Ctrl-C: stop the host too (it runs in its own process group, so the signal does not reach it).
@@ -180,6 +187,7 @@ export async function runCommand(
     try {
       result = await runGate(adapter, {
         fixtures,
+        derived,
         expectations,
         timeoutMs,
         onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),

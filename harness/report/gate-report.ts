@@ -26,6 +26,10 @@ export interface GateInvocation {
   readonly expectations?: string | null;
   readonly filter?: string | null;
   readonly timeoutMs?: number;
+  /** --corpus, when given: the regression cases' reproduce commands repeat it. */
+  readonly corpus?: string | null;
+  /** --generated N --seed S: the generated cases' reproduce commands repeat them. */
+  readonly generated?: { readonly count: number; readonly seed: number } | null;
 }
 
 export interface GateReportCase {
@@ -104,13 +108,18 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone. */
+/**
+ * `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone (with the corpus or
+ * the generated cases' options when the case is one of those).
+ */
 export function reproduceCommand(invocation: GateInvocation, caseId: string): string {
   const parts = ["npx job-parity run"];
   if (invocation.hostCmd) parts.push(`--host-cmd ${shellQuote(invocation.hostCmd)}`);
   else if (invocation.hostModule) parts.push(`--host-module ${shellQuote(invocation.hostModule)}`);
   if (invocation.expectations) parts.push(`--expectations ${shellQuote(invocation.expectations)}`);
   if (invocation.timeoutMs !== undefined && invocation.timeoutMs !== DEFAULT_CASE_TIMEOUT_MS) parts.push(`--timeout ${invocation.timeoutMs}`);
+  if (invocation.corpus && caseId.startsWith("regressions/")) parts.push(`--corpus ${shellQuote(invocation.corpus)}`);
+  if (invocation.generated && caseId.startsWith("generated/")) parts.push(`--generated ${invocation.generated.count} --seed ${invocation.generated.seed}`);
   parts.push(`--filter ${shellQuote(caseId)}`);
   return parts.join(" ");
 }

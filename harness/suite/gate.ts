@@ -1,21 +1,24 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { BASE_ABI_VERSION } from "../abi/exports.ts";
-import { guestAbi, supportsAbi, ABI_VERSIONS } from "../abi/version.ts";
-import { readModuleInterface } from "../engine/sections.ts";
-import { HostFailure, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
+import { supportsAbi } from "../abi/version.ts";
+import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
+import { guestAbiNeed, methodsOf } from "./case-needs.ts";
 import { resultDifference } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
-import { wireMethod } from "../abi/wire-methods.ts";
 import { fixtureGuestBytes } from "./guest-bytes.ts";
 import type { CaseExpectation, ResolvedExpectations } from "./host-expectations.ts";
+import type { Scenario } from "./scenario.ts";
+
+export { methodsOf };
 
 /**
- * `job-parity run`: the CI gate for a host. Every selected fixture is sent to the host under test (its guest as wasm
- * bytes and its scenario) and the answer is judged against the fixture's committed golden and its sidecar's
- * expectations. Orchestration and judging only: nothing here prints.
+ * `job-parity run`: the CI gate for a host. Every selected case is sent to the host under test (its guest as wasm
+ * bytes and its scenario) and the answer is judged against the case's golden and its expectations: a fixture's
+ * committed golden and sidecar, or, for a case derived at run time (a regression, a generated case), the reference
+ * host's answer computed now and the invariants. Orchestration and judging only: nothing here prints.
  */
 export const OUTCOMES = ["PASS", "FAIL", "XFAIL", "XPASS", "SKIP", "UNSUPPORTED", "ERROR", "TIMEOUT"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -102,8 +105,43 @@ export interface GateResult {
   readonly exitCode: 0 | 1 | 2;
 }
 
+/**
+ * A case the gate sends to a host: a fixture (fixtureSubject), or a case derived at run time with no committed golden
+ * (harness/programs/gate-cases.ts).
+ */
+export interface GateSubject {
+  readonly id: string;
+  readonly description: string;
+  /** The clauses the case checks (a sidecar's `spec`; none for a derived case). */
+  readonly spec: readonly string[];
+  readonly capabilities: readonly CapabilityId[];
+  readonly scenario: Scenario;
+  /** The guest's wasm bytes, as the host receives them. */
+  guest(): Promise<Uint8Array>;
+  /** What a correct host answers, in the comparable form (compare.ts). Read before the host starts. */
+  golden(): Expected;
+  /** The case's expectations besides the golden that the host's answer does not meet, one line each. */
+  failures(response: CaseResponse, actual: Expected): string[];
+}
+
+/** A fixture as a gate case: its committed golden and its sidecar's expectations. */
+export function fixtureSubject(fixture: Fixture): GateSubject {
+  return {
+    id: fixture.id,
+    description: fixture.sidecar.description,
+    spec: fixture.sidecar.spec,
+    capabilities: fixture.sidecar.capabilities,
+    scenario: fixture.sidecar.scenario,
+    guest: () => fixtureGuestBytes(fixture),
+    golden: () => readGolden(fixture),
+    failures: (response, actual) => sidecarFailures(fixture, response, actual),
+  };
+}
+
 export interface GateOptions {
   readonly fixtures: readonly Fixture[];
+  /** Cases without a committed golden, run after the fixtures: regressions and generated cases (harness/programs/gate-cases.ts). */
+  readonly derived?: readonly GateSubject[];
   readonly expectations?: ResolvedExpectations | null;
   /** Per case (default 5000 ms). */
   readonly timeoutMs?: number;
@@ -203,15 +241,18 @@ export function checkResponse(caseId: string, value: unknown): CaseResponse {
   return value as unknown as CaseResponse;
 }
 
-/** How the host's answer differs from the golden, or null when it is equal. */
-export function goldenDivergence(golden: Expected, actual: Expected): GoldenDivergence | null {
+/**
+ * How the host's answer differs from the golden, or null when it is equal. `goldenName` is what the text calls the
+ * golden (fuzzing a host calls it "reference": the reference host's answer for the same request).
+ */
+export function goldenDivergence(golden: Expected, actual: Expected, goldenName = "golden"): GoldenDivergence | null {
   if ("loadError" in golden || "loadError" in actual) {
     const code = (e: Expected) => ("loadError" in e ? `fails to load with ${e.loadError.code}` : "loads and runs the job");
     if (code(golden) === code(actual)) return null;
-    return { text: `load: the golden ${code(golden)}, the host's guest ${code(actual)}`, event: null };
+    return { text: `load: the ${goldenName} ${code(golden)}, the host's guest ${code(actual)}`, event: null };
   }
   // Both sides are in their comparable form (compare.ts): a golden is stored so, and expectedFrom makes a host's so.
-  const difference = resultDifference(golden.result, actual.result, "golden", "host");
+  const difference = resultDifference(golden.result, actual.result, goldenName, "host");
   if (difference === null) return null;
   const { event } = difference;
   return {
@@ -235,66 +276,67 @@ export interface Judgement {
   readonly divergence: GoldenDivergence | null;
 }
 
-/** A host's answer for a fixture: equal to the golden, and the sidecar's expectations hold. Both, or it fails. */
-export function judgeResponse(fixture: Fixture, golden: Expected, response: CaseResponse): Judgement {
-  let actual: Expected;
+/** A host's answer in the comparable form; an answer that cannot be put in it is garbage (JP_HOST_MALFORMED). */
+export function comparableAnswer(caseId: string, response: CaseResponse): Expected {
   try {
-    actual = expectedFrom(response);
+    return expectedFrom(response);
   } catch (error) {
-    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${fixture.id} is not a valid result: ${(error as Error).message}`, { cause: error });
+    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${caseId} is not a valid result: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** A host's answer for a case: equal to the golden, and the case's other expectations hold. Both, or it fails. */
+export function judgeResponse(subject: GateSubject, golden: Expected, response: CaseResponse): Judgement {
+  const actual = comparableAnswer(subject.id, response);
   let divergence: GoldenDivergence | null;
   let failures: string[];
   try {
     divergence = goldenDivergence(golden, actual);
-    failures = sidecarFailures(fixture, response, actual);
+    failures = subject.failures(response, actual);
   } catch (error) {
     // A result of the right outline whose insides are not what a result holds (a trace that is not a list, ...).
-    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${fixture.id} is not a valid result: ${(error as Error).message}`, { cause: error });
+    throw new HostFailure("JP_HOST_MALFORMED", `the answer for case ${subject.id} is not a valid result: ${(error as Error).message}`, { cause: error });
   }
   return { passed: divergence === null && failures.length === 0, failures, divergence };
+}
+
+/**
+ * Sends one case to the host and checks the answer's shape: what the gate does for every case, and fuzzing a host
+ * for every generated one. Rejects with a HostFailure when the host breaks or does not answer in time (the adapter's
+ * own timeout, or `timeoutMs` plus a margin for adapters without one).
+ */
+export async function askHost(adapter: HostAdapter, request: CaseRequest, timeoutMs: number): Promise<CaseResponse> {
+  const answer = await guarded(
+    Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
+    timeoutMs + GUARD_MS,
+    () => new HostFailure("JP_HOST_TIMEOUT", `no answer within ${timeoutMs} ms`),
+  );
+  return checkResponse(request.id, answer);
+}
+
+/** A host failure as a case's `error`: a HostFailure's code, or JP_HOST_EXCEPTION for anything else an adapter threw. */
+export function hostError(error: unknown): { code: GateErrorCode; message: string } {
+  return error instanceof HostFailure
+    ? { code: error.code as GateErrorCode, message: error.message }
+    : { code: "JP_HOST_EXCEPTION", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
 /** Host failures after which the host cannot come back: the remaining cases are not run. */
 const FATAL: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_HANDSHAKE"];
 
-/** The catalogue's wire methods a golden calls: what a host must serve for the case to be sent (handshake.methods). */
-export function methodsOf(golden: Expected): string[] {
-  if (!("result" in golden)) return [];
-  const events = [...golden.result.extension, ...golden.result.jobs.flatMap((job) => job.trace)];
-  const methods = new Set(events.flatMap((event) => (event.kind === "call" && wireMethod(event.method) !== undefined ? [event.method] : [])));
-  return [...methods];
-}
-
-/**
- * The ABI version a case's guest asks for, when it is one the ABI has (a host that does not serve it gets the case as
- * UNSUPPORTED); null for a guest that asks for 1.0, for an unknown version or for several (every host must refuse
- * those: version.marker), and for bytes that are not a module.
- */
-async function caseAbi(fixture: Fixture): Promise<string | null> {
-  let exports: string[];
-  try {
-    exports = readModuleInterface(await fixtureGuestBytes(fixture)).exports.map((e) => e.name);
-  } catch {
-    return null;
-  }
-  const version = guestAbi(exports);
-  return version !== BASE_ABI_VERSION && (ABI_VERSIONS as readonly string[]).includes(version) ? version : null;
-}
-
 /** A case's fields before it is judged. */
 function caseBase(
-  fixture: Fixture,
+  subject: GateSubject,
   expectation: CaseExpectation | null,
   missingCapabilities: readonly CapabilityId[],
   missingMethods: readonly string[],
   missingAbi: string | null = null,
 ): CaseBase {
   return {
-    id: fixture.id,
-    description: fixture.sidecar.description,
-    spec: fixture.sidecar.spec,
-    capabilities: fixture.sidecar.capabilities,
+    id: subject.id,
+    description: subject.description,
+    spec: subject.spec,
+    capabilities: subject.capabilities,
     expectation,
     missingCapabilities,
     missingMethods,
@@ -312,13 +354,13 @@ export function withProblem(result: GateResult, problem: RunProblem): GateResult
 }
 
 /** A gate run in which no case could be sent: the host could not start or shake hands. Every case is an ERROR. */
-export function unreachableHost(fixtures: readonly Fixture[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
+export function unreachableHost(subjects: readonly GateSubject[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
   const hostError = { code: failure.code as GateErrorCode, message: failure.message };
-  const cases = fixtures.map((fixture): GateCase => ({
-    ...caseBase(fixture, expectations?.forCase(fixture.id) ?? null, [], []),
+  const cases = subjects.map((subject): GateCase => ({
+    ...caseBase(subject, expectations?.forCase(subject.id) ?? null, [], []),
     outcome: "ERROR",
     durationMs: 0,
-    error: { code: hostError.code, message: `not run: ${describeHostError(fixture.id, "ERROR", hostError)}` },
+    error: { code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` },
   }));
   return { handshake: null, hostError, problems: [{ ...hostError, severity: 2 }], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
 }
@@ -351,9 +393,9 @@ function capabilityProblems(claimed: ReadonlySet<string>, waivers: ResolvedExpec
 export async function runGate(adapter: HostAdapter, options: GateOptions): Promise<GateResult> {
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-  const fixtures = options.fixtures;
+  const subjects = [...options.fixtures.map(fixtureSubject), ...(options.derived ?? [])];
   // Goldens first: a missing or broken golden is the harness's problem and should stop the run before the host starts.
-  const goldens = new Map(fixtures.map((fixture) => [fixture.id, readGolden(fixture)]));
+  const goldens = new Map(subjects.map((subject) => [subject.id, subject.golden()]));
 
   let handshake: Handshake;
   try {
@@ -365,7 +407,7 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       error instanceof HostFailure
         ? error
         : new HostFailure("JP_HOST_HANDSHAKE", `the handshake threw: ${(error as Error).message ?? String(error)}`, { cause: error });
-    return unreachableHost(fixtures, failure, options.expectations ?? null, started);
+    return unreachableHost(subjects, failure, options.expectations ?? null, started);
   }
   const claimed = new Set<string>(handshake.capabilities);
   const served = new Set(handshake.methods);
@@ -374,15 +416,16 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
 
   const cases: GateCase[] = [];
   let fatal: { code: GateErrorCode; message: string; caseId: string } | null = null;
-  for (const fixture of fixtures) {
+  for (const subject of subjects) {
     const caseStarted = performance.now();
-    const expectation = options.expectations?.forCase(fixture.id) ?? null;
-    const golden = goldens.get(fixture.id)!;
-    const missing = fixture.sidecar.capabilities.filter((c) => !claimed.has(c));
+    const expectation = options.expectations?.forCase(subject.id) ?? null;
+    const golden = goldens.get(subject.id)!;
+    const missing = subject.capabilities.filter((c) => !claimed.has(c));
     const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
-    const abi = await caseAbi(fixture);
+    const guest = await subject.guest();
+    const abi = guestAbiNeed(guest);
     const missingAbi = abi !== null && !supportsAbi(handshake.abiVersions, abi) ? abi : null;
-    const base = caseBase(fixture, expectation, missing, missingMethods, missingAbi);
+    const base = caseBase(subject, expectation, missing, missingMethods, missingAbi);
     let result: GateCase;
     if (expectation?.kind === "skip") {
       result = { ...base, outcome: "SKIP", durationMs: 0 };
@@ -395,12 +438,12 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };
       result = { ...base, outcome: "ERROR", durationMs: 0, error };
     } else {
-      result = await runOne(adapter, fixture, golden, timeoutMs, base, expectation);
+      result = await runOne(adapter, subject, guest, golden, timeoutMs, base, expectation);
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
-      if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: fixture.id };
+      if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: subject.id };
     }
     cases.push(result);
-    options.onCase?.(result, cases.length - 1, fixtures.length);
+    options.onCase?.(result, cases.length - 1, subjects.length);
   }
   return { handshake, hostError: null, problems, cases, durationMs: performance.now() - started, exitCode: gateExitCode(cases, problems) };
 }
@@ -409,28 +452,21 @@ type CaseBase = Omit<GateCase, "outcome" | "durationMs">;
 
 async function runOne(
   adapter: HostAdapter,
-  fixture: Fixture,
+  subject: GateSubject,
+  guest: Uint8Array,
   golden: Expected,
   timeoutMs: number,
   base: CaseBase,
   expectation: CaseExpectation | null,
 ): Promise<GateCase> {
-  const request = { id: fixture.id, guest: await fixtureGuestBytes(fixture), scenario: fixture.sidecar.scenario };
+  const request = { id: subject.id, guest, scenario: subject.scenario };
   try {
-    const answer = await guarded(
-      Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
-      timeoutMs + GUARD_MS,
-      () => new HostFailure("JP_HOST_TIMEOUT", `no answer within ${timeoutMs} ms`),
-    );
-    const judgement = judgeResponse(fixture, golden, checkResponse(fixture.id, answer));
+    const judgement = judgeResponse(subject, golden, await askHost(adapter, request, timeoutMs));
     const expectedFail = expectation?.kind === "expected-fail";
     const outcome: Outcome = judgement.passed ? (expectedFail ? "XPASS" : "PASS") : expectedFail ? "XFAIL" : "FAIL";
     return { ...base, outcome, durationMs: 0, failures: judgement.failures, divergence: judgement.divergence };
   } catch (error) {
-    const failure =
-      error instanceof HostFailure
-        ? { code: error.code as GateErrorCode, message: error.message }
-        : { code: "JP_HOST_EXCEPTION" as const, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    const failure = hostError(error);
     return { ...base, outcome: failure.code === "JP_HOST_TIMEOUT" ? "TIMEOUT" : "ERROR", durationMs: 0, error: failure };
   }
 }

@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { join, relative } from "node:path";
+import { runReferenceCase } from "../adapters/in-process.ts";
+import { GuestLoadError } from "../engine/errors.ts";
+import { compileWat } from "../engine/wat.ts";
+import { derivedCapabilities } from "../suite/case-needs.ts";
+import { FixtureError, PROJECT_ROOT } from "../suite/fixtures.ts";
+import type { GateSubject } from "../suite/gate.ts";
+import { expectedFrom } from "../suite/goldens.ts";
+import type { Scenario } from "../suite/scenario.ts";
+import { caseArb, type ProgramCase } from "./arbitraries.ts";
+import { loadRegressions } from "./counterexample.ts";
+import { checkInvariants } from "./differential.ts";
+import { renderWasm } from "./render-wasm.ts";
+
+/**
+ * Gate cases without a committed golden, for `job-parity run`: the regression corpus (what fuzzing found, on any
+ * host) and generated cases (`--generated N --seed S`). Each is judged like a fixture, against the reference host's
+ * answer for the same request, computed at run time, with the invariants as its expectations. Listing is cheap (ids
+ * only), so a filter can pick cases before any is prepared.
+ */
+export interface PendingCase {
+  readonly id: string;
+  /** Compiles or renders the guest and runs it on the reference host: the case as the gate judges it. */
+  prepare(): Promise<GateSubject>;
+}
+
+export const REGRESSIONS_PREFIX = "regressions/";
+export const GENERATED_PREFIX = "generated/";
+
+/** `generated/<seed>/<index>`: the index is also the fast-check path, so `fuzz --seed S --path <index>` is the same case. */
+export const generatedId = (seed: number, index: number) => `${GENERATED_PREFIX}${seed}/${index}`;
+
+const where = (path: string) => relative(PROJECT_ROOT, path) || path;
+
+/** A case with a guest and a scenario, judged against the reference host's answer and the invariants. */
+function derivedSubject(id: string, description: string, guest: Uint8Array, scenario: Scenario): GateSubject {
+  const golden = expectedFrom(runReferenceCase({ id, guest, scenario }));
+  return {
+    id,
+    description,
+    spec: [],
+    capabilities: derivedCapabilities(guest, golden),
+    scenario,
+    guest: async () => guest,
+    golden: () => golden,
+    failures: (_response, actual) => ("result" in actual ? checkInvariants("host", actual.result).map((line) => `invariant: ${line}`) : []),
+  };
+}
+
+/** The regression corpus under `dir` (counterexample.ts), one case per folder, sent as the guest.wat saved with it. */
+export function regressionCases(dir: string): PendingCase[] {
+  return loadRegressions(dir).map((saved): PendingCase => {
+    const name = saved.dir.split(/[\\/]/).pop()!;
+    return {
+      id: `${REGRESSIONS_PREFIX}${name}`,
+      async prepare() {
+        if ("error" in saved) throw new FixtureError(`regression case ${where(saved.dir)} cannot be read (${saved.error}); fix the folder or delete it`);
+        const { regression, wat } = saved;
+        const watPath = join(saved.dir, "guest.wat");
+        let guest: Uint8Array;
+        try {
+          guest = await compileWat(where(watPath), wat);
+        } catch (error) {
+          if (!(error instanceof GuestLoadError)) throw error;
+          throw new FixtureError(`regression case ${where(saved.dir)}: its guest.wat does not compile (${error.message}); restore it, or delete the folder`, { cause: error });
+        }
+        const what = regression.divergence.split("\n")[0]!.slice(0, 160);
+        return derivedSubject(`${REGRESSIONS_PREFIX}${name}`, `regression found on ${regression.host}: ${what}`, guest, regression.scenario);
+      },
+    };
+  });
+}
+
+/** The first `count` cases the generator makes from `seed`: case i is the one at fast-check path `i`. */
+export function generatedPrograms(seed: number, count: number): ProgramCase[] {
+  return fc.sample(caseArb, { seed, numRuns: count });
+}
+
+/** `count` generated cases from `seed`, each rendered as a wasm guest. */
+export function generatedCases(seed: number, count: number): PendingCase[] {
+  let programs: ProgramCase[] | null = null;
+  return Array.from({ length: count }, (_, index): PendingCase => {
+    const id = generatedId(seed, index);
+    return {
+      id,
+      async prepare() {
+        programs ??= generatedPrograms(seed, count);
+        const { program, scenario } = programs[index]!;
+        const description = `generated case ${index} of seed ${seed} (npx job-parity fuzz --seed ${seed} --path '${index}' shows it, natively and as WASM)`;
+        return derivedSubject(id, description, renderWasm(program), scenario);
+      },
+    };
+  });
+}

@@ -61,7 +61,8 @@ const fuzzCase: BenchCase = {
     const two = median(rates.get(2)!);
     const one = median(rates.get(1)!);
     const t = last!.timings;
-    const split = `time in the last 2-worker session: compile ${pct(t.compile, t.total)}, WASM run ${pct(t.wasm, t.total)}, render ${pct(t.render, t.total)}, native run ${pct(t.native, t.total)}, worker startup ${pct(t.startup, t.total)}, other ${pct(t.other, t.total)}`;
+    const ms = (phase: string) => t[phase] ?? 0;
+    const split = `time in the last 2-worker session: compile ${pct(ms("compile"), t.total)}, WASM run ${pct(ms("wasm"), t.total)}, render ${pct(ms("render"), t.total)}, native run ${pct(ms("native"), t.total)}, worker startup ${pct(t.startup, t.total)}, other ${pct(t.other, t.total)}`;
     const range = (xs: number[]) => `${Math.round(Math.min(...xs))}..${Math.round(Math.max(...xs))}`;
     return [
       figure({

@@ -1,10 +1,15 @@
 // Exits with code 3 on its first case, after a line on stderr. With CRASH_MARKER=<file>, only when that file does not
 // exist yet (it creates it first): the next process then answers its cases, so a harness can show it recovers.
+// `crash.mjs claims-all` claims every capability and ABI 1.1 (no wire method), so that fuzzing sends it every generated
+// case that calls none: each one crashes it.
 import { existsSync, writeFileSync } from "node:fs";
-import { cannedResult, send, serve } from "./common.mjs";
+import { cannedResult, HANDSHAKE, send, serve } from "./common.mjs";
+
+const ALL_CAPABILITIES = ["progress", "checkpoint", "save_state", "load_state", "interrupt", "metrics", "warnings", "non_critical_errors", "logging", "child_jobs", "library", "networking"];
 
 const marker = process.env.CRASH_MARKER;
 serve({
+  onHello: () => send(process.argv[2] === "claims-all" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES } : HANDSHAKE),
   onRun(message) {
     if (marker && existsSync(marker)) return send(cannedResult(message.id));
     if (marker) writeFileSync(marker, `${process.pid}\n`);

@@ -3,10 +3,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { MUTANTS } from "../../harness/adapters/mutants.ts";
 import { UsageError } from "../../harness/cli/args.ts";
 import { fuzzCommand, parseDuration } from "../../harness/cli/fuzz.ts";
+import { fuzzEveryMutant } from "../../harness/cli/fuzz-mutants.ts";
+import { runCommand } from "../../harness/cli/run.ts";
 import { loadRegressions, saveRegression, type RegressionCase } from "../../harness/programs/counterexample.ts";
 import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
+import { checkOnHost, openFuzzHost } from "../../harness/programs/host-fuzz.ts";
+import { checkHostProperty } from "../../harness/programs/host-property.ts";
+import type { GateReport } from "../../harness/report/gate-report.ts";
 import { formatSchemaErrors, schemaValidator } from "../../harness/schemas/validate.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 
@@ -40,6 +46,13 @@ async function fuzzInProcess(...args: string[]): Promise<{ code: number; output:
   return { code, output: lines.join("\n") };
 }
 
+/** runCommand in-process with --json: its exit code and gate.json. */
+async function gateInProcess(...args: string[]): Promise<{ code: number; report: GateReport }> {
+  const lines: string[] = [];
+  const code = await runCommand([...args, "--json"], (line) => lines.push(line), () => {});
+  return { code, report: JSON.parse(lines.join("\n")) as GateReport };
+}
+
 const dir = mkdtempSync(join(tmpdir(), "job-parity-fuzz-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cleanCorpus = join(dir, "clean");
@@ -52,7 +65,34 @@ function firstSaved(): RegressionCase {
   return first.regression;
 }
 
+// Fuzzing a host under test. lossy-host.ts (conformance/expectations) is the reference host with a planted bug: it
+// rounds progress values to one decimal (and does not claim networking, so cases calling its wire methods are skipped).
+const REFERENCE_HOST = "node bin/job-parity-reference-host.mjs";
+const LOSSY = "conformance/expectations/lossy-host.ts";
+const lossyCorpus = join(dir, "lossy");
+const referenceCorpus = join(dir, "reference-host");
+
 // Started at load, awaited by the tests that read them.
+const lossy = startFuzzSession({
+  seed: 1,
+  budget: { runs: 120 },
+  workers: 1,
+  shard: { index: 0, count: 1 },
+  corpusDir: lossyCorpus,
+  fault: null,
+  target: { kind: "module", path: join(PROJECT_ROOT, LOSSY) },
+  maxDivergences: 1,
+}).done;
+const referenceHost = startFuzzSession({
+  seed: 7,
+  budget: { runs: 40 },
+  workers: 1,
+  shard: { index: 0, count: 1 },
+  corpusDir: referenceCorpus,
+  fault: null,
+  target: { kind: "cmd", command: REFERENCE_HOST, cwd: PROJECT_ROOT },
+  maxDivergences: 1,
+}).done;
 const clean = cli("fuzz", "--runs", "120", "--seed", "7", "--workers", "2", "--json", "--corpus", cleanCorpus);
 const faulty = cli("fuzz", "--fault", "truncate-progress", "--runs", "60", "--seed", "7", "--corpus", faultCorpus);
 const badUsage = cli("fuzz", "--time", "1m", "--runs", "5");
@@ -143,6 +183,99 @@ describe("job-parity fuzz: sessions", () => {
   });
 });
 
+describe("job-parity fuzz: a host under test", () => {
+  it("--host-cmd with the reference host process: every case answered as the reference host answers it, its host shut down", async () => {
+    const summary = await referenceHost;
+    expect(summary).toMatchObject({ runs: 40, skipped: 0, divergences: 0, stopped: "budget", shutdownProblems: [], host: `host-cmd:${REFERENCE_HOST}` });
+    expect(summary.phases).toEqual(["render", "reference", "host", "compare"]);
+    for (const phase of summary.phases) expect(summary.timings[phase], phase).toBeGreaterThan(0);
+    expect(existsSync(referenceCorpus) ? readdirSync(referenceCorpus) : []).toEqual([]);
+  });
+
+  it("a planted bug (progress rounded) is found, shrunk and saved with `host` naming the host and a replay command", async () => {
+    const summary = await lossy;
+    expect(summary).toMatchObject({ divergences: 1, stopped: "max-divergences", host: `host-module:${LOSSY}` });
+    expect(summary.firstCatch).not.toBeNull();
+    const [saved] = loadRegressions(lossyCorpus);
+    if (!saved || !("regression" in saved)) throw new Error(`no readable case in ${lossyCorpus}`);
+    const { regression } = saved;
+    const validate = schemaValidator("regression");
+    expect(validate(regression), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
+    expect(regression.host).toBe(`host-module:${LOSSY}`);
+    expect(regression.replay).toBe(`npx job-parity fuzz --seed ${regression.seed} --path '${regression.path}' --host-module '${LOSSY}'`);
+    expect(regression.divergence).toMatch(/first divergence at event #\d+/);
+    expect(regression.divergence).toContain('"kind":"progress"');
+    // Shrunk: a job or two, and no more ops than it takes to report one progress value.
+    const ops = regression.program.jobs.flatMap((job) => [...job.before, ...job.body, ...job.after]);
+    expect(ops.length, JSON.stringify(regression.program)).toBeLessThanOrEqual(2);
+    expect(existsSync(join(saved.dir, "guest.wat"))).toBe(true);
+  });
+
+  it("job-parity run then FAILs the saved case on that host, naming it regressions/<id>, and PASSes it on the reference host", async () => {
+    await lossy;
+    const [saved] = loadRegressions(lossyCorpus);
+    if (!saved || !("regression" in saved)) throw new Error(`no readable case in ${lossyCorpus}`);
+    const id = `regressions/${saved.regression.id}`;
+    const onHost = await gateInProcess("--host-module", LOSSY, "--corpus", lossyCorpus, "--filter", "regressions/", "--report-dir", join(dir, "gate-lossy"));
+    expect(onHost.report.cases.map((c) => [c.id, c.outcome])).toEqual([[id, "FAIL"]]);
+    expect(onHost.code).toBe(1);
+    const [failed] = onHost.report.cases;
+    expect(failed!.divergence?.event).not.toBeNull();
+    expect(failed!.description).toContain(`regression found on host-module:${LOSSY}`);
+    expect(failed!.reproduce).toBe(`npx job-parity run --host-module '${LOSSY}' --corpus '${lossyCorpus}' --filter '${id}'`);
+    const onReference = await gateInProcess("--corpus", lossyCorpus, "--filter", "regressions/", "--report-dir", join(dir, "gate-reference"));
+    expect(onReference.report.cases.map((c) => [c.id, c.outcome])).toEqual([[id, "PASS"]]);
+    expect(onReference.code).toBe(0);
+  });
+
+  it("replays the saved case on the host (exit 1, the first divergent event printed) and on the reference host process (exit 0)", async () => {
+    await lossy;
+    const [saved] = loadRegressions(lossyCorpus);
+    if (!saved || !("regression" in saved)) throw new Error(`no readable case in ${lossyCorpus}`);
+    const { seed, path } = saved.regression;
+    const onHost = await fuzzInProcess("--seed", String(seed), "--path", path, "--host-module", LOSSY);
+    expect(onHost.code).toBe(1);
+    expect(onHost.output).toContain(`counterexample on host-module:${LOSSY} (seed ${seed}, path ${path})`);
+    expect(onHost.output).toMatch(/^ {4}reference #\d+ .*"kind":"progress"/m);
+    expect(onHost.output).toMatch(/^ {4}host +#\d+ .*"kind":"progress"/m);
+    expect(onHost.output).toContain(`replay: ${saved.regression.replay}`);
+    const onReference = await fuzzInProcess("--seed", String(seed), "--path", path, "--host-cmd", REFERENCE_HOST);
+    expect(onReference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host host-cmd:${REFERENCE_HOST})` });
+  });
+
+  it("a host that breaks on a case is a finding: the crash is reported with the shrunk case, and the host restarted for the next", async () => {
+    const host = await openFuzzHost({ kind: "cmd", command: "node conformance/hosts/crash.mjs claims-all", cwd: PROJECT_ROOT });
+    try {
+      // crash.mjs claims-all serves no wire method: the cases calling one are skipped, not sent.
+      expect(host.servesAll).toBe(false);
+      const outcome = await checkHostProperty(host, { seed: 3, numRuns: 50, timeoutMs: 5000, host: "host-cmd:crash", hostFlag: "--host-cmd crash" });
+      const found = outcome.counterexample!;
+      expect(found.check.error?.code).toBe("JP_HOST_CRASH");
+      expect(found.check.error?.message).toContain("simulated crash");
+      expect(found.check.actual).toBeNull();
+      // Shrunk like any finding: a single job; and the next case goes to a new host process, which crashes in turn.
+      expect(found.program.jobs).toHaveLength(1);
+      const again = await checkOnHost(host, "again", found.program, found.scenario, { timeoutMs: 5000 });
+      expect(again.error?.message).toContain('simulated crash in case again');
+    } finally {
+      await host.adapter.close();
+    }
+  });
+
+  it("--mutant all prints, per mutant, caught or not and the time to first catch; a survivor exits 1", async () => {
+    const lines: string[] = [];
+    const pick = ["progress-message-dropped", "no-bounds-check"].map((name) => MUTANTS.find((m) => m.name === name)!);
+    const common = { seed: 1, budget: { runs: 40 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "mutants"), fault: null, maxDivergences: 1 };
+    const code = await fuzzEveryMutant(common, false, (line) => lines.push(line), (line) => lines.push(line), pick);
+    expect(code).toBe(1);
+    expect(lines.find((line) => line.startsWith("progress-message-dropped"))).toMatch(/^progress-message-dropped +caught +\d+\.\d\d s \(\d+ runs?\)/);
+    // Generated guests never pass a pointer out of bounds: no case reaches the missing bounds check.
+    expect(lines.find((line) => line.startsWith("no-bounds-check"))).toMatch(/^no-bounds-check +SURVIVED +- +40 /);
+    expect(lines).toContain("survived (the generated cases do not reach their bug): no-bounds-check");
+    expect(lines.some((line) => /^caught 1 of 2 mutants \(median time to first catch \d+\.\d\d s\)/.test(line))).toBe(true);
+  });
+});
+
 describe("job-parity fuzz: usage", () => {
   it("a bad combination exits 2 naming the flags", async () => {
     const run = await badUsage;
@@ -163,6 +296,13 @@ describe("job-parity fuzz: usage", () => {
     [["--seed", "1", "--path", "0:x"], "--path must be a fast-check path like 3:0:2"],
     [["--seed", "1", "--path", "0", "--workers", "2"], "--workers cannot be combined with --path"],
     [["--seed", "1", "--path", "0:99999"], "path 0:99999 does not lead to a case from seed 1"],
+    [["--mutant", "nope"], '--mutant must be "all" or a mutant\'s name'],
+    [["--mutant", "all", "--host-cmd", "x"], "give one host under test (--host-cmd, --mutant were given)"],
+    [["--fault", "truncate-progress", "--mutant", "progress-f64"], "--fault makes the reference host's WASM boundary faulty; it cannot be combined with --mutant"],
+    [["--host-cmd", " "], "--host-cmd is empty"],
+    [["--host-module", "no/such/host.ts"], "--host-module no/such/host.ts: no such file"],
+    [["--timeout", "100"], "--timeout is for a host under test"],
+    [["--seed", "1", "--path", "0", "--mutant", "all"], "--path replays one case on one host"],
   ])("%j: %s", async (args, message) => {
     const attempt = fuzzInProcess(...args);
     await expect(attempt).rejects.toThrow(UsageError);

@@ -1,29 +1,47 @@
 import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
+import type { HostTarget } from "../adapters/host-target.ts";
+import { HostFailure } from "../adapters/types.ts";
 import { formatCounterexample } from "../programs/counterexample.ts";
+import { formatHostCounterexample, hostFindingLines } from "../programs/host-counterexample.ts";
 import {
   FAULT_NAMES,
+  FuzzHostError,
+  isHostFinding,
   ReplayError,
   replayCase,
+  replayOnHost,
   SEED_LIMIT,
   startFuzzSession,
-  TIMING_PHASES,
   type Budget,
   type FoundCase,
+  type FuzzOptions,
   type FuzzProgress,
   type FuzzSummary,
   type Shard,
 } from "../programs/fuzz-session.ts";
+import { describeMissing } from "../suite/case-needs.ts";
 import { PROJECT_ROOT } from "../suite/fixtures.ts";
+import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
+import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]
-       job-parity fuzz --seed S --path P [--fault <name>] [--json]
+       job-parity fuzz [--host-cmd "<command>" | --host-module <path> | --mutant <name|all>] [--timeout <ms>] [the options above]
+       job-parity fuzz --seed S --path P [--fault <name> | --host-cmd "<command>" | --host-module <path> | --mutant <name>] [--json]
 
 Generates job programs and scenarios and runs each natively and as WASM on fresh reference hosts until the budget is
 spent; every divergence is shrunk, printed and saved to the regression corpus.
+
+With a host under test (--host-cmd, --host-module, --mutant), each generated case is rendered as a WASM guest and
+sent to that host as \`job-parity run\` sends a case, and its answer is judged as the gate judges one: against the
+reference host's own answer for the same request (behaviour, never words) and the invariants. A case needing a
+capability, wire method or ABI version the host's handshake does not offer is skipped (counted). A divergence, or a
+host that breaks on a case, is shrunk against the host, printed with the first divergent event and a replay command,
+and saved with \`host\` naming the host: \`job-parity run\` includes the corpus, so the case gates every host after.
 
   --time <duration>       how long to fuzz: 500ms, 90s, 2m (default 60s)
   --runs <N>              how many cases to check, across all workers (instead of --time)
@@ -32,12 +50,19 @@ spent; every divergence is shrunk, printed and saved to the regression corpus.
   --shard <i/n>           run shard i of n (0/4 .. 3/4): shards of one session seed never share a chunk
   --corpus <dir>          where counterexamples are saved (default: wat-fixtures/regressions)
   --fault <name>          fuzz against a deliberately faulty WASM boundary: ${FAULT_NAMES.join(", ")}
-  --max-divergences <N>   stop after N divergences (default 10; each is shrunk, which takes a while)
+  --host-cmd "<command>"  fuzz a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c:
+                          one process per worker, restarted when it breaks
+  --host-module <path>    fuzz a .ts/.mjs module whose default export is () => HostAdapter | Promise<HostAdapter>
+  --mutant <name|all>     fuzz a mutant host (job-parity mutants lists them); all: each mutant in turn, with the
+                          budget for each, printing per mutant whether it was caught and how long that took
+  --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS})
+  --max-divergences <N>   stop after N divergences (default 10, 1 per mutant with --mutant all; each is shrunk)
   --json                  print one JSON object (runs, divergences, runsPerSecond, seed, timings, saved, ...)
 
   --path <P>              replay the one case a counterexample names (with the --seed printed beside it)
 
-Exit codes: 0 no divergence, 1 divergences found (or the replayed case diverges), 2 bad usage or a harness error.`;
+Exit codes: 0 no divergence, 1 divergences found (or the replayed case diverges; with --mutant all: a mutant
+survived), 2 bad usage, a host under test that cannot start or shake hands, or a harness error.`;
 
 const DEFAULT_TIME_MS = 60_000;
 const DEFAULT_MAX_DIVERGENCES = 10;
@@ -97,8 +122,8 @@ function progressLine(p: FuzzProgress): string {
 function timingLine(summary: FuzzSummary): string {
   const t = summary.timings;
   const pct = (ms: number) => `${t.total > 0 ? ((ms / t.total) * 100).toFixed(0) : 0}%`;
-  const phases = [...TIMING_PHASES, "startup", "other"] as const;
-  return `time went to: ${phases.map((phase) => `${phase} ${pct(t[phase])}`).join(" · ")} (of ${seconds(t.total)} in workers)`;
+  const phases = [...summary.phases, "startup", "other"];
+  return `time went to: ${phases.map((phase) => `${phase} ${pct(t[phase] ?? 0)}`).join(" · ")} (of ${seconds(t.total)} in workers)`;
 }
 
 function summaryLines(summary: FuzzSummary): string[] {
@@ -108,10 +133,13 @@ function summaryLines(summary: FuzzSummary): string[] {
   ];
   if (summary.stopped === "interrupted") lines.push("interrupted (Ctrl-C): the counts are those of the runs that finished");
   if (summary.stopped === "max-divergences") lines.push(`stopped after ${plural(summary.divergences, "divergence")} (--max-divergences)`);
-  lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")})` : ""}`);
+  if (summary.skipped > 0) lines.push(`${plural(summary.skipped, "case")} skipped: they need a capability, wire method or ABI version the host's handshake does not offer`);
+  const first = summary.firstCatch === null ? "" : `, the first after ${seconds(summary.firstCatch.ms)} (${plural(summary.firstCatch.runs, "run")})`;
+  lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${first})` : ""}`);
   for (const found of summary.cases) {
     lines.push(`  ${found.saved ? "saved" : "known"}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}`);
   }
+  for (const problem of summary.shutdownProblems) lines.push(`the host did not shut down as the protocol says: ${problem}`);
   lines.push(timingLine(summary));
   return lines;
 }
@@ -145,7 +173,38 @@ function progressReporter(session: { progress(): FuzzProgress }) {
   };
 }
 
-export async function fuzzCommand(argv: string[], out: (line: string) => void): Promise<number> {
+/** The host under test the options name, or null (the parity property). `all` is handled by the caller. */
+function parseTarget(values: { "host-cmd"?: string; "host-module"?: string; mutant?: string; fault?: string }): HostTarget | "all-mutants" | null {
+  const given = (["host-cmd", "host-module", "mutant"] as const).filter((flag) => values[flag] !== undefined);
+  if (given.length > 1) throw new UsageError(`fuzz: give one host under test (--${given.join(", --")} were given)`);
+  if (given.length === 1 && values.fault !== undefined) {
+    throw new UsageError(`fuzz: --fault makes the reference host's WASM boundary faulty; it cannot be combined with --${given[0]} (a host under test is judged against the reference host)`);
+  }
+  if (values["host-cmd"] !== undefined) {
+    if (values["host-cmd"].trim() === "") throw new UsageError("fuzz: --host-cmd is empty");
+    return { kind: "cmd", command: values["host-cmd"], cwd: process.cwd() };
+  }
+  if (values["host-module"] !== undefined) {
+    const path = resolve(values["host-module"]);
+    if (!existsSync(path)) throw new UsageError(`fuzz: --host-module ${values["host-module"]}: no such file (a .ts/.mjs module default-exporting () => HostAdapter)`);
+    return { kind: "module", path };
+  }
+  if (values.mutant !== undefined) {
+    if (values.mutant === "all") return "all-mutants";
+    const names = mutantNames();
+    if (!names.includes(values.mutant)) {
+      throw new UsageError(`fuzz: --mutant must be "all" or a mutant's name (job-parity mutants lists them; e.g. ${names.slice(0, 3).join(", ")}), got ${JSON.stringify(values.mutant)}`);
+    }
+    return { kind: "mutant", name: values.mutant };
+  }
+  return null;
+}
+
+export async function fuzzCommand(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<number> {
   const { values } = parseCommand(
     "fuzz",
     argv,
@@ -157,6 +216,10 @@ export async function fuzzCommand(argv: string[], out: (line: string) => void): 
       shard: { type: "string" },
       corpus: { type: "string" },
       fault: { type: "string" },
+      "host-cmd": { type: "string" },
+      "host-module": { type: "string" },
+      mutant: { type: "string" },
+      timeout: { type: "string" },
       "max-divergences": { type: "string" },
       path: { type: "string" },
       json: { type: "boolean", default: false },
@@ -164,14 +227,20 @@ export async function fuzzCommand(argv: string[], out: (line: string) => void): 
     false,
   );
   const fault = parseFault(values.fault);
+  const target = parseTarget(values);
+  const timeoutMs = positiveInt("fuzz", "timeout", values.timeout);
+  if (timeoutMs !== undefined && target === null) throw new UsageError("fuzz: --timeout is for a host under test (--host-cmd, --host-module, --mutant)");
 
   if (values.path !== undefined) {
     for (const flag of ["time", "runs", "workers", "shard", "corpus", "max-divergences"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`fuzz: --${flag} cannot be combined with --path (--path replays one case; drop --${flag})`);
     }
+    if (target === "all-mutants") throw new UsageError("fuzz: --path replays one case on one host: name the mutant (--mutant <name>), not all");
     if (values.seed === undefined) throw new UsageError("fuzz: --path needs the --seed printed with it (--seed S --path P)");
     if (!/^\d+(:\d+)*$/.test(values.path)) throw new UsageError(`fuzz: --path must be a fast-check path like 3:0:2, got ${JSON.stringify(values.path)}`);
-    return replay(parseSeed(values.seed, -SEED_LIMIT)!, values.path, fault, values.json, out);
+    const seed = parseSeed(values.seed, -SEED_LIMIT)!;
+    if (target !== null) return await replayHost(seed, values.path, target, timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, values.json, out, err);
+    return replay(seed, values.path, fault, values.json, out);
   }
 
   if (values.time !== undefined && values.runs !== undefined) throw new UsageError("fuzz: --time and --runs cannot be combined (give one budget)");
@@ -180,43 +249,48 @@ export async function fuzzCommand(argv: string[], out: (line: string) => void): 
   const seed = parseSeed(values.seed, 0) ?? randomInt(SEED_LIMIT);
   const workers = positiveInt("fuzz", "workers", values.workers) ?? availableParallelism();
   const shard = parseShard(values.shard);
-  const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]) ?? DEFAULT_MAX_DIVERGENCES;
+  const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   const corpusDir = resolve(values.corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions"));
+  const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
+
+  if (target === "all-mutants") return await fuzzEveryMutant({ ...common, maxDivergences: maxDivergences ?? 1 }, values.json, out, err);
 
   if (!values.json) {
-    out(`fuzz: seed ${seed} · shard ${shard.index}/${shard.count} · ${plural(workers, "worker")} · ${describeBudget(budget)} · host ${fault === null ? "reference" : `fault:${fault}`} · corpus ${shown(corpusDir)}`);
+    const host = target === null ? (fault === null ? "reference" : `fault:${fault}`) : (await import("../adapters/host-target.ts")).targetLabel(target);
+    out(`fuzz: seed ${seed} · shard ${shard.index}/${shard.count} · ${plural(workers, "worker")} · ${describeBudget(budget)} · host ${host} · corpus ${shown(corpusDir)}`);
   }
   let reporter: ReturnType<typeof progressReporter> | null = null;
   const session = startFuzzSession({
-    seed,
-    budget,
-    workers,
-    shard,
-    corpusDir,
-    fault,
-    maxDivergences,
+    ...common,
+    target,
+    maxDivergences: maxDivergences ?? DEFAULT_MAX_DIVERGENCES,
     onCounterexample: (found: FoundCase) => {
       if (values.json || !found.first) return;
       reporter?.clear();
       out("");
-      out(formatCounterexample(found.counterexample));
+      out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample) : formatCounterexample(found.counterexample));
       out(`${found.saved ? "saved to" : "already in the corpus:"} ${shown(found.dir)} (host ${found.regression.host})`);
       out("");
     },
-  });
+  } satisfies FuzzOptions);
   if (!values.json) reporter = progressReporter(session);
   const onSigint = () => session.stop();
   process.once("SIGINT", onSigint);
   let summary: FuzzSummary;
   try {
     summary = await session.done;
+  } catch (error) {
+    if (!(error instanceof FuzzHostError)) throw error;
+    reporter?.stop();
+    err(`job-parity fuzz: ${error.message}`);
+    return 2;
   } finally {
     process.off("SIGINT", onSigint);
     reporter?.stop();
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
   else for (const line of summaryLines(summary)) out(line);
-  return summary.divergences === 0 ? 0 : 1;
+  return summary.divergences === 0 && summary.shutdownProblems.length === 0 ? 0 : 1;
 }
 
 function replay(seed: number, path: string, fault: string | null, json: boolean, out: (line: string) => void): number {
@@ -236,6 +310,32 @@ function replay(seed: number, path: string, fault: string | null, json: boolean,
   } else {
     out(formatCounterexample(counterexample));
     out(`host: ${host}`);
+  }
+  return ok ? 0 : 1;
+}
+
+/** Replays one case on a host under test: exit 1 when it still diverges, 0 when it passes (or the host does not serve it). */
+async function replayHost(seed: number, path: string, target: HostTarget, timeoutMs: number, json: boolean, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  let outcome;
+  try {
+    outcome = await replayOnHost(seed, path, target, timeoutMs);
+  } catch (error) {
+    if (error instanceof ReplayError) throw new UsageError(`fuzz: ${error.message}`);
+    if (!(error instanceof HostFailure)) throw error;
+    err(`job-parity fuzz: the host under test could not be started: ${error.code}: ${error.message}`);
+    return 2;
+  }
+  const { ok, host, counterexample } = outcome;
+  const { check } = counterexample;
+  if (json) {
+    const { check: _check, ...found } = counterexample;
+    out(JSON.stringify({ ok, ...found, skipped: check.missing !== null, differs: hostFindingLines(check), reference: check.reference, actual: check.actual }, null, 2));
+  } else if (check.missing !== null) {
+    out(`not sent: the case ${describeMissing(check.missing)} (seed ${seed}, path ${path}, host ${host})`);
+  } else if (ok) {
+    out(`no divergence: the case passes now (seed ${seed}, path ${path}, host ${host})`);
+  } else {
+    out(formatHostCounterexample(counterexample));
   }
   return ok ? 0 : 1;
 }

@@ -1,17 +1,36 @@
-import { siblingModule } from "../engine/modules.ts";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { spawnTsWorker } from "../engine/ts-worker.ts";
 import fc from "fast-check";
+import { targetFlag, targetLabel, type HostTarget } from "../adapters/host-target.ts";
+import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { caseArb, type ProgramCase } from "./arbitraries.ts";
 import { saveRegression, toRegression, type RegressionCase } from "./counterexample.ts";
-import { checkProgram, type Timings } from "./differential.ts";
+import { checkProgram } from "./differential.ts";
 import { BOUNDARY_FAULTS, boundaryFault } from "./faults.ts";
+import {
+  COUNTER,
+  COUNTER_SLOTS,
+  isHostFinding,
+  spawnFuzzWorker,
+  timingPhases,
+  type Finding,
+  type FromWorker,
+  type FuzzWorkerPool,
+  type ToWorker,
+} from "./fuzz-protocol.ts";
+import { hostRegression, type HostCounterexample } from "./host-counterexample.ts";
 import type { Counterexample } from "./property.ts";
+import { checkOnHost, openFuzzHost } from "./host-fuzz.ts";
+
+export { isHostFinding, TIMING_PHASES, type Finding } from "./fuzz-protocol.ts";
+
+/** A host under test that could not be started or shake hands, in a worker: the message says what and how to fix it. */
+export class FuzzHostError extends Error {}
 
 /**
- * Fuzzing sessions: the parity property run for a budget of runs or time on worker threads, with every divergence
- * shrunk in its worker, saved to the regression corpus and reported. Orchestration only; the CLI prints.
+ * Fuzzing sessions: the parity property (native vs WASM on the reference host), or the host property (a host under
+ * test vs the reference host, host-fuzz.ts), run for a budget of runs or time on worker threads, with every
+ * divergence shrunk in its worker, saved to the regression corpus and reported. Orchestration only; the CLI prints.
  *
  * The seed space is cut into chunks: chunk k of shard i/n is `chunkSize` runs of the property from seed
  * chunkSeed(S, i + k*n), so shards never run the same chunk and (S, shard, chunk) always generates the same cases.
@@ -55,42 +74,8 @@ export const shardChunkSeed = (sessionSeed: number, shard: Shard, chunk: number)
 export const FAULT_NAMES = Object.keys(BOUNDARY_FAULTS);
 
 /** The regression's `host`: where the case diverged. */
-export const hostLabel = (fault: string | null) => (fault === null ? "reference" : `fault:${fault}`);
-
-// --- the protocol between the session and its workers ---------------------------------------------------------
-
-export const TIMING_PHASES = ["render", "compile", "wasm", "native", "compare"] as const satisfies readonly (keyof Timings)[];
-
-/**
- * Each worker owns a Float64Array over shared memory and updates it after every run, so the session reads exact
- * counts (for progress, and after a Ctrl-C stops the workers mid-chunk) without a message per run.
- */
-export const COUNTER = { runs: 0, timings: 1 } as const;
-export const COUNTER_SLOTS = COUNTER.timings + TIMING_PHASES.length;
-
-export interface WorkerSetup {
-  readonly fault: string | null;
-  readonly counters: SharedArrayBuffer;
-}
-
-export type ToWorker = {
-  readonly type: "chunk";
-  readonly chunk: number;
-  readonly seed: number;
-  readonly numRuns: number;
-  /** Date.now() when a time budget ends (Date.now() is the one clock the threads share), or null. */
-  readonly deadline: number | null;
-};
-
-export type FromWorker =
-  | { readonly type: "ready" }
-  | {
-      readonly type: "done";
-      readonly chunk: number;
-      /** Cases generated and checked (the shrinking after a divergence is not counted). */
-      readonly runs: number;
-      readonly counterexample: Counterexample | null;
-    };
+export const hostLabel = (fault: string | null, target: HostTarget | null = null) =>
+  target !== null ? targetLabel(target) : fault === null ? "reference" : `fault:${fault}`;
 
 // --- sessions ------------------------------------------------------------------------------------------------
 
@@ -103,6 +88,12 @@ export interface FuzzOptions {
   readonly corpusDir: string;
   /** A deliberately faulty WASM boundary from faults.ts, or null for the reference host. */
   readonly fault: string | null;
+  /** A host under test (fuzzed against the reference host's answers), or null/absent for the parity property. */
+  readonly target?: HostTarget | null;
+  /** Per case with a host under test (default: the gate's, 5000 ms). */
+  readonly timeoutMs?: number;
+  /** Workers to take (and get back when the session winds down cleanly) instead of starting new ones. */
+  readonly pool?: FuzzWorkerPool;
   /** Stop once this many divergences were found (each one costs a shrink). */
   readonly maxDivergences: number;
   readonly chunkSize?: number;
@@ -111,7 +102,7 @@ export interface FuzzOptions {
 }
 
 export interface FoundCase {
-  readonly counterexample: Counterexample;
+  readonly counterexample: Finding;
   readonly regression: RegressionCase;
   /** The case's directory in the corpus. */
   readonly dir: string;
@@ -123,17 +114,18 @@ export interface FoundCase {
 
 export interface FuzzProgress {
   readonly runs: number;
+  /** Of the runs, the cases not sent to the host under test: they need what its handshake does not offer. */
+  readonly skipped: number;
   readonly divergences: number;
   readonly elapsedMs: number;
   readonly runsPerSecond: number;
 }
 
-/** Where the workers' time went, in ms summed over workers; `other` is fast-check (generating, shrinking) and messages. */
-export interface SessionTimings extends Timings {
-  startup: number;
-  other: number;
-  total: number;
-}
+/**
+ * Where the workers' time went, in ms summed over workers: the phases (timingPhases), then `startup`, `other`
+ * (fast-check: generating, shrinking; messages) and `total`.
+ */
+export type SessionTimings = Record<string, number> & { startup: number; other: number; total: number };
 
 export type StopReason = "budget" | "interrupted" | "max-divergences";
 
@@ -147,6 +139,12 @@ export interface FuzzSummary extends FuzzProgress {
   readonly corpus: string;
   readonly chunks: number;
   readonly stopped: StopReason;
+  /** The first divergence (before shrinking): ms after the session started, and the runs done by then. */
+  readonly firstCatch: { readonly ms: number; readonly runs: number } | null;
+  /** Hosts under test that did not end as the protocol says when shut down (conversation.shutdown). */
+  readonly shutdownProblems: readonly string[];
+  /** The timing phases, in order. */
+  readonly phases: readonly string[];
   /** Each distinct case found, in the order found. */
   readonly cases: readonly { readonly id: string; readonly dir: string; readonly seed: number; readonly path: string; readonly saved: boolean; readonly found: number }[];
   /** Ids of the cases this session wrote to the corpus. */
@@ -162,29 +160,34 @@ export interface FuzzSession {
   readonly done: Promise<FuzzSummary>;
 }
 
-const WORKER_URL = siblingModule(import.meta.url, "fuzz-worker");
-
-function spawnWorker(setup: WorkerSetup): Worker {
-  return spawnTsWorker(WORKER_URL, setup);
-}
-
 interface WorkerState {
   readonly worker: Worker;
   readonly counters: Float64Array;
-  readonly spawnedAt: number;
+  readonly setupAt: number;
   ready: boolean;
   startupMs: number;
   busyMs: number;
-  chunk: { readonly message: ToWorker; readonly at: number } | null;
+  chunk: { readonly message: Extract<ToWorker, { type: "chunk" }>; readonly at: number } | null;
   ended: boolean;
+  /** Set while the session waits for the worker: its chunk to end (`done`), or its host to close (`closed`). */
+  waiting: ((problem: string | null) => void) | null;
+  readonly detach: () => void;
 }
+
+/** How long a worker may take to end its chunk, then to shut its host down (a host has 2 s to exit), before it is stopped. */
+const WIND_DOWN_MS = 5000;
 
 export function startFuzzSession(options: FuzzOptions): FuzzSession {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const startedAt = performance.now();
   const deadline = "timeMs" in options.budget ? Date.now() + options.budget.timeMs : null;
-  const host = hostLabel(options.fault);
+  const target = options.target ?? null;
+  const host = hostLabel(options.fault, target);
+  const phases = timingPhases(target);
   const runBudget = "runs" in options.budget ? options.budget.runs : null;
+  /** Date.now() when the first worker got its first chunk: time to first catch counts from there. */
+  let fuzzingSince: number | null = null;
+  let firstCatch: FuzzSummary["firstCatch"] = null;
 
   let nextChunk = 0;
   /** --runs: runs promised to chunks in flight plus runs done; a chunk that stops at a divergence gives back the rest. */
@@ -205,10 +208,10 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   const progress = (): FuzzProgress => {
     const elapsedMs = performance.now() - startedAt;
     const runs = sum(COUNTER.runs);
-    return { runs, divergences, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0 };
+    return { runs, skipped: sum(COUNTER.skipped), divergences, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0 };
   };
 
-  function assignment(): ToWorker | null {
+  function assignment(): Extract<ToWorker, { type: "chunk" }> | null {
     if (stopped !== null) return null;
     let numRuns = chunkSize;
     if (runBudget !== null) {
@@ -226,33 +229,108 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   function dispatch(state: WorkerState): void {
     const message = assignment();
     if (message === null) return;
+    fuzzingSince ??= Date.now();
     state.chunk = { message, at: performance.now() };
     state.worker.postMessage(message);
   }
 
-  function endWorker(state: WorkerState): void {
-    if (state.ended) return;
-    state.ended = true;
+  /** SIGKILL to the worker's host process group (--host-cmd), which a terminated worker cannot end itself. */
+  function killHost(state: WorkerState): void {
+    const pid = state.counters[COUNTER.hostPid]!;
+    if (pid <= 0) return;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // ESRCH: gone already
+    }
+  }
+
+  function settleBusy(state: WorkerState): void {
     if (state.chunk !== null) {
       state.busyMs += performance.now() - state.chunk.at;
       state.chunk = null;
     }
+  }
+
+  /** Stops the worker now (and its host); a pool starts a new one in its place. */
+  function endWorker(state: WorkerState): void {
+    if (state.ended) return;
+    state.ended = true;
+    settleBusy(state);
+    state.detach();
+    killHost(state);
     void state.worker.terminate();
+  }
+
+  /** The worker is done with this session and its host is closed: back to the pool, or stopped. */
+  function releaseWorker(state: WorkerState): void {
+    if (state.ended) return;
+    state.ended = true;
+    state.detach();
+    if (options.pool) options.pool.give(state.worker);
+    else void state.worker.terminate();
+  }
+
+  /** Resolves with the next `done` (when `chunk` is set) or `closed`, or with `timedOut` after WIND_DOWN_MS. */
+  function waitFor(state: WorkerState, timedOut: string): Promise<string | null> {
+    return new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => {
+        state.waiting = null;
+        resolve(timedOut);
+      }, WIND_DOWN_MS);
+      state.waiting = (problem) => {
+        clearTimeout(timer);
+        state.waiting = null;
+        resolve(problem);
+      };
+    });
+  }
+
+  /**
+   * Winds a host session down as the protocol says: chunks still running are told to stop (they end at their next
+   * case), then each host is shut down. A worker that does not answer in time is stopped, and its host killed.
+   */
+  async function windDown(): Promise<string[]> {
+    for (const state of states) state.counters[COUNTER.stop] = 1;
+    const problems = await Promise.all(
+      states.map(async (state) => {
+        if (state.ended) return null;
+        if (!state.ready) {
+          endWorker(state); // still setting up (starting its host): nothing of it is needed
+          return null;
+        }
+        if (state.chunk !== null && (await waitFor(state, "timeout")) === "timeout") {
+          endWorker(state);
+          return null;
+        }
+        state.worker.postMessage({ type: "close" } satisfies ToWorker);
+        const problem = await waitFor(state, `a worker did not shut its host down within ${WIND_DOWN_MS} ms; the host was killed`);
+        if (problem?.startsWith("a worker did not")) endWorker(state);
+        else releaseWorker(state);
+        return problem;
+      }),
+    );
+    return problems.filter((p): p is string => p !== null);
   }
 
   function finish(reason: StopReason): void {
     if (finished) return;
     finished = true;
     stopped ??= reason;
-    for (const state of states) endWorker(state);
+    // With a host under test, a session that ends by itself winds its workers down (their hosts shut down as the
+    // protocol says, and pooled workers go back to the pool). Ctrl-C, and the parity property's workers (which
+    // cannot be told anything mid-chunk), are stopped now.
+    const gentle = stopped !== "interrupted" && target !== null;
+    if (!gentle) for (const state of states) endWorker(state);
     const now = progress();
-    const timings: SessionTimings = { render: 0, compile: 0, wasm: 0, native: 0, compare: 0, startup: 0, other: 0, total: 0 };
-    TIMING_PHASES.forEach((phase, i) => (timings[phase] = sum(COUNTER.timings + i)));
+    const timings: SessionTimings = { startup: 0, other: 0, total: 0 };
+    phases.forEach((phase, i) => (timings[phase] = sum(COUNTER.timings + i)));
     timings.startup = states.reduce((total, state) => total + state.startupMs, 0);
-    timings.total = timings.startup + states.reduce((total, state) => total + state.busyMs, 0);
-    timings.other = Math.max(0, timings.total - timings.startup - TIMING_PHASES.reduce((total, phase) => total + timings[phase], 0));
+    timings.total = timings.startup + states.reduce((total, state) => total + state.busyMs + (state.chunk === null ? 0 : performance.now() - state.chunk.at), 0);
+    timings.other = Math.max(0, timings.total - timings.startup - phases.reduce((total, phase) => total + timings[phase]!, 0));
     const found = [...cases.values()];
-    resolveDone({
+    const stoppedBy = stopped;
+    const summary = (shutdownProblems: string[]): FuzzSummary => ({
       ...now,
       seed: options.seed,
       shard: options.shard,
@@ -262,11 +340,15 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
       host,
       corpus: options.corpusDir,
       chunks: nextChunk,
-      stopped,
+      stopped: stoppedBy,
       cases: found,
       saved: found.filter((c) => c.saved).map((c) => c.id),
       timings,
+      firstCatch,
+      shutdownProblems,
+      phases,
     });
+    void (gentle ? windDown() : Promise.resolve([])).then((problems) => resolveDone(summary(problems)));
   }
 
   function fail(error: Error): void {
@@ -276,9 +358,9 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     rejectDone(error);
   }
 
-  function onCounterexample(counterexample: Counterexample): void {
+  function onCounterexample(counterexample: Finding): void {
     divergences++;
-    const regression = toRegression(counterexample);
+    const regression = isHostFinding(counterexample) ? hostRegression(counterexample) : toRegression(counterexample);
     const saved = saveRegression(options.corpusDir, regression);
     const dir = join(options.corpusDir, regression.id);
     const known = cases.get(regression.id);
@@ -289,14 +371,24 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   }
 
   function onMessage(state: WorkerState, message: FromWorker): void {
-    if (finished) return;
+    if (finished) {
+      // Winding down: a chunk that ended, or a host that closed (what a chunk found now is not wanted).
+      if (message.type === "done") settleBusy(state);
+      if (message.type === "done" || message.type === "closed") state.waiting?.(message.type === "closed" ? message.problem : null);
+      return;
+    }
+    if (message.type === "failed") return fail(new FuzzHostError(message.message));
+    if (message.type === "caught") {
+      firstCatch ??= { ms: Math.max(0, message.at - (fuzzingSince ?? message.at)), runs: sum(COUNTER.runs) };
+      return;
+    }
+    if (message.type === "closed") return;
     if (message.type === "ready") {
       state.ready = true;
-      state.startupMs = performance.now() - state.spawnedAt;
+      state.startupMs = performance.now() - state.setupAt;
     } else {
       const planned = state.chunk?.message.numRuns ?? 0;
-      if (state.chunk !== null) state.busyMs += performance.now() - state.chunk.at;
-      state.chunk = null;
+      settleBusy(state);
       if (runBudget !== null) allocated -= planned - message.runs;
       try {
         if (message.counterexample !== null) onCounterexample(message.counterexample);
@@ -316,14 +408,34 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   const states: WorkerState[] = [];
   for (let i = 0; i < options.workers; i++) {
     const counters = new SharedArrayBuffer(COUNTER_SLOTS * Float64Array.BYTES_PER_ELEMENT);
-    const worker = spawnWorker({ fault: options.fault, counters });
-    const state: WorkerState = { worker, counters: new Float64Array(counters), spawnedAt: performance.now(), ready: false, startupMs: 0, busyMs: 0, chunk: null, ended: false };
-    states.push(state);
-    worker.on("message", (message: FromWorker) => onMessage(state, message));
-    worker.on("error", (error) => fail(new Error(`fuzz worker ${i} failed: ${error.stack ?? error.message}`)));
-    worker.on("exit", (code) => {
+    const worker = options.pool?.take() ?? spawnFuzzWorker();
+    const onWorkerMessage = (message: FromWorker) => onMessage(state, message);
+    const onError = (error: Error) => fail(new Error(`fuzz worker ${i} failed: ${error.stack ?? error.message}`));
+    const onExit = (code: number) => {
       if (!state.ended && !finished) fail(new Error(`fuzz worker ${i} exited unexpectedly (code ${code})`));
-    });
+    };
+    worker.on("message", onWorkerMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    const state: WorkerState = {
+      worker,
+      counters: new Float64Array(counters),
+      setupAt: performance.now(),
+      ready: false,
+      startupMs: 0,
+      busyMs: 0,
+      chunk: null,
+      ended: false,
+      waiting: null,
+      detach: () => {
+        worker.off("message", onWorkerMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      },
+    };
+    states.push(state);
+    const setup = { fault: options.fault, target, timeoutMs: options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, counters };
+    worker.postMessage({ type: "setup", setup } satisfies ToWorker);
   }
 
   return {
@@ -376,4 +488,26 @@ export function replayCase(seed: number, path: string, fault: string | null): Re
   const result = checkProgram(program, scenario, fault === null ? {} : { wrapImports: boundaryFault(fault) });
   const counterexample = { seed, path, program, scenario, result, ...(fault === null ? {} : { fault }) };
   return { ok: result.ok, host: hostLabel(fault), counterexample };
+}
+
+export interface HostReplay {
+  readonly ok: boolean;
+  readonly host: string;
+  readonly counterexample: HostCounterexample;
+}
+
+/**
+ * Runs the case at seed and path once on the host under test and on the reference host, and judges it. Throws a
+ * HostFailure when the host cannot start or shake hands.
+ */
+export async function replayOnHost(seed: number, path: string, target: HostTarget, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<HostReplay> {
+  const { program, scenario } = caseAt(seed, path);
+  const host = await openFuzzHost(target);
+  try {
+    const check = await checkOnHost(host, `fuzz/${seed}/${path}`, program, scenario, { timeoutMs });
+    const counterexample = { seed, path, program, scenario, host: targetLabel(target), hostFlag: targetFlag(target), check };
+    return { ok: check.ok, host: targetLabel(target), counterexample };
+  } finally {
+    await host.adapter.close();
+  }
 }

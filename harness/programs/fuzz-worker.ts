@@ -1,21 +1,27 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
+import { targetFlag, targetLabel } from "../adapters/host-target.ts";
+import { HostFailure } from "../adapters/types.ts";
 import { emptyTimings } from "./differential.ts";
 import { boundaryFault } from "./faults.ts";
-import { COUNTER, TIMING_PHASES, type FromWorker, type ToWorker, type WorkerSetup } from "./fuzz-session.ts";
+import { COUNTER, TIMING_PHASES, type FromWorker, type ToWorker, type WorkerSetup } from "./fuzz-protocol.ts";
+import { emptyHostTimings, HOST_TIMING_PHASES, openFuzzHost, type FuzzHost } from "./host-fuzz.ts";
+import { checkHostProperty } from "./host-property.ts";
 import { checkParityProperty, type Counterexample } from "./property.ts";
 
 /**
- * A fuzzing session's worker thread: runs the chunks the session hands it, one checkParityProperty each, and keeps
- * its counters in shared memory after every run. A divergence is shrunk here and sent back with the chunk's result.
+ * A fuzzing session's worker thread: set up by a session (the parity property, or the host property against its own
+ * host under test), it runs the chunks the session hands it, one property run each, and keeps its counters in shared
+ * memory after every run. A divergence is shrunk here and sent back with the chunk's result. A worker can be set up
+ * again by a later session (a pool: `fuzz --mutant all`), after its host was closed.
  */
 if (parentPort === null) throw new Error("fuzz-worker.ts runs as a worker thread of a fuzzing session");
 const port = parentPort;
-const setup = workerData as WorkerSetup;
-const counters = new Float64Array(setup.counters);
-const fault = setup.fault ?? undefined;
-const wrapImports = fault === undefined ? undefined : boundaryFault(fault);
-const timings = emptyTimings();
 const post = (message: FromWorker) => port.postMessage(message);
+
+type Chunk = Extract<ToWorker, { type: "chunk" }>;
+
+/** The time left for a chunk under a time budget; undefined without one, <= 0 when it is spent. */
+const timeLeft = (message: Chunk) => (message.deadline === null ? undefined : message.deadline - Date.now());
 
 /** A counterexample as plain data: structured cloning copies own data properties only, not computed ones. */
 function plain(found: Counterexample): Counterexample {
@@ -24,23 +30,113 @@ function plain(found: Counterexample): Counterexample {
   return { seed, path, program, scenario, result: { ok, divergence, invariants, native, wasm }, ...(found.fault === undefined ? {} : { fault: found.fault }) };
 }
 
-port.on("message", (message: ToWorker) => {
-  let runs = 0;
-  // After each generated case (the shrinking that follows a divergence is not reported, but its time is in timings).
-  const onRun = () => {
-    runs++;
-    counters[COUNTER.runs]!++;
-    TIMING_PHASES.forEach((phase, i) => (counters[COUNTER.timings + i] = timings[phase]));
-  };
-  const timeLimitMs = message.deadline === null ? undefined : message.deadline - Date.now();
-  if (timeLimitMs !== undefined && timeLimitMs <= 0) {
-    post({ type: "done", chunk: message.chunk, runs, counterexample: null });
-    return;
-  }
-  const { counterexample: found } = checkParityProperty({ seed: message.seed, numRuns: message.numRuns, timeLimitMs, onRun, timings, wrapImports, fault });
-  // The shrinking's time is in timings now; the counters get it too.
-  TIMING_PHASES.forEach((phase, i) => (counters[COUNTER.timings + i] = timings[phase]));
-  post({ type: "done", chunk: message.chunk, runs, counterexample: found && plain(found) });
-});
+interface Mode {
+  runChunk(message: Chunk): Promise<void> | void;
+  close(): Promise<string | null>;
+}
 
-post({ type: "ready" });
+/** The parity property: native vs WASM on the reference host (with a faulty boundary, if the session has one). */
+function parityMode(setup: WorkerSetup, counters: Float64Array): Mode {
+  const fault = setup.fault ?? undefined;
+  const wrapImports = fault === undefined ? undefined : boundaryFault(fault);
+  const timings = emptyTimings();
+  const publish = () => TIMING_PHASES.forEach((phase, i) => (counters[COUNTER.timings + i] = timings[phase]));
+  return {
+    runChunk(message) {
+      let runs = 0;
+      let caught = false;
+      // After each generated case (the shrinking that follows a divergence is not reported, but its time is in timings).
+      const onRun = (ok: boolean) => {
+        runs++;
+        counters[COUNTER.runs]!++;
+        publish();
+        if (!ok && !caught) {
+          caught = true;
+          post({ type: "caught", at: Date.now() });
+        }
+      };
+      const timeLimitMs = timeLeft(message);
+      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null });
+      const { counterexample: found } = checkParityProperty({ seed: message.seed, numRuns: message.numRuns, timeLimitMs, onRun, timings, wrapImports, fault });
+      // The shrinking's time is in timings now; the counters get it too.
+      publish();
+      post({ type: "done", chunk: message.chunk, runs, counterexample: found && plain(found) });
+    },
+    close: async () => null,
+  };
+}
+
+/** The host property: the worker's own host under test (its own process, for --host-cmd) vs the reference host. */
+async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mode | null> {
+  const target = setup.target!;
+  const timings = emptyHostTimings();
+  const publish = () => HOST_TIMING_PHASES.forEach((phase, i) => (counters[COUNTER.timings + i] = timings[phase]));
+  let host: FuzzHost;
+  try {
+    host = await openFuzzHost(target);
+  } catch (error) {
+    const why = error instanceof HostFailure ? `${error.code}: ${error.message}` : String((error as Error).message ?? error);
+    post({ type: "failed", message: `the host under test (${targetLabel(target)}) could not be started: ${why}` });
+    return null;
+  }
+  // The host's process group, so the session can end it if this thread is stopped mid-case; restarts included.
+  const pidOf = () => (host.adapter as { pid?: number }).pid ?? 0;
+  counters[COUNTER.hostPid] = pidOf();
+  const pids = setInterval(() => (counters[COUNTER.hostPid] = pidOf()), 20);
+  const options = { timeoutMs: setup.timeoutMs, timings, host: targetLabel(target), hostFlag: targetFlag(target) };
+  return {
+    async runChunk(message) {
+      let runs = 0;
+      const timeLimitMs = timeLeft(message);
+      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null });
+      const { counterexample } = await checkHostProperty(host, {
+        ...options,
+        seed: message.seed,
+        numRuns: message.numRuns,
+        timeLimitMs,
+        // The session has what it needs (enough divergences): the rest of the chunk is let through unchecked.
+        stopped: () => counters[COUNTER.stop] !== 0,
+        onRun: (check) => {
+          runs++;
+          counters[COUNTER.runs]!++;
+          if (check.missing !== null) counters[COUNTER.skipped]!++;
+          counters[COUNTER.hostPid] = pidOf();
+          publish();
+        },
+        onFirstFailure: () => post({ type: "caught", at: Date.now() }),
+      });
+      publish();
+      post({ type: "done", chunk: message.chunk, runs, counterexample });
+    },
+    async close() {
+      clearInterval(pids);
+      const problem = await host.adapter.close().catch((error: unknown) => ({ message: `closing the host failed: ${(error as Error).message}` }));
+      counters[COUNTER.hostPid] = 0;
+      return problem ? problem.message : null;
+    },
+  };
+}
+
+let mode: Mode | null = null;
+// Messages are handled one at a time, in order: a chunk of the host property is a promise, and a close or the next
+// setup waits for it.
+let queue: Promise<void> = Promise.resolve();
+port.on("message", (message: ToWorker) => {
+  queue = queue.then(async () => {
+    switch (message.type) {
+      case "setup": {
+        const counters = new Float64Array(message.setup.counters);
+        mode = message.setup.target === null ? parityMode(message.setup, counters) : await hostMode(message.setup, counters);
+        if (mode !== null) post({ type: "ready" });
+        return;
+      }
+      case "chunk":
+        return await mode!.runChunk(message);
+      case "close": {
+        const problem = mode === null ? null : await mode.close();
+        mode = null;
+        return post({ type: "closed", problem });
+      }
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { canonicalJson } from "../trace/diff.ts";
+import { formatEvent } from "../trace/format.ts";
+import type { Expected } from "../suite/goldens.ts";
+import type { Scenario } from "../suite/scenario.ts";
+import { regressionId, type RegressionCase } from "./counterexample.ts";
+import type { HostCheck } from "./host-fuzz.ts";
+import type { JobProgram } from "./ir.ts";
+import { renderWat } from "./render-wasm.ts";
+
+/** A case on which a host under test diverged from the reference host (or broke), shrunk: plain data. */
+export interface HostCounterexample {
+  readonly seed: number;
+  readonly path: string;
+  readonly program: JobProgram;
+  readonly scenario: Scenario;
+  /** The host it was found on, as a regression names it (targetLabel: `host-cmd:<cmd>`, `mutant:<name>`, ...). */
+  readonly host: string;
+  /** The option that names the host again (targetFlag: `--host-cmd '<cmd>'`, ...). */
+  readonly hostFlag: string;
+  readonly check: HostCheck;
+}
+
+/** The command that runs exactly this case on the same host again. */
+export function hostReplayCommand(seed: number, path: string, hostFlag: string): string {
+  return `npx job-parity fuzz --seed ${seed} --path '${path}' ${hostFlag}`;
+}
+
+/** What differs, one line each: the first difference, the broken invariants, the host's failure. */
+export function hostFindingLines(check: HostCheck): string[] {
+  return [
+    ...(check.divergence ? check.divergence.text.split("\n") : []),
+    ...check.invariants.map((line) => `invariant: ${line}`),
+    ...(check.error ? [`the host broke: ${check.error.code}: ${check.error.message}`] : []),
+  ];
+}
+
+function traceLines(answer: Expected | null): string[] {
+  if (answer === null) return ["  (no answer)"];
+  if ("loadError" in answer) return [`  load error ${answer.loadError.code}`];
+  return answer.result.jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
+}
+
+/** A host counterexample for people: what differs (the first divergent event), the case, both traces, the replay. */
+export function formatHostCounterexample(found: HostCounterexample): string {
+  const { seed, path, program, scenario, check } = found;
+  return [
+    `counterexample on ${found.host} (seed ${seed}, path ${path})`,
+    "",
+    "what differs (the reference host's answer, then the host's):",
+    ...hostFindingLines(check).map((line) => `  ${line}`),
+    "",
+    "scenario:",
+    `  ${canonicalJson(scenario)}`,
+    "",
+    "program (JSON):",
+    JSON.stringify(program, null, 2),
+    "",
+    "program (WAT):",
+    renderWat(program),
+    "reference trace:",
+    ...traceLines(check.reference),
+    "",
+    "host trace:",
+    ...traceLines(check.actual),
+    "",
+    `replay: ${hostReplayCommand(seed, path, found.hostFlag)}`,
+  ].join("\n");
+}
+
+/** The regression case a host counterexample becomes: `host` names the host it was found on. */
+export function hostRegression(found: HostCounterexample): RegressionCase {
+  const { seed, path, program, scenario } = found;
+  return {
+    version: 1,
+    id: regressionId(program, scenario),
+    program,
+    scenario,
+    seed,
+    path,
+    divergence: hostFindingLines(found.check).join("\n"),
+    replay: hostReplayCommand(seed, path, found.hostFlag),
+    host: found.host,
+  };
+}

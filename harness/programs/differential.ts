@@ -1,5 +1,3 @@
-import { STATUS } from "../abi/status.ts";
-import { saturatingAddU64 } from "../abi/codec.ts";
 import { guestFromBytes } from "../engine/load.ts";
 import type { ImportsWrapper } from "../jobs/wasm-extension.ts";
 import { compareResults } from "../suite/compare.ts";
@@ -7,6 +5,9 @@ import { normalizeResult, runScenario, type NormalizedResult, type Scenario, typ
 import type { JobProgram } from "./ir.ts";
 import { renderNative } from "./render-native.ts";
 import { renderWasm } from "./render-wasm.ts";
+import { checkInvariants } from "./invariants.ts";
+
+export { checkInvariants } from "./invariants.ts";
 
 export interface DifferentialOptions {
   /** A deliberately faulty WASM boundary (the reference host otherwise). */
@@ -77,63 +78,6 @@ class LazyResult implements DifferentialResult {
   }
 }
 
-const VALID_STATUSES = new Set<number>(Object.values(STATUS));
-
-const STATUS_LOG = /^(checkpoint status=|checkpoint_stateless status=|metrics status=|progress_kind=)(\d+)$/;
-const STATUS_LOG_CALL: Readonly<Record<string, string>> = {
-  "checkpoint status=": "checkpoint",
-  "checkpoint_stateless status=": "job_checkpoint_stateless",
-  "metrics status=": "job_metrics",
-  "progress_kind=": "job_progress",
-};
-const METRICS_LOG = /^metrics=(\d+),(\d+),(\d+),(\d+)$/;
-
-/**
- * What must hold of any run, whatever the program: lifecycle shape, metric arithmetic, progress range, statuses, and
- * (ABI 1.1) metrics read back as the events added them up, and metrics and waits echoed as the host recorded them.
- */
-export function checkInvariants(side: string, result: NormalizedResult | ScenarioResult): string[] {
-  const problems: string[] = [];
-  for (const job of result.jobs) {
-    const where = `${side} ${job.id}`;
-    const [first, second] = job.trace;
-    if (first?.kind !== "status" || first.status !== "Queued") problems.push(`${where}: the trace does not start with Queued`);
-    if (second !== undefined && (second.kind !== "status" || second.status !== "Running")) problems.push(`${where}: Queued is not followed by Running`);
-    const totals = { bytes: 0n, items: 0n };
-    let read: string | null = null; // the last metrics_read, as the guest echoes it
-    let waited: string | null = null; // the last children_waited, as job_wait_for_children answers it
-    for (const event of job.trace) {
-      if (event.kind === "metrics") {
-        const expected = saturatingAddU64(totals[event.field], BigInt(event.delta));
-        if (BigInt(event.total) !== expected) problems.push(`${where}: ${event.field} total ${event.total} after +${event.delta}, expected ${expected}`);
-        totals[event.field] = BigInt(event.total);
-      } else if (event.kind === "progress" && !(event.value >= 0 && event.value <= 1 && Math.fround(event.value) === event.value)) {
-        problems.push(`${where}: progress ${event.value} is not an f32 in 0..1`);
-      } else if (event.kind === "log") {
-        const status = STATUS_LOG.exec(event.message);
-        if (status && (!VALID_STATUSES.has(Number(status[2])) || (status[2] === "0" && status[1] !== "progress_kind="))) {
-          problems.push(`${where}: ${STATUS_LOG_CALL[status[1]!]} answered status ${status[2]}`);
-        }
-        const metrics = METRICS_LOG.exec(event.message);
-        if (metrics && metrics.slice(1).join(",") !== read) problems.push(`${where}: "${event.message}" is not what job_metrics answered (${read ?? "nothing"})`);
-        if (event.message.startsWith("wait=[") && event.message.slice(5) !== waited) problems.push(`${where}: "${event.message}" is not what job_wait_for_children answered (${waited ?? "nothing"})`);
-      } else if (event.kind === "metrics_read") {
-        const { bytes, items, warnings, nonCriticalErrors } = event.metrics;
-        if (BigInt(bytes) !== totals.bytes || BigInt(items) !== totals.items) {
-          problems.push(`${where}: job_metrics answered bytes ${bytes} and items ${items}, the events add up to ${totals.bytes} and ${totals.items}`);
-        }
-        read = `${bytes},${items},${warnings},${nonCriticalErrors}`;
-      } else if (event.kind === "children_waited") {
-        waited = JSON.stringify(event.children.map((child) => ({ job_id: child.job, status: child.status })));
-      }
-    }
-    if (job.metrics.bytes !== totals.bytes.toString() || job.metrics.items !== totals.items.toString()) {
-      problems.push(`${where}: final metrics ${job.metrics.bytes}/${job.metrics.items} differ from the events' totals`);
-    }
-  }
-  return problems;
-}
-
 /** Runs one program and scenario natively and as WASM on fresh reference hosts and compares everything. */
 export function checkProgram(program: JobProgram, scenario: Scenario, options: DifferentialOptions = {}): DifferentialResult {
   const timings = options.timings;
@@ -158,7 +102,7 @@ export function checkProgram(program: JobProgram, scenario: Scenario, options: D
   // Both hosts hand out the same ids (same seed), so equal raw results mean equal normalized ones; only a
   // mismatch pays for normalizing and explaining.
   const divergence = sameResult(native, wasm) ? null : compareResults(normalizeResult(native), normalizeResult(wasm), "native", "wasm");
-  const invariants = [...checkInvariants("native", native), ...checkInvariants("wasm", wasm)];
+  const invariants = [...checkInvariants("native", native, program, scenario), ...checkInvariants("wasm", wasm, program, scenario)];
   lap("compare");
   return new LazyResult(divergence === null && invariants.length === 0, divergence, invariants, { native, wasm });
 }

@@ -1,3 +1,6 @@
+import { ARG } from "../abi/arguments.ts";
+import { INTERRUPT } from "../abi/exports.ts";
+import type { ReferenceHost } from "../host/host.ts";
 import type { ImportsWrapper } from "../jobs/wasm-extension.ts";
 
 type HostFunction = (...args: never[]) => unknown;
@@ -44,5 +47,42 @@ export type BoundaryFaultName = keyof typeof BOUNDARY_FAULTS;
 export function boundaryFault(name: string): ImportsWrapper {
   const fault = (BOUNDARY_FAULTS as Record<string, ImportsWrapper>)[name];
   if (!fault) throw new Error(`unknown fault "${name}" (known: ${Object.keys(BOUNDARY_FAULTS).join(", ")})`);
+  return fault;
+}
+
+/**
+ * Bugs planted in the reference host itself (RunOptions.patchHost), for both sides of a differential run: native and
+ * WASM then agree on the wrong result, so only the invariants (invariants.ts) can catch them. Each is found by
+ * self-fuzzing with the invariants (conformance/invariants.test.ts). The reference host never uses them.
+ */
+export const HOST_FAULTS = {
+  /** interrupt.answer: every interrupt check answers 0; a request still comes due and decides Paused or Cancelled. */
+  "checks-answer-0": (host) => {
+    const check = host.interrupts.check.bind(host.interrupts);
+    host.interrupts.check = (jobId) => (check(jobId), INTERRUPT.CONTINUE);
+  },
+  /** checkpoint.save: job_checkpoint answers OK and records the checkpoint, but the store keeps nothing. */
+  "checkpoint-keeps-nothing": (host) => {
+    host.store.save = () => {};
+  },
+  /** report.warning: a job's first warning is counted in its metrics, but its event is never recorded. */
+  "first-warning-unrecorded": (host) => {
+    const addWarning = host.ops.addWarning.bind(host.ops);
+    const warned = new Set<string>();
+    host.ops.addWarning = (scope, job, message) => {
+      if (warned.has(job.id) || job.metrics.warnings >= host.limits.maxWarningsPerJob) return addWarning(scope, job, message);
+      const text = host.ops.text(scope, job, "job_add_warning", message, ARG.warning);
+      if (text === null) return;
+      warned.add(job.id);
+      job.metrics.warnings++;
+    };
+  },
+} satisfies Record<string, (host: ReferenceHost) => void>;
+
+export type HostFaultName = keyof typeof HOST_FAULTS;
+
+export function hostFault(name: string): (host: ReferenceHost) => void {
+  const fault = (HOST_FAULTS as Record<string, (host: ReferenceHost) => void>)[name];
+  if (!fault) throw new Error(`unknown host fault "${name}" (known: ${Object.keys(HOST_FAULTS).join(", ")})`);
   return fault;
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkpointBenchmark, SIZES, STORES } from "../../bench/checkpoint.ts";
 import { HIT_RATE, PER_FIXTURE, TOTAL, watGuests } from "../../bench/compile.ts";
 import { FIGURE as FUZZ_FIGURE } from "../../bench/fuzz.ts";
+import { RSS_JOBS, rssBenchmark } from "../../bench/rss.ts";
 import { logLogSlope, scalingBenchmarkFor, SLOPE_FIGURE, SLOPE_LIMIT } from "../../bench/scaling.ts";
 import { compileWat, resetWatCache, watCacheStats } from "../../harness/engine/wat.ts";
 import { BenchError, figure, median, withinBudget, type Benchmark, type Figure } from "../../bench/measure.ts";
@@ -146,6 +147,25 @@ describe("bench: scaling, compile and fuzz figures", () => {
     resetWatCache();
     expect(await compileWat(guest.path, guest.source)).not.toBe(first);
     expect(watCacheStats()).toEqual({ hits: 0, misses: 1 });
+  });
+});
+
+describe("bench: peak RSS of long jobs (quick mode: one figure)", () => {
+  it("registers a figure per job, each with a budget in MB", () => {
+    expect(figureNames([rssBenchmark])).toEqual(["rss.exec.events", "rss.exec.checkpoints", "rss.exec_db.checkpoints", "rss.exec.child_bomb"]);
+    for (const job of RSS_JOBS) expect(job.limitMb).toBeGreaterThanOrEqual(200);
+  });
+
+  it("measures exec --quiet of a long job in a child process, against a trivial exec, within its budget", async () => {
+    const report = await runBench({ quick: true, only: "rss.exec.events", benchmarks: [rssBenchmark] });
+    expect(reportProblems(report)).toEqual([]);
+    const [f] = report.figures;
+    expect(report.figures).toHaveLength(1);
+    expect(f).toMatchObject({ name: "rss.exec.events", unit: "MB", runs: 1, budget: { limit: 200, bounds: "value", direction: "max" } });
+    expect(f!.pass, `${f!.value} MB: ${f!.notes}`).toBe(true);
+    expect(isPositiveFinite(f!.value)).toBe(true);
+    expect(isPositiveFinite(f!.baseline)).toBe(true);
+    expect(f!.notes).toMatch(/100,000 progress reports/);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Peak memory of long jobs: `job-parity exec ... --quiet` run as a user runs it (a child process of
  * bin/job-parity.mjs, which starts the compiled copy when it is up to date, else the TypeScript through tsx), its
- * peak resident set size read in that process as it exits (process.resourceUsage().maxRSS, through
- * bench/lib/max-rss.mjs given to node's --import). exec keeps the first and the last 1,000 events of a trace
- * (--trace-window) and only the newest checkpoint's state, so a job of any length runs in bounded memory:
+ * peak resident set size read in that process as it exits (VmHWM on Linux, through bench/lib/max-rss.mjs given to
+ * node's --import; not getrusage's maxRSS, which a child inherits from its parent's size at fork). exec keeps the
+ * first and the last 1,000 events of a trace (--trace-window) and only the newest checkpoint's state, so a job of any
+ * length runs in bounded memory:
  *
  * - rss.exec.events: bench/lib/event-loop.wat reporting progress 1,000,000 times (100,000 with --quick), no report
  *   like the one before, so none is coalesced: 1,000,003 trace events.
@@ -145,7 +146,7 @@ function rssCase(job: RssJob): BenchCase {
             runs,
             baseline: { value: baseline, name: "peak RSS of exec on event_loop with 10 reports (node, the harness, a guest)" },
             budget: { limit: job.limitMb, bounds: "value", direction: "max" },
-            notes: `peak RSS (maxRSS as the process exits) of \`job-parity exec ${guest.replace(dir, "<tmp>")} ... --quiet\` in a child process: ${job.describe(settings.quick)}; the larger of ${runs} run${runs === 1 ? "" : "s"} (${mb(samples)} MB; baseline ${mb(trivial)} MB); budget ${job.limitMb} MB`,
+            notes: `peak RSS (VmHWM as the process exits) of \`job-parity exec ${guest.replace(dir, "<tmp>")} ... --quiet\` in a child process: ${job.describe(settings.quick)}; the larger of ${runs} run${runs === 1 ? "" : "s"} (${mb(samples)} MB; baseline ${mb(trivial)} MB); budget ${job.limitMb} MB`,
           }),
         ];
       } finally {

@@ -1,5 +1,6 @@
 // The benchmark runner (`npm run bench`) as a module: what it reports and how it judges budgets. Nothing here asserts
 // a timing: figures live in reports/bench.json, never in a pass/fail test.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { HIT_RATE, PER_FIXTURE, TOTAL, watGuests } from "../../bench/compile.ts"
 import { FIGURE as FUZZ_FIGURE } from "../../bench/fuzz.ts";
 import { RSS_JOBS, rssBenchmark } from "../../bench/rss.ts";
 import { logLogSlope, scalingBenchmarkFor, SLOPE_FIGURE, SLOPE_LIMIT } from "../../bench/scaling.ts";
+import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
 import { compileWat, resetWatCache, watCacheStats } from "../../harness/engine/wat.ts";
 import { BenchError, figure, median, withinBudget, type Benchmark, type Figure } from "../../bench/measure.ts";
 import { exitCodeOf, formatTable, reportProblems, writeBenchReport, type BenchReport } from "../../bench/report.ts";
@@ -154,6 +156,15 @@ describe("bench: peak RSS of long jobs (quick mode: one figure)", () => {
   it("registers a figure per job, each with a budget in MB", () => {
     expect(figureNames([rssBenchmark])).toEqual(["rss.exec.events", "rss.exec.checkpoints", "rss.exec_db.checkpoints", "rss.exec.child_bomb"]);
     for (const job of RSS_JOBS) expect(job.limitMb).toBeGreaterThanOrEqual(200);
+  });
+
+  it("reads the child's own peak, not its parent's: a child of a process holding 256 MB reports far less", () => {
+    const held = Buffer.alloc(256 * 1024 * 1024, 1);
+    const run = spawnSync(process.execPath, ["--import", join(PROJECT_ROOT, "bench/lib/max-rss.mjs"), "-e", "0"], { encoding: "utf8" });
+    const kb = Number(/^job-parity-bench: maxRSS (\d+) kB$/m.exec(run.stderr)?.[1]);
+    expect(held.length).toBeGreaterThan(0);
+    expect(kb).toBeGreaterThan(0);
+    expect(kb).toBeLessThan(200 * 1024);
   });
 
   it("measures exec --quiet of a long job in a child process, against a trivial exec, within its budget", async () => {

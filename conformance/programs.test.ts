@@ -2,18 +2,19 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseExactJson } from "../harness/abi/json-exact.ts";
-import { IMPORTS } from "../harness/abi/imports.ts";
+import { IMPORTS, type ImportName } from "../harness/abi/imports.ts";
+import { STATUS } from "../harness/abi/status.ts";
 import { progressProblem } from "../harness/abi/progress.ts";
 import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
 import { encodeModule } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
-import { caseArb, progressText, programArb, scenarioArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
+import { abi11CaseArb, caseArb, hostCaseArb, progressText, programArb, runShape, scenarioArb, wasmOnlyCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { formatCounterexample, replayCommand } from "../harness/programs/counterexample.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
 import { BOUNDARY_FAULTS, type BoundaryFaultName } from "../harness/programs/faults.ts";
-import { ABI_1_1_MARKER, programAbi, type JobProgram, type Op, type ProgramJob } from "../harness/programs/ir.ts";
+import { ABI_1_1_MARKER, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type IdChoice, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
 import { checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
 import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
 import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
@@ -81,7 +82,8 @@ describe("generator health", () => {
         const guest = guestFromBytes(`sample-${i}.wasm`, renderWasm(program));
         const extension = WasmExtension.load(new ReferenceHost(), "fixture", guest);
         const registered = [...extension.scope.jobTypes.keys()];
-        const names = program.jobs.map((job) => job.name);
+        // The program's jobs, then what plugin_init's extra registrations added (an alias of a job's export).
+        const names = [...new Set([...program.jobs.map((job) => job.name), ...(program.init ?? []).flatMap((op) => (op.op === "register" && op.name === "alias" ? ["alias"] : []))])];
         if (canonicalJson(registered) !== canonicalJson(names)) failures.push(`#${i}: registered ${canonicalJson(registered)}, program has ${canonicalJson(names)}`);
       } catch (error) {
         failures.push(`#${i}: ${(error as Error).message}\n  program: ${JSON.stringify(program)}`);
@@ -112,15 +114,33 @@ describe("generator health", () => {
 
 const PINNED_SEED = 1234;
 const PINNED_RUNS = 40;
-const PINNED_SHA256 = "14b2efbf15461351c47ef89f736d1ef913566d9befa6bac823d310411a5333cb";
+const PINNED_SHA256 = "f33b0412b3f26478e5038451b6e5577b377de625e686f88ad5f023d9f0b8758f";
 /** The pinned hash before ABI 1.1 ops: what the 1.0 part of every case (its program and scenario draws) must still be. */
 const PINNED_1_0_SHA256 = "1706c7d6db344228f288ec981ed72fd9679e653e63fd4bb9c0bcb201b708b38b";
+/** The pinned hash before reach plans: what the ABI 1.0 and 1.1 part of every case (abi11CaseArb) must still be. */
+const PINNED_1_1_SHA256 = "14b2efbf15461351c47ef89f736d1ef913566d9befa6bac823d310411a5333cb";
 
 describe("seed compatibility", () => {
   it(`the ABI 1.0 part of each case (programArb, then scenarioArb) for seed ${PINNED_SEED} still hashes to the hash pinned before ABI 1.1`, () => {
     const sample = fc.sample(fc.record({ program: programArb, scenario: scenarioArb }), { seed: PINNED_SEED, numRuns: PINNED_RUNS });
     const actual = createHash("sha256").update(canonicalJson(sample)).digest("hex");
     expect(actual, "caseArb draws its ABI 1.1 ops after the program and the scenario, so an old seed keeps its 1.0 program and scenario").toBe(PINNED_1_0_SHA256);
+  });
+
+  it(`the ABI 1.0 and 1.1 part of each case (abi11CaseArb) for seed ${PINNED_SEED} still hashes to the hash pinned before reach plans`, () => {
+    const sample = fc.sample(abi11CaseArb, { seed: PINNED_SEED, numRuns: PINNED_RUNS });
+    const actual = createHash("sha256").update(canonicalJson(sample)).digest("hex");
+    expect(actual, "caseArb draws its reach plan after the program, the scenario and the 1.1 plan, so an old seed keeps what they drew").toBe(PINNED_1_1_SHA256);
+  });
+
+  it(`the cases without a reach plan are their 1.1 part unchanged (about one in four of seed ${PINNED_SEED}'s)`, () => {
+    const before = fc.sample(abi11CaseArb, { seed: PINNED_SEED, numRuns: PINNED_RUNS });
+    const after = fc.sample(caseArb, { seed: PINNED_SEED, numRuns: PINNED_RUNS });
+    const same = after.filter((c, i) => canonicalJson(c) === canonicalJson(before[i])).length;
+    expect(same).toBeGreaterThan(PINNED_RUNS / 8);
+    expect(same).toBeLessThan(PINNED_RUNS / 2);
+    // The others keep the draws' jobs, in order (the plan adds ops, limits and plans around them).
+    after.forEach((c, i) => expect(c.program.jobs.map((job) => job.name), `#${i}`).toEqual(before[i]!.program.jobs.map((job) => job.name)));
   });
 
   it(`fc.sample(caseArb, { seed: ${PINNED_SEED}, numRuns: ${PINNED_RUNS} }) still hashes to the pinned sha256`, () => {
@@ -197,7 +217,8 @@ describe("renderWat (compiled by wabt) and renderWasm describe the same guest", 
   const encodings = async () => {
     if (encodingCases) return encodingCases;
     const out: (ProgramCase & { wat: Uint8Array; ours: Uint8Array })[] = [];
-    for (const [i, c] of fc.sample(caseArb, { seed: ENCODING_SEED, numRuns: ENCODING_SAMPLE }).entries()) {
+    // hostCaseArb: WASM-only cases too, so raw calls and memory choices are rendered both ways.
+    for (const [i, c] of fc.sample(hostCaseArb, { seed: ENCODING_SEED, numRuns: ENCODING_SAMPLE }).entries()) {
       out.push({ ...c, wat: (await guestFromSource(`sample-${i}.wat`, renderWat(c.program))).bytes, ours: renderWasm(c.program) });
     }
     return (encodingCases = out);
@@ -211,7 +232,7 @@ describe("renderWat (compiled by wabt) and renderWasm describe the same guest", 
       const divergence = compareResults(viaWat, viaEncoder, "wabt", "encoder");
       if (divergence) divergences.push(`#${i}: ${divergence}\n  scenario: ${canonicalJson(c.scenario)}\n  program: ${JSON.stringify(c.program)}`);
     }
-    expect(divergences, `sample: fc.sample(caseArb, { seed: ${hex(ENCODING_SEED)}, numRuns: ${ENCODING_SAMPLE} })`).toEqual([]);
+    expect(divergences, `sample: fc.sample(hostCaseArb, { seed: ${hex(ENCODING_SEED)}, numRuns: ${ENCODING_SAMPLE} })`).toEqual([]);
   });
 
   // wabt's binary is not byte-identical to ours, for non-semantic reasons only (checked below, so a new difference
@@ -248,7 +269,7 @@ describe("renderWat (compiled by wabt) and renderWasm describe the same guest", 
         }
       });
     }
-    expect(problems, `sample: fc.sample(caseArb, { seed: ${hex(ENCODING_SEED)}, numRuns: ${ENCODING_SAMPLE} })`).toEqual([]);
+    expect(problems, `sample: fc.sample(hostCaseArb, { seed: ${hex(ENCODING_SEED)}, numRuns: ${ENCODING_SAMPLE} })`).toEqual([]);
     expect(functions).toBeGreaterThan(ENCODING_SAMPLE * 3); // runtime + plugin_init + at least one job each: the comparison ran
   });
 });
@@ -309,11 +330,13 @@ describe("teeth: the property catches deliberately faulty WASM boundaries", () =
 });
 
 const opsOf = (program: JobProgram) => program.jobs.flatMap((job) => [...job.before, ...job.body, ...job.after]);
+/** Jobs with ops (a shrunk case may keep an empty job its draws cannot drop). */
+const jobsWithOps = (program: JobProgram) => program.jobs.filter((job) => job.before.length + job.body.length + job.after.length > 0).length;
 
 describe("teeth: the property catches a faulty WASM boundary for each ABI 1.1 clause the programs reach", () => {
-  it(`progress-json-truncated (progress.structured): found within ${FAULT_RUNS} runs, shrunk to one job with at most 2 ops, diverging at job_progress`, () => {
+  it(`progress-json-truncated (progress.structured): found within ${FAULT_RUNS} runs, shrunk to ops in one job, at most 2, diverging at job_progress`, () => {
     const found = hunt("progress-json-truncated");
-    expect(found.program.jobs, formatCounterexample(found)).toHaveLength(1);
+    expect(jobsWithOps(found.program), formatCounterexample(found)).toBe(1);
     expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(2);
     expect(opsOf(found.program).some((op) => op.op === "progress_kind"), formatCounterexample(found)).toBe(true);
     const events = [divergentEvent(found.result.divergence, "native"), divergentEvent(found.result.divergence, "wasm")];
@@ -331,17 +354,26 @@ describe("teeth: the property catches a faulty WASM boundary for each ABI 1.1 cl
     expectReferenceHostPasses(found, "metrics-off-by-8");
   });
 
-  it(`stateless-saves-empty (checkpoint.stateless): found within ${FAULT_RUNS} runs, shrunk to one op, diverging at the checkpoint event`, () => {
+  it(`stateless-saves-empty (checkpoint.stateless): found within ${FAULT_RUNS} runs, shrunk to at most 2 ops, diverging at the stateless checkpoint`, () => {
     const found = hunt("stateless-saves-empty");
-    expect(opsOf(found.program), formatCounterexample(found)).toEqual([{ op: "checkpoint_stateless" }]);
-    expect(divergentEvent(found.result.divergence, "native"), formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: null, bytes: 0 });
-    expect(divergentEvent(found.result.divergence, "wasm"), formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: "", bytes: 0 });
+    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(2);
+    expect(opsOf(found.program).some((op) => op.op === "checkpoint_stateless"), formatCounterexample(found)).toBe(true);
+    // The checkpoint recorded with state "" for none; or, for a call naming another job, refused as job_checkpoint.
+    const native = divergentEvent(found.result.divergence, "native");
+    const wasm = divergentEvent(found.result.divergence, "wasm");
+    if (native?.kind === "checkpoint") {
+      expect(native, formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: null, bytes: 0 });
+      expect(wasm, formatCounterexample(found)).toMatchObject({ kind: "checkpoint", state: "", bytes: 0 });
+    } else {
+      expect(native, formatCounterexample(found)).toMatchObject({ kind: "abi_violation", import: "job_checkpoint_stateless" });
+      expect(wasm, formatCounterexample(found)).toMatchObject({ kind: "abi_violation", import: "job_checkpoint" });
+    }
     expectReferenceHostPasses(found, "stateless-saves-empty");
   });
 
-  it(`wait-unimplemented (child.wait): found within ${FAULT_RUNS} runs, shrunk to at most 2 ops, diverging where the wait answers`, () => {
+  it(`wait-unimplemented (child.wait): found within ${FAULT_RUNS} runs, shrunk to at most 3 ops, diverging where the wait answers`, () => {
     const found = hunt("wait-unimplemented");
-    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(2);
+    expect(totalOps(found.program), formatCounterexample(found)).toBeLessThanOrEqual(3);
     expect(opsOf(found.program).some((op) => op.op === "wait_children"), formatCounterexample(found)).toBe(true);
     expect(divergentEvent(found.result.divergence, "native"), formatCounterexample(found)).toMatchObject({ kind: "children_waited" });
     expectReferenceHostPasses(found, "wait-unimplemented");
@@ -461,9 +493,10 @@ describe("ABI 1.1 ops", () => {
       if (renderNative(program).abiVersion !== (abi === "1.1" ? "1.1" : undefined)) problems.push(`#${i}: native abiVersion ${renderNative(program).abiVersion}`);
     });
     expect(problems).toEqual([]);
-    // A modest share: most cases stay 1.0 programs, as every seed's were before 1.1.
-    expect(counts["1.1"] / HEALTH_SAMPLE).toBeGreaterThan(0.1);
-    expect(counts["1.1"] / HEALTH_SAMPLE).toBeLessThan(0.4);
+    // Both kinds in good number: a quarter of the draws get 1.1 ops, and reach plans add some (1.1 ops with other
+    // jobs' ids, waits after an exhausted allocator); most cases stay 1.0 programs.
+    expect(counts["1.1"] / HEALTH_SAMPLE).toBeGreaterThan(0.2);
+    expect(counts["1.1"] / HEALTH_SAMPLE).toBeLessThan(0.6);
   });
 
   it("link.imports: a sampled 1.1 program's guest without its marker fails to load with JP_LINK", () => {
@@ -497,6 +530,222 @@ describe("ABI 1.1 ops", () => {
     expect(refusedWith(/"type":"Percentage","data":(1\.5|2|-0\.25)}/), "a percentage out of range").toBe(true);
     expect(refusedWith(/18446744073709551616/), "a u64 of 2^64").toBe(true);
     expect(refusedWith(/"type":"Generic","data":\{(?!"percentage")/), "a Generic without its percentage").toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reach: what the reach plans add, rendered both ways, with the outcome each clause says.
+
+const root = (ops: Op[], rest: Partial<ProgramJob> = {}): ProgramJob => ({ name: "root", steps: 0, before: ops, body: [], after: [], end: { kind: "return", code: 0 }, ...rest });
+
+/** The WASM side alone, on the reference host. */
+function runWasm(program: JobProgram, scenario: ProgramCase["scenario"] = { job: "root" }) {
+  return runScenario({ kind: "wasm", guest: guestFromBytes("reach.wasm", renderWasm(program)) }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } });
+}
+
+const violations = (trace: readonly { kind: string }[]) => trace.filter((e) => e.kind === "abi_violation") as unknown as { import: string; code: string; arg: string | null; limit: string | null }[];
+
+function expectParity(program: JobProgram, scenario: ProgramCase["scenario"] = { job: "root" }) {
+  const result = checkProgram(program, scenario);
+  expect(result.divergence, JSON.stringify(program)).toBeNull();
+  return result;
+}
+
+const FORGEABLE_OPS: Op[] = [
+  { op: "progress", value: 0.5, message: "x" },
+  { op: "progress_step", message: "x" },
+  { op: "check", onInterrupt: "return" },
+  { op: "checkpoint", every: 1 },
+  { op: "load_state" },
+  { op: "warning", message: "x" },
+  { op: "error", message: "x" },
+  { op: "log", channel: "job", level: 1, message: "x" },
+  { op: "bytes", n: "1" },
+  { op: "items", n: "1" },
+  { op: "spawn", type: "alpha", params: "" },
+  { op: "progress_kind", progress: '{"type":"Percentage","data":0.5}' },
+  { op: "metrics_read" },
+  { op: "checkpoint_stateless" },
+  { op: "wait_children" },
+];
+const ID_CHOICES: IdChoice[] = ["child", "prev", "zero", "foreign"];
+
+describe("reach: ids of other jobs (call.running-job), natively through a context made from the job's own", () => {
+  it("every job call with a queued child's, no job's, the zero and a foreign id is refused NOT_RUNNING_JOB (job_id_ptr), as natively", () => {
+    const ops = ID_CHOICES.flatMap((id) => FORGEABLE_OPS.map((op) => ({ ...op, id }) as Op));
+    const program: JobProgram = { version: 1, jobs: [root([{ op: "spawn", type: "alpha", params: "" }, ...ops]), { ...root([]), name: "alpha" }] };
+    const result = expectParity(program);
+    const refused = violations(result.wasm.jobs[0]!.trace);
+    expect(refused).toHaveLength(ops.length);
+    expect(new Set(refused.map((v) => `${v.code} ${v.arg}`))).toEqual(new Set(["NOT_RUNNING_JOB job_id_ptr"]));
+    expect(new Set(refused.map((v) => v.import)).size).toBe(14); // every import that names a job
+    expect(result.wasm.jobs.map((job) => job.status)).toEqual(["Completed", "Completed"]); // the child the forged ids named ran as ever
+  });
+
+  it("`prev` names the job whose run last started on the instance: the job's own earlier run (accepted), zeros on a fresh instance after a trap", () => {
+    const prevLog: Op = { op: "log", channel: "job", level: 1, message: "mine?", id: "prev" };
+    const pausing = root([prevLog], { end: { kind: "return", code: 1 } });
+    const resumed = expectParity({ version: 1, jobs: [pausing] }, { job: "root", resume: true, limits: { maxRunsPerJob: 2 } });
+    const trace = resumed.wasm.jobs[0]!.trace;
+    expect(violations(trace)).toHaveLength(1); // the first run's prev is the fresh instance's zeros
+    expect(trace.filter((e) => e.kind === "log" && e.message === "mine?")).toHaveLength(1); // the resume's is its own first run
+    const withTrap: JobProgram = { version: 1, jobs: [root([{ op: "spawn", type: "alpha", params: "" }, prevLog], { end: { kind: "return", code: 1 } }), { ...root([]), name: "alpha", end: { kind: "trap" } }] };
+    const retired = expectParity(withTrap, { job: "root", resume: true, limits: { maxRunsPerJob: 2 } });
+    expect(violations(retired.wasm.jobs[0]!.trace).map((v) => v.code)).toEqual(["NOT_RUNNING_JOB", "NOT_RUNNING_JOB"]); // the resume ran on a fresh instance
+  });
+});
+
+describe("reach: memory the guest grows and exhausts (memory.current, memory.range, memory.cap, answer.alloc-failure)", () => {
+  const program: JobProgram = {
+    version: 1,
+    jobs: [
+      root([
+        { op: "log", channel: "job", level: 1, message: "from a grown page", memory: "grow" },
+        { op: "warning", message: "not passed", memory: "end" },
+        { op: "checkpoint", every: 1 },
+        { op: "load_state", memory: "exhaust" },
+        { op: "call", method: "query:libraries.list", library: "none", payload: "", memory: "exhaust" },
+        { op: "spawn", type: "alpha", params: "p", memory: "exhaust" },
+        { op: "wait_children", memory: "exhaust" },
+      ]),
+      { ...root([]), name: "alpha" },
+    ],
+  };
+
+  it("without a cap: a message from a grown page, an empty one at the end of memory, answers after exhaustion, all as natively", () => {
+    expect(wasmOnlyReason(program, { limits: {} })).toBeNull();
+    const result = expectParity(program);
+    const trace = result.wasm.jobs[0]!.trace;
+    expect(violations(trace)).toEqual([]);
+    expect(trace.some((e) => e.kind === "log" && e.message === "from a grown page")).toBe(true);
+    expect(trace.some((e) => e.kind === "warning" && e.message === "")).toBe(true);
+    expect(trace.filter((e) => e.kind === "log" && /^(state=i=0|answer=\{|child=16:|wait=\[)/.test(e.message))).toHaveLength(4);
+  });
+
+  it("under maxMemoryPages 1 (WASM-only): the grown page's message is refused INVALID_MEMORY_ACCESS, every answer ALLOCATION_FAILED", () => {
+    const scenario = { job: "root", limits: { maxMemoryPages: 1 } };
+    expect(wasmOnlyReason(program, scenario)).toMatch(/maxMemoryPages/);
+    const refused = violations(runWasm(program, scenario).jobs[0]!.trace);
+    expect(refused.map((v) => `${v.import} ${v.code}`)).toEqual([
+      "job_log INVALID_MEMORY_ACCESS",
+      "job_load_state ALLOCATION_FAILED",
+      "spacedrive_call ALLOCATION_FAILED",
+      "job_spawn_child ALLOCATION_FAILED",
+      "job_wait_for_children ALLOCATION_FAILED",
+    ]);
+  });
+});
+
+/** The parameter a refusal names for a raw call's hostile parameter: a length's is its pointer's. */
+function pointerOf(importName: string, param: string): string {
+  const params = IMPORTS.find((spec) => spec.name === importName)!.params;
+  const index = params.findIndex((p) => p.name === param);
+  return params[index]!.role === "len" ? params[index - 1]!.name : param;
+}
+
+/** Texts the host checks for UTF-8 (a state and a child's params are bytes). */
+const UTF8_CHECKED = new Set(["msg_ptr", "name_ptr", "export_ptr", "type_ptr", "method_ptr", "payload_ptr", "progress_ptr"]);
+
+describe("reach: raw calls, every pointer and length of every import with each hostile value (WASM-only)", () => {
+  const cases = IMPORTS.flatMap((spec) =>
+    spec.params.flatMap((param) => {
+      const kind = rawParamKind(spec.name, param.name);
+      return kind === null ? [] : RAW_VALUES[kind].map((value) => ({ import: spec.name as ImportName, param: param.name, kind, value }));
+    }),
+  );
+
+  it(`${cases.length} raw calls: past and wrapping ranges refused INVALID_MEMORY_ACCESS naming the pointer, in-memory edges not; bytes that are not UTF-8 refused BAD_ARGUMENT`, () => {
+    const outside = new Set<RawValue>(["past", "wrap", "huge"]);
+    const problems: string[] = [];
+    for (const c of cases) {
+      const program: JobProgram = { version: 1, jobs: [root([{ op: "raw", import: c.import, param: c.param, value: c.value }])] };
+      expect(wasmOnlyReason(program), `${c.import} ${c.param} ${c.value}`).not.toBeNull();
+      expect(() => renderNative(program)).toThrow(/WASM-only/);
+      const refused = violations(runWasm(program).jobs[0]!.trace);
+      const ima = refused.filter((v) => v.code === "INVALID_MEMORY_ACCESS");
+      const expectOutside = outside.has(c.value) || (c.kind === "fixed_ptr" && c.value === "end");
+      const where = `raw ${c.import} ${c.param} ${c.value}: ${JSON.stringify(refused)}`;
+      if (expectOutside && !(refused.length === 1 && ima.length === 1 && ima[0]!.arg === pointerOf(c.import, c.param) && ima[0]!.import === c.import)) problems.push(where);
+      if (!expectOutside && ima.length > 0) problems.push(where);
+      if (c.value === "bad_utf8" && UTF8_CHECKED.has(c.param) && !refused.some((v) => v.code === "BAD_ARGUMENT" && v.arg === c.param)) problems.push(where);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("register_job from a run is refused WRONG_PHASE once its memory checks pass", () => {
+    const program: JobProgram = { version: 1, jobs: [root([{ op: "raw", import: "register_job", param: "name_len", value: "zero" }])] };
+    const trace = runWasm(program).jobs[0]!.trace;
+    expect(violations(trace).map((v) => v.code)).toEqual(["WRONG_PHASE"]);
+    expect(trace.some((e) => e.kind === "log" && e.message === `raw register_job=${STATUS.WRONG_PHASE}`)).toBe(true);
+  });
+});
+
+describe("reach: plugin_init registrations and lines, plugin_cleanup lines (init.register, init.reinit, run.cleanup)", () => {
+  const alpha: ProgramJob = { ...root([]), name: "alpha" };
+  const init: JobProgram["init"] = [
+    { op: "register", name: "root", export: "run_alpha" },
+    { op: "register", name: "extra", export: "run_nope" },
+    { op: "register", name: "extra", export: "wasm_alloc" },
+    { op: "register", name: "", export: "run_root" },
+    { op: "register", name: "alias", export: "run_root" },
+    { op: "log", level: 2, message: "init line" },
+  ];
+
+  it("each registration's status is logged as natively: DUPLICATE, UNKNOWN_EXPORT twice, BAD_ARGUMENT, OK", () => {
+    const result = expectParity({ version: 1, jobs: [root([]), alpha], init, cleanup: [{ level: 1, message: "bye" }] });
+    const lines = result.wasm.extension.flatMap((e) => (e.kind === "log" ? [e.message] : []));
+    const { DUPLICATE, UNKNOWN_EXPORT, BAD_ARGUMENT } = STATUS;
+    expect(lines).toEqual([`register=${DUPLICATE}`, `register=${UNKNOWN_EXPORT}`, `register=${UNKNOWN_EXPORT}`, `register=${BAD_ARGUMENT}`, "register=0", "init line", "bye"]);
+  });
+
+  it("after a trap the next run's fresh instance logs plugin_init's lines again; cleanup runs only on a live instance", () => {
+    const lines = (program: JobProgram) => expectParity(program).wasm.extension.flatMap((e) => (e.kind === "log" ? [e.message] : []));
+    const trapping: ProgramJob = { ...alpha, end: { kind: "trap" } };
+    const logsOnly = [{ op: "log" as const, level: 1, message: "init line" }];
+    const spawnTwice = root([{ op: "spawn", type: "alpha", params: "" }, { op: "spawn", type: "alpha", params: "" }]);
+    expect(lines({ version: 1, jobs: [spawnTwice, trapping], init: logsOnly, cleanup: [{ level: 1, message: "bye" }] })).toEqual(["init line", "init line"]); // the last run trapped: no cleanup
+    const thenFine = root([{ op: "spawn", type: "alpha", params: "" }, { op: "spawn", type: "beta", params: "" }]);
+    expect(lines({ version: 1, jobs: [thenFine, trapping, { ...alpha, name: "beta" }], init: logsOnly, cleanup: [{ level: 1, message: "bye" }] })).toEqual(["init line", "init line", "bye"]);
+    // Registrations with a trap have no twin: plugin_init meets them again on the fresh instance.
+    expect(wasmOnlyReason({ version: 1, jobs: [spawnTwice, trapping], init })).toMatch(/registrations/);
+  });
+});
+
+describe("reach: interrupt plans on the checks and calls a run makes (runShape)", () => {
+  it("counts each op's calls (echo lines included) and where the checks are, from the run's start", () => {
+    const job: ProgramJob = {
+      name: "root",
+      steps: 3,
+      before: [{ op: "check", onInterrupt: "continue" }, { op: "load_state" }],
+      body: [{ op: "checkpoint", every: 2 }, { op: "check", onInterrupt: "return" }, { op: "check", onInterrupt: "return", id: "zero" }],
+      after: [{ op: "call", method: "query:libraries.list", library: "none", payload: "{}" }],
+      end: { kind: "return", code: 0 },
+    };
+    // before: check (call 1), load_state + echo (2, 3); i=1: checkpoint (4, as (i+1) % 2 == 0), check (5), forged
+    // check (6: refused, not a check); i=2: check (7), forged (8); after: call + echo (9, 10).
+    expect(runShape(job, 1)).toEqual({ checks: [1, 5, 7], calls: 10 });
+    expect(runShape(job, 0).checks).toEqual([1, 4, 7, 9]);
+  });
+});
+
+describe("reach: WASM-only cases (raw calls, a memory cap, payloads over the limit or not JSON, registrations not UTF-8)", () => {
+  it("200 sampled: each is WASM-only, loads and runs on the reference host, and the invariants of its result hold", () => {
+    const problems: string[] = [];
+    fc.sample(wasmOnlyCaseArb, { seed: 0x0a1e, numRuns: 200 }).forEach(({ program, scenario }, i) => {
+      if (wasmOnlyReason(program, scenario) === null) problems.push(`#${i}: has a native twin`);
+      try {
+        const result = runWasm(program, scenario);
+        const broken = checkInvariants("wasm", result);
+        if (broken.length > 0) problems.push(`#${i}: ${broken.join("; ")}\n  ${JSON.stringify({ program, scenario })}`);
+      } catch (error) {
+        problems.push(`#${i}: ${(error as Error).message}`);
+      }
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("caseArb never makes one: every case it makes has a native twin", () => {
+    expect(healthSample().filter(({ program, scenario }) => wasmOnlyReason(program, scenario) !== null)).toEqual([]);
   });
 });
 

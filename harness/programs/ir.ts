@@ -6,10 +6,30 @@
  * A job runs `before`, then its loop for i = start .. steps-1 (start comes from the state: "i=<n>", else 0), then
  * `after`, then `end`. Checkpoints save "i=<i>" (so a resume redoes step i: at-least-once, like core's jobs).
  */
+import { importSpec, type ImportName } from "../abi/imports.ts";
+
 export interface JobProgram {
   readonly version: 1;
   /** jobs[0] is the root; every job is registered in plugin_init under its name and can be spawned as a child. */
   readonly jobs: readonly ProgramJob[];
+  /** What plugin_init does after registering the jobs (absent: nothing): more registrations, extension log lines. */
+  readonly init?: readonly InitOp[];
+  /** Extension log lines of a plugin_cleanup export (absent: the guest exports none). */
+  readonly cleanup?: readonly CleanupLog[];
+}
+
+/**
+ * plugin_init's extra work. `register` calls register_job(name, export) and logs "register=<status>" through
+ * spacedrive_log (its status is not part of plugin_init's result); `log` is a spacedrive_log line of the extension.
+ */
+export type InitOp =
+  | { readonly op: "register"; readonly name: Message; readonly export: string }
+  | { readonly op: "log"; readonly level: number; readonly message: string };
+
+/** A line plugin_cleanup logs (text: a native extension's init and cleanup log strings). */
+export interface CleanupLog {
+  readonly level: number;
+  readonly message: string;
 }
 
 export interface ProgramJob {
@@ -35,45 +55,104 @@ export type LibraryChoice = "none" | "job" | "foreign";
 /** A library id no host has: calls naming it are refused (not found, or denied by the manifest). */
 export const FOREIGN_LIBRARY_ID = "00000000-0000-4000-8000-00000000f0e1";
 
+/**
+ * Whose id a job call passes, when not the running job's own (absent): an id the guest keeps in its memory, as a
+ * guest can pass any 16 bytes. `child`: the last child spawned on this instance (queued, running or ended; zeros
+ * before any); `prev`: the job whose run started last on this instance before this run (the parent, a sibling, this
+ * job's own earlier run; zeros on a fresh instance); `zero`: 16 zero bytes; `foreign`: FOREIGN_LIBRARY_ID's bytes,
+ * no job's id. The host refuses every one that is not the running job (call.running-job). The native twin passes
+ * the same id through a context made from its own (render-native.ts, forged), as the fixtures' twins do.
+ */
+export type IdChoice = "child" | "prev" | "zero" | "foreign";
+
+/** The all-zero UUID: what the `zero` id, and an id slot of a fresh instance, name. */
+export const ZERO_ID = "00000000-0000-0000-0000-000000000000";
+
+interface Forgeable {
+  /** The job id the call passes (absent: the running job's). Echo lines are always logged with the job's own id. */
+  readonly id?: IdChoice;
+}
+
+/**
+ * Where the guest puts a call's bytes, or what it does to its memory just before the call (absent: nothing).
+ * `grow` (an op with a message): it grows memory by a page and passes the message from the start of the new page,
+ * so the host must read memory as it is now (memory.current); when memory cannot grow (memory.cap, under a small
+ * `maxMemoryPages`) the pointer is 2^32 - 2^16, outside memory, and the call is refused. `end` (an op with a
+ * message): it passes an empty message at exactly the end of memory (pointer = memory size, length 0), which is in
+ * memory (memory.range). `exhaust` (an op with an answer): its allocator gives up the rest of its memory, so the
+ * answer's allocation must grow memory (and fails when memory cannot grow: ALLOCATION_FAILED).
+ * A native job has no memory: its twin makes the same call (render-native.ts; for `end`, with an empty message),
+ * which is the same call while memory can grow, as it always can without a cap (wasmOnlyReason).
+ */
+export type MemoryChoice = "grow" | "end" | "exhaust";
+
+interface InGrownMemory {
+  readonly memory?: "grow" | "end";
+}
+
+interface AfterExhaustion {
+  readonly memory?: "exhaust";
+}
+
 export type Op =
   /** job_report_progress with a constant f32 value. */
-  | { readonly op: "progress"; readonly value: ProgressValue; readonly message: Message }
+  | ({ readonly op: "progress"; readonly value: ProgressValue; readonly message: Message } & Forgeable & InGrownMemory)
   /** job_report_progress with (i+1)/steps in f32 and "<message> <i+1>/<steps>". Outside the loop i = start or steps. */
-  | { readonly op: "progress_step"; readonly message: string }
+  | ({ readonly op: "progress_step"; readonly message: string } & Forgeable)
   /** job_check_interrupt; on a non-zero answer: checkpoint "i=<i>" and return 1, return 1, or continue. */
-  | { readonly op: "check"; readonly onInterrupt: "checkpoint_return" | "return" | "continue" }
+  | ({ readonly op: "check"; readonly onInterrupt: "checkpoint_return" | "return" | "continue" } & Forgeable)
   /** job_checkpoint "i=<i>" when (i+1) % every == 0 (always outside the loop); a non-zero status is logged. */
-  | { readonly op: "checkpoint"; readonly every: number }
+  | ({ readonly op: "checkpoint"; readonly every: number } & Forgeable)
   /** job_load_state; the loaded bytes are logged as "state=<bytes>" or "state=none". */
-  | { readonly op: "load_state" }
-  | { readonly op: "warning"; readonly message: Message }
-  | { readonly op: "error"; readonly message: Message }
-  /** job_log (channel "job") or spacedrive_log (channel "instance"), any i32 level. */
-  | { readonly op: "log"; readonly channel: "job" | "instance"; readonly level: number; readonly message: Message }
+  | ({ readonly op: "load_state" } & Forgeable & AfterExhaustion)
+  | ({ readonly op: "warning"; readonly message: Message } & Forgeable & InGrownMemory)
+  | ({ readonly op: "error"; readonly message: Message } & Forgeable & InGrownMemory)
+  /** job_log (channel "job") or spacedrive_log (channel "instance", which names no job: `id` is ignored), any i32 level. */
+  | ({ readonly op: "log"; readonly channel: "job" | "instance"; readonly level: number; readonly message: Message } & Forgeable & InGrownMemory)
   /** job_increment_bytes / job_increment_items; n is a u64 in decimal. */
-  | { readonly op: "bytes" | "items"; readonly n: string }
+  | ({ readonly op: "bytes" | "items"; readonly n: string } & Forgeable)
   /** job_spawn_child; the answer is logged as "child=<len>:<32 hex digits>" or "child=none". */
-  | { readonly op: "spawn"; readonly type: string; readonly params: string }
-  /** spacedrive_call with a JSON payload; the answer is logged as "answer=<json>" or "answer=none". */
-  | { readonly op: "call"; readonly method: string; readonly library: LibraryChoice; readonly payload: string }
+  | ({ readonly op: "spawn"; readonly type: string; readonly params: string } & Forgeable & AfterExhaustion)
+  /**
+   * spacedrive_call with a JSON payload (empty: the request {}; not JSON: WASM-only, answered BadPayload); the answer
+   * is logged as "answer=<json>" or "answer=none".
+   */
+  | ({ readonly op: "call"; readonly method: string; readonly library: LibraryChoice; readonly payload: string } & AfterExhaustion)
   // ABI 1.1: a program using any of these renders as a 1.1 guest (programAbi).
   /**
    * job_progress with `progress`, core's Progress as JSON text, passed byte for byte (valid or not, so refusals are
    * exercised); the status is logged as "progress_kind=<status>". The text must be what progressJson writes for some
    * object (render-native.ts says why), as the generator's texts are.
    */
-  | { readonly op: "progress_kind"; readonly progress: string }
+  | ({ readonly op: "progress_kind"; readonly progress: string } & Forgeable)
   /** job_metrics into a 24-byte buffer; logged as "metrics=<bytes>,<items>,<warnings>,<errors>" (decimal) or "metrics status=<status>". */
-  | { readonly op: "metrics_read" }
+  | ({ readonly op: "metrics_read" } & Forgeable)
   /** job_checkpoint_stateless; a non-zero status is logged as "checkpoint_stateless status=<status>". */
-  | { readonly op: "checkpoint_stateless" }
+  | ({ readonly op: "checkpoint_stateless" } & Forgeable)
   /**
    * job_wait_for_children: the job's queued children run inside the call; the answer is logged as "wait=<json>" or
    * "wait=none". The guest takes its job id from its context again after the call (a child's run overwrote it).
    */
-  | { readonly op: "wait_children" };
+  | ({ readonly op: "wait_children" } & Forgeable & AfterExhaustion)
+  /**
+   * One call of `import` with one hostile argument, every other argument valid (rawDefaults): `param` is the
+   * parameter, `value` what it gets (RawValue). A status or an interrupt answer is logged as "raw <import>=<n>", a
+   * pointer answer as "raw <import>=0" or "raw <import>=frame"; a void call logs nothing. WASM-only (wasmOnlyReason).
+   */
+  | { readonly op: "raw"; readonly import: ImportName; readonly param: string; readonly value: RawValue };
+
+/**
+ * A hostile argument (memory.range, memory.wrap, call.utf8). For a pointer of a text pair: `past` (the end of
+ * memory, the text's length: out of memory), `wrap` (2^32 - 16 with length 32: the end wraps to 16, inside memory),
+ * `end` (the end of memory with length 0: in memory, an empty text), `bad_utf8` (the bytes ff fe). For a length:
+ * `huge` (2^32 - 1: the end wraps), `past` (one byte past the end of memory), `zero` (an empty text). For a
+ * fixed-size pointer (a job id, a library id, job_metrics's out): `past` (8 bytes before the end: straddles it),
+ * `wrap` (2^32 - 8), `end` (the end of memory), `edge` (exactly the last bytes of memory: in memory).
+ */
+export type RawValue = "past" | "wrap" | "end" | "edge" | "huge" | "zero" | "bad_utf8";
 
 export type OpKind = Op["op"];
+export type OpOf<K extends OpKind> = Extract<Op, { op: K }>;
 
 export const OP_KINDS: readonly OpKind[] = [
   "progress",
@@ -92,6 +171,7 @@ export const OP_KINDS: readonly OpKind[] = [
   "metrics_read",
   "checkpoint_stateless",
   "wait_children",
+  "raw",
 ];
 
 /** The ops only ABI 1.1 has imports for. */
@@ -100,12 +180,111 @@ export const ABI_1_1_OPS: ReadonlySet<OpKind> = new Set<OpKind>(["progress_kind"
 /** The export a 1.1 guest carries (version.marker); a guest without one is 1.0, and cannot link 1.1's imports. */
 export const ABI_1_1_MARKER = "spacedrive_abi_version_1_1";
 
-/** The ABI a program needs: 1.1 when any job uses a 1.1 op, else 1.0 (rendered exactly as before 1.1 existed). */
+/** The ABI a program needs: 1.1 when any job uses a 1.1 op (or a raw call of a 1.1 import), else 1.0 (rendered exactly as before 1.1 existed). */
 export function programAbi(program: JobProgram): "1.0" | "1.1" {
   for (const job of program.jobs) {
-    for (const ops of [job.before, job.body, job.after]) if (ops.some((op) => ABI_1_1_OPS.has(op.op))) return "1.1";
+    for (const ops of [job.before, job.body, job.after]) if (ops.some((op) => ABI_1_1_OPS.has(op.op) || (op.op === "raw" && importSpec(op.import)?.since === "1.1"))) return "1.1";
   }
   return "1.0";
+}
+
+/** Every op of every job, in order. */
+export function* allOps(program: JobProgram): Generator<Op> {
+  for (const job of program.jobs) for (const ops of [job.before, job.body, job.after]) yield* ops;
+}
+
+/** The ids a program names besides the running job's (render-wasm.ts keeps the `prev` and `child` slots only for these). */
+export function forgedIds(program: JobProgram): ReadonlySet<IdChoice> {
+  const ids = new Set<IdChoice>();
+  for (const op of allOps(program)) if ("id" in op && op.id !== undefined && !(op.op === "log" && op.channel === "instance")) ids.add(op.id);
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Raw calls: every import, each parameter given a hostile value.
+
+/** The kind of a parameter as raw calls treat it: a text pair's pointer or length, or a fixed-size pointer. */
+export type RawParamKind = "text_ptr" | "len" | "fixed_ptr";
+
+/** Bytes a fixed-size pointer names: 16 id bytes, or job_metrics's 24-byte answer. */
+export const FIXED_SIZE: Readonly<Record<string, number>> = { job_id_ptr: 16, library_id_ptr: 16, out_ptr: 24 };
+
+/** What a raw call's parameter is, from the imports table (null: not a pointer or a length). */
+export function rawParamKind(importName: string, param: string): RawParamKind | null {
+  const spec = importSpec(importName);
+  const index = spec?.params.findIndex((p) => p.name === param) ?? -1;
+  if (!spec || index < 0) return null;
+  const role = spec.params[index]!.role;
+  if (role === "job_id" || param in FIXED_SIZE) return "fixed_ptr";
+  if (role === "len") return "len";
+  if (role === "ptr") return spec.params[index + 1]?.role === "len" ? "text_ptr" : "fixed_ptr";
+  return null;
+}
+
+/** The values a parameter of each kind can get. */
+export const RAW_VALUES: Readonly<Record<RawParamKind, readonly RawValue[]>> = {
+  text_ptr: ["past", "wrap", "end", "bad_utf8"],
+  len: ["huge", "past", "zero"],
+  fixed_ptr: ["past", "wrap", "end", "edge"],
+};
+
+/**
+ * The valid arguments of a raw call, by parameter: texts for text pairs (a job type "nope" so that a raw spawn
+ * queues nothing); job ids, library ids and job_metrics's buffer are the job's own, none and the guest's buffer.
+ */
+export const RAW_TEXT: Readonly<Record<string, string>> = {
+  "spacedrive_log.msg_ptr": "raw",
+  "spacedrive_call.method_ptr": "query:libraries.list",
+  "spacedrive_call.payload_ptr": "{}",
+  "register_job.name_ptr": "raw",
+  "register_job.export_ptr": "run_raw",
+  "job_report_progress.msg_ptr": "raw",
+  "job_checkpoint.state_ptr": "raw",
+  "job_add_warning.msg_ptr": "raw",
+  "job_add_non_critical_error.msg_ptr": "raw",
+  "job_log.msg_ptr": "raw",
+  "job_spawn_child.type_ptr": "nope",
+  "job_spawn_child.params_ptr": "",
+  "job_progress.progress_ptr": '{"type":"Percentage","data":0.5}',
+};
+
+/** The bytes `bad_utf8` passes: not UTF-8 at any length. */
+export const BAD_UTF8 = [0xff, 0xfe] as const;
+
+/** Whether a call op's payload is JSON, or empty (the request {}): what a native job's payload can be. */
+function isJson(payload: string): boolean {
+  if (payload === "") return true;
+  try {
+    JSON.parse(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a case has no native twin (null: it has one, and the differential property compares both sides). The WASM
+ * side is then the only one; the case is for hosts judged against the reference host (host fuzzing) and for
+ * invariants. Reasons: a raw call (a native job reaches the host only through NativeJobContext, which has no
+ * memory: no pointer it could pass is out of bounds or wraps, and its texts and ids are whole values, so such
+ * refusals have no faithful native equivalent; the empty text at the end of memory does, and is the `end` memory
+ * choice of message ops instead); a wire payload that is not JSON (a native job's payload is a value); registrations in plugin_init in a program
+ * where a job traps (plugin_init runs again on the fresh instance and meets them again, which a native extension,
+ * whose init runs once, cannot do); a memory cap (`maxMemoryPages`: what fails then depends on the guest's own
+ * memory); a payload over `maxCallPayloadBytes` (the limit is checked at the WASM boundary only).
+ */
+export function wasmOnlyReason(program: JobProgram, scenario?: { readonly limits?: { readonly maxMemoryPages?: number; readonly maxCallPayloadBytes?: number } }): string | null {
+  for (const op of allOps(program)) if (op.op === "raw") return `raw ${op.import} with ${op.param} ${op.value}`;
+  if (program.init?.some((op) => op.op === "register" && typeof op.name !== "string") === true) return "a registration whose name is not UTF-8";
+  if (program.init?.some((op) => op.op === "register") === true && program.jobs.some((job) => job.end.kind === "trap")) return "registrations in plugin_init, and a job that traps";
+  for (const op of allOps(program)) if (op.op === "call" && !isJson(op.payload)) return "a payload that is not JSON";
+  const limits = scenario?.limits;
+  if (limits?.maxMemoryPages !== undefined) return "a memory cap (maxMemoryPages)";
+  const payloadLimit = limits?.maxCallPayloadBytes;
+  if (payloadLimit !== undefined) {
+    for (const op of allOps(program)) if (op.op === "call" && new TextEncoder().encode(op.payload).length > payloadLimit) return "a payload over maxCallPayloadBytes";
+  }
+  return null;
 }
 
 export const exportName = (job: ProgramJob) => `run_${job.name}`;

@@ -2,9 +2,22 @@ import { encodeUtf8 } from "../abi/codec.ts";
 import { JsonNumber, parseExactJson, type ExactJson } from "../abi/json-exact.ts";
 import { STATUS } from "../abi/status.ts";
 import type { NativeJobContext } from "../jobs/native-context.ts";
-import type { NativeExtensionDefinition, NativeJob } from "../jobs/native-extension.ts";
+import type { NativeExtensionDefinition, NativeInitApi, NativeJob } from "../jobs/native-extension.ts";
 import { progressJson, type Progress } from "../jobs/native-progress.ts";
-import { exportName, FOREIGN_LIBRARY_ID, messageBytes, programAbi, progressValue, type JobProgram, type Message, type Op, type ProgramJob } from "./ir.ts";
+import {
+  exportName,
+  FOREIGN_LIBRARY_ID,
+  messageBytes,
+  programAbi,
+  progressValue,
+  wasmOnlyReason,
+  ZERO_ID,
+  type IdChoice,
+  type JobProgram,
+  type Message,
+  type Op,
+  type ProgramJob,
+} from "./ir.ts";
 
 const KEY = encodeUtf8("i=");
 
@@ -24,6 +37,9 @@ export function u32After(bytes: Uint8Array, key: Uint8Array = KEY): number {
 }
 
 const arg = (message: Message) => (typeof message === "string" ? message : messageBytes(message));
+
+/** A message op's message, as the guest passes it: empty at the end of memory (ir.ts, MemoryChoice `end`). */
+const messageOf = (op: { readonly message: Message; readonly memory?: "grow" | "end" }) => (op.memory === "end" ? "" : arg(op.message));
 
 function concat(prefix: string, data: Uint8Array): Uint8Array {
   const head = encodeUtf8(prefix);
@@ -72,114 +88,208 @@ class Return {
 /** What a job's progress_kind ops pass, by text: made once per rendering, not per run. */
 type ProgressTable = ReadonlyMap<string, Progress>;
 
-function runOp(ctx: NativeJobContext, job: ProgramJob, op: Op, i: number, inLoop: boolean, progress: ProgressTable): void {
-  const checkpoint = () => {
-    const status = ctx.checkpoint(`i=${i}`);
+/**
+ * The guest's memory as far as a program can observe it, per instance: the id its last run parsed from its context,
+ * the id that was there when that run started, and the last child spawned on it (ir.ts, IdChoice). The WASM host
+ * gives every run after a trap a fresh instance, with fresh memory and plugin_init again (run.retire); the twin
+ * keeps the same account: a trap ends `live`, and the next run starts a fresh one and logs plugin_init's lines again.
+ */
+interface Instance {
+  job: string;
+  prev: string;
+  child: string;
+}
+
+const freshInstance = (): Instance => ({ job: ZERO_ID, prev: ZERO_ID, child: ZERO_ID });
+
+/** One loaded copy of the twin: its live instance (null once a run trapped and until the next run) and its init API. */
+interface Guest {
+  live: Instance | null;
+  api: NativeInitApi | null;
+}
+
+/**
+ * A context naming `id`, made from the job's own: the native analogue of a guest passing 16 id bytes it keeps in its
+ * memory (wat-fixtures/hostile/forged-ids.native.ts does the same). A native job has no other way to name a job it
+ * holds no context for; every call through it reaches the same host part as the guest's, with that id.
+ */
+function forged(ctx: NativeJobContext, id: string): NativeJobContext {
+  if (id === ctx.id) return ctx;
+  return Object.assign(Object.create(Object.getPrototypeOf(ctx) as object) as NativeJobContext, ctx, { id });
+}
+
+/** The context a call with `op.id` goes through. */
+function contextFor(ctx: NativeJobContext, instance: Instance, id: IdChoice | undefined): NativeJobContext {
+  switch (id) {
+    case undefined:
+      return ctx;
+    case "child":
+      return forged(ctx, instance.child);
+    case "prev":
+      return forged(ctx, instance.prev);
+    case "zero":
+      return forged(ctx, ZERO_ID);
+    case "foreign":
+      return forged(ctx, FOREIGN_LIBRARY_ID);
+  }
+}
+
+function runOp(ctx: NativeJobContext, instance: Instance, job: ProgramJob, op: Op, i: number, inLoop: boolean, progress: ProgressTable): void {
+  const checkpoint = (on: NativeJobContext = ctx) => {
+    const status = on.checkpoint(`i=${i}`);
     if (status !== 0) ctx.log(2, `checkpoint status=${status}`);
   };
+  // Whose id the call passes; a spacedrive_log names none.
+  const as = "id" in op && !(op.op === "log" && op.channel === "instance") ? contextFor(ctx, instance, op.id) : ctx;
   switch (op.op) {
     case "progress":
-      ctx.progress(progressValue(op.value), arg(op.message));
+      as.progress(progressValue(op.value), messageOf(op));
       return;
     case "progress_step": {
       const next = (i + 1) >>> 0;
-      ctx.progress(Math.fround(next) / Math.fround(job.steps), `${op.message} ${next}/${job.steps}`);
+      as.progress(Math.fround(next) / Math.fround(job.steps), `${op.message} ${next}/${job.steps}`);
       return;
     }
     case "check":
-      if (ctx.checkInterrupt() !== 0 && op.onInterrupt !== "continue") {
+      if (as.checkInterrupt() !== 0 && op.onInterrupt !== "continue") {
         if (op.onInterrupt === "checkpoint_return") checkpoint();
         throw new Return(1);
       }
       return;
     case "checkpoint":
-      if (!inLoop || op.every <= 1 || ((i + 1) >>> 0) % op.every === 0) checkpoint();
+      if (!inLoop || op.every <= 1 || ((i + 1) >>> 0) % op.every === 0) checkpoint(as);
       return;
     case "load_state": {
-      const state = ctx.loadState();
+      const state = as.loadState();
       ctx.log(1, state === null ? "state=none" : concat("state=", state));
       return;
     }
     case "warning":
-      ctx.addWarning(arg(op.message));
+      as.addWarning(messageOf(op));
       return;
     case "error":
-      ctx.addNonCriticalError(arg(op.message));
+      as.addNonCriticalError(messageOf(op));
       return;
     case "log":
-      if (op.channel === "job") ctx.log(op.level, arg(op.message));
-      else ctx.instanceLog(op.level, arg(op.message));
+      if (op.channel === "job") as.log(op.level, messageOf(op));
+      else ctx.instanceLog(op.level, messageOf(op));
       return;
     case "bytes":
-      ctx.incrementBytes(BigInt.asIntN(64, BigInt(op.n)));
+      as.incrementBytes(BigInt.asIntN(64, BigInt(op.n)));
       return;
     case "items":
-      ctx.incrementItems(BigInt.asIntN(64, BigInt(op.n)));
+      as.incrementItems(BigInt.asIntN(64, BigInt(op.n)));
       return;
     case "spawn": {
-      const child = ctx.spawnChild(op.type, op.params);
+      const child = as.spawnChild(op.type, op.params);
+      if (child !== null) instance.child = child;
       ctx.log(1, child === null ? "child=none" : `child=16:${child.replace(/-/g, "")}`);
       return;
     }
     case "call": {
       const library = { none: null, job: ctx.libraryId, foreign: FOREIGN_LIBRARY_ID }[op.library];
-      const answer = ctx.call(op.method, JSON.parse(op.payload) as unknown, library);
+      // An empty payload is the request {} (wire.payload).
+      const answer = ctx.call(op.method, op.payload === "" ? {} : (JSON.parse(op.payload) as unknown), library);
       ctx.log(1, `answer=${JSON.stringify(answer)}`);
       return;
     }
     case "progress_kind":
-      ctx.log(1, `progress_kind=${ctx.progress(progress.get(op.progress)!)}`);
+      ctx.log(1, `progress_kind=${as.progress(progress.get(op.progress)!)}`);
       return;
     case "metrics_read": {
-      const m = ctx.metrics();
+      const m = as.metrics();
       // A refused call answers null; the only refusal a native call can meet is NOT_RUNNING_JOB.
       ctx.log(1, m === null ? `metrics status=${STATUS.NOT_RUNNING_JOB}` : `metrics=${m.bytes_processed},${m.items_processed},${m.warnings_count},${m.non_critical_errors_count}`);
       return;
     }
     case "checkpoint_stateless": {
-      const status = ctx.checkpoint();
+      const status = as.checkpoint();
       if (status !== 0) ctx.log(2, `checkpoint_stateless status=${status}`);
       return;
     }
     case "wait_children": {
-      const children = ctx.waitForChildren();
+      const children = as.waitForChildren();
+      instance.job = ctx.id; // the guest parses its own id from its context again
       ctx.log(1, children === null ? "wait=none" : `wait=${JSON.stringify(children.map((child) => ({ job_id: child.id, status: child.status })))}`);
       return;
     }
+    case "raw":
+      throw new Error(`raw ${op.import}: no native call makes it (ir.ts, wasmOnlyReason)`);
   }
 }
 
-function nativeJob(job: ProgramJob, progress: ProgressTable): NativeJob {
+function nativeJob(job: ProgramJob, progress: ProgressTable, guest: Guest, program: JobProgram): NativeJob {
   return (ctx, state) => {
+    if (guest.live === null) {
+      // A fresh instance: plugin_init runs again, its registrations silent (init.reinit), its lines logged again.
+      guest.live = freshInstance();
+      for (const op of program.init ?? []) if (op.op === "log") guest.api!.log(op.level, op.message);
+    }
+    const instance = guest.live;
+    instance.prev = instance.job;
+    instance.job = ctx.id;
     let i = state.length > 0 ? u32After(state) : 0;
     try {
-      for (const op of job.before) runOp(ctx, job, op, i, false, progress);
+      for (const op of job.before) runOp(ctx, instance, job, op, i, false, progress);
       while (i < job.steps) {
-        for (const op of job.body) runOp(ctx, job, op, i, true, progress);
+        for (const op of job.body) runOp(ctx, instance, job, op, i, true, progress);
         i = (i + 1) >>> 0;
       }
-      for (const op of job.after) runOp(ctx, job, op, i, false, progress);
+      for (const op of job.after) runOp(ctx, instance, job, op, i, false, progress);
     } catch (signal) {
       if (signal instanceof Return) return signal.code;
+      guest.live = null; // a trap: the instance is retired
       throw signal;
     }
-    if (job.end.kind === "trap") throw new Error("unreachable");
+    if (job.end.kind === "trap") {
+      guest.live = null;
+      throw new Error("unreachable");
+    }
     return job.end.code;
   };
 }
 
+/** plugin_init's registrations and lines (ir.ts, InitOp), after the jobs'; as render-wasm.ts's initOps. */
+function runInit(api: NativeInitApi, program: JobProgram): number {
+  let status = program.jobs.reduce((result, job) => result | api.registerJob(job.name, exportName(job), true), 0);
+  for (const op of program.init ?? []) {
+    if (op.op === "log") api.log(op.level, op.message);
+    else api.log(1, `register=${api.registerJob(op.name as string, op.export, true)}`);
+  }
+  return status;
+}
+
 /**
  * The program as a native extension: the same calls, in the same order, through the native JobContext API. A
- * program with an ABI 1.1 op declares abiVersion 1.1, as its guest exports the 1.1 marker.
+ * program with an ABI 1.1 op declares abiVersion 1.1, as its guest exports the 1.1 marker. A WASM-only program
+ * (ir.ts, wasmOnlyReason: a raw call no native job can make, registrations that plugin_init meets again after a
+ * trap) has no twin: renderNative throws, naming why.
  */
 export function renderNative(program: JobProgram): NativeExtensionDefinition {
+  const reason = wasmOnlyReason(program);
+  if (reason !== null) throw new Error(`the program is WASM-only (${reason}): it has no native twin`);
   const progress = new Map<string, Progress>();
   for (const job of program.jobs) {
     for (const op of [...job.before, ...job.body, ...job.after]) if (op.op === "progress_kind" && !progress.has(op.progress)) progress.set(op.progress, nativeProgress(op.progress));
   }
+  const guest: Guest = { live: null, api: null };
+  const cleanup = program.cleanup;
   return {
     ...(programAbi(program) === "1.1" ? { abiVersion: "1.1" } : {}),
-    init: (api) => program.jobs.reduce((status, job) => status | api.registerJob(job.name, exportName(job), true), 0),
-    jobs: Object.fromEntries(program.jobs.map((job) => [exportName(job), nativeJob(job, progress)])),
+    init: (api) => {
+      guest.live = freshInstance();
+      guest.api = api;
+      return runInit(api, program);
+    },
+    ...(cleanup === undefined
+      ? {}
+      : {
+          // plugin_cleanup runs on the live instance only: after a trap with no run since, there is none (run.cleanup).
+          cleanup: (api: NativeInitApi) => {
+            if (guest.live !== null) for (const line of cleanup) api.log(line.level, line.message);
+            return 0;
+          },
+        }),
+    jobs: Object.fromEntries(program.jobs.map((job) => [exportName(job), nativeJob(job, progress, guest, program)])),
   };
 }

@@ -1,13 +1,33 @@
-import { IMPORT_MODULE, IMPORTS } from "../abi/imports.ts";
+import { IMPORT_MODULE, IMPORTS, importSpec } from "../abi/imports.ts";
 import { uuidToBytes } from "../abi/codec.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
-import { ABI_1_1_MARKER, exportName, FOREIGN_LIBRARY_ID, messageBytes, programAbi, progressValue, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
+import {
+  ABI_1_1_MARKER,
+  BAD_UTF8,
+  exportName,
+  FIXED_SIZE,
+  FOREIGN_LIBRARY_ID,
+  forgedIds,
+  messageBytes,
+  programAbi,
+  progressValue,
+  RAW_TEXT,
+  type IdChoice,
+  type JobProgram,
+  type Op,
+  type OpOf,
+  type ProgramJob,
+  type RawValue,
+} from "./ir.ts";
 
 // Memory layout of a rendered guest.
+const ZERO_SLOT = 0; // 16 zero bytes nothing writes
 const JOB_ID = 16; // the running job's id, parsed from the context
 const LIBRARY_ID = 32; // the job's library id, parsed from the context
 const FOREIGN_ID = 48; // FOREIGN_LIBRARY_ID
 const METRICS = 64; // job_metrics's 24-byte answer (64..88; up to 96 is free)
+const PREV_ID = 96; // the id JOB_ID held when this run started: the job whose run started last on this instance
+const CHILD_ID = 112; // the id of the last child spawned on this instance
 const SCRATCH = 256; // messages are composed here (up to 768 bytes)
 const POOL = 1024; // string constants
 
@@ -69,6 +89,8 @@ const c = (n: number): Instr => ["i32.const", n];
 const get = (n: number): Instr => ["local.get", n];
 const set = (n: number): Instr => ["local.set", n];
 const call = (name: string): Instr => ["call", name];
+/** The size of memory in bytes, now. */
+const MEMORY_END: Instr[] = [["memory.size"], c(16), ["i32.shl"]];
 
 const ALL_IMPORTS: readonly ImportDef[] = IMPORTS.map((spec) => ({
   module: IMPORT_MODULE,
@@ -239,7 +261,25 @@ class JobLowering {
   constructor(
     private readonly pool: StringPool,
     private readonly job: ProgramJob,
+    /** The id slots the program reads (forgedIds): only these are kept, so other programs render as before. */
+    private readonly slots: ReadonlySet<IdChoice> = new Set(),
   ) {}
+
+  /** Where the id a call passes lives (ir.ts, IdChoice). */
+  private idOf(op: { readonly id?: IdChoice }): number {
+    switch (op.id) {
+      case undefined:
+        return JOB_ID;
+      case "child":
+        return CHILD_ID;
+      case "prev":
+        return PREV_ID;
+      case "zero":
+        return ZERO_SLOT;
+      case "foreign":
+        return FOREIGN_ID;
+    }
+  }
 
   private emit(...instrs: Instr[]): void {
     this.out.push(...instrs);
@@ -290,12 +330,12 @@ class JobLowering {
     return [c(SCRATCH), get(CURSOR), c(SCRATCH), ["i32.sub"]];
   }
 
-  /** checkpoint "i=<i>"; a non-zero status is logged as a warning. */
-  private checkpoint(): void {
+  /** checkpoint "i=<i>" for the job at `id`; a non-zero status is logged as a warning. */
+  private checkpoint(id = JOB_ID): void {
     this.cursorStart();
     this.append("i=");
     this.appendNumber([get(I)]);
-    this.emit(c(JOB_ID), ...this.cursorMessage(), call(imp("job_checkpoint")), ["local.tee", RESULT], ["if"]);
+    this.emit(c(id), ...this.cursorMessage(), call(imp("job_checkpoint")), ["local.tee", RESULT], ["if"]);
     this.cursorStart();
     this.append("checkpoint status=");
     this.appendNumber([get(RESULT)]);
@@ -312,18 +352,18 @@ class JobLowering {
   op(op: Op, inLoop: boolean): void {
     switch (op.op) {
       case "progress":
-        this.emit(c(JOB_ID), ["f32.const", progressValue(op.value)], ...this.str(messageBytes(op.message)), call(imp("job_report_progress")));
+        this.emit(c(this.idOf(op)), ["f32.const", progressValue(op.value)], ...this.message(op), call(imp("job_report_progress")));
         return;
       case "progress_step":
         this.cursorStart();
         this.append(`${op.message} `);
         this.appendNumber([get(I), c(1), ["i32.add"]]);
         this.append(`/${this.job.steps}`);
-        this.emit(c(JOB_ID), get(I), c(1), ["i32.add"], ["f32.convert_i32_u"], c(this.job.steps), ["f32.convert_i32_u"], ["f32.div"]);
+        this.emit(c(this.idOf(op)), get(I), c(1), ["i32.add"], ["f32.convert_i32_u"], c(this.job.steps), ["f32.convert_i32_u"], ["f32.div"]);
         this.emit(...this.cursorMessage(), call(imp("job_report_progress")));
         return;
       case "check":
-        this.emit(c(JOB_ID), call(imp("job_check_interrupt")));
+        this.emit(c(this.idOf(op)), call(imp("job_check_interrupt")));
         if (op.onInterrupt === "continue") {
           this.emit(["drop"]);
           return;
@@ -334,48 +374,43 @@ class JobLowering {
         return;
       case "checkpoint":
         if (inLoop && op.every > 1) this.emit(get(I), c(1), ["i32.add"], c(op.every), ["i32.rem_u"], ["i32.eqz"], ["if"]);
-        this.checkpoint();
+        this.checkpoint(this.idOf(op));
         if (inLoop && op.every > 1) this.emit(["end"]);
         return;
       case "load_state":
-        this.emit(c(JOB_ID), call(imp("job_load_state")));
+        this.exhaust(op);
+        this.emit(c(this.idOf(op)), call(imp("job_load_state")));
         this.echo("state=");
         return;
       case "warning":
       case "error":
-        this.emit(c(JOB_ID), ...this.str(messageBytes(op.message)), call(imp(op.op === "warning" ? "job_add_warning" : "job_add_non_critical_error")));
+        this.emit(c(this.idOf(op)), ...this.message(op), call(imp(op.op === "warning" ? "job_add_warning" : "job_add_non_critical_error")));
         return;
       case "log":
-        if (op.channel === "job") this.emit(c(JOB_ID), c(op.level), ...this.str(messageBytes(op.message)), call(imp("job_log")));
-        else this.emit(c(op.level), ...this.str(messageBytes(op.message)), call(imp("spacedrive_log")));
+        if (op.channel === "job") this.emit(c(this.idOf(op)), c(op.level), ...this.message(op), call(imp("job_log")));
+        else this.emit(c(op.level), ...this.message(op), call(imp("spacedrive_log")));
         return;
       case "bytes":
       case "items":
-        this.emit(c(JOB_ID), ["i64.const", BigInt.asIntN(64, BigInt(op.n))], call(imp(op.op === "bytes" ? "job_increment_bytes" : "job_increment_items")));
+        this.emit(c(this.idOf(op)), ["i64.const", BigInt.asIntN(64, BigInt(op.n))], call(imp(op.op === "bytes" ? "job_increment_bytes" : "job_increment_items")));
         return;
       case "spawn":
-        this.emit(c(JOB_ID), ...this.str(op.type), ...this.str(op.params), call(imp("job_spawn_child")), ["local.tee", RESULT], ["i32.eqz"], ["if"]);
-        this.logText(1, "child=none");
-        this.emit(["else"]);
-        this.cursorStart();
-        this.append("child=");
-        this.appendNumber([get(RESULT), ["i32.load", 0]]);
-        this.append(":");
-        this.emit(get(CURSOR), get(RESULT), c(4), ["i32.add"], call("$hex16"));
-        this.emit(c(JOB_ID), c(1), c(SCRATCH), get(CURSOR), c(32), ["i32.add"], c(SCRATCH), ["i32.sub"], call(imp("job_log")), ["end"]);
+        this.exhaust(op);
+        this.spawn(this.idOf(op), op.type, op.params);
         return;
       case "call": {
         const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
+        this.exhaust(op);
         this.emit(...this.str(op.method), c(library), ...this.str(op.payload), call(imp("spacedrive_call")));
         this.echo("answer=");
         return;
       }
       case "progress_kind":
-        this.emit(c(JOB_ID), ...this.str(op.progress), call(imp("job_progress")), set(RESULT));
+        this.emit(c(this.idOf(op)), ...this.str(op.progress), call(imp("job_progress")), set(RESULT));
         this.logStatus(1, "progress_kind=");
         return;
       case "metrics_read":
-        this.emit(c(JOB_ID), c(METRICS), call(imp("job_metrics")), ["local.tee", RESULT], ["if"]);
+        this.emit(c(this.idOf(op)), c(METRICS), call(imp("job_metrics")), ["local.tee", RESULT], ["if"]);
         this.logStatus(1, "metrics status=");
         this.emit(["else"]);
         this.cursorStart();
@@ -390,21 +425,120 @@ class JobLowering {
         this.emit(c(JOB_ID), c(1), ...this.cursorMessage(), call(imp("job_log")), ["end"]);
         return;
       case "checkpoint_stateless":
-        this.emit(c(JOB_ID), call(imp("job_checkpoint_stateless")), ["local.tee", RESULT], ["if"]);
+        this.emit(c(this.idOf(op)), call(imp("job_checkpoint_stateless")), ["local.tee", RESULT], ["if"]);
         this.logStatus(2, "checkpoint_stateless status=");
         this.emit(["end"]);
         return;
       case "wait_children":
-        this.emit(c(JOB_ID), call(imp("job_wait_for_children")), set(RESULT));
+        this.exhaust(op);
+        this.emit(c(this.idOf(op)), call(imp("job_wait_for_children")), set(RESULT));
         this.readContext();
         this.emit(get(RESULT));
         this.echo("wait=");
         return;
+      case "raw":
+        this.raw(op);
+        return;
+    }
+  }
+
+  /**
+   * A message op's (ptr, len): a string constant; (memory "end") nothing at the end of memory; or (memory "grow") a
+   * copy of it at the start of a page the guest grows now (when memory cannot grow, the pointer is -1 << 16, outside
+   * memory, and nothing is copied).
+   */
+  private message(op: { readonly message: Parameters<typeof messageBytes>[0]; readonly memory?: "grow" | "end" }): Instr[] {
+    if (op.memory === "end") return [...MEMORY_END, c(0)];
+    const text = this.str(messageBytes(op.message));
+    if (op.memory !== "grow") return text;
+    this.emit(c(1), ["memory.grow"], ["local.tee", RESULT], c(-1), ["i32.ne"], ["if"], get(RESULT), c(16), ["i32.shl"], ...text, ["memory.copy"], ["end"]);
+    return [get(RESULT), c(16), ["i32.shl"], text[1]!];
+  }
+
+  /** An answer op's memory "exhaust": the allocator's heap moves to the end of memory, so the answer must grow it. */
+  private exhaust(op: { readonly memory?: "exhaust" }): void {
+    if (op.memory === "exhaust") this.emit(...MEMORY_END, ["global.set", "$heap"]);
+  }
+
+  /** job_spawn_child(type, params) for the job `id` names; the answer logged as "child=<len>:<hex>" or "child=none". */
+  private spawn(id: number, type: string, params: string): void {
+    this.emit(c(id), ...this.str(type), ...this.str(params), call(imp("job_spawn_child")), ["local.tee", RESULT], ["i32.eqz"], ["if"]);
+    this.logText(1, "child=none");
+    this.emit(["else"]);
+    if (this.slots.has("child")) this.emit(c(CHILD_ID), get(RESULT), c(4), ["i32.add"], c(16), ["memory.copy"]);
+    this.cursorStart();
+    this.append("child=");
+    this.appendNumber([get(RESULT), ["i32.load", 0]]);
+    this.append(":");
+    this.emit(get(CURSOR), get(RESULT), c(4), ["i32.add"], call("$hex16"));
+    this.emit(c(JOB_ID), c(1), c(SCRATCH), get(CURSOR), c(32), ["i32.add"], c(SCRATCH), ["i32.sub"], call(imp("job_log")), ["end"]);
+  }
+
+  /** A fixed-size pointer's hostile value (RawValue). */
+  private fixedPointer(value: RawValue, size: number): Instr[] {
+    switch (value) {
+      case "past":
+        return [...MEMORY_END, c(8), ["i32.sub"]];
+      case "wrap":
+        return [c(-8)];
+      case "edge":
+        return [...MEMORY_END, c(size), ["i32.sub"]];
+      default:
+        return MEMORY_END;
+    }
+  }
+
+  /** A raw call (ir.ts): every argument valid but `op.param`, which gets `op.value`; the answer echoed by its kind. */
+  private raw(op: OpOf<"raw">): void {
+    const spec = importSpec(op.import)!;
+    const params = spec.params;
+    for (let k = 0; k < params.length; k++) {
+      const param = params[k]!;
+      const hostile = param.name === op.param;
+      if (param.role === "ptr" && params[k + 1]?.role === "len") {
+        // A text pair: both arguments at once.
+        const lenParam = params[k + 1]!.name;
+        const text = RAW_TEXT[`${op.import}.${param.name}`] ?? "raw";
+        const [ptr, len] = this.str(hostile && op.value === "bad_utf8" ? Uint8Array.from(BAD_UTF8) : text);
+        const length = (len as ["i32.const", number])[1];
+        if (hostile && op.value === "past") this.emit(...MEMORY_END, c(Math.max(1, length)));
+        else if (hostile && op.value === "wrap") this.emit(c(-16), c(32));
+        else if (hostile && op.value === "end") this.emit(...MEMORY_END, c(0));
+        else if (lenParam === op.param && op.value === "huge") this.emit(ptr!, c(-1));
+        else if (lenParam === op.param && op.value === "past") this.emit(ptr!, ...MEMORY_END, ptr!, ["i32.sub"], c(1), ["i32.add"]);
+        else if (lenParam === op.param && op.value === "zero") this.emit(ptr!, c(0));
+        else this.emit(ptr!, len!);
+        k++;
+      } else if (param.role === "job_id" || param.role === "ptr") {
+        const fallback = param.role === "job_id" ? JOB_ID : param.name === "out_ptr" ? METRICS : 0; // library id: none
+        this.emit(...(hostile ? this.fixedPointer(op.value, FIXED_SIZE[param.name] ?? 16) : [c(fallback)]));
+      } else if (param.role === "f32_progress") this.emit(["f32.const", 0.5]);
+      else if (param.role === "u64") this.emit(["i64.const", 1n]);
+      else this.emit(c(1)); // a level (info) or a flag (resumable)
+    }
+    this.emit(call(imp(op.import)));
+    if (op.import === "job_wait_for_children") {
+      this.emit(set(RESULT));
+      this.readContext(); // children ran on this instance
+      this.emit(get(RESULT));
+    }
+    const prefix = `raw ${op.import}=`;
+    if (spec.result === "status" || spec.result === "interrupt") {
+      this.emit(set(RESULT));
+      this.logStatus(1, prefix);
+    } else if (spec.result === "pointer") {
+      this.emit(["i32.eqz"], ["if"]);
+      this.logText(1, `${prefix}0`);
+      this.emit(["else"]);
+      this.logText(1, `${prefix}frame`);
+      this.emit(["end"]);
     }
   }
 
   function(): FunctionDef {
     const { job } = this;
+    // The id the last run on this instance parsed, before this run parses its own over it.
+    if (this.slots.has("prev")) this.emit(c(PREV_ID), c(JOB_ID), c(16), ["memory.copy"]);
     this.readContext();
     this.emit(get(STATE_LEN), ["if"], get(STATE), get(STATE_LEN), ...this.str("i="), call("$u32_after"), set(I), ["end"]);
     for (const op of job.before) this.op(op, false);
@@ -447,19 +581,22 @@ function treeShake(imports: readonly ImportDef[], functions: readonly FunctionDe
  */
 export function programModule(program: JobProgram): ModuleDef {
   const pool = new StringPool();
-  const jobs = program.jobs.map((job) => new JobLowering(pool, job).function());
+  const slots = forgedIds(program);
+  const jobs = program.jobs.map((job) => new JobLowering(pool, job, slots).function());
   const init: Instr[] = [];
   for (const job of program.jobs) {
     const name = pool.text(job.name);
     const exp = pool.text(exportName(job));
     init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(1), call(imp("register_job")), ["i32.or"], set(0));
   }
-  init.push(get(0));
-  const heap = (pool.end + 7) & ~7;
+  init.push(...initOps(pool, program), get(0));
+  const cleanup = program.cleanup === undefined ? [] : [cleanupFunction(pool, program)];
+  const heap = (pool.end + 7) & ~7; // after every string is pooled: the heap starts past them
   const used = treeShake(ALL_IMPORTS, [
     ...RUNTIME,
-    { name: "$plugin_init", export: "plugin_init", params: [], results: ["i32"], locals: ["i32"], body: init },
+    { name: "$plugin_init", export: "plugin_init", params: [], results: ["i32"], locals: program.init?.length ? ["i32", "i32"] : ["i32"], body: init },
     ...jobs,
+    ...cleanup,
     // A function rather than a global: wabt orders exports as the text declares them, and globals print first.
     ...(programAbi(program) === "1.1" ? [{ name: "$abi_version_1_1", export: ABI_1_1_MARKER, params: [], results: [], locals: [], body: [] }] : []),
   ]);
@@ -472,6 +609,40 @@ export function programModule(program: JobProgram): ModuleDef {
       { offset: POOL, bytes: pool.segment() },
     ],
   };
+}
+
+/**
+ * plugin_init's extra ops (ir.ts, InitOp), after the registrations of the program's jobs: a registration's status
+ * is logged through spacedrive_log as "register=<status>" (composed at SCRATCH) and is not part of the result.
+ */
+function initOps(pool: StringPool, program: JobProgram): Instr[] {
+  const out: Instr[] = [];
+  const text = (bytes: Uint8Array | string): Instr[] => {
+    const { ptr, len } = typeof bytes === "string" ? pool.text(bytes) : pool.add(bytes);
+    return [c(ptr), c(len)];
+  };
+  for (const op of program.init ?? []) {
+    if (op.op === "log") {
+      out.push(c(op.level), ...text(op.message), call(imp("spacedrive_log")));
+      continue;
+    }
+    const [prefix, prefixLen] = text("register=");
+    out.push(...text(messageBytes(op.name)), ...text(op.export), c(1), call(imp("register_job")), set(1));
+    out.push(c(SCRATCH), prefix!, prefixLen!, ["memory.copy"]);
+    out.push(c(1), c(SCRATCH), c(SCRATCH), prefixLen!, ["i32.add"], get(1), call("$write_u32"), prefixLen!, ["i32.add"], call(imp("spacedrive_log")));
+  }
+  return out;
+}
+
+/** plugin_cleanup: the program's cleanup lines through spacedrive_log, then 0. */
+function cleanupFunction(pool: StringPool, program: JobProgram): FunctionDef {
+  const body: Instr[] = [];
+  for (const line of program.cleanup ?? []) {
+    const { ptr, len } = pool.text(line.message);
+    body.push(c(line.level), c(ptr), c(len), call(imp("spacedrive_log")));
+  }
+  body.push(c(0));
+  return { name: "$plugin_cleanup", export: "plugin_cleanup", params: [], results: ["i32"], locals: [], body };
 }
 
 /** The guest as a wasm binary: what fuzzing runs. */

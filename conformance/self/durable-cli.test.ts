@@ -149,7 +149,10 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     const pausedId = paused.result.jobs[0]!.id;
     expect(paused.result.jobs[0]!.status).toBe("Paused");
     writeFileSync(extension, `${ENDLESS}// edited after the job started\n`);
-    const changed = await refusal(resumeDurable({ db: changedDb, jobId: pausedId }, note, noSignal));
+    // Outside the directory the job was started from, the extension is loaded only when named again (--extension).
+    const unconfirmed = await refusal(resumeDurable({ db: changedDb, jobId: pausedId }, note, noSignal));
+    expect(unconfirmed.code).toBe("JP_EXTENSION_REFUSED");
+    const changed = await refusal(resumeDurable({ db: changedDb, jobId: pausedId, extension }, note, noSignal));
     expect(changed.code).toBe("JP_SOURCE_CHANGED");
     expect(changed.message).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
     expect(storedJobs(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
@@ -168,7 +171,7 @@ describe("job-parity jobs and resume: listings and refusals", () => {
       ["child", "Paused", '{"n":2}'],
     ]);
     const [parentId, childId] = first.result.jobs.map((job) => job.id);
-    const resumed = await resumeDurable({ db: familyDb, jobId: parentId! }, note, noSignal);
+    const resumed = await resumeDurable({ db: familyDb, jobId: parentId!, extension }, note, noSignal);
     expect(resumed.result.jobs.map((job) => [job.id, job.status, job.runs, job.metrics.items])).toEqual([
       [parentId, "Completed", 2, "1"],
       [childId, "Completed", 2, "5"],

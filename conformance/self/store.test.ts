@@ -403,9 +403,9 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
   });
 
-  it("a save while another connection holds the write lock waits busyTimeoutMs, then is JP_STORE_LOCKED and keeps the checkpoint", () => {
+  it("a save while another connection holds the write lock waits lockWaitMs, then is JP_STORE_LOCKED and keeps the checkpoint", () => {
     const path = freshPath();
-    const store = openStore(path, { busyTimeoutMs: 50 });
+    const store = openStore(path, { busyTimeoutMs: 20, lockWaitMs: 50 });
     store.recordJob(snapshot("a"));
     store.save("a", bytes("before"), meta(1));
     const other = openRaw(path);
@@ -415,7 +415,8 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(40); // it waited for the lock (timer granularity aside)...
     expect(waited).toBeLessThan(1500); // ...but not for the default 2000 ms
-    expect(error.message).toMatch(/locked by another connection.*nothing was written/);
+    expect(error.message).toMatch(/stayed locked by other connections for \d+ ms \(\d+ attempts; the limit is 50 ms\).*Nothing was written/);
+    expect(store.busy.retries).toBeGreaterThan(0); // it tried again while it waited
     other.exec("ROLLBACK");
     expect(text(store.load("a"))).toBe("before");
     expect(store.job("a")).toMatchObject({ metrics: { items: "1" }, checkpoint: { sequence: 1 } });

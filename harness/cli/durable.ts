@@ -10,6 +10,7 @@ export const DURABLE_FLAGS = {
   db: { type: "string" },
   durability: { type: "string" },
   "print-checkpoints": { type: "boolean", default: false },
+  "lock-wait": { type: "string" },
   quiet: { type: "boolean", default: false },
   "trace-window": { type: "string" },
   "run-timeout": { type: "string" },
@@ -47,10 +48,18 @@ function durablePolicy(command: string, values: { "run-timeout"?: string; "stall
   };
 }
 
+/** --lock-wait: milliseconds one database operation may wait in all for other processes' locks (default 30000). */
+function lockWait(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --lock-wait must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** The durable options from parsed flags; null when there is no --db (the job then lives in memory). */
 export function durableOptions(
   command: string,
-  values: { db?: string; durability?: string; "print-checkpoints"?: boolean; "run-timeout"?: string; "stall-timeout"?: string; "on-timeout"?: string },
+  values: { db?: string; durability?: string; "print-checkpoints"?: boolean; "lock-wait"?: string; "run-timeout"?: string; "stall-timeout"?: string; "on-timeout"?: string },
 ): (DurableOptions & Required<DurablePolicy>) | null {
   const durability = values.durability;
   if (durability !== undefined && !DURABILITIES.includes(durability as Durability)) {
@@ -58,13 +67,14 @@ export function durableOptions(
   }
   if (values.db === undefined) {
     if (durability !== undefined || values["print-checkpoints"]) throw new UsageError(`${command}: --durability and --print-checkpoints need --db <file>`);
+    if (values["lock-wait"] !== undefined) throw new UsageError(`${command}: --lock-wait needs --db <file>`);
     const limits = ["run-timeout", "stall-timeout", "on-timeout"] as const;
     const given = limits.find((flag) => values[flag] !== undefined);
     if (given !== undefined) throw new UsageError(`${command}: --${given} needs --db <file> (without it a job runs under the reference host's conformance limits)`);
     return null;
   }
   if (values.db.trim() === "") throw new UsageError(`${command}: --db needs a file name`);
-  return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false, ...durablePolicy(command, values) };
+  return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false, lockWaitMs: lockWait(command, values["lock-wait"]), ...durablePolicy(command, values) };
 }
 
 /** Runs a durable command on its worker thread (which prints the run); errors are printed here. Returns the exit code. */

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
@@ -9,7 +10,12 @@ Runs one job of a guest (or of a native extension module, whose default export i
 the reference host and prints its trace and outcome.
 
   --job <name>            the job name registered in plugin_init, or a job export name
-  --state <json|text>     initial state (JSON is passed as its text; anything else as UTF-8)
+  --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
+                          invalid JSON included, as UTF-8 text without a word. An argument is limited by the
+                          shell (about 128 KiB); states may be far larger: use --state-file
+  --state-json <json>     initial state that must be valid JSON (refused with the parse error if not), passed as
+                          the text given
+  --state-file <path>     initial state: the file's bytes, as they are (any size the host accepts)
   --pause-at-check <N>    request a pause at the Nth interrupt check of the first run
   --cancel-at-check <N>   request a cancel at the Nth interrupt check of the first run
   --resume                resume a paused job from its last checkpoint until it ends
@@ -24,6 +30,8 @@ Durable jobs (the job and its checkpoints live in a SQLite file; see "job-parity
   --durability <mode>     full (default: every checkpoint fsynced before job_checkpoint answers) or normal
   --print-checkpoints     announce each checkpoint on stderr: "checkpoint writing <job> <bytes>" before the
                           transaction, "checkpoint saved <job> <sha256>" after it commits
+  --lock-wait <ms>        how long one database operation waits in all for other processes' locks (default 30000);
+                          a checkpoint the database still cannot take pauses the job at its last stored checkpoint
   --run-timeout <ms>      wall-clock limit of each run; default 0: none (a durable job runs as long as it needs)
   --stall-timeout <ms>    stop a run that goes this long without calling the host (a guest spinning in a loop);
                           default 10000; 0: none. A native extension's jobs have no stall limit (only --run-timeout)
@@ -34,6 +42,33 @@ Durable jobs (the job and its checkpoints live in a SQLite file; see "job-parity
 
 Exit codes: 0 the job ended Completed, Paused or Cancelled; 1 it Failed; 2 the guest could not be run.`;
 
+/**
+ * The initial state from --state, --state-json or --state-file (at most one): a string is passed as its UTF-8 bytes,
+ * bytes as they are, any other value as its JSON text.
+ */
+function initialState(values: { state?: string; "state-json"?: string; "state-file"?: string }): unknown {
+  const given = (["state", "state-json", "state-file"] as const).filter((flag) => values[flag] !== undefined);
+  if (given.length > 1) throw new UsageError(`exec: give one of --state, --state-json and --state-file (got ${given.map((flag) => `--${flag}`).join(" and ")})`);
+  const json = values["state-json"];
+  if (json !== undefined) {
+    try {
+      JSON.parse(json);
+    } catch (error) {
+      throw new UsageError(`exec: --state-json is not valid JSON: ${(error as Error).message}`);
+    }
+    return json; // the text as given: parsing and printing again could change it (a large integer, spacing)
+  }
+  const file = values["state-file"];
+  if (file !== undefined) {
+    try {
+      return new Uint8Array(readFileSync(file));
+    } catch (error) {
+      throw new UsageError(`exec: --state-file ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    }
+  }
+  return parseState(values.state);
+}
+
 function parseState(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
@@ -43,10 +78,19 @@ function parseState(text: string | undefined): unknown {
   }
 }
 
+/** At most `max` names, then how many more: a guest may export 100,000 functions. */
+export function someNames(names: readonly string[], max = 20): string {
+  if (names.length === 0) return "none";
+  const shown = names.slice(0, max).join(", ");
+  return names.length <= max ? shown : `${shown}, ... and ${names.length - max} more (${names.length} in all)`;
+}
+
 export async function execCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseCommand("exec", argv, {
     job: { type: "string" },
     state: { type: "string" },
+    "state-json": { type: "string" },
+    "state-file": { type: "string" },
     "pause-at-check": { type: "string" },
     "cancel-at-check": { type: "string" },
     resume: { type: "boolean", default: false },
@@ -60,10 +104,15 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   const interrupts: InterruptPlan[] = [];
   const pauseAt = positiveInt("exec", "pause-at-check", values["pause-at-check"]);
   const cancelAt = positiveInt("exec", "cancel-at-check", values["cancel-at-check"]);
+  if (pauseAt !== undefined && cancelAt !== undefined) {
+    throw new UsageError(
+      "exec: give --pause-at-check or --cancel-at-check, not both: a run's first interrupt request stays pending until the run returns, so the other would never be seen",
+    );
+  }
   if (pauseAt !== undefined) interrupts.push({ action: "pause", atCheck: pauseAt });
   if (cancelAt !== undefined) interrupts.push({ action: "cancel", atCheck: cancelAt });
   const peers = values.networking ? values.networking.split(",").map((p) => p.trim()).filter(Boolean) : null;
-  const scenario: Scenario = { job: values.job, state: parseState(values.state), interrupts, resume: values.resume, networking: peers ? { peers } : null };
+  const scenario: Scenario = { job: values.job, state: initialState(values), interrupts, resume: values.resume, networking: peers ? { peers } : null };
 
   const traceWindow = traceWindowOption("exec", values["trace-window"]);
   const durable = durableOptions("exec", values);
@@ -84,7 +133,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   } catch (error) {
     if (error instanceof UnknownJobError && subject.kind === "wasm") {
       const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => e.name);
-      throw new UsageError(`exec: ${(error as Error).message}; the guest exports: ${exported.join(", ")}`);
+      throw new UsageError(`exec: ${(error as Error).message}; the guest exports: ${someNames(exported)}`);
     }
     throw error;
   }

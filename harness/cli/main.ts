@@ -4,11 +4,13 @@ const USAGE = `job-parity: the conformance harness for the Spacedrive extension 
 
 commands:
   parity    run the fixtures natively and as WASM on the reference host; print the matrix; write reports
-  run       the CI gate for a host (--host-cmd, --host-module; default the reference host): every fixture vs its golden
+  run       the CI gate for a host (--host-cmd, --host-module; default the reference host): every fixture vs its golden,
+            then the regression corpus and any generated cases vs the reference host's answers
   exec      run one job of a guest (.wat, .wasm or a native extension module) on the reference host; print its trace
   resume    resume a job kept in a job database (exec --db) from its last checkpoint, in this new process
   jobs      list the jobs in a job database: status, progress, metrics, last checkpoint
-  fuzz      generate job programs and check native vs WASM parity on worker threads; save counterexamples
+  fuzz      generate job programs and check native vs WASM parity on worker threads, or a host under test (--host-cmd,
+            --host-module, --mutant) against the reference host; shrink and save counterexamples
   mutants   run the gate against mutant hosts (the reference host with one bug each); print the kill and clause matrices
   spec      list the specification's clauses with the cases that cite them and the mutants that break them
   goldens   regenerate every fixture's golden result from the reference host

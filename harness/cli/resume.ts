@@ -8,21 +8,30 @@ from the same file (refused if the file changed since), and the job runs from it
 with its unfinished children. Jobs left Running by a process that died are recovered as Paused when the database is
 opened, so an orphaned job is resumed the same way. Ctrl-C (SIGINT) or SIGTERM pauses it again.
 
-  --db <file>             the job database (required)
+  --db <file>             the job database (required; it must exist)
+  --extension <path>      load the job's extension from this file (it must have the sha256 the job started with):
+                          needed when the extension the database names is not under the directory the job was
+                          started from, or resume runs elsewhere (see below)
+  --lock-wait <ms>        how long one database operation waits in all for other processes' locks (default 30000)
   --durability <mode>     full (default) or normal: see "job-parity exec --help"
   --print-checkpoints     announce each checkpoint on stderr (see exec)
   --json                  print one JSON document (outcome, runs, trace, metrics, children)
   --quiet                 print each job's outcome, not its trace
   --trace-window <n>      keep the first and the last n events of each trace (default 1000; 0: every event)
 
-Exit codes: 0 the job ended Completed, Paused or Cancelled; 1 it Failed; 2 it could not be resumed (no such job, a
-finished job, a changed or missing extension file, an unreadable database).`;
+Which extension it loads: the database names the extension's path and sha256, and a database can be crafted, so
+resume prints the path and sha256 it loads, and loads the path the database names only when it lies under the
+directory the job was started from and resume runs in that directory (or above it). Otherwise it refuses
+(JP_EXTENSION_REFUSED) unless the path is given again with --extension. The file must match the stored sha256.
+
+Exit codes: 0 the job ended Completed, Paused or Cancelled; 1 it Failed; 2 it could not be resumed (no such job or
+database, a finished job, a changed, missing or refused extension file, an unreadable database).`;
 
 export async function resumeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand("resume", argv, { json: { type: "boolean", default: false }, ...DURABLE_FLAGS });
+  const { values, positionals } = parseCommand("resume", argv, { json: { type: "boolean", default: false }, extension: { type: "string" }, ...DURABLE_FLAGS });
   if (positionals.length !== 1) throw new UsageError(`resume: give exactly one job id (got ${positionals.length}); "job-parity jobs --db <file>" lists them\n\n${RESUME_USAGE}`);
   const traceWindow = traceWindowOption("resume", values["trace-window"]);
   const durable = durableOptions("resume", values);
   if (durable === null) throw new UsageError(`resume: --db <file> is required\n\n${RESUME_USAGE}`);
-  return runDurableCommand("resume", { kind: "resume", request: { ...durable, traceWindow, jobId: positionals[0]! } }, { source: durable.db, json: values.json, quiet: values.quiet });
+  return runDurableCommand("resume", { kind: "resume", request: { ...durable, traceWindow, jobId: positionals[0]!, extension: values.extension } }, { source: durable.db, json: values.json, quiet: values.quiet });
 }

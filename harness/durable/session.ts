@@ -1,4 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { relative, resolve, isAbsolute } from "node:path";
 import { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
@@ -11,7 +13,7 @@ import { recoveredNote } from "./notes.ts";
 /** A durable run that cannot start: what is wrong and what to do. `code` is stable. */
 export class DurableRunError extends Error {
   constructor(
-    readonly code: "JP_NO_SUCH_JOB" | "JP_NOT_RESUMABLE" | "JP_JOB_RUNNING" | "JP_SOURCE_CHANGED" | "JP_NO_ORIGIN",
+    readonly code: "JP_NO_SUCH_JOB" | "JP_NOT_RESUMABLE" | "JP_JOB_RUNNING" | "JP_SOURCE_CHANGED" | "JP_NO_ORIGIN" | "JP_NO_DATABASE" | "JP_EXTENSION_REFUSED",
     message: string,
   ) {
     super(message);
@@ -24,6 +26,8 @@ export interface DurableOptions {
   readonly durability?: Durability;
   /** Announce every checkpoint on stderr: `checkpoint writing <job> <bytes>` before, `checkpoint saved <job> <sha256>` after. */
   readonly printCheckpoints?: boolean;
+  /** How long one database operation may wait in all for other processes' locks (--lock-wait; SqliteStoreOptions.lockWaitMs). */
+  readonly lockWaitMs?: number;
   /** Keep the first and the last `traceWindow` events of each trace (HostOptions.traceWindow); absent: DEFAULT_TRACE_WINDOW, 0: all. */
   readonly traceWindow?: number;
 }
@@ -40,6 +44,14 @@ export interface DurableExecRequest extends DurableOptions {
 
 export interface DurableResumeRequest extends DurableOptions {
   readonly jobId: string;
+  /**
+   * The extension to load, named again by the user (--extension): it must have the sha256 the job started with.
+   * Without it, resume loads the path the database names only under the directory the job was started from, and only
+   * when it runs in that directory or above it (see extensionToLoad).
+   */
+  readonly extension?: string;
+  /** The directory resume runs in (default: the process's). */
+  readonly cwd?: string;
 }
 
 /** Where a durable run reports what happens outside the job (recoveries, the job's id), line by line. */
@@ -50,11 +62,29 @@ export interface DurableRunResult {
   readonly db: string;
 }
 
+/** A whole number of milliseconds from the environment; undefined when unset or not one. */
+function envMilliseconds(name: string): number | undefined {
+  const value = Number(process.env[name] ?? "");
+  return process.env[name] && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Closes the job database, saying how often it was found busy (each time the operation waited and was tried again). */
+function closeStore(store: SqliteStateStore, notes: Notes): void {
+  const { retries, waitedMs } = store.busy;
+  if (retries > 0) notes(`job-parity: the job database was busy ${retries} time${retries === 1 ? "" : "s"} (other processes held its lock); waited ${Math.round(waitedMs)} ms in all and tried again each time`);
+  store.close();
+}
+
 /** Opens the job database, reporting recoveries and (when asked) every checkpoint write on `notes`. */
 function openStore(options: DurableOptions, notes: Notes): SqliteStateStore {
   const announce = (event: CheckpointWrite) =>
     notes(event.phase === "writing" ? `checkpoint writing ${event.jobId} ${event.bytes}` : `checkpoint saved ${event.jobId} ${event.sha256}`);
-  const store = new SqliteStateStore(options.db, { durability: options.durability, onCheckpoint: options.printCheckpoints ? announce : undefined });
+  const store = new SqliteStateStore(options.db, { durability: options.durability, onCheckpoint: options.printCheckpoints ? announce : undefined,
+    lockWaitMs: options.lockWaitMs,
+    // How long one attempt waits in SQLite's busy handler before the store pauses and tries again (tests make it short
+    // so that contention shows within seconds).
+    busyTimeoutMs: envMilliseconds("JOB_PARITY_DB_BUSY_TIMEOUT_MS"),
+  });
   for (const id of store.recovered) notes(recoveredNote(id));
   return store;
 }
@@ -67,6 +97,9 @@ function hostFor(
   return new ReferenceHost({
     seed: randomUUID(), // ids must be unique across every process that writes this database
     store,
+    // A checkpoint the database could not take (after waiting out other processes' locks) pauses the job at its last
+    // stored checkpoint, which is intact, instead of leaving the job to fail for good.
+    storeFailure: "pause",
     interrupts: extra.interrupts,
     networking: extra.networking ? { peers: extra.networking } : null,
     shutdownSignal,
@@ -79,7 +112,7 @@ export async function execDurable(request: DurableExecRequest, notes: Notes, shu
   const { subject, path, sha256: digest } = await loadSubjectFile(request.source);
   const store = openStore(request, notes);
   try {
-    store.origin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null };
+    store.origin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null, startDir: process.cwd() };
     const host = hostFor(store, shutdownSignal, request);
     const loaded = loadSubject(host, subject);
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
@@ -88,7 +121,7 @@ export async function execDurable(request: DurableExecRequest, notes: Notes, shu
     loaded.unload();
     return { result: collectResult(host, loaded, root), db: request.db };
   } finally {
-    store.close();
+    closeStore(store, notes);
   }
 }
 
@@ -103,22 +136,82 @@ function resumable(store: SqliteStateStore, jobId: string): StoredJob & { origin
   return job as StoredJob & { origin: JobOrigin };
 }
 
+/** Whether `path` is `dir` or inside it (both real paths). */
+function within(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** The sha256 of a file, or null when it cannot be read. */
+function fileSha256(path: string): string | null {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The extension file resume may load for a job, checked before anything of it runs. The path and sha256 come from the
+ * database, and a database can be crafted: so resume loads the path it names only when that path lies under the
+ * directory the job was started from and resume runs in that directory or above it (both real paths: no symlink
+ * leads out), and otherwise only a path the user names again (--extension). Either way the file must have the sha256
+ * the job was started with.
+ */
+function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: DurableResumeRequest): string {
+  const { origin } = job;
+  const confirm = `If you trust it, name it again: --extension ${origin.path}`;
+  let path: string;
+  if (request.extension !== undefined) {
+    path = resolve(request.extension);
+    if (!existsSync(path)) throw new DurableRunError("JP_EXTENSION_REFUSED", `--extension ${request.extension}: no such file`);
+  } else {
+    const cwd = request.cwd ?? process.cwd();
+    const real = (p: string) => (existsSync(p) ? realpathSync(p) : null);
+    const [file, start, here] = [real(origin.path), origin.startDir === undefined ? null : real(origin.startDir), real(cwd)];
+    if (file === null) {
+      throw new DurableRunError("JP_SOURCE_CHANGED", `job ${job.id}'s extension ${origin.path} is gone; restore it, or pass a copy with the same sha256 (${origin.sha256}) as --extension <path>`);
+    }
+    if (origin.startDir === undefined || start === null || here === null || !within(file, start) || !within(start, here)) {
+      const where =
+        origin.startDir === undefined
+          ? "the database does not say which directory the job was started from"
+          : `it loads an extension the database names only when it lies under the directory the job was started from (${origin.startDir}) and resume runs in that directory or above it (here: ${cwd})`;
+      throw new DurableRunError(
+        "JP_EXTENSION_REFUSED",
+        `job ${job.id} in ${request.db} names the extension ${origin.path} (sha256 ${origin.sha256}); resume did not load it: ${where}. A job database can be crafted to name any file. ${confirm} (its sha256 must match).`,
+      );
+    }
+    path = origin.path;
+  }
+  const digest = fileSha256(path);
+  if (digest !== origin.sha256) {
+    const what = path !== origin.path ? `${path} is not the extension job ${job.id} was started with` : `${path} changed since job ${job.id} started`;
+    throw new DurableRunError(
+      "JP_SOURCE_CHANGED",
+      `${what} (sha256 ${digest === null ? "unreadable" : `${digest.slice(0, 12)}...`} now, ${origin.sha256.slice(0, 12)}... then); resuming a checkpoint with other code could misread it. Restore the file or start the job again.`,
+    );
+  }
+  return path;
+}
+
 /**
  * `resume`: in a new process, loads the job's extension from the same file (refused if the file changed), takes the
  * job back with its unfinished descendants, and drives it from its last checkpoint until it ends.
  */
 export async function resumeDurable(request: DurableResumeRequest, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
+  // Resuming never creates a database: a mistyped path is an error, not a new empty file.
+  if (!existsSync(request.db)) {
+    throw new DurableRunError("JP_NO_DATABASE", `no job database at ${request.db}; "job-parity exec <guest> --job <name> --db ${request.db}" creates one`);
+  }
   const store = openStore(request, notes);
   try {
     const stored = resumable(store, request.jobId);
     const { origin } = stored;
-    const { subject, sha256: digest } = await loadSubjectFile(origin.path);
-    if (digest !== origin.sha256) {
-      throw new DurableRunError(
-        "JP_SOURCE_CHANGED",
-        `${origin.path} changed since job ${stored.id} started (sha256 ${digest.slice(0, 12)}... now, ${origin.sha256.slice(0, 12)}... then); resuming a checkpoint with other code could misread it. Restore the file or start the job again.`,
-      );
-    }
+    // Nothing of the file runs before its path is allowed and its sha256 checked.
+    const path = extensionToLoad(stored, request);
+    notes(`job-parity: job ${stored.id}: loading extension ${path} (sha256 ${origin.sha256})`);
+    const { subject } = await loadSubjectFile(path);
     store.origin = origin;
     const host = hostFor(store, shutdownSignal, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
@@ -134,6 +227,6 @@ export async function resumeDurable(request: DurableResumeRequest, notes: Notes,
     loaded.unload();
     return { result: collectResult(host, loaded, root), db: request.db };
   } finally {
-    store.close();
+    closeStore(store, notes);
   }
 }

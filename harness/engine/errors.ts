@@ -2,6 +2,8 @@
 export type GuestLoadErrorCode =
   | "JP_GUEST_NOT_FOUND"
   | "JP_WAT_SYNTAX"
+  /** WAT the compiler (wabt) cannot take safely: too large, or nested too deep (WAT_LIMITS). */
+  | "JP_WAT_LIMIT"
   | "JP_WASM_INVALID"
   | "JP_WASM_UNSUPPORTED"
   | "JP_LINK"

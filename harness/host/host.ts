@@ -44,6 +44,14 @@ export interface HostOptions {
    */
   readonly shutdownSignal?: Int32Array;
   /**
+   * What a checkpoint the store could not save does besides its STORE_ERROR refusal (checkpoint.store-error):
+   * "refuse" (the default, all the ABI asks, what the gate checks) nothing more; "pause" (the durable commands' policy)
+   * also asks the run to pause, and a run that then returns Interrupted or Failed ends Paused at its last stored
+   * checkpoint, which is intact (the failure was the host's store, not the job's), and is not run again by the drive
+   * that paused it: it waits for a resume.
+   */
+  readonly storeFailure?: "refuse" | "pause";
+  /**
    * What a job ends as when a time limit stopped its run (runTimeoutMs or stallTimeoutMs; end cause timeout): "fail"
    * (the default: run.timeout, run.stall, what the gate checks), or "pause": Paused at its last checkpoint, so that
    * it can be resumed, as the durable commands choose outside the gate. A job paused so is not run again by the drive
@@ -73,6 +81,9 @@ let threadDefaults: HostDefaults = {};
 export function setThreadHostDefaults(defaults: HostDefaults): void {
   threadDefaults = defaults;
 }
+
+/** How the error of a job the "pause" store-failure policy paused begins (HostOptions.storeFailure). */
+export const STORE_FAILURE_PAUSE = "paused by the host: a checkpoint could not be stored";
 
 export interface DriveOptions {
   /** Resume a paused job (from its last checkpoint) until it ends, instead of leaving it Paused. */
@@ -108,6 +119,10 @@ export class ReferenceHost {
   private readonly executors = new Map<string, JobExecutor>();
   /** How the jobs being driven are driven; a wait drives a job's children the same way (child.wait). */
   private driving: DriveOptions = {};
+  /** Under the "pause" store-failure policy: the first store error of each running run (HostOptions.storeFailure). */
+  private readonly storeFailures = new Map<string, string>();
+  /** Jobs the "pause" store-failure policy paused: no drive runs them again. */
+  private readonly pausedByStore = new WeakSet<JobRecord>();
   /** Jobs a time limit stopped and onTimeout "pause" paused: no drive runs them again (HostOptions.onTimeout). */
   private readonly pausedByLimit = new WeakSet<JobRecord>();
 
@@ -134,6 +149,7 @@ export class ReferenceHost {
       spawn: (parent, type, jobType, params) => this.enqueue(this.scopeOf(parent), type, jobType.executor, params, parent),
       resolveType: (scope, type) => scope.jobTypes.get(type) ?? this.nativeTypes.get(type),
       waitForChildren: (parent) => this.waitForChildren(parent),
+      onStoreFailure: options.storeFailure === "pause" ? (job, error) => this.storeFailed(job, error) : undefined,
     });
   }
 
@@ -174,7 +190,9 @@ export class ReferenceHost {
     const jobType = scope.findJobType(type);
     if (jobType === undefined) {
       const known = [...scope.jobTypes.keys(), ...scope.unregisteredExports.keys()];
-      throw new UnknownJobError(`extension ${scope.id} has no job "${type}" (it has: ${known.join(", ") || "none"})`);
+      // A guest may export 100,000 functions: the list is cut at 20, with the count.
+      const listed = known.length > 20 ? `${known.slice(0, 20).join(", ")}, ... and ${known.length - 20} more (${known.length} in all)` : known.join(", ") || "none";
+      throw new UnknownJobError(`extension ${scope.id} has no job "${type}" (it has: ${listed})`);
     }
     return this.enqueue(scope, jobType.name, jobType.executor, initialState, null);
   }
@@ -233,6 +251,7 @@ export class ReferenceHost {
     const state = runIndex === 0 && job.initialState !== null ? job.initialState : (this.store.load(job.id) ?? job.initialState);
     this.transition(job, "Running");
     job.error = null; // the last run's message: a job paused by a time limit had one
+    this.storeFailures.delete(job.id);
     this.interrupts.beginRun(job.id, job.index, runIndex);
     this.registry.enter(scope, job);
     let outcome: RunOutcome;
@@ -242,7 +261,24 @@ export class ReferenceHost {
       this.registry.leave(scope, job);
     }
     const pending = this.interrupts.endRun(job.id);
+    const storeFailure = this.storeFailures.get(job.id);
+    this.storeFailures.delete(job.id);
+    if (storeFailure !== undefined && outcome.kind === "returned" && pending !== "cancel" && (outcome.code === JOB_RETURN.INTERRUPTED || outcome.code === JOB_RETURN.FAILED)) {
+      // It resumes from its last stored checkpoint: its counters go back to that checkpoint's.
+      job.exitCodes.push(outcome.code);
+      job.restoreCheckpointMetrics();
+      job.error = `${STORE_FAILURE_PAUSE} (${storeFailure}); its last stored checkpoint is intact`;
+      this.transition(job, "Paused", { cause: "returned", code: outcome.code });
+      this.pausedByStore.add(job);
+      return;
+    }
     this.settle(scope, job, outcome, pending);
+  }
+
+  /** A checkpoint of a running job could not be stored, under the "pause" policy: the run is asked to pause. */
+  private storeFailed(job: JobRecord, error: unknown): void {
+    if (!this.storeFailures.has(job.id)) this.storeFailures.set(job.id, (error as Error).message);
+    this.interrupts.request(job.id, "pause");
   }
 
   private settle(scope: ExtensionScope, job: JobRecord, outcome: RunOutcome, pending: "pause" | "cancel" | null): void {
@@ -309,7 +345,7 @@ export class ReferenceHost {
         if (this.shuttingDown) return;
         this.runOnce(job);
         this.driveQueuedChildren(job);
-      } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob && !this.pausedByLimit.has(job));
+      } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob && !this.pausedByStore.has(job) && !this.pausedByLimit.has(job));
     } finally {
       this.driving = outer;
     }

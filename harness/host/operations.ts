@@ -56,6 +56,8 @@ export interface OperationDeps {
   readonly resolveType: (scope: ExtensionScope, type: string) => { executor: JobExecutor } | undefined;
   /** Drives the job's children that have not run, now; answers all its children in spawn order (child.wait). */
   readonly waitForChildren: (parent: JobRecord) => readonly JobRecord[];
+  /** Told of each checkpoint the store could not save, after its refusal (HostOptions.storeFailure). */
+  readonly onStoreFailure?: (job: JobRecord, error: unknown) => void;
 }
 
 /**
@@ -169,7 +171,9 @@ export class JobOperations {
     try {
       this.deps.store.save(job.id, state, job);
     } catch (error) {
-      return this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
+      const refused = this.refuse(scope, job, "job_checkpoint", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
+      this.deps.onStoreFailure?.(job, error);
+      return refused;
     }
     job.tree.stateBytes += grow;
     job.checkpointBytes = state.length;
@@ -183,7 +187,9 @@ export class JobOperations {
     try {
       this.deps.store.clear(job.id);
     } catch (error) {
-      return this.refuse(scope, job, "job_checkpoint_stateless", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
+      const refused = this.refuse(scope, job, "job_checkpoint_stateless", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
+      this.deps.onStoreFailure?.(job, error);
+      return refused;
     }
     job.tree.stateBytes -= job.checkpointBytes;
     job.checkpointBytes = 0;

@@ -41,6 +41,11 @@ export interface JobOrigin {
   readonly extensionId: string;
   /** Loopback peers the job ran with (null: networking off). */
   readonly networking: readonly string[] | null;
+  /**
+   * The directory `exec` ran in (absent in rows older than it): `resume` loads the extension the row names without
+   * being told again only under it (see harness/durable/session.ts, extensionToLoad).
+   */
+  readonly startDir?: string;
 }
 
 /** A job as `job-parity jobs` lists it. */
@@ -56,16 +61,37 @@ export interface StoredJob extends JobSnapshot {
 
 export type Durability = "full" | "normal";
 
+/** The default of SqliteStoreOptions.lockWaitMs. */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+/** How often this store found the database busy and tried again, and how long it waited in all (SqliteStoreOptions.lockWaitMs). */
+export interface BusyStats {
+  retries: number;
+  waitedMs: number;
+}
+
 export interface SqliteStoreOptions {
   /**
    * "full" (the default): every checkpoint is fsynced before job_checkpoint answers, so an acknowledged checkpoint
    * survives a power loss. "normal": WAL without an fsync per commit: it survives a killed process, not a lost machine.
    */
   readonly durability?: Durability;
-  /** How long a write waits for another process's lock before failing with JP_STORE_LOCKED (default 2000 ms). */
+  /** How long one attempt waits in SQLite's busy handler for another connection's lock (default 2000 ms). */
   readonly busyTimeoutMs?: number;
+  /**
+   * How long one operation (opening, a job row, a checkpoint, a read) may wait in all for other connections' locks:
+   * an attempt that finds the database busy is tried again after a growing pause (5 ms to 250 ms, with jitter) until
+   * this much time has passed, then fails with JP_STORE_LOCKED (default 30000 ms). Several processes on one database
+   * on a disk busy with fsyncs can hold each other up longer than one busy timeout.
+   */
+  readonly lockWaitMs?: number;
   /** Caps the database at this many pages (PRAGMA max_page_count): how tests make the disk "full". */
   readonly maxPageCount?: number;
+  /**
+   * Opens an existing database read-only: nothing is written (no setup, no journal mode change, no recovery: a job
+   * left Running by a process that is gone stays Running), and only the listing reads work.
+   */
+  readonly readonly?: boolean;
   /** Told just before each checkpoint's transaction and just after it commits (the sha256 is the one stored). */
   readonly onCheckpoint?: (event: CheckpointWrite) => void;
 }
@@ -159,6 +185,18 @@ function ownerAlive(owner: string): boolean {
   }
 }
 
+/** Whether a SQLite error means another connection holds a lock: worth waiting for and trying again. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** A synchronous pause: the store is synchronous (a job's checkpoint call waits for it), so it cannot await. */
+function sleep(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
 /**
  * Turns a SQLite error into a StoreError that names the file and says what to do. Errors that are not SQLite's
  * (a bug here) pass through unchanged.
@@ -196,33 +234,47 @@ export class SqliteStateStore implements StateStore {
   private readonly statements: ReturnType<SqliteStateStore["prepare"]>;
   private readonly saveTransaction: (jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => void;
   private readonly onCheckpoint: ((event: CheckpointWrite) => void) | null;
+  private readonly busyTimeoutMs: number;
+  private readonly lockWaitMs: number;
+  /** How often the database was found busy and the operation tried again, and the time spent waiting for it. */
+  readonly busy: BusyStats = { retries: 0, waitedMs: 0 };
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     this.onCheckpoint = options.onCheckpoint ?? null;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 2000;
+    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     const fresh = !existsSync(path);
     try {
-      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
+      this.db = new Database(path, { timeout: this.busyTimeoutMs, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (error) {
       // better-sqlite3 checks the folder itself and throws a plain TypeError when it does not exist
       const mapped = storeError(path, "opening", error);
       throw mapped instanceof StoreError ? mapped : new StoreError("JP_STORE_IO", `${path}: opening: ${(error as Error).message}. Create the folder or pass another --db.`, { cause: error });
     }
     try {
-      const needsSetup = this.checkIdentity(fresh);
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma(`synchronous = ${(options.durability ?? "full").toUpperCase()}`);
-      if (options.maxPageCount !== undefined) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
-      // One transaction: a setup cut short (disk full, a kill) must not leave tables without the application_id,
-      // or every later open would refuse our own file as JP_STORE_NOT_OURS. A file already set up is not written.
-      if (needsSetup) {
-        this.db.transaction(() => {
-          this.db.exec(SCHEMA);
-          this.db.pragma(`application_id = ${APPLICATION_ID}`);
-          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        }).immediate();
-      }
-      this.statements = this.prepare();
+      // Every step is idempotent, so a setup that finds the database busy (another process opening or writing it)
+      // starts again from the identity check.
+      this.statements = this.retrying("opening", () => {
+        const needsSetup = this.checkIdentity(fresh);
+        if (options.readonly) {
+          if (needsSetup) throw new StoreError("JP_STORE_SCHEMA", `${path}: the database has no job tables of this schema yet, and it is opened read-only`);
+          return this.prepare();
+        }
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma(`synchronous = ${(options.durability ?? "full").toUpperCase()}`);
+        if (options.maxPageCount !== undefined) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
+        // One transaction: a setup cut short (disk full, a kill) must not leave tables without the application_id,
+        // or every later open would refuse our own file as JP_STORE_NOT_OURS. A file already set up is not written.
+        if (needsSetup) {
+          this.db.transaction(() => {
+            this.db.exec(SCHEMA);
+            this.db.pragma(`application_id = ${APPLICATION_ID}`);
+            this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+          }).immediate();
+        }
+        return this.prepare();
+      });
       this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => {
         const now = Date.now();
         this.statements.putCheckpoint.run(jobId, state, digest, now);
@@ -232,7 +284,7 @@ export class SqliteStateStore implements StateStore {
           this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
         }
       });
-      this.recovered = this.recoverOrphans();
+      this.recovered = options.readonly ? [] : this.retrying("recovering jobs left Running", () => this.recoverOrphans());
     } catch (error) {
       this.db.close();
       throw storeError(path, "opening", error);
@@ -301,11 +353,53 @@ export class SqliteStateStore implements StateStore {
   }
 
   private guard<T>(doing: string, action: () => T): T {
-    try {
-      return action();
-    } catch (error) {
-      throw storeError(this.path, doing, error);
+    return this.retrying(doing, action);
+  }
+
+  /**
+   * Runs `action` (one statement or one transaction: a busy one is rolled back whole, so trying it again is safe),
+   * trying again while SQLite answers SQLITE_BUSY, after a growing pause with jitter (so processes that collided do
+   * not collide again), until lockWaitMs has passed in all; then JP_STORE_LOCKED saying how long it waited. Other
+   * errors become StoreErrors at once.
+   */
+  private retrying<T>(doing: string, action: () => T): T {
+    const started = performance.now();
+    let attemptStarted = started;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = action();
+        if (attempt > 1) this.endRetries(attemptStarted - started);
+        return result;
+      } catch (error) {
+        if (!isBusy(error)) {
+          if (attempt > 1) this.endRetries(performance.now() - started);
+          throw storeError(this.path, doing, error);
+        }
+        const waited = performance.now() - started;
+        const left = this.lockWaitMs - waited;
+        if (left <= 0) {
+          if (attempt > 1) this.endRetries(waited);
+          const detail = `${(error as Error).message} (${(error as { code: string }).code})`;
+          throw new StoreError(
+            "JP_STORE_LOCKED",
+            `${this.path}: ${doing}: the database stayed locked by other connections for ${Math.round(waited)} ms (${attempt} attempt${attempt === 1 ? "" : "s"}; the limit is ${this.lockWaitMs} ms): ${detail}. Nothing was written. Wait for the other processes to finish or stop them, or allow a longer wait (--lock-wait <ms>).`,
+            { cause: error },
+          );
+        }
+        sleep(Math.min(left, Math.min(250, 5 * 2 ** Math.min(attempt - 1, 6)) * (0.5 + Math.random() / 2)));
+        this.busy.retries++;
+        // The next attempt's own busy wait must not carry the operation past its limit.
+        const remaining = Math.max(0, Math.floor(this.lockWaitMs - (performance.now() - started)));
+        this.db.pragma(`busy_timeout = ${Math.min(this.busyTimeoutMs, remaining)}`);
+        attemptStarted = performance.now();
+      }
     }
+  }
+
+  /** After an operation that was tried again: counts the time it waited, and restores the busy timeout. */
+  private endRetries(waitedMs: number): void {
+    this.busy.waitedMs += waitedMs;
+    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
@@ -362,6 +456,13 @@ export class SqliteStateStore implements StateStore {
   /** Every job in the order the database first saw them. */
   jobs(): StoredJob[] {
     return this.guard("listing jobs", () => (this.statements.jobs.all() as JobRow[]).map(toStoredJob));
+  }
+
+  /** Every job in the order the database first saw them, one at a time: a listing of 200,000 jobs keeps none of them. */
+  forEachJob(visit: (job: StoredJob) => void): void {
+    this.guard("listing jobs", () => {
+      for (const row of this.statements.jobs.iterate() as IterableIterator<JobRow>) visit(toStoredJob(row));
+    });
   }
 
   job(id: string): StoredJob | null {

@@ -173,8 +173,19 @@ export class WasmExtension {
     }
   }
 
+  /** The guest's function exports by name, made on first use: looking each export up in the list was quadratic. */
+  private functionExportsByName: Map<string, GuestModule["iface"]["exports"][number]> | null = null;
+
+  private functionExports(): Map<string, GuestModule["iface"]["exports"][number]> {
+    if (this.functionExportsByName === null) {
+      this.functionExportsByName = new Map();
+      for (const e of this.guest.iface.exports) if (e.kind === "function" && !this.functionExportsByName.has(e.name)) this.functionExportsByName.set(e.name, e);
+    }
+    return this.functionExportsByName;
+  }
+
   private jobExecutor(exportName: string): JobExecutor | null {
-    const exp = this.guest.iface.exports.find((e) => e.name === exportName && e.kind === "function");
+    const exp = this.functionExports().get(exportName);
     if (!exp?.type || formatSignature(exp.type.params, exp.type.results) !== JOB_SIGNATURE) return null;
     return { kind: "wasm", run: (job, state) => this.runExport(exportName, job, state) };
   }

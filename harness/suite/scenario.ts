@@ -22,7 +22,7 @@ import type { TraceSummary } from "../trace/window.ts";
 export interface Scenario {
   /** The registered job name, or an export name. */
   readonly job: string;
-  /** Initial state: a string is passed as its UTF-8 bytes, any other JSON value as its JSON text; absent = empty. */
+  /** Initial state: bytes as they are, a string as its UTF-8 bytes, any other JSON value as its JSON text; absent = empty. */
   readonly state?: unknown;
   readonly interrupts?: readonly InterruptPlan[];
   /** Resume paused jobs from their last checkpoint until they end. */
@@ -82,6 +82,7 @@ export const EXTENSION_ID = "fixture";
 
 export function stateBytes(state: unknown): Uint8Array | null {
   if (state === undefined || state === null) return null;
+  if (state instanceof Uint8Array) return state.slice(); // bytes as they are (exec --state-file)
   return encodeUtf8(typeof state === "string" ? state : JSON.stringify(state));
 }
 

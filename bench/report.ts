@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname } from "node:path";
+import { makeDirs } from "../harness/engine/make-dirs.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { harnessVersion } from "../harness/suite/version.ts";
 import { BenchError, type Budget, type Figure } from "./measure.ts";
@@ -41,7 +42,7 @@ export function exitCodeOf(report: Pick<BenchReport, "figures">): 0 | 1 {
 export function writeBenchReport(report: BenchReport, path: string): void {
   const problems = reportProblems(report);
   if (problems.length > 0) throw new BenchError(`internal: the bench report does not match harness/schemas/bench.schema.json:\n  ${problems.join("\n  ")}`);
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "./support/cli.ts";
+import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { WIRE_METHOD_NAMES } from "../harness/abi/wire-methods.ts";
 import { UsageError } from "../harness/cli/args.ts";
@@ -208,7 +210,8 @@ describe("job-parity run: generated cases and the regression corpus", () => {
     expect(report.cases.map((c) => [c.id, c.outcome])).toEqual([0, 1, 2, 3].map((i) => [`generated/1/${i}`, "PASS"]));
     const second = byId(report, "generated/1/2");
     expect(second.reproduce).toBe("npx job-parity run --generated 4 --seed 1 --filter 'generated/1/2'");
-    expect(second.description).toBe("generated case 2 of seed 1 (npx job-parity fuzz --seed 1 --path '2' shows it, natively and as WASM)");
+    // Generated from hostCaseArb, as host fuzzing draws: the replay sends the case to a host (here the reference host's process).
+    expect(second.description).toBe("generated case 2 of seed 1 (npx job-parity fuzz --seed 1 --path '2' --host-cmd 'node bin/job-parity-reference-host.mjs' replays it)");
     expect(second.spec).toEqual([]);
     // Its capabilities are those of its guest's imports: at least registering a job needs none, and none is unknown.
     expect(second.capabilities.every((c) => (CAPABILITY_IDS as readonly string[]).includes(c))).toBe(true);
@@ -421,6 +424,67 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
       ["progress/steps", "TIMEOUT", "JP_HOST_TIMEOUT"],
     ]);
     expect(report.cases[1]!.reproduce).toContain("--timeout 300 --filter 'progress/steps'");
+  });
+
+  it("a host that hangs on every case: after --max-timeouts cases in a row, no further case is sent (JP_NOT_RUN, JP_TIMEOUTS)", async () => {
+    const reports = reportDir();
+    const started = performance.now();
+    const result = await run("--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", "/^(logging|progress)\\//", "--timeout", "200", "--max-timeouts", "2", "--report-dir", reports);
+    // The others need an ABI version or capabilities the host does not offer, so they are not sent at all.
+    const tried = readReport(reports).cases.filter((c) => c.outcome === "TIMEOUT" || c.outcome === "ERROR");
+    expect(result.status).toBe(2);
+    expect(tried.length).toBeGreaterThan(4);
+    expect(tried.slice(0, 2).map((c) => [c.outcome, c.error?.code])).toEqual([["TIMEOUT", "JP_HOST_TIMEOUT"], ["TIMEOUT", "JP_HOST_TIMEOUT"]]);
+    expect(tried.slice(2).every((c) => c.outcome === "ERROR" && c.error?.code === "JP_NOT_RUN" && c.durationMs === 0)).toBe(true);
+    expect(readReport(reports).problems).toContainEqual(expect.objectContaining({ code: "JP_TIMEOUTS", severity: 2 }));
+    expect(result.stderr).toContain("the host timed out on 2 cases in a row");
+    expect(result.stderr).toMatch(new RegExp(`${tried.length - 2} cases were not run or not judged \\(JP_NOT_RUN\\)`));
+    expect(performance.now() - started).toBeLessThan(15_000); // two timeouts and restarts, not one per case
+    await expect(runCommand(["--max-timeouts", "-1"], () => {}, () => {})).rejects.toThrow(UsageError);
+  });
+
+  it("Ctrl-C during a run: the host is stopped, the reports are written with the cases not judged, exit 130", async () => {
+    const reports = reportDir();
+    const pids = join(dir, "hang-pids.json");
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "60000", "--report-dir", reports], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, HANG_PIDS: pids },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      // Interrupted once the host holds its first case.
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(pids) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(pids), stderr).toBe(true);
+      const signalled = performance.now();
+      child.kill("SIGINT");
+      expect(await exited, stderr).toBe(130);
+      expect(performance.now() - signalled).toBeLessThan(10_000);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(stderr).toContain("interrupted; stopping the host, then writing the reports");
+    const report = readReport(reports);
+    expect(report.cases.map((c) => [c.id, c.outcome, c.error?.code])).toEqual([
+      ["progress/refused", "ERROR", "JP_NOT_RUN"],
+      ["progress/steps", "ERROR", "JP_NOT_RUN"],
+    ]);
+    expect(report.problems).toContainEqual(expect.objectContaining({ code: "JP_INTERRUPTED", severity: 2 }));
+    for (const file of ["gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file))).toBe(true);
+    const { host } = JSON.parse(readFileSync(pids, "utf8")) as { host: number; child: number };
+    expect(await gone(host)).toBe(true); // its process group was stopped with it
+  });
+
+  it("a report folder that cannot be made (/proc/x): exit 2 at once, saying which folder, for run and parity", async () => {
+    const gate = await run("--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
+    expect(gate.status).toBe(2);
+    expect(gate.stderr).toMatch(/cannot write the reports \(\/proc\/job-parity-x\): ENOENT/);
+    const parity = cli("parity", "--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
+    expect(parity.status).toBe(2);
+    expect(parity.stderr).toMatch(/job-parity parity: cannot write the reports \(\/proc\/job-parity-x\): ENOENT.*--report-dir/);
+    expect(parity.stderr).not.toMatch(/internal error|    at /);
   });
 
   it("a host whose handshake does not validate: exit 2, no case sent, and all four reports say why", async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { gone, isAlive } from "../support/pids.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
 import { STATUS } from "../../harness/abi/status.ts";
@@ -64,28 +65,6 @@ async function expectFailure(promise: Promise<unknown>, code: HostFailureCode, .
   expect(error.code, error.message).toBe(code);
   for (const fragment of fragments) expect(error.message).toContain(fragment);
   return error;
-}
-
-/** A pid is gone when no process has it, or only a zombie waiting for a parent that is not us. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number): Promise<boolean> {
-  for (let waited = 0; waited < 2_000; waited += 25) {
-    if (!alive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return !alive(pid);
 }
 
 function withAdapter(command: string, options: ConstructorParameters<typeof ProcessAdapter>[1] = {}) {

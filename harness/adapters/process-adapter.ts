@@ -319,6 +319,14 @@ export class ProcessAdapter implements HostAdapter {
     });
   }
 
+  /** Not queued behind the case in flight, unlike close: killing the process group ends that case as a crash. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    const host = this.host;
+    this.host = null;
+    if (host !== null) await host.kill();
+  }
+
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => {});

@@ -65,6 +65,8 @@ export interface HostAdapter {
   runCase(request: CaseRequest, timeoutMs: number): Promise<CaseResponse>;
   /** Ends the host. Resolves to what went wrong with the ending (conversation.shutdown), when something did. */
   close(): Promise<CloseProblem | void>;
+  /** Stops the host now, whatever it is doing (Ctrl-C): a case in flight rejects, and no case follows. */
+  abort?(): Promise<void>;
 }
 
 /** A host that did not end as the protocol says: it ignored shutdown, or exited with another code. */

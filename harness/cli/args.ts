@@ -23,3 +23,11 @@ export function positiveInt(command: string, flag: string, value: string | undef
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${command}: --${flag} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** An integer flag of 0 or more, or undefined when absent. */
+export function nonNegativeInt(command: string, flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --${flag} must be an integer of 0 or more, got ${JSON.stringify(value)}`);
+  return n;
+}

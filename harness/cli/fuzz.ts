@@ -46,7 +46,7 @@ and saved with \`host\` naming the host: \`job-parity run\` includes the corpus,
   --time <duration>       how long to fuzz: 500ms, 90s, 2m (default 60s)
   --runs <N>              how many cases to check, across all workers (instead of --time)
   --seed <S>              the session seed, 0..${SEED_LIMIT - 1} (default: random; printed)
-  --workers <N>           worker threads (default: ${availableParallelism()}, the available parallelism)
+  --workers <N>           worker threads (default and most: ${availableParallelism()}, the available parallelism)
   --shard <i/n>           run shard i of n (0/4 .. 3/4): shards of one session seed never share a chunk
   --corpus <dir>          where counterexamples are saved (default: wat-fixtures/regressions)
   --fault <name>          fuzz against a deliberately faulty WASM boundary: ${FAULT_NAMES.join(", ")}
@@ -62,7 +62,8 @@ and saved with \`host\` naming the host: \`job-parity run\` includes the corpus,
   --path <P>              replay the one case a counterexample names (with the --seed printed beside it)
 
 Exit codes: 0 no divergence, 1 divergences found (or the replayed case diverges; with --mutant all: a mutant
-survived), 2 bad usage, a host under test that cannot start or shake hands, or a harness error.`;
+survived), 2 bad usage, a host under test that cannot start or shake hands, or a harness error, 130 stopped by Ctrl-C
+before its budget (after its summary and the cases it saved).`;
 
 const DEFAULT_TIME_MS = 60_000;
 const DEFAULT_MAX_DIVERGENCES = 10;
@@ -247,7 +248,7 @@ export async function fuzzCommand(
   const runs = positiveInt("fuzz", "runs", values.runs);
   const budget: Budget = runs !== undefined ? { runs } : { timeMs: values.time !== undefined ? parseDuration("time", values.time) : DEFAULT_TIME_MS };
   const seed = parseSeed(values.seed, 0) ?? randomInt(SEED_LIMIT);
-  const workers = positiveInt("fuzz", "workers", values.workers) ?? availableParallelism();
+  const workers = workerCount(values.workers, err);
   const shard = parseShard(values.shard);
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   const corpusDir = resolve(values.corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions"));
@@ -290,7 +291,22 @@ export async function fuzzCommand(
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
   else for (const line of summaryLines(summary)) out(line);
-  return summary.divergences === 0 && summary.shutdownProblems.length === 0 ? 0 : 1;
+  if (summary.divergences > 0 || summary.shutdownProblems.length > 0) return 1;
+  // Stopped short of its budget by Ctrl-C: not a clean pass, whatever it checked.
+  return summary.stopped === "interrupted" ? 130 : 0;
+}
+
+/**
+ * --workers, at most the machine's available parallelism: each worker is a thread running programs flat out, so more
+ * only share the same cores (and each holds its own engine and host process: 64 took 2.8 GB for a slower session).
+ */
+function workerCount(value: string | undefined, err: (line: string) => void): number {
+  const cores = availableParallelism();
+  const asked = positiveInt("fuzz", "workers", value);
+  if (asked === undefined) return cores;
+  if (asked <= cores) return asked;
+  err(`job-parity fuzz: --workers ${asked} is more than this machine runs at once (${cores}); using ${cores}`);
+  return cores;
 }
 
 function replay(seed: number, path: string, fault: string | null, json: boolean, out: (line: string) => void): number {

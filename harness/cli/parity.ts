@@ -34,7 +34,15 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   });
   // Asked of every case, whatever the filter: the answer is about Spacedrive, not about this run.
   const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday());
-  const paths = writeParityReports(report, resolve(values["report-dir"] ?? resolve(PROJECT_ROOT, "reports")));
+  const reportDir = resolve(values["report-dir"] ?? resolve(PROJECT_ROOT, "reports"));
+  let paths;
+  try {
+    paths = writeParityReports(report, reportDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    process.stderr.write(`job-parity parity: cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir\n`);
+    return 2;
+  }
   if (values.json) {
     out(JSON.stringify(report, null, 2));
   } else {

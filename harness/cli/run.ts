@@ -1,18 +1,19 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { createHostAdapter } from "../adapters/host-target.ts";
+import { createHostAdapter, targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
 import { buildGateReport, divergenceLines, hostTitle, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
 import { casesText, countsText } from "../report/gate-markdown.ts";
 import { writeGateReports } from "../report/write-gate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
-import { parseCommand, positiveInt, UsageError } from "./args.ts";
+import { nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
 
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
-                     [--corpus <dir>] [--generated N --seed S] [--report-dir <dir>] [--junit <file>] [--timeout <ms>] [--json]
+                     [--corpus <dir>] [--generated N --seed S] [--report-dir <dir>] [--junit <file>] [--timeout <ms>]
+                     [--max-timeouts <K>] [--json]
 
 The CI gate for a host: sends every case's guest and scenario to the host and judges each answer by behaviour (the
 case's expectations, and its golden result; conformance/PROTOCOL.md, "What is compared, and how"). Without
@@ -35,6 +36,8 @@ invariants every run must satisfy.
   --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run
   --junit <file>          the JUnit XML (default: <report-dir>/junit.xml)
   --timeout <ms>          per case (default ${DEFAULT_CASE_TIMEOUT_MS})
+  --max-timeouts <K>      after K cases in a row time out, send no further case: the rest are ERROR JP_NOT_RUN
+                          (default ${DEFAULT_MAX_TIMEOUTS}; 0 sends every case)
   --json                  print gate.json on stdout instead of the progress and summary
 
 Outcomes: PASS, FAIL, XFAIL (an expected failure), XPASS (an expected failure that passes: a stale entry), SKIP,
@@ -45,7 +48,8 @@ neither claims nor waives FAILs.
 Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case
 FAILed or XPASSed, a capability is neither claimed nor waived, or a waiver is stale; 2 the host or the harness broke
 (an ERROR or TIMEOUT, a host that cannot start, fails its handshake or ignores shutdown, an unusable expectations
-file, bad usage).`;
+file, bad usage). Ctrl-C stops the host, marks the cases not judged ERROR JP_NOT_RUN, writes the reports and exits
+130; a second Ctrl-C exits at once.`;
 
 /** How many host errors exit 2 spells out on stderr before summarizing the rest. */
 const MAX_ERROR_LINES = 10;
@@ -56,12 +60,14 @@ function shown(path: string): string {
 }
 
 
-/** The adapter for the host options: a process, a module, or the reference host in this process. */
-function createAdapter(hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> {
-  if (hostCmd !== undefined) return createHostAdapter({ kind: "cmd", command: hostCmd, cwd: process.cwd() });
-  if (hostModule !== undefined) return createHostAdapter({ kind: "module", path: hostModule });
-  return createHostAdapter({ kind: "reference" });
+/** The host the options name: a process, a module, or the reference host in this process. */
+function hostTarget(hostCmd: string | undefined, hostModule: string | undefined): HostTarget {
+  if (hostCmd !== undefined) return { kind: "cmd", command: hostCmd, cwd: process.cwd() };
+  if (hostModule !== undefined) return { kind: "module", path: hostModule };
+  return { kind: "reference" };
 }
+
+const createAdapter = (hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> => createHostAdapter(hostTarget(hostCmd, hostModule));
 
 /** --generated N --seed S, checked: both or neither. */
 function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
@@ -101,9 +107,11 @@ function stderrSummary(report: GateReport): string[] {
     return lines;
   }
   for (const problem of report.problems) lines.push(`job-parity run: ${problem.message}`);
-  const broken = report.cases.filter((c) => c.outcome === "ERROR" || c.outcome === "TIMEOUT");
+  const broken = report.cases.filter((c) => (c.outcome === "ERROR" || c.outcome === "TIMEOUT") && c.error?.code !== "JP_NOT_RUN");
   for (const c of broken.slice(0, MAX_ERROR_LINES)) lines.push(`job-parity run: ${describeHostError(c.id, c.outcome, c.error!)}`);
   if (broken.length > MAX_ERROR_LINES) lines.push(`job-parity run: ... and ${broken.length - MAX_ERROR_LINES} more host errors (see gate.json)`);
+  const notRun = report.cases.filter((c) => c.error?.code === "JP_NOT_RUN").length;
+  if (notRun > 0) lines.push(`job-parity run: ${notRun} case${notRun === 1 ? " was" : "s were"} not run or not judged (JP_NOT_RUN)`);
   const failed = report.cases.filter((c) => c.outcome === "FAIL");
   if (failed.length > 0) lines.push(`job-parity run: ${failed.length} case${failed.length === 1 ? "" : "s"} failed: ${failed.map((c) => c.id).join(", ")}`);
   for (const c of report.cases.filter((c) => c.outcome === "XPASS")) {
@@ -128,6 +136,7 @@ export async function runCommand(
       "report-dir": { type: "string" },
       junit: { type: "string" },
       timeout: { type: "string" },
+      "max-timeouts": { type: "string" },
       corpus: { type: "string" },
       generated: { type: "string" },
       seed: { type: "string" },
@@ -140,6 +149,7 @@ export async function runCommand(
   if (hostCmd !== undefined && hostModule !== undefined) throw new UsageError("run: give --host-cmd or --host-module, not both");
   if (hostCmd !== undefined && hostCmd.trim() === "") throw new UsageError("run: --host-cmd is empty");
   const timeoutMs = positiveInt("run", "timeout", values.timeout) ?? DEFAULT_CASE_TIMEOUT_MS;
+  const maxTimeouts = nonNegativeInt("run", "max-timeouts", values["max-timeouts"]) ?? DEFAULT_MAX_TIMEOUTS;
   const reportDir = resolve(values["report-dir"] ?? "reports");
   const junitPath = values.junit === undefined ? undefined : resolve(values.junit);
 
@@ -150,7 +160,7 @@ export async function runCommand(
   const all = discoverFixtures();
   // Loaded here and not in the gate: regressions and generated cases come from the programs, which use the suite.
   const { generatedCases, regressionCases } = await import("../programs/gate-cases.ts");
-  const pending = [...regressionCases(corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions")), ...(generated ? generatedCases(generated.seed, generated.count) : [])];
+  const pending = [...regressionCases(corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions")), ...(generated ? generatedCases(generated.seed, generated.count, targetFlag(hostTarget(hostCmd, hostModule))) : [])];
   let expectations;
   try {
     const ids = [...all, ...pending].map((c) => c.id);
@@ -177,25 +187,35 @@ export async function runCommand(
     if (!(error instanceof HostFailure)) throw error;
     result = unreachableHost([...fixtures.map(fixtureSubject), ...derived], error, expectations, started);
   }
+  const interrupted = new AbortController();
   if (adapter !== null) {
-    // Ctrl-C: stop the host too (it runs in its own process group, so the signal does not reach it).
+    // Ctrl-C: no further case, and the host is stopped now (it runs in its own process group, so the signal does not
+    // reach it), which ends the case it is running; the reports are still written. A second Ctrl-C exits at once.
     const stopping = adapter;
-    process.once("SIGINT", () => {
-      err("job-parity run: interrupted; stopping the host");
-      void stopping.close().finally(() => process.exit(130));
-    });
+    const onSigint = () => {
+      if (interrupted.signal.aborted) process.exit(130);
+      err("job-parity run: interrupted; stopping the host, then writing the reports (Ctrl-C again to exit at once)");
+      interrupted.abort();
+      void (stopping.abort?.() ?? stopping.close()).catch(() => undefined);
+    };
+    process.on("SIGINT", onSigint);
     try {
       result = await runGate(adapter, {
         fixtures,
         derived,
         expectations,
         timeoutMs,
+        maxTimeouts,
+        signal: interrupted.signal,
         onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
       });
     } finally {
       // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.
-      const closed = await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
+      const closed = interrupted.signal.aborted
+        ? null
+        : await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
       if (closed) result = withProblem(result!, { ...closed, severity: 2 });
+      process.off("SIGINT", onSigint);
     }
   }
   const report = buildGateReport(result!, invocation, expectations);
@@ -219,5 +239,5 @@ export async function runCommand(
     out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
   }
   for (const line of stderrSummary(report)) err(line);
-  return report.exitCode;
+  return interrupted.signal.aborted ? 130 : report.exitCode;
 }

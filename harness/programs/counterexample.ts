@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeDirs } from "../engine/make-dirs.ts";
 import { canonicalJson } from "../trace/diff.ts";
 import { formatEvent } from "../trace/format.ts";
 import type { Scenario } from "../suite/scenario.ts";
@@ -84,7 +85,7 @@ export function toRegression(found: Counterexample): RegressionCase {
 export function saveRegression(dir: string, regression: RegressionCase): boolean {
   const caseDir = join(dir, regression.id);
   if (existsSync(join(caseDir, "case.json"))) return false;
-  mkdirSync(caseDir, { recursive: true });
+  makeDirs(caseDir);
   writeFileSync(join(caseDir, "guest.wat"), renderWat(regression.program, `Regression ${regression.id}: ${regression.replay}`));
   writeFileSync(join(caseDir, "case.json"), `${JSON.stringify(regression, null, 2)}\n`);
   return true;

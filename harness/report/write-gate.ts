@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { makeDirs } from "../engine/make-dirs.ts";
 import { renderGateMarkdown } from "./gate-markdown.ts";
 import { validateGateReport, type GateReport } from "./gate-report.ts";
 import { renderGateHtml } from "./html.ts";
@@ -16,8 +17,8 @@ export interface GatePaths {
 export function writeGateReports(report: GateReport, dir: string, junitPath = join(dir, "junit.xml")): GatePaths {
   validateGateReport(JSON.parse(JSON.stringify(report)));
   const paths = { json: join(dir, "gate.json"), markdown: join(dir, "gate.md"), html: join(dir, "gate.html"), junit: junitPath };
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(dirname(junitPath), { recursive: true });
+  makeDirs(dir);
+  makeDirs(dirname(junitPath));
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.markdown, renderGateMarkdown(report));
   writeFileSync(paths.html, renderGateHtml(report));

@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeDirs } from "../engine/make-dirs.ts";
 import { renderParityMarkdown } from "./markdown.ts";
 import type { ParityReport } from "./parity-report.ts";
 
 /** Writes parity.json and parity.md into `dir`; returns the paths written. */
 export function writeParityReports(report: ParityReport, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const json = join(dir, "parity.json");
   const markdown = join(dir, "parity.md");
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);

@@ -36,9 +36,12 @@ export const OUTCOME_SEVERITY: Record<Outcome, 0 | 1 | 2> = {
 };
 
 /** A HostFailure code, or an adapter that threw something other than a HostFailure. */
-export type GateErrorCode = HostFailureCode | "JP_HOST_EXCEPTION";
+/** JP_NOT_RUN: the gate stopped before the case (Ctrl-C, or the host timing out case after case). */
+export type GateErrorCode = HostFailureCode | "JP_HOST_EXCEPTION" | "JP_NOT_RUN";
 
 export const DEFAULT_CASE_TIMEOUT_MS = 5000;
+/** Cases in a row that time out before the gate stops sending any (GateOptions.maxTimeouts). */
+export const DEFAULT_MAX_TIMEOUTS = 3;
 /** How long past the case's timeout the gate waits for an adapter that does not time out on its own. */
 const GUARD_MS = 5000;
 const HANDSHAKE_GUARD_MS = 30_000;
@@ -89,7 +92,7 @@ export interface GateCase {
 
 /** Something wrong with the run as a whole, besides its cases: its exit code is `severity` at least. */
 export interface RunProblem {
-  readonly code: "JP_CAPABILITY_MISSING" | "JP_WAIVER_STALE" | "JP_HOST_SHUTDOWN" | GateErrorCode;
+  readonly code: "JP_CAPABILITY_MISSING" | "JP_WAIVER_STALE" | "JP_HOST_SHUTDOWN" | "JP_TIMEOUTS" | "JP_INTERRUPTED" | GateErrorCode;
   readonly message: string;
   readonly severity: 1 | 2;
 }
@@ -147,6 +150,13 @@ export interface GateOptions {
   readonly timeoutMs?: number;
   /** Called as each case is judged (for progress lines). */
   readonly onCase?: (result: GateCase, index: number, total: number) => void;
+  /**
+   * After this many cases in a row end TIMEOUT, no further case is sent: a host that hangs on every case would
+   * otherwise cost timeoutMs per case. Default DEFAULT_MAX_TIMEOUTS; 0 sends every case whatever happens.
+   */
+  readonly maxTimeouts?: number;
+  /** Aborted (Ctrl-C): no further case is sent, and the case running then is not judged. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -175,6 +185,8 @@ export function describeHostError(caseId: string, outcome: Outcome, error: { cod
       return `the host could not be started (for case ${caseId}): ${error.message}`;
     case "JP_HOST_EXCEPTION":
       return `the host threw while running case ${caseId}: ${error.message}`;
+    case "JP_NOT_RUN":
+      return `case ${caseId} ${error.message}`;
     default:
       return `${outcome} on case ${caseId}: ${error.message}`;
   }
@@ -416,7 +428,14 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
 
   const cases: GateCase[] = [];
   let fatal: { code: GateErrorCode; message: string; caseId: string } | null = null;
+  const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
+  let timeoutsInARow = 0;
+  /** Why no further case is sent, once the gate stops. */
+  let stopped: { problem: RunProblem; notRun: string } | null = null;
   for (const subject of subjects) {
+    if (stopped === null && options.signal?.aborted === true) {
+      stopped = { problem: { code: "JP_INTERRUPTED", message: "interrupted (Ctrl-C): the cases after it were not run", severity: 2 }, notRun: "was not run: the gate was interrupted (Ctrl-C)" };
+    }
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(subject.id) ?? null;
     const golden = goldens.get(subject.id)!;
@@ -437,14 +456,27 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
     } else if (fatal !== null) {
       const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };
       result = { ...base, outcome: "ERROR", durationMs: 0, error };
+    } else if (stopped !== null) {
+      result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: stopped.notRun } };
     } else {
       result = await runOne(adapter, subject, guest, golden, timeoutMs, base, expectation);
+      if (options.signal?.aborted === true) result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: "was not judged: the gate was interrupted (Ctrl-C) while it ran" } };
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
       if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: subject.id };
+      timeoutsInARow = result.outcome === "TIMEOUT" ? timeoutsInARow + 1 : 0;
+      if (maxTimeouts > 0 && timeoutsInARow >= maxTimeouts) {
+        const problem: RunProblem = {
+          code: "JP_TIMEOUTS",
+          message: `the host timed out on ${timeoutsInARow} cases in a row (the last ${subject.id}): the cases after it were not run (--max-timeouts ${maxTimeouts}; 0 runs every case)`,
+          severity: 2,
+        };
+        stopped = { problem, notRun: `was not run: the host timed out on ${timeoutsInARow} cases in a row before it (--max-timeouts ${maxTimeouts})` };
+      }
     }
     cases.push(result);
     options.onCase?.(result, cases.length - 1, subjects.length);
   }
+  if (stopped !== null) problems.push(stopped.problem);
   return { handshake, hostError: null, problems, cases, durationMs: performance.now() - started, exitCode: gateExitCode(cases, problems) };
 }
 

@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
+
+// `job-parity fuzz` as a user runs it, a real process: what Ctrl-C and an oversized --workers do.
+
+const dir = mkdtempSync(join(tmpdir(), "job-parity-fuzz-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("job-parity fuzz, stopped and sized by the user", () => {
+  it("Ctrl-C: the session stops, prints its summary and exits 130, not 0 (it did not run its budget)", async () => {
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "fuzz", "--time", "60s", "--seed", "1", "--workers", "1", "--corpus", dir], { cwd: PROJECT_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const running = new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/\d+ runs?\b/.test(stderr)) resolve(); // the first progress line: cases are being checked
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await running;
+      child.kill("SIGINT");
+      expect(await exited, `${stdout}\n${stderr}`).toBe(130);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(stdout).toMatch(/\d+ runs? in [\d.]+ s/);
+    expect(stdout).toMatch(/interrupted/);
+  }, 60_000);
+
+  it("--workers beyond the machine's parallelism: a note, and the session runs on as many workers as there are", () => {
+    const run = runCli(["fuzz", "--runs", "20", "--seed", "1", "--workers", "64", "--corpus", dir], 60_000);
+    const cores = availableParallelism();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`--workers 64 is more than this machine runs at once (${cores}); using ${cores}`);
+    expect(run.stdout).toContain(`${cores} worker`);
+  });
+});

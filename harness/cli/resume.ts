@@ -13,6 +13,9 @@ opened, so an orphaned job is resumed the same way. Ctrl-C (SIGINT) or SIGTERM p
                           needed when the extension the database names is not under the directory the job was
                           started from, or resume runs elsewhere (see below)
   --lock-wait <ms>        how long one database operation waits in all for other processes' locks (default 30000)
+  --run-timeout <ms>      wall-clock limit of each run; default 0: none
+  --stall-timeout <ms>    stop a run that goes this long without calling the host; default 10000; 0: none
+  --on-timeout <policy>   pause (default): a job a limit stopped ends Paused again at its last checkpoint; fail: Failed
   --durability <mode>     full (default) or normal: see "job-parity exec --help"
   --print-checkpoints     announce each checkpoint on stderr (see exec)
   --json                  print one JSON document (outcome, runs, trace, metrics, children)

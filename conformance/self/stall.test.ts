@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REPEAT_CALLS } from "../../harness/engine/import-trampoline.ts";
 import { guestFromSource } from "../../harness/engine/load.ts";
 import { GuestLoadError } from "../../harness/engine/errors.ts";
-import { ReferenceHost, setThreadHostDefaults, type HostOptions } from "../../harness/host/host.ts";
+import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
 import { DEFAULT_LIMITS } from "../../harness/host/limits.ts";
 import { loadNativeExtension } from "../../harness/jobs/native-extension.ts";
 import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
@@ -86,8 +86,6 @@ async function runJob(name: string, options: HostOptions = {}) {
 const ONLY_STALL = { runTimeoutMs: 0, stallTimeoutMs: 20 };
 /** A stall limit the counting job (some 35 ms of busy loops on a fast machine) outlasts many times over. */
 const SHORT_STALL = { runTimeoutMs: 0, stallTimeoutMs: 5 };
-
-afterEach(() => setThreadHostDefaults({}));
 
 describe("the stall limit (run.stall) in the reference host", () => {
   it("identical increments the trampoline counts in wasm are host calls: a long loop of them is never stopped", async () => {
@@ -180,17 +178,5 @@ describe("onTimeout: what a job stopped by a time limit ends as", () => {
     host.drive(job, { resume: true });
     expect(job.status).toBe("Paused");
     expect(job.runs).toBe(2);
-  });
-
-  it("setThreadHostDefaults: hosts made on the thread start from the defaults, and their own options win", () => {
-    setThreadHostDefaults({ limits: { runTimeoutMs: 0, stallTimeoutMs: 1234 }, onTimeout: "pause" });
-    const host = new ReferenceHost();
-    expect(host.limits).toMatchObject({ runTimeoutMs: 0, stallTimeoutMs: 1234, maxStateBytes: DEFAULT_LIMITS.maxStateBytes });
-    expect(host.onTimeout).toBe("pause");
-    const own = new ReferenceHost({ limits: { stallTimeoutMs: 5 }, onTimeout: "fail" });
-    expect(own.limits).toMatchObject({ runTimeoutMs: 0, stallTimeoutMs: 5 });
-    expect(own.onTimeout).toBe("fail");
-    setThreadHostDefaults({});
-    expect(new ReferenceHost().limits.runTimeoutMs).toBe(DEFAULT_LIMITS.runTimeoutMs);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
+import { DURABLE_POLICY_DEFAULTS, type DurablePolicy } from "./runner.ts";
 import { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
@@ -92,11 +93,18 @@ function openStore(options: DurableOptions, notes: Notes): SqliteStateStore {
 function hostFor(
   store: SqliteStateStore,
   shutdownSignal: Int32Array,
+  policy: DurablePolicy,
   extra: { interrupts?: readonly InterruptPlan[]; networking?: readonly string[] | null; traceWindow?: number } = {},
 ) {
   return new ReferenceHost({
     seed: randomUUID(), // ids must be unique across every process that writes this database
     store,
+    // A durable job runs as long as it needs: the command's time limits, and a job one stopped kept resumable.
+    limits: {
+      runTimeoutMs: policy.runTimeoutMs ?? DURABLE_POLICY_DEFAULTS.runTimeoutMs,
+      stallTimeoutMs: policy.stallTimeoutMs ?? DURABLE_POLICY_DEFAULTS.stallTimeoutMs,
+    },
+    onTimeout: policy.onTimeout ?? DURABLE_POLICY_DEFAULTS.onTimeout,
     // A checkpoint the database could not take (after waiting out other processes' locks) pauses the job at its last
     // stored checkpoint, which is intact, instead of leaving the job to fail for good.
     storeFailure: "pause",
@@ -108,12 +116,12 @@ function hostFor(
 }
 
 /** `exec --db`: dispatches a job whose rows and checkpoints live in the database, and drives it. */
-export async function execDurable(request: DurableExecRequest, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
+export async function execDurable(request: DurableExecRequest & DurablePolicy, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
   const { subject, path, sha256: digest } = await loadSubjectFile(request.source);
   const store = openStore(request, notes);
   try {
     store.origin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null, startDir: process.cwd() };
-    const host = hostFor(store, shutdownSignal, request);
+    const host = hostFor(store, shutdownSignal, request, request);
     const loaded = loadSubject(host, subject);
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
     notes(`job-parity: job ${root.id} stored in ${request.db}`);
@@ -199,7 +207,7 @@ function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: Durabl
  * `resume`: in a new process, loads the job's extension from the same file (refused if the file changed), takes the
  * job back with its unfinished descendants, and drives it from its last checkpoint until it ends.
  */
-export async function resumeDurable(request: DurableResumeRequest, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
+export async function resumeDurable(request: DurableResumeRequest & DurablePolicy, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
   // Resuming never creates a database: a mistyped path is an error, not a new empty file.
   if (!existsSync(request.db)) {
     throw new DurableRunError("JP_NO_DATABASE", `no job database at ${request.db}; "job-parity exec <guest> --job <name> --db ${request.db}" creates one`);
@@ -213,7 +221,7 @@ export async function resumeDurable(request: DurableResumeRequest, notes: Notes,
     notes(`job-parity: job ${stored.id}: loading extension ${path} (sha256 ${origin.sha256})`);
     const { subject } = await loadSubjectFile(path);
     store.origin = origin;
-    const host = hostFor(store, shutdownSignal, { networking: origin.networking, traceWindow: request.traceWindow });
+    const host = hostFor(store, shutdownSignal, request, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
     const root = host.restoreJob(loaded.scope, stored);
     // Unfinished descendants come back queued under their parents, in the order they were created.

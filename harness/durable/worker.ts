@@ -1,11 +1,11 @@
 import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { GuestLoadError } from "../engine/errors.ts";
-import { setThreadHostDefaults, UnknownJobError } from "../host/host.ts";
+import { UnknownJobError } from "../host/host.ts";
 import { StoreError } from "../host/sqlite-store.ts";
 import { printRun, resumeHint } from "../report/run-text.ts";
 import { DurableRunError, execDurable, resumeDurable } from "./session.ts";
-import { DURABLE_POLICY_DEFAULTS, type FromDurableWorker, type DurableWorkerData } from "./runner.ts";
+import type { FromDurableWorker, DurableWorkerData } from "./runner.ts";
 
 // The job runs here, off the main thread, so the main thread stays free to take SIGINT/SIGTERM and ask it to pause.
 const { command, output, shutdownSignal } = workerData as DurableWorkerData;
@@ -31,17 +31,6 @@ function writeLine(fd: number, line: string): void {
 const notes = (line: string) => writeLine(2, line);
 const out = (line: string) => writeLine(1, line);
 const post = (message: FromDurableWorker) => parentPort!.postMessage(message);
-
-// The hosts the session makes on this thread get the command's time limits and keep a job a limit stopped resumable
-// (HostOptions.onTimeout), unless the command says otherwise.
-const { request } = command;
-setThreadHostDefaults({
-  limits: {
-    runTimeoutMs: request.runTimeoutMs ?? DURABLE_POLICY_DEFAULTS.runTimeoutMs,
-    stallTimeoutMs: request.stallTimeoutMs ?? DURABLE_POLICY_DEFAULTS.stallTimeoutMs,
-  },
-  onTimeout: request.onTimeout ?? DURABLE_POLICY_DEFAULTS.onTimeout,
-});
 
 try {
   const run = command.kind === "exec" ? await execDurable(command.request, notes, shutdownSignal) : await resumeDurable(command.request, notes, shutdownSignal);

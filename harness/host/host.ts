@@ -68,20 +68,6 @@ export interface HostOptions {
 /** What a job stopped by a time limit ends as (HostOptions.onTimeout). */
 export type OnTimeout = "fail" | "pause";
 
-/** The options of HostOptions a thread can give every host made on it (setThreadHostDefaults). */
-export type HostDefaults = Pick<HostOptions, "limits" | "onTimeout">;
-
-let threadDefaults: HostDefaults = {};
-
-/**
- * Sets the options every ReferenceHost made on this thread from now on starts from (its own options override them).
- * A thread that runs one durable command (harness/durable/worker.ts) gives the hosts its session makes the command's
- * time limits and timeout policy this way.
- */
-export function setThreadHostDefaults(defaults: HostDefaults): void {
-  threadDefaults = defaults;
-}
-
 /** How the error of a job the "pause" store-failure policy paused begins (HostOptions.storeFailure). */
 export const STORE_FAILURE_PAUSE = "paused by the host: a checkpoint could not be stored";
 
@@ -130,8 +116,8 @@ export class ReferenceHost {
     this.ids = new IdSource(options.seed);
     this.abiVersions = options.abiVersions ?? SUPPORTED_ABI_VERSIONS;
     this.traceWindow = options.traceWindow ?? 0;
-    this.limits = resolveLimits({ ...threadDefaults.limits, ...options.limits });
-    this.onTimeout = options.onTimeout ?? threadDefaults.onTimeout ?? "fail";
+    this.limits = resolveLimits(options.limits);
+    this.onTimeout = options.onTimeout ?? "fail";
     this.store = options.store ?? new MemoryStateStore();
     this.interrupts = new InterruptController(options.interrupts, options.shutdownSignal);
     this.clock = options.clock ?? new ManualClock();

@@ -2,8 +2,19 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { IMPORTS } from "../../harness/abi/imports.ts";
+import { runReferenceCase } from "../../harness/adapters/in-process.ts";
 import { MUTANTS } from "../../harness/adapters/mutants.ts";
+import { guestFromBytes } from "../../harness/engine/load.ts";
+import { caseArb, hostCaseArb, type ProgramCase } from "../../harness/programs/arbitraries.ts";
+import { coverageOf } from "../../harness/programs/coverage.ts";
+import { generatedPrograms } from "../../harness/programs/gate-cases.ts";
+import { wasmOnlyReason } from "../../harness/programs/ir.ts";
+import { renderWasm } from "../../harness/programs/render-wasm.ts";
+import { expectedFrom } from "../../harness/suite/goldens.ts";
+import { runScenario, type NormalizedResult } from "../../harness/suite/scenario.ts";
 import { UsageError } from "../../harness/cli/args.ts";
 import { fuzzCommand, parseDuration } from "../../harness/cli/fuzz.ts";
 import { fuzzEveryMutant } from "../../harness/cli/fuzz-mutants.ts";
@@ -63,6 +74,18 @@ function firstSaved(): RegressionCase {
   const [first] = loadRegressions(faultCorpus);
   if (!first || !("regression" in first)) throw new Error(`the session against truncate-progress saved no readable case in ${faultCorpus}`);
   return first.regression;
+}
+
+/** A case run as the parity property's workers tally it: the WASM side's raw result, without a watchdog. */
+function onReferenceWasm({ program, scenario }: ProgramCase) {
+  const guest = guestFromBytes("program.wasm", renderWasm(program));
+  return { program, scenario, result: runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } }) };
+}
+
+/** A case as a host session's workers tally it: the reference host's answer to the request, as the gate compares it. */
+function onReferenceHost({ program, scenario }: ProgramCase) {
+  const expected = expectedFrom(runReferenceCase({ id: "coverage", guest: renderWasm(program), scenario }));
+  return { program, scenario, result: (expected as { result: NormalizedResult }).result };
 }
 
 // Fuzzing a host under test. lossy-host.ts (conformance/expectations) is the reference host with a planted bug: it
@@ -131,6 +154,15 @@ describe("job-parity fuzz: sessions", () => {
     expect(existsSync(cleanCorpus) ? readdirSync(cleanCorpus) : []).toEqual([]);
   });
 
+  it("--json includes the coverage of the session's cases, tallied by the workers on the WASM side's raw results", async () => {
+    const summary = JSON.parse((await clean).stdout) as FuzzSummary;
+    // 120 runs are one chunk (chunk 0 of shard 0/1), so the coverage is that of its 120 caseArb cases run as WASM.
+    const cases = fc.sample(caseArb, { seed: chunkSeed(7, 0), numRuns: 120 });
+    expect(summary.coverage).toEqual(coverageOf(cases.map(onReferenceWasm)));
+    expect(summary.coverage.cases).toBe(120);
+    expect(summary.coverage.imports.map((row) => row.name)).toEqual(IMPORTS.map((spec) => spec.name));
+  });
+
   it("--fault truncate-progress: divergences found, shrunk, printed and saved as schema-valid cases; exit 1", async () => {
     const run = await faulty;
     expect(run.status, run.stderr).toBe(1);
@@ -148,6 +180,10 @@ describe("job-parity fuzz: sessions", () => {
       expect(existsSync(join(caseDir, "guest.wat"))).toBe(true);
       expect(run.stdout).toContain(`saved to ${caseDir}`);
     }
+    // The session ends with the coverage table: every import with its calls, then the clauses and the counts.
+    expect(run.stdout).toMatch(/^coverage of \d+ generated cases on the reference host$/m);
+    for (const spec of IMPORTS) expect(run.stdout).toMatch(new RegExp(`^${spec.name} +\\d+  `, "m"));
+    for (const part of ["clauses exercised: ", "interrupts: ", "children: ", "limits: ", "runs ended: "]) expect(run.stdout).toContain(`\n${part}`);
   });
 
   it("replays a saved case exactly: with its fault it diverges (exit 1, the program printed), on the reference host it passes", async () => {
@@ -190,6 +226,26 @@ describe("job-parity fuzz: a host under test", () => {
     expect(summary.phases).toEqual(["render", "reference", "host", "compare"]);
     for (const phase of summary.phases) expect(summary.timings[phase], phase).toBeGreaterThan(0);
     expect(existsSync(referenceCorpus) ? readdirSync(referenceCorpus) : []).toEqual([]);
+  });
+
+  it("draws its cases from hostCaseArb (WASM-only ones too) and reports their coverage on the reference host's answers", async () => {
+    const summary = await referenceHost;
+    const cases = fc.sample(hostCaseArb, { seed: chunkSeed(7, 0), numRuns: 40 });
+    expect(cases.some((c) => wasmOnlyReason(c.program, c.scenario) !== null)).toBe(true);
+    expect(summary.coverage).toEqual(coverageOf(cases.map(onReferenceHost)));
+  });
+
+  it("a host property run, its replay and run --generated agree on the case at a seed and path", async () => {
+    const host = await openFuzzHost({ kind: "reference" });
+    const drawn: ProgramCase[] = [];
+    try {
+      await checkHostProperty(host, { seed: 11, numRuns: 12, timeoutMs: 5000, host: "reference", hostFlag: "", onRun: (_check, value) => drawn.push(value) });
+    } finally {
+      await host.adapter.close();
+    }
+    expect(drawn).toEqual(fc.sample(hostCaseArb, { seed: 11, numRuns: 12 }));
+    expect(generatedPrograms(11, 12)).toEqual(drawn);
+    for (const index of [0, 5, 11]) expect(caseAt(11, String(index), hostCaseArb)).toEqual(drawn[index]);
   });
 
   it("a planted bug (progress rounded) is found, shrunk and saved with `host` naming the host and a replay command", async () => {
@@ -262,17 +318,21 @@ describe("job-parity fuzz: a host under test", () => {
     }
   });
 
-  it("--mutant all prints, per mutant, caught or not and the time to first catch; a survivor exits 1", async () => {
+  it("--mutant all prints, per mutant, caught or not and the time to first catch, then the coverage; a survivor exits 1", async () => {
     const lines: string[] = [];
-    const pick = ["progress-message-dropped", "no-bounds-check"].map((name) => MUTANTS.find((m) => m.name === name)!);
+    const pick = ["progress-message-dropped", "no-bounds-check", "frees-what-it-wrote"].map((name) => MUTANTS.find((m) => m.name === name)!);
     const common = { seed: 1, budget: { runs: 40 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "mutants"), fault: null, maxDivergences: 1 };
     const code = await fuzzEveryMutant(common, false, (line) => lines.push(line), (line) => lines.push(line), pick);
     expect(code).toBe(1);
     expect(lines.find((line) => line.startsWith("progress-message-dropped"))).toMatch(/^progress-message-dropped +caught +\d+\.\d\d s \(\d+ runs?\)/);
-    // Generated guests never pass a pointer out of bounds: no case reaches the missing bounds check.
-    expect(lines.find((line) => line.startsWith("no-bounds-check"))).toMatch(/^no-bounds-check +SURVIVED +- +40 /);
-    expect(lines).toContain("survived (the generated cases do not reach their bug): no-bounds-check");
-    expect(lines.some((line) => /^caught 1 of 2 mutants \(median time to first catch \d+\.\d\d s\)/.test(line))).toBe(true);
+    // Host cases include WASM-only ones (hostCaseArb) whose raw calls pass pointers out of bounds.
+    expect(lines.find((line) => line.startsWith("no-bounds-check"))).toMatch(/^no-bounds-check +caught +\d+\.\d\d s/);
+    // No generated guest's wasm_free shows what it is called with.
+    expect(lines.find((line) => line.startsWith("frees-what-it-wrote"))).toMatch(/^frees-what-it-wrote +SURVIVED +- +40 /);
+    expect(lines).toContain("survived (the generated cases do not reach their bug): frees-what-it-wrote");
+    expect(lines.some((line) => /^caught 2 of 3 mutants \(median time to first catch \d+\.\d\d s\)/.test(line))).toBe(true);
+    // One coverage table for the cases sent to every mutant.
+    expect(lines.find((line) => /^coverage of \d+ generated cases on the reference host$/.test(line.split("\n")[0]!))).toBeDefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from "node:path";
 import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
 import { FuzzWorkerPool } from "../programs/fuzz-protocol.ts";
+import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../programs/coverage.ts";
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
 
 /**
@@ -46,6 +47,8 @@ export async function fuzzEveryMutant(
     out(`${"mutant".padEnd(width)}  verdict   ${"first catch".padEnd(22)}  ${"runs".padStart(6)}  ${"skipped".padStart(7)}  case`);
   }
   const rows: MutantFuzzRow[] = [];
+  /** What the cases sent to every mutant reached on the reference host, merged: one table for the whole run. */
+  let coverage: Coverage = coverageOf([]);
   const started = performance.now();
   let interrupted = false;
   const pool = new FuzzWorkerPool();
@@ -82,6 +85,7 @@ export async function fuzzEveryMutant(
     } finally {
       process.off("SIGINT", onSigint);
     }
+    coverage = mergeCoverage(coverage, summary.coverage);
     return {
       mutant: mutant.name,
       clause: mutant.clause ?? null,
@@ -97,13 +101,15 @@ export async function fuzzEveryMutant(
   const survived = rows.filter((r) => !r.caught).map((r) => r.mutant);
   const elapsedMs = performance.now() - started;
   if (json) {
-    out(JSON.stringify({ mutants: rows.length, caught: caught.length, survived, interrupted, seed: common.seed, budget: common.budget, elapsedMs, results: rows }, null, 2));
+    out(JSON.stringify({ mutants: rows.length, caught: caught.length, survived, interrupted, seed: common.seed, budget: common.budget, elapsedMs, results: rows, coverage }, null, 2));
   } else {
     if (interrupted) out("interrupted (Ctrl-C): the mutants after the last row were not fuzzed");
     const times = caught.map((r) => r.firstCatch?.ms ?? 0).sort((a, b) => a - b);
     const median = times.length === 0 ? "-" : seconds(times[Math.floor(times.length / 2)]!);
     out(`caught ${caught.length} of ${rows.length} mutants (median time to first catch ${median}) in ${seconds(elapsedMs)}`);
     if (survived.length > 0) out(`survived (the generated cases do not reach their bug): ${survived.join(", ")}`);
+    out("");
+    out(formatCoverage(coverage));
   }
   return survived.length === 0 ? 0 : 1;
 }

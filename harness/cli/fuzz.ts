@@ -5,6 +5,7 @@ import { randomInt } from "node:crypto";
 import type { HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { formatCounterexample } from "../programs/counterexample.ts";
+import { formatCoverage } from "../programs/coverage.ts";
 import { formatHostCounterexample, hostFindingLines } from "../programs/host-counterexample.ts";
 import {
   FAULT_NAMES,
@@ -34,14 +35,17 @@ export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--see
        job-parity fuzz --seed S --path P [--fault <name> | --host-cmd "<command>" | --host-module <path> | --mutant <name>] [--json]
 
 Generates job programs and scenarios and runs each natively and as WASM on fresh reference hosts until the budget is
-spent; every divergence is shrunk, printed and saved to the regression corpus.
+spent; every divergence is shrunk, printed and saved to the regression corpus. The session ends with a coverage
+table: what its cases reached on the reference host (per import its calls and status codes, per clause of the
+specification the cases exercising it, and counts of interrupts answered, children, limits met and run ends).
 
-With a host under test (--host-cmd, --host-module, --mutant), each generated case is rendered as a WASM guest and
-sent to that host as \`job-parity run\` sends a case, and its answer is judged as the gate judges one: against the
-reference host's own answer for the same request (behaviour, never words) and the invariants. A case needing a
-capability, wire method or ABI version the host's handshake does not offer is skipped (counted). A divergence, or a
-host that breaks on a case, is shrunk against the host, printed with the first divergent event and a replay command,
-and saved with \`host\` naming the host: \`job-parity run\` includes the corpus, so the case gates every host after.
+With a host under test (--host-cmd, --host-module, --mutant), each generated case (among them cases only a WASM guest
+can be: hostile pointers and lengths, a memory cap) is rendered as a WASM guest and sent to that host as \`job-parity
+run\` sends a case, and its answer is judged as the gate judges one: against the reference host's own answer for the
+same request (behaviour, never words) and the invariants. A case needing a capability, wire method or ABI version the
+host's handshake does not offer is skipped (counted). A divergence, or a host that breaks on a case, is shrunk against
+the host, printed with the first divergent event and a replay command, and saved with \`host\` naming the host:
+\`job-parity run\` includes the corpus, so the case gates every host after.
 
   --time <duration>       how long to fuzz: 500ms, 90s, 2m (default 60s)
   --runs <N>              how many cases to check, across all workers (instead of --time)
@@ -57,7 +61,7 @@ and saved with \`host\` naming the host: \`job-parity run\` includes the corpus,
                           budget for each, printing per mutant whether it was caught and how long that took
   --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS})
   --max-divergences <N>   stop after N divergences (default 10, 1 per mutant with --mutant all; each is shrunk)
-  --json                  print one JSON object (runs, divergences, runsPerSecond, seed, timings, saved, ...)
+  --json                  print one JSON object (runs, divergences, runsPerSecond, seed, timings, saved, coverage, ...)
 
   --path <P>              replay the one case a counterexample names (with the --seed printed beside it)
 
@@ -142,6 +146,7 @@ function summaryLines(summary: FuzzSummary): string[] {
   }
   for (const problem of summary.shutdownProblems) lines.push(`the host did not shut down as the protocol says: ${problem}`);
   lines.push(timingLine(summary));
+  lines.push("", formatCoverage(summary.coverage));
   return lines;
 }
 

@@ -4,7 +4,7 @@ import { STATUS, type StatusName } from "../abi/status.ts";
 import { LIMIT_DESCRIPTIONS } from "../host/limits.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { NormalizedResult, Scenario, ScenarioResult } from "../suite/scenario.ts";
-import { allOps, programAbi, type JobProgram } from "./ir.ts";
+import { allOps, programAbi, type JobProgram, type Op } from "./ir.ts";
 
 /**
  * What generated cases reached on the reference host: per import, how often it was called and which status codes it
@@ -201,21 +201,33 @@ export class CaseView {
     });
   }
 
+  /** Events by kind: most rules look for one kind, and a fuzzing session tallies every case. */
+  private readonly byKind = new Map<Event["kind"], Event[]>();
+
   private add(event: Event): void {
     this.events.push(event);
     if (event.kind === "abi_violation") this.violations.push(event);
+    const same = this.byKind.get(event.kind);
+    if (same === undefined) this.byKind.set(event.kind, [event]);
+    else same.push(event);
   }
 
-  has(kind: Event["kind"], test: (event: Event) => boolean = () => true): boolean {
-    return this.events.some((event) => event.kind === kind && test(event));
+  has(kind: Event["kind"], test?: (event: Event) => boolean): boolean {
+    const same = this.byKind.get(kind);
+    return same !== undefined && (test === undefined || same.some(test));
   }
 
   refused(test: (violation: Extract<Event, { kind: "abi_violation" }>) => boolean): boolean {
     return this.violations.some(test);
   }
 
+  /** The events of one kind, in order. */
+  of(kind: Event["kind"]): readonly Event[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
   ends(cause: string): boolean {
-    return this.events.some((event) => event.kind === "status" && event.end?.cause === cause);
+    return this.of("status").some((event) => event.kind === "status" && event.end?.cause === cause);
   }
 
   /** A non-zero interrupt_check in a run, how many. */
@@ -223,8 +235,11 @@ export class CaseView {
     return run.events.filter((event) => event.kind === "interrupt_check" && event.answer !== 0).length;
   }
 
+  private ops: Op[] | null = null;
+
+  /** The program's ops, listed once: several rules read them. */
   get programOps() {
-    return [...allOps(this.program)];
+    return (this.ops ??= [...allOps(this.program)]);
   }
 }
 
@@ -310,14 +325,14 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "child.order", how: "a child ran", test: (c) => c.result.jobs.some((job) => job.parent !== null && job.runs > 0) },
   { clause: "child.wait", how: "children_waited recorded", test: (c) => c.has("children_waited") },
   { clause: "wire.call", how: "a wire call made or refused", test: (c) => c.has("call") || c.refused((v) => v.import === "spacedrive_call") },
-  { clause: "wire.payload", how: "a BadPayload answer, or a call with an empty payload", test: (c) => c.events.some((e) => wireCode(e) === "BadPayload") || c.programOps.some((op) => op.op === "call" && op.payload === "") },
-  { clause: "wire.order", how: "a call refused by the method's form, the manifest or the rate limit", test: (c) => c.events.some((e) => ["UnknownMethod", "MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded"].includes(wireCode(e) ?? "")) },
-  { clause: "wire.rate-limit", how: "a RateLimitExceeded answer", test: (c) => c.events.some((e) => wireCode(e) === "RateLimitExceeded") },
-  { clause: "wire.errors", how: "an error answer", test: (c) => c.events.some((e) => wireCode(e) !== null) },
-  { clause: "wire.answers", how: "a call answered without error", test: (c) => c.events.some((e) => e.kind === "call" && wireCode(e) === null) },
+  { clause: "wire.payload", how: "a BadPayload answer, or a call with an empty payload", test: (c) => c.of("call").some((e) => wireCode(e) === "BadPayload") || c.programOps.some((op) => op.op === "call" && op.payload === "") },
+  { clause: "wire.order", how: "a call refused by the method's form, the manifest or the rate limit", test: (c) => c.of("call").some((e) => ["UnknownMethod", "MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded"].includes(wireCode(e) ?? "")) },
+  { clause: "wire.rate-limit", how: "a RateLimitExceeded answer", test: (c) => c.of("call").some((e) => wireCode(e) === "RateLimitExceeded") },
+  { clause: "wire.errors", how: "an error answer", test: (c) => c.of("call").some((e) => wireCode(e) !== null) },
+  { clause: "wire.answers", how: "a call answered without error", test: (c) => c.of("call").some((e) => e.kind === "call" && wireCode(e) === null) },
   { clause: "library.default", how: "a call naming the job's library", test: (c) => c.programOps.some((op) => op.op === "call" && op.library === "job") && c.has("call") },
   { clause: "library.snapshot", how: "an entry created in a library", test: (c) => c.result.library.libraries.some((library) => library.entries.length > 0) },
-  { clause: "library.networking", how: "a networking method called", test: (c) => c.events.some((e) => e.kind === "call" && e.method.includes("network.")) },
+  { clause: "library.networking", how: "a networking method called", test: (c) => c.of("call").some((e) => e.kind === "call" && e.method.includes("network.")) },
   { clause: "run.lifecycle", how: "a run ended", test: (c) => c.runs.some((run) => run.end !== null) },
   { clause: "run.returned", how: "a run returned 0, 1 or 2", test: (c) => c.runs.some((run) => run.end?.end?.cause === "returned" && [0, 1, 2].includes(run.end.end.code)) },
   { clause: "run.bad-return", how: "BAD_RETURN", test: (c) => c.refused((v) => v.code === "BAD_RETURN") },
@@ -329,10 +344,10 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "run.cleanup", how: "plugin_cleanup's lines in the extension trace", test: (c) => c.program.cleanup !== undefined && c.program.cleanup.length > 0 && c.result.extension.some((e) => e.kind === "log" && c.program.cleanup!.some((line) => line.message === e.message)) },
   { clause: "run.result-jobs", how: "a case with children", test: (c) => c.result.jobs.length > 1 },
   { clause: "scenario.limits", how: "a limit of the scenario met", test: (c) => c.scenario.limits !== undefined && c.refused((v) => v.limit !== null && v.limit in (c.scenario.limits ?? {})) },
-  { clause: "scenario.permissions", how: "a call the manifest refused", test: (c) => c.events.some((e) => ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded"].includes(wireCode(e) ?? "")) },
+  { clause: "scenario.permissions", how: "a call the manifest refused", test: (c) => c.of("call").some((e) => ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded"].includes(wireCode(e) ?? "")) },
   { clause: "scenario.state", how: "an initial state", test: (c) => stringState(c.scenario.state) },
   { clause: "scenario.store-failures", how: "STORE_ERROR", test: (c) => c.refused((v) => v.code === "STORE_ERROR") },
-  { clause: "result.u64", how: "a metrics total past 2^53", test: (c) => c.events.some((e) => e.kind === "metrics" && BigInt(e.total) > 1n << 53n) },
+  { clause: "result.u64", how: "a metrics total past 2^53", test: (c) => c.of("metrics").some((e) => e.kind === "metrics" && BigInt(e.total) > 1n << 53n) },
   { clause: "result.progress", how: "a progress value recorded", test: (c) => c.has("progress") },
   { clause: "result.ids", how: "two jobs or more", test: (c) => c.result.jobs.length > 1 },
 ];
@@ -446,14 +461,14 @@ export class CoverageCounter {
     if (c.plans.length > 0) counts.withInterruptPlan++;
     if (c.runs.some((run) => c.answered(run) > 0)) counts.interruptAnswered++;
     if (c.runs.some((run) => c.answered(run) >= 2)) counts.interruptPending++;
-    const spawned = c.events.filter((e) => e.kind === "child_spawned").length;
+    const spawned = c.of("child_spawned").length;
     counts.childrenSpawned += spawned;
     if (result.jobs.length > 1) counts.casesWithChildren++;
     counts.unknownTypeSpawns += c.violations.filter((v) => v.code === "UNKNOWN_JOB_TYPE").length;
     counts.maxDepth = Math.max(counts.maxDepth, ...c.depth);
     if (c.violations.some((v) => v.code === "LIMIT_EXCEEDED")) counts.casesAtLimit++;
     if (runAfterTrap(c)) counts.runAfterTrap++;
-    if (c.events.some((e) => e.kind === "log" && e.message.startsWith("grown")) || c.programOps.some((op) => "memory" in op && op.memory === "grow")) counts.memoryGrown++;
+    if (c.of("log").some((e) => e.kind === "log" && e.message.startsWith("grown")) || c.programOps.some((op) => "memory" in op && op.memory === "grow")) counts.memoryGrown++;
   }
 
   coverage(): Coverage {

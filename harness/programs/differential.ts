@@ -35,6 +35,8 @@ export interface DifferentialResult {
   /** The normalized results, computed when first read (a passing run in a fuzzing loop never needs them). */
   readonly native: NormalizedResult;
   readonly wasm: NormalizedResult;
+  /** The raw results, as the hosts recorded them (a counterexample that crossed from a worker thread has none). */
+  readonly raw?: { readonly native: ScenarioResult; readonly wasm: ScenarioResult };
 }
 
 /** Structural equality of recorded values (plain objects, arrays, primitives, bigints); no allocation. */
@@ -66,7 +68,7 @@ class LazyResult implements DifferentialResult {
     readonly ok: boolean,
     readonly divergence: string | null,
     readonly invariants: readonly string[],
-    private readonly raw: { native: ScenarioResult; wasm: ScenarioResult },
+    readonly raw: { readonly native: ScenarioResult; readonly wasm: ScenarioResult },
   ) {}
 
   get native(): NormalizedResult {

@@ -2,6 +2,7 @@ import type { Worker } from "node:worker_threads";
 import type { HostTarget } from "../adapters/host-target.ts";
 import { siblingModule } from "../engine/modules.ts";
 import { spawnTsWorker } from "../engine/ts-worker.ts";
+import type { Coverage } from "./coverage.ts";
 import type { Timings } from "./differential.ts";
 import type { HostCounterexample } from "./host-counterexample.ts";
 import { HOST_TIMING_PHASES } from "./host-fuzz.ts";
@@ -67,6 +68,8 @@ export type FromWorker =
       /** Cases generated and checked (the shrinking after a divergence is not counted). */
       readonly runs: number;
       readonly counterexample: Finding | null;
+      /** What the chunk's generated cases reached on the reference host (coverage.ts); the session merges them. */
+      readonly coverage: Coverage;
     }
   /** The host under test was shut down; `problem` when it did not end as the protocol says. */
   | { readonly type: "closed"; readonly problem: string | null };

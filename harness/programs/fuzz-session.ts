@@ -3,7 +3,8 @@ import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { targetFlag, targetLabel, type HostTarget } from "../adapters/host-target.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
-import { caseArb, type ProgramCase } from "./arbitraries.ts";
+import { caseArb, hostCaseArb, type ProgramCase } from "./arbitraries.ts";
+import { coverageOf, mergeCoverage, type Coverage } from "./coverage.ts";
 import { saveRegression, toRegression, type RegressionCase } from "./counterexample.ts";
 import { checkProgram } from "./differential.ts";
 import { BOUNDARY_FAULTS, boundaryFault } from "./faults.ts";
@@ -150,6 +151,11 @@ export interface FuzzSummary extends FuzzProgress {
   /** Ids of the cases this session wrote to the corpus. */
   readonly saved: readonly string[];
   readonly timings: SessionTimings;
+  /**
+   * What the generated cases of the chunks that ended reached on the reference host (coverage.ts): per import its
+   * calls and statuses, per clause the cases exercising it. A chunk stopped by Ctrl-C is not in it.
+   */
+  readonly coverage: Coverage;
 }
 
 export interface FuzzSession {
@@ -195,6 +201,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   let divergences = 0;
   let stopped: StopReason | null = null;
   let finished = false;
+  let coverage: Coverage = coverageOf([]);
   const cases = new Map<string, { id: string; dir: string; seed: number; path: string; saved: boolean; found: number }>();
 
   let resolveDone!: (summary: FuzzSummary) => void;
@@ -347,6 +354,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
       firstCatch,
       shutdownProblems,
       phases,
+      coverage,
     });
     void (gentle ? windDown() : Promise.resolve([])).then((problems) => resolveDone(summary(problems)));
   }
@@ -372,8 +380,12 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
 
   function onMessage(state: WorkerState, message: FromWorker): void {
     if (finished) {
-      // Winding down: a chunk that ended, or a host that closed (what a chunk found now is not wanted).
-      if (message.type === "done") settleBusy(state);
+      // Winding down: a chunk that ended (its cases still count in the coverage), or a host that closed (what a
+      // chunk found now is not wanted).
+      if (message.type === "done") {
+        settleBusy(state);
+        coverage = mergeCoverage(coverage, message.coverage);
+      }
       if (message.type === "done" || message.type === "closed") state.waiting?.(message.type === "closed" ? message.problem : null);
       return;
     }
@@ -389,6 +401,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     } else {
       const planned = state.chunk?.message.numRuns ?? 0;
       settleBusy(state);
+      coverage = mergeCoverage(coverage, message.coverage);
       if (runBudget !== null) allocated -= planned - message.runs;
       try {
         if (message.counterexample !== null) onCounterexample(message.counterexample);
@@ -454,16 +467,16 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
 export class ReplayError extends Error {}
 
 /**
- * The exact case at `path` from `seed`: what checkParityProperty's property received there. It walks the path with
- * the same property shape (fc.property over caseArb) and stops at the first value: replaying through
- * checkParityProperty itself would not run exactly one case, because fast-check goes on past a shrunk path's value
- * (to its siblings when it passes, into shrinking when it fails).
+ * The exact case at `path` from `seed`: what the property over `arbitrary` received there (checkParityProperty's:
+ * caseArb; checkHostProperty's and `run --generated`'s: hostCaseArb). It walks the path with the same property shape
+ * and stops at the first value: replaying through the property itself would not run exactly one case, because
+ * fast-check goes on past a shrunk path's value (to its siblings when it passes, into shrinking when it fails).
  */
-export function caseAt(seed: number, path: string): ProgramCase {
+export function caseAt(seed: number, path: string, arbitrary: fc.Arbitrary<ProgramCase> = caseArb): ProgramCase {
   let found: ProgramCase | null = null;
   try {
     fc.check(
-      fc.property(caseArb, (value: ProgramCase) => {
+      fc.property(arbitrary, (value: ProgramCase) => {
         found ??= value;
         return false;
       }),
@@ -501,7 +514,7 @@ export interface HostReplay {
  * HostFailure when the host cannot start or shake hands.
  */
 export async function replayOnHost(seed: number, path: string, target: HostTarget, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<HostReplay> {
-  const { program, scenario } = caseAt(seed, path);
+  const { program, scenario } = caseAt(seed, path, hostCaseArb);
   const host = await openFuzzHost(target);
   try {
     const check = await checkOnHost(host, `fuzz/${seed}/${path}`, program, scenario, { timeoutMs });

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { targetFlag, targetLabel } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
+import { CoverageCounter } from "./coverage.ts";
 import { emptyTimings } from "./differential.ts";
 import { boundaryFault } from "./faults.ts";
 import { COUNTER, TIMING_PHASES, type FromWorker, type ToWorker, type WorkerSetup } from "./fuzz-protocol.ts";
@@ -19,6 +20,22 @@ const port = parentPort;
 const post = (message: FromWorker) => port.postMessage(message);
 
 type Chunk = Extract<ToWorker, { type: "chunk" }>;
+
+/**
+ * The coverage of one chunk's generated cases on the reference host (coverage.ts), tallied from results the property
+ * has already computed: `add` per case, `take` at the chunk's end for the `done` message.
+ */
+function chunkCoverage() {
+  let counter = new CoverageCounter();
+  return {
+    add: (input: Parameters<CoverageCounter["add"]>[0]) => counter.add(input),
+    take() {
+      const coverage = counter.coverage();
+      counter = new CoverageCounter();
+      return coverage;
+    },
+  };
+}
 
 /** The time left for a chunk under a time budget; undefined without one, <= 0 when it is spent. */
 const timeLeft = (message: Chunk) => (message.deadline === null ? undefined : message.deadline - Date.now());
@@ -41,12 +58,16 @@ function parityMode(setup: WorkerSetup, counters: Float64Array): Mode {
   const wrapImports = fault === undefined ? undefined : boundaryFault(fault);
   const timings = emptyTimings();
   const publish = () => TIMING_PHASES.forEach((phase, i) => (counters[COUNTER.timings + i] = timings[phase]));
+  const coverage = chunkCoverage();
   return {
     runChunk(message) {
       let runs = 0;
       let caught = false;
       // After each generated case (the shrinking that follows a divergence is not reported, but its time is in timings).
-      const onRun = (ok: boolean) => {
+      const onRun: Parameters<typeof checkParityProperty>[0]["onRun"] = (ok, { program, scenario, result }) => {
+        // The reference host's result: the WASM side's (it counts import calls), or the native side's when the
+        // session's fault makes the WASM boundary faulty.
+        coverage.add({ program, scenario, result: fault === undefined ? result.raw!.wasm : result.raw!.native });
         runs++;
         counters[COUNTER.runs]!++;
         publish();
@@ -56,11 +77,11 @@ function parityMode(setup: WorkerSetup, counters: Float64Array): Mode {
         }
       };
       const timeLimitMs = timeLeft(message);
-      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null });
+      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null, coverage: coverage.take() });
       const { counterexample: found } = checkParityProperty({ seed: message.seed, numRuns: message.numRuns, timeLimitMs, onRun, timings, wrapImports, fault });
       // The shrinking's time is in timings now; the counters get it too.
       publish();
-      post({ type: "done", chunk: message.chunk, runs, counterexample: found && plain(found) });
+      post({ type: "done", chunk: message.chunk, runs, counterexample: found && plain(found), coverage: coverage.take() });
     },
     close: async () => null,
   };
@@ -84,11 +105,12 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
   counters[COUNTER.hostPid] = pidOf();
   const pids = setInterval(() => (counters[COUNTER.hostPid] = pidOf()), 20);
   const options = { timeoutMs: setup.timeoutMs, timings, host: targetLabel(target), hostFlag: targetFlag(target) };
+  const coverage = chunkCoverage();
   return {
     async runChunk(message) {
       let runs = 0;
       const timeLimitMs = timeLeft(message);
-      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null });
+      if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null, coverage: coverage.take() });
       const { counterexample } = await checkHostProperty(host, {
         ...options,
         seed: message.seed,
@@ -96,7 +118,9 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
         timeLimitMs,
         // The session has what it needs (enough divergences): the rest of the chunk is let through unchecked.
         stopped: () => counters[COUNTER.stop] !== 0,
-        onRun: (check) => {
+        onRun: (check, { program, scenario }) => {
+          // The reference host's answer is computed for every case, skipped ones too.
+          if ("result" in check.reference) coverage.add({ program, scenario, result: check.reference.result });
           runs++;
           counters[COUNTER.runs]!++;
           if (check.missing !== null) counters[COUNTER.skipped]!++;
@@ -106,7 +130,7 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
         onFirstFailure: () => post({ type: "caught", at: Date.now() }),
       });
       publish();
-      post({ type: "done", chunk: message.chunk, runs, counterexample });
+      post({ type: "done", chunk: message.chunk, runs, counterexample, coverage: coverage.take() });
     },
     async close() {
       clearInterval(pids);

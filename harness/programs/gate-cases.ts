@@ -8,7 +8,7 @@ import { FixtureError, PROJECT_ROOT } from "../suite/fixtures.ts";
 import type { GateSubject } from "../suite/gate.ts";
 import { expectedFrom } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
-import { caseArb, type ProgramCase } from "./arbitraries.ts";
+import { hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import { loadRegressions } from "./counterexample.ts";
 import { checkInvariants } from "./differential.ts";
 import { renderWasm } from "./render-wasm.ts";
@@ -28,7 +28,10 @@ export interface PendingCase {
 export const REGRESSIONS_PREFIX = "regressions/";
 export const GENERATED_PREFIX = "generated/";
 
-/** `generated/<seed>/<index>`: the index is also the fast-check path, so `fuzz --seed S --path <index>` is the same case. */
+/**
+ * `generated/<seed>/<index>`: the index is also the fast-check path, so `fuzz --seed S --path <index>` with a host
+ * under test replays the same case (host fuzzing and the gate both draw from hostCaseArb).
+ */
 export const generatedId = (seed: number, index: number) => `${GENERATED_PREFIX}${seed}/${index}`;
 
 const where = (path: string) => relative(PROJECT_ROOT, path) || path;
@@ -72,13 +75,23 @@ export function regressionCases(dir: string): PendingCase[] {
   });
 }
 
-/** The first `count` cases the generator makes from `seed`: case i is the one at fast-check path `i`. */
+/**
+ * The first `count` cases the generator makes from `seed`: case i is the one at fast-check path `i`. They come from
+ * hostCaseArb, as a host fuzzing session's do: the oracle is the reference host's answer, so WASM-only cases count.
+ */
 export function generatedPrograms(seed: number, count: number): ProgramCase[] {
-  return fc.sample(caseArb, { seed, numRuns: count });
+  return fc.sample(hostCaseArb, { seed, numRuns: count });
 }
 
-/** `count` generated cases from `seed`, each rendered as a wasm guest. */
-export function generatedCases(seed: number, count: number): PendingCase[] {
+/** The reference host as a process: what a replay names when the gate runs on the reference host itself. */
+const REFERENCE_HOST_FLAG = "--host-cmd 'node bin/job-parity-reference-host.mjs'";
+
+/**
+ * `count` generated cases from `seed`, each rendered as a wasm guest. `hostFlag` (host-target.ts, targetFlag; empty
+ * for the reference host) names the host in the replay command each case's description gives.
+ */
+export function generatedCases(seed: number, count: number, hostFlag = ""): PendingCase[] {
+  const replayOn = hostFlag === "" ? REFERENCE_HOST_FLAG : hostFlag;
   let programs: ProgramCase[] | null = null;
   return Array.from({ length: count }, (_, index): PendingCase => {
     const id = generatedId(seed, index);
@@ -87,7 +100,7 @@ export function generatedCases(seed: number, count: number): PendingCase[] {
       async prepare() {
         programs ??= generatedPrograms(seed, count);
         const { program, scenario } = programs[index]!;
-        const description = `generated case ${index} of seed ${seed} (npx job-parity fuzz --seed ${seed} --path '${index}' shows it, natively and as WASM)`;
+        const description = `generated case ${index} of seed ${seed} (npx job-parity fuzz --seed ${seed} --path '${index}' ${replayOn} replays it)`;
         return derivedSubject(id, description, renderWasm(program), scenario);
       },
     };

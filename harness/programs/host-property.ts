@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { caseArb, type ProgramCase } from "./arbitraries.ts";
+import { hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import type { HostCounterexample } from "./host-counterexample.ts";
 import { checkOnHost, type FuzzHost, type HostCheck, type HostTimings } from "./host-fuzz.ts";
 
@@ -13,8 +13,8 @@ export interface HostPropertyOptions {
   /** Per case. */
   readonly timeoutMs: number;
   readonly timings?: HostTimings;
-  /** Called after every generated case (not for the shrinking that follows a failure). */
-  readonly onRun?: (check: HostCheck) => void;
+  /** Called after every generated case with the case (not for the shrinking that follows a failure). */
+  readonly onRun?: (check: HostCheck, value: ProgramCase) => void;
   /** When it answers true, the remaining cases pass unchecked (the session needs no more): the chunk ends quickly. */
   readonly stopped?: () => boolean;
   /** Called once, at the first failing case, before shrinking starts. */
@@ -35,7 +35,8 @@ export interface HostPropertyOutcome {
 /**
  * The host property: for every program and scenario the host is sent, its answer equals the reference host's and
  * satisfies the invariants. Async (each case is a round trip to the host), so fast-check shrinks a failure against
- * the host under test itself.
+ * the host under test itself. Cases come from hostCaseArb: the oracle is the reference host's answer, so WASM-only
+ * cases (hostile pointers, a memory cap) are judged too, where the parity property needs a native twin.
  */
 export async function checkHostProperty(host: FuzzHost, options: HostPropertyOptions): Promise<HostPropertyOutcome> {
   let runs = 0;
@@ -44,13 +45,13 @@ export async function checkHostProperty(host: FuzzHost, options: HostPropertyOpt
   let shrinking = false; // fast-check generates until the first failure, then only shrinks
   let last: { value: ProgramCase; check: HostCheck } | null = null;
   const check = (value: ProgramCase) => checkOnHost(host, `fuzz/${sent++}`, value.program, value.scenario, options);
-  const property = fc.asyncProperty(caseArb, async (value: ProgramCase) => {
+  const property = fc.asyncProperty(hostCaseArb, async (value: ProgramCase) => {
     if (options.stopped?.()) return true;
     const result = await check(value);
     if (!shrinking) {
       runs++;
       if (result.missing !== null) skipped++;
-      options.onRun?.(result);
+      options.onRun?.(result, value);
     }
     if (!result.ok) {
       if (!shrinking) options.onFirstFailure?.();

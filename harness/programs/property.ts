@@ -14,7 +14,7 @@ export interface PropertyOptions extends DifferentialOptions {
   /** Skip shrinking (faster when only counting divergences). */
   readonly endOnFailure?: boolean;
   /** Called after every generated case with its outcome (not for the shrinking that follows a failure). */
-  readonly onRun?: (ok: boolean) => void;
+  readonly onRun?: (ok: boolean, run: { readonly program: JobProgram; readonly scenario: Scenario; readonly result: DifferentialResult }) => void;
   /** The name of the deliberate fault in `wrapImports`, so a replay command can name it. */
   readonly fault?: string;
 }
@@ -40,10 +40,11 @@ export function checkParityProperty(options: PropertyOptions): PropertyOutcome {
   let runs = 0;
   let shrinking = false; // fast-check generates until the first failure, then only shrinks
   const property = fc.property(caseArb, ({ program, scenario }: ProgramCase) => {
-    const { ok } = checkProgram(program, scenario, options);
+    const result = checkProgram(program, scenario, options);
+    const { ok } = result;
     if (!shrinking) {
       runs++;
-      options.onRun?.(ok);
+      options.onRun?.(ok, { program, scenario, result });
     }
     if (!ok) shrinking = true;
     return ok;

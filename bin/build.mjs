@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-// `npm run build`, and the typecheck of `npm test`: tsc compiles the program to build/ (incrementally, see
-// tsconfig.build.json). When it succeeds, build/.built gets the time the build started: bin/compiled.mjs trusts the
-// compiled copy of a source not edited since (a source edited during the build is newer, so it is not trusted).
+// `npm run compile`, and the typecheck of `npm test`: tsc compiles the program to build/ (incrementally, see
+// tsconfig.build.json). When it succeeds, build/.built lists the sha256 of every source as it was when the build
+// started, and gets that time as its own: bin/compiled.mjs trusts the compiled copy of a source not touched since, or
+// whose content is the one listed (a source edited during the build is neither, so it is not trusted).
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, utimesSync } from "node:fs";
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_STAMP } from "./compiled.mjs";
+import { BUILD_STAMP, stampText } from "./compiled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const started = new Date();
+const stamp = join(root, "build", BUILD_STAMP);
+const text = stampText(root);
 const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 if (result.status !== 0) process.exit(result.status ?? 1);
-const stamp = join(root, "build", BUILD_STAMP);
 mkdirSync(dirname(stamp), { recursive: true });
-closeSync(openSync(stamp, "w"));
+writeFileSync(stamp, text);
 utimesSync(stamp, started, started);

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUILD_STAMP, buildIsUpToDate, SOURCE_DIRS } from "../../bin/compiled.mjs";
+import { BUILD_STAMP, buildIsUpToDate, SOURCE_DIRS, stampText } from "../../bin/compiled.mjs";
 import { COMPILED, PROJECT_ROOT, siblingModule, sourceDir } from "../../harness/engine/modules.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-compiled-"));
@@ -51,6 +51,31 @@ describe("bin/compiled.mjs: when bin/ runs the compiled copy", () => {
     expect(buildIsUpToDate(root)).toBe(false);
   });
 
+});
+
+describe("bin/compiled.mjs: by content, where file times cannot tell (an installed package, a checkout)", () => {
+  const root = join(dir, "content");
+  const T0 = 1_800_000_000;
+  file(join(root, "harness/a/one.ts"), "export const one = 1;\n", T0);
+  file(join(root, "wat-fixtures/x/twin.native.ts"), "export default {};\n", T0);
+  file(join(root, "build/harness/a/one.js"), "", T0);
+  file(join(root, "build/wat-fixtures/x/twin.native.js"), "", T0);
+  file(join(root, "build", BUILD_STAMP), stampText(root), T0 - 100); // extracted before the sources, as npm may
+
+  it("sources newer than the stamp with the content it lists: the build", () => {
+    expect(buildIsUpToDate(root, SOURCE_DIRS)).toBe(true);
+  });
+
+  it("a source whose content differs from the stamp's: the TypeScript", () => {
+    file(join(root, "wat-fixtures/x/twin.native.ts"), "export default { changed: true };\n", T0 + 1);
+    expect(buildIsUpToDate(root, SOURCE_DIRS)).toBe(false);
+    expect(buildIsUpToDate(root, ["harness"])).toBe(true); // bin/ asks about harness/ only
+  });
+
+  it("no TypeScript beside the compiled harness (the package ships none): the build", () => {
+    rmSync(join(root, "harness"), { recursive: true });
+    expect(buildIsUpToDate(root, ["harness"])).toBe(true);
+  });
 });
 
 describe("bin/compiled.mjs: the folders the build compiles", () => {

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
 import { guestFromSource, loadGuest } from "../../harness/engine/load.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
-import { CompiledWatStore, compileWat, watCacheStats } from "../../harness/engine/wat.ts";
+import { userCacheDir } from "../../harness/engine/cache-dir.ts";
+import { CompiledWatStore, compileWat, watCacheDir, watCacheStats } from "../../harness/engine/wat.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";
 import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
@@ -366,8 +367,9 @@ describe("CompiledWatStore: compiled WAT kept on disk for the next process", () 
     expect(store.read(KEY)).not.toBeNull();
   });
 
-  it("compileWat writes what wabt compiled to the store under node_modules/.cache (a new file, the same bytes)", async () => {
-    const dir = join(PROJECT_ROOT, "node_modules", ".cache", "job-parity", "wat");
+  it("compileWat writes what wabt compiled to the store in the user's cache folder (a new file, the same bytes)", async () => {
+    const dir = watCacheDir();
+    if (dir === null) return; // JOB_PARITY_WAT_CACHE=0: no store to look at
     const listing = () => new Set(existsSync(dir) ? readdirSync(dir) : []);
     const before = listing();
     const bytes = await compileWat("fresh.wat", `(module ;; fresh ${process.pid}-${Math.random()}\n${RUNTIME})`);
@@ -376,6 +378,15 @@ describe("CompiledWatStore: compiled WAT kept on disk for the next process", () 
     const ours = added.filter((name) => Buffer.from(bytes).equals(readFileSync(join(dir, name))));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatch(/^[0-9a-f]{64}\.wasm$/);
+  });
+
+  it("the store's folder: JOB_PARITY_WAT_CACHE, else wat/ under JOB_PARITY_CACHE_DIR, XDG_CACHE_HOME or ~/.cache; never the package", () => {
+    expect(watCacheDir({ JOB_PARITY_WAT_CACHE: "0" })).toBeNull();
+    expect(watCacheDir({ JOB_PARITY_WAT_CACHE: "/tmp/w" })).toBe("/tmp/w");
+    expect(watCacheDir({ JOB_PARITY_CACHE_DIR: "/tmp/c", XDG_CACHE_HOME: "/tmp/x" })).toBe("/tmp/c/wat");
+    expect(watCacheDir({ XDG_CACHE_HOME: "/tmp/x" })).toBe("/tmp/x/job-parity/wat");
+    expect(userCacheDir({})).toMatch(/[/\\]\.cache[/\\]job-parity$/);
+    expect(watCacheDir({})!.startsWith(PROJECT_ROOT)).toBe(false);
   });
 
   it("a store that cannot be written is no error: compiling goes on without it", () => {

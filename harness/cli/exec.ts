@@ -3,12 +3,17 @@ import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { DURABLE_FLAGS, durableOptions, runDurableCommand, traceWindowOption } from "./durable.ts";
+import { examplePath, guestPath } from "./examples.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
+       job-parity exec --example <name> --job <name> [options]
 
 Runs one job of a guest (or of a native extension module, whose default export is a NativeExtensionDefinition) on
-the reference host and prints its trace and outcome.
+the reference host and prints its trace and outcome. A relative path under sdk-guest/, wat-fixtures/ or conformance/
+that does not exist here names that file of job-parity itself.
 
+  --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, job counter), or a fixture's
+                          case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat)
   --job <name>            the job name registered in plugin_init, or a job export name
   --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
                           invalid JSON included, as UTF-8 text without a word. An argument is limited by the
@@ -87,6 +92,7 @@ export function someNames(names: readonly string[], max = 20): string {
 
 export async function execCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseCommand("exec", argv, {
+    example: { type: "string" },
     job: { type: "string" },
     state: { type: "string" },
     "state-json": { type: "string" },
@@ -98,9 +104,10 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
     json: { type: "boolean", default: false },
     ...DURABLE_FLAGS,
   });
-  if (positionals.length !== 1) throw new UsageError(`exec: give exactly one guest file (got ${positionals.length})\n\n${EXEC_USAGE}`);
+  const given = positionals.length + (values.example === undefined ? 0 : 1);
+  if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})\n\n${EXEC_USAGE}`);
   if (values.job === undefined) throw new UsageError(`exec: --job is required\n\n${EXEC_USAGE}`);
-  const source = positionals[0]!;
+  const source = values.example === undefined ? guestPath(positionals[0]!) : examplePath(values.example);
   const interrupts: InterruptPlan[] = [];
   const pauseAt = positiveInt("exec", "pause-at-check", values["pause-at-check"]);
   const cancelAt = positiveInt("exec", "cancel-at-check", values["cancel-at-check"]);

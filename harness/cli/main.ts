@@ -16,7 +16,8 @@ commands:
   goldens   regenerate every fixture's golden result from the reference host
   abi       print the ABI v1 document (generated from the ABI table)
 
-run "job-parity <command> --help" for a command's options.`;
+run "job-parity <command> --help" for a command's options; "job-parity --version" prints the version and the ABI
+versions served.`;
 
 interface Command {
   readonly usage: string;
@@ -87,9 +88,18 @@ export async function main(argv: string[]): Promise<number> {
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+  if (name === "help" || name === "--help" || name === "-h") {
     out(USAGE);
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === undefined) {
+    // A missing command is a usage error: the usage goes to stderr, so a pipe reading stdout gets nothing by mistake.
+    process.stderr.write(`job-parity: give a command\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    out((await import("./version.ts")).versionText());
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {

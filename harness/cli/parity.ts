@@ -2,10 +2,10 @@ import { resolve } from "node:path";
 import { buildParityReport } from "../report/parity-report.ts";
 import { renderParityTable } from "../report/markdown.ts";
 import { writeParityReports } from "../report/write.ts";
-import { PROJECT_ROOT } from "../suite/fixtures.ts";
 import { runSuite, selectFixtures } from "../suite/run-suite.ts";
 import { spacedriveToday } from "../suite/spacedrive-today.ts";
 import { parseCommand, UsageError } from "./args.ts";
+import { defaultReportDir } from "./defaults.ts";
 
 export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
 
@@ -34,7 +34,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   });
   // Asked of every case, whatever the filter: the answer is about Spacedrive, not about this run.
   const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday());
-  const reportDir = resolve(values["report-dir"] ?? resolve(PROJECT_ROOT, "reports"));
+  const reportDir = resolve(values["report-dir"] ?? defaultReportDir());
   let paths;
   try {
     paths = writeParityReports(report, reportDir);

@@ -3,9 +3,10 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
- * Where the harness runs from. Normally its TypeScript sources, through tsx (or vitest). After `npm run build` (and
- * every `npm test`) there is also a compiled copy in build/, mirroring the tree; bin/ starts it when it is up to date,
- * which saves each process tsx's start-up (about 0.25 s, twice for a process that runs a job on a worker thread).
+ * Where the harness runs from. In a checkout, its TypeScript sources, through tsx (or vitest). After `npm run compile`
+ * (and every `npm test`) there is also a compiled copy in build/, mirroring the tree, which is all an installed package
+ * ships; bin/ starts it when it is up to date, which saves each process tsx's start-up (about 0.25 s, twice for a
+ * process that runs a job on a worker thread).
  * Modules that find files next to themselves, start workers or import user modules ask here, so both ways work.
  */
 const HERE = dirname(fileURLToPath(import.meta.url));

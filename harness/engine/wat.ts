@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type initWabt from "wabt";
 import { GuestLoadError } from "./errors.ts";
-import { PROJECT_ROOT } from "./modules.ts";
+import { userCacheDir } from "./cache-dir.ts";
 
 type Wabt = Awaited<ReturnType<typeof initWabt>>;
 let wabtReady: Promise<Wabt> | null = null;
@@ -63,14 +63,18 @@ export class CompiledWatStore {
   }
 }
 
-/** node_modules/.cache/job-parity/wat, or the folder JOB_PARITY_WAT_CACHE names; JOB_PARITY_WAT_CACHE=0 turns it off. */
-function defaultStore(): CompiledWatStore | null {
-  const setting = process.env.JOB_PARITY_WAT_CACHE;
+/**
+ * Where compiled WAT is kept: the folder JOB_PARITY_WAT_CACHE names, else wat/ in the user's cache folder
+ * (cache-dir.ts); null when JOB_PARITY_WAT_CACHE=0 turns the store off.
+ */
+export function watCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const setting = env.JOB_PARITY_WAT_CACHE;
   if (setting === "0") return null;
-  return new CompiledWatStore(setting !== undefined && setting !== "" ? resolve(setting) : join(PROJECT_ROOT, "node_modules", ".cache", "job-parity", "wat"));
+  return setting !== undefined && setting !== "" ? resolve(setting) : join(userCacheDir(env), "wat");
 }
 
-const store = defaultStore();
+const storeDir = watCacheDir();
+const store = storeDir === null ? null : new CompiledWatStore(storeDir);
 /** Whether compileWat reads the store (it always writes it): off after resetWatCache. */
 let storeReads = true;
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { JobStatus } from "../trace/events.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { CheckpointMeta, JobSnapshot, ProgressSnapshot, StateStore } from "./state-store.ts";
@@ -18,7 +19,8 @@ export type StoreErrorCode =
   | "JP_STORE_LOCKED"
   | "JP_STORE_FULL"
   | "JP_STORE_TORN"
-  | "JP_STORE_IO";
+  | "JP_STORE_IO"
+  | "JP_STORE_DRIVER";
 
 /** A durable-store failure, with the database path and what to do; the SQLite error is the cause. */
 export class StoreError extends Error {
@@ -29,6 +31,27 @@ export class StoreError extends Error {
   ) {
     super(message, options);
   }
+}
+
+let driver: typeof Database | null = null;
+
+/**
+ * better-sqlite3, loaded when a job database is first opened. It is an optional dependency: only `--db`, `resume`
+ * and `jobs` use it, and it compiles from source where no prebuilt binary fits, so an install may leave it out.
+ */
+function sqliteDriver(): typeof Database {
+  if (driver !== null) return driver;
+  try {
+    driver = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" ? "is not installed" : `does not load (${(error as Error).message.split("\n")[0]})`;
+    throw new StoreError(
+      "JP_STORE_DRIVER",
+      `a job database (--db, resume, jobs) needs better-sqlite3, which ${why}: run \`npm install better-sqlite3@12\` in the project that uses job-parity (an install with --omit=optional leaves it out)`,
+      { cause: error },
+    );
+  }
+  return driver;
 }
 
 /** How the job was started, so a new process can load the same extension and resume it. */
@@ -245,8 +268,9 @@ export class SqliteStateStore implements StateStore {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 2000;
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     const fresh = !existsSync(path);
+    const Driver = sqliteDriver(); // outside the try: its error already says what to do
     try {
-      this.db = new Database(path, { timeout: this.busyTimeoutMs, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      this.db = new Driver(path, { timeout: this.busyTimeoutMs, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (error) {
       // better-sqlite3 checks the folder itself and throws a plain TypeError when it does not exist
       const mapped = storeError(path, "opening", error);

@@ -1,0 +1,147 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION } from "../../harness/adapters/protocol.ts";
+import { defaultCorpusDir, defaultReportDir } from "../../harness/cli/defaults.ts";
+import { examplePath, guestPath } from "../../harness/cli/examples.ts";
+import { HOST_PROTOCOL, servedAbiVersions } from "../../harness/cli/version.ts";
+import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
+import { consumerLock } from "../support/consumer.ts";
+
+// job-parity as a host's repository uses it: packed, installed into another project as a devDependency, and run
+// with npx there. The install is offline (from the npm cache, through a lockfile made from this repository's) and
+// leaves out optional dependencies: better-sqlite3 (only job databases need it) and esbuild's binary, so that tsx
+// cannot run and every command below must run the compiled JavaScript the package ships.
+
+const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string; [field: string]: unknown };
+const dir = mkdtempSync(join(tmpdir(), "job-parity-package-"));
+const consumer = join(dir, "consumer");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command in the consumer project, without blocking this worker (the commands run side by side). */
+function inConsumer(command: string, args: readonly string[]): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: consumer });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", fail);
+    child.on("close", (status) => done({ status, stdout, stderr }));
+  });
+}
+
+function npm(args: readonly string[], cwd: string): string {
+  const run = spawnSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`npm ${args.join(" ")} (in ${cwd}) exited ${run.status}: ${run.stderr}${run.error ?? ""}`);
+  return run.stdout;
+}
+
+/** Files of the installed package changed after `since`: what a command wrote into node_modules/job-parity. */
+function writtenSince(root: string, since: number): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => statSync(path).mtimeMs > since)
+    .map((path) => relative(root, path));
+}
+
+let installed = "";
+let installedAt = 0;
+const timings: Record<string, number> = {};
+
+beforeAll(() => {
+  if (!existsSync(join(PROJECT_ROOT, "build", ".built"))) throw new Error("no compiled copy to pack: run `npm run compile` (npm test does) first");
+  let start = performance.now();
+  const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", dir], PROJECT_ROOT)) as { filename: string }[];
+  timings.pack = performance.now() - start;
+  const tarball = join(dir, packed!.filename);
+  mkdirSync(consumer);
+  rmSync(join(consumer, packed!.filename), { force: true });
+  writeFileSync(join(consumer, packed!.filename), readFileSync(tarball));
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, devDependencies: { [manifest.name]: `file:${packed!.filename}` } }, null, 2));
+  const projectLock = JSON.parse(readFileSync(join(PROJECT_ROOT, "package-lock.json"), "utf8")) as Parameters<typeof consumerLock>[0];
+  writeFileSync(join(consumer, "package-lock.json"), JSON.stringify(consumerLock(projectLock, manifest, tarball), null, 2));
+  start = performance.now();
+  npm(["ci", "--offline", "--omit=optional"], consumer);
+  timings.install = performance.now() - start;
+  installed = join(consumer, "node_modules", manifest.name);
+  installedAt = Date.now();
+}, 180_000);
+
+describe("the packed package, installed in another project", () => {
+  it("ships the compiled harness and its data, not the TypeScript of the harness, the tests or the tooling", () => {
+    expect(existsSync(join(installed, "build/harness/cli/main.js"))).toBe(true);
+    expect(existsSync(join(installed, "build/.built"))).toBe(true);
+    expect(existsSync(join(installed, "harness/schemas/fixture.schema.json"))).toBe(true);
+    expect(existsSync(join(installed, "sdk-guest/counter.wasm"))).toBe(true);
+    expect(readdirSync(join(installed, "harness"), { recursive: true }).filter((path) => String(path).endsWith(".ts"))).toEqual([]);
+    for (const absent of ["conformance/self", "bench", ".ci", "stryker.config.json", "build/.tsbuildinfo", "build/conformance/self"]) expect(existsSync(join(installed, absent)), absent).toBe(false);
+    expect(existsSync(join(consumer, "node_modules/better-sqlite3"))).toBe(false);
+  });
+
+  it("npx job-parity: --version, the gate on the reference host and an exec run the compiled JavaScript, and write only here", async () => {
+    const start = performance.now();
+    const [version, gate, exec, usage, durable] = await Promise.all([
+      inConsumer("npx", ["job-parity", "--version"]),
+      inConsumer("npx", ["job-parity", "run"]),
+      inConsumer("npx", ["job-parity", "exec", "sdk-guest/counter.wasm", "--job", "counter", "--json"]),
+      inConsumer(join(consumer, "node_modules/.bin/job-parity"), []),
+      inConsumer(join(consumer, "node_modules/.bin/job-parity"), ["exec", "--example", "counter", "--job", "counter", "--db", "jobs.db"]),
+    ]);
+    timings.commands = performance.now() - start;
+
+    expect(version.stdout).toBe(`job-parity ${manifest.version}\nABI versions: 1.0, 1.1\nhost protocol: ${PROTOCOL_VERSION}\n`);
+    expect(version.status).toBe(0);
+
+    expect(gate.stderr).toBe("");
+    expect(gate.stdout).toMatch(/verdict: pass \(exit 0\)/);
+    expect(gate.status).toBe(0);
+    expect(existsSync(join(consumer, "reports/gate.json"))).toBe(true);
+
+    expect(exec.status, exec.stderr).toBe(0);
+    expect((JSON.parse(exec.stdout) as { outcome: string }).outcome).toBe("Completed");
+
+    expect(usage.status).toBe(2);
+    expect(usage.stdout).toBe("");
+    expect(usage.stderr).toContain("commands:");
+
+    // better-sqlite3 was left out: a job database says how to install it.
+    expect(durable.stderr).toContain("npm install better-sqlite3");
+    expect(durable.status).toBe(2);
+
+    // Reports went here and the WAT cache to the user's cache folder (engine.test.ts): nothing into the package.
+    expect(writtenSince(installed, installedAt)).toEqual([]);
+    console.log(`package test: npm pack ${(timings.pack! / 1000).toFixed(1)} s, npm ci ${(timings.install! / 1000).toFixed(1)} s, commands ${(timings.commands / 1000).toFixed(1)} s`);
+  }, 120_000);
+});
+
+describe("what the package answers, in process", () => {
+  it("--version names the ABI versions served and the host protocol's version", () => {
+    expect(servedAbiVersions()).toEqual(["1.0", "1.1"]);
+    expect(HOST_PROTOCOL).toBe(PROTOCOL_VERSION);
+  });
+
+  it("commands write under the current directory: reports/, and outside job-parity's checkout job-parity-corpus/", () => {
+    expect(defaultReportDir("/tmp/host")).toBe("/tmp/host/reports");
+    expect(defaultCorpusDir("/tmp/host")).toBe("/tmp/host/job-parity-corpus");
+    expect(defaultCorpusDir(PROJECT_ROOT)).toBe(join(PROJECT_ROOT, "wat-fixtures/regressions"));
+  });
+
+  it("example guests by name, and shipped guests by their relative path from any directory", () => {
+    expect(examplePath("counter")).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
+    expect(examplePath("lifecycle/counter")).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
+    expect(() => examplePath("nope")).toThrow(/no such example; give counter/);
+    expect(guestPath("sdk-guest/counter.wasm", dir)).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
+    expect(guestPath("./wat-fixtures/lifecycle/counter.wat", dir)).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
+    expect(guestPath("mine.wasm", dir)).toBe("mine.wasm");
+    expect(guestPath("sdk-guest/counter.wasm", PROJECT_ROOT)).toBe("sdk-guest/counter.wasm"); // there, it is that file
+  });
+});

@@ -1,0 +1,18 @@
+import { resolve } from "node:path";
+import { PROJECT_ROOT } from "../engine/modules.ts";
+
+// Where commands write when no flag says: always under the current directory, never inside the installed package
+// (a reinstall would delete it, and the package may not be writable).
+
+/** `parity` and `run` reports: reports/ here. */
+export function defaultReportDir(cwd = process.cwd()): string {
+  return resolve(cwd, "reports");
+}
+
+/**
+ * Where `fuzz` saves counterexamples: in job-parity's own checkout (run from its root) the committed corpus the suite
+ * replays, wat-fixtures/regressions; anywhere else job-parity-corpus/ here (give it to `run --corpus` to replay it).
+ */
+export function defaultCorpusDir(cwd = process.cwd()): string {
+  return resolve(cwd) === PROJECT_ROOT ? resolve(PROJECT_ROOT, "wat-fixtures/regressions") : resolve(cwd, "job-parity-corpus");
+}

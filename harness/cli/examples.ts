@@ -1,0 +1,33 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { PROJECT_ROOT } from "../engine/modules.ts";
+import { UsageError } from "./args.ts";
+
+/** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its WAT guest. */
+export const EXAMPLES: Readonly<Record<string, string>> = {
+  counter: "sdk-guest/counter.wasm",
+};
+
+/** The folders of guests job-parity ships, which a relative path may name from any project. */
+const SHIPPED = ["sdk-guest/", "wat-fixtures/", "conformance/"];
+
+/**
+ * The file a guest argument names: the path as given when it exists (relative to the current directory); else, for a
+ * relative path into one of the folders job-parity ships, that file in job-parity's own folder, so that
+ * `job-parity exec sdk-guest/counter.wasm` works from a project that installed it.
+ */
+export function guestPath(given: string, cwd = process.cwd()): string {
+  if (isAbsolute(given) || existsSync(resolve(cwd, given))) return given;
+  const normal = given.replace(/^\.\//, "");
+  if (SHIPPED.some((folder) => normal.startsWith(folder)) && existsSync(join(PROJECT_ROOT, normal))) return join(PROJECT_ROOT, normal);
+  return given;
+}
+
+/** The file of example `name`: a name of EXAMPLES or a fixture's case id; a UsageError naming the choices otherwise. */
+export function examplePath(name: string): string {
+  const named = EXAMPLES[name];
+  if (named !== undefined) return join(PROJECT_ROOT, named);
+  const fixture = join(PROJECT_ROOT, "wat-fixtures", `${name}.wat`);
+  if (/^[\w-]+\/[\w-]+$/.test(name) && existsSync(fixture)) return fixture;
+  throw new UsageError(`exec: --example ${name}: no such example; give ${Object.keys(EXAMPLES).join(", ")} or a fixture's case id such as lifecycle/counter (job-parity spec lists the cases)`);
+}

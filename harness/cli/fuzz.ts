@@ -24,9 +24,9 @@ import {
   type Shard,
 } from "../programs/fuzz-session.ts";
 import { describeMissing } from "../suite/case-needs.ts";
-import { PROJECT_ROOT } from "../suite/fixtures.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
+import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
@@ -52,7 +52,8 @@ the host, printed with the first divergent event and a replay command, and saved
   --seed <S>              the session seed, 0..${SEED_LIMIT - 1} (default: random; printed)
   --workers <N>           worker threads (default and most: ${availableParallelism()}, the available parallelism)
   --shard <i/n>           run shard i of n (0/4 .. 3/4): shards of one session seed never share a chunk
-  --corpus <dir>          where counterexamples are saved (default: wat-fixtures/regressions)
+  --corpus <dir>          where counterexamples are saved (default: job-parity-corpus/ here; in job-parity's own
+                          checkout, wat-fixtures/regressions, which the suite replays)
   --fault <name>          fuzz against a deliberately faulty WASM boundary: ${FAULT_NAMES.join(", ")}
   --host-cmd "<command>"  fuzz a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c:
                           one process per worker, restarted when it breaks
@@ -256,7 +257,7 @@ export async function fuzzCommand(
   const workers = workerCount(values.workers, err);
   const shard = parseShard(values.shard);
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
-  const corpusDir = resolve(values.corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions"));
+  const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
   const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
 
   if (target === "all-mutants") return await fuzzEveryMutant({ ...common, maxDivergences: maxDivergences ?? 1 }, values.json, out, err);

@@ -3,10 +3,12 @@
 // The compiled copy saves each process tsx's start-up.
 //
 // A compiled file is trusted for a source when the source was not touched since the last successful build started
-// (one stat per file), or else when its content is the content that build compiled: build/.built lists the sha256 of
-// every source (bin/build.mjs). File times alone cannot decide: an installed package's files all get the time they
-// were extracted, in any order, and a checkout touches files it does not change. A source that is absent (the package
-// ships the compiled harness without its TypeScript) leaves nothing to be stale against.
+// (one stat per file), or else when its content is the content that build compiled: build/.built lists the size and
+// sha256 of every source (bin/build.mjs). File times alone cannot decide: an installed package's files all get the
+// time they were extracted, in any order, and a checkout touches files it does not change. In an installed package
+// (under node_modules/) the stamp is the package's own, made with the files it ships: a source of the size it lists
+// is trusted without being read, which keeps the start-up check to a stat per file. A source that is absent leaves
+// nothing to be stale against.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
@@ -48,10 +50,10 @@ export function digestOf(path) {
   return sha256;
 }
 
-/** The stamp's text: the sha256 of every source under `root`, read before the build reads them. */
+/** The stamp's text: the size and sha256 of every source under `root`, read before the build reads them. */
 export function stampText(root = ROOT) {
-  const list = Object.fromEntries(sources(root).map((source) => [source, digestOf(join(root, source))]));
-  return `${JSON.stringify({ sources: list }, null, 1)}\n`;
+  const list = Object.fromEntries(sources(root).map((source) => [source, { size: statSync(join(root, source)).size, sha256: digestOf(join(root, source)) }]));
+  return `${JSON.stringify({ sources: list })}\n`;
 }
 
 function readStamp(root) {
@@ -74,12 +76,16 @@ function readStamp(root) {
 export function buildIsUpToDate(root = ROOT, dirs = ["harness"]) {
   try {
     const { built, listed } = readStamp(root);
+    const installed = root.split(sep).includes("node_modules");
     return sources(root, dirs).every((source) => {
       const path = join(root, source);
       const compiled = join(root, "build", source.replace(/\.ts$/, ".js"));
       if (!existsSync(compiled)) return false;
-      if (statSync(path).mtimeMs <= built) return true;
-      return listed[source] !== undefined && listed[source] === digestOf(path);
+      const { mtimeMs, size } = statSync(path);
+      if (mtimeMs <= built) return true;
+      const entry = listed[source];
+      if (entry === undefined || entry.size !== size) return false;
+      return installed || entry.sha256 === digestOf(path);
     });
   } catch {
     return false; // no build, or no stamp: the last build did not finish

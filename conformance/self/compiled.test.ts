@@ -66,10 +66,21 @@ describe("bin/compiled.mjs: by content, where file times cannot tell (an install
     expect(buildIsUpToDate(root, SOURCE_DIRS)).toBe(true);
   });
 
-  it("a source whose content differs from the stamp's: the TypeScript", () => {
-    file(join(root, "wat-fixtures/x/twin.native.ts"), "export default { changed: true };\n", T0 + 1);
+  it("a source whose content differs from the stamp's, even at the same size: the TypeScript", () => {
+    file(join(root, "wat-fixtures/x/twin.native.ts"), "export default {  };\n", T0 + 1);
     expect(buildIsUpToDate(root, SOURCE_DIRS)).toBe(false);
     expect(buildIsUpToDate(root, ["harness"])).toBe(true); // bin/ asks about harness/ only
+  });
+
+  it("an installed package (under node_modules/) trusts its own stamp for sources of the size listed, unread", () => {
+    const installed = join(dir, "node_modules", "job-parity");
+    file(join(installed, "harness/a/one.ts"), "export const one = 1;\n", T0);
+    file(join(installed, "build/harness/a/one.js"), "", T0);
+    file(join(installed, "build", BUILD_STAMP), stampText(installed), T0 - 100);
+    file(join(installed, "harness/a/one.ts"), "export const one = 2;\n", T0); // what no install does: same size
+    expect(buildIsUpToDate(installed)).toBe(true);
+    file(join(installed, "harness/a/one.ts"), "export const one = 22;\n", T0);
+    expect(buildIsUpToDate(installed)).toBe(false);
   });
 
   it("no TypeScript beside the compiled harness (the package ships none): the build", () => {

@@ -10,5 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     isolate: false,
     testTimeout: 60_000,
+    // Checks that cannot run here (no browser, outside CI) are named at the end of the run.
+    globalSetup: ["conformance/support/browser-note.ts"],
   },
 });

@@ -3,9 +3,8 @@ import { PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { BenchError, figure, median, now, type Benchmark, type Figure, type MeasureSettings } from "./measure.ts";
 
 export const SUITE_FIGURE = "npm_test.wall";
-/** The issue's budget for the whole `npm test` on this 2-core machine; the goal is half of it. */
-const BUDGET_SECONDS = 60;
-const GOAL_SECONDS = 30;
+/** The budget for the whole `npm test` on this 2-core machine (a newcomer's first run should be quick). */
+const BUDGET_SECONDS = 30;
 
 /**
  * Runs the README's test command (typecheck, then every vitest suite) as a user does and times it. It is the slowest
@@ -39,7 +38,7 @@ export const suiteBenchmark: Benchmark = {
             unit: "s",
             runs,
             budget: { limit: BUDGET_SECONDS, bounds: "value", direction: "max" },
-            notes: `median of ${runs} run${runs === 1 ? "" : "s"} (${samples.map((s) => s.toFixed(1)).join(", ")} s) of npm test with CI=true; budget ${BUDGET_SECONDS} s, goal ${GOAL_SECONDS} s${median(samples) <= GOAL_SECONDS ? " (met)" : " (not met)"}`,
+            notes: `median of ${runs} run${runs === 1 ? "" : "s"} (${samples.map((s) => s.toFixed(1)).join(", ")} s) of npm test with CI=true; budget ${BUDGET_SECONDS} s`,
           }),
         ];
       },

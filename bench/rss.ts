@@ -10,7 +10,7 @@
  *   like the one before, so none is coalesced: 1,000,003 trace events.
  * - rss.exec.checkpoints: the job_checkpoint benchmark's guest (bench/checkpoint.ts) checkpointing a 64 KiB state
  *   10,000 times (3,000 with --quick): 640 MiB of states, each one different. (conformance/crash-guests/checkpointer.wat,
- *   which the issue's probe ran, writes each state byte by byte in wasm: as long a run again, which on a busy machine
+ *   the crash test's guest, writes each state byte by byte in wasm: as long a run again, which on a busy machine
  *   meets exec's run timeout of 10 s.)
  * - rss.exec_db.checkpoints: checkpointer.wat with --db (SQLite, --durability normal), 2,000 checkpoints of 64 KiB
  *   (700 with --quick), with an interrupt check and an item each: the durable path, its job on a worker thread.

@@ -8,11 +8,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { ProcessGroup, type KillableRun } from "./support/killable.ts";
 
-// Several processes on one job database, on a disk busy with fsyncs (issue 16, part 4). Three `exec --db` processes
+// Several processes on one job database, on a disk busy with fsyncs. Three `exec --db` processes
 // share one database while a fourth process writes and fsyncs 4 MiB in a loop; each job checkpoints 64 KiB states
 // (every commit fsynced) and is paused halfway, then three `resume` processes finish them, under the same load.
-// Before the store retried, a busy database failed the process (SQLITE_BUSY at open or job creation: exit 2) or the
-// checkpoint (STORE_ERROR: the job Failed for good). Each attempt's SQLite busy wait is cut to 1 ms here
+// Without the store's retries, a busy database would fail the process (SQLITE_BUSY at open or job creation: exit 2)
+// or the checkpoint (STORE_ERROR: the job Failed for good). Each attempt's SQLite busy wait is cut to 1 ms here
 // (JOB_PARITY_DB_BUSY_TIMEOUT_MS), where the real default is 2 s, so that the contention a slow disk causes over
 // seconds shows on this machine's fast one within the test's time: the processes must report that they found the
 // database busy and tried again, and every job and every checkpoint must come out whole.

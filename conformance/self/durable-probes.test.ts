@@ -22,9 +22,9 @@ import checkpointer from "../crash-guests/checkpointer.native.ts";
 import { runCli } from "../support/cli.ts";
 import { storedJobs } from "../support/job-db.ts";
 
-// Issue 16's probes of the durable store and the CLI (parts 4 to 7), each reproduced: a checkpoint the store cannot
-// take, a crafted job database, WAT that hangs or crashes the compiler, and the CLI's edges (huge listings, read-only
-// databases, mistyped paths, conflicting flags, large states, timed-out runs, guests with 100,000 exports).
+// Probes of the durable store and the CLI, each reproduced: a checkpoint the store cannot take, a crafted job
+// database, WAT that hangs or crashes the compiler, and the CLI's edges (huge listings, read-only databases, mistyped
+// paths, conflicting flags, large states, timed-out runs, guests with 100,000 exports).
 // Several processes on one database under disk load: conformance/durable-contention.test.ts.
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-probes-"));

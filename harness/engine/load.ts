@@ -29,6 +29,22 @@ export interface GuestModule {
   readonly engine: WasmEngine;
   /** The link check it passed (kept for compiling it again with another memory cap). */
   readonly linkCheck: (iface: ModuleInterface) => LinkProblem[];
+  /** Set when `module` holds several guests (harness/programs/batch.ts): makes an instance of it this guest's. */
+  readonly slice?: GuestSlice;
+}
+
+/**
+ * One guest of a module compiled for several: an instance of the shared module, made this guest's (its own memory
+ * contents and globals written in, its functions under the names its own module exports them by).
+ */
+export interface GuestSlice {
+  instance(shared: WebAssembly.Instance): WebAssembly.Instance;
+}
+
+/** A fresh instance of the guest. */
+export function instantiateGuest(guest: GuestModule, imports: WebAssembly.Imports): WebAssembly.Instance {
+  const instance = guest.engine.instantiate(guest.module, imports);
+  return guest.slice === undefined ? instance : guest.slice.instance(instance);
 }
 
 /** How a guest is compiled: by which engine, with which memory cap, for a host serving which ABI versions. */

@@ -1,5 +1,6 @@
 import type { ValType } from "../abi/imports.ts";
 import { putS32, putU32 } from "./leb128.ts";
+import type { ModuleExport, ModuleImport, ModuleInterface } from "./sections.ts";
 
 /**
  * A small structured description of a wasm module, rendered two ways from one source: a binary (fast, for fuzzing)
@@ -101,8 +102,11 @@ export interface ModuleDef {
   /** None for a module that needs no memory (each instance of one that has a memory reserves address space). */
   readonly memory: MemoryDef | null;
   readonly globals: readonly GlobalDef[];
-  /** One funcref table of `min` slots, exported, for call_indirect. */
-  readonly table?: { readonly min: number; readonly export: string };
+  /**
+   * One funcref table of `min` slots, exported, for call_indirect; `elements` fills its first slots with functions
+   * (by `$name`), so a host can reach functions it was not given as exports.
+   */
+  readonly table?: { readonly min: number; readonly export: string; readonly elements?: readonly string[] };
   /** The types call_indirect instructions name, by index. */
   readonly indirectTypes?: readonly FuncSig[];
   readonly data: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
@@ -378,6 +382,18 @@ export function encodeModule(def: ModuleDef): Uint8Array {
       out.u32(e.index);
     }
   });
+  const elements = table?.elements ?? [];
+  if (elements.length > 0) {
+    section(9, () => {
+      out.u32(1);
+      out.byte(0x00); // active, table 0, funcref
+      out.byte(0x41);
+      out.s32(0);
+      out.byte(0x0b);
+      out.u32(elements.length);
+      for (const name of elements) out.u32(indexOf(funcIndex, name, "the table"));
+    });
+  }
   section(10, () => {
     out.u32(def.functions.length);
     for (const fn of def.functions) {
@@ -398,6 +414,19 @@ export function encodeModule(def: ModuleDef): Uint8Array {
     }
   });
   return out.result();
+}
+
+/** What readModuleInterface reads from encodeModule(def), without encoding it: imports, then exports in encoded order. */
+export function moduleInterface(def: ModuleDef): ModuleInterface {
+  const type = (f: FuncSig) => ({ params: [...f.params], results: [...f.results] });
+  const imports: ModuleImport[] = def.imports.map((imp) => ({ module: imp.module, name: imp.field, kind: "function", type: type(imp) }));
+  const memory = def.memory;
+  if (memory !== null && "import" in memory) imports.push({ module: memory.import.module, name: memory.import.field, kind: "memory" });
+  const exports: ModuleExport[] = memory !== null && "export" in memory ? [{ name: memory.export, kind: "memory" }] : [];
+  if (def.table !== undefined) exports.push({ name: def.table.export, kind: "table" });
+  for (const fn of def.functions) if (fn.export !== undefined) exports.push({ name: fn.export, kind: "function", type: type(fn) });
+  for (const g of def.globals) if (g.export !== undefined) exports.push({ name: g.export, kind: "global" });
+  return { imports, exports, hasStart: false };
 }
 
 function indexOf(table: Map<string, number>, name: string, where: string): number {
@@ -489,6 +518,7 @@ export function printModule(def: ModuleDef, header = ""): string {
   const memory = def.memory;
   if (memory !== null && "import" in memory) lines.push(`  (import "${memory.import.module}" "${memory.import.field}" (memory ${memory.minPages}))`);
   if (def.table !== undefined) lines.push(`  (table (export "${def.table.export}") ${def.table.min} funcref)`);
+  if (def.table?.elements?.length) lines.push(`  (elem (i32.const 0) func ${def.table.elements.join(" ")})`);
   if (memory !== null && "export" in memory) lines.push(`  (memory (export "${memory.export}") ${memory.minPages})`);
   for (const g of def.globals) {
     const valtype = g.type ?? "i32";

@@ -3,7 +3,7 @@ import { encodeJobContext } from "../abi/context.ts";
 import { JOB_EXPORT_SIGNATURE } from "../abi/exports.ts";
 import { formatSignature, IMPORTS, type ImportName } from "../abi/imports.ts";
 import { GuestMemory } from "../abi/memory.ts";
-import { checkGuestAbi, guestFromBytes } from "../engine/load.ts";
+import { checkGuestAbi, guestFromBytes, instantiateGuest } from "../engine/load.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import { importTrampoline, type ImportTrampoline } from "../engine/import-trampoline.ts";
 import type { GuestModule } from "../engine/load.ts";
@@ -112,7 +112,7 @@ export class WasmExtension {
     const { guest, scope } = this;
     let instance: WebAssembly.Instance;
     try {
-      instance = guest.engine.instantiate(guest.module, { ...imports, ...WATCHDOG_IMPORTS });
+      instance = instantiateGuest(guest, { ...imports, ...WATCHDOG_IMPORTS });
     } catch (error) {
       // e.g. a data segment that does not fit the initial memory: the guest cannot load, the host is fine.
       if (!guest.engine.isTrap(error)) throw error;

@@ -1,10 +1,11 @@
-import { guestFromBytes } from "../engine/load.ts";
+import { guestFromBytes, type GuestModule } from "../engine/load.ts";
 import type { ImportsWrapper } from "../jobs/wasm-extension.ts";
 import { compareResults } from "../suite/compare.ts";
 import { normalizeResult, runScenario, type NormalizedResult, type Scenario, type ScenarioResult } from "../suite/scenario.ts";
 import type { JobProgram } from "./ir.ts";
 import { renderNative } from "./render-native.ts";
 import { renderWasm } from "./render-wasm.ts";
+import { PROGRAM_FILE } from "./batch.ts";
 import { checkInvariants } from "./invariants.ts";
 
 export { checkInvariants } from "./invariants.ts";
@@ -80,8 +81,11 @@ class LazyResult implements DifferentialResult {
   }
 }
 
-/** Runs one program and scenario natively and as WASM on fresh reference hosts and compares everything. */
-export function checkProgram(program: JobProgram, scenario: Scenario, options: DifferentialOptions = {}): DifferentialResult {
+/**
+ * Runs one program and scenario natively and as WASM on fresh reference hosts and compares everything. `guest` is the
+ * program compiled already (batch.ts); without it the program is rendered and compiled alone.
+ */
+export function checkProgram(program: JobProgram, scenario: Scenario, options: DifferentialOptions = {}, guest?: GuestModule): DifferentialResult {
   const timings = options.timings;
   let t = performance.now();
   const lap = (phase: keyof Timings) => {
@@ -93,10 +97,12 @@ export function checkProgram(program: JobProgram, scenario: Scenario, options: D
   };
   // Generated programs always end (their loops are bounded), so no watchdog: it costs about 0.1 ms a run.
   scenario = { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } };
-  const bytes = renderWasm(program);
-  lap("render");
-  const guest = guestFromBytes("program.wasm", bytes);
-  lap("compile");
+  if (guest === undefined) {
+    const bytes = renderWasm(program);
+    lap("render");
+    guest = guestFromBytes(PROGRAM_FILE, bytes);
+    lap("compile");
+  }
   const wasm = runScenario({ kind: "wasm", guest }, scenario, { wrapImports: options.wrapImports });
   lap("wasm");
   const native = runScenario({ kind: "native", definition: renderNative(program) }, scenario);

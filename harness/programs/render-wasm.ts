@@ -559,13 +559,17 @@ class JobLowering {
 }
 
 /**
- * Keeps the functions reachable from the exports and only the imports they call: a guest imports what it uses (as
- * a Rust-built guest does), and every import costs the engine a wrapper per module.
+ * Keeps the functions reachable from `roots` (by default the exported ones) and only the imports they call: a guest
+ * imports what it uses (as a Rust-built guest does), and every import costs the engine a wrapper per module.
  */
-function treeShake(imports: readonly ImportDef[], functions: readonly FunctionDef[]): { imports: ImportDef[]; functions: FunctionDef[] } {
+function treeShake(
+  imports: readonly ImportDef[],
+  functions: readonly FunctionDef[],
+  roots: readonly string[] = functions.filter((fn) => fn.export !== undefined).map((fn) => fn.name),
+): { imports: ImportDef[]; functions: FunctionDef[] } {
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
   const reached = new Set<string>();
-  const pending = functions.filter((fn) => fn.export !== undefined).map((fn) => fn.name);
+  const pending = [...roots];
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (reached.has(name)) continue;
@@ -575,11 +579,19 @@ function treeShake(imports: readonly ImportDef[], functions: readonly FunctionDe
   return { imports: imports.filter((i) => reached.has(i.name)), functions: functions.filter((fn) => reached.has(fn.name)) };
 }
 
-/**
- * The module a program renders to. A program with an ABI 1.1 op exports the 1.1 marker (an empty function), so
- * the host links 1.1's imports for it (link.imports); any other renders exactly as it did before 1.1 existed.
- */
-export function programModule(program: JobProgram): ModuleDef {
+/** A program lowered, not yet a module: what it adds to the runtime every rendered guest carries. */
+export interface ProgramParts {
+  /** plugin_init, the job functions, plugin_cleanup and the ABI 1.1 marker, as the program has them; each exported. */
+  readonly functions: readonly FunctionDef[];
+  /** The string constants, placed at POOL. */
+  readonly pool: Uint8Array;
+  /** The heap's first byte, past the pool: $heap's initial value. */
+  readonly heap: number;
+  /** The memory's initial size, which holds the pool. */
+  readonly minPages: number;
+}
+
+export function programParts(program: JobProgram): ProgramParts {
   const pool = new StringPool();
   const slots = forgedIds(program);
   const jobs = program.jobs.map((job) => new JobLowering(pool, job, slots).function());
@@ -592,22 +604,80 @@ export function programModule(program: JobProgram): ModuleDef {
   init.push(...initOps(pool, program), get(0));
   const cleanup = program.cleanup === undefined ? [] : [cleanupFunction(pool, program)];
   const heap = (pool.end + 7) & ~7; // after every string is pooled: the heap starts past them
-  const used = treeShake(ALL_IMPORTS, [
-    ...RUNTIME,
+  const functions: FunctionDef[] = [
     { name: "$plugin_init", export: "plugin_init", params: [], results: ["i32"], locals: program.init?.length ? ["i32", "i32"] : ["i32"], body: init },
     ...jobs,
     ...cleanup,
     // A function rather than a global: wabt orders exports as the text declares them, and globals print first.
     ...(programAbi(program) === "1.1" ? [{ name: "$abi_version_1_1", export: ABI_1_1_MARKER, params: [], results: [], locals: [], body: [] }] : []),
-  ]);
+  ];
+  return { functions, pool: pool.segment(), heap, minPages: 1 + (heap >>> 16) };
+}
+
+/**
+ * The module a program renders to. A program with an ABI 1.1 op exports the 1.1 marker (an empty function), so
+ * the host links 1.1's imports for it (link.imports); any other renders exactly as it did before 1.1 existed.
+ */
+export function programModule(program: JobProgram): ModuleDef {
+  return moduleOfParts(programParts(program));
+}
+
+export function moduleOfParts(parts: ProgramParts): ModuleDef {
+  const used = treeShake(ALL_IMPORTS, [...RUNTIME, ...parts.functions]);
   return {
     ...used,
-    memory: { minPages: 1 + (heap >>> 16), export: "memory" },
-    globals: [{ name: "$heap", mutable: true, init: heap }],
+    memory: { minPages: parts.minPages, export: "memory" },
+    globals: [{ name: "$heap", mutable: true, init: parts.heap }],
     data: [
       { offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES },
-      { offset: POOL, bytes: pool.segment() },
+      { offset: POOL, bytes: parts.pool },
     ],
+  };
+}
+
+/** Where a program's string pool lives in guest memory. */
+export const POOL_OFFSET = POOL;
+
+/** Several programs rendered into one module (batch.ts), and where each program's functions are in its table. */
+export interface BatchModule {
+  readonly def: ModuleDef;
+  /** Per program: its functions' export names (as its own module exports them) and table slots, in export order. */
+  readonly slots: readonly (readonly (readonly [string, number])[])[];
+}
+
+/**
+ * Programs of the same initial memory size in one module: the runtime once, and each program's functions renamed
+ * `$p<k>.<name>` and put in the exported funcref table `programs` rather than exported (each export costs every
+ * instance a function object; a table slot costs only the instance that reads it). The pools and the heap's start
+ * are left out: an instance becomes one program's when its pool is written at POOL and its heap start into the
+ * exported `heap` global, which is all the state an instance of the program's own module starts with beyond this one's.
+ */
+export function batchModule(programs: readonly ProgramParts[]): BatchModule {
+  const minPages = programs[0]?.minPages ?? 1;
+  if (programs.some((p) => p.minPages !== minPages)) throw new Error("internal: a batch's programs must start with the same memory size");
+  const functions: FunctionDef[] = [];
+  const slots = programs.map((parts, k) => {
+    const renamed = new Map(parts.functions.map((fn) => [fn.name, `$p${k}.${fn.name.slice(1)}`]));
+    return parts.functions.map((fn): readonly [string, number] => {
+      const body = fn.body.some((instr) => instr[0] === "call" && renamed.has(instr[1]))
+        ? fn.body.map((instr): Instr => (instr[0] === "call" && renamed.has(instr[1]) ? ["call", renamed.get(instr[1])!] : instr))
+        : fn.body;
+      functions.push({ name: renamed.get(fn.name)!, params: fn.params, results: fn.results, locals: fn.locals, body });
+      return [fn.export!, functions.length - 1];
+    });
+  });
+  const elements = functions.map((fn) => fn.name);
+  const runtimeExports = RUNTIME.filter((fn) => fn.export !== undefined).map((fn) => fn.name);
+  const used = treeShake(ALL_IMPORTS, [...RUNTIME, ...functions], [...runtimeExports, ...elements]);
+  return {
+    def: {
+      ...used,
+      memory: { minPages, export: "memory" },
+      globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }],
+      table: { min: elements.length, export: "programs", elements },
+      data: [{ offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES }],
+    },
+    slots,
   };
 }
 

@@ -1,0 +1,87 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { guestFromBytes } from "../../harness/engine/load.ts";
+import { readModuleInterface } from "../../harness/engine/sections.ts";
+import { moduleInterface } from "../../harness/engine/wasm-module.ts";
+import { abi11CaseArb, caseArb, wasmOnlyCaseArb, type ProgramCase } from "../../harness/programs/arbitraries.ts";
+import { compileBatch, PROGRAM_FILE } from "../../harness/programs/batch.ts";
+import { checkProgram } from "../../harness/programs/differential.ts";
+import { BOUNDARY_FAULTS } from "../../harness/programs/faults.ts";
+import { casesAt, checkParityProperty } from "../../harness/programs/property.ts";
+import { programModule, renderWasm } from "../../harness/programs/render-wasm.ts";
+import { runScenario, type Scenario } from "../../harness/suite/scenario.ts";
+
+/**
+ * Batched guests (harness/programs/batch.ts): programs compiled together must behave exactly as each one compiled
+ * alone, and the batched property must check the cases fc.check checks and find the counterexamples it finds.
+ */
+
+const SEED = 0xba7c;
+const SAMPLE = 150;
+
+/** A result as comparable text: every field, people's messages and import counts included. */
+const text = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
+
+/** The WASM side's raw result for each case: its guest compiled alone, and compiled in one batch with the others. */
+function bothWays(cases: readonly ProgramCase[]): { alone: string; batched: string; batchedGuest: boolean }[] {
+  const guests = compileBatch(cases);
+  return cases.map(({ program, scenario }, i) => {
+    const run = (guest: ReturnType<typeof guestFromBytes>) => text(runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } } as Scenario));
+    const alone = run(guestFromBytes(PROGRAM_FILE, renderWasm(program)));
+    return { alone, batched: guests[i] ? run(guests[i]) : alone, batchedGuest: guests[i] !== null };
+  });
+}
+
+describe("batched guests", () => {
+  for (const [name, arb] of [
+    ["caseArb", caseArb],
+    ["wasmOnlyCaseArb (hostile arguments, memory growth, raw imports)", wasmOnlyCaseArb],
+    ["abi11CaseArb", abi11CaseArb],
+  ] as const) {
+    it(`${name}: ${SAMPLE} programs compiled in one batch give the same WASM results, field for field, as each compiled alone`, () => {
+      const cases = fc.sample(arb, { seed: SEED, numRuns: SAMPLE });
+      const results = bothWays(cases);
+      const different = results.flatMap((r, i) => (r.alone === r.batched ? [] : [`#${i}\n  alone:   ${r.alone.slice(0, 400)}\n  batched: ${r.batched.slice(0, 400)}`]));
+      expect(different, `fc.sample(${name.split(" ")[0]}, { seed: ${SEED}, numRuns: ${SAMPLE} })`).toEqual([]);
+      // Nearly every program is batched (only one whose own module would not load is compiled alone).
+      expect(results.filter((r) => r.batchedGuest).length).toBeGreaterThan(SAMPLE * 0.9);
+    });
+  }
+
+  it("a program's interface, as the host is given it, is what the host reads from the program's own module", () => {
+    for (const { program } of fc.sample(wasmOnlyCaseArb, { seed: SEED, numRuns: 100 })) {
+      expect(moduleInterface(programModule(program))).toEqual(readModuleInterface(renderWasm(program)));
+    }
+  });
+
+  it("each case runs on a fresh instance: a program's memory and globals start as its own module's, whatever ran before", () => {
+    const cases = fc.sample(caseArb, { seed: SEED + 1, numRuns: 40 });
+    const guests = compileBatch(cases);
+    // Every case twice, in reverse order the second time: the same results.
+    const once = cases.map(({ scenario }, i) => text(runScenario({ kind: "wasm", guest: guests[i]! }, scenario)));
+    const again = [...cases.keys()].reverse().map((i) => text(runScenario({ kind: "wasm", guest: guests[i]! }, cases[i]!.scenario)));
+    expect(again.reverse()).toEqual(once);
+  });
+});
+
+describe("the batched property", () => {
+  it("generates the cases fc.check runs, at the same indexes", () => {
+    const seen: string[] = [];
+    fc.check(fc.property(caseArb, (value) => (seen.push(text(value)), true)), { seed: SEED, numRuns: 120 });
+    const windows = [0, 50, 100].flatMap((start) => casesAt(SEED, start, Math.min(50, 120 - start)).map(text));
+    expect(windows).toEqual(seen);
+  });
+
+  it("finds the counterexample fc.check finds over single modules: the same path, the same shrunk case", () => {
+    const wrapImports = BOUNDARY_FAULTS["items-as-bytes"];
+    const batched = checkParityProperty({ seed: SEED, numRuns: 200, wrapImports });
+    const single = fc.check(
+      fc.property(caseArb, ({ program, scenario }: ProgramCase) => checkProgram(program, scenario, { wrapImports }).ok),
+      { seed: SEED, numRuns: 200 },
+    );
+    expect(batched.counterexample).not.toBeNull();
+    expect(batched.counterexample!.path).toBe(single.counterexamplePath);
+    expect(text(batched.counterexample!.program)).toBe(text(single.counterexample![0].program));
+    expect(batched.runs).toBe(Number(single.counterexamplePath!.split(":")[0]) + 1);
+  });
+});

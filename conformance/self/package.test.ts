@@ -2,8 +2,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildIsUpToDate, SOURCE_DIRS } from "../../bin/compiled.mjs";
+import { buildIsUpToDate } from "../../bin/compiled.mjs";
 import { PROTOCOL_VERSION } from "../../harness/adapters/protocol.ts";
 import { defaultCorpusDir, defaultReportDir } from "../../harness/cli/defaults.ts";
 import { examplePath, guestPath } from "../../harness/cli/examples.ts";
@@ -13,8 +14,8 @@ import { consumerLock } from "../support/consumer.ts";
 
 // job-parity as a host's repository uses it: packed, installed into another project as a devDependency, and run
 // with npx there. The install is offline (from the npm cache, through a lockfile made from this repository's) and
-// leaves out optional dependencies: better-sqlite3 (only job databases need it) and esbuild's binary, so that tsx
-// cannot run and every command below must run the compiled JavaScript the package ships.
+// leaves out optional dependencies: better-sqlite3, which only job databases need. Every command must run the compiled
+// JavaScript the package ships.
 
 const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string; [field: string]: unknown };
 const dir = mkdtempSync(join(tmpdir(), "job-parity-package-"));
@@ -30,7 +31,9 @@ interface Ran {
 /** Runs a command in the consumer project, without blocking this worker (the commands run side by side). */
 function inConsumer(command: string, args: readonly string[]): Promise<Ran> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: consumer });
+    const env = { ...process.env };
+    delete env.JOB_PARITY_TYPESCRIPT; // which would run the TypeScript
+    const child = spawn(command, args, { cwd: consumer, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -60,7 +63,7 @@ const timings: Record<string, number> = {};
 
 beforeAll(() => {
   // The package ships what build/ holds: it must be the build of these sources (npm test builds before it tests).
-  if (!buildIsUpToDate(PROJECT_ROOT, SOURCE_DIRS)) throw new Error("build/ is not the build of the sources here: run `npm run compile` (npm test does), then this test");
+  if (!buildIsUpToDate(PROJECT_ROOT, ["harness", "wat-fixtures"])) throw new Error("build/ is not the build of the sources here: run `npm run compile` (npm test does), then this test");
   let start = performance.now();
   const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", dir], PROJECT_ROOT)) as { filename: string }[];
   timings.pack = performance.now() - start;
@@ -79,15 +82,16 @@ beforeAll(() => {
 }, 180_000);
 
 describe("the packed package, installed in another project", () => {
-  it("ships the compiled harness beside its TypeScript and data, not the tests or the tooling", () => {
+  it("ships the compiled harness beside its TypeScript and data, not the tests or the tooling", async () => {
     expect(existsSync(join(installed, "build/harness/cli/main.js"))).toBe(true);
     expect(existsSync(join(installed, "build/.built"))).toBe(true);
     expect(existsSync(join(installed, "harness/schemas/fixture.schema.json"))).toBe(true);
     expect(existsSync(join(installed, "sdk-guest/counter.wasm"))).toBe(true);
-    // No esbuild binary (an optional dependency): tsx cannot run, so the commands below run the compiled copy.
-    expect(existsSync(join(consumer, "node_modules/@esbuild"))).toBe(false);
     for (const absent of ["conformance/self", "bench", ".ci", "stryker.config.json", "build/.tsbuildinfo", "build/conformance/self"]) expect(existsSync(join(installed, absent)), absent).toBe(false);
     expect(existsSync(join(consumer, "node_modules/better-sqlite3"))).toBe(false);
+    // bin/ runs the compiled copy, not the TypeScript through tsx, exactly when this says so (bin/compiled.mjs).
+    const installedBin = (await import(pathToFileURL(join(installed, "bin/compiled.mjs")).href)) as typeof import("../../bin/compiled.mjs");
+    expect(installedBin.buildIsUpToDate(installed)).toBe(true);
   });
 
   it("npx job-parity: --version, the gate on the reference host and an exec run the compiled JavaScript, and write only here", async () => {

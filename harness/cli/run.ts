@@ -9,7 +9,9 @@ import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
+import type { PendingCase } from "../programs/gate-cases.ts";
 import { nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
+import { defaultCorpusDir } from "./defaults.ts";
 
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
                      [--corpus <dir>] [--generated N --seed S] [--report-dir <dir>] [--junit <file>] [--timeout <ms>]
@@ -30,7 +32,8 @@ invariants every run must satisfy.
   --expectations <file>   the host's skips, expected failures and waived capabilities (.json or .toml; schema
                           harness/schemas/host-expectations.schema.json); an entry that matches nothing is an error
   --filter <pattern>      an exact case id runs that case alone; otherwise a substring of the id, or /regex/
-  --corpus <dir>          the regression corpus (default: wat-fixtures/regressions)
+  --corpus <dir>          a regression corpus to send besides job-parity's own (wat-fixtures/regressions) and
+                          ./job-parity-corpus (where fuzz saves outside job-parity's checkout); repeatable
   --generated <N>         add N generated cases, the first N the generator makes from --seed (the same every run)
   --seed <S>              the seed of the generated cases (needed with --generated)
   --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run
@@ -68,6 +71,21 @@ function hostTarget(hostCmd: string | undefined, hostModule: string | undefined)
 }
 
 const createAdapter = (hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> => createHostAdapter(hostTarget(hostCmd, hostModule));
+
+/**
+ * The regression cases of job-parity's own corpus, of ./job-parity-corpus when it exists (fuzz's default outside the
+ * checkout), and of each --corpus, in that order; a case in two of them (the same content, the same id) once.
+ */
+function corpusCases(explicit: readonly string[], regressionCases: (dir: string) => PendingCase[]): PendingCase[] {
+  const dirs = [resolve(PROJECT_ROOT, "wat-fixtures/regressions"), defaultCorpusDir(), ...explicit.map((dir) => resolve(dir))];
+  const seen = new Set<string>();
+  const cases: PendingCase[] = [];
+  for (const dir of new Set(dirs)) {
+    if (!existsSync(dir)) continue;
+    for (const c of regressionCases(dir)) if (!seen.has(c.id)) (seen.add(c.id), cases.push(c));
+  }
+  return cases;
+}
 
 /** --generated N --seed S, checked: both or neither. */
 function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
@@ -137,7 +155,7 @@ export async function runCommand(
       junit: { type: "string" },
       timeout: { type: "string" },
       "max-timeouts": { type: "string" },
-      corpus: { type: "string" },
+      corpus: { type: "string", multiple: true },
       generated: { type: "string" },
       seed: { type: "string" },
       json: { type: "boolean", default: false },
@@ -154,13 +172,15 @@ export async function runCommand(
   const junitPath = values.junit === undefined ? undefined : resolve(values.junit);
 
   const generated = generatedOption(values.generated, values.seed);
-  const corpus = values.corpus === undefined ? null : resolve(values.corpus);
-  if (corpus !== null && !existsSync(corpus)) throw new UsageError(`run: --corpus ${values.corpus}: no such folder (the regression corpus is a folder of <id>/case.json and guest.wat)`);
+  const corpora = values.corpus ?? [];
+  for (const dir of corpora) {
+    if (!existsSync(resolve(dir))) throw new UsageError(`run: --corpus ${dir}: no such folder (a regression corpus is a folder of <id>/case.json and guest.wat)`);
+  }
 
   const all = discoverFixtures();
   // Loaded here and not in the gate: regressions and generated cases come from the programs, which use the suite.
   const { generatedCases, regressionCases } = await import("../programs/gate-cases.ts");
-  const pending = [...regressionCases(corpus ?? resolve(PROJECT_ROOT, "wat-fixtures/regressions")), ...(generated ? generatedCases(generated.seed, generated.count, targetFlag(hostTarget(hostCmd, hostModule))) : [])];
+  const pending = [...corpusCases(corpora, regressionCases), ...(generated ? generatedCases(generated.seed, generated.count, targetFlag(hostTarget(hostCmd, hostModule))) : [])];
   let expectations;
   try {
     const ids = [...all, ...pending].map((c) => c.id);
@@ -177,7 +197,7 @@ export async function runCommand(
   const derived = [];
   for (const c of pending) if (selected.has(c.id)) derived.push(await c.prepare());
 
-  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpus: values.corpus ?? null, generated };
+  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpora, generated };
   const started = performance.now();
   let result: GateResult;
   let adapter: HostAdapter | null = null;

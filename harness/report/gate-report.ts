@@ -26,8 +26,8 @@ export interface GateInvocation {
   readonly expectations?: string | null;
   readonly filter?: string | null;
   readonly timeoutMs?: number;
-  /** --corpus, when given: the regression cases' reproduce commands repeat it. */
-  readonly corpus?: string | null;
+  /** The --corpus folders given: the regression cases' reproduce commands repeat them. */
+  readonly corpora?: readonly string[];
   /** --generated N --seed S: the generated cases' reproduce commands repeat them. */
   readonly generated?: { readonly count: number; readonly seed: number } | null;
 }
@@ -118,7 +118,7 @@ export function reproduceCommand(invocation: GateInvocation, caseId: string): st
   else if (invocation.hostModule) parts.push(`--host-module ${shellQuote(invocation.hostModule)}`);
   if (invocation.expectations) parts.push(`--expectations ${shellQuote(invocation.expectations)}`);
   if (invocation.timeoutMs !== undefined && invocation.timeoutMs !== DEFAULT_CASE_TIMEOUT_MS) parts.push(`--timeout ${invocation.timeoutMs}`);
-  if (invocation.corpus && caseId.startsWith("regressions/")) parts.push(`--corpus ${shellQuote(invocation.corpus)}`);
+  if (caseId.startsWith("regressions/")) for (const dir of invocation.corpora ?? []) parts.push(`--corpus ${shellQuote(dir)}`);
   if (invocation.generated && caseId.startsWith("generated/")) parts.push(`--generated ${invocation.generated.count} --seed ${invocation.generated.seed}`);
   parts.push(`--filter ${shellQuote(caseId)}`);
   return parts.join(" ");

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { isClauseId } from "../harness/abi/clauses.ts";
 import { IMPORTS, type ImportName } from "../harness/abi/imports.ts";
 import type { StatusName } from "../harness/abi/status.ts";
+import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes } from "../harness/engine/load.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
-import { CLAUSE_RULES, CoverageCounter, coverageOf, formatCoverage, mergeCoverage, reachableClauses, type Coverage, type CoverageInput } from "../harness/programs/coverage.ts";
-import { renderWasm } from "../harness/programs/render-wasm.ts";
+import { CLAUSE_RULES, CoverageCounter, coverageOf, formatCoverage, mergeCoverage, reachableClauses, type Coverage, type CoverageInput, type LoadErrorInput } from "../harness/programs/coverage.ts";
+import { renderGuest } from "../harness/programs/module-twists.ts";
 import { normalizeResult, runScenario } from "../harness/suite/scenario.ts";
 
 /**
@@ -24,13 +25,19 @@ const CASES = 1000;
  */
 const UNREACHABLE: Partial<Record<ImportName, Partial<Record<StatusName, string>>>> = {};
 
-function run({ program, scenario }: ProgramCase): CoverageInput {
-  const guest = guestFromBytes("coverage.wasm", renderWasm(program));
-  // Generated runs always end: no watchdog, as the differential property runs them.
-  return { program, scenario, result: runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } }) };
+function run({ program, scenario }: ProgramCase): CoverageInput | LoadErrorInput {
+  try {
+    const guest = guestFromBytes("coverage.wasm", renderGuest(program));
+    // Generated runs always end: no watchdog, as the differential property runs them.
+    return { program, scenario, result: runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } }) };
+  } catch (error) {
+    // A twisted guest (ir.ts, ModuleTwist) that does not load.
+    if (error instanceof GuestLoadError && program.twists !== undefined) return { program, scenario, loadError: error.code };
+    throw error;
+  }
 }
 
-let sample: { inputs: CoverageInput[]; coverage: Coverage } | null = null;
+let sample: { inputs: (CoverageInput | LoadErrorInput)[]; coverage: Coverage } | null = null;
 function covered() {
   if (sample) return sample;
   const inputs = fc.sample(hostCaseArb, { seed: SEED, numRuns: CASES }).map(run);
@@ -82,7 +89,7 @@ describe("the coverage table", () => {
   });
 
   it("is the same from normalized results as from raw ones (but for call counts, which raw WASM results carry)", () => {
-    const inputs = covered().inputs.slice(0, 100);
+    const inputs = covered().inputs.slice(0, 100).filter((input): input is CoverageInput => "result" in input);
     const raw = coverageOf(inputs);
     const normalized = coverageOf(inputs.map((input) => ({ ...input, result: normalizeResult(input.result as Parameters<typeof normalizeResult>[0]) })));
     expect(normalized.clauses).toEqual(raw.clauses);

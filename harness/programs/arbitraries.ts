@@ -6,6 +6,7 @@ import { progressJson, type GenericProgress, type Progress } from "../jobs/nativ
 import type { Scenario } from "../suite/scenario.ts";
 import { allOps, RAW_VALUES, rawParamKind, type End, type IdChoice, type InitOp, type JobProgram, type Message, type Op, type ProgramJob, type ProgressValue, type RawValue } from "./ir.ts";
 import { u32After } from "./render-native.ts";
+import { twistCase, twistsArb } from "./twist-arbitraries.ts";
 
 /**
  * fast-check arbitraries for job programs and scenarios. Programs are valid by construction and stay valid when
@@ -498,7 +499,7 @@ interface WasmOnlyDraw {
   readonly cap: boolean;
   /** maxCallPayloadBytes under the program's payloads (checked at the WASM boundary only). */
   readonly payload: boolean;
-  /** A registration whose name is not UTF-8. */
+  /** A registration whose name is not UTF-8, and a child's job type that is not (job_spawn_child's BAD_ARGUMENT). */
   readonly badName: boolean;
 }
 
@@ -835,6 +836,7 @@ export function buildCase(program: JobProgram, scenario: Scenario, reach: ReachD
       limits.maxCallPayloadBytes = 8;
     }
     init = registrations(jobs, draw.registrations, wasmOnly.badName);
+    if (wasmOnly.badName) jobs[0]!.before.push({ op: "raw", import: "job_spawn_child", param: "type_ptr", value: "bad_utf8" });
   } else if (jobs.some((job) => job.end.kind === "trap")) {
     // plugin_init would meet its registrations again on the fresh instance after a trap, which a native twin cannot
     // (ir.ts, wasmOnlyReason): a case with a native twin keeps them only when no job traps.
@@ -888,5 +890,16 @@ export const wasmOnlyCaseArb: fc.Arbitrary<ProgramCase> = fc
   .tuple(programArb, scenarioArb, abi11Plan, reachDraw, wasmOnlyDraw)
   .map(([program, scenario, plan, reach, wasmOnly]) => buildCase(withAbi11Ops(program, plan), scenario, reach, wasmOnly));
 
-/** Every case a generated program can be, for judging hosts against the reference host: one in four is WASM-only. */
-export const hostCaseArb: fc.Arbitrary<ProgramCase> = fc.oneof({ weight: 3, arbitrary: caseArb }, { weight: 1, arbitrary: wasmOnlyCaseArb });
+/**
+ * Cases whose guest is twisted (ir.ts, ModuleTwist; twist-arbitraries.ts): invalid bytes, imports and exports that do
+ * not link, a memory over the limit, an instantiation that traps, ABI markers no host serves or several of them, a
+ * plugin_init that fails, messages beginning with a byte order mark, a wasm_free that shows what it is given. Most
+ * fail to load; the reference host's answer says how, and a host must answer the same.
+ */
+export const twistedCaseArb: fc.Arbitrary<ProgramCase> = fc.tuple(caseArb, twistsArb).map(([{ program, scenario }, twists]) => twistCase(program, scenario, twists));
+
+/**
+ * Every case a generated program can be, for judging hosts against the reference host: of nine, six have a native
+ * twin, two are WASM-only and one has its guest twisted.
+ */
+export const hostCaseArb: fc.Arbitrary<ProgramCase> = fc.oneof({ weight: 6, arbitrary: caseArb }, { weight: 2, arbitrary: wasmOnlyCaseArb }, { weight: 1, arbitrary: twistedCaseArb });

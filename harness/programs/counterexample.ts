@@ -7,7 +7,7 @@ import { formatEvent } from "../trace/format.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import type { JobProgram } from "./ir.ts";
 import type { Counterexample } from "./property.ts";
-import { renderWat } from "./render-wasm.ts";
+import { guestHasWat, renderGuest, renderGuestWat } from "./module-twists.ts";
 
 /** The one command that reproduces exactly this case (fast-check replays the seed along the path, no search). */
 export function replayCommand(seed: number, path: string, fault?: string): string {
@@ -33,7 +33,7 @@ export function formatCounterexample(found: Counterexample): string {
     JSON.stringify(program, null, 2),
     "",
     "program (WAT):",
-    renderWat(program),
+    renderGuestWat(program),
     "native trace:",
     ...trace("native"),
     "",
@@ -80,19 +80,24 @@ export function toRegression(found: Counterexample): RegressionCase {
 
 /**
  * Writes `<dir>/<id>/case.json` and `<dir>/<id>/guest.wat` (the guest as rendered when found, so the case keeps its
- * meaning if the renderer changes). Returns false when the case was already saved.
+ * meaning if the renderer changes), and `guest.wasm` besides when the guest's bytes are not a module (no WAT can say
+ * them: module-twists.ts, not_wasm). Returns false when the case was already saved.
  */
 export function saveRegression(dir: string, regression: RegressionCase): boolean {
   const caseDir = join(dir, regression.id);
   if (existsSync(join(caseDir, "case.json"))) return false;
   makeDirs(caseDir);
-  writeFileSync(join(caseDir, "guest.wat"), renderWat(regression.program, `Regression ${regression.id}: ${regression.replay}`));
+  writeFileSync(join(caseDir, "guest.wat"), renderGuestWat(regression.program, `Regression ${regression.id}: ${regression.replay}`));
+  if (!guestHasWat(regression.program)) writeFileSync(join(caseDir, GUEST_WASM), renderGuest(regression.program));
   writeFileSync(join(caseDir, "case.json"), `${JSON.stringify(regression, null, 2)}\n`);
   return true;
 }
 
+/** The guest a case saves when its bytes are not a module; it is sent instead of guest.wat. */
+export const GUEST_WASM = "guest.wasm";
+
 export type SavedRegression =
-  | { readonly dir: string; readonly regression: RegressionCase; readonly wat: string }
+  | { readonly dir: string; readonly regression: RegressionCase; readonly wat: string; readonly wasm?: Uint8Array }
   | { readonly dir: string; readonly error: string };
 
 /** Every saved case under `dir`, sorted by id; a case that cannot be read is returned with its error, not thrown. */
@@ -109,6 +114,7 @@ export function loadRegressions(dir: string): SavedRegression[] {
           dir: caseDir,
           regression: JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) as RegressionCase,
           wat: readFileSync(join(caseDir, "guest.wat"), "utf8"),
+          ...(existsSync(join(caseDir, GUEST_WASM)) ? { wasm: new Uint8Array(readFileSync(join(caseDir, GUEST_WASM))) } : {}),
         };
       } catch (error) {
         return { dir: caseDir, error: `${caseDir}: cannot read the case: ${(error as Error).message}` };

@@ -5,6 +5,7 @@ import { LIMIT_DESCRIPTIONS } from "../host/limits.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { NormalizedResult, Scenario, ScenarioResult } from "../suite/scenario.ts";
 import { allOps, programAbi, type JobProgram, type Op } from "./ir.ts";
+import { TWIST_CLAUSE_RULES, twistClauses } from "./twist-coverage.ts";
 
 /**
  * What generated cases reached on the reference host: per import, how often it was called and which status codes it
@@ -26,10 +27,11 @@ import { allOps, programAbi, type JobProgram, type Op } from "./ir.ts";
  * (a log line inside a job counts as job_log, outside as spacedrive_log; lines dropped past a flood cap are not seen).
  *
  * A clause is exercised by a case when the rule CLAUSE_RULES gives for it holds of the case and its result (each
- * rule says what it looks for); clauses without a rule are never counted (the protocol's, loading and linking
- * refusals: a generated program always loads). An abi_violation with code LIMIT_EXCEEDED exercises the clause its
- * limit's description names (harness/host/limits.ts: maxMessageBytes is call.message-size, maxLogLinesPerJob
- * report.flood, ...).
+ * rule says what it looks for); clauses without a rule are never counted (the protocol's). A case whose guest is
+ * twisted (ir.ts, ModuleTwist) exercises the loading and linking clauses twist-coverage.ts names for its twists and
+ * the load error it met; a case that failed to load counts for nothing else. An abi_violation with code
+ * LIMIT_EXCEEDED exercises the clause its limit's description names (harness/host/limits.ts: maxMessageBytes is
+ * call.message-size, maxLogLinesPerJob report.flood, ...).
  */
 
 type Result = NormalizedResult | ScenarioResult;
@@ -41,6 +43,13 @@ export interface CoverageInput {
   readonly program: JobProgram;
   readonly scenario: Scenario;
   readonly result: Result;
+}
+
+/** A generated case the reference host refused to load (its guest twisted), with the load error's code. */
+export interface LoadErrorInput {
+  readonly program: JobProgram;
+  readonly scenario: Scenario;
+  readonly loadError: string;
 }
 
 export interface ImportCoverage {
@@ -254,7 +263,7 @@ const wireCode = (event: Event): string | null => {
 
 /**
  * When a case exercises a clause: one rule per clause a generated program can reach. Clauses not listed are not
- * counted: loading and linking refusals (a generated program always loads), plugin_init failures, the protocol's
+ * counted: loading, linking and plugin_init failures (a twisted guest's, counted by twist-coverage.ts), the protocol's
  * conversation (these cases run in-process), and what no generated program does (a trap inside wasm_alloc, a run
  * timeout: generated runs always end, and the differential property runs them without a watchdog).
  */
@@ -406,7 +415,13 @@ export class CoverageCounter {
     memoryGrown: 0,
   };
 
-  add({ program, scenario, result }: CoverageInput): void {
+  add(input: CoverageInput | LoadErrorInput): void {
+    if ("loadError" in input) {
+      this.cases++;
+      for (const clause of twistClauses({ program: input.program, loadError: input.loadError })) if (isClauseId(clause)) bump(this.clauses, clause);
+      return;
+    }
+    const { program, scenario, result } = input;
     this.cases++;
     const c = new CaseView(program, scenario, result);
     const reached = new Map<string, Set<string>>();
@@ -450,7 +465,7 @@ export class CoverageCounter {
     }
     // The clauses whose rule holds, and those the limits the case met name (a limit with no rule of its own, such as
     // one added later, still counts for its clause).
-    const exercised = new Set(CLAUSE_RULES.filter((rule) => rule.test(c)).map((rule) => rule.clause));
+    const exercised = new Set([...CLAUSE_RULES.filter((rule) => rule.test(c)).map((rule) => rule.clause), ...twistClauses({ program, loadError: null })]);
     for (const violation of c.violations) {
       const clause = violation.code === "LIMIT_EXCEEDED" && violation.limit !== null ? LIMIT_CLAUSE.get(violation.limit) : undefined;
       if (clause !== undefined) exercised.add(clause);
@@ -488,14 +503,14 @@ export class CoverageCounter {
   }
 }
 
-const RULED = new Set(CLAUSE_RULES.map((rule) => rule.clause));
+const RULED = new Set([...CLAUSE_RULES, ...TWIST_CLAUSE_RULES].map((rule) => rule.clause));
 
 function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
 /** The coverage of a set of cases and their reference-host results. */
-export function coverageOf(inputs: Iterable<CoverageInput>): Coverage {
+export function coverageOf(inputs: Iterable<CoverageInput | LoadErrorInput>): Coverage {
   const counter = new CoverageCounter();
   for (const input of inputs) counter.add(input);
   return counter.coverage();

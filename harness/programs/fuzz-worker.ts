@@ -120,7 +120,7 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
         stopped: () => counters[COUNTER.stop] !== 0,
         onRun: (check, { program, scenario }) => {
           // The reference host's answer is computed for every case, skipped ones too.
-          if ("result" in check.reference) coverage.add({ program, scenario, result: check.reference.result });
+          coverage.add("result" in check.reference ? { program, scenario, result: check.reference.result } : { program, scenario, loadError: check.reference.loadError.code });
           runs++;
           counters[COUNTER.runs]!++;
           if (check.missing !== null) counters[COUNTER.skipped]!++;

@@ -11,7 +11,7 @@ import type { Scenario } from "../suite/scenario.ts";
 import { hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import { loadRegressions } from "./counterexample.ts";
 import { checkInvariants } from "./differential.ts";
-import { renderWasm } from "./render-wasm.ts";
+import { renderGuest } from "./module-twists.ts";
 
 /**
  * Gate cases without a committed golden, for `job-parity run`: the regression corpus (what fuzzing found, on any
@@ -51,7 +51,7 @@ function derivedSubject(id: string, description: string, guest: Uint8Array, scen
   };
 }
 
-/** The regression corpus under `dir` (counterexample.ts), one case per folder, sent as the guest.wat saved with it. */
+/** The regression corpus under `dir` (counterexample.ts), one case per folder, sent as the guest.wat (or guest.wasm) saved with it. */
 export function regressionCases(dir: string): PendingCase[] {
   return loadRegressions(dir).map((saved): PendingCase => {
     const name = saved.dir.split(/[\\/]/).pop()!;
@@ -63,7 +63,7 @@ export function regressionCases(dir: string): PendingCase[] {
         const watPath = join(saved.dir, "guest.wat");
         let guest: Uint8Array;
         try {
-          guest = await compileWat(where(watPath), wat);
+          guest = saved.wasm ?? (await compileWat(where(watPath), wat));
         } catch (error) {
           if (!(error instanceof GuestLoadError)) throw error;
           throw new FixtureError(`regression case ${where(saved.dir)}: its guest.wat does not compile (${error.message}); restore it, or delete the folder`, { cause: error });
@@ -101,7 +101,7 @@ export function generatedCases(seed: number, count: number, hostFlag = ""): Pend
         programs ??= generatedPrograms(seed, count);
         const { program, scenario } = programs[index]!;
         const description = `generated case ${index} of seed ${seed} (npx job-parity fuzz --seed ${seed} --path '${index}' ${replayOn} replays it)`;
-        return derivedSubject(id, description, renderWasm(program), scenario);
+        return derivedSubject(id, description, renderGuest(program), scenario);
       },
     };
   });

@@ -5,7 +5,7 @@ import type { Scenario } from "../suite/scenario.ts";
 import { regressionId, type RegressionCase } from "./counterexample.ts";
 import type { HostCheck } from "./host-fuzz.ts";
 import type { JobProgram } from "./ir.ts";
-import { renderWat } from "./render-wasm.ts";
+import { renderGuestWat } from "./module-twists.ts";
 
 /** A case on which a host under test diverged from the reference host (or broke), shrunk: plain data. */
 export interface HostCounterexample {
@@ -56,7 +56,7 @@ export function formatHostCounterexample(found: HostCounterexample): string {
     JSON.stringify(program, null, 2),
     "",
     "program (WAT):",
-    renderWat(program),
+    renderGuestWat(program),
     "reference trace:",
     ...traceLines(check.reference),
     "",

@@ -7,7 +7,7 @@ import { expectedFrom, type Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { checkInvariants } from "./differential.ts";
 import type { JobProgram } from "./ir.ts";
-import { renderWasm } from "./render-wasm.ts";
+import { renderGuest } from "./module-twists.ts";
 
 /**
  * The oracle for fuzzing a host: one generated case sent to the host under test exactly as `job-parity run` sends a
@@ -97,7 +97,7 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
       t = now;
     }
   };
-  const request = { id, guest: renderWasm(program), scenario };
+  const request = { id, guest: renderGuest(program), scenario };
   lap("render");
   type Answer = { response: CaseResponse } | { failure: unknown };
   const ask = (): Promise<Answer> => askHost(host.adapter, request, options.timeoutMs).then((response) => ({ response }), (failure: unknown) => ({ failure }));

@@ -16,7 +16,60 @@ export interface JobProgram {
   readonly init?: readonly InitOp[];
   /** Extension log lines of a plugin_cleanup export (absent: the guest exports none). */
   readonly cleanup?: readonly CleanupLog[];
+  /**
+   * What is done to the rendered guest beyond the program (module-twists.ts; absent: nothing): the loading, linking
+   * and plugin_init clauses are reached by guests that are wrong in some way, which no job program is.
+   */
+  readonly twists?: readonly ModuleTwist[];
 }
+
+/** A marker version a twist can export: those the ABI has and two no host serves (a newer minor, a newer major). */
+export type MarkerVersion = "1.0" | "1.1" | "1.9" | "2.0";
+
+/**
+ * One change to a program's rendered guest (module-twists.ts applies them, in the order of TWIST_KINDS), each aimed
+ * at a loading or linking clause:
+ * - `not_wasm` (link.valid-module): the bytes are not a module: the last byte cut off, the magic or the version wrong;
+ * - `unknown_import` (link.imports): an import of a `spacedrive` function the table lacks, or from another module;
+ * - `import_type` (link.signature): `import` imported once more with the type () -> ();
+ * - `no_wasm_alloc` (link.required-exports): wasm_alloc is not exported;
+ * - `export_type` (link.optional-exports; link.required-exports for wasm_alloc): `export` has the type () -> ();
+ * - `initial_memory` (link.memory-limit): the memory starts at `pages` pages (the case's maxMemoryPages is below);
+ * - `data_out_of_bounds` (link.instantiation-trap): a data segment ends one byte past the initial memory;
+ * - `abi_markers` (version.marker, version.several-markers, link.order): the guest exports these markers instead of its own;
+ * - `init_result` (init.result): plugin_init returns `code` (non-zero);
+ * - `bom_messages` (report.log): every text message begins with a UTF-8 byte order mark;
+ * - `logging_free` (memory.no-free): wasm_free logs the bytes it is given through spacedrive_log.
+ */
+export type ModuleTwist =
+  | { readonly kind: "not_wasm"; readonly how: "truncated" | "bad_magic" | "bad_version" }
+  | { readonly kind: "unknown_import"; readonly which: "unknown_name" | "other_module" }
+  | { readonly kind: "import_type"; readonly import: ImportName }
+  | { readonly kind: "no_wasm_alloc" }
+  | { readonly kind: "export_type"; readonly export: "wasm_alloc" | "wasm_free" | "plugin_init" | "plugin_cleanup" }
+  | { readonly kind: "initial_memory"; readonly pages: number }
+  | { readonly kind: "data_out_of_bounds" }
+  | { readonly kind: "abi_markers"; readonly versions: readonly MarkerVersion[] }
+  | { readonly kind: "init_result"; readonly code: number }
+  | { readonly kind: "bom_messages" }
+  | { readonly kind: "logging_free" };
+
+export type TwistKind = ModuleTwist["kind"];
+
+/** Every twist kind, in the order they are applied (the program's own first, the bytes' last). */
+export const TWIST_KINDS: readonly TwistKind[] = [
+  "bom_messages",
+  "init_result",
+  "logging_free",
+  "no_wasm_alloc",
+  "export_type",
+  "import_type",
+  "unknown_import",
+  "abi_markers",
+  "initial_memory",
+  "data_out_of_bounds",
+  "not_wasm",
+];
 
 /**
  * plugin_init's extra work. `register` calls register_job(name, export) and logs "register=<status>" through
@@ -275,6 +328,7 @@ function isJson(payload: string): boolean {
  */
 export function wasmOnlyReason(program: JobProgram, scenario?: { readonly limits?: { readonly maxMemoryPages?: number; readonly maxCallPayloadBytes?: number } }): string | null {
   for (const op of allOps(program)) if (op.op === "raw") return `raw ${op.import} with ${op.param} ${op.value}`;
+  if (program.twists !== undefined && program.twists.length > 0) return `a guest twisted (${program.twists.map((t) => t.kind).join(", ")})`;
   if (program.init?.some((op) => op.op === "register" && typeof op.name !== "string") === true) return "a registration whose name is not UTF-8";
   if (program.init?.some((op) => op.op === "register") === true && program.jobs.some((job) => job.end.kind === "trap")) return "registrations in plugin_init, and a job that traps";
   for (const op of allOps(program)) if (op.op === "call" && !isJson(op.payload)) return "a payload that is not JSON";

@@ -1,0 +1,150 @@
+import { IMPORT_MODULE, importSpec } from "../abi/imports.ts";
+import { ABI_MARKER } from "../abi/version.ts";
+import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
+import { TWIST_KINDS, type JobProgram, type Message, type ModuleTwist, type Op, type TwistKind } from "./ir.ts";
+import { programModule } from "./render-wasm.ts";
+
+/**
+ * A program's guest with its twists (ir.ts, ModuleTwist) applied: what host fuzzing, generated gate cases and saved
+ * regressions send. A twist works on the program before it is rendered (its messages), on the module description
+ * render-wasm.ts makes (imports, exports, memory, data) or on the encoded bytes, never on the renderer's insides, so
+ * the renderer can change without the twists following it. A program without twists renders exactly as renderWasm.
+ */
+
+const BOM = "\ufeff";
+const BOM_BYTES = [0xef, 0xbb, 0xbf];
+const PAGE = 65_536;
+
+const twistOf = <K extends TwistKind>(program: JobProgram, kind: K) => program.twists?.find((t): t is Extract<ModuleTwist, { kind: K }> => t.kind === kind);
+
+/** The program a twisted guest is rendered from: its own, but every text message beginning with a BOM (bom_messages). */
+function twistedProgram(program: JobProgram): JobProgram {
+  if (twistOf(program, "bom_messages") === undefined) return program;
+  const message = (m: Message): Message => (typeof m === "string" ? BOM + m : { bytes: [...BOM_BYTES, ...m.bytes] });
+  const op = (o: Op): Op => {
+    switch (o.op) {
+      case "progress":
+      case "warning":
+      case "error":
+      case "log":
+        return { ...o, message: message(o.message) };
+      case "progress_step":
+        return { ...o, message: BOM + o.message };
+      default:
+        return o;
+    }
+  };
+  return {
+    ...program,
+    jobs: program.jobs.map((job) => ({ ...job, before: job.before.map(op), body: job.body.map(op), after: job.after.map(op) })),
+    ...(program.init ? { init: program.init.map((o) => (o.op === "log" ? { ...o, message: BOM + o.message } : o)) } : {}),
+    ...(program.cleanup ? { cleanup: program.cleanup.map((line) => ({ ...line, message: BOM + line.message })) } : {}),
+  };
+}
+
+const withFunction = (def: ModuleDef, name: string, change: (fn: FunctionDef) => FunctionDef): ModuleDef => ({
+  ...def,
+  functions: def.functions.map((fn) => (fn.export === name ? change(fn) : fn)),
+});
+
+/** An exported function of type () -> () under `name`, taking the export from whichever function had it. */
+function wrongTypedExport(def: ModuleDef, name: string): ModuleDef {
+  const functions = def.functions.map((fn) => (fn.export === name ? { ...fn, export: undefined } : fn));
+  return { ...def, functions: [...functions, { name: `$twisted_${name}`, export: name, params: [], results: [], locals: [], body: [] }] };
+}
+
+/** The module's import of `field` by its name in the module, added (with the table's type) when it has none. */
+function ensureImport(def: ModuleDef, field: string): { def: ModuleDef; name: string } {
+  const spec = importSpec(field)!;
+  const found = def.imports.find((i) => i.module === IMPORT_MODULE && i.field === field && i.params.join() === spec.params.map((p) => p.type).join());
+  if (found !== undefined) return { def, name: found.name };
+  const name = `$twist_${field}`;
+  const imp: ImportDef = { module: IMPORT_MODULE, field, name, params: spec.params.map((p) => p.type), results: spec.results };
+  return { def: { ...def, imports: [...def.imports, imp] }, name };
+}
+
+const markerName = (version: string) => `spacedrive_abi_version_${version.replace(".", "_")}`;
+
+/** One twist applied to the module description. */
+function twistModule(def: ModuleDef, twist: ModuleTwist): ModuleDef {
+  switch (twist.kind) {
+    case "init_result":
+      // plugin_init's body leaves its result on the stack last: that result is dropped for the twist's code.
+      return withFunction(def, "plugin_init", (fn) => ({ ...fn, body: [...fn.body, ["drop"], ["i32.const", twist.code]] }));
+    case "logging_free": {
+      const log = ensureImport(def, "spacedrive_log");
+      const body: Instr[] = [["i32.const", 1], ["local.get", 0], ["local.get", 1], ["call", log.name]];
+      return withFunction(log.def, "wasm_free", (fn) => ({ ...fn, body }));
+    }
+    case "no_wasm_alloc":
+      return withFunction(def, "wasm_alloc", (fn) => ({ ...fn, export: undefined }));
+    case "export_type":
+      return wrongTypedExport(def, twist.export);
+    case "import_type":
+      return { ...def, imports: [...def.imports, { module: IMPORT_MODULE, field: twist.import, name: `$twist_${twist.import}_typed`, params: [], results: [] }] };
+    case "unknown_import": {
+      const [module, field] = twist.which === "unknown_name" ? [IMPORT_MODULE, "job_sleep"] : ["env", "abort"];
+      return { ...def, imports: [...def.imports, { module, field, name: `$twist_${module}_${field}`, params: [], results: [] }] };
+    }
+    case "abi_markers": {
+      // The twist's markers replace the guest's own (a 1.1 program's), so that one marker asks for exactly its version.
+      const functions = def.functions.filter((fn) => fn.export === undefined || !ABI_MARKER.test(fn.export));
+      const markers = twist.versions.map(markerName);
+      return { ...def, functions: [...functions, ...markers.map((name): FunctionDef => ({ name: `$twist_${name}`, export: name, params: [], results: [], locals: [], body: [] }))] };
+    }
+    case "initial_memory": {
+      const memory = def.memory;
+      if (memory === null) return def;
+      return { ...def, memory: { ...memory, minPages: Math.max(memory.minPages, twist.pages) } };
+    }
+    case "data_out_of_bounds": {
+      const pages = def.memory?.minPages ?? 1;
+      return { ...def, data: [...def.data, { offset: pages * PAGE - 1, bytes: Uint8Array.of(0x78, 0x78) }] };
+    }
+    case "bom_messages":
+    case "not_wasm":
+      return def; // the program's and the bytes' twists
+  }
+}
+
+/** The twists in the order they apply (TWIST_KINDS). */
+const ordered = (program: JobProgram) => [...(program.twists ?? [])].sort((a, b) => TWIST_KINDS.indexOf(a.kind) - TWIST_KINDS.indexOf(b.kind));
+
+/** The module description of a twisted program (every twist but not_wasm, which only bytes can carry). */
+export function twistedModule(program: JobProgram): ModuleDef {
+  return ordered(program).reduce(twistModule, programModule(twistedProgram(program)));
+}
+
+/** Bytes that are not a module, from a module's (not_wasm). */
+function breakBytes(bytes: Uint8Array, how: Extract<ModuleTwist, { kind: "not_wasm" }>["how"]): Uint8Array {
+  const out = bytes.slice();
+  switch (how) {
+    case "truncated":
+      return out.subarray(0, out.length - 1);
+    case "bad_magic":
+      out[0] = 0x01;
+      return out;
+    case "bad_version":
+      out[4] = 0x02;
+      return out;
+  }
+}
+
+/** The guest a program is sent as: its wasm binary, twisted. */
+export function renderGuest(program: JobProgram): Uint8Array {
+  const bytes = encodeModule(twistedModule(program));
+  const broken = twistOf(program, "not_wasm");
+  return broken === undefined ? bytes : breakBytes(bytes, broken.how);
+}
+
+/** Whether the guest can be written as WAT: not when its bytes are not a module (not_wasm). */
+export function guestHasWat(program: JobProgram): boolean {
+  return twistOf(program, "not_wasm") === undefined;
+}
+
+/** The same guest as WAT, for people and saved cases; for bytes that are not a module, the module they were made from. */
+export function renderGuestWat(program: JobProgram, header = "A generated job program (harness/programs)."): string {
+  const twists = program.twists ?? [];
+  const note = twists.length === 0 ? "" : `\nTwisted (harness/programs/module-twists.ts): ${twists.map((t) => JSON.stringify(t)).join(", ")}`;
+  return printModule(twistedModule(program), header + note);
+}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { guestFromBytes } from "../../harness/engine/load.ts";
+import { guestFromBytes, type GuestModule } from "../../harness/engine/load.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
 import { moduleInterface } from "../../harness/engine/wasm-module.ts";
 import { abi11CaseArb, caseArb, wasmOnlyCaseArb, type ProgramCase } from "../../harness/programs/arbitraries.ts";
@@ -22,13 +22,25 @@ const SAMPLE = 150;
 /** A result as comparable text: every field, people's messages and import counts included. */
 const text = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
 
-/** The WASM side's raw result for each case: its guest compiled alone, and compiled in one batch with the others. */
+const run = (guest: GuestModule, scenario: Scenario) => runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } });
+
+/**
+ * The WASM side's result for each case: its guest compiled alone, and compiled in one batch with the others. The
+ * batched cases run one after another as the property runs them, each recycling its memories for the next, and their
+ * results are read only once all have run (a result that kept a view of guest memory would show it).
+ */
 function bothWays(cases: readonly ProgramCase[]): { alone: string; batched: string; batchedGuest: boolean }[] {
   const guests = compileBatch(cases);
+  const batched = cases.map(({ scenario }, i) => {
+    const guest = guests[i];
+    if (!guest) return null;
+    const result = run(guest, scenario);
+    guest.recycle();
+    return result;
+  });
   return cases.map(({ program, scenario }, i) => {
-    const run = (guest: ReturnType<typeof guestFromBytes>) => text(runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } } as Scenario));
-    const alone = run(guestFromBytes(PROGRAM_FILE, renderWasm(program)));
-    return { alone, batched: guests[i] ? run(guests[i]) : alone, batchedGuest: guests[i] !== null };
+    const alone = text(run(guestFromBytes(PROGRAM_FILE, renderWasm(program)), scenario));
+    return { alone, batched: batched[i] ? text(batched[i]) : alone, batchedGuest: guests[i] !== null };
   });
 }
 
@@ -54,12 +66,17 @@ describe("batched guests", () => {
     }
   });
 
-  it("each case runs on a fresh instance: a program's memory and globals start as its own module's, whatever ran before", () => {
+  it("each case runs on a fresh instance: a program's memory and globals start as its own module's, whatever ran before it in a recycled memory", () => {
     const cases = fc.sample(caseArb, { seed: SEED + 1, numRuns: 40 });
     const guests = compileBatch(cases);
     // Every case twice, in reverse order the second time: the same results.
-    const once = cases.map(({ scenario }, i) => text(runScenario({ kind: "wasm", guest: guests[i]! }, scenario)));
-    const again = [...cases.keys()].reverse().map((i) => text(runScenario({ kind: "wasm", guest: guests[i]! }, cases[i]!.scenario)));
+    const runOnce = (i: number) => {
+      const result = text(run(guests[i]!, cases[i]!.scenario));
+      guests[i]!.recycle();
+      return result;
+    };
+    const once = cases.map((_, i) => runOnce(i));
+    const again = [...cases.keys()].reverse().map(runOnce);
     expect(again.reverse()).toEqual(once);
   });
 });

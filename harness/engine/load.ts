@@ -34,17 +34,16 @@ export interface GuestModule {
 }
 
 /**
- * One guest of a module compiled for several: an instance of the shared module, made this guest's (its own memory
- * contents and globals written in, its functions under the names its own module exports them by).
+ * One guest of a module compiled for several: how an instance of the shared module is made, and made this guest's
+ * (its own memory contents and globals written in, its functions under the names its own module exports them by).
  */
 export interface GuestSlice {
-  instance(shared: WebAssembly.Instance): WebAssembly.Instance;
+  instantiate(engine: WasmEngine, shared: WebAssembly.Module, imports: WebAssembly.Imports): WebAssembly.Instance;
 }
 
 /** A fresh instance of the guest. */
 export function instantiateGuest(guest: GuestModule, imports: WebAssembly.Imports): WebAssembly.Instance {
-  const instance = guest.engine.instantiate(guest.module, imports);
-  return guest.slice === undefined ? instance : guest.slice.instance(instance);
+  return guest.slice === undefined ? guest.engine.instantiate(guest.module, imports) : guest.slice.instantiate(guest.engine, guest.module, imports);
 }
 
 /** How a guest is compiled: by which engine, with which memory cap, for a host serving which ABI versions. */

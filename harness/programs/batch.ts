@@ -8,7 +8,7 @@ import { encodeModule, moduleInterface } from "../engine/wasm-module.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import type { Timings } from "./differential.ts";
 import type { JobProgram } from "./ir.ts";
-import { batchModule, moduleOfParts, POOL_OFFSET, programParts, renderWasm, type ProgramParts } from "./render-wasm.ts";
+import { BATCH_MEMORY, batchModule, moduleOfParts, POOL_OFFSET, programParts, renderWasm, type ProgramParts } from "./render-wasm.ts";
 
 /**
  * Batched guests: many generated programs compiled as one wasm module, each case still run on a fresh instance.
@@ -26,7 +26,17 @@ import { batchModule, moduleOfParts, POOL_OFFSET, programParts, renderWasm, type
  *
  * A program whose own module would not load (a link or ABI refusal, an initial memory over the cap) is left out:
  * it is compiled alone, so that it fails as it always did. Counterexamples are replayed and saved as single modules.
+ *
+ * Memories are reused too (MemoryPool): the instances' memory is imported, and once a case is over (recycle) each
+ * memory it used goes back zeroed for the next case, unless it grew. A fresh wasm memory's first write costs about
+ * 0.1 ms here (the kernel builds page tables for its address-space reservation), more than the rest of instantiating.
  */
+
+/** A program's guest in a batch. */
+export interface BatchGuest extends GuestModule {
+  /** The case is over: the memories of its instances may serve later cases (nothing may read them after this). */
+  recycle(): void;
+}
 
 /** Every generated guest is loaded under this name, batched or not (messages name it). */
 export const PROGRAM_FILE = "program.wasm";
@@ -43,14 +53,14 @@ export function memoryCapFor(scenario: Scenario): number {
 export function compileBatch(
   cases: readonly { readonly program: JobProgram; readonly scenario: Scenario }[],
   timings?: Pick<Timings, "render" | "compile">,
-): (GuestModule | null)[] {
+): (BatchGuest | null)[] {
   let t = performance.now();
   const lap = (phase: "render" | "compile") => {
     const now = performance.now();
     if (timings) timings[phase] += now - t;
     t = now;
   };
-  const guests: (GuestModule | null)[] = cases.map(() => null);
+  const guests: (BatchGuest | null)[] = cases.map(() => null);
   const groups = new Map<string, { index: number; parts: ProgramParts; iface: GuestModule["iface"] }[]>();
   cases.forEach(({ program, scenario }, index) => {
     const parts = programParts(program);
@@ -74,6 +84,7 @@ export function compileBatch(
     group.forEach(({ index, parts, iface }, k) => {
       const program = cases[index]!.program;
       let ownBytes: Uint8Array | null = null;
+      const slice = programSlice(parts, slots[k]!, cap);
       guests[index] = {
         file: PROGRAM_FILE,
         // The program's own module, encoded only if asked for (a host with a smaller memory cap compiles it again).
@@ -85,7 +96,8 @@ export function compileBatch(
         iface,
         engine: nodeEngine,
         linkCheck: checkLink,
-        slice: programSlice(parts, slots[k]!),
+        slice,
+        recycle: () => slice.recycle(),
       };
     });
   }
@@ -103,17 +115,53 @@ function loadsAlone(iface: GuestModule["iface"]): boolean {
   return checkLink(iface).length === 0;
 }
 
-/** Makes an instance of a batch module the program's: its pool and heap start in, its functions by their own names. */
-function programSlice(parts: ProgramParts, slots: readonly (readonly [string, number])[]): GuestSlice {
+const PAGE_BYTES = 65_536;
+
+/** Zeroed memories of one size and cap, for the next instances that need them. */
+class MemoryPool {
+  /** Enough for the instances of a few cases (a trap, children waited for, make more than one). */
+  private static readonly KEPT = 8;
+  private readonly free = new Map<string, WebAssembly.Memory[]>();
+
+  take(pages: number, maxPages: number): WebAssembly.Memory {
+    return this.free.get(`${pages}/${maxPages}`)?.pop() ?? new WebAssembly.Memory({ initial: pages, maximum: maxPages });
+  }
+
+  /** Keeps the memory for later unless it grew (a memory cannot shrink) or enough are kept. */
+  give(memory: WebAssembly.Memory, pages: number, maxPages: number): void {
+    if (memory.buffer.byteLength !== pages * PAGE_BYTES) return;
+    const key = `${pages}/${maxPages}`;
+    let free = this.free.get(key);
+    if (free === undefined) this.free.set(key, (free = []));
+    if (free.length >= MemoryPool.KEPT) return;
+    new Uint8Array(memory.buffer).fill(0);
+    free.push(memory);
+  }
+}
+
+const memories = new MemoryPool();
+
+/**
+ * Makes instances of a batch module the program's: a zeroed memory of its own module's size and cap, its pool and
+ * heap start written in, its functions by their own names.
+ */
+function programSlice(parts: ProgramParts, slots: readonly (readonly [string, number])[], cap: number): GuestSlice & { recycle(): void } {
+  const lent: WebAssembly.Memory[] = [];
   return {
-    instance(shared) {
-      const { memory, heap, programs, wasm_alloc, wasm_free } = shared.exports as Record<string, unknown>;
-      new Uint8Array((memory as WebAssembly.Memory).buffer, POOL_OFFSET, parts.pool.length).set(parts.pool);
+    instantiate(engine, shared, imports) {
+      const memory = memories.take(parts.minPages, cap);
+      lent.push(memory);
+      const instance = engine.instantiate(shared, { ...imports, [BATCH_MEMORY.module]: { [BATCH_MEMORY.field]: memory } });
+      const { heap, programs, wasm_alloc, wasm_free } = instance.exports as Record<string, unknown>;
+      new Uint8Array(memory.buffer, POOL_OFFSET, parts.pool.length).set(parts.pool);
       (heap as WebAssembly.Global).value = parts.heap;
       const exports: Record<string, unknown> = { memory, wasm_alloc, wasm_free };
       for (const [name, slot] of slots) exports[name] = (programs as WebAssembly.Table).get(slot);
       // The host reads an instance's exports only.
       return { exports: Object.freeze(exports) } as unknown as WebAssembly.Instance;
+    },
+    recycle() {
+      for (const memory of lent.splice(0)) memories.give(memory, parts.minPages, cap);
     },
   };
 }

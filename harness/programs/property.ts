@@ -62,6 +62,7 @@ export function checkParityProperty(options: PropertyOptions): PropertyOutcome {
       const result = checkProgram(program, scenario, options, guests[i] ?? undefined);
       runs++;
       options.onRun?.(result.ok, { program, scenario, result });
+      guests[i]?.recycle();
       if (!result.ok) return { runs, counterexample: shrinkCase(options, cases[i]!, start + i, started) };
     }
   }

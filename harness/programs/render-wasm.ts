@@ -638,6 +638,9 @@ export function moduleOfParts(parts: ProgramParts): ModuleDef {
 /** Where a program's string pool lives in guest memory. */
 export const POOL_OFFSET = POOL;
 
+/** Where a batch module imports its memory from (batch.ts gives each instance one). */
+export const BATCH_MEMORY = { module: "job-parity:batch", field: "memory" } as const;
+
 /** Several programs rendered into one module (batch.ts), and where each program's functions are in its table. */
 export interface BatchModule {
   readonly def: ModuleDef;
@@ -651,6 +654,7 @@ export interface BatchModule {
  * instance a function object; a table slot costs only the instance that reads it). The pools and the heap's start
  * are left out: an instance becomes one program's when its pool is written at POOL and its heap start into the
  * exported `heap` global, which is all the state an instance of the program's own module starts with beyond this one's.
+ * The memory is imported (BATCH_MEMORY), so that a memory can serve case after case.
  */
 export function batchModule(programs: readonly ProgramParts[]): BatchModule {
   const minPages = programs[0]?.minPages ?? 1;
@@ -672,7 +676,7 @@ export function batchModule(programs: readonly ProgramParts[]): BatchModule {
   return {
     def: {
       ...used,
-      memory: { minPages, export: "memory" },
+      memory: { minPages, import: BATCH_MEMORY },
       globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }],
       table: { min: elements.length, export: "programs", elements },
       data: [{ offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES }],

@@ -25,11 +25,9 @@ export const RUNS = 3000;
 export const QUICK_RUNS = 500;
 /** Sessions per worker count: each takes seconds, so at most this many whatever --repetitions says. */
 export const MAX_SESSIONS = 3;
-/** A regression floor, well under what the machine does today. */
-export const FLOOR: Budget = { limit: 400, bounds: "value", direction: "min" };
-/** The fuzz issue's target, not reached on this machine: docs/fuzzing.md "Throughput" says where the time goes. */
-export const TARGET = 1000;
-const FLOOR_NOTE = `The budget is a regression floor (${FLOOR.limit}/s); the fuzz issue's target of ${TARGET.toLocaleString("en-US")} programs/s and where the time goes: docs/fuzzing.md "Throughput"`;
+/** Programs per second on 2 workers: the throughput the fuzzer is built for on this 2-core machine (3,000 the goal). */
+export const BUDGET: Budget = { limit: 1000, bounds: "value", direction: "min" };
+const BUDGET_NOTE = `budget ${BUDGET.limit.toLocaleString("en-US")} programs/s; where the time goes: docs/fuzzing.md "Throughput"`;
 
 export const HOST_FIGURE = "fuzz.host_cmd.programs_per_second";
 /** The host the host-fuzz figure fuzzes: the reference host behind the protocol, in its own process per worker. */
@@ -88,11 +86,11 @@ const fuzzCase: BenchCase = {
         unit: "programs/s",
         runs: sessions,
         baseline: { value: one, name: "the same sessions on 1 worker (ratio = what a second worker adds)" },
-        budget: FLOOR,
+        budget: BUDGET,
         notes:
           `fuzz sessions of ${runs} runs, seed ${SEED}, reference host, 2 workers vs 1 (${availableParallelism()} CPUs available), ${sessions} sessions each, interleaved; ` +
           `median of runsPerSecond (runs / session wall time, worker startup included; 2 workers ${range(rates.get(2)!)}, 1 worker ${range(rates.get(1)!)} programs/s); ` +
-          `time in the last 2-worker session: ${timeSplit(last!)}. ${FLOOR_NOTE}`,
+          `time in the last 2-worker session: ${timeSplit(last!)}. ${BUDGET_NOTE}`,
       }),
     ];
   },

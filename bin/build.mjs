@@ -15,7 +15,10 @@ const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const started = new Date();
 const stamp = join(root, "build", BUILD_STAMP);
 const text = stampText(root);
-const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+// --build: when no input changed since the last build (by file times, then by content), tsc reads build/.tsbuildinfo
+// and stops without parsing the program (half a second instead of about eight here); a build whose last run had
+// errors is never up to date.
+const result = spawnSync(process.execPath, [tsc, "--build", "tsconfig.build.json", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 if (result.status !== 0) process.exit(result.status ?? 1);
 mkdirSync(dirname(stamp), { recursive: true });
 writeFileSync(stamp, text);

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { makeDirs } from "../engine/make-dirs.ts";
 import { buildParityReport } from "../report/parity-report.ts";
 import { renderParityTable } from "../report/markdown.ts";
 import { writeParityReports } from "../report/write.ts";
@@ -21,6 +22,18 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   );
   const fixtures = selectFixtures(values.filter);
   if (fixtures.length === 0) throw new UsageError(`parity: no fixture matches --filter ${JSON.stringify(values.filter)}`);
+  const reportDir = resolve(values["report-dir"] ?? defaultReportDir());
+  const cannotWrite = (error: unknown): number => {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    process.stderr.write(`job-parity parity: cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir\n`);
+    return 2;
+  };
+  // The report folder is made before any case runs: one that cannot be made ends the command at once.
+  try {
+    makeDirs(reportDir);
+  } catch (error) {
+    return cannotWrite(error);
+  }
   const run = await runSuite(fixtures, (result, i) => {
     if (!values.json) {
       const kind = result.native === null ? "  (WASM-only)" : "";
@@ -34,14 +47,11 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   });
   // Asked of every case, whatever the filter: the answer is about Spacedrive, not about this run.
   const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday());
-  const reportDir = resolve(values["report-dir"] ?? defaultReportDir());
   let paths;
   try {
     paths = writeParityReports(report, reportDir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    process.stderr.write(`job-parity parity: cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir\n`);
-    return 2;
+    return cannotWrite(error);
   }
   if (values.json) {
     out(JSON.stringify(report, null, 2));

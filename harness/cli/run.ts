@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { createHostAdapter, targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
 import { buildGateReport, divergenceLines, hostTitle, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
 import { casesText, countsText } from "../report/gate-markdown.ts";
+import { makeDirs } from "../engine/make-dirs.ts";
 import { writeGateReports } from "../report/write-gate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
@@ -193,6 +194,18 @@ export async function runCommand(
   const selected = new Set(selectCases(values.filter, [...all, ...pending]).map((c) => c.id));
   if (selected.size === 0) throw new UsageError(`run: no case matches --filter ${JSON.stringify(values.filter)}`);
   const fixtures = all.filter((f) => selected.has(f.id));
+  const cannotWrite = (error: unknown): number => {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
+    err(`job-parity run: cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}`);
+    return 2;
+  };
+  // The report folders are made before any case runs: one that cannot be made ends the run at once, not after it.
+  try {
+    makeDirs(reportDir);
+    if (junitPath !== undefined) makeDirs(dirname(junitPath));
+  } catch (error) {
+    return cannotWrite(error);
+  }
   // Each runs on the reference host now, before the host under test starts: its answer is the case's golden.
   const derived = [];
   for (const c of pending) if (selected.has(c.id)) derived.push(await c.prepare());
@@ -243,10 +256,7 @@ export async function runCommand(
   try {
     paths = writeGateReports(report, reportDir, junitPath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
-    err(`job-parity run: cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}`);
-    return 2;
+    return cannotWrite(error);
   }
   if (values.json) {
     out(JSON.stringify(report, null, 2));

@@ -6,6 +6,7 @@ import { progressJson, type GenericProgress, type Progress } from "../jobs/nativ
 import type { Scenario } from "../suite/scenario.ts";
 import { allOps, RAW_VALUES, rawParamKind, type End, type IdChoice, type InitOp, type JobProgram, type Message, type Op, type ProgramJob, type ProgressValue, type RawValue } from "./ir.ts";
 import { u32After } from "./render-native.ts";
+import { edgeCase, edgeDrawArb } from "./edge-arbitraries.ts";
 import { twistCase, twistsArb } from "./twist-arbitraries.ts";
 
 /**
@@ -899,7 +900,20 @@ export const wasmOnlyCaseArb: fc.Arbitrary<ProgramCase> = fc
 export const twistedCaseArb: fc.Arbitrary<ProgramCase> = fc.tuple(caseArb, twistsArb).map(([{ program, scenario }, twists]) => twistCase(program, scenario, twists));
 
 /**
- * Every case a generated program can be, for judging hosts against the reference host: of nine, six have a native
- * twin, two are WASM-only and one has its guest twisted.
+ * Edge cases (edge-arbitraries.ts): a case with one thing nothing else draws: a plugin_init that fails, traps or spins, a
+ * run stopped by a time limit of a few ms or kept busy past the stall limit, a wasm_alloc that fails or traps for
+ * the host, jobs registered as not resumable and resumed, runs that show the state they get, a root named by its
+ * export, permissions that name some fields, child trees at small tree limits, progress with lone surrogates.
  */
-export const hostCaseArb: fc.Arbitrary<ProgramCase> = fc.oneof({ weight: 6, arbitrary: caseArb }, { weight: 2, arbitrary: wasmOnlyCaseArb }, { weight: 1, arbitrary: twistedCaseArb });
+export const edgeCaseArb: fc.Arbitrary<ProgramCase> = fc.tuple(caseArb, edgeDrawArb).map(([base, draw]) => edgeCase(base, draw));
+
+/**
+ * Every case a generated program can be, for judging hosts against the reference host: of nine, six have a native
+ * twin, two are WASM-only and one has its guest twisted or is an edge case (half each). The edge cases share the
+ * twisted part so that the other eight in nine are drawn as they were before edge cases existed.
+ */
+export const hostCaseArb: fc.Arbitrary<ProgramCase> = fc.oneof(
+  { weight: 6, arbitrary: caseArb },
+  { weight: 2, arbitrary: wasmOnlyCaseArb },
+  { weight: 1, arbitrary: fc.oneof(twistedCaseArb, edgeCaseArb) },
+);

@@ -5,6 +5,7 @@ import { LIMIT_DESCRIPTIONS } from "../host/limits.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { NormalizedResult, Scenario, ScenarioResult } from "../suite/scenario.ts";
 import { allOps, programAbi, type JobProgram, type Op } from "./ir.ts";
+import { EDGE_CLAUSE_RULES, stallOnly } from "./edge-coverage.ts";
 import { TWIST_CLAUSE_RULES, twistClauses } from "./twist-coverage.ts";
 
 /**
@@ -288,8 +289,8 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "init.reinit", how: "a run after a trap (plugin_init again on the fresh instance)", test: (c) => runAfterTrap(c) },
   { clause: "dispatch.job-type", how: "the root job ran", test: (c) => c.runs.length > 0 },
   { clause: "dispatch.context", how: "a job call accepted with the id from the context", test: (c) => c.result.jobs.some((job) => job.trace.some((event) => effectImport(event) !== null && event.kind !== "log")) },
-  { clause: "dispatch.no-state", how: "a first run without state", test: (c) => !stringState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params === "") },
-  { clause: "dispatch.state", how: "a first run with state (the scenario's, a child's params) or a resume", test: (c) => stringState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params !== "") || c.result.jobs.some((job) => job.runs > 1) },
+  { clause: "dispatch.no-state", how: "a first run without state", test: (c) => !givenState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params === "") },
+  { clause: "dispatch.state", how: "a first run with state (the scenario's, a child's params) or a resume", test: (c) => givenState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params !== "") || c.result.jobs.some((job) => job.runs > 1) },
   { clause: "dispatch.alloc-failure", how: "ALLOCATION_FAILED naming a job export", test: (c) => c.refused((v) => v.code === "ALLOCATION_FAILED" && !IMPORT_SET.has(v.import)) },
   { clause: "call.running-job", how: "NOT_RUNNING_JOB in a job's trace", test: (c) => c.refused((v) => v.code === "NOT_RUNNING_JOB" && v.job !== null) },
   { clause: "call.check-order", how: "a refusal of the id or memory checks (INVALID_MEMORY_ACCESS, NOT_RUNNING_JOB)", test: (c) => c.refused((v) => v.code === "INVALID_MEMORY_ACCESS" || v.code === "NOT_RUNNING_JOB") },
@@ -346,7 +347,7 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "run.returned", how: "a run returned 0, 1 or 2", test: (c) => c.runs.some((run) => run.end?.end?.cause === "returned" && [0, 1, 2].includes(run.end.end.code)) },
   { clause: "run.bad-return", how: "BAD_RETURN", test: (c) => c.refused((v) => v.code === "BAD_RETURN") },
   { clause: "run.trap", how: "a run ended with cause trap", test: (c) => c.ends("trap") },
-  { clause: "run.timeout", how: "a run ended with cause timeout", test: (c) => c.ends("timeout") },
+  { clause: "run.timeout", how: "a run ended with cause timeout, not under the stall limit alone", test: (c) => c.ends("timeout") && !stallOnly(c) },
   { clause: "run.retire", how: "a run after a trap", test: (c) => runAfterTrap(c) },
   { clause: "run.reuse", how: "two runs or more and no trap", test: (c) => c.runs.length >= 2 && !c.ends("trap") },
   { clause: "run.resume", how: "a job run twice or more", test: (c) => c.result.jobs.some((job) => job.runs > 1) },
@@ -354,14 +355,16 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "run.result-jobs", how: "a case with children", test: (c) => c.result.jobs.length > 1 },
   { clause: "scenario.limits", how: "a limit of the scenario met", test: (c) => c.scenario.limits !== undefined && c.refused((v) => v.limit !== null && v.limit in (c.scenario.limits ?? {})) },
   { clause: "scenario.permissions", how: "a call the manifest refused", test: (c) => c.of("call").some((e) => ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded"].includes(wireCode(e) ?? "")) },
-  { clause: "scenario.state", how: "an initial state", test: (c) => stringState(c.scenario.state) },
+  { clause: "scenario.state", how: "an initial state", test: (c) => givenState(c.scenario.state) },
   { clause: "scenario.store-failures", how: "STORE_ERROR", test: (c) => c.refused((v) => v.code === "STORE_ERROR") },
   { clause: "result.u64", how: "a metrics total past 2^53", test: (c) => c.of("metrics").some((e) => e.kind === "metrics" && BigInt(e.total) > 1n << 53n) },
   { clause: "result.progress", how: "a progress value recorded", test: (c) => c.has("progress") },
   { clause: "result.ids", how: "two jobs or more", test: (c) => c.result.jobs.length > 1 },
+  ...EDGE_CLAUSE_RULES,
 ];
 
-const stringState = (state: unknown) => typeof state === "string" && state.length > 0;
+/** A scenario state that gives the root a state: a non-empty string, or any other JSON value (its JSON text). */
+const givenState = (state: unknown) => state !== undefined && state !== null && state !== "";
 
 /** The plans for a run (its job's creation index and its run index). */
 function plansFor(c: CaseView, run: Run): InterruptPlan[] {

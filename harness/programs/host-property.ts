@@ -17,6 +17,8 @@ export interface HostPropertyOptions {
   readonly onRun?: (check: HostCheck, value: ProgramCase) => void;
   /** When it answers true, the remaining cases pass unchecked (the session needs no more): the chunk ends quickly. */
   readonly stopped?: () => boolean;
+  /** false: the first failing case is the counterexample, unshrunk (a test that only needs to know it is caught). */
+  readonly shrink?: boolean;
   /** Called once, at the first failing case, before shrinking starts. */
   readonly onFirstFailure?: () => void;
   /** How a counterexample names the host (targetLabel) and the option that names it again (targetFlag). */
@@ -65,6 +67,7 @@ export async function checkHostProperty(host: FuzzHost, options: HostPropertyOpt
     numRuns: options.numRuns,
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
+    ...(options.shrink === false ? { endOnFailure: true } : {}),
   });
   if (!details.failed || details.counterexample === null || options.stopped?.()) return { runs, skipped, counterexample: null };
   const [value] = details.counterexample;

@@ -40,6 +40,17 @@ export type MarkerVersion = "1.0" | "1.1" | "1.9" | "2.0";
  * - `init_result` (init.result): plugin_init returns `code` (non-zero);
  * - `bom_messages` (report.log): every text message begins with a UTF-8 byte order mark;
  * - `logging_free` (memory.no-free): wasm_free logs the bytes it is given through spacedrive_log.
+ * Twists a guest that loads is run with (edge-arbitraries.ts draws them with the scenario each needs):
+ * - `init_end` (init.trap, init.time-limit): plugin_init traps, or spins without calling the host, after its registrations;
+ * - `spin` (run.timeout, run.stall): the root's run begins with a loop: `silent` never ends and never calls the host,
+ *   `calling` calls spacedrive_log SPIN_CALLS times, with SPIN_PAUSE turns of an empty loop after each, and goes on
+ *   with the run;
+ * - `host_alloc` (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure): the
+ *   wasm_alloc the host calls traps or answers a pointer 2 bytes before the end of memory, from the first call
+ *   (`dispatch`: the context's) or from the start of the first run (`answer`: the answers of the run's calls);
+ * - `not_resumable` (init.resumable): every register_job call passes resumable = 0;
+ * - `state_echo` (dispatch.no-state, dispatch.state, scenario.state): each run logs the state it was given through
+ *   spacedrive_log, and traps when it was given an empty state at a pointer that is not 0.
  */
 export type ModuleTwist =
   | { readonly kind: "not_wasm"; readonly how: "truncated" | "bad_magic" | "bad_version" }
@@ -52,7 +63,19 @@ export type ModuleTwist =
   | { readonly kind: "abi_markers"; readonly versions: readonly MarkerVersion[] }
   | { readonly kind: "init_result"; readonly code: number }
   | { readonly kind: "bom_messages" }
-  | { readonly kind: "logging_free" };
+  | { readonly kind: "logging_free" }
+  | { readonly kind: "init_end"; readonly how: "trap" | "spin" }
+  | { readonly kind: "spin"; readonly calls: "silent" | "calling" }
+  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" }
+  | { readonly kind: "not_resumable" }
+  | { readonly kind: "state_echo" };
+
+/**
+ * The spacedrive_log calls of a `calling` spin and the empty loop turns after each: a run of a few ms, longer than the
+ * stall limit it is drawn with, whose loops meet the host's loop checks (a tick every 65,536) several times.
+ */
+export const SPIN_CALLS = 2000;
+export const SPIN_PAUSE = 2048;
 
 export type TwistKind = ModuleTwist["kind"];
 
@@ -60,7 +83,12 @@ export type TwistKind = ModuleTwist["kind"];
 export const TWIST_KINDS: readonly TwistKind[] = [
   "bom_messages",
   "init_result",
+  "init_end",
+  "not_resumable",
   "logging_free",
+  "host_alloc",
+  "state_echo",
+  "spin",
   "no_wasm_alloc",
   "export_type",
   "import_type",

@@ -1,7 +1,7 @@
 import { IMPORT_MODULE, importSpec } from "../abi/imports.ts";
 import { ABI_MARKER } from "../abi/version.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
-import { TWIST_KINDS, type JobProgram, type Message, type ModuleTwist, type Op, type TwistKind } from "./ir.ts";
+import { exportName, SPIN_CALLS, SPIN_PAUSE, TWIST_KINDS, type JobProgram, type Message, type ModuleTwist, type Op, type TwistKind } from "./ir.ts";
 import { programModule } from "./render-wasm.ts";
 
 /**
@@ -63,11 +63,109 @@ function ensureImport(def: ModuleDef, field: string): { def: ModuleDef; name: st
   return { def: { ...def, imports: [...def.imports, imp] }, name };
 }
 
+/** Every job's run export, changed (the twists that act inside runs). */
+const withRuns = (def: ModuleDef, program: JobProgram, change: (fn: FunctionDef) => FunctionDef): ModuleDef => {
+  const runs = new Set(program.jobs.map(exportName));
+  return { ...def, functions: def.functions.map((fn) => (fn.export !== undefined && runs.has(fn.export) ? change(fn) : fn)) };
+};
+
+const prepend = (fn: FunctionDef, body: readonly Instr[]): FunctionDef => ({ ...fn, body: [...body, ...fn.body] });
+
+/** A run export's parameters: (context ptr, context len, state ptr, state len). */
+const STATE_PTR = 2;
+const STATE_LEN = 3;
+
+/** plugin_init ends in a trap, or in a loop that never calls the host (init_end), after what it did before. */
+function initEnd(def: ModuleDef, how: "trap" | "spin"): ModuleDef {
+  const end: Instr[] = how === "trap" ? [["drop"], ["unreachable"]] : [["drop"], ["loop"], ["br", 0], ["end"], ["i32.const", 0]];
+  return withFunction(def, "plugin_init", (fn) => ({ ...fn, body: [...fn.body, ...end] }));
+}
+
+/**
+ * The root's run begins with a loop (spin): one that never ends, or SPIN_CALLS empty spacedrive_log lines, each
+ * followed by SPIN_PAUSE turns of an empty loop, so that the host's loop checks (engine/loop-checks.ts) meet the run
+ * several times while it calls the host.
+ */
+function spin(def: ModuleDef, program: JobProgram, calls: "silent" | "calling"): ModuleDef {
+  const root = exportName(program.jobs[0]!);
+  if (calls === "silent") return withFunction(def, root, (fn) => prepend(fn, [["loop"], ["br", 0], ["end"]]));
+  const log = ensureImport(def, "spacedrive_log");
+  return withFunction(log.def, root, (fn) => {
+    const k = fn.params.length + fn.locals.length; // two locals of its own, after the run's
+    const j = k + 1;
+    const countdown = (local: number, count: number, body: readonly Instr[]): Instr[] => [
+      ["i32.const", count], ["local.set", local],
+      ["block"], ["loop"],
+      ["local.get", local], ["i32.eqz"], ["br_if", 1],
+      ...body,
+      ["local.get", local], ["i32.const", 1], ["i32.sub"], ["local.set", local],
+      ["br", 0],
+      ["end"], ["end"],
+    ];
+    const call: Instr[] = [["i32.const", 0], ["i32.const", 0], ["i32.const", 0], ["call", log.name]];
+    return prepend({ ...fn, locals: [...fn.locals, "i32", "i32"] }, countdown(k, SPIN_CALLS, [...call, ...countdown(j, SPIN_PAUSE, [])]));
+  });
+}
+
+/**
+ * The wasm_alloc the host calls (host_alloc) is a new export before the guest's own allocator, which the guest
+ * itself still uses: it traps or answers a pointer 2 bytes before the end of memory, always (`dispatch`) or once a
+ * run has begun (`answer`: every run first sets $twist_armed).
+ */
+function hostAlloc(def: ModuleDef, program: JobProgram, twist: Extract<ModuleTwist, { kind: "host_alloc" }>): ModuleDef {
+  const own = def.functions.find((fn) => fn.export === "wasm_alloc");
+  if (own === undefined) return def;
+  const fail: Instr[] = twist.how === "trap" ? [["unreachable"]] : [["memory.size"], ["i32.const", 16], ["i32.shl"], ["i32.const", 2], ["i32.sub"], ["return"]];
+  const body: Instr[] = twist.from === "dispatch" ? fail : [["global.get", "$twist_armed"], ["if"], ...fail, ["end"], ["local.get", 0], ["call", own.name]];
+  const wrapper: FunctionDef = { name: "$twist_host_alloc", export: "wasm_alloc", params: ["i32"], results: ["i32"], locals: [], body };
+  const functions = [...def.functions.map((fn) => (fn === own ? { ...fn, export: undefined } : fn)), wrapper];
+  if (twist.from === "dispatch") return { ...def, functions };
+  const armed = { ...def, functions, globals: [...def.globals, { name: "$twist_armed", mutable: true, init: 0 }] };
+  return withRuns(armed, program, (fn) => prepend(fn, [["i32.const", 1], ["global.set", "$twist_armed"]]));
+}
+
+/** register_job is called through a function that passes resumable = 0 whatever it is given (not_resumable). */
+function notResumable(def: ModuleDef): ModuleDef {
+  const imp = def.imports.find((i) => i.module === IMPORT_MODULE && i.field === "register_job");
+  if (imp === undefined) return def;
+  const renamed = `${imp.name}_import`;
+  const wrapper: FunctionDef = {
+    name: imp.name,
+    params: imp.params,
+    results: imp.results,
+    locals: [],
+    body: [["local.get", 0], ["local.get", 1], ["local.get", 2], ["local.get", 3], ["i32.const", 0], ["call", renamed]],
+  };
+  return { ...def, imports: def.imports.map((i) => (i === imp ? { ...i, name: renamed } : i)), functions: [...def.functions, wrapper] };
+}
+
+/** Each run logs the state it was given, and traps on an empty state at a pointer that is not 0 (state_echo). */
+function stateEcho(def: ModuleDef, program: JobProgram): ModuleDef {
+  const log = ensureImport(def, "spacedrive_log");
+  const echo: Instr[] = [
+    ["local.get", STATE_LEN], ["if"],
+    ["i32.const", 1], ["local.get", STATE_PTR], ["local.get", STATE_LEN], ["call", log.name],
+    ["else"], ["local.get", STATE_PTR], ["if"], ["unreachable"], ["end"],
+    ["end"],
+  ];
+  return withRuns(log.def, program, (fn) => prepend(fn, echo));
+}
+
 const markerName = (version: string) => `spacedrive_abi_version_${version.replace(".", "_")}`;
 
 /** One twist applied to the module description. */
-function twistModule(def: ModuleDef, twist: ModuleTwist): ModuleDef {
+function twistModule(def: ModuleDef, twist: ModuleTwist, program: JobProgram): ModuleDef {
   switch (twist.kind) {
+    case "init_end":
+      return initEnd(def, twist.how);
+    case "spin":
+      return spin(def, program, twist.calls);
+    case "host_alloc":
+      return hostAlloc(def, program, twist);
+    case "not_resumable":
+      return notResumable(def);
+    case "state_echo":
+      return stateEcho(def, program);
     case "init_result":
       // plugin_init's body leaves its result on the stack last: that result is dropped for the twist's code.
       return withFunction(def, "plugin_init", (fn) => ({ ...fn, body: [...fn.body, ["drop"], ["i32.const", twist.code]] }));
@@ -112,7 +210,7 @@ const ordered = (program: JobProgram) => [...(program.twists ?? [])].sort((a, b)
 
 /** The module description of a twisted program (every twist but not_wasm, which only bytes can carry). */
 export function twistedModule(program: JobProgram): ModuleDef {
-  return ordered(program).reduce(twistModule, programModule(twistedProgram(program)));
+  return ordered(program).reduce((def, twist) => twistModule(def, twist, program), programModule(twistedProgram(program)));
 }
 
 /** Bytes that are not a module, from a module's (not_wasm). */

@@ -26,6 +26,7 @@ const STAGE: Partial<Record<TwistKind, number>> = {
   initial_memory: 3,
   data_out_of_bounds: 4,
   init_result: 4,
+  init_end: 4,
 };
 const STAGE_CODE = ["JP_WASM_INVALID", "JP_ABI_VERSION", "JP_LINK", "JP_MEMORY_LIMIT", "JP_INIT_FAILED"];
 
@@ -59,6 +60,8 @@ export const TWIST_CLAUSE_RULES: readonly { readonly clause: string; readonly ho
   { clause: "version.marker", how: "a marker no host serves refused as JP_ABI_VERSION, or a marker exported by a twist", test: (v) => v.loadError === "JP_ABI_VERSION" || (v.loadError === null && has(v, "abi_markers")) },
   { clause: "version.several-markers", how: "several markers, refused as JP_ABI_VERSION", test: (v) => v.loadError === "JP_ABI_VERSION" && markers(v).size >= 2 },
   { clause: "init.result", how: "plugin_init returning non-zero, refused as JP_INIT_FAILED", test: (v) => v.loadError === "JP_INIT_FAILED" && has(v, "init_result") && !has(v, "data_out_of_bounds") },
+  { clause: "init.trap", how: "plugin_init trapping, refused as JP_INIT_FAILED", test: (v) => v.loadError === "JP_INIT_FAILED" && has(v, "init_end", (t) => t.kind === "init_end" && t.how === "trap") && !has(v, "data_out_of_bounds") },
+  { clause: "init.time-limit", how: "plugin_init spinning past its time limit, refused as JP_INIT_FAILED", test: (v) => v.loadError === "JP_INIT_FAILED" && has(v, "init_end", (t) => t.kind === "init_end" && t.how === "spin") && !has(v, "data_out_of_bounds") },
   { clause: "memory.no-free", how: "a wasm_free that logs what it is given, on a guest that loaded", test: (v) => v.loadError === null && has(v, "logging_free") },
   { clause: "report.log", how: "messages beginning with a byte order mark, on a guest that loaded", test: (v) => v.loadError === null && has(v, "bom_messages") },
 ];

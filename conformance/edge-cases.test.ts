@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { runReferenceCase } from "../harness/adapters/in-process.ts";
+import { coverageOf } from "../harness/programs/coverage.ts";
+import { edgeCase, type EdgeDraw } from "../harness/programs/edge-arbitraries.ts";
+import { openFuzzHost } from "../harness/programs/host-fuzz.ts";
+import { checkHostProperty } from "../harness/programs/host-property.ts";
+import { SPIN_CALLS, type JobProgram } from "../harness/programs/ir.ts";
+import { renderGuest } from "../harness/programs/module-twists.ts";
+import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
+import { expectedFrom, type Expected } from "../harness/suite/goldens.ts";
+import type { Scenario } from "../harness/suite/scenario.ts";
+
+/**
+ * Edge cases (harness/programs/edge-arbitraries.ts): each draw renders deterministically, fits the program schema,
+ * is answered by the reference host as the clause it aims at says and is counted for that clause; and host fuzzing,
+ * which draws them among its cases (hostCaseArb), catches the mutant hosts only they show.
+ */
+
+const PROGRAM: JobProgram = {
+  version: 1,
+  jobs: [
+    {
+      name: "root",
+      steps: 1,
+      before: [{ op: "log", channel: "job", level: 1, message: "hello" }],
+      body: [{ op: "spawn", type: "alpha", params: "" }],
+      after: [{ op: "warning", message: "careful" }],
+      end: { kind: "return", code: 0 },
+    },
+    { name: "alpha", steps: 1, before: [], body: [{ op: "checkpoint", every: 1 }], after: [], end: { kind: "return", code: 0 } },
+  ],
+};
+const SCENARIO: Scenario = { job: "root", interrupts: [], networking: null, resume: false };
+
+type Answer = Extract<Expected, { result: unknown }>["result"];
+type Event = Answer["jobs"][number]["trace"][number];
+
+const root = (answer: Answer) => answer.jobs[0]!;
+const end = (answer: Answer) => {
+  const last = root(answer).trace.filter((e): e is Extract<Event, { kind: "status" }> => e.kind === "status").at(-1);
+  return `${root(answer).status} ${last?.end?.cause ?? "-"}`;
+};
+const refusals = (answer: Answer) => answer.jobs.flatMap((job) => job.trace.flatMap((e) => (e.kind === "abi_violation" ? [`${e.import} ${e.code}${e.limit ? ` ${e.limit}` : ""}`] : [])));
+const logs = (answer: Answer) => root(answer).trace.flatMap((e) => (e.kind === "log" ? [e.message] : []));
+
+/** Each draw, what the reference host answers (a load error's code, or a check of the result) and a clause it counts for. */
+const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (answer: Answer) => void }[] = [
+  { draw: { kind: "init_end", how: "result", limit: "run" }, clause: "init.result", code: "JP_INIT_FAILED" },
+  { draw: { kind: "init_end", how: "trap", limit: "run" }, clause: "init.trap", code: "JP_INIT_FAILED" },
+  { draw: { kind: "init_end", how: "spin", limit: "run" }, clause: "init.time-limit", code: "JP_INIT_FAILED" },
+  { draw: { kind: "init_end", how: "spin", limit: "stall" }, clause: "init.time-limit", code: "JP_INIT_FAILED" },
+  { draw: { kind: "spin", limit: "run" }, clause: "run.timeout", check: (a) => expect(end(a)).toBe("Failed timeout") },
+  { draw: { kind: "spin", limit: "stall" }, clause: "run.stall", check: (a) => expect(end(a)).toBe("Failed timeout") },
+  {
+    draw: { kind: "busy" },
+    clause: "run.stall",
+    check: (a) => {
+      expect(end(a)).toBe("Completed returned");
+      expect(root(a).droppedLogLines).toBeGreaterThanOrEqual(SPIN_CALLS - 1);
+    },
+  },
+  { draw: { kind: "host_alloc", from: "dispatch", how: "trap" }, clause: "dispatch.alloc-trap", check: (a) => (expect(end(a)).toBe("Failed trap"), expect(refusals(a)).toEqual([])) },
+  { draw: { kind: "host_alloc", from: "dispatch", how: "past_end" }, clause: "dispatch.alloc-failure", check: (a) => expect(refusals(a)).toEqual(["run_root ALLOCATION_FAILED"]) },
+  { draw: { kind: "host_alloc", from: "answer", how: "trap" }, clause: "answer.alloc-trap", check: (a) => (expect(end(a)).toBe("Failed trap"), expect(refusals(a)).toEqual([])) },
+  { draw: { kind: "host_alloc", from: "answer", how: "past_end" }, clause: "answer.alloc-failure", check: (a) => expect(refusals(a)).toContain("job_load_state ALLOCATION_FAILED") },
+  {
+    draw: { kind: "not_resumable" },
+    clause: "init.resumable",
+    check: (a) => {
+      expect(a.extension.filter((e) => e.kind === "job_registered").every((e) => e.kind === "job_registered" && e.resumable === false)).toBe(true);
+      expect([end(a), root(a).runs]).toEqual(["Completed returned", 2]);
+    },
+  },
+  { draw: { kind: "state", state: "" }, clause: "dispatch.no-state", check: (a) => expect(end(a)).toBe("Completed returned") },
+  { draw: { kind: "state", state: '{"i":1}' }, clause: "scenario.state", check: (a) => expect(logs(a)[0]).toBe('{"i":1}') },
+  { draw: { kind: "state", state: { i: 1 } }, clause: "dispatch.state", check: (a) => expect(logs(a)[0]).toBe('{"i":1}') },
+  { draw: { kind: "by_export" }, clause: "dispatch.job-type", check: (a) => expect(root(a).type).toBe("root") },
+  {
+    draw: { kind: "permissions", permissions: { rateLimit: { calls: 3, windowMs: 60_000 } } },
+    clause: "wire.answers",
+    check: (a) => expect(root(a).trace.filter((e) => e.kind === "call" && !("code" in (e.response as object)))).toHaveLength(3),
+  },
+  {
+    draw: { kind: "lone_surrogate", progress: JSON.stringify({ type: "Indeterminate", data: "a\ud800" }) },
+    clause: "progress.structured",
+    check: (a) => expect(refusals(a)).toContain("job_progress BAD_ARGUMENT"),
+  },
+  {
+    draw: { kind: "tree", maxTreeJobs: 3, maxQueuedJobs: 1, maxTreeStateBytes: 4 },
+    clause: "child.tree",
+    check: (a) => expect(refusals(a)).toEqual(expect.arrayContaining(["job_spawn_child LIMIT_EXCEEDED maxQueuedJobs", "job_spawn_child LIMIT_EXCEEDED maxTreeJobs"])),
+  },
+];
+
+describe("each edge case renders deterministically and the reference host answers it as its clause says", () => {
+  const validate = schemaValidator("program");
+  const validateScenario = schemaValidator("scenario");
+  for (const row of TABLE) {
+    it(JSON.stringify(row.draw), () => {
+      const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, row.draw);
+      const guest = renderGuest(program);
+      expect(renderGuest(JSON.parse(JSON.stringify(program)) as JobProgram)).toEqual(guest);
+      expect(validate(program), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
+      expect(validateScenario(scenario), formatSchemaErrors(validateScenario.errors).join("\n")).toBe(true);
+      const expected = expectedFrom(runReferenceCase({ id: "edge", guest, scenario }));
+      if (row.code !== undefined) {
+        expect("loadError" in expected ? expected.loadError.code : "loads").toBe(row.code);
+      } else {
+        if (!("result" in expected)) throw new Error(`did not load: ${JSON.stringify(expected)}`);
+        row.check?.(expected.result);
+      }
+      const input = "loadError" in expected ? { program, scenario, loadError: expected.loadError.code } : { program, scenario, result: expected.result };
+      const counted = coverageOf([input]).clauses.filter((c) => c.cases > 0).map((c) => c.id);
+      expect(counted).toContain(row.clause);
+    });
+  }
+
+  it("a case that waits on a time limit waits a few ms", () => {
+    for (const row of TABLE.filter((r) => r.draw.kind === "spin" || r.draw.kind === "busy" || r.draw.kind === "init_end")) {
+      const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, row.draw);
+      const guest = renderGuest(program);
+      runReferenceCase({ id: "warm", guest, scenario });
+      const start = performance.now();
+      runReferenceCase({ id: "edge", guest, scenario });
+      expect(performance.now() - start, JSON.stringify(row.draw)).toBeLessThan(100);
+    }
+  });
+});
+
+/**
+ * Host fuzzing catches each mutant that only an edge case shows, from a fixed seed (one where the catch comes within a
+ * few dozen cases; each check is in this process, and the first failing case is enough: no shrinking).
+ */
+async function catches(mutant: string, seed: number): Promise<void> {
+  const host = await openFuzzHost({ kind: "mutant", name: mutant });
+  try {
+    const { counterexample } = await checkHostProperty(host, { seed, numRuns: 150, shrink: false, timeoutMs: 5000, host: `mutant:${mutant}`, hostFlag: `--mutant ${mutant}` });
+    expect(counterexample, `${mutant} survived 150 cases of seed ${seed}`).not.toBeNull();
+  } finally {
+    await host.adapter.close();
+  }
+}
+
+const catchesAll = async (pairs: readonly (readonly [string, number])[]) => {
+  for (const [mutant, seed] of pairs) await catches(mutant, seed);
+};
+
+describe("host fuzzing catches the mutants only edge cases show", () => {
+  it("plugin_init trapping or stopped by its time limit (plugin-init-trap-ignored, plugin-init-timeout-ignored)", () =>
+    catchesAll([
+      ["plugin-init-trap-ignored", 5],
+      ["plugin-init-timeout-ignored", 6],
+    ]));
+  it("runs stopped by a time limit, and kept busy past the stall limit (timeout-as-trap, stalled-job-paused, stall-as-wall-clock)", () =>
+    catchesAll([
+      ["timeout-as-trap", 4],
+      ["stalled-job-paused", 3],
+      ["stall-as-wall-clock", 7],
+    ]));
+  it("wasm_alloc failing or trapping for the host (dispatch-alloc-trap-refused, answer-alloc-unchecked, answer-alloc-trap-refused)", () =>
+    catchesAll([
+      ["dispatch-alloc-trap-refused", 4],
+      ["answer-alloc-unchecked", 2],
+      ["answer-alloc-trap-refused", 5],
+    ]));
+  it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 16));
+  it("a root named by its export keeps its registered name (export-name-as-type)", () => catches("export-name-as-type", 10));
+  it("states: an empty one, and text that looks like JSON (empty-state-allocated, string-state-as-json)", () =>
+    catchesAll([
+      ["empty-state-allocated", 3],
+      ["string-state-as-json", 3],
+    ]));
+  it("permissions naming some fields (partial-permissions-empty)", () => catches("partial-permissions-empty", 15));
+  it("progress with a lone surrogate (progress-lone-surrogates-accepted)", () => catches("progress-lone-surrogates-accepted", 17));
+  it("tree limits (tree-jobs-unlimited, queued-counts-started-jobs, finished-checkpoints-counted)", () =>
+    catchesAll([
+      ["tree-jobs-unlimited", 8],
+      ["queued-counts-started-jobs", 8],
+      ["finished-checkpoints-counted", 29],
+    ]));
+});

@@ -1,0 +1,180 @@
+import fc from "fast-check";
+import { progressJson } from "../jobs/native-progress.ts";
+import type { Permissions } from "../host/permissions.ts";
+import type { Scenario } from "../suite/scenario.ts";
+import { exportName, type JobProgram, type ModuleTwist, type Op, type ProgramJob } from "./ir.ts";
+
+/**
+ * Edge cases: a generated case with one thing no other draw reaches, each aimed at clauses whose mutants survive
+ * the other cases. Some twist the guest (ir.ts, ModuleTwist: a plugin_init that fails, traps or spins, a run that spins,
+ * a wasm_alloc that fails or traps for the host, registrations not resumable, runs that show their state), some
+ * change only the scenario and add the ops that meet it (a root named by its export, permissions that name some
+ * fields, child trees at small tree limits, progress with lone surrogates). Every time limit drawn is a few ms, and a
+ * run that waits on one spins from its start, so that what it does before it stops never depends on the machine.
+ */
+export type EdgeDraw =
+  /** plugin_init returns 1, traps, or spins until runTimeoutMs or stallTimeoutMs (`limit`) stops it: JP_INIT_FAILED. */
+  | { readonly kind: "init_end"; readonly how: "result" | "trap" | "spin"; readonly limit: "run" | "stall" }
+  /** The root spins from its start without calling the host, stopped by `limit` (end cause timeout). */
+  | { readonly kind: "spin"; readonly limit: "run" | "stall" }
+  /** The root calls the host for longer than stallTimeoutMs and is not stopped (runTimeoutMs 0). */
+  | { readonly kind: "busy" }
+  /** wasm_alloc fails or traps for the host at dispatch or for the answers of the root's first calls. */
+  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" }
+  /** Jobs registered as not resumable; the root pauses at its first check and is resumed. */
+  | { readonly kind: "not_resumable" }
+  /** Runs log the state they are given; the scenario's state is empty, text that looks like JSON, or a JSON value. */
+  | { readonly kind: "state"; readonly state: unknown }
+  /** The scenario names the root by its export, not its registered name. */
+  | { readonly kind: "by_export" }
+  /** Permissions naming only some of their fields, and wire calls that the absent ones' defaults allow. */
+  | { readonly kind: "permissions"; readonly permissions: Partial<Permissions> }
+  /** job_progress with a string holding a lone surrogate escape, which serde refuses. */
+  | { readonly kind: "lone_surrogate"; readonly progress: string }
+  /** A tree of children that meets maxTreeJobs, maxQueuedJobs and maxTreeStateBytes; checkpoints of jobs that finish. */
+  | { readonly kind: "tree"; readonly maxTreeJobs: number; readonly maxQueuedJobs: number; readonly maxTreeStateBytes: number };
+
+/** Time limits of the cases that wait on one: long enough to be a limit, short enough to cost little. */
+export const EDGE_TIME_LIMIT_MS = 2;
+
+/**
+ * The stall limit of a run kept busy: it calls the host every few microseconds, so no limit stops it on a host that
+ * counts its calls (between two of the host's loop checks it always called the host), and its spin outlasts this.
+ */
+export const BUSY_STALL_LIMIT_MS = 1;
+
+const limitArb = fc.constantFrom("run" as const, "stall" as const);
+
+const surrogate = fc.constantFrom("\ud800", "\udbff", "\ud83d", "\udc00", "\udfff");
+const loneText = fc.tuple(fc.string({ maxLength: 4 }), surrogate, fc.string({ maxLength: 4 })).map(([a, s, b]) => a + s + b);
+
+/** States that look like JSON (a string is passed as its bytes, quotes and all), JSON values, and the empty state. */
+const stateArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(""),
+  fc.constantFrom('{"i":1}', "[1,2]", '"i=2"', "42", "true", "null", '{"a":"b"}'),
+  fc.constantFrom<unknown>({ i: 1 }, [1, "two"], 42, true, "i=3"),
+);
+
+const permissionsArb: fc.Arbitrary<Partial<Permissions>> = fc
+  .record(
+    {
+      methods: fc.subarray(["query:", "action:test.", "action:entries.", "action:network."]),
+      libraries: fc.constantFrom(["*"], [] as string[]),
+      rateLimit: fc.record({ calls: fc.integer({ min: 0, max: 4 }), windowMs: fc.constant(60_000) }),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((p) => Object.keys(p).length < 3);
+
+export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
+  // Twice as often as most: three ways to fail, for three clauses (init.result, init.trap, init.time-limit).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("init_end" as const), how: fc.constantFrom("result" as const, "trap" as const, "spin" as const), limit: limitArb }) },
+  fc.record({ kind: fc.constant("spin" as const), limit: limitArb }),
+  fc.constant({ kind: "busy" as const }),
+  // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure).
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("host_alloc" as const), from: fc.constantFrom("dispatch" as const, "answer" as const), how: fc.constantFrom("trap" as const, "past_end" as const) }),
+  },
+  fc.constant({ kind: "not_resumable" as const }),
+  fc.record({ kind: fc.constant("state" as const), state: stateArb }),
+  fc.constant({ kind: "by_export" as const }),
+  fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
+  fc
+    .tuple(loneText, fc.boolean())
+    .map(([text, structured]) => ({ kind: "lone_surrogate" as const, progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }) })),
+  fc.record({
+    kind: fc.constant("tree" as const),
+    maxTreeJobs: fc.integer({ min: 2, max: 5 }),
+    maxQueuedJobs: fc.integer({ min: 1, max: 3 }),
+    maxTreeStateBytes: fc.integer({ min: 3, max: 10 }),
+  }),
+);
+
+type Case = { program: JobProgram; scenario: Scenario };
+type Limits = NonNullable<Scenario["limits"]>;
+
+const withTwist = (c: Case, twist: ModuleTwist): Case => ({ ...c, program: { ...c.program, twists: [twist] } });
+const withLimits = (c: Case, limits: Partial<Limits>): Case => ({ ...c, scenario: { ...c.scenario, limits: { ...c.scenario.limits, ...limits } } });
+/**
+ * The limits a spin waits on: `run`, both at the edge limit (the host checks its wall-clock limit first, so that is
+ * the one that stops a spin from the start; and with runTimeoutMs taken off, as the coverage sample runs cases, the
+ * stall limit still ends it); `stall`, the stall limit alone.
+ */
+const timeLimit = (limit: "run" | "stall"): Partial<Limits> =>
+  limit === "run" ? { runTimeoutMs: EDGE_TIME_LIMIT_MS, stallTimeoutMs: EDGE_TIME_LIMIT_MS } : { runTimeoutMs: 0, stallTimeoutMs: EDGE_TIME_LIMIT_MS };
+
+/** The program with `ops` first in the root's before. */
+function rootFirst(program: JobProgram, ops: readonly Op[]): JobProgram {
+  const [root, ...rest] = program.jobs;
+  return { ...program, jobs: [{ ...root!, before: [...ops, ...root!.before] }, ...rest] };
+}
+
+const emptyJob = (name: string): ProgramJob => ({ name, steps: 0, before: [], body: [], after: [], end: { kind: "return", code: 0 } });
+
+/**
+ * The tree: the root spawns two alphas and waits for them, checkpoints, and spawns a beta; each alpha checkpoints
+ * and spawns a beta while it runs. Under small tree limits some of these are refused: the tree's size, the queued
+ * jobs (a running alpha is no longer queued), the tree's state (a finished alpha's checkpoint no longer counts).
+ */
+function tree(program: JobProgram): JobProgram {
+  // The program's slots (arbitraries.ts, JOB_SLOTS): a slot the program lacks becomes a job that only returns.
+  const [root, alpha, beta] = ["root", "alpha", "beta"].map((name) => program.jobs.find((job) => job.name === name) ?? emptyJob(name));
+  const spawn = (type: string, params = ""): Op => ({ op: "spawn", type, params });
+  return {
+    ...program,
+    jobs: [
+      { ...root!, before: [spawn("alpha"), spawn("alpha", "i=1"), { op: "wait_children" }, { op: "checkpoint", every: 1 }, spawn("beta"), ...root!.before] },
+      { ...alpha!, before: [{ op: "checkpoint", every: 1 }, spawn("beta"), ...alpha!.before] },
+      beta!,
+    ],
+  };
+}
+
+/** Wire calls the default permissions allow: one needing `query:`, one `action:` and the job's library. */
+const WIRE_CALLS: readonly Op[] = [
+  { op: "call", method: "query:libraries.list", library: "none", payload: "{}" },
+  { op: "call", method: "action:entries.create.input", library: "job", payload: '{"name":"edge","path":"/files/edge","entry_type":"File"}' },
+  { op: "call", method: "query:entries.list", library: "job", payload: "{}" },
+];
+
+/** Calls whose answers are allocated: a state to load, a wire call. */
+const ANSWERED_CALLS: readonly Op[] = [{ op: "checkpoint", every: 1 }, { op: "load_state" }, { op: "call", method: "query:libraries.list", library: "none", payload: "{}" }];
+
+/** A generated case with an edge drawn into it. */
+export function edgeCase(base: Case, draw: EdgeDraw): Case {
+  switch (draw.kind) {
+    case "init_end":
+      if (draw.how === "result") return withTwist(base, { kind: "init_result", code: 1 });
+      return withLimits(withTwist(base, { kind: "init_end", how: draw.how }), draw.how === "spin" ? timeLimit(draw.limit) : {});
+    case "spin":
+      return withLimits(withTwist(base, { kind: "spin", calls: "silent" }), timeLimit(draw.limit));
+    case "busy":
+      // Its lines past the first are dropped and counted: a count that does not depend on time.
+      return withLimits(withTwist(base, { kind: "spin", calls: "calling" }), { runTimeoutMs: 0, stallTimeoutMs: BUSY_STALL_LIMIT_MS, maxLogLinesPerJob: 1 });
+    case "host_alloc": {
+      const twisted = withTwist(base, { kind: "host_alloc", from: draw.from, how: draw.how });
+      return draw.from === "answer" ? { ...twisted, program: rootFirst(twisted.program, ANSWERED_CALLS) } : twisted;
+    }
+    case "not_resumable": {
+      const twisted = withTwist(base, { kind: "not_resumable" });
+      const { maxRunsPerJob: _runs, ...limits } = twisted.scenario.limits ?? {};
+      return {
+        program: rootFirst(twisted.program, [{ op: "check", onInterrupt: "checkpoint_return" }]),
+        scenario: { ...twisted.scenario, limits, resume: true, interrupts: [{ action: "pause", atCheck: 1, job: 0, run: 0 }] },
+      };
+    }
+    case "state":
+      return { ...withTwist(base, { kind: "state_echo" }), scenario: { ...base.scenario, state: draw.state } };
+    case "by_export":
+      return { ...base, scenario: { ...base.scenario, job: exportName(base.program.jobs[0]!) } };
+    case "permissions":
+      return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };
+    case "lone_surrogate":
+      return { ...base, program: rootFirst(base.program, [{ op: "progress_kind", progress: draw.progress }]) };
+    case "tree": {
+      const { maxTreeJobs, maxQueuedJobs, maxTreeStateBytes } = draw;
+      return withLimits({ ...base, program: tree(base.program) }, { maxTreeJobs, maxQueuedJobs, maxTreeStateBytes, maxChildrenPerJob: 4 });
+    }
+  }
+}

@@ -4,10 +4,10 @@
 // started, and gets that time as its own: bin/compiled.mjs trusts the compiled copy of a source not touched since, or
 // whose content is the one listed (a source edited during the build is neither, so it is not trusted).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { BUILD_STAMP, stampText } from "./compiled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,6 +20,11 @@ const text = stampText(root);
 // errors is never up to date.
 const result = spawnSync(process.execPath, [tsc, "--build", "tsconfig.build.json", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The schema validators as ajv's standalone code, beside the compiled validate.js, which uses them while they match
+// the schema files (a process then compiles no schema); rewritten only when they do not.
+const { PRECOMPILED_FILE, precompiledSource, schemasDigest } = await import(pathToFileURL(join(root, "build/harness/schemas/validate.js")).href);
+const validators = join(root, "build/harness/schemas", PRECOMPILED_FILE);
+if (!existsSync(validators) || !readFileSync(validators, "utf8").includes(JSON.stringify(schemasDigest()))) writeFileSync(validators, precompiledSource());
 mkdirSync(dirname(stamp), { recursive: true });
 writeFileSync(stamp, text);
 utimesSync(stamp, started, started);

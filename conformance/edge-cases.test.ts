@@ -4,7 +4,7 @@ import { coverageOf } from "../harness/programs/coverage.ts";
 import { edgeCase, type EdgeDraw } from "../harness/programs/edge-arbitraries.ts";
 import { openFuzzHost } from "../harness/programs/host-fuzz.ts";
 import { checkHostProperty } from "../harness/programs/host-property.ts";
-import { SPIN_CALLS, type JobProgram } from "../harness/programs/ir.ts";
+import { SPIN_CALLS, wasmOnlyReason, type JobProgram } from "../harness/programs/ir.ts";
 import { renderGuest } from "../harness/programs/module-twists.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { expectedFrom, type Expected } from "../harness/suite/goldens.ts";
@@ -114,6 +114,14 @@ describe("each edge case renders deterministically and the reference host answer
       expect(counted).toContain(row.clause);
     });
   }
+
+  it("a root named by its export and a stall limit are WASM-only (a native job has no export and no stall limit)", () => {
+    for (const draw of [{ kind: "by_export" }, { kind: "busy" }, { kind: "spin", limit: "stall" }] as const) {
+      const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, draw);
+      expect(wasmOnlyReason(program, scenario), draw.kind).not.toBeNull();
+    }
+    expect(wasmOnlyReason(PROGRAM, SCENARIO)).toBeNull();
+  });
 
   it("a case that waits on a time limit waits a few ms", () => {
     for (const row of TABLE.filter((r) => r.draw.kind === "spin" || r.draw.kind === "busy" || r.draw.kind === "init_end")) {

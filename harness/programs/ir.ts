@@ -352,9 +352,13 @@ function isJson(payload: string): boolean {
  * choice of message ops instead); a wire payload that is not JSON (a native job's payload is a value); registrations in plugin_init in a program
  * where a job traps (plugin_init runs again on the fresh instance and meets them again, which a native extension,
  * whose init runs once, cannot do); a memory cap (`maxMemoryPages`: what fails then depends on the guest's own
- * memory); a payload over `maxCallPayloadBytes` (the limit is checked at the WASM boundary only).
+ * memory); a payload over `maxCallPayloadBytes` (the limit is checked at the WASM boundary only); a stall limit; a
+ * root named by its export.
  */
-export function wasmOnlyReason(program: JobProgram, scenario?: { readonly limits?: { readonly maxMemoryPages?: number; readonly maxCallPayloadBytes?: number } }): string | null {
+export function wasmOnlyReason(
+  program: JobProgram,
+  scenario?: { readonly job?: string; readonly limits?: { readonly maxMemoryPages?: number; readonly maxCallPayloadBytes?: number; readonly stallTimeoutMs?: number } },
+): string | null {
   for (const op of allOps(program)) if (op.op === "raw") return `raw ${op.import} with ${op.param} ${op.value}`;
   if (program.twists !== undefined && program.twists.length > 0) return `a guest twisted (${program.twists.map((t) => t.kind).join(", ")})`;
   if (program.init?.some((op) => op.op === "register" && typeof op.name !== "string") === true) return "a registration whose name is not UTF-8";
@@ -362,6 +366,8 @@ export function wasmOnlyReason(program: JobProgram, scenario?: { readonly limits
   for (const op of allOps(program)) if (op.op === "call" && !isJson(op.payload)) return "a payload that is not JSON";
   const limits = scenario?.limits;
   if (limits?.maxMemoryPages !== undefined) return "a memory cap (maxMemoryPages)";
+  if (limits?.stallTimeoutMs !== undefined) return "a stall limit (stallTimeoutMs: a native run has none)";
+  if (program.jobs[0] !== undefined && scenario?.job === exportName(program.jobs[0])) return "the root named by its export (a native job has none)";
   const payloadLimit = limits?.maxCallPayloadBytes;
   if (payloadLimit !== undefined) {
     for (const op of allOps(program)) if (op.op === "call" && new TextEncoder().encode(op.payload).length > payloadLimit) return "a payload over maxCallPayloadBytes";

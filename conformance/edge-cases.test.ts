@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { runReferenceCase } from "../harness/adapters/in-process.ts";
+import { compileWat } from "../harness/engine/wat.ts";
 import { coverageOf } from "../harness/programs/coverage.ts";
 import { edgeCase, type EdgeDraw } from "../harness/programs/edge-arbitraries.ts";
 import { openFuzzHost } from "../harness/programs/host-fuzz.ts";
 import { checkHostProperty } from "../harness/programs/host-property.ts";
 import { SPIN_CALLS, wasmOnlyReason, type JobProgram } from "../harness/programs/ir.ts";
-import { renderGuest } from "../harness/programs/module-twists.ts";
+import { renderGuest, renderGuestWat } from "../harness/programs/module-twists.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { expectedFrom, type Expected } from "../harness/suite/goldens.ts";
 import type { Scenario } from "../harness/suite/scenario.ts";
@@ -114,6 +115,15 @@ describe("each edge case renders deterministically and the reference host answer
       expect(counted).toContain(row.clause);
     });
   }
+
+  it("the WAT of each, compiled by wabt (as a saved regression case is), is answered as its bytes are", async () => {
+    for (const row of TABLE) {
+      const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, row.draw);
+      const fromWat = await compileWat("edge.wat", renderGuestWat(program));
+      const answer = (guest: Uint8Array) => expectedFrom(runReferenceCase({ id: "edge", guest, scenario }));
+      expect(answer(fromWat), JSON.stringify(row.draw)).toEqual(answer(renderGuest(program)));
+    }
+  });
 
   it("a root named by its export and a stall limit are WASM-only (a native job has no export and no stall limit)", () => {
     for (const draw of [{ kind: "by_export" }, { kind: "busy" }, { kind: "spin", limit: "stall" }] as const) {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { IMPORTS } from "../../harness/abi/imports.ts";
-import { runReferenceCase } from "../../harness/adapters/in-process.ts";
+import { referenceHandshake, runReferenceCase } from "../../harness/adapters/in-process.ts";
+import { HostFailure, type HostAdapter } from "../../harness/adapters/types.ts";
 import { MUTANTS } from "../../harness/adapters/mutants.ts";
 import { guestFromBytes } from "../../harness/engine/load.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "../../harness/programs/arbitraries.ts";
@@ -304,6 +305,38 @@ describe("job-parity fuzz: a host under test", () => {
     expect(onHost.output).toContain(`replay: ${saved.regression.replay}`);
     const onReference = await fuzzInProcess("--seed", String(seed), "--path", path, "--host-cmd", REFERENCE_HOST);
     expect(onReference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host host-cmd:${REFERENCE_HOST})` });
+  });
+
+  it("a timeout on a case the reference host itself is slow on is asked again, alone, with room; a timeout on a quick case is a finding", async () => {
+    const [value] = fc.sample(caseArb, { seed: 11, numRuns: 1 });
+    /** Times out on the first `timeouts` asks, then answers as the reference host does. */
+    const flaky = (timeouts: number) => {
+      const asks: number[] = [];
+      const adapter: HostAdapter = {
+        handshake: async () => referenceHandshake(),
+        runCase: async (request, timeoutMs) => {
+          asks.push(timeoutMs);
+          if (asks.length <= timeouts) throw new HostFailure("JP_HOST_TIMEOUT", `no answer within ${timeoutMs} ms`);
+          return runReferenceCase(request);
+        },
+        close: async () => {},
+      };
+      return { host: { adapter, handshake: referenceHandshake(), servesAll: true }, asks };
+    };
+    // Any reference run is "slow" against a 1 ms timeout: asked again, with ten times the reference's time at least.
+    const once = flaky(1);
+    const retried = await checkOnHost(once.host, "slow", value!.program, value!.scenario, { timeoutMs: 1 });
+    expect(retried.error).toBeNull();
+    expect(retried.divergence).toBeNull();
+    expect(once.asks).toHaveLength(2);
+    expect(once.asks[1]).toBeGreaterThanOrEqual(1);
+    // A host that still does not answer has broken on it.
+    const always = flaky(2);
+    expect((await checkOnHost(always.host, "slow", value!.program, value!.scenario, { timeoutMs: 1 })).error?.code).toBe("JP_HOST_TIMEOUT");
+    // Against a generous timeout the reference is quick: one timeout is a finding, asked once.
+    const quick = flaky(1);
+    expect((await checkOnHost(quick.host, "quick", value!.program, value!.scenario, { timeoutMs: 60_000 })).error?.code).toBe("JP_HOST_TIMEOUT");
+    expect(quick.asks).toEqual([60_000]);
   });
 
   it("a host that breaks on a case is a finding: the crash is reported with the shrunk case, and the host restarted for the next", async () => {

@@ -83,6 +83,12 @@ export interface HostCheckOptions {
   readonly timings?: HostTimings;
 }
 
+/** A host timeout on a case is asked again when the reference host took more than this share of the timeout itself. */
+const SLOW_CASE_SHARE = 4;
+
+const isTimeout = (settled: { failure: unknown } | { response: unknown }): boolean =>
+  "failure" in settled && settled.failure instanceof HostFailure && settled.failure.code === "JP_HOST_TIMEOUT";
+
 /** Lets queued microtasks and I/O callbacks run: the request is written to the host before the reference runs. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -108,7 +114,9 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
     await yieldToLoop();
     lap("host"); // a host in this process (a module, a mutant) answered during the yield
   }
+  const referenceStarted = performance.now();
   const reference = expectedFrom(runReferenceCase(request));
+  const referenceMs = performance.now() - referenceStarted;
   lap("reference");
   let missing: MissingNeeds | null = null;
   if (answer === null) {
@@ -117,7 +125,16 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
     missing = null;
     answer = ask();
   }
-  const settled = await answer;
+  let settled = await answer;
+  if (isTimeout(settled) && referenceMs * SLOW_CASE_SHARE > options.timeoutMs) {
+    // A case the reference host itself takes seconds over (a deep tree, memory grown page by page) ran on the host
+    // while the reference ran beside it on the same cores: one timeout says little. It is asked again, alone, with
+    // room for ten times the reference's time; a host that still does not answer has broken on it.
+    settled = await askHost(host.adapter, request, Math.max(options.timeoutMs, Math.ceil(referenceMs * 10))).then(
+      (response): Answer => ({ response }),
+      (failure: unknown): Answer => ({ failure }),
+    );
+  }
   lap("host");
   let actual: Expected | null = null;
   let divergence: GoldenDivergence | null = null;

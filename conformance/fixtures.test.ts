@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { IMPORT_NAMES } from "../harness/abi/imports.ts";
@@ -47,6 +48,23 @@ describe("parity report", () => {
     expect(written.imports.map((i) => i.name)).toEqual(IMPORT_NAMES);
     const markdown = readFileSync(markdownPath!, "utf8");
     for (const id of CAPABILITY_IDS) expect(markdown).toMatch(new RegExp(`^\\| ${id} \\|`, "m"));
+  });
+
+  it("links each clause in parity.md to its anchor in job-parity's own documents, from any report folder", () => {
+    const report = buildParityReport(results, 0);
+    const elsewhere = mkdtempSync(join(tmpdir(), "job-parity-reports-"));
+    try {
+      const [, markdownPath] = writeParityReports(report, join(elsewhere, "nested", "reports"));
+      const links = [...readFileSync(markdownPath!, "utf8").matchAll(/\]\(([^)#]+\.md)#([^)]+)\)/g)];
+      expect(links.length).toBeGreaterThan(10);
+      for (const [, file, anchor] of links) {
+        const target = resolve(dirname(markdownPath!), file!);
+        expect(existsSync(target), target).toBe(true);
+        expect(readFileSync(target, "utf8")).toContain(`<a id="${anchor}"></a>`);
+      }
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("shows parity for every capability and covers every import", () => {

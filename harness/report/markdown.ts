@@ -5,13 +5,16 @@ import type { ParityReport } from "./parity-report.ts";
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
 
-/** Where a clause is printed, from reports/: its document and anchor. */
-const clauseLink = (id: string) => `../${sectionOf({ id }).document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"}#${id}`;
+/** Where a clause is printed, its document and anchor, relative to the report's folder (`root`: job-parity's own files, from there). */
+const clauseLink = (id: string, root: string) => `${root}/${sectionOf({ id }).document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"}#${id}`;
 const tally = (t: { passed: number; failed: number }) =>
   t.passed + t.failed === 0 ? "— 0/0" : `${t.failed === 0 ? "✅" : "❌"} ${t.passed}/${t.passed + t.failed}`;
 
-/** The capability x {native, wasm, parity} matrix, the import coverage, and every failure, for people. */
-export function renderParityMarkdown(report: ParityReport): string {
+/**
+ * The capability x {native, wasm, parity} matrix, the import coverage, and every failure, for people. `root` is the
+ * path from the report's folder to job-parity's files (its checkout, or the installed package), for the clause links.
+ */
+export function renderParityMarkdown(report: ParityReport, root = ".."): string {
   const { summary } = report;
   const lines = [
     `# job-parity: ${report.host.name} ${report.host.version}`,
@@ -35,7 +38,7 @@ export function renderParityMarkdown(report: ParityReport): string {
     "",
     "| clause | level | cases | passed |",
     "|---|---|---|---|",
-    ...report.clauses.map((c) => `| [\`${c.id}\`](${clauseLink(c.id)}) | ${c.level} | ${c.cases.length} | ${mark(c.failed === 0)} ${c.passed}/${c.passed + c.failed} |`),
+    ...report.clauses.map((c) => `| [\`${c.id}\`](${clauseLink(c.id, root)}) | ${c.level} | ${c.cases.length} | ${mark(c.failed === 0)} ${c.passed}/${c.passed + c.failed} |`),
     "",
     "## Imports",
     "",

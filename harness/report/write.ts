@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { makeDirs } from "../engine/make-dirs.ts";
+import { PROJECT_ROOT } from "../engine/modules.ts";
 import { renderParityMarkdown } from "./markdown.ts";
 import type { ParityReport } from "./parity-report.ts";
 
@@ -10,6 +11,7 @@ export function writeParityReports(report: ParityReport, dir: string): string[] 
   const json = join(dir, "parity.json");
   const markdown = join(dir, "parity.md");
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, renderParityMarkdown(report));
+  // Links to the clauses lead to job-parity's own documents, wherever the reports are (a consumer's reports/ too).
+  writeFileSync(markdown, renderParityMarkdown(report, relative(dir, PROJECT_ROOT).split("\\").join("/") || "."));
   return [json, markdown];
 }

@@ -10,6 +10,7 @@ import { normalizeResult, runScenario, type Scenario } from "../harness/suite/sc
 import nativeCheckpointer from "./crash-guests/checkpointer.native.ts";
 import { storedJobs } from "./support/job-db.ts";
 import { ProcessGroup } from "./support/killable.ts";
+import { checkpointerState } from "./support/checkpointer.ts";
 
 // The crash test of the durable state store: a job that checkpoints 64 KiB states runs under `job-parity exec --db`
 // and `resume`, and each process is SIGKILLed at a moment a seeded PRNG picks: half of the kills when the process
@@ -88,11 +89,7 @@ function prng(seed: number): () => number {
  * (step*31 + i) & 0x7f, STATE_BYTES in all.
  */
 function expectedState(step: number): Buffer {
-  const header = Buffer.from(`{"step":${step},"target":${TARGET},"size":${STATE_BYTES},"every":${EVERY}}`);
-  const state = Buffer.alloc(Math.max(STATE_BYTES, header.length));
-  header.copy(state);
-  for (let i = header.length; i < state.length; i++) state[i] = (step * 31 + i) & 0x7f;
-  return state;
+  return checkpointerState(step, { target: TARGET, size: STATE_BYTES, every: EVERY });
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -288,20 +285,28 @@ async function crashLoop(kind: Kind, timing: Timing): Promise<Figures> {
   const staleCheckpoints = new Set<string>();
   /** The job being crashed; null: the next process starts a new one. */
   let job: { id: string; ackedStep: number; awaitingRecovery: boolean } | null = null;
+  // Delay kills are placed from the uninterrupted run's pace. A process that outruns its kill (the pace was measured
+  // on a busier machine) re-measures it and takes the same kill again, a few times at most.
+  let { startupMs, runMs } = timing;
+  let missedInARow = 0;
 
   while (figures.kills < KILLS) {
     const plan = plans[figures.kills]!;
     const args = job === null ? execArgs(kind, db, ["--print-checkpoints"]) : ["resume", job.id, "--db", db, "--quiet", "--print-checkpoints"];
     const stepsLeft = TARGET - (job === null ? 0 : storedStepOf(db, job.id));
     const killAtWrite = plan.mode === "write" ? atWrite(plan.pick, stepsLeft) : null;
-    const delay = plan.mode !== "delay" ? null : plan.phase === "startup" ? plan.at * timing.startupMs : (plan.at * timing.runMs * stepsLeft) / TARGET;
+    const delay = plan.mode !== "delay" ? null : plan.phase === "startup" ? plan.at * startupMs : (plan.at * runMs * stepsLeft) / TARGET;
     const timers: NodeJS.Timeout[] = [];
     let writes = 0;
+    let jobStartedAt: number | null = null;
     const run = processes[kind].start(
       args,
       (line, self) => {
         if (killAtWrite !== null && line.startsWith("checkpoint writing ") && ++writes === killAtWrite) self.kill();
-        if (plan.mode === "delay" && plan.phase === "run" && /^job-parity: (job \S+ stored in|resuming job) /.test(line)) timers.push(setTimeout(() => self.kill(), delay!));
+        if (/^job-parity: (job \S+ stored in|resuming job) /.test(line)) {
+          jobStartedAt ??= performance.now();
+          if (plan.mode === "delay" && plan.phase === "run") timers.push(setTimeout(() => self.kill(), delay!));
+        }
       },
       "ignore",
     );
@@ -323,6 +328,11 @@ async function crashLoop(kind: Kind, timing: Timing): Promise<Figures> {
     if (VERBOSE) console.log(`${where}: ${killed ? "killed" : `exited ${exit.code}`} after ${Math.round(performance.now() - run.startedAt)} ms; ${run.stderrLines.filter((l) => !l.startsWith("checkpoint ")).join(" | ")}`);
     if (!killed && exit.code !== 0) throw new Error(`${where} exited ${exit.code} (${exit.signal ?? "no signal"}); stderr:\n${run.stderr}`);
     const said = parseStderr(run.stderrLines);
+    if (!killed && plan.mode === "delay" && jobStartedAt !== null) {
+      if (++missedInARow > 3) throw new Error(`${where}: four processes in a row ended before their delay kill; the machine's pace moves too much for this test`);
+      if (plan.phase === "startup") startupMs = Math.min(startupMs, jobStartedAt - run.startedAt);
+      else runMs = Math.min(runMs, ((performance.now() - jobStartedAt) * TARGET) / stepsLeft);
+    } else missedInARow = 0;
 
     // The job this process ran: the one it named, or (killed before it could say) a new row in the database.
     const { jobs, checkpoints } = readJobs(db);

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { ProcessGroup, type KillableRun } from "./support/killable.ts";
+import { checkpointerState } from "./support/checkpointer.ts";
 
 // Several processes on one job database, on a disk busy with fsyncs. Three `exec --db` processes
 // share one database while a fourth process writes and fsyncs 4 MiB in a loop; each job checkpoints 64 KiB states
@@ -36,11 +37,7 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 
 /** The checkpoint the job sends at a step (see conformance/crash-guests/checkpointer.wat). */
 function expectedState(step: number): Buffer {
-  const header = Buffer.from(`{"step":${step},"target":${TARGET},"size":${STATE_BYTES},"every":${EVERY}}`);
-  const state = Buffer.alloc(Math.max(STATE_BYTES, header.length));
-  header.copy(state);
-  for (let i = header.length; i < state.length; i++) state[i] = (step * 31 + i) & 0x7f;
-  return state;
+  return checkpointerState(step, { target: TARGET, size: STATE_BYTES, every: EVERY });
 }
 
 /** The sha256s a run acknowledges, in order, for steps from..to (every EVERY steps), then `extra` repeats of the last. */

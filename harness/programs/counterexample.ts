@@ -14,11 +14,20 @@ export function replayCommand(seed: number, path: string, fault?: string): strin
   return `npx job-parity fuzz --seed ${seed} --path '${path}'${fault === undefined ? "" : ` --fault ${fault}`}`;
 }
 
+/** A result's jobs for people: each job's status line, then its trace, one numbered event a line. */
+export function jobTraceLines(jobs: readonly { id: string; type: string; status: string; trace: readonly Parameters<typeof formatEvent>[0][] }[]): string[] {
+  return jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
+}
+
+/** The case of a counterexample for people: its scenario, and its program as JSON and as WAT. */
+export function caseLines(program: JobProgram, scenario: Scenario): string[] {
+  return ["scenario:", `  ${canonicalJson(scenario)}`, "", "program (JSON):", JSON.stringify(program, null, 2), "", "program (WAT):", renderGuestWat(program)];
+}
+
 /** A counterexample for people: seed and path, the program as JSON and WAT, both traces and the first divergence. */
 export function formatCounterexample(found: Counterexample): string {
   const { seed, path, program, scenario, result } = found;
-  const trace = (side: "native" | "wasm") =>
-    result[side].jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
+  const trace = (side: "native" | "wasm") => jobTraceLines(result[side].jobs);
   return [
     `counterexample (seed ${seed}, path ${path})`,
     "",
@@ -26,14 +35,7 @@ export function formatCounterexample(found: Counterexample): string {
     ...(result.divergence ? result.divergence.split("\n").map((line) => `  ${line}`) : []),
     ...result.invariants.map((line) => `  invariant: ${line}`),
     "",
-    "scenario:",
-    `  ${canonicalJson(scenario)}`,
-    "",
-    "program (JSON):",
-    JSON.stringify(program, null, 2),
-    "",
-    "program (WAT):",
-    renderGuestWat(program),
+    ...caseLines(program, scenario),
     "native trace:",
     ...trace("native"),
     "",

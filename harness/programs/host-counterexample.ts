@@ -1,11 +1,8 @@
-import { canonicalJson } from "../trace/diff.ts";
-import { formatEvent } from "../trace/format.ts";
 import type { Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
-import { regressionId, type RegressionCase } from "./counterexample.ts";
+import { caseLines, jobTraceLines, regressionId, type RegressionCase } from "./counterexample.ts";
 import type { HostCheck } from "./host-fuzz.ts";
 import type { JobProgram } from "./ir.ts";
-import { renderGuestWat } from "./module-twists.ts";
 
 /** A case on which a host under test diverged from the reference host (or broke), shrunk: plain data. */
 export interface HostCounterexample {
@@ -37,7 +34,7 @@ export function hostFindingLines(check: HostCheck): string[] {
 function traceLines(answer: Expected | null): string[] {
   if (answer === null) return ["  (no answer)"];
   if ("loadError" in answer) return [`  load error ${answer.loadError.code}`];
-  return answer.result.jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
+  return jobTraceLines(answer.result.jobs);
 }
 
 /** A host counterexample for people: what differs (the first divergent event), the case, both traces, the replay. */
@@ -49,14 +46,7 @@ export function formatHostCounterexample(found: HostCounterexample): string {
     "what differs (the reference host's answer, then the host's):",
     ...hostFindingLines(check).map((line) => `  ${line}`),
     "",
-    "scenario:",
-    `  ${canonicalJson(scenario)}`,
-    "",
-    "program (JSON):",
-    JSON.stringify(program, null, 2),
-    "",
-    "program (WAT):",
-    renderGuestWat(program),
+    ...caseLines(program, scenario),
     "reference trace:",
     ...traceLines(check.reference),
     "",

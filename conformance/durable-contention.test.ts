@@ -10,7 +10,7 @@ import { ProcessGroup, type KillableRun } from "./support/killable.ts";
 import { checkpointerState } from "./support/checkpointer.ts";
 
 // Several processes on one job database, on a disk busy with fsyncs. Three `exec --db` processes
-// share one database while a fourth process writes and fsyncs 4 MiB in a loop; each job checkpoints 64 KiB states
+// share one database while a fourth process writes and fsyncs 256 KiB in a loop; each job checkpoints 64 KiB states
 // (every commit fsynced) and is paused halfway, then three `resume` processes finish them, under the same load.
 // Without the store's retries, a busy database would fail the process (SQLITE_BUSY at open or job creation: exit 2)
 // or the checkpoint (STORE_ERROR: the job Failed for good). Each attempt's SQLite busy wait is cut to 1 ms here
@@ -48,11 +48,11 @@ function expectedSaves(from: number, to: number, extra = 0): string[] {
   return out;
 }
 
-/** A process that writes 4 MiB and fsyncs it, over and over, until killed: a disk busy with syncs. */
+/** A process that writes 256 KiB and fsyncs it, over and over, until killed: a disk busy with syncs. */
 const FSYNC_LOOP = `
 const { openSync, writeSync, fsyncSync } = require("node:fs");
 const fd = openSync(process.argv[1], "w");
-const block = Buffer.alloc(4 << 20, 7);
+const block = Buffer.alloc(256 << 10, 7);
 for (let n = 0; ; n++) { writeSync(fd, block, 0, block.length, (n % 4) * block.length); fsyncSync(fd); }
 `;
 

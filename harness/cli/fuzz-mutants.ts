@@ -3,6 +3,7 @@ import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
 import { FuzzWorkerPool } from "../programs/fuzz-protocol.ts";
 import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../programs/coverage.ts";
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
+import { awaitSession } from "./fuzz-wait.ts";
 
 /**
  * `job-parity fuzz --mutant all`: a fuzzing session against each mutant host in turn (the reference host with one bug
@@ -70,20 +71,10 @@ export async function fuzzEveryMutant(
 
   async function fuzzOne(mutant: Mutant): Promise<MutantFuzzRow | null> {
     const session = startFuzzSession({ ...common, target: { kind: "mutant", name: mutant.name }, pool });
-    const onSigint = () => {
-      interrupted = true;
-      session.stop();
-    };
-    process.once("SIGINT", onSigint);
-    let summary: FuzzSummary;
-    try {
-      summary = await session.done;
-    } catch (error) {
-      if (!(error instanceof FuzzHostError)) throw error;
-      err(`job-parity fuzz: mutant ${mutant.name}: ${error.message}`);
+    const summary = await awaitSession(session, () => (interrupted = true));
+    if (summary instanceof FuzzHostError) {
+      err(`job-parity fuzz: mutant ${mutant.name}: ${summary.message}`);
       return null;
-    } finally {
-      process.off("SIGINT", onSigint);
     }
     coverage = mergeCoverage(coverage, summary.coverage);
     return {

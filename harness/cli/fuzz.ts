@@ -28,6 +28,7 @@ import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
+import { awaitSession } from "./fuzz-wait.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]
@@ -281,19 +282,10 @@ export async function fuzzCommand(
     },
   } satisfies FuzzOptions);
   if (!values.json) reporter = progressReporter(session);
-  const onSigint = () => session.stop();
-  process.once("SIGINT", onSigint);
-  let summary: FuzzSummary;
-  try {
-    summary = await session.done;
-  } catch (error) {
-    if (!(error instanceof FuzzHostError)) throw error;
-    reporter?.stop();
-    err(`job-parity fuzz: ${error.message}`);
+  const summary = await awaitSession(session).finally(() => reporter?.stop());
+  if (summary instanceof FuzzHostError) {
+    err(`job-parity fuzz: ${summary.message}`);
     return 2;
-  } finally {
-    process.off("SIGINT", onSigint);
-    reporter?.stop();
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
   else for (const line of summaryLines(summary)) out(line);

@@ -292,6 +292,16 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
     }
   });
 
+  it("a second answer to the case before, read in place of the next answer: JP_HOST_MALFORMED too, as the pipe may deliver it either way", async () => {
+    const adapter = withAdapter(host("garbage.mjs", "late"));
+    try {
+      expect(await adapter.runCase(request("a"), 5_000)).toMatchObject({ kind: "result" });
+      await expectFailure(adapter.runCase(request("b"), 5_000), "JP_HOST_MALFORMED", 'a second answer to case "a", read while case "b" was running');
+    } finally {
+      await adapter.close();
+    }
+  });
+
   it("wrong id or wrong message: JP_HOST_MISSING_RESULT naming both", async () => {
     for (const [mode, fragment] of [
       ["id", 'the host answered case "not-w" while case "w" was running'],

@@ -76,6 +76,8 @@ class HostProcess {
   closed = false;
   /** A line that came while nothing was awaited. */
   readonly pending: NextLine[] = [];
+  /** The id of the last case this host answered: a second answer to it is a line nobody asked for, whenever it comes. */
+  lastAnswered: string | null = null;
   private partial = "";
   private stdoutEnded = false;
   private waiter: ((next: NextLine) => void) | null = null;
@@ -433,8 +435,14 @@ export class ProcessAdapter implements HostAdapter {
           throw await fail("JP_HOST_MISSING_RESULT", `the host answered case ${id} with a "${message.type}" message; a "result" or "load_error" was due`);
         }
         if (message.id !== request.id) {
+          // A second answer to the case before may be read here or before this case was sent, as the pipe delivers
+          // it: either way it is the same breach, reported the same way.
+          if (message.id === host.lastAnswered) {
+            throw await fail("JP_HOST_MALFORMED", `the host wrote a line when no answer was due (a second answer to case ${JSON.stringify(message.id)}, read while case ${id} was running): ${quoteLine(next.line)}`);
+          }
           throw await fail("JP_HOST_MISSING_RESULT", `the host answered case ${JSON.stringify(message.id)} while case ${id} was running`);
         }
+        host.lastAnswered = message.id;
         return responseFromMessage(message);
       }
     }

@@ -6,6 +6,7 @@
  * A job runs `before`, then its loop for i = start .. steps-1 (start comes from the state: "i=<n>", else 0), then
  * `after`, then `end`. Checkpoints save "i=<i>" (so a resume redoes step i: at-least-once, like core's jobs).
  */
+import { encodeUtf8 } from "../abi/codec.ts";
 import { importSpec, type ImportName } from "../abi/imports.ts";
 
 export interface JobProgram {
@@ -370,7 +371,7 @@ export function wasmOnlyReason(
   if (program.jobs[0] !== undefined && scenario?.job === exportName(program.jobs[0])) return "the root named by its export (a native job has none)";
   const payloadLimit = limits?.maxCallPayloadBytes;
   if (payloadLimit !== undefined) {
-    for (const op of allOps(program)) if (op.op === "call" && new TextEncoder().encode(op.payload).length > payloadLimit) return "a payload over maxCallPayloadBytes";
+    for (const op of allOps(program)) if (op.op === "call" && encodeUtf8(op.payload).length > payloadLimit) return "a payload over maxCallPayloadBytes";
   }
   return null;
 }
@@ -378,7 +379,7 @@ export function wasmOnlyReason(
 export const exportName = (job: ProgramJob) => `run_${job.name}`;
 
 export function messageBytes(message: Message): Uint8Array {
-  return typeof message === "string" ? new TextEncoder().encode(message) : Uint8Array.from(message.bytes);
+  return typeof message === "string" ? encodeUtf8(message) : Uint8Array.from(message.bytes);
 }
 
 /** The f32 a progress op passes. */

@@ -1,5 +1,5 @@
 import { IMPORT_MODULE, IMPORTS, importSpec } from "../abi/imports.ts";
-import { uuidToBytes } from "../abi/codec.ts";
+import { encodeUtf8, uuidToBytes } from "../abi/codec.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
 import {
   ABI_1_1_MARKER,
@@ -39,12 +39,13 @@ const I = 4;
 const RESULT = 5;
 const CURSOR = 6;
 
-const enc = new TextEncoder();
 const FOREIGN_ID_BYTES = uuidToBytes(FOREIGN_LIBRARY_ID);
 
 /** String constants as data segments, each stored once. */
 class StringPool {
   private readonly offsets = new Map<string, number>();
+  /** The texts pooled so far: most recur (prefixes, a loop's messages), and are then neither encoded nor keyed again. */
+  private readonly texts = new Map<string, { ptr: number; len: number }>();
   private readonly chunks: Uint8Array[] = [];
   private next = POOL;
 
@@ -53,8 +54,9 @@ class StringPool {
   }
 
   text(text: string): { ptr: number; len: number } {
-    const bytes = enc.encode(text);
-    return this.intern(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), bytes);
+    let slot = this.texts.get(text);
+    if (slot === undefined) this.texts.set(text, (slot = this.add(encodeUtf8(text))));
+    return slot;
   }
 
   /** `key` is the bytes as latin1 text: equal keys, equal bytes. */
@@ -84,11 +86,21 @@ class StringPool {
   }
 }
 
+// Instructions are immutable tuples, so the common ones are made once and shared: a program renders thousands.
+const SMALL_CONSTS: Instr[] = [];
+const GETS: Instr[] = [];
+const SETS: Instr[] = [];
+const CALLS = new Map<string, Instr>();
+
 const imp = (name: string) => `$${name}`;
-const c = (n: number): Instr => ["i32.const", n];
-const get = (n: number): Instr => ["local.get", n];
-const set = (n: number): Instr => ["local.set", n];
-const call = (name: string): Instr => ["call", name];
+const c = (n: number): Instr => (n >= 0 && n < 4096 ? (SMALL_CONSTS[n] ??= ["i32.const", n]) : ["i32.const", n]);
+const get = (n: number): Instr => (GETS[n] ??= ["local.get", n]);
+const set = (n: number): Instr => (SETS[n] ??= ["local.set", n]);
+function call(name: string): Instr {
+  let instr = CALLS.get(name);
+  if (instr === undefined) CALLS.set(name, (instr = ["call", name]));
+  return instr;
+}
 /** The size of memory in bytes, now. */
 const MEMORY_END: Instr[] = [["memory.size"], c(16), ["i32.shl"]];
 
@@ -449,7 +461,7 @@ class JobLowering {
    */
   private message(op: { readonly message: Parameters<typeof messageBytes>[0]; readonly memory?: "grow" | "end" }): Instr[] {
     if (op.memory === "end") return [...MEMORY_END, c(0)];
-    const text = this.str(messageBytes(op.message));
+    const text = this.str(typeof op.message === "string" ? op.message : messageBytes(op.message));
     if (op.memory !== "grow") return text;
     this.emit(c(1), ["memory.grow"], ["local.tee", RESULT], c(-1), ["i32.ne"], ["if"], get(RESULT), c(16), ["i32.shl"], ...text, ["memory.copy"], ["end"]);
     return [get(RESULT), c(16), ["i32.shl"], text[1]!];
@@ -574,9 +586,23 @@ function treeShake(
     const name = pending.pop()!;
     if (reached.has(name)) continue;
     reached.add(name);
-    for (const instr of byName.get(name)?.body ?? []) if (instr[0] === "call" && !reached.has(instr[1])) pending.push(instr[1]);
+    const fn = byName.get(name);
+    if (fn !== undefined) for (const callee of callees(fn.body)) if (!reached.has(callee)) pending.push(callee);
   }
   return { imports: imports.filter((i) => reached.has(i.name)), functions: functions.filter((fn) => reached.has(fn.name)) };
+}
+
+/** The names a body calls, read once per body: every module shakes the runtime's, and a batch its programs' again. */
+const CALLEES = new WeakMap<readonly Instr[], readonly string[]>();
+
+function callees(body: readonly Instr[]): readonly string[] {
+  let names = CALLEES.get(body);
+  if (names === undefined) {
+    const found: string[] = [];
+    for (const instr of body) if (instr[0] === "call") found.push(instr[1]);
+    CALLEES.set(body, (names = found));
+  }
+  return names;
 }
 
 /** A program lowered, not yet a module: what it adds to the runtime every rendered guest carries. */

@@ -1,5 +1,5 @@
 import { CLAUSES, isClauseId } from "../abi/clauses.ts";
-import { IMPORT_NAMES, IMPORTS, type ImportName } from "../abi/imports.ts";
+import { IMPORT_NAMES, IMPORTS, importSpec, type ImportName } from "../abi/imports.ts";
 import { STATUS, type StatusName } from "../abi/status.ts";
 import { LIMIT_DESCRIPTIONS } from "../host/limits.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
@@ -155,6 +155,8 @@ const LOGGED_STATUS: readonly [RegExp, ImportName | null][] = [
   [/^register=(\d+)$/, "register_job"],
   [/^raw ([a-z_0-9]+)=(\d+)$/, null], // the import is in the line
 ];
+/** How every line LOGGED_STATUS matches ends: most lines do not, and are tested against this alone. */
+const LOGGED_STATUS_END = /=\d+$/;
 
 /** The clause the description of a limit a call can meet names ("...; more is LIMIT_EXCEEDED (child.spawn)."). */
 const LIMIT_CLAUSE: ReadonlyMap<string, string> = new Map(
@@ -172,11 +174,14 @@ interface Run {
   readonly index: number;
   readonly events: readonly Event[];
   readonly end: Extract<Event, { kind: "status" }> | null;
+  /** Its interrupt_checks answered non-zero (pause or cancel), how many. */
+  readonly answered: number;
 }
 
 /** What the rules read of a case. */
 export class CaseView {
-  readonly events: Event[] = [];
+  /** Every event, trace by trace: the extension's, then each job's. */
+  readonly traces: readonly (readonly Event[])[];
   readonly violations: Extract<Event, { kind: "abi_violation" }>[] = [];
   readonly runs: Run[] = [];
   readonly depth: number[] = [];
@@ -188,26 +193,31 @@ export class CaseView {
     readonly result: Result,
   ) {
     this.plans = scenario.interrupts ?? [];
+    this.traces = [result.extension, ...result.jobs.map((job) => job.trace)];
     const index = new Map(result.jobs.map((job, k) => [job.id, k]));
     for (const event of result.extension) this.add(event);
     result.jobs.forEach((job, k) => {
       this.depth.push(job.parent === null ? 0 : (this.depth[index.get(job.parent) ?? 0] ?? 0) + 1);
       let current: Event[] | null = null;
+      let answered = 0;
       let run = 0;
       for (const event of job.trace) {
         this.add(event);
         if (event.kind === "status" && event.status === "Running") {
           current = [];
+          answered = 0;
           continue;
         }
         if (event.kind === "status" && current !== null) {
-          this.runs.push({ job: k, index: run++, events: current, end: event });
+          this.runs.push({ job: k, index: run++, events: current, end: event, answered });
           current = null;
           continue;
         }
-        current?.push(event);
+        if (current === null) continue;
+        current.push(event);
+        if (event.kind === "interrupt_check" && event.answer !== 0) answered++;
       }
-      if (current !== null) this.runs.push({ job: k, index: run, events: current, end: null });
+      if (current !== null) this.runs.push({ job: k, index: run, events: current, end: null, answered });
     });
   }
 
@@ -215,7 +225,6 @@ export class CaseView {
   private readonly byKind = new Map<Event["kind"], Event[]>();
 
   private add(event: Event): void {
-    this.events.push(event);
     if (event.kind === "abi_violation") this.violations.push(event);
     const same = this.byKind.get(event.kind);
     if (same === undefined) this.byKind.set(event.kind, [event]);
@@ -240,12 +249,13 @@ export class CaseView {
     return this.of("status").some((event) => event.kind === "status" && event.end?.cause === cause);
   }
 
-  /** A non-zero interrupt_check in a run, how many. */
-  answered(run: Run): number {
-    return run.events.filter((event) => event.kind === "interrupt_check" && event.answer !== 0).length;
-  }
-
   private ops: Op[] | null = null;
+  private abiVersion: "1.0" | "1.1" | null = null;
+
+  /** The program's ABI (ir.ts, programAbi), worked out once: several rules and counts read it. */
+  get abi(): "1.0" | "1.1" {
+    return (this.abiVersion ??= programAbi(this.program));
+  }
 
   /** The program's ops, listed once: several rules read them. */
   get programOps() {
@@ -279,8 +289,8 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "memory.cap", how: "memory.grow under maxMemoryPages", test: (c) => c.scenario.limits?.maxMemoryPages !== undefined && c.programOps.some((op) => "memory" in op && op.memory !== undefined) },
   { clause: "memory.job-id", how: "a job call accepted (its effect recorded in a job's trace)", test: (c) => c.result.jobs.some((job) => job.trace.some((event) => effectImport(event) !== null && event.kind !== "log")) },
   { clause: "memory.no-free", how: "an answer written into the guest", test: (c) => c.has("child_spawned") || c.has("call") || c.has("children_waited") || c.has("load_state", (e) => e.kind === "load_state" && e.state !== null) },
-  { clause: "version.marker", how: "a 1.1 guest (it exports the marker)", test: (c) => programAbi(c.program) === "1.1" },
-  { clause: "link.imports", how: "a 1.1 guest linked to 1.1 imports", test: (c) => programAbi(c.program) === "1.1" },
+  { clause: "version.marker", how: "a 1.1 guest (it exports the marker)", test: (c) => c.abi === "1.1" },
+  { clause: "link.imports", how: "a 1.1 guest linked to 1.1 imports", test: (c) => c.abi === "1.1" },
   { clause: "init.once-per-instance", how: "plugin_init registered the jobs", test: (c) => c.has("job_registered") },
   { clause: "init.acts-for-extension", how: "a line or a refusal in the extension trace (plugin_init, plugin_cleanup)", test: (c) => c.result.extension.some((event) => event.kind === "log" || event.kind === "abi_violation") },
   { clause: "init.register-phase", how: "register_job refused with WRONG_PHASE", test: (c) => c.refused((v) => v.code === "WRONG_PHASE") },
@@ -308,7 +318,11 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   {
     clause: "checkpoint.while-interrupted",
     how: "a checkpoint recorded after a check answered pause or cancel in the same run",
-    test: (c) => c.runs.some((run) => run.events.some((event, k) => event.kind === "checkpoint" && run.events.slice(0, k).some((e) => e.kind === "interrupt_check" && e.answer !== 0))),
+    test: (c) =>
+      c.runs.some((run) => {
+        const answer = run.events.findIndex((e) => e.kind === "interrupt_check" && e.answer !== 0);
+        return answer >= 0 && run.events.some((e, k) => k > answer && e.kind === "checkpoint");
+      }),
   },
   { clause: "checkpoint.store-error", how: "STORE_ERROR", test: (c) => c.refused((v) => v.code === "STORE_ERROR") },
   { clause: "checkpoint.stateless", how: "a stateless checkpoint recorded", test: (c) => c.has("checkpoint", (e) => e.kind === "checkpoint" && e.state === null) },
@@ -316,13 +330,13 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "checkpoint.kept", how: "a job that checkpointed and ended", test: (c) => c.result.jobs.some((job) => job.trace.some((e) => e.kind === "checkpoint")) },
   { clause: "interrupt.answer", how: "job_check_interrupt answered", test: (c) => c.has("interrupt_check") },
   { clause: "interrupt.plans", how: "a plan that a run's checks answered or its return met", test: (c) => plansTook(c, () => true) },
-  { clause: "interrupt.level-triggered", how: "a run whose checks answered a request twice or more", test: (c) => c.runs.some((run) => c.answered(run) >= 2) },
+  { clause: "interrupt.level-triggered", how: "a run whose checks answered a request twice or more", test: (c) => c.runs.some((run) => run.answered >= 2) },
   {
     clause: "interrupt.first-wins",
     how: "a run planned both a pause and a cancel, and its checks answered one",
-    test: (c) => c.runs.some((run) => c.answered(run) > 0 && new Set(plansFor(c, run).map((plan) => plan.action)).size === 2),
+    test: (c) => c.runs.some((run) => run.answered > 0 && new Set(plansFor(c, run).map((plan) => plan.action)).size === 2),
   },
-  { clause: "interrupt.per-run", how: "a resume after a run whose checks answered a request", test: (c) => c.runs.some((run) => c.answered(run) > 0 && c.runs.some((next) => next.job === run.job && next.index === run.index + 1)) },
+  { clause: "interrupt.per-run", how: "a resume after a run whose checks answered a request", test: (c) => c.runs.some((run) => run.answered > 0 && c.runs.some((next) => next.job === run.job && next.index === run.index + 1)) },
   { clause: "metrics.increment", how: "a metrics event", test: (c) => c.has("metrics") },
   { clause: "metrics.read", how: "job_metrics recorded", test: (c) => c.has("metrics_read") },
   { clause: "metrics.saturate", how: "a total at 2^64 - 1 below the sum", test: (c) => c.result.jobs.some(saturated) },
@@ -373,7 +387,7 @@ function plansFor(c: CaseView, run: Run): InterruptPlan[] {
 
 /** Some run with a plan matching `which` saw a request: a check answered it, or its return 1 met a cancel. */
 function plansTook(c: CaseView, which: (plan: InterruptPlan) => boolean): boolean {
-  return c.runs.some((run) => plansFor(c, run).some(which) && (c.answered(run) > 0 || (run.end?.status === "Cancelled" && run.end.end?.cause === "returned")));
+  return c.runs.some((run) => plansFor(c, run).some(which) && (run.answered > 0 || (run.end?.status === "Cancelled" && run.end.end?.cause === "returned")));
 }
 
 /** A run started after some run trapped: a later run of the same job, or a run of a job created after it. */
@@ -436,7 +450,7 @@ export class CoverageCounter {
     };
     const counted = "importCalls" in result && result.importCalls !== undefined;
     if (counted) for (const [name, n] of Object.entries(result.importCalls!)) bump(this.calls, name, n ?? 0);
-    for (const event of c.events) {
+    for (const trace of c.traces) for (const event of trace) {
       const effect = effectImport(event);
       if (effect !== null) {
         reach(effect, "OK");
@@ -449,13 +463,13 @@ export class CoverageCounter {
         } else bump(this.exports, `${event.import} ${event.code}`);
         if (event.limit !== null) bump(this.limits, event.limit);
       }
-      if (event.kind === "log") {
+      if (event.kind === "log" && LOGGED_STATUS_END.test(event.message)) {
         for (const [pattern, name] of LOGGED_STATUS) {
           const match = pattern.exec(event.message);
           if (!match) continue;
           const importName = name ?? match[1]!;
           const code = Number(match[name === null ? 2 : 1]);
-          const spec = IMPORTS.find((s) => s.name === importName);
+          const spec = importSpec(importName);
           if (spec?.result === "status" && STATUS_NAME.has(code)) reach(importName, STATUS_NAME.get(code)!);
         }
       }
@@ -475,10 +489,10 @@ export class CoverageCounter {
     }
     for (const clause of exercised) if (isClauseId(clause)) bump(this.clauses, clause);
     const counts = this.counts;
-    if (programAbi(program) === "1.1") counts.abi11Cases++;
+    if (c.abi === "1.1") counts.abi11Cases++;
     if (c.plans.length > 0) counts.withInterruptPlan++;
-    if (c.runs.some((run) => c.answered(run) > 0)) counts.interruptAnswered++;
-    if (c.runs.some((run) => c.answered(run) >= 2)) counts.interruptPending++;
+    if (c.runs.some((run) => run.answered > 0)) counts.interruptAnswered++;
+    if (c.runs.some((run) => run.answered >= 2)) counts.interruptPending++;
     const spawned = c.of("child_spawned").length;
     counts.childrenSpawned += spawned;
     if (result.jobs.length > 1) counts.casesWithChildren++;

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { encodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import { DEFAULT_LIMITS, type HostLimits } from "../host/limits.ts";
@@ -721,7 +722,7 @@ export function runShape(job: ProgramJob, start: number): RunShape {
 }
 
 /** The loop index a state starts a run at (render-native.ts, u32After). */
-const startOf = (state: unknown) => (typeof state === "string" && state.length > 0 ? u32After(new TextEncoder().encode(state)) : 0);
+const startOf = (state: unknown) => (typeof state === "string" && state.length > 0 ? u32After(encodeUtf8(state)) : 0);
 
 /** The jobs the root's first run creates, in order, up to its first wait (after which grandchildren interleave). */
 function createdByRoot(program: JobProgram, limits: Partial<HostLimits>): { job: ProgramJob; start: number }[] {
@@ -781,7 +782,7 @@ function resolveLimits(draw: LimitDraw, program: JobProgram, tree: { readonly de
   for (const [key, value] of Object.entries(limits)) if (value !== undefined) out[key] = value;
   if (tree !== undefined) out.maxChildDepth = tree.depth;
   if (payloadAtLimit === true) {
-    const longest = Math.max(0, ...[...allOps(program)].flatMap((op) => (op.op === "call" ? [new TextEncoder().encode(op.payload).length] : [])));
+    const longest = Math.max(0, ...[...allOps(program)].flatMap((op) => (op.op === "call" ? [utf8ByteLength(op.payload)] : [])));
     if (longest > 0) out.maxCallPayloadBytes = longest;
   }
   return out;

@@ -6,7 +6,7 @@
  * A job runs `before`, then its loop for i = start .. steps-1 (start comes from the state: "i=<n>", else 0), then
  * `after`, then `end`. Checkpoints save "i=<i>" (so a resume redoes step i: at-least-once, like core's jobs).
  */
-import { encodeUtf8 } from "../abi/codec.ts";
+import { encodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import { importSpec, type ImportName } from "../abi/imports.ts";
 
 export interface JobProgram {
@@ -371,7 +371,7 @@ export function wasmOnlyReason(
   if (program.jobs[0] !== undefined && scenario?.job === exportName(program.jobs[0])) return "the root named by its export (a native job has none)";
   const payloadLimit = limits?.maxCallPayloadBytes;
   if (payloadLimit !== undefined) {
-    for (const op of allOps(program)) if (op.op === "call" && encodeUtf8(op.payload).length > payloadLimit) return "a payload over maxCallPayloadBytes";
+    for (const op of allOps(program)) if (op.op === "call" && utf8ByteLength(op.payload) > payloadLimit) return "a payload over maxCallPayloadBytes";
   }
   return null;
 }

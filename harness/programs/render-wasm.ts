@@ -1,4 +1,4 @@
-import { IMPORT_MODULE, IMPORTS, importSpec } from "../abi/imports.ts";
+import { IMPORT_MODULE, IMPORTS, importSpec, type ImportName } from "../abi/imports.ts";
 import { encodeUtf8, uuidToBytes } from "../abi/codec.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
 import {
@@ -55,7 +55,12 @@ class StringPool {
 
   text(text: string): { ptr: number; len: number } {
     let slot = this.texts.get(text);
-    if (slot === undefined) this.texts.set(text, (slot = this.add(encodeUtf8(text))));
+    if (slot === undefined) {
+      const bytes = encodeUtf8(text);
+      // As many bytes as UTF-16 units: ASCII, so the text is its bytes' latin1 key already.
+      slot = bytes.length === text.length ? this.intern(text, bytes) : this.add(bytes);
+      this.texts.set(text, slot);
+    }
     return slot;
   }
 
@@ -101,6 +106,8 @@ function call(name: string): Instr {
   if (instr === undefined) CALLS.set(name, (instr = ["call", name]));
   return instr;
 }
+const IMPORT_CALLS = new Map(IMPORTS.map((spec) => [spec.name, call(imp(spec.name))]));
+const callImport = (name: ImportName): Instr => IMPORT_CALLS.get(name)!;
 /** The size of memory in bytes, now. */
 const MEMORY_END: Instr[] = [["memory.size"], c(16), ["i32.shl"]];
 
@@ -260,7 +267,7 @@ function runtime(): FunctionDef[] {
         get(1), get(3), ["i32.add"], call("$wasm_alloc"), set(4),
         get(4), get(0), get(1), ["memory.copy"],
         get(4), get(1), ["i32.add"], get(2), get(3), ["memory.copy"],
-        c(JOB_ID), c(1), get(4), get(1), get(3), ["i32.add"], call(imp("job_log")),
+        c(JOB_ID), c(1), get(4), get(1), get(3), ["i32.add"], callImport("job_log"),
       ],
     },
   ];
@@ -303,7 +310,7 @@ class JobLowering {
   }
 
   private logText(level: number, text: string): void {
-    this.emit(c(JOB_ID), c(level), ...this.str(text), call(imp("job_log")));
+    this.emit(c(JOB_ID), c(level), ...this.str(text), callImport("job_log"));
   }
 
   /** Copies a constant to the cursor and advances it. */
@@ -321,7 +328,7 @@ class JobLowering {
     this.cursorStart();
     this.append(prefix);
     this.appendNumber([get(RESULT)]);
-    this.emit(c(JOB_ID), c(level), ...this.cursorMessage(), call(imp("job_log")));
+    this.emit(c(JOB_ID), c(level), ...this.cursorMessage(), callImport("job_log"));
   }
 
   /**
@@ -347,11 +354,11 @@ class JobLowering {
     this.cursorStart();
     this.append("i=");
     this.appendNumber([get(I)]);
-    this.emit(c(id), ...this.cursorMessage(), call(imp("job_checkpoint")), ["local.tee", RESULT], ["if"]);
+    this.emit(c(id), ...this.cursorMessage(), callImport("job_checkpoint"), ["local.tee", RESULT], ["if"]);
     this.cursorStart();
     this.append("checkpoint status=");
     this.appendNumber([get(RESULT)]);
-    this.emit(c(JOB_ID), c(2), ...this.cursorMessage(), call(imp("job_log")), ["end"]);
+    this.emit(c(JOB_ID), c(2), ...this.cursorMessage(), callImport("job_log"), ["end"]);
   }
 
   /** Logs "<prefix>none" for a 0 answer, else prefix ++ the length-prefixed bytes the host wrote. */
@@ -364,7 +371,7 @@ class JobLowering {
   op(op: Op, inLoop: boolean): void {
     switch (op.op) {
       case "progress":
-        this.emit(c(this.idOf(op)), ["f32.const", progressValue(op.value)], ...this.message(op), call(imp("job_report_progress")));
+        this.emit(c(this.idOf(op)), ["f32.const", progressValue(op.value)], ...this.message(op), callImport("job_report_progress"));
         return;
       case "progress_step":
         this.cursorStart();
@@ -372,10 +379,10 @@ class JobLowering {
         this.appendNumber([get(I), c(1), ["i32.add"]]);
         this.append(`/${this.job.steps}`);
         this.emit(c(this.idOf(op)), get(I), c(1), ["i32.add"], ["f32.convert_i32_u"], c(this.job.steps), ["f32.convert_i32_u"], ["f32.div"]);
-        this.emit(...this.cursorMessage(), call(imp("job_report_progress")));
+        this.emit(...this.cursorMessage(), callImport("job_report_progress"));
         return;
       case "check":
-        this.emit(c(this.idOf(op)), call(imp("job_check_interrupt")));
+        this.emit(c(this.idOf(op)), callImport("job_check_interrupt"));
         if (op.onInterrupt === "continue") {
           this.emit(["drop"]);
           return;
@@ -391,20 +398,20 @@ class JobLowering {
         return;
       case "load_state":
         this.exhaust(op);
-        this.emit(c(this.idOf(op)), call(imp("job_load_state")));
+        this.emit(c(this.idOf(op)), callImport("job_load_state"));
         this.echo("state=");
         return;
       case "warning":
       case "error":
-        this.emit(c(this.idOf(op)), ...this.message(op), call(imp(op.op === "warning" ? "job_add_warning" : "job_add_non_critical_error")));
+        this.emit(c(this.idOf(op)), ...this.message(op), callImport(op.op === "warning" ? "job_add_warning" : "job_add_non_critical_error"));
         return;
       case "log":
-        if (op.channel === "job") this.emit(c(this.idOf(op)), c(op.level), ...this.message(op), call(imp("job_log")));
-        else this.emit(c(op.level), ...this.message(op), call(imp("spacedrive_log")));
+        if (op.channel === "job") this.emit(c(this.idOf(op)), c(op.level), ...this.message(op), callImport("job_log"));
+        else this.emit(c(op.level), ...this.message(op), callImport("spacedrive_log"));
         return;
       case "bytes":
       case "items":
-        this.emit(c(this.idOf(op)), ["i64.const", BigInt.asIntN(64, BigInt(op.n))], call(imp(op.op === "bytes" ? "job_increment_bytes" : "job_increment_items")));
+        this.emit(c(this.idOf(op)), ["i64.const", BigInt.asIntN(64, BigInt(op.n))], callImport(op.op === "bytes" ? "job_increment_bytes" : "job_increment_items"));
         return;
       case "spawn":
         this.exhaust(op);
@@ -413,16 +420,16 @@ class JobLowering {
       case "call": {
         const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
         this.exhaust(op);
-        this.emit(...this.str(op.method), c(library), ...this.str(op.payload), call(imp("spacedrive_call")));
+        this.emit(...this.str(op.method), c(library), ...this.str(op.payload), callImport("spacedrive_call"));
         this.echo("answer=");
         return;
       }
       case "progress_kind":
-        this.emit(c(this.idOf(op)), ...this.str(op.progress), call(imp("job_progress")), set(RESULT));
+        this.emit(c(this.idOf(op)), ...this.str(op.progress), callImport("job_progress"), set(RESULT));
         this.logStatus(1, "progress_kind=");
         return;
       case "metrics_read":
-        this.emit(c(this.idOf(op)), c(METRICS), call(imp("job_metrics")), ["local.tee", RESULT], ["if"]);
+        this.emit(c(this.idOf(op)), c(METRICS), callImport("job_metrics"), ["local.tee", RESULT], ["if"]);
         this.logStatus(1, "metrics status=");
         this.emit(["else"]);
         this.cursorStart();
@@ -434,16 +441,16 @@ class JobLowering {
         this.appendNumber([c(0), ["i32.load", METRICS + 16]]);
         this.append(",");
         this.appendNumber([c(0), ["i32.load", METRICS + 20]]);
-        this.emit(c(JOB_ID), c(1), ...this.cursorMessage(), call(imp("job_log")), ["end"]);
+        this.emit(c(JOB_ID), c(1), ...this.cursorMessage(), callImport("job_log"), ["end"]);
         return;
       case "checkpoint_stateless":
-        this.emit(c(this.idOf(op)), call(imp("job_checkpoint_stateless")), ["local.tee", RESULT], ["if"]);
+        this.emit(c(this.idOf(op)), callImport("job_checkpoint_stateless"), ["local.tee", RESULT], ["if"]);
         this.logStatus(2, "checkpoint_stateless status=");
         this.emit(["end"]);
         return;
       case "wait_children":
         this.exhaust(op);
-        this.emit(c(this.idOf(op)), call(imp("job_wait_for_children")), set(RESULT));
+        this.emit(c(this.idOf(op)), callImport("job_wait_for_children"), set(RESULT));
         this.readContext();
         this.emit(get(RESULT));
         this.echo("wait=");
@@ -474,7 +481,7 @@ class JobLowering {
 
   /** job_spawn_child(type, params) for the job `id` names; the answer logged as "child=<len>:<hex>" or "child=none". */
   private spawn(id: number, type: string, params: string): void {
-    this.emit(c(id), ...this.str(type), ...this.str(params), call(imp("job_spawn_child")), ["local.tee", RESULT], ["i32.eqz"], ["if"]);
+    this.emit(c(id), ...this.str(type), ...this.str(params), callImport("job_spawn_child"), ["local.tee", RESULT], ["i32.eqz"], ["if"]);
     this.logText(1, "child=none");
     this.emit(["else"]);
     if (this.slots.has("child")) this.emit(c(CHILD_ID), get(RESULT), c(4), ["i32.add"], c(16), ["memory.copy"]);
@@ -483,7 +490,7 @@ class JobLowering {
     this.appendNumber([get(RESULT), ["i32.load", 0]]);
     this.append(":");
     this.emit(get(CURSOR), get(RESULT), c(4), ["i32.add"], call("$hex16"));
-    this.emit(c(JOB_ID), c(1), c(SCRATCH), get(CURSOR), c(32), ["i32.add"], c(SCRATCH), ["i32.sub"], call(imp("job_log")), ["end"]);
+    this.emit(c(JOB_ID), c(1), c(SCRATCH), get(CURSOR), c(32), ["i32.add"], c(SCRATCH), ["i32.sub"], callImport("job_log"), ["end"]);
   }
 
   /** A fixed-size pointer's hostile value (RawValue). */
@@ -528,7 +535,7 @@ class JobLowering {
       else if (param.role === "u64") this.emit(["i64.const", 1n]);
       else this.emit(c(1)); // a level (info) or a flag (resumable)
     }
-    this.emit(call(imp(op.import)));
+    this.emit(callImport(op.import));
     if (op.import === "job_wait_for_children") {
       this.emit(set(RESULT));
       this.readContext(); // children ran on this instance
@@ -625,7 +632,7 @@ export function programParts(program: JobProgram): ProgramParts {
   for (const job of program.jobs) {
     const name = pool.text(job.name);
     const exp = pool.text(exportName(job));
-    init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(1), call(imp("register_job")), ["i32.or"], set(0));
+    init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(1), callImport("register_job"), ["i32.or"], set(0));
   }
   init.push(...initOps(pool, program), get(0));
   const cleanup = program.cleanup === undefined ? [] : [cleanupFunction(pool, program)];
@@ -723,13 +730,13 @@ function initOps(pool: StringPool, program: JobProgram): Instr[] {
   };
   for (const op of program.init ?? []) {
     if (op.op === "log") {
-      out.push(c(op.level), ...text(op.message), call(imp("spacedrive_log")));
+      out.push(c(op.level), ...text(op.message), callImport("spacedrive_log"));
       continue;
     }
     const [prefix, prefixLen] = text("register=");
-    out.push(...text(messageBytes(op.name)), ...text(op.export), c(1), call(imp("register_job")), set(1));
+    out.push(...text(messageBytes(op.name)), ...text(op.export), c(1), callImport("register_job"), set(1));
     out.push(c(SCRATCH), prefix!, prefixLen!, ["memory.copy"]);
-    out.push(c(1), c(SCRATCH), c(SCRATCH), prefixLen!, ["i32.add"], get(1), call("$write_u32"), prefixLen!, ["i32.add"], call(imp("spacedrive_log")));
+    out.push(c(1), c(SCRATCH), c(SCRATCH), prefixLen!, ["i32.add"], get(1), call("$write_u32"), prefixLen!, ["i32.add"], callImport("spacedrive_log"));
   }
   return out;
 }
@@ -739,7 +746,7 @@ function cleanupFunction(pool: StringPool, program: JobProgram): FunctionDef {
   const body: Instr[] = [];
   for (const line of program.cleanup ?? []) {
     const { ptr, len } = pool.text(line.message);
-    body.push(c(line.level), c(ptr), c(len), call(imp("spacedrive_log")));
+    body.push(c(line.level), c(ptr), c(len), callImport("spacedrive_log"));
   }
   body.push(c(0));
   return { name: "$plugin_cleanup", export: "plugin_cleanup", params: [], results: ["i32"], locals: [], body };

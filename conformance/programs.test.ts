@@ -706,6 +706,13 @@ describe("reach: plugin_init registrations and lines, plugin_cleanup lines (init
     expect(lines({ version: 1, jobs: [spawnTwice, trapping], init: logsOnly, cleanup: [{ level: 1, message: "bye" }] })).toEqual(["init line", "init line"]); // the last run trapped: no cleanup
     const thenFine = root([{ op: "spawn", type: "alpha", params: "" }, { op: "spawn", type: "beta", params: "" }]);
     expect(lines({ version: 1, jobs: [thenFine, trapping, { ...alpha, name: "beta" }], init: logsOnly, cleanup: [{ level: 1, message: "bye" }] })).toEqual(["init line", "init line", "bye"]);
+    // A line refused on the fresh instance is the extension's refusal, not the job's whose run comes next
+    // (init.acts-for-extension), natively too: the twin's plugin_init stands outside the run.
+    const tooLong = [{ op: "log" as const, level: 1, message: "nine byte" }];
+    const refused = expectParity({ version: 1, jobs: [spawnTwice, trapping], init: tooLong }, { job: "root", limits: { maxMessageBytes: 8 } });
+    const initRefusals = (events: readonly { kind: string; import?: string }[]) => events.filter((e) => e.kind === "abi_violation" && e.import === "spacedrive_log");
+    expect(initRefusals(refused.wasm.extension)).toHaveLength(2); // plugin_init, then again before the second child's run
+    expect(refused.wasm.jobs.flatMap((job) => initRefusals(job.trace))).toEqual([]);
     // Registrations with a trap have no twin: plugin_init meets them again on the fresh instance.
     expect(wasmOnlyReason({ version: 1, jobs: [spawnTwice, trapping], init })).toMatch(/registrations/);
   });

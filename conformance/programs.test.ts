@@ -10,11 +10,11 @@ import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
 import { encodeModule } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
-import { abi11CaseArb, caseArb, hostCaseArb, progressText, programArb, runShape, scenarioArb, wasmOnlyCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
+import { abi11CaseArb, caseArb, FORGEABLE, hostCaseArb, ID_CHOICES, progressText, programArb, runShape, scenarioArb, wasmOnlyCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { formatCounterexample, replayCommand } from "../harness/programs/counterexample.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
 import { BOUNDARY_FAULTS, type BoundaryFaultName } from "../harness/programs/faults.ts";
-import { ABI_1_1_MARKER, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type IdChoice, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
+import { ABI_1_1_MARKER, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
 import { checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
 import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
 import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
@@ -551,28 +551,10 @@ function expectParity(program: JobProgram, scenario: ProgramCase["scenario"] = {
   return result;
 }
 
-const FORGEABLE_OPS: Op[] = [
-  { op: "progress", value: 0.5, message: "x" },
-  { op: "progress_step", message: "x" },
-  { op: "check", onInterrupt: "return" },
-  { op: "checkpoint", every: 1 },
-  { op: "load_state" },
-  { op: "warning", message: "x" },
-  { op: "error", message: "x" },
-  { op: "log", channel: "job", level: 1, message: "x" },
-  { op: "bytes", n: "1" },
-  { op: "items", n: "1" },
-  { op: "spawn", type: "alpha", params: "" },
-  { op: "progress_kind", progress: '{"type":"Percentage","data":0.5}' },
-  { op: "metrics_read" },
-  { op: "checkpoint_stateless" },
-  { op: "wait_children" },
-];
-const ID_CHOICES: IdChoice[] = ["child", "prev", "zero", "foreign"];
 
 describe("reach: ids of other jobs (call.running-job), natively through a context made from the job's own", () => {
   it("every job call with a queued child's, no job's, the zero and a foreign id is refused NOT_RUNNING_JOB (job_id_ptr), as natively", () => {
-    const ops = ID_CHOICES.flatMap((id) => FORGEABLE_OPS.map((op) => ({ ...op, id }) as Op));
+    const ops = ID_CHOICES.flatMap((id) => FORGEABLE.map((op) => ({ ...op, id }) as Op));
     const program: JobProgram = { version: 1, jobs: [root([{ op: "spawn", type: "alpha", params: "" }, ...ops]), { ...root([]), name: "alpha" }] };
     const result = expectParity(program);
     const refused = violations(result.wasm.jobs[0]!.trace);

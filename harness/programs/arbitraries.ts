@@ -323,10 +323,11 @@ const limitDraw: fc.Arbitrary<LimitDraw> = fc.record({
   payloadAtLimit: sometimes(fc.constant(true), 15),
 });
 
-const ID_CHOICES: readonly IdChoice[] = ["child", "prev", "zero", "foreign"];
+/** The ids a forged call names instead of the running job's (ir.ts, IdChoice). */
+export const ID_CHOICES: readonly IdChoice[] = ["child", "prev", "zero", "foreign"];
 
-/** Ops that name a job, as templates for calls with another job's id. */
-const FORGEABLE: readonly Op[] = [
+/** Ops that name a job, as templates for calls with another job's id: one for every import that takes a job id. */
+export const FORGEABLE: readonly Op[] = [
   { op: "progress", value: 0.5, message: "forged" },
   { op: "progress_step", message: "forged" },
   { op: "check", onInterrupt: "continue" },

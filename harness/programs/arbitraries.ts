@@ -783,7 +783,7 @@ function resolveLimits(draw: LimitDraw, program: JobProgram, tree: { readonly de
   for (const [key, value] of Object.entries(limits)) if (value !== undefined) out[key] = value;
   if (tree !== undefined) out.maxChildDepth = tree.depth;
   if (payloadAtLimit === true) {
-    const longest = Math.max(0, ...[...allOps(program)].flatMap((op) => (op.op === "call" ? [utf8ByteLength(op.payload)] : [])));
+    const longest = Math.max(0, ...allOps(program).flatMap((op) => (op.op === "call" ? [utf8ByteLength(op.payload)] : [])));
     if (longest > 0) out.maxCallPayloadBytes = longest;
   }
   return out;

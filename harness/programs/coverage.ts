@@ -259,7 +259,7 @@ export class CaseView {
 
   /** The program's ops, listed once: several rules read them. */
   get programOps() {
-    return (this.ops ??= [...allOps(this.program)]);
+    return (this.ops ??= allOps(this.program));
   }
 }
 

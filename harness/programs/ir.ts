@@ -270,9 +270,11 @@ export function programAbi(program: JobProgram): "1.0" | "1.1" {
   return "1.0";
 }
 
-/** Every op of every job, in order. */
-export function* allOps(program: JobProgram): Generator<Op> {
-  for (const job of program.jobs) for (const ops of [job.before, job.body, job.after]) yield* ops;
+/** Every op of every job, in order (an array: a generator costs two objects per op). */
+export function allOps(program: JobProgram): Op[] {
+  const out: Op[] = [];
+  for (const job of program.jobs) for (const ops of [job.before, job.body, job.after]) for (const op of ops) out.push(op);
+  return out;
 }
 
 /** The ids a program names besides the running job's (render-wasm.ts keeps the `prev` and `child` slots only for these). */

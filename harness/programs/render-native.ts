@@ -5,6 +5,7 @@ import type { NativeJobContext } from "../jobs/native-context.ts";
 import type { NativeExtensionDefinition, NativeInitApi, NativeJob } from "../jobs/native-extension.ts";
 import { progressJson, type Progress } from "../jobs/native-progress.ts";
 import {
+  allOps,
   exportName,
   FOREIGN_LIBRARY_ID,
   messageBytes,
@@ -134,11 +135,13 @@ function contextFor(ctx: NativeJobContext, instance: Instance, id: IdChoice | un
   }
 }
 
+/** checkpoint "i=<i>" through `on`; a non-zero status is logged as a warning of the job's own. */
+function checkpoint(ctx: NativeJobContext, on: NativeJobContext, i: number): void {
+  const status = on.checkpoint(`i=${i}`);
+  if (status !== 0) ctx.log(2, `checkpoint status=${status}`);
+}
+
 function runOp(ctx: NativeJobContext, instance: Instance, job: ProgramJob, op: Op, i: number, inLoop: boolean, progress: ProgressTable): void {
-  const checkpoint = (on: NativeJobContext = ctx) => {
-    const status = on.checkpoint(`i=${i}`);
-    if (status !== 0) ctx.log(2, `checkpoint status=${status}`);
-  };
   // Whose id the call passes; a spacedrive_log names none.
   const as = "id" in op && !(op.op === "log" && op.channel === "instance") ? contextFor(ctx, instance, op.id) : ctx;
   switch (op.op) {
@@ -152,12 +155,12 @@ function runOp(ctx: NativeJobContext, instance: Instance, job: ProgramJob, op: O
     }
     case "check":
       if (as.checkInterrupt() !== 0 && op.onInterrupt !== "continue") {
-        if (op.onInterrupt === "checkpoint_return") checkpoint();
+        if (op.onInterrupt === "checkpoint_return") checkpoint(ctx, ctx, i);
         throw new Return(1);
       }
       return;
     case "checkpoint":
-      if (!inLoop || op.every <= 1 || ((i + 1) >>> 0) % op.every === 0) checkpoint(as);
+      if (!inLoop || op.every <= 1 || ((i + 1) >>> 0) % op.every === 0) checkpoint(ctx, as, i);
       return;
     case "load_state": {
       const state = as.loadState();
@@ -269,9 +272,7 @@ export function renderNative(program: JobProgram): NativeExtensionDefinition {
   const reason = wasmOnlyReason(program);
   if (reason !== null) throw new Error(`the program is WASM-only (${reason}): it has no native twin`);
   const progress = new Map<string, Progress>();
-  for (const job of program.jobs) {
-    for (const op of [...job.before, ...job.body, ...job.after]) if (op.op === "progress_kind" && !progress.has(op.progress)) progress.set(op.progress, nativeProgress(op.progress));
-  }
+  for (const op of allOps(program)) if (op.op === "progress_kind" && !progress.has(op.progress)) progress.set(op.progress, nativeProgress(op.progress));
   const guest: Guest = { live: null, api: null };
   const cleanup = program.cleanup;
   return {

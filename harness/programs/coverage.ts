@@ -505,7 +505,7 @@ export class CoverageCounter {
 
   coverage(): Coverage {
     const importRows: ImportCoverage[] = IMPORTS.map((spec) => {
-      const statuses = Object.fromEntries([...(this.statuses.get(spec.name) ?? new Map<string, number>())].sort(([a], [b]) => a.localeCompare(b)));
+      const statuses = byKey(this.statuses.get(spec.name) ?? []);
       return { name: spec.name as ImportName, calls: this.calls.get(spec.name) ?? 0, statuses, missing: spec.statuses.filter((status) => !(status in statuses)) };
     });
     const clauseRows = CLAUSES.map((clause) => ({ id: clause.id, cases: this.clauses.get(clause.id) ?? 0 }));
@@ -514,13 +514,21 @@ export class CoverageCounter {
       imports: importRows,
       clauses: clauseRows,
       exercised: clauseRows.filter((row) => row.cases > 0).length,
-      exports: Object.fromEntries(this.exports),
-      stats: { cases: this.cases, ...this.counts, limits: Object.fromEntries(this.limits), ends: Object.fromEntries(this.ends) },
+      exports: byKey(this.exports),
+      stats: { cases: this.cases, ...this.counts, limits: byKey(this.limits), ends: byKey(this.ends) },
     };
   }
 }
 
 const RULED = new Set([...CLAUSE_RULES, ...TWIST_CLAUSE_RULES].map((rule) => rule.clause));
+
+/**
+ * Counts by name, in the names' order: a coverage reads the same however its cases were split between workers and
+ * whichever chunk finished first.
+ */
+function byKey(entries: Iterable<readonly [string, number]>): Record<string, number> {
+  return Object.fromEntries([...entries].sort(([a], [b]) => a.localeCompare(b)));
+}
 
 function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -536,9 +544,9 @@ export function coverageOf(inputs: Iterable<CoverageInput | LoadErrorInput>): Co
 /** Two coverages (of disjoint sets of cases, e.g. two fuzzing workers') as one. */
 export function mergeCoverage(a: Coverage, b: Coverage): Coverage {
   const add = (x: Readonly<Record<string, number>>, y: Readonly<Record<string, number>>) => {
-    const out: Record<string, number> = { ...x };
-    for (const [key, n] of Object.entries(y)) out[key] = (out[key] ?? 0) + n;
-    return out;
+    const out = new Map(Object.entries(x));
+    for (const [key, n] of Object.entries(y)) bump(out, key, n);
+    return byKey(out);
   };
   const imports = a.imports.map((row, k) => {
     const other = b.imports[k]!;
@@ -559,10 +567,10 @@ export function mergeCoverage(a: Coverage, b: Coverage): Coverage {
     unknownTypeSpawns: sa.unknownTypeSpawns + sb.unknownTypeSpawns,
     maxDepth: Math.max(sa.maxDepth, sb.maxDepth),
     casesAtLimit: sa.casesAtLimit + sb.casesAtLimit,
-    limits: add(sa.limits, sb.limits),
-    ends: add(sa.ends, sb.ends),
     runAfterTrap: sa.runAfterTrap + sb.runAfterTrap,
     memoryGrown: sa.memoryGrown + sb.memoryGrown,
+    limits: add(sa.limits, sb.limits),
+    ends: add(sa.ends, sb.ends),
   };
   return { cases: a.cases + b.cases, imports, clauses, exercised: clauses.filter((row) => row.cases > 0).length, exports: add(a.exports, b.exports), stats };
 }

@@ -7,8 +7,9 @@ import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes } from "../harness/engine/load.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { CLAUSE_RULES, CoverageCounter, coverageOf, formatCoverage, mergeCoverage, reachableClauses, type Coverage, type CoverageInput, type LoadErrorInput } from "../harness/programs/coverage.ts";
+import { compileBatch } from "../harness/programs/batch.ts";
 import { renderGuest } from "../harness/programs/module-twists.ts";
-import { normalizeResult, runScenario } from "../harness/suite/scenario.ts";
+import { normalizeResult, runScenario, type Scenario } from "../harness/suite/scenario.ts";
 
 /**
  * The generator reaches every status code of every import (harness/abi/imports.ts `statuses`) on the reference host,
@@ -25,11 +26,13 @@ const CASES = 1000;
  */
 const UNREACHABLE: Partial<Record<ImportName, Partial<Record<StatusName, string>>>> = {};
 
+/** Generated runs always end: no watchdog, as the differential property runs them. */
+const unwatched = (scenario: Scenario): Scenario => ({ ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } });
+
 function run({ program, scenario }: ProgramCase): CoverageInput | LoadErrorInput {
   try {
     const guest = guestFromBytes("coverage.wasm", renderGuest(program));
-    // Generated runs always end: no watchdog, as the differential property runs them.
-    return { program, scenario, result: runScenario({ kind: "wasm", guest }, { ...scenario, limits: { ...scenario.limits, runTimeoutMs: 0 } }) };
+    return { program, scenario, result: runScenario({ kind: "wasm", guest }, unwatched(scenario)) };
   } catch (error) {
     // A twisted guest (ir.ts, ModuleTwist) that does not load.
     if (error instanceof GuestLoadError && program.twists !== undefined) return { program, scenario, loadError: error.code };
@@ -37,10 +40,29 @@ function run({ program, scenario }: ProgramCase): CoverageInput | LoadErrorInput
   }
 }
 
+/**
+ * The sample's runs, as fuzzing runs them: programs without module twists share batch modules (batch.ts; batch.test.ts
+ * holds their results equal to their own modules', field for field), which saves a compiled module per case; twisted
+ * programs, and any a batch leaves out, are compiled alone.
+ */
+function runAll(cases: readonly ProgramCase[]): (CoverageInput | LoadErrorInput)[] {
+  const untwisted = cases.filter((c) => (c.program.twists?.length ?? 0) === 0);
+  const batched = new Map(compileBatch(untwisted).map((guest, i) => [untwisted[i]!, guest]));
+  return cases.map((c) => {
+    const guest = batched.get(c);
+    if (!guest) return run(c);
+    try {
+      return { program: c.program, scenario: c.scenario, result: runScenario({ kind: "wasm", guest }, unwatched(c.scenario)) };
+    } finally {
+      guest.recycle();
+    }
+  });
+}
+
 let sample: { inputs: (CoverageInput | LoadErrorInput)[]; coverage: Coverage } | null = null;
 function covered() {
   if (sample) return sample;
-  const inputs = fc.sample(hostCaseArb, { seed: SEED, numRuns: CASES }).map(run);
+  const inputs = runAll(fc.sample(hostCaseArb, { seed: SEED, numRuns: CASES }));
   return (sample = { inputs, coverage: coverageOf(inputs) });
 }
 
@@ -120,7 +142,7 @@ describe("the coverage table", () => {
   });
 
   it("caseArb alone (cases with a native twin) reaches every status but those that need guest memory", () => {
-    const coverage = coverageOf(fc.sample(caseArb, { seed: SEED, numRuns: 300 }).map(run));
+    const coverage = coverageOf(runAll(fc.sample(caseArb, { seed: SEED, numRuns: 300 })));
     const missing = coverage.imports.flatMap((row) => row.missing.map((status) => `${row.name} ${status}`));
     // INVALID_MEMORY_ACCESS (a pointer out of memory), ALLOCATION_FAILED (memory that cannot grow), register_job's
     // WRONG_PHASE from a run and spacedrive_call's BAD_ARGUMENT and LIMIT_EXCEEDED (bytes and sizes the WASM boundary

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkpointBenchmark, SIZES, STORES } from "../../bench/checkpoint.ts";
 import { HIT_RATE, PER_FIXTURE, TOTAL, watGuests } from "../../bench/compile.ts";
-import { FIGURE as FUZZ_FIGURE, HOST_FIGURE as HOST_FUZZ_FIGURE } from "../../bench/fuzz.ts";
+import { FIGURE as FUZZ_FIGURE, HOST_FIGURE as HOST_FUZZ_FIGURE, LONG_FIGURE as LONG_FUZZ_FIGURE } from "../../bench/fuzz.ts";
 import { RSS_JOBS, rssBenchmark } from "../../bench/rss.ts";
 import { logLogSlope, scalingBenchmarkFor, SLOPE_FIGURE, SLOPE_LIMIT } from "../../bench/scaling.ts";
 import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
@@ -103,7 +103,7 @@ describe("bench: scaling, compile and fuzz figures", () => {
   it("are all registered: figureNames() lists them, each once", () => {
     const names = figureNames();
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ["scaling.per_step.1e3", "scaling.per_step.1e4", "scaling.per_step.1e5", "scaling.per_step.1e6", SLOPE_FIGURE, PER_FIXTURE, TOTAL, HIT_RATE, FUZZ_FIGURE, HOST_FUZZ_FIGURE]) {
+    for (const name of ["scaling.per_step.1e3", "scaling.per_step.1e4", "scaling.per_step.1e5", "scaling.per_step.1e6", SLOPE_FIGURE, PER_FIXTURE, TOTAL, HIT_RATE, FUZZ_FIGURE, LONG_FUZZ_FIGURE, HOST_FUZZ_FIGURE]) {
       expect(names, name).toContain(name);
     }
   });

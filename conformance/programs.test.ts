@@ -604,6 +604,20 @@ describe("reach: memory the guest grows and exhausts (memory.current, memory.ran
     expect(trace.filter((e) => e.kind === "log" && /^(state=i=0|answer=\{|child=16:|wait=\[)/.test(e.message))).toHaveLength(4);
   });
 
+  it("growth stops at 64 pages: 150 steps that each grow memory twice run under maxMemoryPages 70 with nothing refused, and as natively", () => {
+    const steps = 150;
+    const growing: JobProgram = {
+      version: 1,
+      jobs: [{ ...root([]), steps, body: [{ op: "log", channel: "job", level: 1, message: "grown", memory: "grow" }, { op: "load_state", memory: "exhaust" }] }],
+    };
+    const trace = expectParity(growing).wasm.jobs[0]!.trace;
+    expect(trace.filter((e) => e.kind === "log" && e.message === "grown")).toHaveLength(steps);
+    // Without the bound memory would grow by 300 pages, and the grows past the cap would be refused.
+    const capped = runWasm(growing, { job: "root", limits: { maxMemoryPages: 70 } }).jobs[0]!.trace;
+    expect(violations(capped)).toEqual([]);
+    expect(capped.filter((e) => e.kind === "log" && e.message === "grown")).toHaveLength(steps);
+  });
+
   it("under maxMemoryPages 1 (WASM-only): the grown page's message is refused INVALID_MEMORY_ACCESS, every answer ALLOCATION_FAILED", () => {
     const scenario = { job: "root", limits: { maxMemoryPages: 1 } };
     expect(wasmOnlyReason(program, scenario)).toMatch(/maxMemoryPages/);

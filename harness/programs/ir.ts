@@ -162,7 +162,9 @@ interface Forgeable {
  * `maxMemoryPages`) the pointer is 2^32 - 2^16, outside memory, and the call is refused. `end` (an op with a
  * message): it passes an empty message at exactly the end of memory (pointer = memory size, length 0), which is in
  * memory (memory.range). `exhaust` (an op with an answer): its allocator gives up the rest of its memory, so the
- * answer's allocation must grow memory (and fails when memory cannot grow: ALLOCATION_FAILED).
+ * answer's allocation must grow memory (and fails when memory cannot grow: ALLOCATION_FAILED). Both stop growing
+ * memory once it has 64 pages: `grow` then passes the message from the last page (while the allocator's heap is below
+ * it), and `exhaust` leaves the heap where it is, so that a spawn tree running them in every job stays small.
  * A native job has no memory: its twin makes the same call (render-native.ts; for `end`, with an empty message),
  * which is the same call while memory can grow, as it always can without a cap (wasmOnlyReason).
  */

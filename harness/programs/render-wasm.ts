@@ -30,6 +30,8 @@ const PREV_ID = 96; // the id JOB_ID held when this run started: the job whose r
 const CHILD_ID = 112; // the id of the last child spawned on this instance
 const SCRATCH = 256; // messages are composed here (up to 768 bytes)
 const POOL = 1024; // string constants
+/** The memory size from which a message op's `grow` reuses the last page and `exhaust` is let be (JobLowering). */
+const GROWN_PAGES = 64;
 
 // Locals of a job function: 0..3 are the export's parameters.
 const CTX = 0;
@@ -470,13 +472,23 @@ class JobLowering {
     if (op.memory === "end") return [...MEMORY_END, c(0)];
     const text = this.str(typeof op.message === "string" ? op.message : messageBytes(op.message));
     if (op.memory !== "grow") return text;
-    this.emit(c(1), ["memory.grow"], ["local.tee", RESULT], c(-1), ["i32.ne"], ["if"], get(RESULT), c(16), ["i32.shl"], ...text, ["memory.copy"], ["end"]);
+    // Once memory has GROWN_PAGES pages, the last page serves again while the allocator's heap is below it (nothing
+    // live is there: only earlier messages): a grow op run in every job of a large spawn tree would otherwise grow
+    // memory a page per run, hundreds of megabytes, and V8, which counts wasm memory against its heap limits,
+    // collects garbage after nearly every page (seconds for one case). The host reads the message as before.
+    const lastPage: Instr[] = [["memory.size"], c(1), ["i32.sub"]];
+    this.emit(["memory.size"], c(GROWN_PAGES), ["i32.ge_u"], ["global.get", "$heap"], ...lastPage, c(16), ["i32.shl"], ["i32.le_u"], ["i32.and"]);
+    this.emit(["if"], ...lastPage, set(RESULT), ["else"], c(1), ["memory.grow"], set(RESULT), ["end"]);
+    this.emit(get(RESULT), c(-1), ["i32.ne"], ["if"], get(RESULT), c(16), ["i32.shl"], ...text, ["memory.copy"], ["end"]);
     return [get(RESULT), c(16), ["i32.shl"], text[1]!];
   }
 
-  /** An answer op's memory "exhaust": the allocator's heap moves to the end of memory, so the answer must grow it. */
+  /**
+   * An answer op's memory "exhaust": the allocator's heap moves to the end of memory, so the answer must grow it; once
+   * memory has GROWN_PAGES pages the heap stays (for the reason `message` gives for `grow`).
+   */
   private exhaust(op: { readonly memory?: "exhaust" }): void {
-    if (op.memory === "exhaust") this.emit(...MEMORY_END, ["global.set", "$heap"]);
+    if (op.memory === "exhaust") this.emit(["memory.size"], c(GROWN_PAGES), ["i32.lt_u"], ["if"], ...MEMORY_END, ["global.set", "$heap"], ["end"]);
   }
 
   /** job_spawn_child(type, params) for the job `id` names; the answer logged as "child=<len>:<hex>" or "child=none". */

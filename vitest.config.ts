@@ -1,4 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { tierUpLater } from "./harness/engine/tiering.ts";
+
+// As every job-parity process does (harness/engine/tiering.ts): set here, before the test workers start.
+tierUpLater();
 
 export default defineConfig({
   test: {

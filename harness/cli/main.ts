@@ -1,3 +1,4 @@
+import { tierUpLater } from "../engine/tiering.ts";
 import { UsageError } from "./args.ts";
 
 const USAGE = `job-parity: the conformance harness for the Spacedrive extension job ABI
@@ -81,6 +82,7 @@ async function isInputError(error: unknown): Promise<boolean> {
 
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */
 export async function main(argv: string[]): Promise<number> {
+  tierUpLater();
   // A reader that goes away (`| head`) is not an error of the harness: stop quietly.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { targetFlag, targetLabel, type HostTarget } from "../adapters/host-target.ts";
+import { tierUpLater } from "../engine/tiering.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import { coverageOf, mergeCoverage, type Coverage } from "./coverage.ts";
@@ -184,6 +185,8 @@ interface WorkerState {
 const WIND_DOWN_MS = 5000;
 
 export function startFuzzSession(options: FuzzOptions): FuzzSession {
+  // Before the workers start: each runs the whole harness, briefly (harness/engine/tiering.ts).
+  tierUpLater();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const startedAt = performance.now();
   const deadline = "timeMs" in options.budget ? Date.now() + options.budget.timeMs : null;

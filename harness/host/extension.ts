@@ -37,6 +37,21 @@ export class ExtensionScope {
     readonly gate: PermissionGate,
   ) {}
 
+  /**
+   * Runs `action` for the extension, with no job running on the scope (init.acts-for-extension): plugin_init,
+   * also when it runs again on a fresh instance just before a job's run, and plugin_cleanup. What it logs or has
+   * refused goes to the extension trace; the running job, if any, is back afterwards.
+   */
+  forExtension<T>(action: () => T): T {
+    const running = this.currentJob;
+    this.currentJob = null;
+    try {
+      return action();
+    } finally {
+      this.currentJob = running;
+    }
+  }
+
   /** Finds a job type by registered name, or by export name (how a user may name it on the command line). */
   findJobType(name: string): JobType | undefined {
     const registered = this.jobTypes.get(name) ?? [...this.jobTypes.values()].find((type) => type.exportName === name);

@@ -74,18 +74,9 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
   const api: NativeInitApi = {
     // Called from a run, this is a guest's register_job from a run: refused WRONG_PHASE in the running job's trace.
     registerJob: (name, exportName, resumable = true) => host.registerJob(scope, name, exportName, resumable, executorFor(exportName)),
-    log: (level, message) => {
-      // A line of plugin_init's or plugin_cleanup's acts for the extension (init.acts-for-extension), also when a twin
-      // logs it from within a job's run for plugin_init running again on a fresh instance: a refusal goes to the
-      // extension trace, not the job's. (A job's own spacedrive_log line is NativeJobContext's.)
-      const running = scope.currentJob;
-      scope.currentJob = null;
-      try {
-        host.ops.log(scope, null, "spacedrive_log", typeof level === "number" ? level : LEVELS[level], message);
-      } finally {
-        scope.currentJob = running;
-      }
-    },
+    // A line of plugin_init's or plugin_cleanup's, for the extension also when a twin logs it from within a job's
+    // run for plugin_init running again on a fresh instance. (A job's own spacedrive_log line is NativeJobContext's.)
+    log: (level, message) => scope.forExtension(() => host.ops.log(scope, null, "spacedrive_log", typeof level === "number" ? level : LEVELS[level], message)),
   };
   const code = definition.init?.(api) ?? 0;
   if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${id}: init returned ${code}; the extension is not loaded`);

@@ -125,12 +125,9 @@ export class WasmExtension {
     this.instance = instance;
     if (typeof exports.plugin_init === "function") {
       scope.phase = reinit ? "reinit" : "init";
-      // plugin_init acts for the extension, also when it runs again on a fresh instance just before a job's run.
-      const running = scope.currentJob;
-      scope.currentJob = null;
       let code: number;
       try {
-        code = runGuestWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs, this.stall);
+        code = scope.forExtension(() => runGuestWithTimeout(exports.plugin_init as () => number, this.host.limits.runTimeoutMs, this.stall));
       } catch (error) {
         this.instance = null;
         if (error instanceof RunTimeout) throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init: ${error.message}`, { cause: error });
@@ -138,7 +135,6 @@ export class WasmExtension {
         throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: plugin_init trapped: ${(error as Error).message}`, { cause: error });
       } finally {
         scope.phase = "ready";
-        scope.currentJob = running;
       }
       if (code !== 0) {
         this.instance = null;
@@ -159,17 +155,13 @@ export class WasmExtension {
     this.instance = null;
     const cleanup = instance?.exports.plugin_cleanup;
     if (typeof cleanup !== "function") return;
-    const { scope } = this;
-    const running = scope.currentJob;
-    scope.currentJob = null;
     const deactivate = this.boundary.activate();
     try {
-      runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs, this.stall);
+      this.scope.forExtension(() => runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs, this.stall));
     } catch (error) {
       if (!(error instanceof RunTimeout) && !this.guest.engine.isTrap(error)) throw error;
     } finally {
       deactivate();
-      scope.currentJob = running;
     }
   }
 

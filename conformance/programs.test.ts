@@ -9,13 +9,14 @@ import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
 import { encodeModule } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
+import { DEFAULT_LIMITS } from "../harness/host/limits.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
 import { abi11CaseArb, caseArb, FORGEABLE, hostCaseArb, ID_CHOICES, progressText, programArb, runShape, scenarioArb, wasmOnlyCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { formatCounterexample, replayCommand } from "../harness/programs/counterexample.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
 import { BOUNDARY_FAULTS, type BoundaryFaultName } from "../harness/programs/faults.ts";
-import { ABI_1_1_MARKER, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
-import { checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
+import { ABI_1_1_MARKER, allOps, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
+import { casesAt, checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
 import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
 import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
@@ -106,6 +107,23 @@ describe("generator health", () => {
       if (Buffer.compare(renderWasm(program), renderWasm(programCopy)) !== 0) problems.push(`#${i}: the JSON copy renders different wasm\n  ${JSON.stringify(program)}`);
     });
     expect(problems, `sample: fc.sample(caseArb, { seed: ${hex(HEALTH_SEED)}, numRuns: ${HEALTH_SAMPLE} })`).toEqual([]);
+  });
+
+  it("every case whose jobs spawn the program's own jobs bounds the tree: at most 4 children per job, and 4 runs when it resumes", () => {
+    // Under the default limits such a case can make 4,096 jobs and 130,000 runs: minutes of one case, which a fuzz
+    // session with a time budget waits for (`fuzz --time 60s --seed 1` waited past 150 s for this one).
+    const [found] = casesAt(1929103106, 217, 1);
+    const cases = [found!, ...healthSample(), ...fc.sample(hostCaseArb, { seed: HEALTH_SEED, numRuns: 300 })];
+    const unbounded = cases.flatMap(({ program, scenario }, i) => {
+      const names = new Set(program.jobs.map((job) => job.name));
+      if (!allOps(program).some((op) => op.op === "spawn" && names.has(op.type))) return [];
+      const { maxChildrenPerJob = DEFAULT_LIMITS.maxChildrenPerJob, maxRunsPerJob = DEFAULT_LIMITS.maxRunsPerJob } = scenario.limits ?? {};
+      return maxChildrenPerJob <= 4 && (scenario.resume !== true || maxRunsPerJob <= 4) ? [] : [`#${i}: ${JSON.stringify(scenario.limits ?? {})}`];
+    });
+    expect(unbounded).toEqual([]);
+    const result = checkProgram(found!.program, found!.scenario);
+    expect(result.ok, result.divergence ?? "").toBe(true);
+    expect(result.raw!.wasm.jobs.length).toBeLessThanOrEqual(1 + 4 + 16);
   });
 });
 

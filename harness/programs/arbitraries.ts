@@ -769,17 +769,28 @@ function placePlan(jobs: MutableJob[], scenario: Scenario, limits: Partial<HostL
 }
 
 /**
- * Children and resumes a case with a reach plan may have when the plan sets no smaller limit: now that most spawns
- * name a registered type, a job that pauses and resumes (up to 32 runs by default) spawning in each run, its children
- * doing the same, would make thousands of runs. Small trees keep a case as cheap as the cases before reach were.
+ * Children and resumes a case may have when nothing sets a smaller limit. With the defaults (64 children per job, 32
+ * runs of a resumed job, 4,096 jobs a tree), a job that pauses and resumes, spawning in each run, its children doing
+ * the same, makes a tree of 4,096 jobs and 130,000 runs: minutes for one case, past any time budget (a fuzz session
+ * waits for the case in hand). Every case that can grow a tree (a reach plan, or a program that spawns its own jobs)
+ * has these bounds: at most 341 jobs of 4 runs.
  */
 const TREE_CHILDREN = 4;
 const TREE_RUNS = 4;
 
+/** The tree bounds for a case: fewer children per job and, when it resumes, fewer runs per job. */
+const treeBounds = (resume: boolean): Record<string, number> => ({ maxChildrenPerJob: TREE_CHILDREN, ...(resume ? { maxRunsPerJob: TREE_RUNS } : {}) });
+
+/** Whether a job of the program spawns a job the program defines (a child tree can grow), not only unknown types. */
+const spawnsItsOwnJobs = (program: JobProgram): boolean => {
+  const names = new Set(program.jobs.map((job) => job.name));
+  return allOps(program).some((op) => op.op === "spawn" && names.has(op.type));
+};
+
 /** The limits a plan sets, with what the program needs for them to stay where the plan put them. */
 function resolveLimits(draw: LimitDraw, program: JobProgram, tree: { readonly depth: number } | undefined, resume: boolean): Partial<HostLimits> {
   const { payloadAtLimit, ...limits } = draw;
-  const out: Record<string, number> = { maxChildrenPerJob: TREE_CHILDREN, ...(resume ? { maxRunsPerJob: TREE_RUNS } : {}) };
+  const out: Record<string, number> = treeBounds(resume);
   for (const [key, value] of Object.entries(limits)) if (value !== undefined) out[key] = value;
   if (tree !== undefined) out.maxChildDepth = tree.depth;
   if (payloadAtLimit === true) {
@@ -794,7 +805,10 @@ function resolveLimits(draw: LimitDraw, program: JobProgram, tree: { readonly de
  * with the plan's limits, store failures and interrupt plans. `wasmOnly` adds what no native job can do.
  */
 export function buildCase(program: JobProgram, scenario: Scenario, reach: ReachDraw | null, wasmOnly: WasmOnlyDraw | null = null): ProgramCase {
-  if (reach === null && wasmOnly === null) return { program, scenario };
+  if (reach === null && wasmOnly === null) {
+    if (!spawnsItsOwnJobs(program)) return { program, scenario };
+    return { program, scenario: { ...scenario, limits: { ...treeBounds(scenario.resume === true), ...scenario.limits } } };
+  }
   const jobs: MutableJob[] = program.jobs.map((job) => ({ ...job, before: [...job.before], body: [...job.body], after: [...job.after] }));
   const names = new Set(jobs.map((job) => job.name));
   const draw = reach ?? EMPTY_REACH;

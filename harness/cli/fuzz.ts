@@ -122,6 +122,9 @@ function describeBudget(budget: Budget): string {
   return "runs" in budget ? plural(budget.runs, "run") : `for ${seconds(budget.timeMs)}`;
 }
 
+const TTY_PROGRESS_EVERY_MS = 250;
+const LOG_PROGRESS_EVERY_MS = 2000;
+
 function progressLine(p: FuzzProgress): string {
   return `fuzz: ${plural(p.runs, "run")} · ${p.runsPerSecond.toFixed(0)} runs/s · ${plural(p.divergences, "divergence")} · ${seconds(p.elapsedMs)}`;
 }
@@ -152,22 +155,24 @@ function summaryLines(summary: FuzzSummary): string[] {
   return lines;
 }
 
-/** The live progress line: on stderr, overwritten ~4 times a second on a terminal, one line every 2 s otherwise. */
+/**
+ * The live progress line on stderr: overwritten ~4 times a second on a terminal; otherwise (a log) one line as soon as
+ * the first cases are checked, which shows the session is working, then one every 2 s.
+ */
 function progressReporter(session: { progress(): FuzzProgress }) {
   const tty = process.stderr.isTTY === true;
   let shown = false;
-  const timer = setInterval(
-    () => {
-      const line = progressLine(session.progress());
-      if (tty) {
-        process.stderr.write(`\r\x1b[K${line}`);
-        shown = true;
-      } else {
-        process.stderr.write(`${line}\n`);
-      }
-    },
-    tty ? 250 : 2000,
-  );
+  let lastLineAt = -Infinity;
+  const timer = setInterval(() => {
+    const progress = session.progress();
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${progressLine(progress)}`);
+      shown = true;
+    } else if (progress.runs > 0 && progress.elapsedMs - lastLineAt >= LOG_PROGRESS_EVERY_MS) {
+      process.stderr.write(`${progressLine(progress)}\n`);
+      lastLineAt = progress.elapsedMs;
+    }
+  }, TTY_PROGRESS_EVERY_MS);
   return {
     /** Clears the line (so other output starts at column 0). */
     clear() {

@@ -5,6 +5,7 @@ import type { ReferenceHost } from "../harness/host/host.ts";
 import { caseArb } from "../harness/programs/arbitraries.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
 import { HOST_FAULTS, type HostFaultName } from "../harness/programs/faults.ts";
+import { onSide } from "../harness/programs/invariants.ts";
 import type { JobProgram } from "../harness/programs/ir.ts";
 import { renderNative } from "../harness/programs/render-native.ts";
 import { renderWasm } from "../harness/programs/render-wasm.ts";
@@ -70,6 +71,15 @@ describe("each invariant flags a result broken its way (the program's reference 
   it("interrupt.plans / level-triggered: a check the plan makes due answered 0", () => {
     const problems = problemsAfter(PAUSED, (job) => Object.assign(nth(job, "interrupt_check", 1), { answer: 0 }));
     expect(problems).toContain("x job:0: run 0: interrupt check 2 (host call 11) answered 0, expected 1 (a pause is pending)");
+  });
+
+  it("a side's problems said of the other side (onSide) are what checking that side finds", () => {
+    const broken = structuredClone(reference(PAUSED)) as unknown as { jobs: MutableJob[] };
+    Object.assign(nth(broken.jobs[0]!, "interrupt_check", 1), { answer: 0 });
+    const result = broken as unknown as NormalizedResult;
+    const native = checkInvariants("native", result, PROGRAM, PAUSED);
+    expect(native.length).toBeGreaterThan(0);
+    expect(onSide(native, "native", "wasm")).toEqual(checkInvariants("wasm", result, PROGRAM, PAUSED));
   });
 
   it("interrupt.answer: a check answered with nothing due", () => {

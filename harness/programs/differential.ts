@@ -6,7 +6,7 @@ import type { JobProgram } from "./ir.ts";
 import { renderNative } from "./render-native.ts";
 import { renderWasm } from "./render-wasm.ts";
 import { PROGRAM_FILE } from "./batch.ts";
-import { checkInvariants } from "./invariants.ts";
+import { checkInvariants, onSide } from "./invariants.ts";
 
 export { checkInvariants } from "./invariants.ts";
 
@@ -113,7 +113,7 @@ export function checkProgram(program: JobProgram, scenario: Scenario, options: D
   const divergence = same ? null : compareResults(normalizeResult(native), normalizeResult(wasm), "native", "wasm");
   const nativeProblems = checkInvariants("native", native, program, scenario);
   // The invariants read the results' jobs only, which sameResult found equal: the WASM side breaks the same ones.
-  const wasmProblems = same ? nativeProblems.map((problem) => `wasm${problem.slice("native".length)}`) : checkInvariants("wasm", wasm, program, scenario);
+  const wasmProblems = same ? onSide(nativeProblems, "native", "wasm") : checkInvariants("wasm", wasm, program, scenario);
   const invariants = [...nativeProblems, ...wasmProblems];
   lap("compare");
   return new LazyResult(divergence === null && invariants.length === 0, divergence, invariants, { native, wasm });

@@ -18,6 +18,14 @@ type Job = Result["jobs"][number];
 type Event = Job["trace"][number];
 type Report = (problem: string) => void;
 
+/**
+ * `problems` that checkInvariants found on side `from`, said of side `to`: two results whose jobs are equal break the
+ * same invariants, so one check serves both sides (the problems start with the side's name).
+ */
+export function onSide(problems: readonly string[], from: string, to: string): string[] {
+  return problems.map((problem) => `${to}${problem.slice(from.length)}`);
+}
+
 /** What must hold of a result; with its program and scenario, also what they say must have happened. */
 export function checkInvariants(side: string, result: Result, program?: JobProgram, scenario?: Scenario): string[] {
   const problems: string[] = [];

@@ -189,6 +189,8 @@ describe("job-parity fuzz: sessions", () => {
     expect(run.stdout).toMatch(/^coverage of \d+ generated cases on the reference host$/m);
     for (const spec of IMPORTS) expect(run.stdout).toMatch(new RegExp(`^${spec.name} +\\d+  `, "m"));
     for (const part of ["clauses exercised: ", "interrupts: ", "children: ", "limits: ", "runs ended: "]) expect(run.stdout).toContain(`\n${part}`);
+    // A parity session says why WASM-only statuses stay unreached, and where they are reached.
+    expect(run.stdout).toContain("the parity property checks cases with a native twin only");
   });
 
   it("replays a saved case exactly: with its fault it diverges (exit 1, the program printed), on the reference host it passes", async () => {

@@ -136,7 +136,8 @@ function timingLine(summary: FuzzSummary): string {
   return `time went to: ${phases.map((phase) => `${phase} ${pct(t[phase] ?? 0)}`).join(" · ")} (of ${seconds(t.total)} in workers)`;
 }
 
-function summaryLines(summary: FuzzSummary): string[] {
+/** The session's summary; `parity`: the parity property's session (no host under test). */
+function summaryLines(summary: FuzzSummary, parity: boolean): string[] {
   const lines = [
     `${plural(summary.runs, "run")} in ${seconds(summary.elapsedMs)} (${summary.runsPerSecond.toFixed(0)} runs/s) on ${plural(summary.workers, "worker")}` +
       ` · seed ${summary.seed} · shard ${summary.shard.index}/${summary.shard.count} · host ${summary.host}`,
@@ -152,6 +153,14 @@ function summaryLines(summary: FuzzSummary): string[] {
   for (const problem of summary.shutdownProblems) lines.push(`the host did not shut down as the protocol says: ${problem}`);
   lines.push(timingLine(summary));
   lines.push("", formatCoverage(summary.coverage));
+  if (parity) {
+    // What a "-" above means here: not a gap of the generator, but cases the parity property cannot judge.
+    lines.push(
+      "",
+      "the parity property checks cases with a native twin only; what only a WASM guest can reach (hostile pointers and lengths,",
+      'a memory cap, load and plugin_init failures) is fuzzed with a host under test: --host-cmd "node bin/job-parity-reference-host.mjs"',
+    );
+  }
   return lines;
 }
 
@@ -293,7 +302,7 @@ export async function fuzzCommand(
     return 2;
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
-  else for (const line of summaryLines(summary)) out(line);
+  else for (const line of summaryLines(summary, target === null)) out(line);
   if (summary.divergences > 0 || summary.shutdownProblems.length > 0) return 1;
   // Stopped short of its budget by Ctrl-C: not a clean pass, whatever it checked.
   return summary.stopped === "interrupted" ? 130 : 0;

@@ -38,8 +38,8 @@ function envInt(name: string, fallback: number): number {
 
 const SEED = envInt("JOB_PARITY_CRASH_SEED", 0x5eedc4a5) >>> 0;
 /**
- * Kills per kind of job (WASM, native): 2 x 8 in `npm test`, where each process costs about a second of CPU to start
- * and the whole suite has a 60 s budget; JOB_PARITY_CRASH_KILLS=25 gives the 50-kill run.
+ * Kills per kind of job (WASM, native): 2 x 8 in `npm test`, which has a 30 s budget (each kill costs a process and
+ * waits on it); JOB_PARITY_CRASH_KILLS=25 gives the 50-kill run.
  */
 const KILLS = Number(process.env.JOB_PARITY_CRASH_KILLS ?? 8);
 /**

@@ -27,9 +27,9 @@ import { canonicalJson } from "../harness/trace/diff.ts";
 /** The property's seed; the fault hunts below use it too, so the reference-host half of their contrast is this run. */
 const SEED = 0x5eed;
 /**
- * Runs of the property in `npm test`. A run costs about 5-8 ms on this 2-core machine (render, compile, a WASM run, a
- * native run, compare; more when the test files share the CPU), so 250 runs take about 1.5-2.5 s: the budget this file
- * is allowed. Longer hunts belong to fuzzing sessions, not to the suite.
+ * Runs of the property in `npm test`. A run costs about 1.5 to 4 ms on this 2-core machine (render and compile in a
+ * batch, a WASM run, a native run, compare; more when the test files share the CPU), so 500 runs take 1 to 2 s.
+ * Longer hunts belong to fuzzing sessions, not to the suite.
  */
 const NUM_RUNS = 500;
 /** Runs a fault hunt may take to find its counterexample (the reference host finds nothing in NUM_RUNS >= this). */

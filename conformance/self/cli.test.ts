@@ -10,7 +10,7 @@ import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 
 // The CLI as users run it: a real process, `node bin/job-parity.mjs ...` from the project root. Each process costs
-// about a second here (tsx startup), so the real processes are limited to seven: the three exec runs, --help, an
+// a few tenths of a second of CPU here, so the real processes are limited to seven: the three exec runs, --help, an
 // unknown command, and one error of each class main() turns into exit 2 (UsageError: missing --job;
 // GuestLoadError: malformed WAT). The remaining error messages are checked in-process on execCommand, asserting the
 // error classes whose exit code and stderr routing the real processes cover.

@@ -27,8 +27,8 @@ import { FIXTURES_DIR, PROJECT_ROOT, readFixture } from "../../harness/suite/fix
 import { normalizeResult, type ScenarioResult } from "../../harness/suite/scenario.ts";
 import { TRACE_EVENT_KINDS } from "../../harness/trace/events.ts";
 
-// The out-of-process host protocol (conformance/PROTOCOL.md). Real processes are few: one reference host (about
-// 0.7 s of tsx startup) serves the handshake, a fixture and a load error; the broken hosts are plain Node scripts
+// The out-of-process host protocol (conformance/PROTOCOL.md). Real processes are few: one reference host (a few
+// tenths of a second to start) serves the handshake, a fixture and a load error; the broken hosts are plain Node scripts
 // (conformance/hosts/*.mjs, a few tens of ms each). Message validation and the driver's exit codes are checked in
 // process.
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -18,11 +18,12 @@ import { renderWasm } from "../../harness/programs/render-wasm.ts";
 import { expectedFrom } from "../../harness/suite/goldens.ts";
 import { runScenario, type NormalizedResult } from "../../harness/suite/scenario.ts";
 import { UsageError } from "../../harness/cli/args.ts";
-import { fuzzCommand, parseDuration } from "../../harness/cli/fuzz.ts";
+import { fuzzCommand, parseDuration, slowCaseLine } from "../../harness/cli/fuzz.ts";
 import { fuzzEveryMutant } from "../../harness/cli/fuzz-mutants.ts";
 import { runCommand } from "../../harness/cli/run.ts";
 import { loadRegressions, saveRegression, type RegressionCase } from "../../harness/programs/counterexample.ts";
-import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
+import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FuzzProgress, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
+import { hostReplayCommand } from "../../harness/programs/host-counterexample.ts";
 import { checkOnHost, openFuzzHost } from "../../harness/programs/host-fuzz.ts";
 import { checkHostProperty } from "../../harness/programs/host-property.ts";
 import type { GateReport } from "../../harness/report/gate-report.ts";
@@ -227,6 +228,40 @@ describe("job-parity fuzz: sessions", () => {
 });
 
 describe("job-parity fuzz: a host under test", () => {
+  it("names the case in hand that runs longest while it runs: its seed and path, and the command that runs it alone", async () => {
+    // A host that takes 0.8 s over its third case, and answers every case as the reference host does.
+    const slowHost = join(dir, "slow-host.mts");
+    writeFileSync(
+      slowHost,
+      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => {
+  const reference = new InProcessAdapter();
+  let cases = 0;
+  return {
+    handshake: async () => referenceHandshake(),
+    runCase: async (request) => {
+      if (cases++ === 2) await new Promise((wake) => setTimeout(wake, 800));
+      return reference.runCase(request);
+    },
+    close: () => reference.close(),
+  };
+};\n`,
+    );
+    const session = startFuzzSession({ seed: 5, budget: { runs: 5 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "slow"), fault: null, target: { kind: "module", path: slowHost }, maxDivergences: 1 });
+    const seen: NonNullable<FuzzProgress["longestCase"]>[] = [];
+    const poll = setInterval(() => {
+      const found = session.progress().longestCase;
+      if (found !== null && found.ms >= 500) seen.push(found);
+    }, 25);
+    const summary = await session.done.finally(() => clearInterval(poll));
+    expect(summary).toMatchObject({ runs: 5, divergences: 0 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map((found) => `${found.seed}/${found.path}`))).toEqual(new Set([`${shardChunkSeed(5, { index: 0, count: 1 }, 0)}/2`]));
+    expect(session.progress().longestCase).toBeNull();
+    const line = slowCaseLine(seen[0]!, (seed, path) => hostReplayCommand(seed, path, `--host-module ${slowHost}`));
+    expect(line).toMatch(new RegExp(`^fuzz: one case has run for \\d\\.\\d\\d s \\(seed ${seen[0]!.seed}, path 2\\); alone: npx job-parity fuzz --seed ${seen[0]!.seed} --path '2' --host-module `));
+  });
+
   it("--host-cmd with the reference host process: every case answered as the reference host answers it, its host shut down", async () => {
     const summary = await referenceHost;
     expect(summary).toMatchObject({ runs: 40, skipped: 0, divergences: 0, stopped: "budget", shutdownProblems: [], host: `host-cmd:${REFERENCE_HOST}` });

@@ -4,9 +4,9 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
 import type { HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
-import { formatCounterexample } from "../programs/counterexample.ts";
+import { formatCounterexample, replayCommand } from "../programs/counterexample.ts";
 import { formatCoverage } from "../programs/coverage.ts";
-import { formatHostCounterexample, hostFindingLines } from "../programs/host-counterexample.ts";
+import { formatHostCounterexample, hostFindingLines, hostReplayCommand } from "../programs/host-counterexample.ts";
 import {
   FAULT_NAMES,
   FuzzHostError,
@@ -124,6 +124,16 @@ function describeBudget(budget: Budget): string {
 
 const TTY_PROGRESS_EVERY_MS = 250;
 const LOG_PROGRESS_EVERY_MS = 2000;
+/**
+ * A generated case in hand this long is named, with the command that runs it alone: the parity property never cuts a
+ * case short (a session waits for it, past a time budget), and a host's case ends only at --timeout.
+ */
+export const SLOW_CASE_MS = 5000;
+
+/** The line that names a case running long: where it is, how long it has run, and how to run it alone. */
+export function slowCaseLine(found: NonNullable<FuzzProgress["longestCase"]>, replay: (seed: number, path: string) => string): string {
+  return `fuzz: one case has run for ${seconds(found.ms)} (seed ${found.seed}, path ${found.path}); alone: ${replay(found.seed, found.path)}`;
+}
 
 function progressLine(p: FuzzProgress): string {
   return `fuzz: ${plural(p.runs, "run")} · ${p.runsPerSecond.toFixed(0)} runs/s · ${plural(p.divergences, "divergence")} · ${seconds(p.elapsedMs)}`;
@@ -166,14 +176,22 @@ function summaryLines(summary: FuzzSummary, parity: boolean): string[] {
 
 /**
  * The live progress line on stderr: overwritten ~4 times a second on a terminal; otherwise (a log) one line as soon as
- * the first cases are checked, which shows the session is working, then one every 2 s.
+ * the first cases are checked, which shows the session is working, then one every 2 s. A case that runs SLOW_CASE_MS
+ * or more is named once, on a line of its own.
  */
-function progressReporter(session: { progress(): FuzzProgress }) {
+function progressReporter(session: { progress(): FuzzProgress }, replay: (seed: number, path: string) => string) {
   const tty = process.stderr.isTTY === true;
   let shown = false;
   let lastLineAt = -Infinity;
+  const named = new Set<string>();
   const timer = setInterval(() => {
     const progress = session.progress();
+    const slow = progress.longestCase;
+    if (slow !== null && slow.ms >= SLOW_CASE_MS && !named.has(`${slow.seed}/${slow.path}`)) {
+      named.add(`${slow.seed}/${slow.path}`);
+      if (shown) process.stderr.write("\r\x1b[K");
+      process.stderr.write(`${slowCaseLine(slow, replay)}\n`);
+    }
     if (tty) {
       process.stderr.write(`\r\x1b[K${progressLine(progress)}`);
       shown = true;
@@ -295,7 +313,10 @@ export async function fuzzCommand(
       out("");
     },
   } satisfies FuzzOptions);
-  if (!values.json) reporter = progressReporter(session);
+  if (!values.json) {
+    const hostFlag = target === null ? null : (await import("../adapters/host-target.ts")).targetFlag(target);
+    reporter = progressReporter(session, (seed, path) => (hostFlag === null ? replayCommand(seed, path, fault ?? undefined) : hostReplayCommand(seed, path, hostFlag)));
+  }
   const summary = await awaitSession(session).finally(() => reporter?.stop());
   if (summary instanceof FuzzHostError) {
     err(`job-parity fuzz: ${summary.message}`);

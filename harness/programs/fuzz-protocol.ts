@@ -28,8 +28,10 @@ export const timingPhases = (target: HostTarget | null): readonly string[] => (t
  * counts (for progress, and after a Ctrl-C stops the workers mid-chunk) without a message per run. `hostPid` is the
  * process group of the worker's host process (--host-cmd), so the session can kill it if the worker cannot close it;
  * the session sets `stop` when it needs no more runs (a host worker then lets the rest of its chunk through unchecked).
+ * `caseSince` is Date.now() when the case in hand started (the chunk's start, or the end of the case before it), or 0
+ * while no generated case is in hand (between chunks, shrinking): the session names a case that runs long.
  */
-export const COUNTER = { runs: 0, skipped: 1, hostPid: 2, stop: 3, timings: 4 } as const;
+export const COUNTER = { runs: 0, skipped: 1, hostPid: 2, stop: 3, caseSince: 4, timings: 5 } as const;
 export const COUNTER_SLOTS = COUNTER.timings + Math.max(TIMING_PHASES.length, HOST_TIMING_PHASES.length);
 
 /** How a session sets a worker up: sent as the `setup` message, again for each session a pooled worker serves. */

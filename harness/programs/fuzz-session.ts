@@ -121,6 +121,13 @@ export interface FuzzProgress {
   readonly divergences: number;
   readonly elapsedMs: number;
   readonly runsPerSecond: number;
+  /**
+   * Of the generated cases the workers have in hand, the one running longest: its seed and path (what `--seed S
+   * --path P` replays) and how long it has run. Null between chunks and while a divergence is shrunk. The parity
+   * property never cuts a case short (a session with a time budget waits for it), so this is how a session names a
+   * case that runs long.
+   */
+  readonly longestCase: { readonly seed: number; readonly path: string; readonly ms: number } | null;
 }
 
 /**
@@ -131,7 +138,7 @@ export type SessionTimings = Record<string, number> & { startup: number; other: 
 
 export type StopReason = "budget" | "interrupted" | "max-divergences";
 
-export interface FuzzSummary extends FuzzProgress {
+export interface FuzzSummary extends Omit<FuzzProgress, "longestCase"> {
   readonly seed: number;
   readonly shard: Shard;
   readonly workers: number;
@@ -174,7 +181,8 @@ interface WorkerState {
   ready: boolean;
   startupMs: number;
   busyMs: number;
-  chunk: { readonly message: Extract<ToWorker, { type: "chunk" }>; readonly at: number } | null;
+  /** The chunk in hand: when it was sent, and the worker's run count then (the case in hand is the runs since). */
+  chunk: { readonly message: Extract<ToWorker, { type: "chunk" }>; readonly at: number; readonly runsBefore: number } | null;
   ended: boolean;
   /** Set while the session waits for the worker: its chunk to end (`done`), or its host to close (`closed`). */
   waiting: ((problem: string | null) => void) | null;
@@ -218,8 +226,22 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   const progress = (): FuzzProgress => {
     const elapsedMs = performance.now() - startedAt;
     const runs = sum(COUNTER.runs);
-    return { runs, skipped: sum(COUNTER.skipped), divergences, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0 };
+    return { runs, skipped: sum(COUNTER.skipped), divergences, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0, longestCase: longestCase() };
   };
+
+  function longestCase(): FuzzProgress["longestCase"] {
+    let longest: FuzzProgress["longestCase"] = null;
+    const now = Date.now();
+    for (const state of states) {
+      const since = state.counters[COUNTER.caseSince]!;
+      if (state.chunk === null || since <= 0) continue;
+      const index = state.counters[COUNTER.runs]! - state.chunk.runsBefore;
+      if (index >= state.chunk.message.numRuns) continue; // the chunk is ending
+      const ms = Math.max(0, now - since);
+      if (longest === null || ms > longest.ms) longest = { seed: state.chunk.message.seed, path: String(index), ms };
+    }
+    return longest;
+  }
 
   function assignment(): Extract<ToWorker, { type: "chunk" }> | null {
     if (stopped !== null) return null;
@@ -240,7 +262,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     const message = assignment();
     if (message === null) return;
     fuzzingSince ??= Date.now();
-    state.chunk = { message, at: performance.now() };
+    state.chunk = { message, at: performance.now(), runsBefore: state.counters[COUNTER.runs]! };
     state.worker.postMessage(message);
   }
 
@@ -338,7 +360,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     // cannot be told anything mid-chunk), are stopped now.
     const gentle = stopped !== "interrupted" && target !== null;
     if (!gentle) for (const state of states) endWorker(state);
-    const now = progress();
+    const { longestCase: _inHand, ...now } = progress();
     const timings: SessionTimings = { startup: 0, other: 0, total: 0 };
     phases.forEach((phase, i) => (timings[phase] = sum(COUNTER.timings + i)));
     timings.startup = states.reduce((total, state) => total + state.startupMs, 0);

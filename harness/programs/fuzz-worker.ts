@@ -70,6 +70,8 @@ function parityMode(setup: WorkerSetup, counters: Float64Array): Mode {
         coverage.add({ program, scenario, result: fault === undefined ? result.raw!.wasm : result.raw!.native });
         runs++;
         counters[COUNTER.runs]!++;
+        // The next case starts now, unless this one failed: then it is shrunk, which is not a case in hand.
+        counters[COUNTER.caseSince] = ok ? Date.now() : 0;
         publish();
         if (!ok && !caught) {
           caught = true;
@@ -125,9 +127,13 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
           counters[COUNTER.runs]!++;
           if (check.missing !== null) counters[COUNTER.skipped]!++;
           counters[COUNTER.hostPid] = pidOf();
+          counters[COUNTER.caseSince] = Date.now();
           publish();
         },
-        onFirstFailure: () => post({ type: "caught", at: Date.now() }),
+        onFirstFailure: () => {
+          counters[COUNTER.caseSince] = 0; // shrinking follows: no generated case in hand
+          post({ type: "caught", at: Date.now() });
+        },
       });
       publish();
       post({ type: "done", chunk: message.chunk, runs, counterexample, coverage: coverage.take() });
@@ -142,6 +148,8 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
 }
 
 let mode: Mode | null = null;
+/** The session's counters for this worker (set up with the mode). */
+let counters: Float64Array | null = null;
 // Messages are handled one at a time, in order: a chunk of the host property is a promise, and a close or the next
 // setup waits for it.
 let queue: Promise<void> = Promise.resolve();
@@ -149,13 +157,18 @@ port.on("message", (message: ToWorker) => {
   queue = queue.then(async () => {
     switch (message.type) {
       case "setup": {
-        const counters = new Float64Array(message.setup.counters);
+        counters = new Float64Array(message.setup.counters);
         mode = message.setup.target === null ? parityMode(message.setup, counters) : await hostMode(message.setup, counters);
         if (mode !== null) post({ type: "ready" });
         return;
       }
       case "chunk":
-        return await mode!.runChunk(message);
+        counters![COUNTER.caseSince] = Date.now();
+        try {
+          return await mode!.runChunk(message);
+        } finally {
+          counters![COUNTER.caseSince] = 0;
+        }
       case "close": {
         const problem = mode === null ? null : await mode.close();
         mode = null;

@@ -125,8 +125,8 @@ function describeBudget(budget: Budget): string {
 const TTY_PROGRESS_EVERY_MS = 250;
 const LOG_PROGRESS_EVERY_MS = 2000;
 /**
- * A generated case in hand this long is named, with the command that runs it alone: the parity property never cuts a
- * case short (a session waits for it, past a time budget), and a host's case ends only at --timeout.
+ * A generated case in hand this long is named, with the command that runs it alone: nothing cuts a case of the parity
+ * property or of a host module short (a session waits for it, past a time budget); a host process's ends at --timeout.
  */
 export const SLOW_CASE_MS = 5000;
 

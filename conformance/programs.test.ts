@@ -7,7 +7,7 @@ import { STATUS } from "../harness/abi/status.ts";
 import { progressProblem } from "../harness/abi/progress.ts";
 import { GuestLoadError } from "../harness/engine/errors.ts";
 import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
-import { encodeModule } from "../harness/engine/wasm-module.ts";
+import { encodeModule, type FunctionDef } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
 import { DEFAULT_LIMITS } from "../harness/host/limits.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
@@ -231,6 +231,17 @@ const DATA_COUNT = 12;
 const CUSTOM = 0;
 
 describe("renderWat (compiled by wabt) and renderWasm describe the same guest", () => {
+  it("a shared function's body is encoded again when a function it calls has another index (modules keep different functions before it)", () => {
+    const callee: FunctionDef = { name: "$callee", params: [], results: ["i32"], locals: [], body: [["i32.const", 7]] };
+    const caller: FunctionDef = { name: "$caller", params: [], results: ["i32"], locals: [], body: [["call", "$callee"]], export: "run" };
+    const other: FunctionDef = { name: "$other", params: [], results: ["i32"], locals: [], body: [["i32.const", 1]] };
+    const run = (functions: FunctionDef[]) => {
+      const module = new WebAssembly.Module(encodeModule({ imports: [], functions, memory: null, globals: [], data: [] }) as Uint8Array<ArrayBuffer>);
+      return (new WebAssembly.Instance(module).exports.run as () => number)();
+    };
+    expect([run([other, callee, caller]), run([callee, caller]), run([caller, other, callee])]).toEqual([7, 7, 7]);
+  });
+
   let encodingCases: (ProgramCase & { wat: Uint8Array; ours: Uint8Array })[] | null = null;
   const encodings = async () => {
     if (encodingCases) return encodingCases;

@@ -251,12 +251,16 @@ class Bytes {
 
 const signature = (f: { params: readonly ValType[]; results: readonly ValType[] }) => `${f.params.join(",")}->${f.results.join(",")}`;
 
-/** Function bodies of constant definitions (a shared runtime) encoded once; keyed by the definition and its index maps. */
-const bodyCache = new WeakMap<FunctionDef, { key: string; bytes: Uint8Array }>();
+/**
+ * Function bodies of constant definitions (a shared runtime) encoded once, per definition. A body holds the indexes
+ * of what it names: it is reused while the imports, globals and indirect types are the same (indexKey) and each
+ * function it calls has the index it had, which depends on the functions a module keeps before it.
+ */
+const bodyCache = new WeakMap<FunctionDef, { key: string; callees: readonly string[]; calleeIndexes: readonly number[]; bytes: Uint8Array }>();
 
 function encodeBody(fn: FunctionDef, funcs: Map<string, number>, globals: Map<string, number>, indexKey: string): Uint8Array {
   const cached = bodyCache.get(fn);
-  if (cached?.key === indexKey) return cached.bytes;
+  if (cached?.key === indexKey && cached.callees.every((name, i) => funcs.get(name) === cached.calleeIndexes[i])) return cached.bytes;
   const body = new Bytes();
   body.u32(fn.locals.length);
   for (const local of fn.locals) {
@@ -266,7 +270,8 @@ function encodeBody(fn: FunctionDef, funcs: Map<string, number>, globals: Map<st
   for (const instr of fn.body) encodeInstr(body, instr, funcs, globals, fn.name);
   body.byte(0x0b);
   const bytes = body.result();
-  bodyCache.set(fn, { key: indexKey, bytes });
+  const callees = cached?.callees ?? [...new Set(fn.body.flatMap((instr) => (instr[0] === "call" ? [instr[1]] : [])))];
+  bodyCache.set(fn, { key: indexKey, callees, calleeIndexes: callees.map((name) => funcs.get(name)!), bytes });
   return bytes;
 }
 
@@ -293,7 +298,7 @@ export function encodeModule(def: ModuleDef): Uint8Array {
   def.imports.forEach((imp, i) => funcIndex.set(imp.name, i));
   def.functions.forEach((fn, i) => funcIndex.set(fn.name, def.imports.length + i));
   const globalIndex = new Map(def.globals.map((g, i) => [g.name, i]));
-  // A cached body is valid while the names it calls keep their indexes; the imports and leading functions decide that.
+  // A cached body is valid while the imports, globals and indirect types keep their indexes (and its callees theirs).
   const indexKey = `${def.imports.map((i) => i.name).join()}|${def.globals.map((g) => g.name).join()}|${indirectTypes.map(signature).join()}`;
   const importTypes = def.imports.map(typeOf);
   const functionTypes = def.functions.map(typeOf);

@@ -10,6 +10,7 @@ import { guestFromBytes, guestFromSource } from "../harness/engine/load.ts";
 import { encodeModule, type FunctionDef } from "../harness/engine/wasm-module.ts";
 import { ReferenceHost } from "../harness/host/host.ts";
 import { DEFAULT_LIMITS } from "../harness/host/limits.ts";
+import { WireFailure } from "../harness/host/wire-errors.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
 import { abi11CaseArb, caseArb, FORGEABLE, hostCaseArb, ID_CHOICES, progressText, programArb, runShape, scenarioArb, wasmOnlyCaseArb, type ProgramCase } from "../harness/programs/arbitraries.ts";
 import { formatCounterexample, replayCommand } from "../harness/programs/counterexample.ts";
@@ -20,8 +21,8 @@ import { casesAt, checkParityProperty, type Counterexample, type PropertyOutcome
 import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
 import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
-import { compareResults } from "../harness/suite/compare.ts";
-import { normalizeResult, runScenario, type NormalizedResult } from "../harness/suite/scenario.ts";
+import { comparable, compareResults } from "../harness/suite/compare.ts";
+import { normalizeResult, runScenario, type NormalizedResult, type ScenarioResult } from "../harness/suite/scenario.ts";
 import { canonicalJson } from "../harness/trace/diff.ts";
 
 /** The property's seed; the fault hunts below use it too, so the reference-host half of their contrast is this run. */
@@ -757,6 +758,39 @@ describe("reach: interrupt plans on the checks and calls a run makes (runShape)"
     // check (6: refused, not a check); i=2: check (7), forged (8); after: call + echo (9, 10).
     expect(runShape(job, 1)).toEqual({ checks: [1, 5, 7], calls: 10 });
     expect(runShape(job, 0).checks).toEqual([1, 4, 7, 9]);
+  });
+});
+
+describe("a wire call's error answer: its words are the host's (wire.errors), and no generated guest makes them compared", () => {
+  // A call refused with an error answer, echoed; then the same call with guest memory exhausted under a one-page cap,
+  // so that writing the answer fails with ALLOCATION_FAILED of 4 + its length, words included (WASM-only).
+  const call = { op: "call", method: "action:nope.input", library: "none", payload: "{}" } as const;
+  const program: JobProgram = { version: 1, jobs: [{ name: "root", steps: 0, before: [call, { ...call, memory: "exhaust" }], body: [], after: [], end: { kind: "return", code: 0 } }] };
+  /** The WASM result with the host's error answers worded as `words` gives them (WireFailure.toAnswer patched, then restored). */
+  function runWorded(words: ((message: string) => string) | null): ScenarioResult {
+    const original = WireFailure.prototype.toAnswer;
+    if (words !== null) WireFailure.prototype.toAnswer = function (this: WireFailure) { return { error: words(this.message), code: this.wireCode }; };
+    try {
+      return runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program), { memoryCapPages: 1 }) }, { job: "root", limits: { maxMemoryPages: 1 } });
+    } finally {
+      WireFailure.prototype.toAnswer = original;
+    }
+  }
+
+  it("the guest logs the answer without its words, natively and as WASM; the refusal's size, which counts them, is not compared", () => {
+    const reference = runWorded(null);
+    const reworded = runWorded((message) => `${message} -- and many more words of another host's own`);
+    const trace = reference.jobs[0]!.trace;
+    const answer = trace.find((event) => event.kind === "call")!.response as { error: string; code: string };
+    expect(answer.error.length).toBeGreaterThan(0);
+    const echoed = `answer={"code":"${answer.code}"}`;
+    for (const result of [reference, reworded]) expect(result.jobs[0]!.trace.filter((event) => event.kind === "log").map((event) => (event as { message: string }).message)).toEqual([echoed, "answer=none"]);
+    const sizes = (result: ScenarioResult) => result.jobs[0]!.trace.flatMap((event) => (event.kind === "abi_violation" ? [`${event.code} ${event.size}`] : []));
+    expect(sizes(reworded)).not.toEqual(sizes(reference));
+    expect(compareResults(comparable(reference), comparable(reworded), "reference", "reworded")).toBeNull();
+    // The native twin echoes the same line (it makes the first call only: exhausting memory is WASM-only).
+    const native = runScenario({ kind: "native", definition: renderNative({ ...program, jobs: [{ ...program.jobs[0]!, before: [call] }] }) }, { job: "root" });
+    expect(native.jobs[0]!.trace.filter((event) => event.kind === "log").map((event) => (event as { message: string }).message)).toEqual([echoed]);
   });
 });
 

@@ -414,7 +414,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST return 0 and record ALLOCATION_FAILED (`arg` null, " +
       "`size` 4 + n), after the effect's event. The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is " +
-      "queued, the wire call was made, the children waited for have run (`children_waited` is recorded).",
+      "queued, the wire call was made, the children waited for have run (`children_waited` is recorded). For a wire call's error answer, n counts the " +
+      "host's words (`wire.errors`), so that refusal's `size` is not compared.",
     imports: ["spacedrive_call", "job_load_state", "job_spawn_child", "job_wait_for_children"],
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,

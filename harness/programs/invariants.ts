@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { STATUS } from "../abi/status.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { NormalizedResult, Scenario, ScenarioResult } from "../suite/scenario.ts";
-import type { JobProgram, Op, ProgramJob } from "./ir.ts";
+import { answerEcho, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
 
 /**
  * Invariants: what must hold of any run on any host, whatever the program. They need no second implementation, so
@@ -641,8 +641,9 @@ class Replayer {
           else expected = "child=none";
           break;
         case "call":
-          if (written) prefix = "answer=";
-          else expected = "answer=none";
+          if (!written) expected = "answer=none";
+          else if (event?.kind === "call") expected = `answer=${answerEcho(event.response)}`;
+          else prefix = "answer=";
           break;
         case "wait_children":
           if (written) prefix = "wait=";

@@ -8,6 +8,7 @@
  */
 import { encodeUtf8, utf8ByteLength } from "../abi/codec.ts";
 import { importSpec, type ImportName } from "../abi/imports.ts";
+import { isWireError } from "../abi/wire-methods.ts";
 
 export interface JobProgram {
   readonly version: 1;
@@ -199,7 +200,7 @@ export type Op =
   | ({ readonly op: "spawn"; readonly type: string; readonly params: string } & Forgeable & AfterExhaustion)
   /**
    * spacedrive_call with a JSON payload (empty: the request {}; not JSON: WASM-only, answered BadPayload); the answer
-   * is logged as "answer=<json>" or "answer=none".
+   * is logged as "answer=<json>" (answerEcho: an error answer without its words) or "answer=none".
    */
   | ({ readonly op: "call"; readonly method: string; readonly library: LibraryChoice; readonly payload: string } & AfterExhaustion)
   // ABI 1.1: a program using any of these renders as a 1.1 guest (programAbi).
@@ -392,4 +393,13 @@ export function progressValue(value: ProgressValue): number {
   if (value === "inf") return Infinity;
   if (value === "-inf") return -Infinity;
   return Math.fround(value);
+}
+
+/**
+ * What a program logs of a wire call's answer after "answer=": the answer's JSON, except that an error answer is
+ * logged as {"code":"<code>"}. Its `error` is the host's words for people (wire.errors): a guest that echoed them would
+ * make them a compared field, so that only hosts with the reference host's wording could pass.
+ */
+export function answerEcho(answer: unknown): string {
+  return JSON.stringify(isWireError(answer) ? { code: answer.code } : answer);
 }

@@ -6,6 +6,7 @@ import type { NativeExtensionDefinition, NativeInitApi, NativeJob } from "../job
 import { progressJson, type Progress } from "../jobs/native-progress.ts";
 import {
   allOps,
+  answerEcho,
   exportName,
   FOREIGN_LIBRARY_ID,
   messageBytes,
@@ -193,7 +194,7 @@ function runOp(ctx: NativeJobContext, instance: Instance, job: ProgramJob, op: O
       const library = { none: null, job: ctx.libraryId, foreign: FOREIGN_LIBRARY_ID }[op.library];
       // An empty payload is the request {} (wire.payload).
       const answer = ctx.call(op.method, op.payload === "" ? {} : (JSON.parse(op.payload) as unknown), library);
-      ctx.log(1, `answer=${JSON.stringify(answer)}`);
+      ctx.log(1, `answer=${answerEcho(answer)}`);
       return;
     }
     case "progress_kind":

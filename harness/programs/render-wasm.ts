@@ -121,6 +121,16 @@ const ALL_IMPORTS: readonly ImportDef[] = IMPORTS.map((spec) => ({
   results: spec.results,
 }));
 
+/** An error answer's first 9 bytes, and its code's key with the comma before it (9 bytes too): wire.errors. */
+const ERROR_KEY = encodeUtf8('{"error":');
+const CODE_KEY = encodeUtf8(',"code":"');
+
+/** Whether the 9 bytes at `address` (instructions leaving it) are `key`'s: one i64 compare and one byte compare. */
+function bytesAt(address: readonly Instr[], key: Uint8Array): Instr[] {
+  const first8 = new DataView(key.buffer, key.byteOffset, 8).getBigInt64(0, true);
+  return [...address, ["i64.load", 0], ["i64.const", first8], ["i64.eq"], ...address, ["i32.load8_u", 8], c(key[8]!), ["i32.eq"], ["i32.and"]];
+}
+
 /** The runtime every rendered guest carries: allocator, id parsing, number and hex formatting, a key scanner. */
 const RUNTIME: readonly FunctionDef[] = runtime();
 
@@ -272,8 +282,39 @@ function runtime(): FunctionDef[] {
         c(JOB_ID), c(1), get(4), get(1), get(3), ["i32.add"], callImport("job_log"),
       ],
     },
+    {
+      // (prefix, prefix_len, answer): logs a wire call's length-prefixed answer after the prefix, except the words of
+      // an error answer, which are the host's (wire.errors): {"error":"<words>","code":"<code>"} is logged as
+      // {"code":"<code>"}. The key is found from the end: inside the words a quote is escaped, so ,"code":" is the key.
+      name: "$log_answer",
+      params: ["i32", "i32", "i32"],
+      results: [],
+      locals: ["i32", "i32", "i32"], // 3 len, 4 data, 5 where ,"code":" may start
+      body: [
+        get(2), ["i32.load", 0], set(3),
+        get(2), c(4), ["i32.add"], set(4),
+        get(3), c(ERROR_KEY.length), ["i32.ge_u"], ["if"],
+        ...bytesAt([get(4)], ERROR_KEY), ["if"],
+        get(3), c(CODE_KEY.length), ["i32.sub"], set(5),
+        ["block"],
+        ["loop"],
+        ...bytesAt([get(4), get(5), ["i32.add"]], CODE_KEY), ["if"],
+        get(4), get(5), ["i32.add"], c(0x7b), ["i32.store8", 0], // the comma becomes the object's {
+        get(0), get(1), get(4), get(5), ["i32.add"], get(3), get(5), ["i32.sub"], call("$log_bytes"), ["return"],
+        ["end"],
+        get(5), ["i32.eqz"], ["br_if", 1],
+        get(5), c(1), ["i32.sub"], set(5),
+        ["br", 0],
+        ["end"],
+        ["end"],
+        ["end"],
+        ["end"],
+        get(0), get(1), get(4), get(3), call("$log_bytes"),
+      ],
+    },
   ];
 }
+
 
 /** Lowers a job's ops; `pool` collects the strings. */
 class JobLowering {
@@ -423,7 +464,9 @@ class JobLowering {
         const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
         this.exhaust(op);
         this.emit(...this.str(op.method), c(library), ...this.str(op.payload), callImport("spacedrive_call"));
-        this.echo("answer=");
+        this.emit(["local.tee", RESULT], ["i32.eqz"], ["if"]);
+        this.logText(1, "answer=none");
+        this.emit(["else"], ...this.str("answer="), get(RESULT), call("$log_answer"), ["end"]);
         return;
       }
       case "progress_kind":

@@ -13,21 +13,35 @@ function withoutWords(event: TraceEvent): TraceEvent {
   return event;
 }
 
+/**
+ * A trace without the words: withoutWords on each event, and the `size` of an ALLOCATION_FAILED that follows an error
+ * answer made null, since it is 4 + the answer's length, words included (answer.alloc-failure).
+ */
+function traceWithoutWords(trace: readonly TraceEvent[]): TraceEvent[] {
+  return trace.map((event, i) => {
+    const before = trace[i - 1];
+    if (event.kind === "abi_violation" && event.code === "ALLOCATION_FAILED" && before?.kind === "call" && isWireError(before.response)) {
+      return withoutWords({ ...event, size: null });
+    }
+    return withoutWords(event);
+  });
+}
+
 /** The parts of a result `comparable` reads: a ScenarioResult, or a WireResult as a host answered it. */
 type Comparable = Pick<ScenarioResult, "extension" | "jobs" | "library">;
 
 /**
  * The part of a result that is compared (conformance/PROTOCOL.md, "What is compared, and how"): everything but the
  * words a host writes for people, with ids renamed. It drops each abi_violation's `detail` and each error answer's
- * `error` text (keeping its `code`) before ids are named, so that ids in words never shift the names of the others;
+ * `error` text (keeping its `code`) and the size of an allocation failure that counts them, before ids are named, so that ids in words never shift the names of the others;
  * `errors` is not kept at all. Guest-written text (log lines, messages, states) is the guest's and stays, byte for
  * byte. Goldens hold this form.
  */
 export function comparable(result: Comparable): NormalizedResult {
   return normalizeResult({
     ...(result as ScenarioResult),
-    extension: result.extension.map(withoutWords),
-    jobs: result.jobs.map((job) => ({ ...job, trace: job.trace.map(withoutWords) })),
+    extension: traceWithoutWords(result.extension),
+    jobs: result.jobs.map((job) => ({ ...job, trace: traceWithoutWords(job.trace) })),
   });
 }
 

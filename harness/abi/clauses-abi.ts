@@ -219,7 +219,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "init.time-limit",
     level: "MUST",
-    text: "`plugin_init` runs under `runTimeoutMs`, as a run does; one that has not returned by then MUST be stopped and fail the load with JP_INIT_FAILED.",
+    text:
+      "`plugin_init` runs under `runTimeoutMs`, as a run does; one that has not returned by then MUST be stopped and fail the load with " +
+      "JP_INIT_FAILED. Its clocks (this one and `run.stall`'s) start when the host calls it, after the instance is made: instantiation is not " +
+      "timed (`link.start-function`). On a fresh instance made for a run (`run.retire`), plugin_init has clocks of its own, and the run's clocks " +
+      "start after it returns.",
     exports: ["plugin_init"],
     messages: ["load_error"],
     verified: CASE,
@@ -650,7 +654,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "A job keeps at most `maxLogLinesPerJob` log lines (from `job_log` and `spacedrive_log` alike) and `maxWarningsPerJob` warnings. The first " +
       "line (or warning) past its limit records one LIMIT_EXCEEDED (`import` the import it came through, `arg` null, `limit` the limit's name, " +
       "`size` null); it and every later one are dropped and counted in the result's `droppedLogLines` (or `droppedWarnings`), the later ones " +
-      "without any event. Lines of the extension (no job) are not limited.",
+      "without any event. Only lines and warnings kept count towards the limits: one refused by `call.message-size` or `call.utf8` is neither " +
+      "kept nor counted, nor added to `droppedLogLines` or `droppedWarnings`. Once a limit is reached, later lines (or warnings) are dropped " +
+      "before those checks, whatever their size or bytes. Lines of the extension (no job) are not limited.",
     imports: ["job_log", "spacedrive_log", "job_add_warning"],
     statuses: ["LIMIT_EXCEEDED"],
     verified: CASE,
@@ -679,10 +685,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "order: the tree holds fewer than `maxTreeJobs` jobs, the root included (LIMIT_EXCEEDED, `arg` null, `limit` maxTreeJobs); fewer than " +
       "`maxQueuedJobs` of them were spawned and have not started (LIMIT_EXCEEDED, `arg` null, `limit` maxQueuedJobs); the tree's state bytes " +
       "plus the params' length are at most `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` params_ptr, `limit` maxTreeStateBytes, `size` the " +
-      "params' length). A tree's state bytes are its jobs' initial states and current checkpoints: `job_checkpoint`, after `maxStateBytes`, " +
-      "refuses a state that would take the tree past `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` state_ptr, `limit` maxTreeStateBytes, `size` " +
-      "its length; the previous checkpoint is kept). A job's checkpoint stops counting when it goes (Completed, Cancelled, a stateless " +
-      "checkpoint). A refused spawn or checkpoint changes nothing.",
+      "params' length); a spawn subtracts nothing. A tree's state bytes are its jobs' initial states and current checkpoints. An initial state " +
+      "(the root's included, which no limit refuses) counts from its job's creation for as long as the tree lasts, also after the job ended or " +
+      "checkpointed. `job_checkpoint`, after `maxStateBytes`, counts the new state in place of the job's current checkpoint (none: 0 bytes), not " +
+      "of its initial state: it refuses when the tree's state bytes, less the current checkpoint's length, plus the new state's length are more " +
+      "than `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` state_ptr, `limit` maxTreeStateBytes, `size` the new state's length; the previous " +
+      "checkpoint is kept). A job's checkpoint stops counting when it goes (Completed, Cancelled, a stateless checkpoint). A refused spawn or " +
+      "checkpoint changes nothing.",
     imports: ["job_spawn_child", "job_checkpoint"],
     statuses: ["LIMIT_EXCEEDED"],
     why: "Per-job limits alone let a tree grow to maxChildrenPerJob^maxChildDepth jobs: a spawn loop would exhaust the host's memory.",
@@ -705,8 +714,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "drives them after a run (in spawn order, each to its end, resumes included; a child paused and not resumed stays Paused). They run on " +
       "the same instance while the parent's export is still on the stack (`run.reuse`); while one runs, it is the running job: the parent's id " +
       "is refused (`call.running-job`) and the calls it makes count as its own (`call.count`). A child that retires the instance does not end " +
-      "the parent's run (`run.retire`). Each child's run has its own time limit; the time the parent spends waiting counts towards the parent's, " +
-      "and a parent whose limit passed while it waited is stopped (`run.timeout`) once the wait has recorded its event. It then records " +
+      "the parent's run (`run.retire`). Each child's run has its own time limits (`run.timeout`, `run.stall`), and the wait drives every " +
+      "child even after the parent's limit has passed. A child stopped by its limit fails with end cause timeout and retires the instance: " +
+      "the parent's run goes on there, the wait goes on (its next run on a fresh instance) and answers that child's status, Failed. The " +
+      "time the parent spends waiting counts towards its `runTimeoutMs` (not towards `run.stall`). A parent whose limit passed while it waited " +
+      "is not stopped inside the wait: the wait records its event and calls `wasm_alloc` for its answer, and the parent is then stopped as " +
+      "`run.timeout` says, at a check of its guest code, which may come inside that `wasm_alloc` (the answer is then not written) or after " +
+      "the call returned. The wait records " +
       "`children_waited` {children: [{job, status}]}, every child the job has spawned, in any of its runs, in spawn order with its status, and " +
       "answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, \"status\": <status>}]`, each id a lowercase hyphenated " +
       "UUID as in the context.",
@@ -737,7 +751,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An empty payload is the request `{}`. A payload that is not JSON is answered with error BadPayload without any other check (the rate limit " +
-      "does not count it), and the call event's `request` is the payload's text.",
+      "does not count it), and the call event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the " +
+      "nearest double: \"an integer\" in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and " +
+      "`10E-1` are all 1, `-0` is 0), and a number too large for a double (`1e400`) reads as null. The call event's `request` and the answer " +
+      "write such a number as its value (`1`, `0`, `null`).",
     imports: ["spacedrive_call"],
     messages: ["BadPayload"],
     verified: CASE,
@@ -759,9 +776,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.rate-limit",
     level: "MUST",
     text:
-      "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, counting the extension's calls " +
-      "(those of plugin_init and plugin_cleanup included) that passed the method and library checks, over a sliding window on the host's clock. A " +
-      "scenario's calls all happen at one instant of that clock.",
+      "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, over a sliding window on the " +
+      "host's clock: a call made at time t counts against every later call made before t + windowMs. It counts the extension's calls (those of " +
+      "plugin_init and plugin_cleanup included) that passed the checks before it in `wire.order` (the method's form, its prefix, its library) " +
+      "and that it let through: a call answered RateLimitExceeded does not count, and a call a later check refuses (UnknownMethod for a method " +
+      "the host does not serve, the method's own checks) does. A scenario's calls all happen at one instant of that clock.",
     messages: ["RateLimitExceeded"],
     verified: CASE,
   },
@@ -856,7 +875,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "A run that has not returned `runTimeoutMs` milliseconds after it started (wall-clock time from before the host passes the context, host " +
       "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code: a host call in " +
-      "progress completes, and its effect stands.",
+      "progress completes, and its effect stands. A host may stop the run later than the limit (the reference host checks its clock only now " +
+      "and then, `run.stall`), never before it.",
     verified: CASE,
   },
   {
@@ -864,11 +884,15 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A run in which the guest runs its own code for `stallTimeoutMs` milliseconds without calling the host (wall-clock time, counted from " +
-      "when the run started, before the host passes the context, or from the end of the run's latest host call, whichever is later; time " +
-      "inside a host call never counts) MUST be stopped as `run.timeout` stops a run: the job fails with end cause timeout. Every call of an " +
-      "import counts, a refused one included. A run that keeps calling the host MUST NOT be stopped by this limit however long it takes " +
-      "(`runTimeoutMs` still applies). `plugin_init` and `plugin_cleanup` run under it as under `runTimeoutMs` (`init.time-limit`, " +
-      "`run.cleanup`). 0: no limit.",
+      "when the run started, before the host passes the context, or from the return of the run's latest host call, whichever is later: the " +
+      "clock restarts when a call returns, so the time the host spends on a call never counts; the guest code a host runs to answer a call, " +
+      "`wasm_alloc` (`answer.framing`), is the guest's and may count) MUST be stopped as `run.timeout` stops a run: " +
+      "the job fails with end cause timeout. Every call of an import counts, a refused one included. A run that keeps calling the host MUST " +
+      "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies). A host may stop a run later than the limit, never " +
+      "before it. The reference host reads both clocks only at loop checks (every 65,536 function or loop entries of guest code) and restarts " +
+      "this one at the first check after a host call began: after the call returns, or inside the `wasm_alloc` that answers it. " +
+      "`plugin_init` and `plugin_cleanup` run under it as under " +
+      "`runTimeoutMs` (`init.time-limit`, `run.cleanup`). 0: no limit.",
     why:
       "A long job and a runaway guest are different things: core's jobs have no wall-clock limit, so a host that runs jobs as long as they " +
       "need (runTimeoutMs 0, or large) still stops a guest that spins without ever calling it.",

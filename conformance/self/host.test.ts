@@ -15,9 +15,12 @@ import type { ExtensionScope } from "../../harness/host/extension.ts";
 import type { NativeJobContext } from "../../harness/jobs/native-context.ts";
 import { loadNativeExtension, type NativeExtensionDefinition, type NativeJob } from "../../harness/jobs/native-extension.ts";
 import type { TraceEvent } from "../../harness/trace/events.ts";
-import { loadGuest } from "../../harness/engine/load.ts";
+import { guestFromBytes, loadGuest } from "../../harness/engine/load.ts";
 import { FIXTURES_DIR } from "../../harness/suite/fixtures.ts";
 import { runScenario } from "../../harness/suite/scenario.ts";
+import { parseRequest, UnparsedPayload } from "../../harness/host/operations.ts";
+import type { JobProgram } from "../../harness/programs/ir.ts";
+import { renderWasm } from "../../harness/programs/render-wasm.ts";
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : decodeUtf8(bytes));
 
@@ -759,6 +762,26 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     expect(answers[1]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
     expect(answers[2]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
     expect(ofKind(job, "call").map((e) => e.request)).toEqual(["(undefined)", expect.stringContaining("(not serializable"), expect.stringContaining("(not serializable")]);
+  });
+
+  it("wire.payload: a request holding a number no double can hold (1e400) is BadPayload, with its text as the request, from a guest and natively", () => {
+    const request = '{"message":"hi","count":1e400}';
+    expect(parseRequest(request)).toEqual(new UnparsedPayload(request));
+    expect(parseRequest('{"message":"hi","count":1e2}')).toEqual({ message: "hi", count: 100 });
+    expect(parseRequest('{"message":"1e400 in a string","count":10E-1}')).toEqual({ message: "1e400 in a string", count: 1 });
+    const program: JobProgram = {
+      version: 1,
+      jobs: [{ name: "root", steps: 0, before: [{ op: "call", method: "query:test.ping", library: "job", payload: request }], body: [], after: [], end: { kind: "return", code: 0 } }],
+    };
+    const wasm = runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program)) }, { job: "root" });
+    const call = wasm.jobs[0]!.trace.find((event) => event.kind === "call")!;
+    expect([call.request, (call.response as { code: string }).code]).toEqual([request, "BadPayload"]);
+    let answer: unknown;
+    runJob((ctx) => {
+      answer = ctx.call("query:libraries.list", { count: Infinity });
+      return 0;
+    });
+    expect(answer).toMatchObject({ code: "BadPayload" });
   });
 });
 

@@ -750,11 +750,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.payload",
     level: "MUST",
     text:
-      "An empty payload is the request `{}`. A payload that is not JSON is answered with error BadPayload without any other check (the rate limit " +
-      "does not count it), and the call event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the " +
-      "nearest double: \"an integer\" in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and " +
-      "`10E-1` are all 1, `-0` is 0), and a number too large for a double (`1e400`) reads as null. The call event's `request` and the answer " +
-      "write such a number as its value (`1`, `0`, `null`).",
+      "An empty payload is the request `{}`. A payload that is not JSON, or that holds a number too large for a double (`1e400`, which " +
+      "serde_json refuses too), is answered with error BadPayload without any other check (the rate limit does not count it), and the call " +
+      "event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the nearest double: \"an integer\" " +
+      "in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and `10E-1` are all 1, `-0` is 0). " +
+      "The call event's `request` and the answer write such a number as its value (`1`, `0`).",
     imports: ["spacedrive_call"],
     messages: ["BadPayload"],
     verified: CASE,

@@ -34,11 +34,33 @@ export class UnparsedPayload {
   constructor(readonly text: string) {}
 }
 
+/** Throws at a number no double can hold: JSON spells 1e400, serde_json refuses it, JavaScript would make it Infinity. */
+function finiteNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) throw new RangeError("a number out of range");
+  return value;
+}
+
+/** What may spell a number out of a double's range: an exponent of 3 digits or more, or 309 digits in a row. */
+const MAYBE_OUT_OF_RANGE = /\d[eE][+]?\d{3}|\d{309}/;
+
+/**
+ * A guest's request text (wire.payload): its JSON value, or an UnparsedPayload, answered BadPayload, when it is not
+ * JSON or holds a number no double can hold.
+ */
+export function parseRequest(text: string): unknown {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return MAYBE_OUT_OF_RANGE.test(text) ? JSON.parse(text, finiteNumbers) : value;
+  } catch {
+    return new UnparsedPayload(text);
+  }
+}
+
 /** A native payload as a guest would send it: serialized and parsed; what JSON cannot carry is a BadPayload. */
 function asJson(payload: unknown): unknown {
   let text: string | undefined;
   try {
-    text = JSON.stringify(payload);
+    text = JSON.stringify(payload, finiteNumbers);
   } catch (error) {
     return new UnparsedPayload(`(not serializable: ${(error as Error).message})`);
   }

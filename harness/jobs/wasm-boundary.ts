@@ -7,7 +7,7 @@ import { REPEAT_CALLS, type CallRuns } from "../engine/import-trampoline.ts";
 import type { ExtensionScope, JobExecutor } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import type { JobRecord } from "../host/job.ts";
-import { UnparsedPayload } from "../host/operations.ts";
+import { parseRequest } from "../host/operations.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef } from "../abi/arguments.ts";
 
 /** What the boundary needs from a live instance; set once instantiation has produced the exports. */
@@ -240,11 +240,7 @@ const HOST_FUNCTIONS: WebAssembly.ModuleImports = Object.freeze({
         ops.refuse(scope, job, "spacedrive_call", "BAD_ARGUMENT", about(ARG.payload), "the payload is not valid UTF-8");
         return 0;
       }
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        payload = new UnparsedPayload(text);
-      }
+      payload = parseRequest(text);
     }
     const response = ops.call(scope, job, method, libraryId, payload);
     return toGuest(b, "spacedrive_call", job, encodeUtf8(JSON.stringify(response)));

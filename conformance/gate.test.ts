@@ -15,7 +15,7 @@ import type { GateReport } from "../harness/report/gate-report.ts";
 import { xmlEscape } from "../harness/report/junit.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
-import { checkHandshake, checkResponse, gateExitCode, goldenDivergence, OUTCOMES } from "../harness/suite/gate.ts";
+import { checkHandshake, checkResponse, fixtureSubject, gateExitCode, goldenDivergence, judgeResponse, OUTCOMES } from "../harness/suite/gate.ts";
 import { casePattern } from "../harness/suite/host-expectations.ts";
 
 // `job-parity run`, the CI gate, as CI runs it. A real process costs a few tenths of a second of CPU (the compiled
@@ -179,6 +179,13 @@ describe("job-parity run judges behaviour, not words", () => {
     expect(report.cases.filter((c) => c.outcome !== "PASS").map((c) => `${c.id}: ${c.outcome} ${c.failures[0] ?? c.divergence?.text ?? ""}`)).toEqual([]);
     expect(result.status).toBe(0);
     expect(report.host.handshake?.name).toBe("reworded test host");
+  });
+
+  it("a load error's message is shown beside the divergence it explains, never compared", () => {
+    const subject = fixtureSubject(FIXTURES.find((f) => f.id === "lifecycle/counter")!);
+    const judged = judgeResponse(subject, subject.golden(), { kind: "load_error", code: "JP_INIT_FAILED", message: "plugin_init: my own words" });
+    expect(judged.passed).toBe(false);
+    expect(judged.divergence?.text).toBe('load: the golden loads and runs the job, the host\'s guest fails to load with JP_INIT_FAILED (the host said: "plugin_init: my own words")');
   });
 
   it("and the rewording reaches every kind of word: the cases hold refusals, failed jobs, error answers and load errors", async () => {
@@ -397,7 +404,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     const reports = reportDir();
     const result = cli("run", "--host-cmd", `node ${hostScript("garbage.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("job-parity run: the host printed garbage while running case progress/steps: ");
+    expect(result.stderr).toContain("job-parity run: the host wrote what the protocol does not allow while running case progress/steps: ");
     expect(result.stderr).toContain("is not JSON");
     const report = readReport(reports);
     expect(byId(report, "progress/steps")).toMatchObject({ outcome: "ERROR", error: { code: "JP_HOST_MALFORMED" } });

@@ -46,7 +46,7 @@ invariants every run must satisfy.
 
 Outcomes: PASS, FAIL, XFAIL (an expected failure), XPASS (an expected failure that passes: a stale entry), SKIP,
 UNSUPPORTED (the case needs a waived capability or a wire method the host does not list), ERROR (the host crashed,
-printed garbage or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
+broke the protocol or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
 neither claims nor waives FAILs.
 
 Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case

@@ -70,7 +70,7 @@ export interface HostCheck {
   readonly divergence: GoldenDivergence | null;
   /** Invariants the host's answer breaks. */
   readonly invariants: readonly string[];
-  /** The host broke on the case (crashed, timed out, printed garbage, threw): itself a finding. */
+  /** The host broke on the case (crashed, timed out, broke the protocol, threw): itself a finding. */
   readonly error: { readonly code: GateErrorCode; readonly message: string } | null;
   readonly reference: Expected;
   /** The host's answer in the comparable form; null when it broke. */

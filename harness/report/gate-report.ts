@@ -257,7 +257,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   XPASS: "passed, but the expectations file says it fails: a stale entry",
   SKIP: "not run: the expectations file skips it",
   UNSUPPORTED: "not run: it needs a capability the expectations file waives, a wire method the host does not serve, or an ABI version it does not serve",
-  ERROR: "the host broke: crashed, printed garbage, or returned no result",
+  ERROR: "the host failed: crashed, broke the protocol, or returned no result",
   TIMEOUT: "the host did not answer in time",
 };
 

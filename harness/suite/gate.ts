@@ -176,7 +176,7 @@ export function describeHostError(caseId: string, outcome: Outcome, error: { cod
     case "JP_HOST_CRASH":
       return `the host crashed while running case ${caseId}: ${error.message}`;
     case "JP_HOST_MALFORMED":
-      return `the host printed garbage while running case ${caseId}: ${error.message}`;
+      return `the host wrote what the protocol does not allow while running case ${caseId}: ${error.message}`;
     case "JP_HOST_MISSING_RESULT":
       return `the host returned no result for case ${caseId}: ${error.message}`;
     case "JP_HOST_HANDSHAKE":
@@ -297,13 +297,19 @@ export function comparableAnswer(caseId: string, response: CaseResponse): Expect
   }
 }
 
+/** A load error's message is the host's words: shown beside a divergence it explains, never compared. */
+function withHostWords(divergence: GoldenDivergence | null, response: CaseResponse): GoldenDivergence | null {
+  if (divergence === null || response.kind !== "load_error" || response.message === "") return divergence;
+  return { ...divergence, text: `${divergence.text} (the host said: ${JSON.stringify(response.message.slice(0, 300))})` };
+}
+
 /** A host's answer for a case: equal to the golden, and the case's other expectations hold. Both, or it fails. */
 export function judgeResponse(subject: GateSubject, golden: Expected, response: CaseResponse): Judgement {
   const actual = comparableAnswer(subject.id, response);
   let divergence: GoldenDivergence | null;
   let failures: string[];
   try {
-    divergence = goldenDivergence(golden, actual);
+    divergence = withHostWords(goldenDivergence(golden, actual), response);
     failures = subject.failures(response, actual);
   } catch (error) {
     // A result of the right outline whose insides are not what a result holds (a trace that is not a list, ...).

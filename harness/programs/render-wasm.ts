@@ -315,7 +315,6 @@ function runtime(): FunctionDef[] {
   ];
 }
 
-
 /** Lowers a job's ops; `pool` collects the strings. */
 class JobLowering {
   readonly out: Instr[] = [];

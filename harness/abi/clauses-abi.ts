@@ -428,7 +428,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "answer.alloc-trap",
     level: "MUST",
     text: "A trap inside `wasm_alloc` while the host writes an answer is a trap of the run (end cause trap); the call's effect stands and no refusal is recorded.",
-    imports: ["spacedrive_call", "job_load_state", "job_spawn_child"],
+    imports: ["spacedrive_call", "job_load_state", "job_spawn_child", "job_wait_for_children"],
     verified: CASE,
   },
 

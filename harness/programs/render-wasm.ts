@@ -283,33 +283,31 @@ function runtime(): FunctionDef[] {
       ],
     },
     {
-      // (prefix, prefix_len, answer): logs a wire call's length-prefixed answer after the prefix, except the words of
-      // an error answer, which are the host's (wire.errors): {"error":"<words>","code":"<code>"} is logged as
-      // {"code":"<code>"}. The key is found from the end: inside the words a quote is escaped, so ,"code":" is the key.
+      // (prefix, prefix_len, data, data_len), as $log_bytes, for a wire call's answer: the words of an error answer are
+      // the host's (wire.errors), so {"error":"<words>","code":"<code>"} is logged as {"code":"<code>"}. The key is
+      // found from the end: inside the words a quote is escaped, so ,"code":" is the key.
       name: "$log_answer",
-      params: ["i32", "i32", "i32"],
+      params: ["i32", "i32", "i32", "i32"],
       results: [],
-      locals: ["i32", "i32", "i32"], // 3 len, 4 data, 5 where ,"code":" may start
+      locals: ["i32"], // 4: where ,"code":" may start
       body: [
-        get(2), ["i32.load", 0], set(3),
-        get(2), c(4), ["i32.add"], set(4),
         get(3), c(ERROR_KEY.length), ["i32.ge_u"], ["if"],
-        ...bytesAt([get(4)], ERROR_KEY), ["if"],
-        get(3), c(CODE_KEY.length), ["i32.sub"], set(5),
+        ...bytesAt([get(2)], ERROR_KEY), ["if"],
+        get(3), c(CODE_KEY.length), ["i32.sub"], set(4),
         ["block"],
         ["loop"],
-        ...bytesAt([get(4), get(5), ["i32.add"]], CODE_KEY), ["if"],
-        get(4), get(5), ["i32.add"], c(0x7b), ["i32.store8", 0], // the comma becomes the object's {
-        get(0), get(1), get(4), get(5), ["i32.add"], get(3), get(5), ["i32.sub"], call("$log_bytes"), ["return"],
+        ...bytesAt([get(2), get(4), ["i32.add"]], CODE_KEY), ["if"],
+        get(2), get(4), ["i32.add"], c(0x7b), ["i32.store8", 0], // the comma becomes the object's {
+        get(0), get(1), get(2), get(4), ["i32.add"], get(3), get(4), ["i32.sub"], call("$log_bytes"), ["return"],
         ["end"],
-        get(5), ["i32.eqz"], ["br_if", 1],
-        get(5), c(1), ["i32.sub"], set(5),
+        get(4), ["i32.eqz"], ["br_if", 1],
+        get(4), c(1), ["i32.sub"], set(4),
         ["br", 0],
         ["end"],
         ["end"],
         ["end"],
         ["end"],
-        get(0), get(1), get(4), get(3), call("$log_bytes"),
+        get(0), get(1), get(2), get(3), call("$log_bytes"),
       ],
     },
   ];
@@ -403,11 +401,14 @@ class JobLowering {
     this.emit(c(JOB_ID), c(2), ...this.cursorMessage(), callImport("job_log"), ["end"]);
   }
 
-  /** Logs "<prefix>none" for a 0 answer, else prefix ++ the length-prefixed bytes the host wrote. */
-  private echo(prefix: string): void {
+  /**
+   * Logs "<prefix>none" for a 0 answer, else prefix ++ the length-prefixed bytes the host wrote, through `logger`
+   * ($log_bytes, or $log_answer for a wire call's answer).
+   */
+  private echo(prefix: string, logger: "$log_bytes" | "$log_answer" = "$log_bytes"): void {
     this.emit(["local.tee", RESULT], ["i32.eqz"], ["if"]);
     this.logText(1, `${prefix}none`);
-    this.emit(["else"], ...this.str(prefix), get(RESULT), c(4), ["i32.add"], get(RESULT), ["i32.load", 0], call("$log_bytes"), ["end"]);
+    this.emit(["else"], ...this.str(prefix), get(RESULT), c(4), ["i32.add"], get(RESULT), ["i32.load", 0], call(logger), ["end"]);
   }
 
   op(op: Op, inLoop: boolean): void {
@@ -463,9 +464,7 @@ class JobLowering {
         const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
         this.exhaust(op);
         this.emit(...this.str(op.method), c(library), ...this.str(op.payload), callImport("spacedrive_call"));
-        this.emit(["local.tee", RESULT], ["i32.eqz"], ["if"]);
-        this.logText(1, "answer=none");
-        this.emit(["else"], ...this.str("answer="), get(RESULT), call("$log_answer"), ["end"]);
+        this.echo("answer=", "$log_answer");
         return;
       }
       case "progress_kind":

@@ -34,8 +34,8 @@ type Comparable = Pick<ScenarioResult, "extension" | "jobs" | "library">;
  * The part of a result that is compared (conformance/PROTOCOL.md, "What is compared, and how"): everything but the
  * words a host writes for people, with ids renamed. It drops each abi_violation's `detail`, each error answer's `error`
  * text (keeping its `code`) and the size of an allocation failure that counts that text, before ids are named, so that
- * ids in words never shift the names of the others; `errors` is not kept at all. Guest-written text (log lines, messages, states) is the guest's and stays, byte for
- * byte. Goldens hold this form.
+ * ids in words never shift the names of the others; `errors` is not kept at all. Guest-written text (log lines,
+ * messages, states) is the guest's and stays, byte for byte. Goldens hold this form.
  */
 export function comparable(result: Comparable): NormalizedResult {
   return normalizeResult({

@@ -581,7 +581,6 @@ function expectParity(program: JobProgram, scenario: ProgramCase["scenario"] = {
   return result;
 }
 
-
 describe("reach: ids of other jobs (call.running-job), natively through a context made from the job's own", () => {
   it("every job call with a queued child's, no job's, the zero and a foreign id is refused NOT_RUNNING_JOB (job_id_ptr), as natively", () => {
     const ops = ID_CHOICES.flatMap((id) => FORGEABLE.map((op) => ({ ...op, id }) as Op));

@@ -10,8 +10,8 @@ import { runCli } from "../support/cli.ts";
 import { storedJobs } from "../support/job-db.ts";
 
 // exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
-// is the database alone. Each process costs a few tenths of a second of CPU, so the flows share processes where they can and
-// the refusals beyond one are checked in this process, on the session functions the CLI's worker calls.
+// is the database alone. Each process costs a few tenths of a second of CPU, so the flows share processes where they
+// can and the refusals beyond one are checked in this process, on the session functions the CLI's worker calls.
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-durable-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -28,9 +28,9 @@ import { normalizeResult, type ScenarioResult } from "../../harness/suite/scenar
 import { TRACE_EVENT_KINDS } from "../../harness/trace/events.ts";
 
 // The out-of-process host protocol (conformance/PROTOCOL.md). Real processes are few: one reference host (a few
-// tenths of a second to start) serves the handshake, a fixture and a load error; the broken hosts are plain Node scripts
-// (conformance/hosts/*.mjs, a few tens of ms each). Message validation and the driver's exit codes are checked in
-// process.
+// tenths of a second to start) serves the handshake, a fixture and a load error; the broken hosts are plain Node
+// scripts (conformance/hosts/*.mjs, a few tens of ms each). Message validation and the driver's exit codes are checked
+// in process.
 
 const counter = readFixture(join(FIXTURES_DIR, "lifecycle/counter.json"));
 let counterRequest: CaseRequest;

@@ -758,7 +758,7 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
       answers = [ctx.call("query:libraries.list", () => 0), ctx.call("query:libraries.list", 1n), ctx.call("query:libraries.list", cyclic)];
       return 0;
     });
-    expect(answers[0]).toEqual({ error: 'query:libraries.list: the payload is not valid JSON: "(undefined)"', code: "BadPayload" });
+    expect(answers[0]).toEqual({ error: 'query:libraries.list: the payload is not JSON as serde_json reads it: "(undefined)"', code: "BadPayload" });
     expect(answers[1]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
     expect(answers[2]).toMatchObject({ code: "BadPayload", error: expect.stringContaining("(not serializable: ") });
     expect(ofKind(job, "call").map((e) => e.request)).toEqual(["(undefined)", expect.stringContaining("(not serializable"), expect.stringContaining("(not serializable")]);
@@ -779,6 +779,28 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     let answer: unknown;
     runJob((ctx) => {
       answer = ctx.call("query:libraries.list", { count: Infinity });
+      return 0;
+    });
+    expect(answer).toMatchObject({ code: "BadPayload" });
+  });
+
+  it("wire.payload: a lone surrogate escape, in a value or a member name, is BadPayload (as serde_json reads it); a repeated member keeps its last value", () => {
+    for (const request of [String.raw`{"message":"\ud800"}`, String.raw`{"message":"a\udfffb"}`, String.raw`{"\udc00":1}`, String.raw`{"message":"\ud800","message":"hi"}`]) {
+      expect(parseRequest(request), request).toEqual(new UnparsedPayload(request));
+    }
+    expect(parseRequest(String.raw`{"message":"\ud83d\ude00 \\ud800"}`)).toEqual({ message: "\u{1f600} \\ud800" });
+    expect(parseRequest('{"message":"a","message":"b"}')).toEqual({ message: "b" });
+    const request = String.raw`{"message":"\ud800"}`;
+    const program: JobProgram = {
+      version: 1,
+      jobs: [{ name: "root", steps: 0, before: [{ op: "call", method: "query:test.ping", library: "job", payload: request }], body: [], after: [], end: { kind: "return", code: 0 } }],
+    };
+    const wasm = runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program)) }, { job: "root" });
+    const call = wasm.jobs[0]!.trace.find((event) => event.kind === "call")!;
+    expect([call.request, (call.response as { code: string }).code]).toEqual([request, "BadPayload"]);
+    let answer: unknown;
+    runJob((ctx) => {
+      answer = ctx.call("query:test.ping", { message: "\ud800" });
       return 0;
     });
     expect(answer).toMatchObject({ code: "BadPayload" });

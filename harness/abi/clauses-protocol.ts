@@ -112,7 +112,7 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The scenario's `permissions` are the extension manifest's: `methods` (prefixes), `libraries` (ids or `*`) and `rateLimit` {calls, " +
-      "windowMs}. What is absent is the default: methods `query:` and `action:`, libraries `*`, 1000 calls per 60000 ms.",
+      "windowMs} (`calls` 0 or more, `windowMs` 1 or more). What is absent is the default: methods `query:` and `action:`, libraries `*`, 1000 calls per 60000 ms.",
     messages: ["run"],
     verified: CASE,
   },
@@ -130,8 +130,9 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The scenario's `storeFailures` [n, ...] names the saves the host's state store MUST fail, as if its storage failed: the n-th checkpoint of " +
-      "the case that reaches the store (with or without state: ABI 1.1's `job_checkpoint_stateless` is one; counted from 1 over every job). A checkpoint refused before the store is not counted: for its job id, " +
-      "its memory or its size (`call.check-order`). What a failed save does is `checkpoint.store-error`.",
+      "the case that reaches the store (with or without state: ABI 1.1's `job_checkpoint_stateless` is one; counted from 1 over every job). A " +
+      "checkpoint refused before the store is not counted: for its job id, its memory or its size (`call.check-order`), or for the tree's state " +
+      "bytes (`child.tree`). What a failed save does is `checkpoint.store-error`.",
     messages: ["run"],
     verified: CASE,
   },

@@ -149,7 +149,7 @@ export const WIRE_METHODS: readonly WireMethod[] = [
       ...LIBRARY_CHECKS,
       notObject,
       field("entry_id"),
-      { code: "EntryNotFound", when: "the library has no entry with that id" },
+      { code: "EntryNotFound", when: "the library has no entry with that id, compared as text exactly (an id in upper case names no entry)" },
       field("name"),
       field("content"),
     ],

@@ -3,6 +3,7 @@ import { importSpec, IMPORT_MODULE } from "../abi/imports.ts";
 import { ABI_MARKER } from "../abi/version.ts";
 import { NO_FIELDS, overLimit, ARG } from "../abi/arguments.ts";
 import { isWireError } from "../abi/wire-methods.ts";
+import { LONE_SURROGATE } from "../abi/json-exact.ts";
 import { checkLink } from "../engine/link.ts";
 import { readModuleInterface, type ModuleInterface } from "../engine/sections.ts";
 import type { WasmEngine } from "../engine/engine.ts";
@@ -12,6 +13,7 @@ import type { InterruptPlan } from "../host/interrupts.ts";
 import type { JobRecord } from "../host/job.ts";
 import type { LibraryEntry } from "../host/library.ts";
 import type { HostLimits } from "../host/limits.ts";
+import { UnparsedPayload } from "../host/operations.ts";
 import { DEFAULT_PERMISSIONS } from "../host/permissions.ts";
 import { WasmExtension } from "../jobs/wasm-extension.ts";
 import { ABI_1_1_MUTANTS } from "./mutants-abi-1-1.ts";
@@ -160,6 +162,16 @@ function guidOrder(uuid: string): string {
 
 /** Entries carried from one case into the next, by the conversation.fresh-state mutant. */
 let carriedEntries: LibraryEntry[] = [];
+
+/** A payload as a host that reads UTF-16 lossily sees it: JSON whose lone surrogates became U+FFFD (else as it was). */
+function readLossily(payload: UnparsedPayload): unknown {
+  if (!/\\u[dD][89a-fA-F]/.test(payload.text)) return payload;
+  try {
+    return JSON.parse(payload.text, (_key, value: unknown) => (typeof value === "string" ? value.replace(new RegExp(LONE_SURROGATE, "g"), "\ufffd") : value));
+  } catch {
+    return payload;
+  }
+}
 
 export const CLAUSE_MUTANTS: readonly Mutant[] = [
   // ---------------------------------------------------------------------------------------------------------------
@@ -688,6 +700,17 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
         },
       };
     },
+  },
+  {
+    name: "lone-surrogate-lossy",
+    clause: "wire.payload",
+    description: "a payload with a lone surrogate escape is read lossily (each lone surrogate becomes U+FFFD) instead of being answered BadPayload",
+    plant: () => ({
+      patchHost: (host) => {
+        const call = host.ops.call.bind(host.ops);
+        host.ops.call = (scope, job, method, library, payload) => call(scope, job, method, library, payload instanceof UnparsedPayload ? readLossily(payload) : payload);
+      },
+    }),
   },
   {
     name: "rate-limit-off-by-one",

@@ -5,7 +5,7 @@ import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
 import { LOG_LEVELS, type JobStatus, type LogLevel } from "../trace/events.ts";
-import { parseExactJson } from "../abi/json-exact.ts";
+import { LONE_SURROGATE, parseExactJson } from "../abi/json-exact.ts";
 import { progressProblem } from "../abi/progress.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
@@ -43,13 +43,27 @@ function finiteNumbers(_key: string, value: unknown): unknown {
 /** What may spell a number out of a double's range: an exponent of 3 digits or more, or 309 digits in a row. */
 const MAYBE_OUT_OF_RANGE = /\d[eE][+]?\d{3}|\d{309}/;
 
+/** A \u escape of a surrogate: the only way a payload, which is UTF-8, can spell a lone one. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Each string of a JSON text, member names included: in a text that is JSON, quotes delimit nothing else. */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+
+/** Whether a JSON text has a string with a lone surrogate escape (serde_json refuses it; JSON.parse keeps it). */
+function hasLoneSurrogate(json: string): boolean {
+  for (const [token] of json.matchAll(JSON_STRING)) if (LONE_SURROGATE.test(JSON.parse(token) as string)) return true;
+  return false;
+}
+
 /**
- * A guest's request text (wire.payload): its JSON value, or an UnparsedPayload, answered BadPayload, when it is not
- * JSON or holds a number no double can hold.
+ * A guest's request text (wire.payload), read as serde_json reads a JSON value: its value, or an UnparsedPayload,
+ * answered BadPayload, when it is not JSON, holds a number no double can hold or a lone surrogate escape. A member
+ * name that repeats keeps its last value, as in serde_json's maps.
  */
 export function parseRequest(text: string): unknown {
   try {
     const value = JSON.parse(text) as unknown;
+    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(text)) return new UnparsedPayload(text);
     return MAYBE_OUT_OF_RANGE.test(text) ? JSON.parse(text, finiteNumbers) : value;
   } catch {
     return new UnparsedPayload(text);
@@ -64,7 +78,7 @@ function asJson(payload: unknown): unknown {
   } catch (error) {
     return new UnparsedPayload(`(not serializable: ${(error as Error).message})`);
   }
-  return text === undefined ? new UnparsedPayload("(undefined)") : (JSON.parse(text) as unknown);
+  return text === undefined ? new UnparsedPayload("(undefined)") : parseRequest(text);
 }
 
 export interface OperationDeps {
@@ -356,7 +370,7 @@ export class JobOperations {
     const parsed = payload instanceof UnparsedPayload ? payload : asJson(payload);
     const response =
       parsed instanceof UnparsedPayload
-        ? { error: `${method}: the payload is not valid JSON: ${JSON.stringify(parsed.text.slice(0, 80))}`, code: "BadPayload" }
+        ? { error: `${method}: the payload is not JSON as serde_json reads it: ${JSON.stringify(parsed.text.slice(0, 80))}`, code: "BadPayload" }
         : (JSON.parse(JSON.stringify(this.deps.wire.call(method, libraryId, parsed, scope.gate))) as unknown);
     const request = parsed instanceof UnparsedPayload ? parsed.text : parsed;
     (job?.trace ?? scope.trace).record({ kind: "call", job: job?.id ?? null, method, library: libraryId, request, response });

@@ -82,9 +82,14 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
     check: (a) => expect(root(a).trace.filter((e) => e.kind === "call" && !("code" in (e.response as object)))).toHaveLength(3),
   },
   {
-    draw: { kind: "lone_surrogate", progress: JSON.stringify({ type: "Indeterminate", data: "a\ud800" }) },
+    draw: { kind: "lone_surrogate", progress: JSON.stringify({ type: "Indeterminate", data: "a\ud800" }), payload: JSON.stringify({ message: "a\ud800" }) },
     clause: "progress.structured",
     check: (a) => expect(refusals(a)).toContain("job_progress BAD_ARGUMENT"),
+  },
+  {
+    draw: { kind: "lone_surrogate", progress: JSON.stringify({ type: "Indeterminate", data: "\udc00" }), payload: JSON.stringify({ message: "\udc00" }) },
+    clause: "wire.payload",
+    check: (a) => expect(root(a).trace.filter((e) => e.kind === "call").map((e) => (e.response as { code?: string }).code)).toEqual(["BadPayload"]),
   },
   {
     draw: { kind: "tree", maxTreeJobs: 3, maxQueuedJobs: 1, maxTreeStateBytes: 4 },
@@ -189,7 +194,11 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
       ["string-state-as-json", 3],
     ]));
   it("permissions naming some fields (partial-permissions-empty)", () => catches("partial-permissions-empty", 15));
-  it("progress with a lone surrogate (progress-lone-surrogates-accepted)", () => catches("progress-lone-surrogates-accepted", 17));
+  it("progress and a wire payload with a lone surrogate (progress-lone-surrogates-accepted, lone-surrogate-lossy)", () =>
+    catchesAll([
+      ["progress-lone-surrogates-accepted", 17],
+      ["lone-surrogate-lossy", 3],
+    ]));
   it("tree limits (tree-jobs-unlimited, queued-counts-started-jobs, finished-checkpoints-counted)", () =>
     catchesAll([
       ["tree-jobs-unlimited", 8],

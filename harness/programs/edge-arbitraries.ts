@@ -9,8 +9,9 @@ import { exportName, type JobProgram, type ModuleTwist, type Op, type ProgramJob
  * the other cases. Some twist the guest (ir.ts, ModuleTwist: a plugin_init that fails, traps or spins, a run that spins,
  * a wasm_alloc that fails or traps for the host, registrations not resumable, runs that show their state), some
  * change only the scenario and add the ops that meet it (a root named by its export, permissions that name some
- * fields, child trees at small tree limits, progress with lone surrogates). Every time limit drawn is a few ms, and a
- * run that waits on one spins from its start, so that what it does before it stops never depends on the machine.
+ * fields, child trees at small tree limits, progress and payloads with lone surrogates). Every time limit drawn is a
+ * few ms, and a run that waits on one spins from its start, so that what it does before it stops never depends on the
+ * machine.
  */
 export type EdgeDraw =
   /** plugin_init returns 1, traps, or spins until runTimeoutMs or stallTimeoutMs (`limit`) stops it: JP_INIT_FAILED. */
@@ -29,8 +30,8 @@ export type EdgeDraw =
   | { readonly kind: "by_export" }
   /** Permissions naming only some of their fields, and wire calls that the absent ones' defaults allow. */
   | { readonly kind: "permissions"; readonly permissions: Partial<Permissions> }
-  /** job_progress with a string holding a lone surrogate escape, which serde refuses. */
-  | { readonly kind: "lone_surrogate"; readonly progress: string }
+  /** job_progress, and a wire call's payload, with a string holding a lone surrogate escape, which serde refuses. */
+  | { readonly kind: "lone_surrogate"; readonly progress: string; readonly payload: string }
   /** A tree of children that meets maxTreeJobs, maxQueuedJobs and maxTreeStateBytes; checkpoints of jobs that finish. */
   | { readonly kind: "tree"; readonly maxTreeJobs: number; readonly maxQueuedJobs: number; readonly maxTreeStateBytes: number };
 
@@ -80,9 +81,11 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),
   fc.constant({ kind: "by_export" as const }),
   fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
-  fc
-    .tuple(loneText, fc.boolean())
-    .map(([text, structured]) => ({ kind: "lone_surrogate" as const, progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }) })),
+  fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
+    kind: "lone_surrogate" as const,
+    progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }),
+    payload: JSON.stringify({ message: text }),
+  })),
   fc.record({
     kind: fc.constant("tree" as const),
     maxTreeJobs: fc.integer({ min: 2, max: 5 }),
@@ -171,7 +174,13 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
     case "permissions":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };
     case "lone_surrogate":
-      return { ...base, program: rootFirst(base.program, [{ op: "progress_kind", progress: draw.progress }]) };
+      return {
+        ...base,
+        program: rootFirst(base.program, [
+          { op: "progress_kind", progress: draw.progress },
+          { op: "call", method: "action:test.ping.input", library: "none", payload: draw.payload },
+        ]),
+      };
     case "tree": {
       const { maxTreeJobs, maxQueuedJobs, maxTreeStateBytes } = draw;
       return withLimits({ ...base, program: tree(base.program) }, { maxTreeJobs, maxQueuedJobs, maxTreeStateBytes, maxChildrenPerJob: 4 });

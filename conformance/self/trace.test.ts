@@ -21,9 +21,9 @@ describe("Normalizer", () => {
     ]);
   });
 
-  it("names other UUIDs id:0, id:1, ... separately from job ids", () => {
+  it("names other UUIDs id:0, id:1, ... separately from job ids (an object's fields in the order of their names)", () => {
     const normalizer = new Normalizer(new Set([JOB_A]));
-    expect(normalizer.normalize({ library: LIB, job: JOB_A, entry: ENTRY })).toEqual({ library: "id:0", job: "job:0", entry: "id:1" });
+    expect(normalizer.normalize({ library: LIB, job: JOB_A, entry: ENTRY })).toEqual({ library: "id:1", job: "job:0", entry: "id:0" });
   });
 
   it("gives one UUID the same name everywhere, inside strings, nested values and later calls, whatever its case", () => {
@@ -35,15 +35,16 @@ describe("Normalizer", () => {
       params: `{"parent":"${JOB_A}","library":"${LIB}"}`,
       nested: [{ deep: { id: LIB } }, `job ${JOB_B.toUpperCase()} at ${LIB}`],
     });
+    // `child` comes before `job` by name; in a result the event's job was named by its JobResult's `id` already.
     expect(first).toEqual({
       kind: "child_spawned",
-      job: "job:0",
-      child: "job:1",
-      params: '{"parent":"job:0","library":"id:0"}',
-      nested: [{ deep: { id: "id:0" } }, "job job:1 at id:0"],
+      job: "job:1",
+      child: "job:0",
+      params: '{"parent":"job:1","library":"id:0"}',
+      nested: [{ deep: { id: "id:0" } }, "job job:0 at id:0"],
     });
     // The same normalizer across parts of one run: the child's own trace uses the parent's names for it.
-    expect(normalizer.normalize({ job: JOB_B, message: `from ${JOB_A}` })).toEqual({ job: "job:1", message: "from job:0" });
+    expect(normalizer.normalize({ job: JOB_B, message: `from ${JOB_A}` })).toEqual({ job: "job:0", message: "from job:1" });
     expect(normalizer.name(LIB)).toBe("id:0");
   });
 
@@ -67,6 +68,22 @@ describe("Normalizer", () => {
     const id = "0c1a287c-7ef6-4846-8b0a-3f0dbd823a14";
     const normalizer = new Normalizer(new Set([id.toUpperCase()]));
     expect(normalizer.normalize([id.toUpperCase(), `child=16:${id.replace(/-/g, "")}`, id])).toEqual(["job:0", "child=16:job:0", "job:0"]);
+  });
+
+  it("result.ids: names ids whatever order a host writes an object's fields in", () => {
+    const asWritten = { kind: "call", job: JOB_A, library: LIB, request: {}, response: { id: ENTRY } };
+    const reordered = { response: { id: ENTRY }, request: {}, library: LIB, job: JOB_A, kind: "call" };
+    const named = (event: object) => new Normalizer(new Set([JOB_A])).normalize(event);
+    expect(named(reordered)).toEqual(named(asWritten));
+    expect(named(asWritten)).toEqual({ kind: "call", job: "job:0", library: "id:0", request: {}, response: { id: "id:1" } });
+    // The copy keeps the fields in the order the host wrote them.
+    expect(Object.keys(named(reordered))).toEqual(Object.keys(reordered));
+  });
+
+  it("names a job id spelled as 32 hex digits at any offset of a text", () => {
+    const hex = JOB_B.replace(/-/g, "");
+    const normalizer = new Normalizer(new Set([JOB_A, JOB_B]));
+    expect(normalizer.normalize([`hex:ff${hex}`, `hex:${hex}ff`, `hex:f${hex}${hex}`])).toEqual(["hex:ffjob:0", "hex:job:0ff", "hex:fjob:0job:0"]);
   });
 
   it("leaves text without UUIDs unchanged", () => {

@@ -1,12 +1,12 @@
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const HEX32_IN_TEXT = /[0-9a-f]{32}/gi;
 
 /**
  * Replaces run-specific values so that two runs can be compared: job UUIDs become `job:0`, `job:1`, ... and other
- * UUIDs (libraries, entries) `id:0`, ... in order of appearance; a job id spelled as 32 hex digits is named too;
- * bigints become decimal strings. Nothing else is
- * scrubbed: every other field is compared as recorded. One normalizer is used for all parts of one run, so a child id
- * in the parent's trace and the child's own trace get the same name.
+ * UUIDs (libraries, entries) `id:0`, ... in order of appearance; a job id spelled as 32 hex digits is named too, at
+ * any offset; bigints become decimal strings. Nothing else is scrubbed: every other field is compared as recorded.
+ * One normalizer is used for all parts of one run, so a child id in the parent's trace and the child's own trace get
+ * the same name. "Order of appearance" walks each object's fields in the order of their names, never in the order a
+ * host wrote them (result.ids).
  */
 export class Normalizer {
   private readonly names = new Map<string, string>();
@@ -42,12 +42,26 @@ export class Normalizer {
     // Most strings are short messages: skip the regexes when no id could fit.
     if (value.length < 32) return value;
     const named = value.length < 36 ? value : value.replace(UUID_IN_TEXT, (uuid) => this.name(uuid));
-    return this.compact.size === 0
-      ? named
-      : named.replace(HEX32_IN_TEXT, (hex) => {
-          const id = this.compact.get(hex.toLowerCase());
-          return id === undefined ? hex : this.name(id);
-        });
+    return this.compact.size === 0 ? named : this.hexIds(named);
+  }
+
+  /** Names the job ids spelled as 32 hex digits, wherever they start (raw id bytes may sit at any offset of a state). */
+  private hexIds(text: string): string {
+    const lower = text.toLowerCase();
+    const found: [at: number, id: string][] = [];
+    for (const [hex, id] of this.compact) {
+      for (let at = lower.indexOf(hex); at >= 0; at = lower.indexOf(hex, at + 1)) found.push([at, id]);
+    }
+    if (found.length === 0) return text;
+    found.sort((a, b) => a[0] - b[0]);
+    let out = "";
+    let from = 0;
+    for (const [at, id] of found) {
+      if (at < from) continue; // overlaps the id named before it
+      out += text.slice(from, at) + this.name(id);
+      from = at + 32;
+    }
+    return out + text.slice(from);
   }
 
   private walk(value: unknown): unknown {
@@ -56,11 +70,16 @@ export class Normalizer {
     if (value === null || typeof value !== "object") return value;
     if (value instanceof Uint8Array) return Array.from(value);
     if (Array.isArray(value)) return value.map((item) => this.walk(item));
-    const out: Record<string, unknown> = {};
-    for (const key in value) {
+    // Fields are named in the order of their names, so that the order a host writes them in never shifts a name; the
+    // copy keeps the host's order (goldens and reports show fields as written).
+    const keys = Object.keys(value);
+    const walked = new Map<string, unknown>();
+    for (const key of [...keys].sort()) {
       const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) out[key] = this.walk(item);
+      if (item !== undefined) walked.set(key, this.walk(item));
     }
+    const out: Record<string, unknown> = {};
+    for (const key of keys) if (walked.has(key)) out[key] = walked.get(key);
     return out;
   }
 }

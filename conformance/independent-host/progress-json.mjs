@@ -47,9 +47,11 @@ function parse(text) {
       } else out += String.fromCharCode(u);
     }
   };
-  const value = () => {
+  // progress.structured: at most 127 arrays and objects nested in one another (serde_json's recursion limit).
+  const value = (containers = 0) => {
     ws();
     const c = text[i];
+    if ((c === '{' || c === '[') && containers === 127) throw new Bad('nested too deep');
     if (c === '{') {
       i++;
       const members = new Map();
@@ -61,7 +63,7 @@ function parse(text) {
         if (members.has(key)) throw new Bad(`duplicate key ${key}`);
         ws();
         expect(':');
-        members.set(key, value());
+        members.set(key, value(containers + 1));
         ws();
         if (text[i] === ',') { i++; continue; }
         expect('}');
@@ -74,7 +76,7 @@ function parse(text) {
       ws();
       if (text[i] === ']') { i++; return { t: 'arr', items }; }
       for (;;) {
-        items.push(value());
+        items.push(value(containers + 1));
         ws();
         if (text[i] === ',') { i++; continue; }
         expect(']');

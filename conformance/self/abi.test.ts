@@ -25,6 +25,9 @@ import { GUEST_EXPORTS } from "../../harness/abi/exports.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { checkLink } from "../../harness/engine/link.ts";
 import { CORE_DECISIONS } from "../../harness/abi/core-decisions.ts";
+import { MAX_NESTING, parseExactJson } from "../../harness/abi/json-exact.ts";
+import { progressProblem } from "../../harness/abi/progress.ts";
+import { requestedAbi } from "../../harness/abi/version.ts";
 
 /**
  * The nine imports Spacedrive's SDK declares today, with their exact wasm types, copied from
@@ -119,6 +122,23 @@ describe("the ABI table", () => {
       }
       expect(checkLink(guest("spacedrive_abi_version_1_1", spec.name)), `${spec.name} for a 1.1 guest`).toEqual([]);
     }
+  });
+});
+
+describe("reading what a guest wrote", () => {
+  it("version.marker: markers are read as numbers (_1_01 and _1_1 are one version, _1_00 is 1.0)", () => {
+    expect(requestedAbi(["spacedrive_abi_version_1_1", "spacedrive_abi_version_1_01"]).version).toBe("1.1");
+    expect(requestedAbi(["spacedrive_abi_version_1_00"]).version).toBe("1.0");
+    expect(() => requestedAbi(["spacedrive_abi_version_1_0", "spacedrive_abi_version_1_1"])).toThrow(RangeError);
+  });
+
+  it("progress.structured: JSON as serde_json reads it: 127 nested arrays and objects, not 128; __proto__ is a key", () => {
+    const nested = (depth: number) => `{"type":"Structured","data":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+    expect(MAX_NESTING).toBe(127);
+    expect(progressProblem(parseExactJson(nested(127)))).toBeNull();
+    expect(() => parseExactJson(nested(128))).toThrow(/nested more than 127 deep/);
+    expect(progressProblem(parseExactJson('{"__proto__":{"type":"Indeterminate","data":"x"}}'))).toMatch(/type must be one of/);
+    expect(() => parseExactJson('{"__proto__":1,"__proto__":2}')).toThrow(/twice/);
   });
 });
 

@@ -454,7 +454,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It checks, " +
       "in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no object, at any " +
-      "depth, with a key twice, and no string with a lone surrogate escape such as \\ud800); and it is a progress: an object whose `type` names a " +
+      "depth, with a key twice, no string with a lone surrogate escape such as \\ud800, and no more than 127 arrays and objects nested in one " +
+      "another, serde_json's recursion limit); and it is a progress: an object whose `type` names a " +
       "kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members the " +
       "ABI does not name are ignored, at every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or " +
       "exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 is checked as the double the JSON " +
@@ -555,7 +556,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "A scenario interrupt {action, atCheck | atCall, job, run} requests its action during the job created `job`-th (0 the root) in its run `run` " +
       "(0 the first): at its `atCheck`-th `job_check_interrupt` (the request is pending for that check) or at its `atCall`-th host call " +
       "(`call.count`; pending from that call on, that call included). Counts start at 1 in every run. A check is a `job_check_interrupt` that names " +
-      "the running job; a refused one is not a check.",
+      "the running job; a refused one is not a check. A call counts toward `atCall` plans first and then, if it is a check, toward `atCheck` " +
+      "plans; of several plans that come due at the same moment, the first in the scenario's list is the request (`interrupt.first-wins`).",
     messages: ["run"],
     verified: CASE,
   },
@@ -745,7 +747,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`spacedrive_call(method, library_id, payload)` checks, in order: `call.utf8` for the method; the payload is at most `maxCallPayloadBytes` bytes " +
       "(LIMIT_EXCEEDED, `arg` payload_ptr, `limit` maxCallPayloadBytes, `size` its length); `call.utf8` for the payload. library_id_ptr 0 means no " +
       "library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and answers the " +
-      "response as compact JSON (`answer.framing`).",
+      "response as compact JSON (`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and U+0000 to " +
+      "U+001F are escaped (`\\b`, `\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as its " +
+      "UTF-8 bytes; numbers as `answer` and `wire.payload` say.",
     imports: ["spacedrive_call"],
     statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     verified: CASE,
@@ -770,7 +774,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A wire call with a JSON request is checked in this order: the method has the form `query:<name>` or `action:<name>.input`, `<name>` one or " +
-      "more letters, digits, `_` or `.` (UnknownMethod); it " +
+      "more ASCII letters (A-Z, a-z), digits (0-9), `_` or `.` (UnknownMethod); it " +
       "starts with one of the manifest's method prefixes (MethodNotAllowed); its library, if any, is one of the manifest's libraries or the manifest " +
       "allows `*`, the call's library id compared as its lowercase hyphenated text with each entry exactly (an entry in upper case matches no " +
       "call) (LibraryAccessDenied); the rate limit (`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the " +

@@ -36,6 +36,12 @@ const WHITESPACE = /[ \t\n\r]*/y;
 /** A high surrogate not followed by a low one, or a low one not after a high one. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * How deep arrays and objects may nest: serde_json's recursion limit (128, and it refuses the container that reaches
+ * it), so a text serde_json reads is read here, and one it refuses is refused.
+ */
+export const MAX_NESTING = 127;
+
 /** Reads `text` as one JSON value; an object with a key twice is an error, as serde refuses a field twice. */
 export function parseExactJson(text: string): ExactJson {
   let at = 0;
@@ -75,13 +81,15 @@ export function parseExactJson(text: string): ExactJson {
     return LONE_SURROGATE.test(value) ? fail("a lone surrogate escape in a string") : value;
   };
 
+  // `depth`: the arrays and objects the value is inside.
   const value = (depth: number): ExactJson => {
-    if (depth > 512) fail("nesting deeper than 512");
     skip();
     const c = text[at];
+    if ((c === "{" || c === "[") && depth >= MAX_NESTING) fail(`arrays and objects nested more than ${MAX_NESTING} deep`);
     if (c === "{") {
       at++;
-      const object: Record<string, ExactJson> = {};
+      // No prototype: a key such as "__proto__" is a key like any other.
+      const object: Record<string, ExactJson> = Object.create(null) as Record<string, ExactJson>;
       skip();
       if (text[at] === "}") {
         at++;

@@ -37,7 +37,8 @@ export interface AbiRequest {
 export function requestedAbi(exportNames: readonly string[]): AbiRequest {
   const markers = exportNames.filter((name) => ABI_MARKER.test(name));
   if (markers.length === 0) return { version: DEFAULT_GUEST_ABI, marker: null };
-  const versions = new Set(markers.map((name) => name.replace(ABI_MARKER, "$1.$2")));
+  // Read as numbers (version.marker): `_1_01` is 1.1, the same version as `_1_1`.
+  const versions = new Set(markers.map((name) => name.replace(ABI_MARKER, (_marker, major: string, minor: string) => `${BigInt(major)}.${BigInt(minor)}`)));
   if (versions.size > 1) throw new RangeError(`the guest exports several ABI markers (${markers.join(", ")}); keep exactly one`);
   return { version: [...versions][0]!, marker: markers[0]! };
 }

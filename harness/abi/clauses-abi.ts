@@ -286,8 +286,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The scenario's `job` names the root job: a registered job name; else the export of a registered job (the job's type is then the registered " +
-      "name, of the first registration with that export when there are several); else an export of the job type that plugin_init did not register (the type is the export's name, and it cannot be spawned as a child). " +
-      "Anything else MUST fail the load with JP_UNKNOWN_JOB.",
+      "name, of the first registration with that export when there are several); else an export of the job type that plugin_init did not register " +
+      "(the type is the export's name, and it cannot be spawned as a child). Anything else MUST fail the load with JP_UNKNOWN_JOB.",
     messages: ["run", "load_error"],
     verified: CASE,
   },
@@ -429,8 +429,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "answer.alloc-trap",
     level: "MUST",
     text:
-      "A trap inside `wasm_alloc` while the host writes an answer is a trap of the run (end cause trap), which no guest code catches, not " +
-      "even an exception handler (`catch_all`) around the import call; the call's effect stands and no refusal is recorded.",
+      "A trap inside `wasm_alloc` while the host writes an answer is a trap of the run (end cause trap), which no guest code catches, not even an " +
+      "exception handler (`catch_all`) around the import call; the call's effect stands and no refusal is recorded.",
     imports: ["spacedrive_call", "job_load_state", "job_spawn_child", "job_wait_for_children"],
     verified: CASE,
   },
@@ -452,15 +452,15 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
-      "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It checks, " +
-      "in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no object, at any " +
-      "depth, with a key twice, no string with a lone surrogate escape such as \\ud800, and no more than 127 arrays and objects nested in one " +
-      "another, serde_json's recursion limit); and it is a progress: an object whose `type` names a " +
-      "kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members the " +
-      "ABI does not name are ignored, at every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or " +
-      "exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 is checked as the double the JSON " +
-      "number is; an f32 is a number whose magnitude is at most f32's largest (3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` " +
-      "progress_ptr). It then answers OK and records `job_progress` {progress}, the guest's text byte for byte.",
+      "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It " +
+      "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no " +
+      "object, at any depth, with a key twice, no string with a lone surrogate escape such as \\ud800, and no more than 127 arrays and objects " +
+      "nested in one another, serde_json's recursion limit); and it is a progress: an object whose `type` names a kind and whose `data` (required " +
+      "for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members the ABI does not name are ignored, at " +
+      "every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or exponent): a u64 is at most 2^64 - 1, `nanos` " +
+      "below 10^9; a number from 0 to 1 is checked as the double the JSON number is; an f32 is a number whose magnitude is at most f32's largest " +
+      "(3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then answers OK and records `job_progress` {progress}, " +
+      "the guest's text byte for byte.",
     imports: ["job_progress"],
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     why: "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and new kinds need no new import.",
@@ -470,8 +470,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "progress.f32",
     level: "MUST",
     text:
-      "Progress is the f32 the guest passed, clamped to [0, 1] (+Infinity is 1, -Infinity 0, -0 is 0). The recorded value is that f32 exactly, widened to a " +
-      "double (f32 0.1 is 0.10000000149011612), never re-rounded through decimal text.",
+      "Progress is the f32 the guest passed, clamped to [0, 1] (+Infinity is 1, -Infinity 0, -0 is 0). The recorded value is that f32 exactly, " +
+      "widened to a double (f32 0.1 is 0.10000000149011612), never re-rounded through decimal text.",
     imports: ["job_report_progress"],
     why: "The SDK computes progress as current as f32 / total as f32, so its exact bits are what a guest means.",
     verified: CASE,
@@ -555,8 +555,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "A scenario interrupt {action, atCheck | atCall, job, run} requests its action during the job created `job`-th (0 the root) in its run `run` " +
       "(0 the first): at its `atCheck`-th `job_check_interrupt` (the request is pending for that check) or at its `atCall`-th host call " +
-      "(`call.count`; pending from that call on, that call included). Counts start at 1 in every run. A check is a `job_check_interrupt` that names " +
-      "the running job; a refused one is not a check. A call counts toward `atCall` plans first and then, if it is a check, toward `atCheck` " +
+      "(`call.count`; pending from that call on, that call included). Counts start at 1 in every run. A check is a `job_check_interrupt` that " +
+      "names the running job; a refused one is not a check. A call counts toward `atCall` plans first and then, if it is a check, toward `atCheck` " +
       "plans; of several plans that come due at the same moment, the first in the scenario's list is the request (`interrupt.first-wins`).",
     messages: ["run"],
     verified: CASE,
@@ -744,12 +744,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.call",
     level: "MUST",
     text:
-      "`spacedrive_call(method, library_id, payload)` checks, in order: `call.utf8` for the method; the payload is at most `maxCallPayloadBytes` bytes " +
-      "(LIMIT_EXCEEDED, `arg` payload_ptr, `limit` maxCallPayloadBytes, `size` its length); `call.utf8` for the payload. library_id_ptr 0 means no " +
-      "library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and answers the " +
-      "response as compact JSON (`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and U+0000 to " +
-      "U+001F are escaped (`\\b`, `\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as its " +
-      "UTF-8 bytes; numbers as `answer` and `wire.payload` say.",
+      "`spacedrive_call(method, library_id, payload)` checks, in order: `call.utf8` for the method; the payload is at most `maxCallPayloadBytes` " +
+      "bytes (LIMIT_EXCEEDED, `arg` payload_ptr, `limit` maxCallPayloadBytes, `size` its length); `call.utf8` for the payload. library_id_ptr 0 " +
+      "means no library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and " +
+      "answers the response as compact JSON (`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and " +
+      "U+0000 to U+001F are escaped (`\\b`, `\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as " +
+      "its UTF-8 bytes; numbers as `answer` and `wire.payload` say.",
     imports: ["spacedrive_call"],
     statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     verified: CASE,
@@ -758,13 +758,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.payload",
     level: "MUST",
     text:
-      "An empty payload is the request `{}`. A payload is read as serde_json reads a JSON value: one that is not JSON, that holds a number " +
-      "too large for a double (`1e400`), or a string (a member name included) with a lone surrogate escape such as \\ud800, is answered with " +
-      "error BadPayload without any other check (the rate limit does not count it), and the call " +
-      "event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the nearest double: \"an integer\" " +
-      "in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and `10E-1` are all 1, `-0` is 0). " +
-      "The call event's `request` and the answer write such a number as its value (`1`, `0`). A member name that appears twice in an object keeps " +
-      "its last value.",
+      "An empty payload is the request `{}`. A payload is read as serde_json reads a JSON value: one that is not JSON, that holds a number too " +
+      "large for a double (`1e400`), or a string (a member name included) with a lone surrogate escape such as \\ud800, is answered with error " +
+      "BadPayload without any other check (the rate limit does not count it), and the call event's `request` is the payload's text. A JSON " +
+      "request's numbers are read by their value, rounded to the nearest double: \"an integer\" in the wire catalogue is any number whose value is " +
+      "whole, however it is written (`1`, `1.0`, `1e0` and `10E-1` are all 1, `-0` is 0). The call event's `request` and the answer write such a " +
+      "number as its value (`1`, `0`). A member name that appears twice in an object keeps its last value.",
     imports: ["spacedrive_call"],
     messages: ["BadPayload"],
     verified: CASE,
@@ -774,11 +773,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A wire call with a JSON request is checked in this order: the method has the form `query:<name>` or `action:<name>.input`, `<name>` one or " +
-      "more ASCII letters (A-Z, a-z), digits (0-9), `_` or `.` (UnknownMethod); it " +
-      "starts with one of the manifest's method prefixes (MethodNotAllowed); its library, if any, is one of the manifest's libraries or the manifest " +
-      "allows `*`, the call's library id compared as its lowercase hyphenated text with each entry exactly (an entry in upper case matches no " +
-      "call) (LibraryAccessDenied); the rate limit (`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the " +
-      "method's own checks, in the order the wire catalogue lists them.",
+      "more ASCII letters (A-Z, a-z), digits (0-9), `_` or `.` (UnknownMethod); it starts with one of the manifest's method prefixes " +
+      "(MethodNotAllowed); its library, if any, is one of the manifest's libraries or the manifest allows `*`, the call's library id compared as " +
+      "its lowercase hyphenated text with each entry exactly (an entry in upper case matches no call) (LibraryAccessDenied); the rate limit " +
+      "(`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the method's own checks, in the order the wire " +
+      "catalogue lists them.",
     messages: ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded", "UnknownMethod"],
     why: "Spacedrive's permissions.rs authorizes in this order; a call refused by the manifest must not use up the rate budget.",
     verified: CASE,
@@ -789,10 +788,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "The rate limit allows at most `rateLimit.calls` calls in any window of `rateLimit.windowMs` milliseconds, over a sliding window on the " +
       "host's clock: a call made at time t counts against every later call made before t + windowMs. It counts the extension's calls (those of " +
-      "plugin_init and plugin_cleanup included) that passed the checks before it in `wire.order` (the method's form, its prefix, its library) " +
-      "and that it let through: a call answered RateLimitExceeded does not count, and a call a later check refuses (UnknownMethod for a method " +
-      "the host does not serve, the method's own checks) does. A scenario's calls all happen at one instant of that clock. So `calls` 0 " +
-      "refuses every call that reaches the limit (`windowMs` is at least 1).",
+      "plugin_init and plugin_cleanup included) that passed the checks before it in `wire.order` (the method's form, its prefix, its library) and " +
+      "that it let through: a call answered RateLimitExceeded does not count, and a call a later check refuses (UnknownMethod for a method the " +
+      "host does not serve, the method's own checks) does. A scenario's calls all happen at one instant of that clock. So `calls` 0 refuses every " +
+      "call that reaches the limit (`windowMs` is at least 1).",
     messages: ["RateLimitExceeded"],
     verified: CASE,
   },
@@ -886,9 +885,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A run that has not returned `runTimeoutMs` milliseconds after it started (wall-clock time from before the host passes the context, host " +
-      "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code, and no guest " +
-      "code catches the stop (not even an exception handler, `catch_all`): a host call in progress completes, and its effect stands. A host may stop the run later than the limit (the reference host checks its clock only now " +
-      "and then, `run.stall`), never before it.",
+      "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code, and no guest code " +
+      "catches the stop (not even an exception handler, `catch_all`): a host call in progress completes, and its effect stands. A host may stop " +
+      "the run later than the limit (the reference host checks its clock only now and then, `run.stall`), never before it.",
     verified: CASE,
   },
   {
@@ -916,9 +915,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "An instance that trapped or was stopped MUST NOT be given another run, nor plugin_cleanup. The next run, of any job, gets a fresh instance " +
       "(fresh memory, plugin_init again, `init.reinit`). If plugin_init fails on it (it traps, returns anything but 0 or is stopped by its time " +
-      "limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is discarded: the next run gets " +
-      "another fresh instance. A parent whose run is on an instance that a child retired while the parent waited for it (`child.wait`) goes on running there " +
-      "until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that instance.",
+      "limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is discarded: the next run gets another " +
+      "fresh instance. A parent whose run is on an instance that a child retired while the parent waited for it (`child.wait`) goes on running " +
+      "there until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that instance.",
     verified: CASE,
   },
   {

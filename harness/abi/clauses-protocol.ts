@@ -111,8 +111,9 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "scenario.permissions",
     level: "MUST",
     text:
-      "The scenario's `permissions` are the extension manifest's: `methods` (prefixes), `libraries` (ids or `*`) and `rateLimit` {calls, " +
-      "windowMs} (`calls` 0 or more, `windowMs` 1 or more). What is absent is the default: methods `query:` and `action:`, libraries `*`, 1000 calls per 60000 ms.",
+      "The scenario's `permissions` are the extension manifest's: `methods` (prefixes), `libraries` (ids or `*`) and `rateLimit` {calls, windowMs} " +
+      "(`calls` 0 or more, `windowMs` 1 or more). What is absent is the default: methods `query:` and `action:`, libraries `*`, 1000 calls per " +
+      "60000 ms.",
     messages: ["run"],
     verified: CASE,
   },

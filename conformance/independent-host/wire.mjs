@@ -167,7 +167,8 @@ export class Wire {
     }
     if (library !== null) {
       const allowed = this.permissions.libraries;
-      if (!allowed.includes('*') && !allowed.some((id) => String(id).toLowerCase() === library)) {
+      // The call's library as lowercase hyphenated text, compared with each entry exactly (wire.order).
+      if (!allowed.includes('*') && !allowed.includes(library)) {
         return err('LibraryAccessDenied', `library ${library} is not allowed by the manifest`);
       }
     }

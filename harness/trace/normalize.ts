@@ -1,4 +1,6 @@
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** Hex digits long enough to hold a job id spelled as 32 of them. */
+const HEX_RUN = /[0-9a-f]{32,}/gi;
 
 /**
  * Replaces run-specific values so that two runs can be compared: job UUIDs become `job:0`, `job:1`, ... and other
@@ -47,21 +49,25 @@ export class Normalizer {
 
   /** Names the job ids spelled as 32 hex digits, wherever they start (raw id bytes may sit at any offset of a state). */
   private hexIds(text: string): string {
-    const lower = text.toLowerCase();
-    const found: [at: number, id: string][] = [];
-    for (const [hex, id] of this.compact) {
-      for (let at = lower.indexOf(hex); at >= 0; at = lower.indexOf(hex, at + 1)) found.push([at, id]);
-    }
-    if (found.length === 0) return text;
-    found.sort((a, b) => a[0] - b[0]);
+    return text.replace(HEX_RUN, (run) => this.hexIdsInRun(run));
+  }
+
+  /** One run of hex digits, each 32-digit window looked up once: linear in the run, whatever the number of jobs. */
+  private hexIdsInRun(run: string): string {
+    const lower = run.toLowerCase();
     let out = "";
     let from = 0;
-    for (const [at, id] of found) {
-      if (at < from) continue; // overlaps the id named before it
-      out += text.slice(from, at) + this.name(id);
-      from = at + 32;
+    for (let at = 0; at + 32 <= run.length; ) {
+      const id = this.compact.get(lower.slice(at, at + 32));
+      if (id === undefined) {
+        at++;
+        continue;
+      }
+      out += run.slice(from, at) + this.name(id);
+      at += 32;
+      from = at;
     }
-    return out + text.slice(from);
+    return from === 0 ? run : out + run.slice(from);
   }
 
   private walk(value: unknown): unknown {

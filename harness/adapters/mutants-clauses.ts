@@ -477,6 +477,18 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "shared-export-last-registration",
+    clause: "dispatch.job-type",
+    description: "a root named by an export that two registrations share takes the last registration's name, not the first's",
+    plant: () => ({
+      patchHost: (host) =>
+        capturingScope(host, (scope) => {
+          const find = scope.findJobType.bind(scope);
+          scope.findJobType = (name) => scope.jobTypes.get(name) ?? [...scope.jobTypes.values()].reverse().find((type) => type.exportName === name) ?? find(name);
+        }),
+    }),
+  },
+  {
     name: "empty-state-allocated",
     clause: "dispatch.no-state",
     description: "an empty state is passed through wasm_alloc(0): the run gets a state pointer that is not 0",
@@ -629,6 +641,24 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "check-plans-before-call-plans",
+    clause: "interrupt.plans",
+    description: "a check counts toward atCheck plans before atCall plans: an atCheck plan due on the same check wins over an atCall plan",
+    plant: () => ({
+      patchHost: (host) => {
+        const check = host.interrupts.check.bind(host.interrupts);
+        host.interrupts.check = (jobId) => {
+          const run = interruptRuns(host).get(jobId);
+          const byCall = run?.plans.find((plan) => plan.atCall === run.calls);
+          const byCheck = run?.plans.find((plan) => plan.atCheck === run.checks + 1);
+          // The request this very call made pending gives way to the check's plan.
+          if (run !== undefined && byCall !== undefined && byCheck !== undefined && run.pending === byCall.action) run.pending = null;
+          return check(jobId);
+        };
+      },
+    }),
+  },
+  {
     name: "later-request-replaces",
     clause: "interrupt.first-wins",
     description: "a request that comes due while another is pending replaces it",
@@ -709,6 +739,32 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
       patchHost: (host) => {
         const call = host.ops.call.bind(host.ops);
         host.ops.call = (scope, job, method, library, payload) => call(scope, job, method, library, payload instanceof UnparsedPayload ? readLossily(payload) : payload);
+      },
+    }),
+  },
+  {
+    name: "unicode-method-names",
+    clause: "wire.order",
+    description: "method names may hold any Unicode letter or digit, not only ASCII ones: such a call passes the form check and is counted",
+    plant: () => ({
+      patchHost: (host) => {
+        const call = host.wire.call.bind(host.wire);
+        // Each non-ASCII letter or digit as an ASCII one: the form check passes, the permissions and the rate limit
+        // see the call, and no host serves the method (UnknownMethod, as before, but counted).
+        host.wire.call = (method, libraryId, payload, gate) => call(method.replace(/[^\x00-\x7f](?<=[\p{L}\p{N}])/gu, "x"), libraryId, payload, gate);
+      },
+    }),
+  },
+  {
+    name: "manifest-libraries-any-case",
+    clause: "wire.order",
+    description: "the manifest's libraries are compared with the call's library ignoring case",
+    plant: () => ({
+      patchRequest: (request) => {
+        const libraries = request.scenario.permissions?.libraries;
+        if (libraries === undefined) return request;
+        const permissions = { ...request.scenario.permissions, libraries: libraries.map((id) => id.toLowerCase()) };
+        return { ...request, scenario: { ...request.scenario, permissions } };
       },
     }),
   },

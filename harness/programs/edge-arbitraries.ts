@@ -2,14 +2,14 @@ import fc from "fast-check";
 import { progressJson } from "../jobs/native-progress.ts";
 import type { Permissions } from "../host/permissions.ts";
 import type { Scenario } from "../suite/scenario.ts";
-import { exportName, type JobProgram, type ModuleTwist, type Op, type ProgramJob } from "./ir.ts";
+import { exportName, FOREIGN_LIBRARY_ID, type InitOp, type JobProgram, type ModuleTwist, type Op, type ProgramJob } from "./ir.ts";
 
 /**
  * Edge cases: a generated case with one thing no other draw reaches, each aimed at clauses whose mutants survive
  * the other cases. Some twist the guest (ir.ts, ModuleTwist: a plugin_init that fails, traps or spins, a run that spins,
  * a wasm_alloc that fails or traps for the host, registrations not resumable, runs that show their state), some
  * change only the scenario and add the ops that meet it (a root named by its export, permissions that name some
- * fields, child trees at small tree limits, progress and payloads with lone surrogates). Every time limit drawn is a
+ * fields, names compared as written, child trees at small tree limits, progress and payloads with lone surrogates). Every time limit drawn is a
  * few ms, and a run that waits on one spins from its start, so that what it does before it stops never depends on the
  * machine.
  */
@@ -26,10 +26,15 @@ export type EdgeDraw =
   | { readonly kind: "not_resumable" }
   /** Runs log the state they are given; the scenario's state is empty, text that looks like JSON, or a JSON value. */
   | { readonly kind: "state"; readonly state: unknown }
-  /** The scenario names the root by its export, not its registered name. */
+  /** The scenario names the root by its export, which plugin_init also registers later under another name. */
   | { readonly kind: "by_export" }
   /** Permissions naming only some of their fields, and wire calls that the absent ones' defaults allow. */
   | { readonly kind: "permissions"; readonly permissions: Partial<Permissions> }
+  /**
+   * Names compared as written (wire.order): a manifest naming the foreign library's id in upper case, one call a
+   * minute, and the wire calls, among them a method name with a non-ASCII letter and a call naming the foreign library.
+   */
+  | { readonly kind: "names_as_written" }
   /** job_progress, and a wire call's payload, with a string holding a lone surrogate escape, which serde refuses. */
   | { readonly kind: "lone_surrogate"; readonly progress: string; readonly payload: string }
   /** A tree of children that meets maxTreeJobs, maxQueuedJobs and maxTreeStateBytes; checkpoints of jobs that finish. */
@@ -81,6 +86,7 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),
   fc.constant({ kind: "by_export" as const }),
   fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
+  fc.constant({ kind: "names_as_written" as const }),
   fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
     kind: "lone_surrogate" as const,
     progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }),
@@ -134,12 +140,21 @@ function tree(program: JobProgram): JobProgram {
   };
 }
 
-/** Wire calls the default permissions allow: one needing `query:`, one `action:` and the job's library. */
+/**
+ * Wire calls the default permissions allow: one needing `query:`, one `action:` and the job's library; first, a
+ * method name with a non-ASCII letter (UnknownMethod, not counted by the rate limit) and a call naming the foreign
+ * library.
+ */
 const WIRE_CALLS: readonly Op[] = [
+  { op: "call", method: "query:caf\u00e9", library: "none", payload: "{}" },
+  { op: "call", method: "query:libraries.list", library: "foreign", payload: "{}" },
   { op: "call", method: "query:libraries.list", library: "none", payload: "{}" },
   { op: "call", method: "action:entries.create.input", library: "job", payload: '{"name":"edge","path":"/files/edge","entry_type":"File"}' },
   { op: "call", method: "query:entries.list", library: "job", payload: "{}" },
 ];
+
+/** The manifest of names_as_written: the foreign library in upper case names no library; one call counts. */
+const NAMES_AS_WRITTEN: Partial<Permissions> = { libraries: [FOREIGN_LIBRARY_ID.toUpperCase()], rateLimit: { calls: 1, windowMs: 60_000 } };
 
 /** Calls whose answers are allocated: a state to load, a wire call. */
 const ANSWERED_CALLS: readonly Op[] = [{ op: "checkpoint", every: 1 }, { op: "load_state" }, { op: "call", method: "query:libraries.list", library: "none", payload: "{}" }];
@@ -169,10 +184,15 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
     }
     case "state":
       return { ...withTwist(base, { kind: "state_echo" }), scenario: { ...base.scenario, state: draw.state } };
-    case "by_export":
-      return { ...base, scenario: { ...base.scenario, job: exportName(base.program.jobs[0]!) } };
+    case "by_export": {
+      // The root's export registered again, after every job: the root's type is still its own (first) name.
+      const alias: InitOp = { op: "register", name: "alias", export: exportName(base.program.jobs[0]!) };
+      return { program: { ...base.program, init: [...(base.program.init ?? []), alias] }, scenario: { ...base.scenario, job: exportName(base.program.jobs[0]!) } };
+    }
     case "permissions":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };
+    case "names_as_written":
+      return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: NAMES_AS_WRITTEN } };
     case "lone_surrogate":
       return {
         ...base,

@@ -9,9 +9,9 @@ import { exportName, FOREIGN_LIBRARY_ID, type InitOp, type JobProgram, type Modu
  * the other cases. Some twist the guest (ir.ts, ModuleTwist: a plugin_init that fails, traps or spins, a run that spins,
  * a wasm_alloc that fails or traps for the host, registrations not resumable, runs that show their state), some
  * change only the scenario and add the ops that meet it (a root named by its export, permissions that name some
- * fields, names compared as written, child trees at small tree limits, progress and payloads with lone surrogates). Every time limit drawn is a
- * few ms, and a run that waits on one spins from its start, so that what it does before it stops never depends on the
- * machine.
+ * fields, names compared as written, child trees at small tree limits, progress and payloads with lone surrogates).
+ * Every time limit drawn is a few ms, and a run that waits on one spins from its start, so that what it does before
+ * it stops never depends on the machine.
  */
 export type EdgeDraw =
   /** plugin_init returns 1, traps, or spins until runTimeoutMs or stallTimeoutMs (`limit`) stops it: JP_INIT_FAILED. */
@@ -141,9 +141,9 @@ function tree(program: JobProgram): JobProgram {
 }
 
 /**
- * Wire calls the default permissions allow: one needing `query:`, one `action:` and the job's library; first, a
- * method name with a non-ASCII letter (UnknownMethod, not counted by the rate limit) and a call naming the foreign
- * library.
+ * The wire calls of the permission draws: a method name with a non-ASCII letter (UnknownMethod, which the rate limit
+ * never counts) and a call naming the foreign library, then calls the default permissions allow: one needing
+ * `query:`, one `action:` and the job's library.
  */
 const WIRE_CALLS: readonly Op[] = [
   { op: "call", method: "query:caf\u00e9", library: "none", payload: "{}" },
@@ -186,8 +186,9 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
       return { ...withTwist(base, { kind: "state_echo" }), scenario: { ...base.scenario, state: draw.state } };
     case "by_export": {
       // The root's export registered again, after every job: the root's type is still its own (first) name.
-      const alias: InitOp = { op: "register", name: "alias", export: exportName(base.program.jobs[0]!) };
-      return { program: { ...base.program, init: [...(base.program.init ?? []), alias] }, scenario: { ...base.scenario, job: exportName(base.program.jobs[0]!) } };
+      const rootExport = exportName(base.program.jobs[0]!);
+      const alias: InitOp = { op: "register", name: "alias", export: rootExport };
+      return { program: { ...base.program, init: [...(base.program.init ?? []), alias] }, scenario: { ...base.scenario, job: rootExport } };
     }
     case "permissions":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };

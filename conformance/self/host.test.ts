@@ -764,24 +764,34 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     expect(ofKind(job, "call").map((e) => e.request)).toEqual(["(undefined)", expect.stringContaining("(not serializable"), expect.stringContaining("(not serializable")]);
   });
 
+  /** A guest's query:test.ping with this payload: the call event's request and its answer's code. */
+  const guestCall = (payload: string): [unknown, string | undefined] => {
+    const program: JobProgram = {
+      version: 1,
+      jobs: [{ name: "root", steps: 0, before: [{ op: "call", method: "query:test.ping", library: "job", payload }], body: [], after: [], end: { kind: "return", code: 0 } }],
+    };
+    const wasm = runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program)) }, { job: "root" });
+    const call = wasm.jobs[0]!.trace.find((event) => event.kind === "call")!;
+    return [call.request, (call.response as { code?: string }).code];
+  };
+
+  /** A native job's answer to this wire call. */
+  const nativeCall = (method: string, payload: unknown): unknown => {
+    let answer: unknown;
+    runJob((ctx) => {
+      answer = ctx.call(method, payload);
+      return 0;
+    });
+    return answer;
+  };
+
   it("wire.payload: a request holding a number no double can hold (1e400) is BadPayload, with its text as the request, from a guest and natively", () => {
     const request = '{"message":"hi","count":1e400}';
     expect(parseRequest(request)).toEqual(new UnparsedPayload(request));
     expect(parseRequest('{"message":"hi","count":1e2}')).toEqual({ message: "hi", count: 100 });
     expect(parseRequest('{"message":"1e400 in a string","count":10E-1}')).toEqual({ message: "1e400 in a string", count: 1 });
-    const program: JobProgram = {
-      version: 1,
-      jobs: [{ name: "root", steps: 0, before: [{ op: "call", method: "query:test.ping", library: "job", payload: request }], body: [], after: [], end: { kind: "return", code: 0 } }],
-    };
-    const wasm = runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program)) }, { job: "root" });
-    const call = wasm.jobs[0]!.trace.find((event) => event.kind === "call")!;
-    expect([call.request, (call.response as { code: string }).code]).toEqual([request, "BadPayload"]);
-    let answer: unknown;
-    runJob((ctx) => {
-      answer = ctx.call("query:libraries.list", { count: Infinity });
-      return 0;
-    });
-    expect(answer).toMatchObject({ code: "BadPayload" });
+    expect(guestCall(request)).toEqual([request, "BadPayload"]);
+    expect(nativeCall("query:libraries.list", { count: Infinity })).toMatchObject({ code: "BadPayload" });
   });
 
   it("wire.payload: a lone surrogate escape, in a value or a member name, is BadPayload (as serde_json reads it); a repeated member keeps its last value", () => {
@@ -791,19 +801,8 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     expect(parseRequest(String.raw`{"message":"\ud83d\ude00 \\ud800"}`)).toEqual({ message: "\u{1f600} \\ud800" });
     expect(parseRequest('{"message":"a","message":"b"}')).toEqual({ message: "b" });
     const request = String.raw`{"message":"\ud800"}`;
-    const program: JobProgram = {
-      version: 1,
-      jobs: [{ name: "root", steps: 0, before: [{ op: "call", method: "query:test.ping", library: "job", payload: request }], body: [], after: [], end: { kind: "return", code: 0 } }],
-    };
-    const wasm = runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program)) }, { job: "root" });
-    const call = wasm.jobs[0]!.trace.find((event) => event.kind === "call")!;
-    expect([call.request, (call.response as { code: string }).code]).toEqual([request, "BadPayload"]);
-    let answer: unknown;
-    runJob((ctx) => {
-      answer = ctx.call("query:test.ping", { message: "\ud800" });
-      return 0;
-    });
-    expect(answer).toMatchObject({ code: "BadPayload" });
+    expect(guestCall(request)).toEqual([request, "BadPayload"]);
+    expect(nativeCall("query:test.ping", { message: "\ud800" })).toMatchObject({ code: "BadPayload" });
   });
 });
 

@@ -20,7 +20,8 @@ import {
   type ProtocolMessage,
 } from "../../harness/adapters/protocol.ts";
 import { serveReferenceHost } from "../../harness/adapters/reference-driver.ts";
-import { HostFailure, type CaseRequest, type CaseResponse, type HostFailureCode } from "../../harness/adapters/types.ts";
+import { HostFailure, type CaseRequest, type CaseResponse, type HostAdapter, type HostFailureCode } from "../../harness/adapters/types.ts";
+import { askHost } from "../../harness/suite/gate.ts";
 import { compileWat } from "../../harness/engine/wat.ts";
 import { schemaPath } from "../../harness/schemas/validate.ts";
 import { FIXTURES_DIR, PROJECT_ROOT, readFixture } from "../../harness/suite/fixtures.ts";
@@ -369,5 +370,28 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
     } finally {
       await adapter.close();
     }
+  });
+});
+
+describe("a case's clock (askHost, what the gate and host fuzzing send each case through)", () => {
+  it("starts after the host is back: a process started again after a failure makes its handshake first (transport timeouts)", async () => {
+    const calls: string[] = [];
+    let handshakes = 0;
+    const adapter: HostAdapter = {
+      handshake: async () => {
+        calls.push("handshake");
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a host coming back
+        handshakes++;
+        return referenceHandshake();
+      },
+      runCase: async (request, timeoutMs) => {
+        calls.push(`run ${request.id} after ${handshakes} handshake(s), ${timeoutMs} ms`);
+        return runReferenceCase(request);
+      },
+      close: async () => {},
+    };
+    const answer = await askHost(adapter, counterRequest, 300);
+    expect(answer.kind).toBe("result");
+    expect(calls).toEqual(["handshake", `run ${counter.id} after 1 handshake(s), 300 ms`]);
   });
 });

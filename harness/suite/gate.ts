@@ -320,10 +320,13 @@ export function judgeResponse(subject: GateSubject, golden: Expected, response: 
 
 /**
  * Sends one case to the host and checks the answer's shape: what the gate does for every case, and fuzzing a host
- * for every generated one. Rejects with a HostFailure when the host breaks or does not answer in time (the adapter's
- * own timeout, or `timeoutMs` plus a margin for adapters without one).
+ * for every generated one. The host is brought back first if a case broke it (a fresh process and its handshake),
+ * under the handshake's own limit: no case's time counts a restart (transport.timeouts). Rejects with a HostFailure
+ * when the host cannot come back, breaks, or does not answer in time (the adapter's own timeout, or `timeoutMs` plus
+ * a margin for adapters without one).
  */
 export async function askHost(adapter: HostAdapter, request: CaseRequest, timeoutMs: number): Promise<CaseResponse> {
+  await guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`));
   const answer = await guarded(
     Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
     timeoutMs + GUARD_MS,

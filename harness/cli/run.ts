@@ -45,8 +45,8 @@ invariants every run must satisfy.
   --json                  print gate.json on stdout instead of the progress and summary
 
 Outcomes: PASS, FAIL, XFAIL (an expected failure), XPASS (an expected failure that passes: a stale entry), SKIP,
-UNSUPPORTED (the case needs a waived capability or a wire method the host does not list), ERROR (the host crashed,
-broke the protocol or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
+UNSUPPORTED (the case needs a waived capability, a wire method the host does not list or an ABI version it does not
+serve), ERROR (the host crashed, broke the protocol or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
 neither claims nor waives FAILs.
 
 Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case

@@ -80,6 +80,12 @@ describe("Normalizer", () => {
     expect(Object.keys(named(reordered))).toEqual(Object.keys(reordered));
   });
 
+  it("keeps a field a host names __proto__ as a field (JSON.parse makes it one)", () => {
+    const written = JSON.parse('{"kind":"call","response":{"__proto__":{"entry":"x"}}}') as object;
+    const normalized = new Normalizer(new Set()).normalize(written);
+    expect(JSON.stringify(normalized)).toBe('{"kind":"call","response":{"__proto__":{"entry":"x"}}}');
+  });
+
   it("names a job id spelled as 32 hex digits at any offset of a text", () => {
     const hex = JOB_B.replace(/-/g, "");
     const normalizer = new Normalizer(new Set([JOB_A, JOB_B]));

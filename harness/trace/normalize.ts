@@ -85,9 +85,15 @@ export class Normalizer {
       if (item !== undefined) walked.set(key, this.walk(item));
     }
     const out: Record<string, unknown> = {};
-    for (const key of keys) if (walked.has(key)) out[key] = walked.get(key);
+    for (const key of keys) if (walked.has(key)) setField(out, key, walked.get(key));
     return out;
   }
+}
+
+/** out[key] = value for any key a host may write: assigning `__proto__` would set the prototype, not a field. */
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** The type of a value after normalization: bigints are strings. */

@@ -37,7 +37,7 @@ export class Libraries {
   }
 }
 
-// wire.order: `query:<name>` or `action:<name>.input`, <name> one or more letters, digits, `_` or `.`.
+// wire.order: `query:<name>` or `action:<name>.input`, <name> one or more ASCII letters, digits, `_` or `.`.
 const METHOD_FORM = /^(?:query:[A-Za-z0-9_.]+|action:[A-Za-z0-9_.]+\.input)$/;
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isU32 = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 4294967295;
@@ -56,6 +56,13 @@ function hasHugeNumber(v) {
 function hasLoneSurrogate(payload) {
   const strings = payload.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
   return strings.some((token) => !JSON.parse(token).isWellFormed());
+}
+
+/** How many arrays and objects nest in a parsed JSON value (wire.payload: serde_json's limit is 127). */
+function depthOf(v) {
+  if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depthOf));
+  if (isObject(v)) return 1 + Math.max(0, ...Object.values(v).map(depthOf));
+  return 0;
 }
 
 /**
@@ -130,7 +137,7 @@ export class Wire {
       rateLimit: { ...DEFAULT_PERMISSIONS.rateLimit, ...(p.rateLimit ?? {}) },
     };
     // wire.rate-limit: "A scenario's calls all happen at one instant of that clock", so every counted call lies in
-    // the window of every later one (unless the window is empty): a count is the whole sliding window.
+    // the window of every later one (windowMs is at least 1): a count is the whole sliding window.
     this.counted = 0;
   }
 
@@ -144,7 +151,8 @@ export class Wire {
    * the request as the call event records it and the JSON answer.
    */
   call(method, library, payload) {
-    // wire.payload: an empty payload is {}; one that is not JSON (or holds 1e400 or a lone surrogate) is BadPayload before any check.
+    // wire.payload: an empty payload is {}; one serde_json would not read (not JSON, 1e400, a lone surrogate, more than
+    // 127 levels of nesting) is BadPayload before any check.
     let request;
     if (payload.length === 0) request = {};
     else {
@@ -155,6 +163,7 @@ export class Wire {
       }
       if (hasHugeNumber(request)) return { request: payload, response: err('BadPayload', 'a number too large') };
       if (hasLoneSurrogate(payload)) return { request: payload, response: err('BadPayload', 'a lone surrogate escape') };
+      if (depthOf(request) > 127) return { request: payload, response: err('BadPayload', 'nested too deep') };
     }
     return { request, response: this.answer(method, library, request) };
   }
@@ -174,10 +183,8 @@ export class Wire {
     }
     // wire.rate-limit: a call refused here does not count; one a later check refuses does.
     const { calls, windowMs } = this.permissions.rateLimit;
-    if (windowMs > 0) {
-      if (this.counted >= calls) return err('RateLimitExceeded', `more than ${calls} calls in ${windowMs} ms`);
-      this.counted++;
-    }
+    if (this.counted >= calls) return err('RateLimitExceeded', `more than ${calls} calls in ${windowMs} ms`);
+    this.counted++;
     const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : null;
     if (!handler) return err('UnknownMethod', `this host does not serve ${method}`);
     return handler(request, library, this);

@@ -139,6 +139,8 @@ describe("reading what a guest wrote", () => {
     expect(() => parseExactJson(nested(128))).toThrow(/nested more than 127 deep/);
     expect(progressProblem(parseExactJson('{"__proto__":{"type":"Indeterminate","data":"x"}}'))).toMatch(/type must be one of/);
     expect(() => parseExactJson('{"__proto__":1,"__proto__":2}')).toThrow(/twice/);
+    expect(() => parseExactJson('{"type":"Structured","data":1e400}')).toThrow(/too large for a double/);
+    expect(progressProblem(parseExactJson('{"type":"Structured","data":1e308}'))).toBeNull();
   });
 });
 

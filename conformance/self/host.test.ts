@@ -800,6 +800,10 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     }
     expect(parseRequest(String.raw`{"message":"\ud83d\ude00 \\ud800"}`)).toEqual({ message: "\u{1f600} \\ud800" });
     expect(parseRequest('{"message":"a","message":"b"}')).toEqual({ message: "b" });
+    // serde_json's nesting limit: 127 arrays and objects, not 128 (a "[" inside a string does not count).
+    const nested = (depth: number) => `{"message":"[[[","n":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+    expect(parseRequest(nested(127))).not.toBeInstanceOf(UnparsedPayload);
+    expect(parseRequest(nested(128))).toEqual(new UnparsedPayload(nested(128)));
     const request = String.raw`{"message":"\ud800"}`;
     expect(guestCall(request)).toEqual([request, "BadPayload"]);
     expect(nativeCall("query:test.ping", { message: "\ud800" })).toMatchObject({ code: "BadPayload" });

@@ -273,7 +273,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing registration " +
-      "MUST answer OK and record nothing: this is checked after the UTF-8 checks of `init.register` and before its phase check. Any other " +
+      "MUST answer OK and record nothing (checked right after the UTF-8 checks of `init.register`, during that plugin_init only). Any other " +
       "registration is checked as on the first instance.",
     imports: ["register_job"],
     verified: CASE,
@@ -454,13 +454,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It " +
       "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no " +
-      "object, at any depth, with a key twice, no string with a lone surrogate escape such as \\ud800, and no more than 127 arrays and objects " +
-      "nested in one another, serde_json's recursion limit); and it is a progress: an object whose `type` names a kind and whose `data` (required " +
-      "for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members the ABI does not name are ignored, at " +
-      "every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or exponent): a u64 is at most 2^64 - 1, `nanos` " +
-      "below 10^9; a number from 0 to 1 is checked as the double the JSON number is; an f32 is a number whose magnitude is at most f32's largest " +
-      "(3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then answers OK and records `job_progress` {progress}, " +
-      "the guest's text byte for byte.",
+      "object, at any depth, with a key twice, no string with a lone surrogate escape such as \\ud800, no number too large for a double (`1e400`), " +
+      "and no more than 127 arrays and objects nested in one another, serde_json's recursion limit); and it is a progress: an object whose `type` " +
+      "names a kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members " +
+      "the ABI does not name are ignored, at every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or " +
+      "exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 is checked as the double the JSON number is; an f32 is a " +
+      "number whose magnitude is at most f32's largest (3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then " +
+      "answers OK and records `job_progress` {progress}, the guest's text byte for byte.",
     imports: ["job_progress"],
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     why: "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and new kinds need no new import.",
@@ -749,7 +749,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "means no library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and " +
       "answers the response as compact JSON (`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and " +
       "U+0000 to U+001F are escaped (`\\b`, `\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as " +
-      "its UTF-8 bytes; numbers as `answer` and `wire.payload` say.",
+      "its UTF-8 bytes; numbers as `wire.payload` says.",
     imports: ["spacedrive_call"],
     statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     verified: CASE,
@@ -759,11 +759,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An empty payload is the request `{}`. A payload is read as serde_json reads a JSON value: one that is not JSON, that holds a number too " +
-      "large for a double (`1e400`), or a string (a member name included) with a lone surrogate escape such as \\ud800, is answered with error " +
-      "BadPayload without any other check (the rate limit does not count it), and the call event's `request` is the payload's text. A JSON " +
-      "request's numbers are read by their value, rounded to the nearest double: \"an integer\" in the wire catalogue is any number whose value is " +
-      "whole, however it is written (`1`, `1.0`, `1e0` and `10E-1` are all 1, `-0` is 0). The call event's `request` and the answer write such a " +
-      "number as its value (`1`, `0`). A member name that appears twice in an object keeps its last value.",
+      "large for a double (`1e400`), a string (a member name included) with a lone surrogate escape such as \\ud800, or more than 127 arrays and " +
+      "objects nested in one another (serde_json's recursion limit), is answered with error BadPayload without any other check (the rate limit " +
+      "does not count it), and the call event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the " +
+      "nearest double: \"an integer\" in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and " +
+      "`10E-1` are all 1, `-0` is 0). The call event's `request` and the answer write such a number as its value (`1`, `0`). A member name that " +
+      "appears twice in an object keeps its last value.",
     imports: ["spacedrive_call"],
     messages: ["BadPayload"],
     verified: CASE,

@@ -42,6 +42,26 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
  */
 export const MAX_NESTING = 127;
 
+/** A \u escape of a surrogate: the only way a JSON text, which is UTF-8, can spell a lone one. */
+export const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** How deeply arrays and objects nest in a JSON text, its strings skipped (serde_json refuses past MAX_NESTING). */
+export function jsonNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /** Reads `text` as one JSON value; an object with a key twice is an error, as serde refuses a field twice. */
 export function parseExactJson(text: string): ExactJson {
   let at = 0;
@@ -132,6 +152,8 @@ export function parseExactJson(text: string): ExactJson {
     NUMBER.lastIndex = at;
     const match = NUMBER.exec(text);
     if (match === null) return fail("expected a value");
+    // serde_json refuses a number no double can hold (1e400), as it does in a wire payload.
+    if (!Number.isFinite(Number(match[0]))) fail("a number too large for a double");
     at = NUMBER.lastIndex;
     return new JsonNumber(match[0]);
   };

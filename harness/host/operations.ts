@@ -5,7 +5,7 @@ import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
 import { LOG_LEVELS, type JobStatus, type LogLevel } from "../trace/events.ts";
-import { LONE_SURROGATE, parseExactJson } from "../abi/json-exact.ts";
+import { jsonNesting, LONE_SURROGATE, MAX_NESTING, parseExactJson, SURROGATE_ESCAPE } from "../abi/json-exact.ts";
 import { progressProblem } from "../abi/progress.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
@@ -43,9 +43,6 @@ function finiteNumbers(_key: string, value: unknown): unknown {
 /** What may spell a number out of a double's range: an exponent of 3 digits or more, or 309 digits in a row. */
 const MAYBE_OUT_OF_RANGE = /\d[eE][+]?\d{3}|\d{309}/;
 
-/** A \u escape of a surrogate: the only way a payload, which is UTF-8, can spell a lone one. */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-
 /** Each string of a JSON text, member names included: in a text that is JSON, quotes delimit nothing else. */
 const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 
@@ -57,13 +54,16 @@ function hasLoneSurrogate(json: string): boolean {
 
 /**
  * A guest's request text (wire.payload), read as serde_json reads a JSON value: its value, or an UnparsedPayload,
- * answered BadPayload, when it is not JSON, holds a number no double can hold or a lone surrogate escape. A member
- * name that repeats keeps its last value, as in serde_json's maps.
+ * answered BadPayload, when it is not JSON, holds a number no double can hold or a lone surrogate escape, or nests
+ * arrays and objects deeper than serde_json's limit. A member name that repeats keeps its last value, as in
+ * serde_json's maps.
  */
 export function parseRequest(text: string): unknown {
   try {
     const value = JSON.parse(text) as unknown;
     if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(text)) return new UnparsedPayload(text);
+    // Nesting past the limit takes two characters a level.
+    if (text.length > 2 * MAX_NESTING && jsonNesting(text) > MAX_NESTING) return new UnparsedPayload(text);
     return MAYBE_OUT_OF_RANGE.test(text) ? JSON.parse(text, finiteNumbers) : value;
   } catch {
     return new UnparsedPayload(text);

@@ -598,6 +598,11 @@ describe("job-parity run: usage and building blocks", () => {
     expect(checkHandshake(good)).toBe(good);
     expect(() => checkHandshake({ ...good, abiVersions: ["2.0"] })).toThrow("the host serves ABI 2.0; every host must serve ABI 1.0");
     expect(() => checkHandshake({ ...good, capabilities: ["teleport"] })).toThrow("capabilities: unknown teleport");
+    // handshake.methods: a wire method's form, each listed once (as the process adapter's schema checks them).
+    expect(checkHandshake({ ...good, methods: ["query:test.ping", "action:test.ping.input"] }).methods).toHaveLength(2);
+    expect(() => checkHandshake({ ...good, methods: ["action:test.ping"] })).toThrow("methods: action:test.ping not of the form");
+    expect(() => checkHandshake({ ...good, methods: ["query:caf\u00e9"] })).toThrow("not of the form");
+    expect(() => checkHandshake({ ...good, methods: ["query:a", "query:a"] })).toThrow("a method listed twice");
     expect(() => checkHandshake("hi")).toThrow(expect.objectContaining({ code: "JP_HOST_HANDSHAKE" }));
     expect(() => checkResponse("x/y", null)).toThrow(expect.objectContaining({ code: "JP_HOST_MISSING_RESULT" }));
     expect(() => checkResponse("x/y", { kind: "result", result: { extension: [], jobs: "no" } })).toThrow(expect.objectContaining({ code: "JP_HOST_MALFORMED" }));

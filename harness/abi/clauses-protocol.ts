@@ -96,9 +96,9 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A host MUST list in `methods` every wire method of the catalogue that it serves (methods outside the catalogue may be listed; they are " +
-      "ignored). Each listed method MUST have the form `query:<name>` or `action:<name>.input`, <name> ASCII letters, digits, `_` and `.` " +
-      "(`wire.order`): any other string makes the handshake invalid (JP_HOST_HANDSHAKE). Cases that call a catalogue method the host does not " +
-      "list are UNSUPPORTED; a listed method is judged like any behaviour.",
+      "ignored). Each is listed once, in the form `query:<name>` or `action:<name>.input`, `<name>` one or more ASCII letters, digits, `_` or `.` " +
+      "(`wire.order`): a repeat or any other string makes the handshake invalid (JP_HOST_HANDSHAKE). Cases that call a catalogue method the host " +
+      "does not list are UNSUPPORTED; a listed method is judged like any behaviour.",
     messages: ["handshake"],
     verified: CASE,
   },

@@ -7,6 +7,9 @@ import type { CapabilityId } from "./capabilities.ts";
  */
 
 /** Error codes a wire call answers with, as `{"error": "<words>", "code": "<code>"}`. */
+/** The form of a wire method's name (wire.order): `query:<name>` or `action:<name>.input`, `<name>` ASCII only. */
+export const WIRE_METHOD_FORM = /^(query:[A-Za-z0-9_.]+|action:[A-Za-z0-9_.]+\.input)$/;
+
 export const WIRE_ERROR_CODES = [
   "UnknownMethod",
   "MethodNotAllowed",

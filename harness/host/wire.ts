@@ -1,3 +1,4 @@
+import { WIRE_METHOD_FORM } from "../abi/wire-methods.ts";
 import type { PermissionGate } from "./permissions.ts";
 import { PayloadReader } from "./payload.ts";
 import { WireFailure, type WireError } from "./wire-errors.ts";
@@ -5,7 +6,6 @@ import { WireFailure, type WireError } from "./wire-errors.ts";
 /** Serves one wire method. Throws WireFailure for an error answer. */
 export type WireHandler = (payload: unknown, libraryId: string | null, method: string) => unknown;
 
-const METHOD_FORM = /^(query:[A-Za-z0-9_.]+|action:[A-Za-z0-9_.]+\.input)$/;
 
 /** Routes `query:<name>` / `action:<name>.input` calls to handlers, after the caller's permission gate. */
 export class WireRouter {
@@ -21,7 +21,7 @@ export class WireRouter {
 
   call(method: string, libraryId: string | null, payload: unknown, gate: PermissionGate | null): unknown {
     try {
-      if (!METHOD_FORM.test(method)) {
+      if (!WIRE_METHOD_FORM.test(method)) {
         throw new WireFailure("UnknownMethod", `method "${method}" is not of the form query:<name> or action:<name>.input`);
       }
       gate?.authorize(method, libraryId);

@@ -1,6 +1,7 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
 import { BASE_ABI_VERSION } from "../abi/exports.ts";
 import { supportsAbi } from "../abi/version.ts";
+import { WIRE_METHOD_FORM } from "../abi/wire-methods.ts";
 import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
 import { guestAbiNeed, methodsOf } from "./case-needs.ts";
@@ -217,6 +218,11 @@ export function checkHandshake(value: unknown): Handshake {
   if (typeof value.version !== "string") problems.push("version must be a string");
   if (!isStringArray(value.abiVersions)) problems.push("abiVersions must be an array of strings");
   if (!isStringArray(value.methods)) problems.push("methods must be an array of strings (the wire methods the host serves)");
+  else {
+    const malformed = value.methods.filter((method) => !WIRE_METHOD_FORM.test(method));
+    if (malformed.length > 0) problems.push(`methods: ${malformed.join(", ")} not of the form query:<name> or action:<name>.input (handshake.methods)`);
+    if (new Set(value.methods).size < value.methods.length) problems.push("methods: a method listed twice (handshake.methods)");
+  }
   if (!isStringArray(value.capabilities)) problems.push("capabilities must be an array of strings");
   else {
     const unknown = value.capabilities.filter((c) => !(CAPABILITY_IDS as readonly string[]).includes(c));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// An independent job-parity host, written from docs/ABI.md and conformance/PROTOCOL.md alone.
+// An independent job-parity host, written from the documents alone (docs/ABI.md, conformance/PROTOCOL.md, docs/).
 //
 // The process speaks protocol 2: JSON lines on stdin and stdout (transport.lines), nothing but protocol messages on
 // stdout (transport.stdout), one answer per message. Each `run` is a fresh case (conversation.fresh-state): nothing

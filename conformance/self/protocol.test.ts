@@ -374,7 +374,7 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
 });
 
 describe("a case's clock (askHost, what the gate and host fuzzing send each case through)", () => {
-  it("starts after the host is back: a process started again after a failure makes its handshake first (transport timeouts)", async () => {
+  it("is sent after the host is back: askHost asks for the handshake (a restart's) before it sends the case", async () => {
     const calls: string[] = [];
     let handshakes = 0;
     const adapter: HostAdapter = {

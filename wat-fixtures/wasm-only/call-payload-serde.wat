@@ -1,7 +1,8 @@
 ;; WASM-only: wire payloads read as serde_json reads a JSON value (wire.payload). A lone surrogate escape, in a value
 ;; or in a member name, is answered with BadPayload (its request is the payload's text); a surrogate pair is one
 ;; character, an escaped backslash before "ud800" is no escape, and a member written twice keeps its last value: these
-;; three are answered. Each call is answered (an answer pointer, 1); the job logs "call: 1 1 1 1 1".
+;; three are answered; so is a payload nesting 127 arrays and objects (serde_json's limit), while one nesting 128 is
+;; BadPayload. Each call is answered (an answer pointer, 1); the job logs "call: 1 1 1 1 1 1 1".
 (module
   (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
   (import "spacedrive" "spacedrive_call" (func $call (param i32 i32 i32 i32 i32) (result i32)))
@@ -16,6 +17,8 @@
   (data (i32.const 328) "{\"message\":\"\\ud83d\\ude00\"}") ;; 26
   (data (i32.const 368) "{\"message\":\"\\\\ud800\"}") ;; 21
   (data (i32.const 400) "{\"message\":\"a\",\"message\":\"b\"}") ;; 29
+  (data (i32.const 512) "{\"message\":\"m\",\"n\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}") ;; 272
+  (data (i32.const 1536) "{\"message\":\"m\",\"n\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}") ;; 274
 
   (global $line (mut i32) (i32.const 1024))
   (func $start_line (param $text i32) (param $len i32)
@@ -44,6 +47,10 @@
     (call $answered (call $call (i32.const 136) (i32.const 22) (i32.const 0) (i32.const 368) (i32.const 21)))
     ;; a member written twice: the last value is the request
     (call $answered (call $call (i32.const 136) (i32.const 22) (i32.const 0) (i32.const 400) (i32.const 29)))
+    ;; 127 arrays and objects nested: serde_json's limit, answered
+    (call $answered (call $call (i32.const 136) (i32.const 22) (i32.const 0) (i32.const 512) (i32.const 272)))
+    ;; 128: BadPayload
+    (call $answered (call $call (i32.const 136) (i32.const 22) (i32.const 0) (i32.const 1536) (i32.const 274)))
     (call $job_log (local.get $id) (i32.const 1) (i32.const 1024) (call $line_len))
     (i32.const 0))
 

@@ -60,6 +60,10 @@ export class HostFailure extends Error {
  * JSON-lines protocol (conformance/PROTOCOL.md) to a host written in any language.
  */
 export interface HostAdapter {
+  /**
+   * The host's handshake. Asked for before every case (askHost): an adapter whose host broke brings it back here,
+   * outside the case's time, and answers the one it has at once while the host is up.
+   */
   handshake(): Promise<Handshake>;
   /** Runs one case. Rejects with HostFailure when the host breaks; TIMEOUT after `timeoutMs`. */
   runCase(request: CaseRequest, timeoutMs: number): Promise<CaseResponse>;

@@ -324,15 +324,20 @@ export function judgeResponse(subject: GateSubject, golden: Expected, response: 
   return { passed: divergence === null && failures.length === 0, failures, divergence };
 }
 
+/** The adapter's handshake, or JP_HOST_HANDSHAKE when it does not come (an adapter without a limit of its own). */
+function handshakeOf(adapter: HostAdapter): Promise<Handshake> {
+  return guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`));
+}
+
 /**
  * Sends one case to the host and checks the answer's shape: what the gate does for every case, and fuzzing a host
  * for every generated one. The host is brought back first if a case broke it (a fresh process and its handshake),
- * under the handshake's own limit: no case's time counts a restart (transport.timeouts). Rejects with a HostFailure
+ * under the handshake's own limit: no case's time counts a restart (PROTOCOL.md, "Timeouts"). Rejects with a HostFailure
  * when the host cannot come back, breaks, or does not answer in time (the adapter's own timeout, or `timeoutMs` plus
  * a margin for adapters without one).
  */
 export async function askHost(adapter: HostAdapter, request: CaseRequest, timeoutMs: number): Promise<CaseResponse> {
-  await guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`));
+  await handshakeOf(adapter);
   const answer = await guarded(
     Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
     timeoutMs + GUARD_MS,
@@ -426,9 +431,7 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
 
   let handshake: Handshake;
   try {
-    handshake = checkHandshake(
-      await guarded(adapter.handshake(), HANDSHAKE_GUARD_MS, () => new HostFailure("JP_HOST_HANDSHAKE", `no handshake within ${HANDSHAKE_GUARD_MS} ms`)),
-    );
+    handshake = checkHandshake(await handshakeOf(adapter));
   } catch (error) {
     const failure =
       error instanceof HostFailure

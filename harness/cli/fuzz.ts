@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
-import type { HostTarget } from "../adapters/host-target.ts";
+import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { formatCounterexample, replayCommand } from "../programs/counterexample.ts";
 import { formatCoverage } from "../programs/coverage.ts";
@@ -10,6 +10,7 @@ import { formatHostCounterexample, hostFindingLines, hostReplayCommand } from ".
 import {
   FAULT_NAMES,
   FuzzHostError,
+  hostLabel,
   isHostFinding,
   ReplayError,
   replayCase,
@@ -296,7 +297,7 @@ export async function fuzzCommand(
   if (target === "all-mutants") return await fuzzEveryMutant({ ...common, maxDivergences: maxDivergences ?? 1 }, values.json, out, err);
 
   if (!values.json) {
-    const host = target === null ? (fault === null ? "reference" : `fault:${fault}`) : (await import("../adapters/host-target.ts")).targetLabel(target);
+    const host = hostLabel(fault, target);
     out(`fuzz: seed ${seed} · shard ${shard.index}/${shard.count} · ${plural(workers, "worker")} · ${describeBudget(budget)} · host ${host} · corpus ${shown(corpusDir)}`);
   }
   let reporter: ReturnType<typeof progressReporter> | null = null;
@@ -314,7 +315,7 @@ export async function fuzzCommand(
     },
   } satisfies FuzzOptions);
   if (!values.json) {
-    const hostFlag = target === null ? null : (await import("../adapters/host-target.ts")).targetFlag(target);
+    const hostFlag = target === null ? null : targetFlag(target);
     reporter = progressReporter(session, (seed, path) => (hostFlag === null ? replayCommand(seed, path, fault ?? undefined) : hostReplayCommand(seed, path, hostFlag)));
   }
   const summary = await awaitSession(session).finally(() => reporter?.stop());

@@ -43,7 +43,20 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
 export const MAX_NESTING = 127;
 
 /** A \u escape of a surrogate: the only way a JSON text, which is UTF-8, can spell a lone one. */
-export const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Each string of a JSON text, member names included: in a text that is JSON, quotes delimit nothing else. */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * Whether a text JSON.parse reads has a string (a member name included) with a lone surrogate escape: serde_json
+ * refuses it, JSON.parse keeps it.
+ */
+export function hasLoneSurrogateEscape(json: string): boolean {
+  if (!SURROGATE_ESCAPE.test(json)) return false;
+  for (const [token] of json.matchAll(JSON_STRING)) if (LONE_SURROGATE.test(JSON.parse(token) as string)) return true;
+  return false;
+}
 
 /** How deeply arrays and objects nest in a JSON text, its strings skipped (serde_json refuses past MAX_NESTING). */
 export function jsonNesting(text: string): number {

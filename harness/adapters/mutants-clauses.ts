@@ -3,7 +3,7 @@ import { importSpec, IMPORT_MODULE } from "../abi/imports.ts";
 import { ABI_MARKER } from "../abi/version.ts";
 import { NO_FIELDS, overLimit, ARG } from "../abi/arguments.ts";
 import { isWireError } from "../abi/wire-methods.ts";
-import { LONE_SURROGATE, SURROGATE_ESCAPE } from "../abi/json-exact.ts";
+import { hasLoneSurrogateEscape, LONE_SURROGATE } from "../abi/json-exact.ts";
 import { checkLink } from "../engine/link.ts";
 import { readModuleInterface, type ModuleInterface } from "../engine/sections.ts";
 import type { WasmEngine } from "../engine/engine.ts";
@@ -165,11 +165,11 @@ let carriedEntries: LibraryEntry[] = [];
 
 /** A payload as a host that reads UTF-16 lossily sees it: JSON whose lone surrogates became U+FFFD (else as it was). */
 function readLossily(payload: UnparsedPayload): unknown {
-  if (!SURROGATE_ESCAPE.test(payload.text)) return payload;
   try {
+    if (!hasLoneSurrogateEscape(payload.text)) return payload;
     return JSON.parse(payload.text, (_key, value: unknown) => (typeof value === "string" ? value.replace(new RegExp(LONE_SURROGATE, "g"), "\ufffd") : value));
   } catch {
-    return payload;
+    return payload; // not JSON at all
   }
 }
 

@@ -5,7 +5,7 @@ import type { InterruptAnswer } from "../abi/exports.ts";
 import type { ImportName } from "../abi/imports.ts";
 import { about, ARG, NO_FIELDS, overLimit, type ArgumentRef, type RefusalFields } from "../abi/arguments.ts";
 import { LOG_LEVELS, type JobStatus, type LogLevel } from "../trace/events.ts";
-import { jsonNesting, LONE_SURROGATE, MAX_NESTING, parseExactJson, SURROGATE_ESCAPE } from "../abi/json-exact.ts";
+import { hasLoneSurrogateEscape, jsonNesting, MAX_NESTING, parseExactJson } from "../abi/json-exact.ts";
 import { progressProblem } from "../abi/progress.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { ExtensionScope, JobExecutor } from "./extension.ts";
@@ -43,15 +43,6 @@ function finiteNumbers(_key: string, value: unknown): unknown {
 /** What may spell a number out of a double's range: an exponent of 3 digits or more, or 309 digits in a row. */
 const MAYBE_OUT_OF_RANGE = /\d[eE][+]?\d{3}|\d{309}/;
 
-/** Each string of a JSON text, member names included: in a text that is JSON, quotes delimit nothing else. */
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
-
-/** Whether a JSON text has a string with a lone surrogate escape (serde_json refuses it; JSON.parse keeps it). */
-function hasLoneSurrogate(json: string): boolean {
-  for (const [token] of json.matchAll(JSON_STRING)) if (LONE_SURROGATE.test(JSON.parse(token) as string)) return true;
-  return false;
-}
-
 /**
  * A guest's request text (wire.payload), read as serde_json reads a JSON value: its value, or an UnparsedPayload,
  * answered BadPayload, when it is not JSON, holds a number no double can hold or a lone surrogate escape, or nests
@@ -61,7 +52,7 @@ function hasLoneSurrogate(json: string): boolean {
 export function parseRequest(text: string): unknown {
   try {
     const value = JSON.parse(text) as unknown;
-    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(text)) return new UnparsedPayload(text);
+    if (hasLoneSurrogateEscape(text)) return new UnparsedPayload(text);
     // Nesting past the limit takes two characters a level.
     if (text.length > 2 * MAX_NESTING && jsonNesting(text) > MAX_NESTING) return new UnparsedPayload(text);
     return MAYBE_OUT_OF_RANGE.test(text) ? JSON.parse(text, finiteNumbers) : value;

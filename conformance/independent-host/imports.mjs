@@ -27,6 +27,15 @@ export function makeImports(run, inst) {
     return job;
   }
 
+  /** metrics.increment, metrics.saturate: a u64 counter of the running job grows by n, stopping at 2^64 - 1. */
+  function increment(name, field, jobPtr, n) {
+    const job = jobOf(name, jobPtr);
+    if (!job) return;
+    const delta = BigInt.asUintN(64, n);
+    const total = run.increment(job, field, delta);
+    run.record(job, { kind: 'metrics', field, delta: String(delta), total: String(total) });
+  }
+
   /** memory.range for a pointer argument; records the refusal (arg: the pointer parameter). */
   function ranged(name, ptr, len, arg) {
     if (inRange(ptr, len)) return true;
@@ -193,21 +202,8 @@ export function makeImports(run, inst) {
     },
 
     // metrics.increment, metrics.saturate
-    job_increment_bytes(jobPtr, n) {
-      const job = jobOf('job_increment_bytes', jobPtr);
-      if (!job) return;
-      const delta = BigInt.asUintN(64, n);
-      const total = run.increment(job, 'bytes', delta);
-      run.record(job, { kind: 'metrics', field: 'bytes', delta: String(delta), total: String(total) });
-    },
-
-    job_increment_items(jobPtr, n) {
-      const job = jobOf('job_increment_items', jobPtr);
-      if (!job) return;
-      const delta = BigInt.asUintN(64, n);
-      const total = run.increment(job, 'items', delta);
-      run.record(job, { kind: 'metrics', field: 'items', delta: String(delta), total: String(total) });
-    },
+    job_increment_bytes: (jobPtr, n) => increment('job_increment_bytes', 'bytes', jobPtr, n),
+    job_increment_items: (jobPtr, n) => increment('job_increment_items', 'items', jobPtr, n),
 
     // checkpoint.load
     job_load_state(jobPtr) {

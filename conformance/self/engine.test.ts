@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
-import { guestFromSource, loadGuest } from "../../harness/engine/load.ts";
+import { guestFromBytes, guestFromSource, loadGuest } from "../../harness/engine/load.ts";
+import { nodeEngine, type WasmEngine } from "../../harness/engine/engine.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
 import { userCacheDir } from "../../harness/engine/cache-dir.ts";
 import { CompiledWatStore, compileWat, watCacheDir, watCacheStats } from "../../harness/engine/wat.ts";
@@ -338,6 +339,50 @@ describe("WAT compile cache", () => {
     const before = watCacheStats();
     await compileWat("cache-c.wat", `(module ;; other ${Math.random()}\n${RUNTIME})`);
     expect(watCacheStats().misses).toBe(before.misses + 1);
+  });
+});
+
+describe("compiled guests are kept by content (harness/engine/compiled-guests.ts)", () => {
+  /** The node engine, counting what it compiles. */
+  function countingEngine(): WasmEngine & { compiled: number } {
+    const engine = { ...nodeEngine, compiled: 0, compile: (bytes: Uint8Array) => (engine.compiled++, nodeEngine.compile(bytes)) };
+    return engine;
+  }
+
+  it("the same bytes compile once per engine and memory cap; other bytes, another cap or another engine compile again", async () => {
+    const bytes = await compileWat("kept.wat", `(module${RUNTIME})`);
+    const engine = countingEngine();
+    const first = guestFromBytes("a.wasm", bytes, { engine });
+    const second = guestFromBytes("b.wasm", new Uint8Array(bytes), { engine });
+    expect(engine.compiled).toBe(1);
+    expect(second.module).toBe(first.module);
+    expect(second.file).toBe("b.wasm");
+    guestFromBytes("a.wasm", bytes, { engine, memoryCapPages: 2 });
+    expect(engine.compiled).toBe(2);
+    guestFromBytes("c.wasm", await compileWat("other.wat", `(module${RUNTIME}\n  (global i32 (i32.const 7)))`), { engine });
+    expect(engine.compiled).toBe(3);
+    const another = countingEngine();
+    guestFromBytes("a.wasm", bytes, { engine: another });
+    expect(another.compiled).toBe(1);
+  });
+
+  it("a kept guest still meets each loading host's own checks: its link check, its ABI versions and its memory cap", async () => {
+    const bytes = await compileWat("checked.wat", `(module\n  (memory (export "memory") 3)\n  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024)))`);
+    const engine = countingEngine();
+    guestFromBytes("ok.wasm", bytes, { engine });
+    const refusing = () => [{ name: "export memory", expected: "a host that refuses it", actual: "memory" }];
+    const linkError = await rejection(() => guestFromBytes("refused.wasm", bytes, { engine, linkCheck: refusing }));
+    expect(linkError).toBeInstanceOf(GuestLinkError);
+    expect((linkError as GuestLinkError).file).toBe("refused.wasm");
+    const abiError = await rejection(() => guestFromBytes("old-host.wasm", bytes, { engine, abiVersions: [] }));
+    expect((abiError as GuestLoadError).code).toBe("JP_ABI_VERSION");
+    // Over a cap of 2 pages: refused every time, naming the file it was loaded as (such a guest is not kept).
+    for (const file of ["big-1.wasm", "big-2.wasm"]) {
+      const capError = await rejection(() => guestFromBytes(file, bytes, { engine, memoryCapPages: 2 }));
+      expect((capError as GuestLoadError).code).toBe("JP_MEMORY_LIMIT");
+      expect(capError.message).toContain(file);
+    }
+    expect(engine.compiled).toBe(3);
   });
 });
 

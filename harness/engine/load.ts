@@ -4,6 +4,7 @@ import { nodeEngine, type WasmEngine } from "./engine.ts";
 import { checkAbiVersion, GuestLinkError, GuestLoadError, type LinkProblem } from "./errors.ts";
 import { requestedAbi, SUPPORTED_ABI_VERSIONS, supportsAbi } from "../abi/version.ts";
 import { checkLink } from "./link.ts";
+import { compiledGuest, compiledKey, keepCompiledGuest, type CompiledGuest } from "./compiled-guests.ts";
 import { readModuleInterface, type ModuleInterface } from "./sections.ts";
 import { capMemory } from "./memory-cap.ts";
 import { addLoopChecks, LoopCheckError } from "./loop-checks.ts";
@@ -63,6 +64,23 @@ export interface GuestOptions {
  */
 export function guestFromBytes(file: string, bytes: Uint8Array, options: GuestOptions = {}): GuestModule {
   const { engine = nodeEngine, memoryCapPages = DEFAULT_MEMORY_CAP_PAGES, abiVersions = SUPPORTED_ABI_VERSIONS, linkCheck = checkLink } = options;
+  const key = compiledKey(bytes, memoryCapPages);
+  const kept = compiledGuest(engine, key);
+  const { module, iface, memoryLimit } = kept === undefined ? compileGuest(file, bytes, engine, memoryCapPages) : { ...kept, memoryLimit: null };
+  // Only a guest that fits the cap is kept: the refusal names the file it was loaded as.
+  if (kept === undefined && memoryLimit === null) keepCompiledGuest(engine, key, { module, iface });
+  checkGuestAbi(file, iface, abiVersions);
+  const problems = linkCheck(iface);
+  if (problems.length > 0) throw new GuestLinkError(file, problems);
+  if (memoryLimit !== null) throw memoryLimit;
+  return { file, bytes, memoryCapPages, module, iface, engine, linkCheck };
+}
+
+/**
+ * Compiles a guest (link.order's first step: a module that is not valid is refused here). A memory over the cap is
+ * not refused yet: it comes after the version and link checks, so it is returned with the module.
+ */
+function compileGuest(file: string, bytes: Uint8Array, engine: WasmEngine, memoryCapPages: number): CompiledGuest & { readonly memoryLimit: GuestLoadError | null } {
   let module: WebAssembly.Module;
   // Too much initial memory is reported after the version and link checks (link.order), so it is kept until then.
   let memoryLimit: GuestLoadError | null = null;
@@ -93,12 +111,7 @@ export function guestFromBytes(file: string, bytes: Uint8Array, options: GuestOp
     }
     throw new GuestLoadError("JP_WASM_INVALID", `${file}: not a valid WebAssembly module: ${reason}`, { cause: error });
   }
-  const iface = readModuleInterface(bytes);
-  checkGuestAbi(file, iface, abiVersions);
-  const problems = linkCheck(iface);
-  if (problems.length > 0) throw new GuestLinkError(file, problems);
-  if (memoryLimit !== null) throw memoryLimit;
-  return { file, bytes, memoryCapPages, module, iface, engine, linkCheck };
+  return { module, iface: readModuleInterface(bytes), memoryLimit };
 }
 
 /** The ABI version the guest asks for (its marker), refused with JP_ABI_VERSION when `hostVersions` do not serve it. */

@@ -349,27 +349,33 @@ describe("compiled guests are kept by content (harness/engine/compiled-guests.ts
     return engine;
   }
 
-  it("the same bytes compile once per engine and memory cap; other bytes, another cap or another engine compile again", async () => {
+  it("the same bytes compile twice per engine and memory cap, then never again; other bytes, another cap or another engine compile anew", async () => {
     const bytes = await compileWat("kept.wat", `(module${RUNTIME})`);
     const engine = countingEngine();
     const first = guestFromBytes("a.wasm", bytes, { engine });
     const second = guestFromBytes("b.wasm", new Uint8Array(bytes), { engine });
-    expect(engine.compiled).toBe(1);
-    expect(second.module).toBe(first.module);
-    expect(second.file).toBe("b.wasm");
-    guestFromBytes("a.wasm", bytes, { engine, memoryCapPages: 2 });
+    expect(engine.compiled).toBe(2); // loaded once: not kept (a fuzzing session's guests are loaded once each)
+    const third = guestFromBytes("c.wasm", bytes, { engine });
+    guestFromBytes("d.wasm", bytes, { engine });
     expect(engine.compiled).toBe(2);
-    guestFromBytes("c.wasm", await compileWat("other.wat", `(module${RUNTIME}\n  (global i32 (i32.const 7)))`), { engine });
+    expect(third.module).toBe(second.module);
+    expect(third.module).not.toBe(first.module);
+    expect(third.file).toBe("c.wasm");
+    guestFromBytes("a.wasm", bytes, { engine, memoryCapPages: 2 });
     expect(engine.compiled).toBe(3);
+    const other = await compileWat("other.wat", `(module${RUNTIME}\n  (global i32 (i32.const 7)))`);
+    for (const file of ["e.wasm", "f.wasm", "g.wasm"]) guestFromBytes(file, other, { engine });
+    expect(engine.compiled).toBe(5);
     const another = countingEngine();
-    guestFromBytes("a.wasm", bytes, { engine: another });
-    expect(another.compiled).toBe(1);
+    for (const file of ["a.wasm", "b.wasm", "c.wasm"]) guestFromBytes(file, bytes, { engine: another });
+    expect(another.compiled).toBe(2);
   });
 
   it("a kept guest still meets each loading host's own checks: its link check, its ABI versions and its memory cap", async () => {
     const bytes = await compileWat("checked.wat", `(module\n  (memory (export "memory") 3)\n  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024)))`);
     const engine = countingEngine();
-    guestFromBytes("ok.wasm", bytes, { engine });
+    guestFromBytes("ok-1.wasm", bytes, { engine });
+    guestFromBytes("ok-2.wasm", bytes, { engine }); // kept from here on
     const refusing = () => [{ name: "export memory", expected: "a host that refuses it", actual: "memory" }];
     const linkError = await rejection(() => guestFromBytes("refused.wasm", bytes, { engine, linkCheck: refusing }));
     expect(linkError).toBeInstanceOf(GuestLinkError);
@@ -377,12 +383,12 @@ describe("compiled guests are kept by content (harness/engine/compiled-guests.ts
     const abiError = await rejection(() => guestFromBytes("old-host.wasm", bytes, { engine, abiVersions: [] }));
     expect((abiError as GuestLoadError).code).toBe("JP_ABI_VERSION");
     // Over a cap of 2 pages: refused every time, naming the file it was loaded as (such a guest is not kept).
-    for (const file of ["big-1.wasm", "big-2.wasm"]) {
+    for (const file of ["big-1.wasm", "big-2.wasm", "big-3.wasm"]) {
       const capError = await rejection(() => guestFromBytes(file, bytes, { engine, memoryCapPages: 2 }));
       expect((capError as GuestLoadError).code).toBe("JP_MEMORY_LIMIT");
       expect(capError.message).toContain(file);
     }
-    expect(engine.compiled).toBe(3);
+    expect(engine.compiled).toBe(5);
   });
 });
 

@@ -11,7 +11,9 @@ import type { ModuleInterface } from "./sections.ts";
  * module is immutable and every run instantiates it afresh, so one module serves every load of those bytes. The
  * checks that depend on the loading host (ABI versions, links, the memory cap's verdict) still run on every load.
  *
- * Entries are kept per engine object (a mutant's engine is its own), the most recently used LIMIT of them.
+ * A module is kept from the second load of its bytes on: a fuzzing session loads thousands of guests once each, and
+ * keeping those would only hold memory (about 60 MB over 3,000 host cases). Per engine object (a mutant's engine is
+ * its own), the most recently used KEPT_LIMIT modules, and the keys of up to SEEN_LIMIT guests loaded once.
  */
 export interface CompiledGuest {
   readonly module: WebAssembly.Module;
@@ -19,9 +21,22 @@ export interface CompiledGuest {
 }
 
 /** Enough for every fixture and regression case at every memory cap in use, with room to spare. */
-const LIMIT = 512;
+const KEPT_LIMIT = 512;
+/** Keys of guests loaded once; past this many they are forgotten (a guest then needs two more loads to be kept). */
+const SEEN_LIMIT = 8192;
 
-const byEngine = new WeakMap<WasmEngine, Map<string, CompiledGuest>>();
+interface EngineGuests {
+  readonly kept: Map<string, CompiledGuest>;
+  readonly seen: Set<string>;
+}
+
+const byEngine = new WeakMap<WasmEngine, EngineGuests>();
+
+function guestsOf(engine: WasmEngine): EngineGuests {
+  let guests = byEngine.get(engine);
+  if (guests === undefined) byEngine.set(engine, (guests = { kept: new Map(), seen: new Set() }));
+  return guests;
+}
 
 /** The key of `bytes` compiled with `memoryCapPages`. */
 export function compiledKey(bytes: Uint8Array, memoryCapPages: number): string {
@@ -30,19 +45,26 @@ export function compiledKey(bytes: Uint8Array, memoryCapPages: number): string {
 
 /** The guest `engine` compiled under `key`, if it is kept (and it is now the most recently used). */
 export function compiledGuest(engine: WasmEngine, key: string): CompiledGuest | undefined {
-  const kept = byEngine.get(engine);
-  const guest = kept?.get(key);
+  const { kept } = guestsOf(engine);
+  const guest = kept.get(key);
   if (guest !== undefined) {
-    kept!.delete(key);
-    kept!.set(key, guest);
+    kept.delete(key);
+    kept.set(key, guest);
   }
   return guest;
 }
 
-/** Keeps a guest `engine` compiled under `key`, forgetting the least recently used past LIMIT. */
+/**
+ * A guest `engine` has just compiled under `key`: kept if it was loaded before (forgetting the least recently used
+ * past KEPT_LIMIT), else remembered as loaded once.
+ */
 export function keepCompiledGuest(engine: WasmEngine, key: string, guest: CompiledGuest): void {
-  let kept = byEngine.get(engine);
-  if (kept === undefined) byEngine.set(engine, (kept = new Map()));
+  const { kept, seen } = guestsOf(engine);
+  if (!seen.delete(key)) {
+    if (seen.size >= SEEN_LIMIT) seen.clear();
+    seen.add(key);
+    return;
+  }
   kept.set(key, guest);
-  if (kept.size > LIMIT) kept.delete(kept.keys().next().value!);
+  if (kept.size > KEPT_LIMIT) kept.delete(kept.keys().next().value!);
 }

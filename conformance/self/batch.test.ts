@@ -2,13 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { guestFromBytes, type GuestModule } from "../../harness/engine/load.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
-import { moduleInterface } from "../../harness/engine/wasm-module.ts";
+import { encodeModule, moduleInterface, printModule } from "../../harness/engine/wasm-module.ts";
+import { compileWat } from "../../harness/engine/wat.ts";
 import { abi11CaseArb, caseArb, wasmOnlyCaseArb, type ProgramCase } from "../../harness/programs/arbitraries.ts";
 import { compileBatch, PROGRAM_FILE } from "../../harness/programs/batch.ts";
 import { checkProgram } from "../../harness/programs/differential.ts";
 import { BOUNDARY_FAULTS } from "../../harness/programs/faults.ts";
 import { casesAt, checkParityProperty } from "../../harness/programs/property.ts";
-import { programModule, renderWasm } from "../../harness/programs/render-wasm.ts";
+import { BATCH_MEMORY, BATCH_SELECT, batchModule, programModule, programParts, renderWasm } from "../../harness/programs/render-wasm.ts";
 import { runScenario, type Scenario } from "../../harness/suite/scenario.ts";
 
 /**
@@ -78,6 +79,48 @@ describe("batched guests", () => {
     const once = cases.map((_, i) => runOnce(i));
     const again = [...cases.keys()].reverse().map(runOnce);
     expect(again.reverse()).toEqual(once);
+  });
+});
+
+describe("a batch module's table", () => {
+  const programs = casesAt(SEED, 0, 3).map(({ program }) => programParts(program));
+  const { def, slots } = batchModule(programs.filter((p) => p.minPages === programs[0]!.minPages));
+
+  /** An instance of the batch module as encoded, every import a function that must not be called. */
+  function instance(module: WebAssembly.Module): Record<string, unknown> {
+    const imports: Record<string, Record<string, unknown>> = { [BATCH_MEMORY.module]: { [BATCH_MEMORY.field]: new WebAssembly.Memory({ initial: programs[0]!.minPages }) } };
+    for (const imp of WebAssembly.Module.imports(module)) {
+      if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => expect.unreachable(`${imp.module}.${imp.name} called`);
+    }
+    return new WebAssembly.Instance(module, imports as WebAssembly.Imports).exports as Record<string, unknown>;
+  }
+
+  it("starts empty; select_program(k) fills program k's slots, and only those", () => {
+    const module = new WebAssembly.Module(encodeModule(def) as Uint8Array<ArrayBuffer>);
+    for (let k = 0; k < slots.length; k++) {
+      const exports = instance(module);
+      const table = exports.programs as WebAssembly.Table;
+      const filled = () => Array.from({ length: table.length }, (_, i) => table.get(i) !== null);
+      expect(filled().some(Boolean)).toBe(false);
+      (exports[BATCH_SELECT] as (k: number) => void)(k);
+      const mine = new Set(slots[k]!.map(([, slot]) => slot));
+      expect(filled()).toEqual(filled().map((_, i) => mine.has(i)));
+      for (const [, slot] of slots[k]!) expect(typeof table.get(slot)).toBe("function");
+    }
+  });
+
+  it("prints as WAT that wabt compiles to a module with the encoder's imports and exports", async () => {
+    const viaWabt = new WebAssembly.Module((await compileWat("batch.wat", printModule(def))) as Uint8Array<ArrayBuffer>);
+    const viaEncoder = new WebAssembly.Module(encodeModule(def) as Uint8Array<ArrayBuffer>);
+    expect(WebAssembly.Module.imports(viaWabt)).toEqual(WebAssembly.Module.imports(viaEncoder));
+    const byName = (list: WebAssembly.ModuleExportDescriptor[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
+    expect(byName(WebAssembly.Module.exports(viaWabt))).toEqual(byName(WebAssembly.Module.exports(viaEncoder)));
+    // The WAT's segments and select_program do what the encoder's do: program 1's slots, and only those, filled.
+    const exports = instance(viaWabt);
+    (exports[BATCH_SELECT] as (k: number) => void)(1);
+    const table = exports.programs as WebAssembly.Table;
+    const mine = new Set(slots[1]!.map(([, slot]) => slot));
+    expect(Array.from({ length: table.length }, (_, i) => table.get(i) !== null)).toEqual(Array.from({ length: table.length }, (_, i) => mine.has(i)));
   });
 });
 

@@ -16,6 +16,8 @@ export type Instr =
   | readonly ["global.get" | "global.set", string]
   | readonly ["call", string]
   | readonly ["call_indirect", number]
+  /** Copies element segment `segments[k]` into table 0, as table.init k (operands: table offset, segment offset, count). */
+  | readonly ["table.init", number]
   | readonly ["br" | "br_if", number]
   | readonly ["i32.load" | "i32.load8_u" | "i32.store" | "i32.store8" | "i64.load", number]
   | readonly [SimpleOp];
@@ -104,9 +106,10 @@ export interface ModuleDef {
   readonly globals: readonly GlobalDef[];
   /**
    * One funcref table of `min` slots, exported, for call_indirect; `elements` fills its first slots with functions
-   * (by `$name`), so a host can reach functions it was not given as exports.
+   * (by `$name`), so a host can reach functions it was not given as exports. `segments` are passive element segments
+   * instead (not both): each instance fills what it needs with `table.init k`, which copies `segments[k]`.
    */
-  readonly table?: { readonly min: number; readonly export: string; readonly elements?: readonly string[] };
+  readonly table?: { readonly min: number; readonly export: string; readonly elements?: readonly string[]; readonly segments?: readonly (readonly string[])[] };
   /** The types call_indirect instructions name, by index. */
   readonly indirectTypes?: readonly FuncSig[];
   readonly data: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
@@ -388,6 +391,8 @@ export function encodeModule(def: ModuleDef): Uint8Array {
     }
   });
   const elements = table?.elements ?? [];
+  const segments = table?.segments ?? [];
+  if (elements.length > 0 && segments.length > 0) throw new Error("internal: a table is filled by its elements or by its segments, not both");
   if (elements.length > 0) {
     section(9, () => {
       out.u32(1);
@@ -397,6 +402,17 @@ export function encodeModule(def: ModuleDef): Uint8Array {
       out.byte(0x0b);
       out.u32(elements.length);
       for (const name of elements) out.u32(indexOf(funcIndex, name, "the table"));
+    });
+  }
+  if (segments.length > 0) {
+    section(9, () => {
+      out.u32(segments.length);
+      for (const names of segments) {
+        out.byte(0x01); // passive
+        out.byte(0x00); // elemkind funcref
+        out.u32(names.length);
+        for (const name of names) out.u32(indexOf(funcIndex, name, "an element segment"));
+      }
     });
   }
   section(10, () => {
@@ -469,6 +485,12 @@ function encodeInstr(out: Bytes, instr: Instr, funcs: Map<string, number>, globa
       out.byte(0x10);
       out.u32(indexOf(funcs, instr[1], where));
       return;
+    case "table.init":
+      out.byte(0xfc);
+      out.u32(12);
+      out.u32(instr[1]);
+      out.byte(0x00); // table 0
+      return;
     case "call_indirect":
       out.byte(0x11);
       out.u32(instr[1]); // the type's index: indirect types come first in the type section
@@ -524,6 +546,7 @@ export function printModule(def: ModuleDef, header = ""): string {
   if (memory !== null && "import" in memory) lines.push(`  (import "${memory.import.module}" "${memory.import.field}" (memory ${memory.minPages}))`);
   if (def.table !== undefined) lines.push(`  (table (export "${def.table.export}") ${def.table.min} funcref)`);
   if (def.table?.elements?.length) lines.push(`  (elem (i32.const 0) func ${def.table.elements.join(" ")})`);
+  for (const names of def.table?.segments ?? []) lines.push(`  (elem func ${names.join(" ")})`);
   if (memory !== null && "export" in memory) lines.push(`  (memory (export "${memory.export}") ${memory.minPages})`);
   for (const g of def.globals) {
     const valtype = g.type ?? "i32";

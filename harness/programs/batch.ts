@@ -8,7 +8,7 @@ import { encodeModule, moduleInterface } from "../engine/wasm-module.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import type { Timings } from "./differential.ts";
 import type { JobProgram } from "./ir.ts";
-import { BATCH_MEMORY, batchModule, moduleOfParts, POOL_OFFSET, programParts, renderWasm, type ProgramParts } from "./render-wasm.ts";
+import { BATCH_MEMORY, BATCH_SELECT, batchModule, moduleOfParts, POOL_OFFSET, programParts, renderWasm, type ProgramParts } from "./render-wasm.ts";
 
 /**
  * Batched guests: many generated programs compiled as one wasm module, each case still run on a fresh instance.
@@ -84,7 +84,7 @@ export function compileBatch(
     group.forEach(({ index, parts, iface }, k) => {
       const program = cases[index]!.program;
       let ownBytes: Uint8Array | null = null;
-      const slice = programSlice(parts, slots[k]!, cap);
+      const slice = programSlice(parts, k, slots[k]!, cap);
       guests[index] = {
         file: PROGRAM_FILE,
         // The program's own module, encoded only if asked for (a host with a smaller memory cap compiles it again).
@@ -143,18 +143,19 @@ const memories = new MemoryPool();
 
 /**
  * Makes instances of a batch module the program's: a zeroed memory of its own module's size and cap, its pool and
- * heap start written in, its functions by their own names.
+ * heap start written in, its functions put in the table and given by their own names.
  */
-function programSlice(parts: ProgramParts, slots: readonly (readonly [string, number])[], cap: number): GuestSlice & { recycle(): void } {
+function programSlice(parts: ProgramParts, program: number, slots: readonly (readonly [string, number])[], cap: number): GuestSlice & { recycle(): void } {
   const lent: WebAssembly.Memory[] = [];
   return {
     instantiate(engine, shared, imports) {
       const memory = memories.take(parts.minPages, cap);
       lent.push(memory);
       const instance = engine.instantiate(shared, { ...imports, [BATCH_MEMORY.module]: { [BATCH_MEMORY.field]: memory } });
-      const { heap, programs, wasm_alloc, wasm_free } = instance.exports as Record<string, unknown>;
+      const { heap, programs, wasm_alloc, wasm_free, [BATCH_SELECT]: select } = instance.exports as Record<string, unknown>;
       new Uint8Array(memory.buffer, POOL_OFFSET, parts.pool.length).set(parts.pool);
       (heap as WebAssembly.Global).value = parts.heap;
+      (select as (program: number) => void)(program);
       const exports: Record<string, unknown> = { memory, wasm_alloc, wasm_free };
       for (const [name, slot] of slots) exports[name] = (programs as WebAssembly.Table).get(slot);
       // The host reads an instance's exports only.

@@ -43,12 +43,15 @@ const CURSOR = 6;
 
 const FOREIGN_ID_BYTES = uuidToBytes(FOREIGN_LIBRARY_ID);
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** String constants as data segments, each stored once. */
 class StringPool {
   private readonly offsets = new Map<string, number>();
   /** The texts pooled so far: most recur (prefixes, a loop's messages), and are then neither encoded nor keyed again. */
   private readonly texts = new Map<string, { ptr: number; len: number }>();
-  private readonly chunks: Uint8Array[] = [];
+  /** The pool's contents in order: bytes, or ASCII text standing for its own bytes (most texts, never encoded). */
+  private readonly chunks: (Uint8Array | string)[] = [];
   private next = POOL;
 
   add(bytes: Uint8Array): { ptr: number; len: number } {
@@ -58,24 +61,23 @@ class StringPool {
   text(text: string): { ptr: number; len: number } {
     let slot = this.texts.get(text);
     if (slot === undefined) {
-      const bytes = encodeUtf8(text);
-      // As many bytes as UTF-16 units: ASCII, so the text is its bytes' latin1 key already.
-      slot = bytes.length === text.length ? this.intern(text, bytes) : this.add(bytes);
+      // ASCII text is its bytes' latin1 key already (TextEncoder costs about a microsecond a call).
+      slot = ASCII.test(text) ? this.intern(text, text) : this.add(encodeUtf8(text));
       this.texts.set(text, slot);
     }
     return slot;
   }
 
   /** `key` is the bytes as latin1 text: equal keys, equal bytes. */
-  private intern(key: string, bytes: Uint8Array): { ptr: number; len: number } {
+  private intern(key: string, chunk: Uint8Array | string): { ptr: number; len: number } {
     let ptr = this.offsets.get(key);
     if (ptr === undefined) {
       ptr = this.next;
       this.offsets.set(key, ptr);
-      this.chunks.push(bytes);
-      this.next += bytes.length;
+      this.chunks.push(chunk);
+      this.next += chunk.length;
     }
-    return { ptr, len: bytes.length };
+    return { ptr, len: chunk.length };
   }
 
   get end(): number {
@@ -86,7 +88,8 @@ class StringPool {
     const out = new Uint8Array(this.next - POOL);
     let at = 0;
     for (const chunk of this.chunks) {
-      out.set(chunk, at);
+      if (typeof chunk === "string") for (let i = 0; i < chunk.length; i++) out[at + i] = chunk.charCodeAt(i);
+      else out.set(chunk, at);
       at += chunk.length;
     }
     return out;

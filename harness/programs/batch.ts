@@ -155,6 +155,9 @@ function programSlice(parts: ProgramParts, program: number, slots: readonly (rea
       const { heap, programs, wasm_alloc, wasm_free, [BATCH_SELECT]: select } = instance.exports as Record<string, unknown>;
       new Uint8Array(memory.buffer, POOL_OFFSET, parts.pool.length).set(parts.pool);
       (heap as WebAssembly.Global).value = parts.heap;
+      // Its one function entry counts towards the instance's first loop check (engine/loop-checks.ts), so checks
+      // fall one entry earlier than in the program's own module: they only read the clock for time limits, and where
+      // a run is stopped depends on the clock already.
       (select as (program: number) => void)(program);
       const exports: Record<string, unknown> = { memory, wasm_alloc, wasm_free };
       for (const [name, slot] of slots) exports[name] = (programs as WebAssembly.Table).get(slot);

@@ -6,10 +6,10 @@ import type { CapabilityId } from "./capabilities.ts";
  * the handshake's `methods` names a subset of it; a test checks every answer in every golden against these schemas.
  */
 
-/** Error codes a wire call answers with, as `{"error": "<words>", "code": "<code>"}`. */
 /** The form of a wire method's name (wire.order): `query:<name>` or `action:<name>.input`, `<name>` ASCII only. */
 export const WIRE_METHOD_FORM = /^(query:[A-Za-z0-9_.]+|action:[A-Za-z0-9_.]+\.input)$/;
 
+/** Error codes a wire call answers with, as `{"error": "<words>", "code": "<code>"}`. */
 export const WIRE_ERROR_CODES = [
   "UnknownMethod",
   "MethodNotAllowed",

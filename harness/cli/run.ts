@@ -46,8 +46,8 @@ invariants every run must satisfy.
 
 Outcomes: PASS, FAIL, XFAIL (an expected failure), XPASS (an expected failure that passes: a stale entry), SKIP,
 UNSUPPORTED (the case needs a waived capability, a wire method the host does not list or an ABI version it does not
-serve), ERROR (the host crashed, broke the protocol or returned nothing), TIMEOUT. ABI v1 requires all twelve capabilities: a case needing one the host
-neither claims nor waives FAILs.
+serve), ERROR (the host crashed, broke the protocol or returned nothing), TIMEOUT. ABI v1 requires all twelve
+capabilities: a case needing one the host neither claims nor waives FAILs.
 
 Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case
 FAILed or XPASSed, a capability is neither claimed nor waived, or a waiver is stale; 2 the host or the harness broke

@@ -6,7 +6,6 @@ import { WireFailure, type WireError } from "./wire-errors.ts";
 /** Serves one wire method. Throws WireFailure for an error answer. */
 export type WireHandler = (payload: unknown, libraryId: string | null, method: string) => unknown;
 
-
 /** Routes `query:<name>` / `action:<name>.input` calls to handlers, after the caller's permission gate. */
 export class WireRouter {
   private readonly handlers = new Map<string, WireHandler>();

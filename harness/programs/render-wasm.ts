@@ -787,7 +787,7 @@ function selectBody(slots: BatchModule["slots"]): Instr[] {
     if (programSlots.length === 0) return [];
     const first = programSlots[0]![1];
     if (programSlots.some(([, slot], i) => slot !== first + i)) throw new Error("internal: a batched program's table slots must be consecutive");
-    return [["local.get", 0], ["i32.const", k], ["i32.eq"], ["if"], ["i32.const", first], ["i32.const", 0], ["i32.const", programSlots.length], ["table.init", k], ["return"], ["end"]];
+    return [get(0), c(k), ["i32.eq"], ["if"], c(first), c(0), c(programSlots.length), ["table.init", k], ["return"], ["end"]];
   });
 }
 

@@ -16,7 +16,9 @@ import { checkpointerState } from "./support/checkpointer.ts";
 // or the checkpoint (STORE_ERROR: the job Failed for good). Each attempt's SQLite busy wait is cut to 1 ms here
 // (JOB_PARITY_DB_BUSY_TIMEOUT_MS), where the real default is 2 s, so that the contention a slow disk causes over
 // seconds shows on this machine's fast one within the test's time: the processes must report that they found the
-// database busy and tried again, and every job and every checkpoint must come out whole.
+// database busy and tried again, and every job and every checkpoint must come out whole. The three processes meet
+// only when the machine runs them at once, which a machine busy with other tests may not do: a fifth process takes
+// the database's write lock for 10 ms of every 50, so that every process finds it busy whatever the load.
 
 const GUESTS = [
   join(PROJECT_ROOT, "conformance/crash-guests/checkpointer.wat"),
@@ -56,6 +58,21 @@ const block = Buffer.alloc(256 << 10, 7);
 for (let n = 0; ; n++) { writeSync(fd, block, 0, block.length, (n % 4) * block.length); fsyncSync(fd); }
 `;
 
+/**
+ * A process that holds the database's write lock for 10 ms of every 50, until killed (WAL, as the store opens it; it
+ * never waits for the lock itself: when a store holds it, it tries again at its next turn).
+ */
+const LOCK_LOOP = `
+const Database = require("better-sqlite3");
+const db = new Database(process.argv[1], { timeout: 0 });
+db.pragma("journal_mode = WAL");
+const nap = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  try { db.exec("BEGIN IMMEDIATE"); Atomics.wait(nap, 0, 0, 10); db.exec("COMMIT"); } catch {}
+  Atomics.wait(nap, 0, 0, 40);
+}
+`;
+
 interface Row {
   id: string;
   status: string;
@@ -92,6 +109,7 @@ describe("three processes on one job database, with a disk busy with fsyncs", ()
     const db = join(dir, "shared.db");
     const group = new ProcessGroup();
     const load = spawn(process.execPath, ["-e", FSYNC_LOOP, join(dir, "load.bin")], { stdio: "ignore" });
+    const locker = spawn(process.execPath, ["-e", LOCK_LOOP, db], { cwd: PROJECT_ROOT, stdio: "ignore" });
     const previous = process.env.JOB_PARITY_DB_BUSY_TIMEOUT_MS;
     process.env.JOB_PARITY_DB_BUSY_TIMEOUT_MS = "1";
     let retries = 0;
@@ -141,6 +159,7 @@ describe("three processes on one job database, with a disk busy with fsyncs", ()
       if (previous === undefined) delete process.env.JOB_PARITY_DB_BUSY_TIMEOUT_MS;
       else process.env.JOB_PARITY_DB_BUSY_TIMEOUT_MS = previous;
       load.kill("SIGKILL");
+      locker.kill("SIGKILL");
       group.killAll();
     }
     // The contention was real: without the retries, each of these busy answers failed a process or a checkpoint.

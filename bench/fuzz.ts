@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostTarget } from "../harness/adapters/host-target.ts";
 import { PROJECT_ROOT } from "../harness/engine/modules.ts";
+import { compileWasmEagerly } from "../harness/engine/tiering.ts";
 import { startFuzzSession, type FuzzSummary } from "../harness/programs/fuzz-session.ts";
 import { BenchError, figure, median, type Benchmark, type BenchCase, type Budget, type Figure, type MeasureSettings } from "./measure.ts";
 
@@ -49,6 +50,7 @@ export const HOST_SESSIONS = 2;
 /** One fuzz session of `runs` runs from `seed` on `workers` workers (of a host under test, if given), counterexamples to a temp corpus. */
 export async function fuzzSession(runs: number, seed: number, workers: number, target: HostTarget | null = null): Promise<FuzzSummary> {
   const corpusDir = mkdtempSync(join(tmpdir(), "job-parity-bench-fuzz-"));
+  compileWasmEagerly(); // as `job-parity fuzz` does
   try {
     const summary = await startFuzzSession({ seed, budget: { runs }, workers, shard: { index: 0, count: 1 }, corpusDir, fault: null, target, maxDivergences: 1 }).done;
     if (summary.divergences > 0) {

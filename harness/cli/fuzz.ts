@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
 import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
+import { compileWasmEagerly } from "../engine/tiering.ts";
 import { formatCounterexample, replayCommand } from "../programs/counterexample.ts";
 import { formatCoverage } from "../programs/coverage.ts";
 import { formatHostCounterexample, hostFindingLines, hostReplayCommand } from "../programs/host-counterexample.ts";
@@ -293,6 +294,8 @@ export async function fuzzCommand(
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
   const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
+  // Sessions compile their guests by the batch (harness/engine/tiering.ts); replays above compile one guest each.
+  compileWasmEagerly();
 
   if (target === "all-mutants") return await fuzzEveryMutant({ ...common, maxDivergences: maxDivergences ?? 1 }, values.json, out, err);
 

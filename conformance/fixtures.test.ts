@@ -9,9 +9,11 @@ import { writeParityReports } from "../harness/report/write.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
 import { runFixture, type CaseResult } from "../harness/suite/run-case.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
+import { wallClockRetries } from "./support/wall-clock.ts";
 
 const fixtures = discoverFixtures();
-const results: CaseResult[] = [];
+/** Each fixture's result, by id (a retried case keeps its last). */
+const results = new Map<string, CaseResult>();
 const started = performance.now();
 
 // Each fixture runs natively and as WASM on fresh reference hosts. Both sides must meet the sidecar's expectations
@@ -19,9 +21,9 @@ const started = performance.now();
 // sidecar's claims about which imports it exercises must be true of the WASM run.
 describe("fixtures: native twin vs WASM guest on the reference host", () => {
   for (const fixture of fixtures) {
-    it(`${fixture.id}${fixture.twinPath === null ? " (WASM-only: expectations and claims, no twin)" : ""}`, async () => {
+    it(`${fixture.id}${fixture.twinPath === null ? " (WASM-only: expectations and claims, no twin)" : ""}`, { retry: wallClockRetries(fixture) }, async () => {
       const result = await runFixture(fixture);
-      results.push(result);
+      results.set(fixture.id, result);
       expect(result.wasm.failures, "WASM run vs the sidecar's expectations").toEqual([]);
       if (fixture.twinPath === null) {
         expect(result.native, "a WASM-only case has no native side").toBeNull();
@@ -37,13 +39,13 @@ describe("fixtures: native twin vs WASM guest on the reference host", () => {
 // Runs after every fixture above (tests in a file run in order): the report describes exactly those cases.
 describe("parity report", () => {
   it("writes reports/parity.json (schema-valid) and reports/parity.md from the cases above", () => {
-    expect(results.map((r) => r.id)).toEqual(fixtures.map((f) => f.id));
-    const report = buildParityReport(results, performance.now() - started);
+    expect([...results.keys()]).toEqual(fixtures.map((f) => f.id));
+    const report = buildParityReport([...results.values()], performance.now() - started);
     const [jsonPath, markdownPath] = writeParityReports(report, join(PROJECT_ROOT, "reports"));
     const written = JSON.parse(readFileSync(jsonPath!, "utf8")) as ParityReport;
     const validate = schemaValidator("parity-report");
     expect(validate(written), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
-    expect(written.summary).toMatchObject({ cases: fixtures.length, passed: results.filter((r) => r.passed).length });
+    expect(written.summary).toMatchObject({ cases: fixtures.length, passed: [...results.values()].filter((r) => r.passed).length });
     expect(written.capabilities.map((c) => c.id)).toEqual(CAPABILITY_IDS);
     expect(written.imports.map((i) => i.name)).toEqual(IMPORT_NAMES);
     const markdown = readFileSync(markdownPath!, "utf8");
@@ -51,7 +53,7 @@ describe("parity report", () => {
   });
 
   it("links each clause in parity.md to its anchor in job-parity's own documents, from any report folder", () => {
-    const report = buildParityReport(results, 0);
+    const report = buildParityReport([...results.values()], 0);
     const elsewhere = mkdtempSync(join(tmpdir(), "job-parity-reports-"));
     try {
       const [, markdownPath] = writeParityReports(report, join(elsewhere, "nested", "reports"));
@@ -68,7 +70,7 @@ describe("parity report", () => {
   });
 
   it("shows parity for every capability and covers every import", () => {
-    const report = buildParityReport(results, 0);
+    const report = buildParityReport([...results.values()], 0);
     expect(report.capabilities.filter((c) => !c.parity).map((c) => c.id), "capabilities without parity").toEqual([]);
     expect(report.imports.filter((i) => i.positive === 0).map((i) => i.name), "imports no case calls").toEqual([]);
   });

@@ -7,6 +7,7 @@ import { expectedFrom, readGolden, type Expected } from "../harness/suite/golden
 import { fixtureGuestBytes } from "../harness/suite/guest-bytes.ts";
 import { runScenario } from "../harness/suite/scenario.ts";
 import { comparable } from "../harness/suite/compare.ts";
+import { wallClockRetries } from "./support/wall-clock.ts";
 
 const REGENERATE = "if the change is deliberate, run `npm run goldens` and review the diff";
 
@@ -22,7 +23,7 @@ const difference = (golden: Expected, actual: Expected, name: string) => {
 describe("goldens: <case>.golden.json for every fixture", () => {
   for (const fixture of discoverFixtures()) {
     const wasmOnly = fixture.twinPath === null;
-    it(`${fixture.id}: golden = ${wasmOnly ? "" : "native twin = "}reference WASM${wasmOnly ? " (WASM-only case)" : ""}`, async () => {
+    it(`${fixture.id}: golden = ${wasmOnly ? "" : "native twin = "}reference WASM${wasmOnly ? " (WASM-only case)" : ""}`, { retry: wallClockRetries(fixture) }, async () => {
       const golden = readGolden(fixture);
       const wasm = expectedFrom(runReferenceCase({ id: fixture.id, guest: await fixtureGuestBytes(fixture), scenario: fixture.sidecar.scenario }));
       expect(difference(golden, wasm, "reference wasm"), `the golden differs from the reference host's WASM run; ${REGENERATE}`).toBeNull();

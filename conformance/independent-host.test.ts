@@ -28,3 +28,17 @@ describe("a host written from the documents alone", () => {
     expect(status).toBe(0);
   });
 });
+
+describe("its wire payload reading, on payloads the generated cases do not reach", () => {
+  it("reads a payload of half a million elements (counting nesting with Math.max(...) overflowed the stack) and refuses 128 levels", async () => {
+    // Plain JavaScript without declarations: imported by URL, typed here.
+    const { Wire } = (await import(new URL("./independent-host/wire.mjs", import.meta.url).href)) as {
+      Wire: new (scenario: object, libraries: { find(id: string): unknown }) => { call(method: string, library: string | null, payload: string): { response: unknown } };
+    };
+    const wire = new Wire({}, { find: () => null });
+    const code = (payload: string) => (wire.call("query:test.ping", null, payload).response as { code?: string }).code;
+    expect(code(`[${new Array(500_000).fill(0).join(",")}]`)).toBe("LibraryRequired"); // read, then refused by the method
+    expect(code(`${"[".repeat(127)}${"]".repeat(127)}`)).toBe("LibraryRequired");
+    expect(code(`${"[".repeat(128)}${"]".repeat(128)}`)).toBe("BadPayload");
+  });
+});

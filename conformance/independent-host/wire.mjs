@@ -58,11 +58,16 @@ function hasLoneSurrogate(payload) {
   return strings.some((token) => !JSON.parse(token).isWellFormed());
 }
 
-/** How many arrays and objects nest in a parsed JSON value (wire.payload: serde_json's limit is 127). */
+/**
+ * How many arrays and objects nest in a parsed JSON value (wire.payload: serde_json's limit is 127). A loop, not
+ * Math.max(...): a payload of up to 1 MiB can hold half a million elements, more arguments than a call takes.
+ */
 function depthOf(v) {
-  if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depthOf));
-  if (isObject(v)) return 1 + Math.max(0, ...Object.values(v).map(depthOf));
-  return 0;
+  const items = Array.isArray(v) ? v : isObject(v) ? Object.values(v) : null;
+  if (items === null) return 0;
+  let deepest = 0;
+  for (const item of items) deepest = Math.max(deepest, depthOf(item));
+  return 1 + deepest;
 }
 
 /**

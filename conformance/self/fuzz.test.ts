@@ -210,6 +210,16 @@ describe("job-parity fuzz: sessions", () => {
     expect(reference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${regression.seed}, path ${regression.path}, host reference)` });
   });
 
+  it("docs/fuzzing.md's replay example still names a case that diverges with its fault and passes without it", async () => {
+    const docs = readFileSync(join(PROJECT_ROOT, "docs/fuzzing.md"), "utf8");
+    const examples = [...docs.matchAll(/^npx job-parity fuzz --seed (\d+) --path '([\d:]+)' --fault (\S+)$/gm)];
+    expect(examples.length, "docs/fuzzing.md shows a replay with --fault").toBeGreaterThan(0);
+    for (const [, seed, path, fault] of examples) {
+      expect((await fuzzInProcess("--seed", seed!, "--path", path!, "--fault", fault!)).code, `--seed ${seed} --path ${path} --fault ${fault}`).toBe(1);
+      expect(await fuzzInProcess("--seed", seed!, "--path", path!)).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host reference)` });
+    }
+  });
+
   it("saves a case found twice (or by two shards) once: the corpus is keyed by content", async () => {
     await faulty;
     const regression = firstSaved();

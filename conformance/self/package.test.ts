@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIsUpToDate } from "../../bin/compiled.mjs";
 import { PROTOCOL_VERSION } from "../../harness/adapters/protocol.ts";
 import { defaultCorpusDir, defaultReportDir } from "../../harness/cli/defaults.ts";
-import { examplePath, guestPath } from "../../harness/cli/examples.ts";
+import { examplePath, shippedPath } from "../../harness/cli/examples.ts";
 import { HOST_PROTOCOL, servedAbiVersions } from "../../harness/cli/version.ts";
 import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
 import { consumerLock } from "../support/consumer.ts";
@@ -130,8 +130,9 @@ describe("the packed package, installed in another project", () => {
     expect(usage.stdout).toBe("");
     expect(usage.stderr).toContain("commands:");
 
-    // better-sqlite3 was left out: a job database says how to install it.
+    // better-sqlite3 was left out: a job database says how to install it, with the error's documented code.
     expect(durable.stderr).toContain("npm install better-sqlite3");
+    expect(durable.stderr).toContain("[JP_STORE_DRIVER]");
     expect(durable.status).toBe(2);
 
     // Reports went here and the WAT cache to the user's cache folder (engine.test.ts): nothing into the package.
@@ -152,13 +153,14 @@ describe("what the package answers, in process", () => {
     expect(defaultCorpusDir(PROJECT_ROOT)).toBe(join(PROJECT_ROOT, "wat-fixtures/regressions"));
   });
 
-  it("example guests by name, and shipped guests by their relative path from any directory", () => {
+  it("example guests by name, and shipped guests, hosts and expectations by their relative path from any directory", () => {
     expect(examplePath("counter")).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
     expect(examplePath("lifecycle/counter")).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
     expect(() => examplePath("nope")).toThrow(/no such example; give counter/);
-    expect(guestPath("sdk-guest/counter.wasm", dir)).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
-    expect(guestPath("./wat-fixtures/lifecycle/counter.wat", dir)).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
-    expect(guestPath("mine.wasm", dir)).toBe("mine.wasm");
-    expect(guestPath("sdk-guest/counter.wasm", PROJECT_ROOT)).toBe("sdk-guest/counter.wasm"); // there, it is that file
+    expect(shippedPath("sdk-guest/counter.wasm", dir)).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
+    expect(shippedPath("./wat-fixtures/lifecycle/counter.wat", dir)).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
+    expect(shippedPath("conformance/expectations/lossy-host.json", dir)).toBe(join(PROJECT_ROOT, "conformance/expectations/lossy-host.json"));
+    expect(shippedPath("mine.wasm", dir)).toBe("mine.wasm");
+    expect(shippedPath("sdk-guest/counter.wasm", PROJECT_ROOT)).toBe("sdk-guest/counter.wasm"); // there, it is that file
   });
 });

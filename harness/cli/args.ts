@@ -7,6 +7,15 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/**
+ * The line a command prints for an error in the user's input: the message, then the error's stable code when it has
+ * one (`[JP_STORE_DRIVER]`), the name the documents give each such error and a script can look for.
+ */
+export function inputErrorLine(command: string, message: string, code: unknown): string {
+  const named = typeof code === "string" && code.startsWith("JP_") ? ` [${code}]` : "";
+  return `job-parity ${command}: ${message}${named}`;
+}
+
 /** parseArgs with errors that name the command and say what to do. */
 export function parseCommand<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
   try {

@@ -3,7 +3,7 @@ import type { OnTimeout } from "../host/host.ts";
 import { DURABLE_POLICY_DEFAULTS, runDurable, type DurableCommand, type DurableOutput, type DurablePolicy } from "../durable/runner.ts";
 import type { DurableOptions } from "../durable/session.ts";
 import { DEFAULT_TRACE_WINDOW } from "../trace/window.ts";
-import { UsageError } from "./args.ts";
+import { inputErrorLine, UsageError } from "./args.ts";
 
 /** The flags every command that runs jobs on a job database takes. */
 export const DURABLE_FLAGS = {
@@ -82,6 +82,6 @@ export async function runDurableCommand(name: string, command: DurableCommand, o
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const outcome = await runDurable(command, output, say);
   if (outcome.kind === "done") return outcome.exitCode;
-  say(outcome.input ? `job-parity ${name}: ${outcome.message}` : `job-parity ${name}: internal error: ${outcome.message}`);
+  say(outcome.input ? inputErrorLine(name, outcome.message, outcome.code) : `job-parity ${name}: internal error: ${outcome.message}`);
   return 2;
 }

@@ -8,15 +8,16 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   counter: "sdk-guest/counter.wasm",
 };
 
-/** The folders of guests job-parity ships, which a relative path may name from any project. */
+/** The folders of files job-parity ships (guests, example hosts and expectations), which a relative path may name from any project. */
 const SHIPPED = ["sdk-guest/", "wat-fixtures/", "conformance/"];
 
 /**
- * The file a guest argument names: the path as given when it exists (relative to the current directory); else, for a
- * relative path into one of the folders job-parity ships, that file in job-parity's own folder, so that
- * `job-parity exec sdk-guest/counter.wasm` works from a project that installed it.
+ * The file a path argument names (a guest, `--host-module`, `--expectations`): the path as given when it exists
+ * (relative to the current directory); else, for a relative path into one of the folders job-parity ships, that file
+ * in job-parity's own folder, so that `job-parity exec sdk-guest/counter.wasm` and the documents' examples naming
+ * `conformance/expectations/` work from a project that installed it.
  */
-export function guestPath(given: string, cwd = process.cwd()): string {
+export function shippedPath(given: string, cwd = process.cwd()): string {
   if (isAbsolute(given) || existsSync(resolve(cwd, given))) return given;
   const normal = given.replace(/^\.\//, "");
   if (SHIPPED.some((folder) => normal.startsWith(folder)) && existsSync(join(PROJECT_ROOT, normal))) return join(PROJECT_ROOT, normal);

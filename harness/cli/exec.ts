@@ -3,7 +3,7 @@ import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { DURABLE_FLAGS, durableOptions, runDurableCommand, traceWindowOption } from "./durable.ts";
-import { examplePath, guestPath } from "./examples.ts";
+import { examplePath, shippedPath } from "./examples.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
        job-parity exec --example <name> --job <name> [options]
@@ -107,7 +107,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   const given = positionals.length + (values.example === undefined ? 0 : 1);
   if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})\n\n${EXEC_USAGE}`);
   if (values.job === undefined) throw new UsageError(`exec: --job is required\n\n${EXEC_USAGE}`);
-  const source = values.example === undefined ? guestPath(positionals[0]!) : examplePath(values.example);
+  const source = values.example === undefined ? shippedPath(positionals[0]!) : examplePath(values.example);
   const interrupts: InterruptPlan[] = [];
   const pauseAt = positiveInt("exec", "pause-at-check", values["pause-at-check"]);
   const cancelAt = positiveInt("exec", "cancel-at-check", values["cancel-at-check"]);

@@ -28,6 +28,7 @@ import {
 import { describeMissing } from "../suite/case-needs.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
+import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 import { awaitSession } from "./fuzz-wait.ts";
@@ -61,6 +62,7 @@ the host, printed with the first divergent event and a replay command, and saved
   --host-cmd "<command>"  fuzz a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c:
                           one process per worker, restarted when it breaks
   --host-module <path>    fuzz a .ts/.mjs module whose default export is () => HostAdapter | Promise<HostAdapter>
+                          (a relative path under conformance/ that does not exist here names job-parity's own file)
   --mutant <name|all>     fuzz a mutant host (job-parity mutants lists them); all: each mutant in turn, with the
                           budget for each, printing per mutant whether it was caught and how long that took
   --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS})
@@ -227,7 +229,7 @@ function parseTarget(values: { "host-cmd"?: string; "host-module"?: string; muta
     return { kind: "cmd", command: values["host-cmd"], cwd: process.cwd() };
   }
   if (values["host-module"] !== undefined) {
-    const path = resolve(values["host-module"]);
+    const path = resolve(shippedPath(values["host-module"]));
     if (!existsSync(path)) throw new UsageError(`fuzz: --host-module ${values["host-module"]}: no such file (a .ts/.mjs module default-exporting () => HostAdapter)`);
     return { kind: "module", path };
   }

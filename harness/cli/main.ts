@@ -1,5 +1,5 @@
 import { tierUpLater } from "../engine/tiering.ts";
-import { UsageError } from "./args.ts";
+import { inputErrorLine, UsageError } from "./args.ts";
 
 const USAGE = `job-parity: the conformance harness for the Spacedrive extension job ABI
 
@@ -118,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Usage errors already name their command.
     if (error instanceof UsageError) process.stderr.write(`job-parity ${error.message}\n`);
-    else if (await isInputError(error)) process.stderr.write(`job-parity ${name}: ${(error as Error).message}\n`);
+    else if (await isInputError(error)) process.stderr.write(`${inputErrorLine(name, (error as Error).message, (error as { code?: unknown }).code)}\n`);
     else process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;
   }

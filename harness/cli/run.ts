@@ -11,7 +11,8 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtu
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
-import { nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
+import { inputErrorLine, nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
+import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
@@ -31,13 +32,16 @@ invariants every run must satisfy.
                           restarted after a crash or a timeout
   --host-module <path>    a .ts/.mjs module whose default export is () => HostAdapter | Promise<HostAdapter>
   --expectations <file>   the host's skips, expected failures and waived capabilities (.json or .toml; schema
-                          harness/schemas/host-expectations.schema.json); an entry that matches nothing is an error
+                          harness/schemas/host-expectations.schema.json); an entry that matches nothing is an error.
+                          For both, a relative path under conformance/ that does not exist here names that file of
+                          job-parity itself (conformance/expectations/ holds examples)
   --filter <pattern>      an exact case id runs that case alone; otherwise a substring of the id, or /regex/
   --corpus <dir>          a regression corpus to send besides job-parity's own (wat-fixtures/regressions) and
                           ./job-parity-corpus (where fuzz saves outside job-parity's checkout); repeatable
   --generated <N>         add N generated cases, the first N the generator makes from --seed (the same every run)
   --seed <S>              the seed of the generated cases (needed with --generated)
-  --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run
+  --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run that
+                          gets past its options and its expectations file, the host started or not
   --junit <file>          the JUnit XML (default: <report-dir>/junit.xml)
   --timeout <ms>          per case (default ${DEFAULT_CASE_TIMEOUT_MS})
   --max-timeouts <K>      after K cases in a row time out, send no further case: the rest are ERROR JP_NOT_RUN
@@ -71,7 +75,9 @@ function hostTarget(hostCmd: string | undefined, hostModule: string | undefined)
   return { kind: "reference" };
 }
 
-const createAdapter = (hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> => createHostAdapter(hostTarget(hostCmd, hostModule));
+// The module as named on the command line stays in the reports and rerun commands; it is loaded from where it is.
+const createAdapter = (hostCmd: string | undefined, hostModule: string | undefined): Promise<HostAdapter> =>
+  createHostAdapter(hostTarget(hostCmd, hostModule === undefined ? undefined : shippedPath(hostModule)));
 
 /**
  * The regression cases of job-parity's own corpus, of ./job-parity-corpus when it exists (fuzz's default outside the
@@ -185,10 +191,10 @@ export async function runCommand(
   let expectations;
   try {
     const ids = [...all, ...pending].map((c) => c.id);
-    expectations = resolveExpectations(values.expectations === undefined ? NO_EXPECTATIONS : loadHostExpectations(values.expectations), ids);
+    expectations = resolveExpectations(values.expectations === undefined ? NO_EXPECTATIONS : loadHostExpectations(shippedPath(values.expectations)), ids);
   } catch (error) {
     if (!(error instanceof HostExpectationsError)) throw error;
-    err(`job-parity run: the expectations file cannot be used: ${error.message}`);
+    err(inputErrorLine("run", `the expectations file cannot be used: ${error.message}`, error.code));
     return 2;
   }
   const selected = new Set(selectCases(values.filter, [...all, ...pending]).map((c) => c.id));

@@ -36,7 +36,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "A pointer/length pair (ptr, len) names the bytes [ptr, ptr + len) of the guest's exported `memory`, both taken as u32. " +
       "The pair is in memory when ptr + len, computed without wrapping, is at most the memory's current size in bytes; " +
-      "len 0 at exactly the end of memory is in memory. Any other pair MUST be refused with INVALID_MEMORY_ACCESS, whose `arg` names the pointer parameter.",
+      "len 0 at exactly the end of memory is in memory, and so is address 0: a pointer 0 names the bytes from address 0 " +
+      "(an output pointer too, such as `job_metrics`' out_ptr), unless a clause gives it a meaning of its own (`library_id_ptr` 0, `wire.call`). " +
+      "Any other pair MUST be refused with INVALID_MEMORY_ACCESS, whose `arg` names the pointer parameter.",
     statuses: ["INVALID_MEMORY_ACCESS"],
     verified: CASE,
   },

@@ -107,10 +107,11 @@ export class GuestMemory {
     return 4 * wordOffset + (start & 3);
   }
 
+  /** Writes `data` at `ptr` (address 0 included: callers that give 0 a meaning, such as wasm_alloc's failure, check it). */
   write(ptr: number, data: Uint8Array): boolean {
     const start = ptr >>> 0;
     const view = this.covering(start + data.length);
-    if (start === 0 || start + data.length > view.length) return false;
+    if (start + data.length > view.length) return false;
     view.set(data, start);
     return true;
   }

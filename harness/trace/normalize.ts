@@ -1,5 +1,9 @@
-const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-/** Hex digits long enough to hold a job id spelled as 32 of them. */
+/**
+ * A UUID as a host writes one (dispatch.context, result.ids, wire answers): lowercase and hyphenated. One in upper
+ * case is not renamed, so it is compared as it is: a host that writes ids in upper case differs where a guest shows one.
+ */
+const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** Hex digits long enough to hold a job id spelled as 32 of them: a guest's own spelling of its id's bytes, in either case. */
 const HEX_RUN = /[0-9a-f]{32,}/gi;
 
 /**
@@ -20,7 +24,7 @@ export class Normalizer {
 
   private readonly jobIds: ReadonlySet<string>;
 
-  /** `jobIds` in any case; ids are compared lowercased, as a host may print them either way. */
+  /** `jobIds`: the result's job ids (lowercase, result.ids). */
   constructor(jobIds: ReadonlySet<string>) {
     this.jobIds = new Set([...jobIds].map((id) => id.toLowerCase()));
     this.compact = new Map([...this.jobIds].map((id) => [id.replace(/-/g, ""), id]));

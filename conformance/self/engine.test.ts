@@ -8,6 +8,7 @@ import { nodeEngine, type WasmEngine } from "../../harness/engine/engine.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
 import { userCacheDir } from "../../harness/engine/cache-dir.ts";
 import { CompiledWatStore, compileWat, watCacheDir, watCacheStats } from "../../harness/engine/wat.ts";
+import { runReferenceCase } from "../../harness/adapters/in-process.ts";
 import { ReferenceHost } from "../../harness/host/host.ts";
 import { WasmExtension } from "../../harness/jobs/wasm-extension.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
@@ -389,6 +390,49 @@ describe("compiled guests are kept by content (harness/engine/compiled-guests.ts
       expect(capError.message).toContain(file);
     }
     expect(engine.compiled).toBe(5);
+  });
+});
+
+describe("memory.cap and link.memory-limit: the scenario's maxMemoryPages, whatever its size, and shared memories too", () => {
+  /** A guest whose one job returns 0 when memory.grow(1) succeeds and 2 (Failed) when it answers -1. */
+  const grower = (memory: string) =>
+    compileWat(
+      "grower.wat",
+      `(module
+  (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") ${memory})
+  (data (i32.const 64) "grow")
+  (data (i32.const 80) "execute_grow")
+  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "plugin_init") (result i32) (call $register_job (i32.const 64) (i32.const 4) (i32.const 80) (i32.const 12) (i32.const 1)))
+  (func (export "execute_grow") (param i32 i32 i32 i32) (result i32)
+    (if (result i32) (i32.eq (memory.grow (i32.const 1)) (i32.const -1)) (then (i32.const 2)) (else (i32.const 0)))))`,
+    );
+  /** The grower with its memory `min max` made shared (flags 3: wabt here compiles no shared memory). */
+  const sharedGrower = async (limits: string) => {
+    const bytes = await grower(limits);
+    for (let at = 8; at < bytes.length; ) {
+      const size = bytes[at + 1]!; // every section of this module is under 128 bytes: a one-byte size
+      if (bytes[at] === 5) bytes[at + 3] = 3; // id, size, count (1), flags
+      at += 2 + size;
+    }
+    return bytes;
+  };
+  const run = async (memory: string, maxMemoryPages?: number) => {
+    const guest = memory.endsWith(" shared") ? await sharedGrower(memory.replace(" shared", "")) : await grower(memory);
+    const response = runReferenceCase({ id: "grower", guest, scenario: { job: "grow", ...(maxMemoryPages === undefined ? {} : { limits: { maxMemoryPages } }) } });
+    return response.kind === "result" ? response.result.jobs[0]!.status : response.code;
+  };
+
+  it("a cap above the reference host's default of 16384 pages is the cap: a guest of 16385 pages loads under 20000", async () => {
+    expect(await run("16385", 20_000)).toBe("Completed");
+    expect(await run("16385")).toBe("JP_MEMORY_LIMIT");
+  });
+
+  it("a shared memory is capped as any other: it cannot start over the cap, nor grow past it", async () => {
+    expect(await run("1 8 shared", 2)).toBe("Completed");
+    expect(await run("1 8 shared", 1)).toBe("Failed");
+    expect(await run("2 8 shared", 1)).toBe("JP_MEMORY_LIMIT");
   });
 });
 

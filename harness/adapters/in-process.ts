@@ -1,7 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { WIRE_METHOD_NAMES } from "../abi/wire-methods.ts";
 import { GuestLoadError } from "../engine/errors.ts";
-import { guestFromBytes, type GuestOptions } from "../engine/load.ts";
+import { DEFAULT_MEMORY_CAP_PAGES, guestFromBytes, type GuestOptions } from "../engine/load.ts";
 import { UnknownJobError } from "../host/host.ts";
 import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
@@ -32,7 +32,9 @@ export interface ReferenceCaseOptions extends RunOptions {
 /** Runs one case on a fresh reference host; a guest that cannot load is an answer, not a failure. */
 export function runReferenceCase(request: CaseRequest, options: ReferenceCaseOptions = {}): CaseResponse {
   try {
-    const guest = guestFromBytes(`${request.id}.wasm`, request.guest, options.load);
+    // Compiled under the case's memory cap (memory.cap), which may be larger than the host's default.
+    const memoryCapPages = request.scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES;
+    const guest = guestFromBytes(`${request.id}.wasm`, request.guest, { ...options.load, memoryCapPages });
     return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario, options)) };
   } catch (error) {
     // A guest that cannot load, or a scenario naming a job it does not have: the host answers, it does not crash.

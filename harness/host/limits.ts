@@ -74,7 +74,9 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   stallTimeoutMs:
     "Milliseconds a run (or plugin_init, or plugin_cleanup) may spend in guest code without a host call before the host stops it; a run that keeps calling the host may take as long as it needs; 0: no limit (run.stall). " +
     "The reference host's default equals its runTimeoutMs default, so that under its defaults the wall-clock limit stops a stalled run first and no case depends on the stall limit unless it sets it.",
-  maxMemoryPages: "Largest guest memory, in 64 KiB pages: memory.grow past it answers -1 (memory.cap); a larger initial memory fails to load (link.memory-limit).",
+  maxMemoryPages:
+    "Largest guest memory, in 64 KiB pages: memory.grow past it answers -1 (memory.cap); a larger initial memory fails to load (link.memory-limit). " +
+    "Shared memories included. A scenario may set it above the host's default, up to 65536 (the most a 32-bit memory holds).",
 };
 
 export function resolveLimits(overrides: Partial<HostLimits> = {}): HostLimits {

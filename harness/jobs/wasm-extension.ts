@@ -72,8 +72,9 @@ export class WasmExtension {
   static load(host: ReferenceHost, id: string, guest: GuestModule, permissions?: Permissions, wrapImports?: ImportsWrapper): WasmExtension {
     // The guest was checked for the reference host's versions when it was compiled; this host may serve others.
     checkGuestAbi(guest.file, guest.iface, host.abiVersions);
-    // A host with a smaller memory cap than the guest was compiled with compiles it again with its own.
-    if (guest.memoryCapPages > host.limits.maxMemoryPages) {
+    // A host whose memory cap is not the one the guest was compiled with (a scenario's maxMemoryPages, smaller or
+    // larger than the default) compiles it again with its own.
+    if (guest.memoryCapPages !== host.limits.maxMemoryPages) {
       guest = guestFromBytes(guest.file, guest.bytes, { engine: guest.engine, memoryCapPages: host.limits.maxMemoryPages, abiVersions: host.abiVersions, linkCheck: guest.linkCheck });
     }
     const extension = new WasmExtension(host, host.openExtension(id, permissions), guest, wrapImports);

@@ -43,7 +43,7 @@ export const PROGRAM_FILE = "program.wasm";
 
 /** The memory cap the reference host compiles a guest with for this scenario (WasmExtension.load). */
 export function memoryCapFor(scenario: Scenario): number {
-  return Math.min(DEFAULT_MEMORY_CAP_PAGES, scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES);
+  return scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES;
 }
 
 /**

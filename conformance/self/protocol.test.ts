@@ -108,6 +108,7 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     ["a run without its guest", "run", (m) => delete m.guest, "must have required property 'guest'"],
     ["a guest that is not base64", "run", (m) => (m.guest = "not base64!"), "/guest: must match pattern"],
     ["a scenario without a job", "run", (m) => delete m.scenario.job, "/scenario: must have required property 'job'"],
+    ["a tree deeper than a scenario may make it", "run", (m) => (m.scenario.limits = { maxChildDepth: 101 }), "/scenario/limits/maxChildDepth: must be <= 100"],
     ["a result without its id", "result", (m) => delete m.id, "must have required property 'id'"],
     ["a job without a status", "result", (m) => delete m.result.jobs[0].status, "/result/jobs/0: must have required property 'status'"],
     ["a job with an unknown status", "result", (m) => (m.result.jobs[0].status = "Done"), "/result/jobs/0/status: must be equal to one of the allowed values"],

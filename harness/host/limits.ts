@@ -63,7 +63,9 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   maxMessageBytes: "Largest message (progress message, warning, non-critical error, log line), in UTF-8 bytes; larger is LIMIT_EXCEEDED (call.message-size).",
   maxLogLinesPerJob: "Log lines kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
   maxChildrenPerJob: "Children one job may spawn in all its runs; more is LIMIT_EXCEEDED (child.spawn).",
-  maxChildDepth: "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn).",
+  maxChildDepth:
+    "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn). A scenario sets it to at most 100: a wait runs a job's children inside its call (child.wait), " +
+    "so every level of a tree takes call stack, of which a host need not have more.",
   maxTreeJobs: "Jobs in one tree (a dispatched job and its descendants, the root included); a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxQueuedJobs: "Jobs of one tree spawned and not yet started; a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxTreeStateBytes: "Bytes of state one tree holds (every job's initial state and current checkpoint); a spawn or checkpoint past it is LIMIT_EXCEEDED (child.tree).",

@@ -600,7 +600,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "ABI 1.1's `job_metrics(job, out)` checks that [out, out + 24) is in memory (INVALID_MEMORY_ACCESS, `arg` out_ptr), writes the job's metrics " +
       "there as they stand, as the result's `metrics` counts them (bytes u64, items u64, warnings u32 and non-critical errors u32, warnings dropped " +
-      "past `maxWarningsPerJob` not counted; little-endian, in that order), records `metrics_read` {metrics} and answers OK.",
+      "past `maxWarningsPerJob` not counted; little-endian, in that order; a count past 2^32 - 1 is written as 2^32 - 1, while `metrics_read` keeps it), " +
+      "records `metrics_read` {metrics} and answers OK.",
     imports: ["job_metrics"],
     statuses: ["OK", "INVALID_MEMORY_ACCESS"],
     why:

@@ -1,7 +1,8 @@
 // Exits with code 3 on its first case, after a line on stderr. With CRASH_MARKER=<file>, only when that file does not
 // exist yet (it creates it first): the next process then answers its cases, so a harness can show it recovers.
 // `crash.mjs claims-all` claims every capability and ABI 1.1 (no wire method), so that fuzzing sends it every generated
-// case that calls none: each one crashes it.
+// case that calls none: each one crashes it. `crash.mjs mid-answer` dies while writing its answer: it writes the first
+// 100 characters of a valid result, without the `\n` that would end it, then exits with code 3.
 import { existsSync, writeFileSync } from "node:fs";
 import { cannedResult, HANDSHAKE, send, serve } from "./common.mjs";
 
@@ -14,6 +15,7 @@ serve({
     if (marker && existsSync(marker)) return send(cannedResult(message.id));
     if (marker) writeFileSync(marker, `${process.pid}\n`);
     process.stderr.write(`crash.mjs: simulated crash in case ${message.id}\n`);
+    if (process.argv[2] === "mid-answer") return process.stdout.write(JSON.stringify(cannedResult(message.id)).slice(0, 100), () => process.exit(3));
     process.exit(3);
   },
 });

@@ -6,6 +6,7 @@ import { gone, isAlive } from "../support/pids.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
 import { STATUS } from "../../harness/abi/status.ts";
+import { DEFAULT_LIMITS } from "../../harness/host/limits.ts";
 import { WIRE_METHOD_NAMES } from "../../harness/abi/wire-methods.ts";
 import { referenceHandshake, runReferenceCase } from "../../harness/adapters/in-process.ts";
 import { ProcessAdapter } from "../../harness/adapters/process-adapter.ts";
@@ -104,11 +105,13 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     ["a capability nobody has", "handshake", (m) => m.capabilities.push("teleport"), "/capabilities/12: must be equal to one of the allowed values"],
     ["an ABI version that is not major.minor", "handshake", (m) => (m.abiVersions = ["v1"]), "/abiVersions/0: must match pattern"],
     ["a limit that is not a number", "handshake", (m) => (m.limits.maxStateBytes = "16M"), "/limits/maxStateBytes: must be integer"],
+    ["a limit the table does not name", "handshake", (m) => (m.limits.notALimit = 5), "/limits: property name must be valid"],
     ["a field the protocol does not have", "handshake", (m) => (m.engine = "v8"), 'must NOT have additional properties "engine"'],
     ["a run without its guest", "run", (m) => delete m.guest, "must have required property 'guest'"],
     ["a guest that is not base64", "run", (m) => (m.guest = "not base64!"), "/guest: must match pattern"],
     ["a scenario without a job", "run", (m) => delete m.scenario.job, "/scenario: must have required property 'job'"],
     ["a tree deeper than a scenario may make it", "run", (m) => (m.scenario.limits = { maxChildDepth: 101 }), "/scenario/limits/maxChildDepth: must be <= 100"],
+    ["a scenario limit the table does not name", "run", (m) => (m.scenario.limits = { maxChildren: 2 }), "/scenario/limits: property name must be valid"],
     ["a result without its id", "result", (m) => delete m.id, "must have required property 'id'"],
     ["a job without a status", "result", (m) => delete m.result.jobs[0].status, "/result/jobs/0: must have required property 'status'"],
     ["a job with an unknown status", "result", (m) => (m.result.jobs[0].status = "Done"), "/result/jobs/0/status: must be equal to one of the allowed values"],
@@ -140,11 +143,14 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     expect(parseLine("[1, 2]")).toMatchObject({ ok: false, notJson: false, problems: ["(top level): must be object"] });
   });
 
-  it("the schema's closed sets are the harness's: trace event kinds, capabilities, status names", () => {
+  it("the schema's closed sets are the harness's: trace event kinds, capabilities, status names, limit names", () => {
     const schema = JSON.parse(readFileSync(schemaPath("protocol"), "utf8")) as { definitions: Record<string, { enum?: unknown[]; properties?: { kind?: { enum: unknown[] } } }> };
     expect(schema.definitions.traceEvent!.properties!.kind!.enum).toEqual(TRACE_EVENT_KINDS);
     expect(schema.definitions.capability!.enum).toEqual(CAPABILITY_IDS);
     expect(schema.definitions.statusName!.enum).toEqual(Object.keys(STATUS));
+    expect(schema.definitions.limitName!.enum).toEqual(Object.keys(DEFAULT_LIMITS));
+    const scenario = JSON.parse(readFileSync(schemaPath("scenario"), "utf8")) as { properties: { limits: { propertyNames: { enum: unknown[] } } } };
+    expect(scenario.properties.limits.propertyNames.enum).toEqual(Object.keys(DEFAULT_LIMITS));
   });
 });
 
@@ -237,6 +243,16 @@ describe("broken hosts: each failure is a HostFailure with its code, and the nex
       const response = await adapter.runCase(request("case-2"), 5_000);
       expect(response).toMatchObject({ kind: "result", result: { jobs: [{ status: "Completed" }] } });
       expect(adapter.pid).not.toBe(first);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it("a crash while writing the answer: JP_HOST_CRASH with the exit code, quoting the line it never ended", async () => {
+    const adapter = withAdapter(host("crash.mjs", "mid-answer"));
+    try {
+      await adapter.handshake();
+      await expectFailure(adapter.runCase(request("case-1"), 5_000), "JP_HOST_CRASH", 'exited with code 3 while running case "case-1", leaving a line it never ended with \\n: "{\\"type\\":\\"result\\"');
     } finally {
       await adapter.close();
     }

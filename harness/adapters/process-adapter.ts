@@ -67,6 +67,11 @@ export function describeExit(exit: HostExit | null): string {
   return signal === undefined ? `exited with code ${exit.code}` : `exited with code ${exit.code} (128 + ${signal}: killed by that signal)`;
 }
 
+/** ", leaving a line it never ended with `\n`: <the line>", for a host whose stdout ended mid-line; else nothing. */
+function unfinishedLine(host: HostProcess): string {
+  return host.unfinished === null ? "" : `, leaving a line it never ended with \\n: ${quoteLine(host.unfinished)}`;
+}
+
 /** One spawned host: its line reader, stderr tail and exit state. */
 class HostProcess {
   readonly child: ChildProcess;
@@ -79,6 +84,8 @@ class HostProcess {
   /** The id of the last case this host answered: a second answer to it is a line nobody asked for, whenever it comes. */
   lastAnswered: string | null = null;
   private partial = "";
+  /** What the host wrote after its last `\n` before its stdout ended: a line it never finished (transport.lines). */
+  unfinished: string | null = null;
   private stdoutEnded = false;
   private waiter: ((next: NextLine) => void) | null = null;
   private readonly stderrLines: string[] = [];
@@ -118,7 +125,9 @@ class HostProcess {
     this.child.stdout!.setEncoding("utf8");
     this.child.stdout!.on("data", (chunk: string) => this.onStdout(chunk));
     this.child.stdout!.on("end", () => {
-      if (this.partial.trim() !== "") this.deliver({ kind: "line", line: this.partial.replace(/\r$/, "") });
+      // A message ends with its `\n`: one cut short by the end of stdout was never written, whatever it holds. The
+      // host closed its output (it exited or crashed), which is what gets reported, with this line beside it.
+      if (this.partial.trim() !== "") this.unfinished = this.partial;
       this.partial = "";
       this.stdoutEnded = true;
       if (this.exit !== null) this.markClosed();
@@ -373,7 +382,7 @@ export class ProcessAdapter implements HostAdapter {
         if (host.exit?.code === 127 || host.exit?.code === 126) {
           throw await fail("JP_HOST_SPAWN", `could not start the host: /bin/sh ${describeExit(host.exit)} (${host.exit.code === 127 ? "command not found" : "not executable"})`);
         }
-        throw await fail("JP_HOST_HANDSHAKE", `the host ${describeExit(host.exit)} before its handshake`);
+        throw await fail("JP_HOST_HANDSHAKE", `the host ${describeExit(host.exit)} before its handshake${unfinishedLine(host)}`);
       }
       case "line": {
         const parsed = parseLine(next.line);
@@ -421,7 +430,7 @@ export class ProcessAdapter implements HostAdapter {
       case "timeout":
         throw await fail("JP_HOST_TIMEOUT", `no answer to case ${id} within ${timeoutMs} ms; the host was killed`);
       case "closed":
-        throw await fail("JP_HOST_CRASH", `the host ${describeExit(host.exit)} while running case ${id}`);
+        throw await fail("JP_HOST_CRASH", `the host ${describeExit(host.exit)} while running case ${id}${unfinishedLine(host)}`);
       case "too_long":
         throw await fail("JP_HOST_MALFORMED", `the host's answer to case ${id} is a line longer than ${MAX_LINE_CHARS} characters`);
       case "line": {

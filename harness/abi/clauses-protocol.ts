@@ -105,7 +105,10 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
   {
     id: "scenario.limits",
     level: "MUST",
-    text: "A host MUST apply every limit the scenario's `limits` sets, over its own; limits the scenario does not set are the host's own.",
+    text:
+      "A host MUST apply every limit the scenario's `limits` sets, over its own, and for a limit the scenario does not set, the default of docs/ABI.md's " +
+      "limits table: every case, generated and regression cases included (which may reach a limit without setting it), is judged against the reference " +
+      "host's answer under those defaults. The limits a handshake reports are the host's own, for information.",
     messages: ["run"],
     verified: CASE,
   },

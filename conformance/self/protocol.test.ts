@@ -411,4 +411,20 @@ describe("a case's clock (askHost, what the gate and host fuzzing send each case
     expect(answer.kind).toBe("result");
     expect(calls).toEqual(["handshake", `run ${counter.id} after 1 handshake(s), 300 ms`]);
   });
+
+  it("holds a restart's handshake to the first's rules: one that does not serve ABI 1.0 is JP_HOST_HANDSHAKE, and no case is sent", async () => {
+    let handshakes = 0;
+    let sent = 0;
+    const adapter: HostAdapter = {
+      handshake: async () => (++handshakes === 1 ? referenceHandshake() : { ...referenceHandshake(), abiVersions: ["2.0"] }),
+      runCase: async (request) => {
+        sent++;
+        return runReferenceCase(request);
+      },
+      close: async () => {},
+    };
+    expect((await askHost(adapter, counterRequest, 1_000)).kind).toBe("result");
+    await expectFailure(askHost(adapter, counterRequest, 1_000), "JP_HOST_HANDSHAKE", "every host must serve ABI 1.0");
+    expect(sent).toBe(1);
+  });
 });

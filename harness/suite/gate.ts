@@ -337,7 +337,8 @@ function handshakeOf(adapter: HostAdapter): Promise<Handshake> {
  * a margin for adapters without one).
  */
 export async function askHost(adapter: HostAdapter, request: CaseRequest, timeoutMs: number): Promise<CaseResponse> {
-  await handshakeOf(adapter);
+  // A process started again answers its own handshake, which must be as valid as the first (it must serve 1.0, ...).
+  checkHandshake(await handshakeOf(adapter));
   const answer = await guarded(
     Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
     timeoutMs + GUARD_MS,

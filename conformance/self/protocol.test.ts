@@ -118,6 +118,8 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     ["a job id that is not a UUID", "result", (m) => (m.result.jobs[0].id = "job-1"), "/result/jobs/0/id: must match pattern"],
     ["an uppercase job id", "result", (m) => (m.result.jobs[0].id = m.result.jobs[0].id.toUpperCase()), "/result/jobs/0/id: must match pattern"],
     ["metrics as a number", "result", (m) => (m.result.jobs[0].metrics.items = 25), "/result/jobs/0/metrics/items: must be string"],
+    ["metrics past 2^64 - 1", "result", (m) => (m.result.jobs[0].metrics.items = "18446744073709551616"), "/result/jobs/0/metrics/items: must be at most 18446744073709551615"],
+    ["a metrics total past 2^64 - 1", "result", (m) => (m.result.jobs[0].trace.find((e: Mutable) => e.kind === "metrics").total = "99999999999999999999"), "/total: must be at most 18446744073709551615"],
     ["an event without a kind", "result", (m) => delete m.result.jobs[0].trace[3].kind, "/result/jobs/0/trace/3: must have required property 'kind'"],
     ["an event of an unknown kind", "result", (m) => (m.result.jobs[0].trace[3].kind = "telemetry"), "/result/jobs/0/trace/3/kind: must be equal to one of"],
     ["an event missing a field of its kind", "result", (m) => delete m.result.jobs[0].trace[0].status, "/result/jobs/0/trace/0: must have required property 'status'"],

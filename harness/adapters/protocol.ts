@@ -84,7 +84,36 @@ export function checkMessage(value: unknown): Checked {
       problems: [`/result/errors: must have one entry per job (${message.result.jobs.length} jobs, ${message.result.errors.length} entries)`],
     };
   }
+  if (message.type === "result") {
+    const past = u64sPastMax(message.result);
+    if (past.length > 0) return { ok: false, problems: past.slice(0, MAX_PROBLEMS) };
+  }
   return { ok: true, message };
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * The u64 fields of a result that are past 2^64 - 1 (result.u64): the schema's pattern allows up to 20 digits, and a
+ * pattern for the exact bound would be unreadable. Those fields: a job's metrics, a metrics event's delta and total, a
+ * metrics_read event's metrics.
+ */
+function u64sPastMax(result: ResultMessage["result"]): string[] {
+  const problems: string[] = [];
+  const check = (path: string, text: string) => {
+    if (text.length === 20 && BigInt(text) > U64_MAX) problems.push(`${path}: must be at most 18446744073709551615 (a u64), got ${text}`);
+  };
+  const checkTrace = (path: string, trace: readonly Record<string, unknown>[]) =>
+    trace.forEach((event, k) => {
+      if (event.kind === "metrics") for (const field of ["delta", "total"]) check(`${path}/${k}/${field}`, event[field] as string);
+      if (event.kind === "metrics_read") for (const field of ["bytes", "items"]) check(`${path}/${k}/metrics/${field}`, (event.metrics as Record<string, string>)[field]!);
+    });
+  checkTrace("/result/extension", result.extension as unknown as Record<string, unknown>[]);
+  result.jobs.forEach((job, j) => {
+    for (const field of ["bytes", "items"] as const) check(`/result/jobs/${j}/metrics/${field}`, job.metrics[field]);
+    checkTrace(`/result/jobs/${j}/trace`, job.trace as unknown as Record<string, unknown>[]);
+  });
+  return problems;
 }
 
 /** Parses and validates one line (without its line break). */

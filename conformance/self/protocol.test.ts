@@ -125,6 +125,7 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     ["an event missing a field of its kind", "result", (m) => delete m.result.jobs[0].trace[0].status, "/result/jobs/0/trace/0: must have required property 'status'"],
     ["a metrics delta as a number", "result", (m) => (m.result.jobs[0].trace.find((e: Mutable) => e.kind === "metrics").delta = 1), "/delta: must be string"],
     ["a run end without its code", "result", (m) => delete m.result.jobs[0].trace.at(-1).end.code, "/end: must have required property 'code'"],
+    ["a trap's end with a code", "result", (m) => (m.result.jobs[0].trace.at(-1).end = { cause: "trap", code: 0 }), "/end: must NOT be valid"],
     ["an extension event with a stray field", "result", (m) => (m.result.extension[0].extra = 1), '/result/extension/0: must NOT have additional properties "extra"'],
     ["a library without its entries", "result", (m) => m.result.library.libraries[0] && delete m.result.library.libraries[0].entries, "/result/library/libraries/0: must have required property 'entries'"],
     ["errors that do not match the jobs", "result", (m) => m.result.errors.push(null), "/result/errors: must have one entry per job (1 jobs, 2 entries)"],

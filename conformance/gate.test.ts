@@ -400,6 +400,22 @@ export default () => {
 });
 
 describe("job-parity run: hosts that break exit 2 and say how", () => {
+  // Nothing else holding the process, the case's own timer must (it ended with code 13, unsettled, and no reports);
+  // a timer the module leaves running must not keep the process alive after the verdict.
+  it.each([
+    ["and nothing else runs", ""],
+    ["and it leaves a timer running", "setInterval(() => {}, 1000);\n"],
+  ])("a host module whose answer never comes, %s (a real process): TIMEOUT, the reports, exit 2", (_, prelude) => {
+    const module = join(dir, `never-answers-${prelude === "" ? "idle" : "timer"}.mjs`);
+    const handshake = JSON.stringify(referenceHandshakeForTest());
+    writeFileSync(module, `${prelude}export default () => ({ handshake: async () => (${handshake}), runCase: () => new Promise(() => {}), close: async () => {} });\n`);
+    const reports = reportDir();
+    const result = cli("run", "--host-module", module, "--filter", "lifecycle/counter", "--timeout", "200", "--report-dir", reports);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toContain("the host timed out on case lifecycle/counter");
+    expect(byId(readReport(reports), "lifecycle/counter")).toMatchObject({ outcome: "TIMEOUT" });
+  });
+
   it("a host that prints garbage (a real process)", () => {
     const reports = reportDir();
     const result = cli("run", "--host-cmd", `node ${hostScript("garbage.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
@@ -557,10 +573,21 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
   });
 });
 
+/** The reference host's handshake as plain data, for a host module written to a file. */
+function referenceHandshakeForTest(): object {
+  return { name: "never answers", version: "1", abiVersions: ["1.0", "1.1"], capabilities: [...CAPABILITY_IDS], methods: [...WIRE_METHOD_NAMES] };
+}
+
 describe("job-parity run: usage and building blocks", () => {
   it("usage errors: both host flags, a bad --timeout, a filter that matches nothing", async () => {
     await expect(run("--host-cmd", "x", "--host-module", "y")).rejects.toThrow(UsageError);
     await expect(run("--timeout", "0")).rejects.toThrow(/--timeout must be a positive integer/);
+    // A timer waits at most 2^31 - 1 ms: a longer limit would fire at once, and 1e3 is not how a count is written.
+    await expect(run("--timeout", "2147483648")).rejects.toThrow("run: --timeout must be at most 2,147,483,647, got 2147483648");
+    await expect(run("--timeout", "1e3")).rejects.toThrow('run: --timeout must be a positive integer, got "1e3"');
+    await expect(run("--generated", "99999999999", "--seed", "1")).rejects.toThrow("run: --generated must be at most 100,000");
+    await expect(run("--report-dir", "")).rejects.toThrow("run: --report-dir needs a folder name");
+    await expect(run("--corpus", join(PROJECT_ROOT, "package.json"))).rejects.toThrow(/--corpus .*package\.json: no such folder/);
     await expect(run("--filter", "teleport")).rejects.toThrow(/no case matches --filter "teleport"/);
   });
 

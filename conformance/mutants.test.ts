@@ -7,6 +7,7 @@ import { IMPORTS_MISSING_TODAY, NOT_DISPATCHED, SPACEDRIVE_IMPORTS } from "../ha
 import { IMPORT_NAMES } from "../harness/abi/imports.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { mutantsCommand } from "../harness/cli/mutants.ts";
+import { specCommand } from "../harness/cli/spec.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
 import { discoverFixtures } from "../harness/suite/fixtures.ts";
 import { runGate } from "../harness/suite/gate.ts";
@@ -253,6 +254,11 @@ describe("job-parity mutants (in process)", () => {
     expect(json.results[0]!.failingCapabilities).toEqual(TODAY_FAILING);
     expect(json.results[0]!.killedBy).toEqual(verdict("spacedrive-today").killedBy);
     expect(json.results[0]!.notRunnable).toEqual(verdict("spacedrive-today").notRunnable);
+  });
+
+  it("a filter that selects nothing is refused naming its own flag: --cases for cases, spec's --filter for clauses", async () => {
+    await expect(command("--cases", "/(/")).rejects.toThrow(/^--cases \/\(\/: not a regular expression/);
+    await expect(specCommand(["--filter", "zzz"], () => {})).rejects.toThrow(UsageError);
   });
 
   it("a survivor: marked in the matrix, named on stderr, exit 1 (no-bounds-check against a case that cannot see it)", async () => {

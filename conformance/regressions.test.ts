@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { guestFromSource } from "../harness/engine/load.ts";
@@ -32,6 +34,19 @@ function about(saved: Readable): string {
 }
 
 describe("regression corpus (wat-fixtures/regressions)", () => {
+  it("a case.json that is not a regression case is named with its schema's problems, not read as one", () => {
+    const bad = mkdtempSync(join(tmpdir(), "job-parity-bad-corpus-"));
+    try {
+      mkdirSync(join(bad, "case-1"));
+      writeFileSync(join(bad, "case-1", "case.json"), "{}");
+      writeFileSync(join(bad, "case-1", "guest.wat"), "(module)");
+      const [saved] = loadRegressions(bad);
+      expect(saved).toMatchObject({ error: expect.stringMatching(/case\.json is not a regression case \(schema harness\/schemas\/regression\.schema\.json\): .*required property 'program'/) });
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
   it("is not empty: the corpus is part of the suite", () => {
     expect(cases.length, `no cases under ${relative(PROJECT_ROOT, CORPUS)}: each case is a folder <id>/ with case.json and guest.wat`).toBeGreaterThan(0);
   });

@@ -306,6 +306,10 @@ describe("CLI edges", () => {
     expect((invalid as Error).message).toMatch(/--state-json is not valid JSON: /);
     const both = await execCommand([extension, "--job", "echo", "--state", "1", "--state-file", state], () => {}).catch((e: unknown) => e);
     expect((both as Error).message).toMatch(/give one of --state, --state-json and --state-file/);
+    // A file that never ends (a device) is read up to the most a job tree may hold, then refused.
+    const endless = await execCommand([extension, "--job", "echo", "--state-file", "/dev/zero"], () => {}).catch((e: unknown) => e);
+    expect(endless).toBeInstanceOf(UsageError);
+    expect((endless as Error).message).toMatch(/--state-file \/dev\/zero: larger than the 268435456 bytes a job tree may hold \(maxTreeStateBytes\)/);
     expect(EXEC_USAGE).toMatch(/invalid JSON included, as UTF-8 text without a word/);
     expect(EXEC_USAGE).toMatch(/limited by the\s+shell \(about 128 KiB\)/);
   });

@@ -25,18 +25,27 @@ export function parseCommand<T extends Options>(command: string, argv: string[],
   }
 }
 
-/** A positive integer flag, or undefined when absent. */
-export function positiveInt(command: string, flag: string, value: string | undefined): number | undefined {
+/** The longest a timer waits (2^31 - 1 ms, about 24.8 days): a longer time limit would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * An integer flag written in decimal digits (not `1e3` or `0x10`), from `min` to `max`, or undefined when absent.
+ * `what` says what the flag is when it is refused: "a positive integer".
+ */
+function integerFlag(command: string, flag: string, value: string | undefined, min: number, max: number, what: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${command}: --${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${command}: --${flag} must be ${what}, got ${JSON.stringify(value)}`);
+  if (n > max) throw new UsageError(`${command}: --${flag} must be at most ${max.toLocaleString("en-US")}, got ${value}`);
   return n;
 }
 
-/** An integer flag of 0 or more, or undefined when absent. */
-export function nonNegativeInt(command: string, flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --${flag} must be an integer of 0 or more, got ${JSON.stringify(value)}`);
-  return n;
+/** A positive integer flag (at most `max`), or undefined when absent. */
+export function positiveInt(command: string, flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  return integerFlag(command, flag, value, 1, max, "a positive integer");
+}
+
+/** An integer flag of 0 or more (at most `max`), or undefined when absent. */
+export function nonNegativeInt(command: string, flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  return integerFlag(command, flag, value, 0, max, "an integer of 0 or more");
 }

@@ -3,7 +3,7 @@ import type { OnTimeout } from "../host/host.ts";
 import { DURABLE_POLICY_DEFAULTS, runDurable, type DurableCommand, type DurableOutput, type DurablePolicy } from "../durable/runner.ts";
 import type { DurableOptions } from "../durable/session.ts";
 import { DEFAULT_TRACE_WINDOW } from "../trace/window.ts";
-import { inputErrorLine, UsageError } from "./args.ts";
+import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, UsageError } from "./args.ts";
 
 /** The flags every command that runs jobs on a job database takes. */
 export const DURABLE_FLAGS = {
@@ -32,9 +32,8 @@ const ON_TIMEOUT: readonly OnTimeout[] = ["pause", "fail"];
 /** A flag of milliseconds: a non-negative integer (0: no limit), or the default when absent. */
 function milliseconds(command: string, flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --${flag} must be a whole number of milliseconds (0: no limit), got ${JSON.stringify(value)}`);
-  return n;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${command}: --${flag} must be a whole number of milliseconds (0: no limit), got ${JSON.stringify(value)}`);
+  return nonNegativeInt(command, flag, value, MAX_TIMEOUT_MS)!;
 }
 
 /** --run-timeout, --stall-timeout and --on-timeout, with the durable defaults (DURABLE_POLICY_DEFAULTS). */
@@ -51,9 +50,8 @@ function durablePolicy(command: string, values: { "run-timeout"?: string; "stall
 /** --lock-wait: milliseconds one database operation may wait in all for other processes' locks (default 30000). */
 function lockWait(command: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --lock-wait must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
-  return n;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${command}: --lock-wait must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
+  return nonNegativeInt(command, "lock-wait", value, MAX_TIMEOUT_MS);
 }
 
 /** The durable options from parsed flags; null when there is no --db (the job then lives in memory). */

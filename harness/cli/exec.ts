@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
+import { DEFAULT_LIMITS } from "../host/limits.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
@@ -65,13 +66,35 @@ function initialState(values: { state?: string; "state-json"?: string; "state-fi
   }
   const file = values["state-file"];
   if (file !== undefined) {
+    let bytes: Uint8Array | null;
     try {
-      return new Uint8Array(readFileSync(file));
+      bytes = readAtMost(file, DEFAULT_LIMITS.maxTreeStateBytes);
     } catch (error) {
       throw new UsageError(`exec: --state-file ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
     }
+    if (bytes === null) throw new UsageError(`exec: --state-file ${file}: larger than the ${DEFAULT_LIMITS.maxTreeStateBytes} bytes a job tree may hold (maxTreeStateBytes)`);
+    return bytes;
   }
   return parseState(values.state);
+}
+
+/** The bytes of a file of at most `limit` bytes, read up to one past it (a device such as /dev/zero never ends); null when longer. */
+function readAtMost(path: string, limit: number): Uint8Array | null {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return new Uint8Array(Buffer.concat(chunks, total));
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return null;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function parseState(text: string | undefined): unknown {

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
 import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
@@ -27,7 +27,7 @@ import {
 } from "../programs/fuzz-session.ts";
 import { describeMissing } from "../suite/case-needs.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
-import { parseCommand, positiveInt, UsageError } from "./args.ts";
+import { MAX_TIMEOUT_MS, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
@@ -272,7 +272,7 @@ export async function fuzzCommand(
   );
   const fault = parseFault(values.fault);
   const target = parseTarget(values);
-  const timeoutMs = positiveInt("fuzz", "timeout", values.timeout);
+  const timeoutMs = positiveInt("fuzz", "timeout", values.timeout, MAX_TIMEOUT_MS);
   if (timeoutMs !== undefined && target === null) throw new UsageError("fuzz: --timeout is for a host under test (--host-cmd, --host-module, --mutant)");
 
   if (values.path !== undefined) {
@@ -295,6 +295,8 @@ export async function fuzzCommand(
   const shard = parseShard(values.shard);
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
+  // Checked now, not when the first divergence is saved: a shrunk case is not lost to a path that cannot hold it.
+  if (existsSync(corpusDir) && !statSync(corpusDir).isDirectory()) throw new UsageError(`fuzz: --corpus ${shown(corpusDir)} is a file; give a folder (made if missing) for the cases found`);
   const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
   // Sessions compile their guests by the batch (harness/engine/tiering.ts); replays above compile one guest each.
   compileWasmEagerly();

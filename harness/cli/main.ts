@@ -124,4 +124,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** How long a finished command lets the process end by itself before it ends it. */
+const EXIT_GRACE_MS = 2000;
+
 process.exitCode = await main(process.argv.slice(2));
+// The command is done. A timer or socket left open by a user's module (a host module's interval) must not keep the
+// process from exiting: unref'd, this fires only if something else still holds the process, and it exits once all
+// output is written (a reader slower than the grace loses nothing).
+setTimeout(function exitOnceWritten() {
+  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) setTimeout(exitOnceWritten, 100).unref();
+  else process.exit();
+}, EXIT_GRACE_MS).unref();

@@ -146,7 +146,7 @@ export async function mutantsCommand(
     },
     false,
   );
-  const fixtures = values.cases === undefined ? undefined : selectFixtures(values.cases);
+  const fixtures = values.cases === undefined ? undefined : selectFixtures(values.cases, undefined, "--cases");
   if (fixtures?.length === 0) throw new UsageError(`mutants: no case matches --cases ${JSON.stringify(values.cases)}`);
   const mutants = findMutants(values.filter);
   if (mutants.length === 0) {

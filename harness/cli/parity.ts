@@ -22,6 +22,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   );
   const fixtures = selectFixtures(values.filter);
   if (fixtures.length === 0) throw new UsageError(`parity: no fixture matches --filter ${JSON.stringify(values.filter)}`);
+  if (values["report-dir"]?.trim() === "") throw new UsageError("parity: --report-dir needs a folder name (default: reports)");
   const reportDir = resolve(values["report-dir"] ?? defaultReportDir());
   const cannotWrite = (error: unknown): number => {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;

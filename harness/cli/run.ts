@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { createHostAdapter, targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
@@ -11,7 +11,7 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtu
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
-import { inputErrorLine, nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
+import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 
@@ -94,9 +94,12 @@ function corpusCases(explicit: readonly string[], regressionCases: (dir: string)
   return cases;
 }
 
+/** The most generated cases one run adds: each is generated and run on the reference host before the host starts. */
+const MAX_GENERATED = 100_000;
+
 /** --generated N --seed S, checked: both or neither. */
 function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
-  const n = positiveInt("run", "generated", count);
+  const n = positiveInt("run", "generated", count, MAX_GENERATED);
   if (n === undefined) {
     if (seed !== undefined) throw new UsageError("run: --seed goes with --generated N (the seed of the generated cases)");
     return null;
@@ -173,15 +176,18 @@ export async function runCommand(
   const hostModule = values["host-module"];
   if (hostCmd !== undefined && hostModule !== undefined) throw new UsageError("run: give --host-cmd or --host-module, not both");
   if (hostCmd !== undefined && hostCmd.trim() === "") throw new UsageError("run: --host-cmd is empty");
-  const timeoutMs = positiveInt("run", "timeout", values.timeout) ?? DEFAULT_CASE_TIMEOUT_MS;
+  const timeoutMs = positiveInt("run", "timeout", values.timeout, MAX_TIMEOUT_MS) ?? DEFAULT_CASE_TIMEOUT_MS;
   const maxTimeouts = nonNegativeInt("run", "max-timeouts", values["max-timeouts"]) ?? DEFAULT_MAX_TIMEOUTS;
+  if (values["report-dir"]?.trim() === "") throw new UsageError("run: --report-dir needs a folder name (default: reports)");
   const reportDir = resolve(values["report-dir"] ?? "reports");
   const junitPath = values.junit === undefined ? undefined : resolve(values.junit);
 
   const generated = generatedOption(values.generated, values.seed);
   const corpora = values.corpus ?? [];
   for (const dir of corpora) {
-    if (!existsSync(resolve(dir))) throw new UsageError(`run: --corpus ${dir}: no such folder (a regression corpus is a folder of <id>/case.json and guest.wat)`);
+    if (!existsSync(resolve(dir)) || !statSync(resolve(dir)).isDirectory()) {
+      throw new UsageError(`run: --corpus ${dir}: no such folder (a regression corpus is a folder of <id>/case.json and guest.wat)`);
+    }
   }
 
   const all = discoverFixtures();

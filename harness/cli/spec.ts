@@ -1,6 +1,6 @@
 import { discoverFixtures } from "../suite/fixtures.ts";
 import { gaps, specIndex, type ClauseRow } from "../suite/spec-index.ts";
-import { parseCommand } from "./args.ts";
+import { parseCommand, UsageError } from "./args.ts";
 
 export const SPEC_USAGE = `usage: job-parity spec [--json] [--filter <text>] [--text]
 
@@ -30,6 +30,7 @@ function line(row: ClauseRow, width: number): string {
 export async function specCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommand("spec", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, text: { type: "boolean", default: false } }, false);
   const rows = specIndex(discoverFixtures()).filter((row) => values.filter === undefined || row.id.includes(values.filter));
+  if (rows.length === 0) throw new UsageError(`spec: no clause id contains ${JSON.stringify(values.filter)} (job-parity spec lists them all)`);
   const withGaps = rows.filter((row) => gaps(row).length > 0);
   const exitCode = withGaps.length === 0 ? 0 : 1;
   if (values.json) {

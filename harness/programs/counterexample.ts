@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeDirs } from "../engine/make-dirs.ts";
 import { canonicalJson } from "../trace/diff.ts";
+import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
 import { formatEvent } from "../trace/format.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import type { JobProgram } from "./ir.ts";
@@ -112,9 +113,15 @@ export function loadRegressions(dir: string): SavedRegression[] {
     .map((name): SavedRegression => {
       const caseDir = join(dir, name);
       try {
+        const regression: unknown = JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8"));
+        const validate = schemaValidator("regression");
+        if (!validate(regression)) {
+          const problems = formatSchemaErrors(validate.errors ?? []).slice(0, 5);
+          return { dir: caseDir, error: `${caseDir}/case.json is not a regression case (schema harness/schemas/regression.schema.json): ${problems.join("; ")}` };
+        }
         return {
           dir: caseDir,
-          regression: JSON.parse(readFileSync(join(caseDir, "case.json"), "utf8")) as RegressionCase,
+          regression: regression as RegressionCase,
           wat: readFileSync(join(caseDir, "guest.wat"), "utf8"),
           ...(existsSync(join(caseDir, GUEST_WASM)) ? { wasm: new Uint8Array(readFileSync(join(caseDir, GUEST_WASM))) } : {}),
         };

@@ -197,8 +197,9 @@ export function describeHostError(caseId: string, outcome: Outcome, error: { cod
 async function guarded<T>(promise: Promise<T>, ms: number, failure: () => HostFailure): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    // Not unref'd: a host that never answers must still time out when nothing else keeps the process alive (an
+    // in-process host module whose promise never settles); the timer is cleared as soon as the answer comes.
     timer = setTimeout(() => reject(failure()), ms);
-    timer.unref?.();
   });
   try {
     return await Promise.race([promise, timeout]);

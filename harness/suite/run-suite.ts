@@ -10,7 +10,7 @@ export interface SuiteRun {
  * The cases a filter selects: a filter equal to a case id selects that case alone (so a reproduce command runs
  * exactly one case); otherwise every id containing it (a plain substring, or a /regex/).
  */
-export function selectCases<T extends { readonly id: string }>(filter: string | undefined, cases: readonly T[]): T[] {
+export function selectCases<T extends { readonly id: string }>(filter: string | undefined, cases: readonly T[], flag = "--filter"): T[] {
   if (filter === undefined || filter === "") return [...cases];
   const exact = cases.filter((c) => c.id === filter);
   if (exact.length > 0) return exact;
@@ -20,7 +20,7 @@ export function selectCases<T extends { readonly id: string }>(filter: string | 
   try {
     pattern = new RegExp(regex[1]!);
   } catch (error) {
-    throw new CaseFilterError(`--filter ${filter}: not a regular expression (${(error as Error).message}); write /<regex>/, or plain text to select the cases whose id contains it`);
+    throw new CaseFilterError(`${flag} ${filter}: not a regular expression (${(error as Error).message}); write /<regex>/, or plain text to select the cases whose id contains it`);
   }
   return cases.filter((c) => pattern.test(c.id));
 }
@@ -31,8 +31,8 @@ export class CaseFilterError extends Error {
 }
 
 /** The fixtures a filter selects (selectCases). */
-export function selectFixtures(filter?: string, fixtures: Fixture[] = discoverFixtures()): Fixture[] {
-  return selectCases(filter, fixtures);
+export function selectFixtures(filter?: string, fixtures: Fixture[] = discoverFixtures(), flag = "--filter"): Fixture[] {
+  return selectCases(filter, fixtures, flag);
 }
 
 /** Runs fixtures one after another, reporting each as it finishes. */

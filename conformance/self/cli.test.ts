@@ -128,6 +128,28 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
 });
 
 describe("exec errors, in-process (same classes as above: exit 2, message on stderr)", () => {
+  it("a native extension module that is not one: each mistake a load error with its code, never a TypeError", async () => {
+    const modules: [string, string, string][] = [
+      ["init-throws.mjs", 'export default { init() { throw new Error("init boom"); }, jobs: { x: () => 0 } };', "JP_INIT_FAILED"],
+      ["abi-number.mjs", "export default { abiVersion: 3, jobs: { x: () => 0 } };", "JP_NATIVE_MODULE"],
+      ["job-number.mjs", "export default { jobs: { x: 5 } };", "JP_NATIVE_MODULE"],
+      ["init-not-function.mjs", "export default { init: 1, jobs: { x: () => 0 } };", "JP_NATIVE_MODULE"],
+    ];
+    for (const [name, source, code] of modules) {
+      const file = join(dir, name);
+      writeFileSync(file, source);
+      const error = await execCommand([file, "--job", "x"], () => {}).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(GuestLoadError);
+      expect((error as GuestLoadError).code, name).toBe(code);
+    }
+    // An async job returns a promise: its run fails saying so, not "returned [object Object]".
+    const file = join(dir, "async-job.mjs");
+    writeFileSync(file, "export default { jobs: { x: async () => 0 } };");
+    const out: string[] = [];
+    expect(await execCommand([file, "--job", "x"], (line) => out.push(line))).toBe(1);
+    expect(out.join("\n")).toContain("it returned a promise (an async function: runs end synchronously)");
+  });
+
   it("a job name the guest does not have: UsageError whose message lists the guest's exports", async () => {
     const output: string[] = [];
     let error: unknown = null;

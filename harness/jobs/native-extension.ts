@@ -45,13 +45,22 @@ class NativeExecutor implements JobExecutor {
   run(job: JobRecord, state: Uint8Array | null): RunOutcome {
     const ctx = new NativeJobContext(this.host, this.scope, job.id, this.host.defaultLibraryId);
     try {
-      return { kind: "returned", code: runNativeWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs) };
+      const code: unknown = runNativeWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs);
+      // A job runs to its end in the call, as a guest's export does: a promise (an async function) is not an end.
+      if (typeof code !== "number") return { kind: "trap", message: `a native job returns a number (0, 1 or 2) when its run ends; it returned ${describeReturn(code)}` };
+      return { kind: "returned", code };
     } catch (error) {
       if (error instanceof RunTimeout) return { kind: "timeout", message: error.message };
       // A native job that throws is the twin of a guest that traps.
       return { kind: "trap", message: error instanceof Error ? error.message : String(error) };
     }
   }
+}
+
+/** A value a native job or init returned, for a message: a promise is named as one, not "[object Object]". */
+function describeReturn(value: unknown): string {
+  if (value instanceof Promise) return "a promise (an async function: runs end synchronously)";
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? `an object (${Object.prototype.toString.call(value)})` : String(value);
 }
 
 /** A native extension loaded into a host. */
@@ -78,8 +87,14 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
     // run for plugin_init running again on a fresh instance. (A job's own spacedrive_log line is NativeJobContext's.)
     log: (level, message) => scope.forExtension(() => host.ops.log(scope, null, "spacedrive_log", typeof level === "number" ? level : LEVELS[level], message)),
   };
-  const code = definition.init?.(api) ?? 0;
-  if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${id}: init returned ${code}; the extension is not loaded`);
+  let code: unknown;
+  try {
+    code = definition.init?.(api) ?? 0;
+  } catch (error) {
+    // The twin of a plugin_init that traps.
+    throw new GuestLoadError("JP_INIT_FAILED", `${id}: init threw: ${error instanceof Error ? error.message : String(error)}; the extension is not loaded`, { cause: error });
+  }
+  if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${id}: init returned ${describeReturn(code)}; the extension is not loaded`);
   scope.phase = "ready";
   // Jobs the extension did not register can still be dispatched by their export name, as with a WASM guest.
   for (const exportName of Object.keys(definition.jobs)) {
@@ -112,8 +127,17 @@ export async function importNativeExtension(path: string, shownAs = path): Promi
   } catch (error) {
     throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the module failed to load: ${(error as Error).message}`, { cause: error });
   }
-  if (typeof module.default?.jobs !== "object" || module.default.jobs === null) {
+  const definition = module.default;
+  if (typeof definition?.jobs !== "object" || definition.jobs === null) {
     throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the default export must be a NativeExtensionDefinition ({ init?, jobs })`);
   }
-  return module.default;
+  const notFunctions = Object.entries(definition.jobs).filter(([, job]) => typeof job !== "function").map(([name]) => name);
+  if (notFunctions.length > 0) throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: jobs.${notFunctions.join(", jobs.")} must be a function (ctx, state) => 0 | 1 | 2`);
+  for (const hook of ["init", "cleanup"] as const) {
+    if (definition[hook] !== undefined && typeof definition[hook] !== "function") throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: ${hook} must be a function (api) => number`);
+  }
+  if (definition.abiVersion !== undefined && (typeof definition.abiVersion !== "string" || !/^\d+\.\d+$/.test(definition.abiVersion))) {
+    throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: abiVersion must be a string "<major>.<minor>" such as "1.1", got ${JSON.stringify(definition.abiVersion)}`);
+  }
+  return definition;
 }

@@ -257,6 +257,25 @@ describe("CLI edges", () => {
     expect(lines.length).toBe(211_001);
   });
 
+  it("a job row holding what job-parity never writes: JP_STORE_CORRUPT naming the job and column, never a TypeError", async () => {
+    const db = join(dir, "edited.db");
+    new SqliteStateStore(db).close();
+    const raw = new Database(db);
+    const insert = raw.prepare(`INSERT INTO jobs (id, position, name, extension_id, parent_id, depth, status, state, runs, exit_codes, bytes, items, warnings,
+      non_critical_errors, progress, progress_message, error, origin, owner, created_at, updated_at)
+      VALUES (?, 0, 'counter', 'fixture', NULL, 0, 'Completed', NULL, 1, ?, '0', ?, 0, 0, 1.0, '', NULL, NULL, 'elsewhere:1', ?, 0)`);
+    const id = "00000000-0000-4000-8000-000000000001";
+    for (const [exitCodes, items, createdAt, column] of [["garbage", "1", 0, "exit_codes"], ["[0]", "-5", 0, "items"], ["[0]", "1", "yesterday", "created_at"]] as const) {
+      raw.prepare("DELETE FROM jobs").run();
+      insert.run(id, exitCodes, items, createdAt);
+      const error = await jobsCommand(["--db", db], () => {}).catch((e: unknown) => e);
+      expect(error, column).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe("JP_STORE_CORRUPT");
+      expect((error as StoreError).message).toContain(`job ${id}'s ${column} is`);
+    }
+    raw.close();
+  });
+
   it("jobs on a database it cannot write (read-only file and folder): listed read-only", async () => {
     const folder = join(dir, "read-only");
     mkdirSync(folder);

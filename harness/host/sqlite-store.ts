@@ -225,6 +225,9 @@ function sleep(ms: number): void {
  * (a bug here) pass through unchanged.
  */
 function storeError(path: string, doing: string, error: unknown): unknown {
+  if (error instanceof CorruptRow) {
+    return new StoreError("JP_STORE_CORRUPT", `${path}: ${doing}: ${error.message}: something other than job-parity wrote it. The file was not changed; move it aside or pass another --db.`, { cause: error });
+  }
   const code = (error as { code?: unknown }).code;
   if (error instanceof StoreError || typeof code !== "string" || !code.startsWith("SQLITE_")) return error;
   const detail = `${(error as Error).message} (${code})`;
@@ -490,8 +493,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   job(id: string): StoredJob | null {
-    const row = this.guard(`reading job ${id}`, () => this.statements.job.get(id) as JobRow | undefined);
-    return row === undefined ? null : toStoredJob(row);
+    return this.guard(`reading job ${id}`, () => {
+      const row = this.statements.job.get(id) as JobRow | undefined;
+      return row === undefined ? null : toStoredJob(row);
+    });
   }
 
   /**
@@ -507,7 +512,52 @@ export class SqliteStateStore implements StateStore {
   }
 }
 
+/** A job row holding what job-parity never writes (another program edited the file): named by job and column. */
+class CorruptRow extends Error {}
+
+const U64_TEXT = /^(0|[1-9][0-9]{0,19})$/;
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** Checks what toStoredJob reads as more than a value (JSON, u64 text, times, counts) and parses its JSON columns. */
+function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null } {
+  const bad = (column: string, value: unknown, expected: string) => {
+    throw new CorruptRow(`job ${row.id}'s ${column} is ${JSON.stringify(value)}, not ${expected}`);
+  };
+  let exitCodes: unknown;
+  try {
+    exitCodes = JSON.parse(row.exit_codes);
+  } catch {
+    bad("exit_codes", row.exit_codes, "a JSON array of integers");
+  }
+  if (!Array.isArray(exitCodes) || !exitCodes.every((code) => Number.isInteger(code))) bad("exit_codes", row.exit_codes, "a JSON array of integers");
+  let parsedOrigin: JobOrigin | null = null;
+  if (row.origin !== null) {
+    let origin: unknown;
+    try {
+      origin = JSON.parse(row.origin);
+    } catch {
+      bad("origin", row.origin, "JSON");
+    }
+    const o = origin as Partial<Record<keyof JobOrigin, unknown>> | null;
+    if (o === null || typeof o !== "object" || (o.kind !== "wasm" && o.kind !== "native") || typeof o.path !== "string" || typeof o.sha256 !== "string") {
+      bad("origin", row.origin, 'an object with kind ("wasm" or "native"), path and sha256');
+    }
+    parsedOrigin = origin as JobOrigin;
+  }
+  for (const [column, value] of [["bytes", row.bytes], ["items", row.items]] as const) {
+    if (typeof value !== "string" || !U64_TEXT.test(value) || (value.length === 20 && BigInt(value) > (1n << 64n) - 1n)) bad(column, value, "a u64 in decimal");
+  }
+  for (const [column, value] of [["created_at", row.created_at], ["updated_at", row.updated_at]] as const) {
+    if (!Number.isFinite(value) || Number.isNaN(new Date(value).getTime())) bad(column, value, "a time in milliseconds");
+  }
+  for (const [column, value] of [["runs", row.runs], ["depth", row.depth], ["warnings", row.warnings], ["non_critical_errors", row.non_critical_errors]] as const) {
+    if (!isCount(value)) bad(column, value, "a count");
+  }
+  return { exitCodes: exitCodes as number[], origin: parsedOrigin };
+}
+
 function toStoredJob(row: JobRow): StoredJob {
+  const { exitCodes, origin } = checkRow(row);
   const metrics: MetricsSnapshot = { bytes: row.bytes, items: row.items, warnings: row.warnings, nonCriticalErrors: row.non_critical_errors };
   const progress: ProgressSnapshot | null = row.progress === null ? null : { value: row.progress, message: row.progress_message ?? "" };
   return {
@@ -519,11 +569,11 @@ function toStoredJob(row: JobRow): StoredJob {
     status: row.status,
     initialState: row.state === null ? null : new Uint8Array(row.state),
     runs: row.runs,
-    exitCodes: JSON.parse(row.exit_codes) as number[],
+    exitCodes,
     metrics,
     progress,
     error: row.error,
-    origin: row.origin === null ? null : (JSON.parse(row.origin) as JobOrigin),
+    origin,
     owner: row.owner,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -274,6 +274,15 @@ describe("CLI edges", () => {
       expect((error as StoreError).message).toContain(`job ${id}'s ${column} is`);
     }
     raw.close();
+  });
+
+  it("jobs on an empty file or a folder: refused, and the file left as it is (SQLite would have written a database into it)", async () => {
+    const empty = join(dir, "empty.db");
+    writeFileSync(empty, "");
+    await expect(jobsCommand(["--db", empty], () => {})).rejects.toThrow(/is empty: not a job database/);
+    expect(statSync(empty).size).toBe(0);
+    await expect(jobsCommand(["--db", dir], () => {})).rejects.toThrow(/is a folder; give the database file/);
+    await expect(execCommand([join(PROJECT_ROOT, "sdk-guest/counter.wasm"), "--job", "counter", "--db", dir], () => {})).rejects.toThrow(/--db .* is a folder; give a file in it/);
   });
 
   it("jobs on a database it cannot write (read-only file and folder): listed read-only", async () => {

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import type { Durability } from "../host/sqlite-store.ts";
 import type { OnTimeout } from "../host/host.ts";
 import { DURABLE_POLICY_DEFAULTS, runDurable, type DurableCommand, type DurableOutput, type DurablePolicy } from "../durable/runner.ts";
@@ -72,6 +73,7 @@ export function durableOptions(
     return null;
   }
   if (values.db.trim() === "") throw new UsageError(`${command}: --db needs a file name`);
+  if (existsSync(values.db) && statSync(values.db).isDirectory()) throw new UsageError(`${command}: --db ${values.db} is a folder; give a file in it (made if missing)`);
   return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false, lockWaitMs: lockWait(command, values["lock-wait"]), ...durablePolicy(command, values) };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { recoveredNote } from "../durable/notes.ts";
@@ -69,6 +69,10 @@ export async function jobsCommand(argv: string[], out: (line: string) => void): 
   if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required\n\n${JOBS_USAGE}`);
   // Listing never creates a database: a mistyped path is an error, not a new empty file.
   if (!existsSync(values.db)) throw new UsageError(`jobs: no database at ${values.db}; "job-parity exec <guest> --job <name> --db ${values.db}" creates one`);
+  const stat = statSync(values.db);
+  if (stat.isDirectory()) throw new UsageError(`jobs: ${values.db} is a folder; give the database file (exec --db <file> made it)`);
+  // SQLite takes an empty file for a new database and would write one into it: listing leaves the file as it is.
+  if (stat.size === 0) throw new UsageError(`jobs: ${values.db} is empty: not a job database (exec --db <file> makes one)`);
   const { store, cleanup } = openForListing(values.db);
   try {
     for (const id of store.recovered) process.stderr.write(`${recoveredNote(id)}\n`);

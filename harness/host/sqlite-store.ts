@@ -240,6 +240,9 @@ function storeError(path: string, doing: string, error: unknown): unknown {
   if (code === "SQLITE_FULL") {
     return new StoreError("JP_STORE_FULL", `${path}: ${doing}: the disk (or the database's size cap) is full: ${detail}. The write was rolled back, so what was stored before it (the last checkpoint) is kept; free space and try again.`, { cause: error });
   }
+  if (code === "SQLITE_CANTOPEN") {
+    return new StoreError("JP_STORE_IO", `${path}: ${doing}: the file cannot be opened or made: ${detail}. Check that its folder exists and that this process may write there.`, { cause: error });
+  }
   return new StoreError("JP_STORE_IO", `${path}: ${doing}: ${detail}`, { cause: error });
 }
 

@@ -193,6 +193,14 @@ describe("resume loads only an extension it is allowed to, and says which", () =
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("job-parity's own files (exec --example) load unasked wherever the job was started and resumed", async () => {
+    const db = join(dir, "own.db");
+    const id = await pausedJob(db); // its extension is conformance/crash-guests/checkpointer.native.ts, job-parity's own
+    craft(db, id, (origin) => Object.assign(origin, { startDir: dir }));
+    const resumed = await resumeDurable({ db, jobId: id, cwd: dir }, () => {}, noSignal);
+    expect(resumed.result.jobs[0]!.status).toBe("Completed");
+  });
+
   it("CLI: resume prints the path and sha256 it loads; jobs shows each job's extension", () => {
     const db = join(dir, "cli.db");
     const exec = runCli(["exec", CHECKPOINTER, "--job", "checkpointer", "--state", JSON.stringify(JOB_STATE), "--db", db, "--pause-at-check", "3", "--quiet"]);

@@ -132,7 +132,7 @@ describe("a saved twisted case", () => {
 
   it("whose bytes are not a module keeps them in guest.wasm, and the gate sends those", async () => {
     const { program, scenario } = twisted({ kind: "not_wasm", how: "bad_version" });
-    const regression = { version: 1 as const, id: "notwasm00001", program, scenario, seed: 1, path: "0", divergence: "load", replay: "replay", host: "mutant:x" };
+    const regression = { version: 1 as const, id: "00000000a001", program, scenario, seed: 1, path: "0", divergence: "load", replay: "replay", host: "mutant:x" };
     expect(saveRegression(dir, regression)).toBe(true);
     const [saved] = loadRegressions(dir);
     expect(saved && "wasm" in saved ? saved.wasm : null).toEqual(renderGuest(program));

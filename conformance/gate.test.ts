@@ -269,14 +269,18 @@ describe("job-parity run: expectations files", () => {
     expect(result.stderr).toContain("field expected-fail[0].why: not allowed here (allowed: case, reason)");
   });
 
-  it("unreadable, not TOML, another extension, or a case claimed twice: exit 2 with the reason", async () => {
+  it("unreadable, not TOML, another extension, a JSON key twice, or a case claimed twice: exit 2 with the reason", async () => {
     const broken = join(dir, "broken.toml");
     writeFileSync(broken, "[[skip]\ncase = 1\n");
+    const repeated = join(dir, "repeated.json");
+    // JSON.parse keeps the last "skip": the first list would be dropped without a word.
+    writeFileSync(repeated, '{"skip": [{"case": "logging/flood", "reason": "a \\"slow\\" {one}"}], "skip": []}');
     const twice = join(dir, "twice.json");
     writeFileSync(twice, JSON.stringify({ skip: [{ case: "progress/*", reason: "a" }], "expected-fail": [{ case: "progress/steps", reason: "b" }] }));
     const cases: [string, string][] = [
       [join(dir, "missing.toml"), "cannot read the expectations file"],
       [broken, "not valid TOML: line 1"],
+      [repeated, 'the key "skip" appears twice in the top level; merge the two'],
       [join(dir, "expectations.yaml"), "must be .json or .toml"],
       [twice, `case progress/steps is matched by both skip[0] (case "progress/*") and expected-fail[0] (case "progress/steps")`],
     ];

@@ -76,6 +76,35 @@ function fieldName(pointer: string): string {
     .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name === "" ? part : `${name}.${part}`), "");
 }
 
+/**
+ * The first key an object of this JSON text (valid JSON) has twice, and where ("the top level", "an object"); null
+ * when none. A scan of the text: JSON.parse has already kept only the last of them.
+ */
+function duplicateKey(text: string): { key: string; where: string } | null {
+  const frames: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  const STRING = /"(?:[^"\\]|\\.)*"/y;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    const frame = frames.at(-1);
+    if (char === "{") frames.push({ keys: new Set(), expectKey: true });
+    else if (char === "[") frames.push({ keys: null, expectKey: false });
+    else if (char === "}" || char === "]") frames.pop();
+    else if (char === "," && frame?.keys) frame.expectKey = true;
+    else if (char === '"') {
+      STRING.lastIndex = i;
+      const literal = STRING.exec(text)![0];
+      i += literal.length - 1;
+      if (frame?.keys && frame.expectKey) {
+        const key = JSON.parse(literal) as string;
+        if (frame.keys.has(key)) return { key, where: frames.length === 1 ? "the top level" : "an object" };
+        frame.keys.add(key);
+        frame.expectKey = false;
+      }
+    }
+  }
+  return null;
+}
+
 /** Reads, parses (by extension: .json, .toml) and schema-checks an expectations file. */
 export function loadHostExpectations(path: string): HostExpectations {
   const where = shown(path);
@@ -96,6 +125,9 @@ export function loadHostExpectations(path: string): HostExpectations {
     const what = error instanceof TomlError ? `line ${error.line}, column ${error.column}: ${error.message.split("\n")[0]}` : (error as Error).message;
     throw new HostExpectationsError(`${where}: not valid ${extension === ".json" ? "JSON" : "TOML"}: ${what}`, { cause: error });
   }
+  // JSON.parse keeps the last of two equal keys, so a second "skip" list would hide the first; TOML refuses them.
+  const repeated = extension === ".json" ? duplicateKey(text) : null;
+  if (repeated !== null) throw new HostExpectationsError(`${where}: the key ${JSON.stringify(repeated.key)} appears twice in ${repeated.where}; merge the two`);
   const validate = schemaValidator("host-expectations");
   if (!validate(data)) {
     const problems = (validate.errors ?? []).map((error) => {

@@ -141,6 +141,7 @@ describe("exec errors, in-process (same classes as above: exit 2, message on std
       const error = await execCommand([file, "--job", "x"], () => {}).catch((e: unknown) => e);
       expect(error, name).toBeInstanceOf(GuestLoadError);
       expect((error as GuestLoadError).code, name).toBe(code);
+      expect((error as GuestLoadError).message, name).toContain(file); // the module, not the extension's id
     }
     // An async job returns a promise: its run fails saying so, not "returned [object Object]".
     const file = join(dir, "async-job.mjs");

@@ -71,10 +71,10 @@ export interface LoadedNativeExtension {
 }
 
 /** Loads a native extension into a host: opens its scope and runs its init, as the WASM path runs plugin_init. */
-export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions): LoadedNativeExtension {
+export function loadNativeExtension(host: ReferenceHost, id: string, definition: NativeExtensionDefinition, permissions?: Permissions, file = id): LoadedNativeExtension {
   const version = definition.abiVersion ?? DEFAULT_GUEST_ABI;
   const marker = definition.abiVersion === undefined ? null : `spacedrive_abi_version_${version.replace(".", "_")}`;
-  checkAbiVersion(id, { version, marker }, host.abiVersions, supportsAbi(host.abiVersions, version));
+  checkAbiVersion(file, { version, marker }, host.abiVersions, supportsAbi(host.abiVersions, version));
   const scope = host.openExtension(id, permissions);
   const executorFor = (exportName: string) => {
     const fn = definition.jobs[exportName];
@@ -92,9 +92,9 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
     code = definition.init?.(api) ?? 0;
   } catch (error) {
     // The twin of a plugin_init that traps.
-    throw new GuestLoadError("JP_INIT_FAILED", `${id}: init threw: ${error instanceof Error ? error.message : String(error)}; the extension is not loaded`, { cause: error });
+    throw new GuestLoadError("JP_INIT_FAILED", `${file}: init threw: ${error instanceof Error ? error.message : String(error)}; the extension is not loaded`, { cause: error });
   }
-  if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${id}: init returned ${describeReturn(code)}; the extension is not loaded`);
+  if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${file}: init returned ${describeReturn(code)}; the extension is not loaded`);
   scope.phase = "ready";
   // Jobs the extension did not register can still be dispatched by their export name, as with a WASM guest.
   for (const exportName of Object.keys(definition.jobs)) {

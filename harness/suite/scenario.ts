@@ -39,7 +39,7 @@ export interface Scenario {
 
 export type Subject =
   | { readonly kind: "wasm"; readonly guest: GuestModule }
-  | { readonly kind: "native"; readonly definition: NativeExtensionDefinition };
+  | { readonly kind: "native"; readonly definition: NativeExtensionDefinition; /** The module's path, for messages. */ readonly file?: string };
 
 /** One job's account of a scenario. */
 export interface JobResult {
@@ -136,7 +136,7 @@ export function loadSubject(host: ReferenceHost, subject: Subject, permissions: 
     const wasm = WasmExtension.load(host, EXTENSION_ID, subject.guest, permissions, wrapImports);
     return { kind: "wasm", scope: wasm.scope, wasm, unload: () => wasm.unload() };
   }
-  const native = loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions);
+  const native = loadNativeExtension(host, EXTENSION_ID, subject.definition, permissions, subject.file);
   return { kind: "native", scope: native.scope, wasm: null, unload: () => native.unload() };
 }
 

@@ -16,7 +16,7 @@ export interface SubjectFile {
 export async function loadSubjectFile(path: string): Promise<SubjectFile> {
   const absolute = resolve(path);
   const subject: Subject = isNativeModulePath(absolute)
-    ? { kind: "native", definition: await importNativeExtension(absolute, path) }
+    ? { kind: "native", definition: await importNativeExtension(absolute, path), file: path }
     : { kind: "wasm", guest: await loadGuest(absolute) };
   return { path: absolute, subject, sha256: createHash("sha256").update(readFileSync(absolute)).digest("hex") };
 }

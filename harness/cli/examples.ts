@@ -1,15 +1,12 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { PROJECT_ROOT } from "../engine/modules.ts";
+import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
 import { UsageError } from "./args.ts";
 
 /** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its WAT guest. */
 export const EXAMPLES: Readonly<Record<string, string>> = {
   counter: "sdk-guest/counter.wasm",
 };
-
-/** The folders of files job-parity ships (guests, example hosts and expectations), which a relative path may name from any project. */
-const SHIPPED = ["sdk-guest/", "wat-fixtures/", "conformance/"];
 
 /**
  * The file a path argument names (a guest, `--host-module`, `--expectations`): the path as given when it exists
@@ -20,7 +17,7 @@ const SHIPPED = ["sdk-guest/", "wat-fixtures/", "conformance/"];
 export function shippedPath(given: string, cwd = process.cwd()): string {
   if (isAbsolute(given) || existsSync(resolve(cwd, given))) return given;
   const normal = given.replace(/^\.\//, "");
-  if (SHIPPED.some((folder) => normal.startsWith(folder)) && existsSync(join(PROJECT_ROOT, normal))) return join(PROJECT_ROOT, normal);
+  if (SHIPPED_FOLDERS.some((folder) => normal.startsWith(`${folder}/`)) && existsSync(join(PROJECT_ROOT, normal))) return join(PROJECT_ROOT, normal);
   return given;
 }
 

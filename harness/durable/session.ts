@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
-import { PROJECT_ROOT } from "../engine/modules.ts";
+import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
 import { DURABLE_POLICY_DEFAULTS, type DurablePolicy } from "./runner.ts";
 import { ReferenceHost } from "../host/host.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
@@ -181,9 +181,10 @@ function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: Durabl
     if (file === null) {
       throw new DurableRunError("JP_SOURCE_CHANGED", `job ${job.id}'s extension ${origin.path} is gone; restore it, or pass a copy with the same sha256 (${origin.sha256}) as --extension <path>`);
     }
-    // job-parity's own files (its example guests and fixtures, `exec --example`) are the harness's, as trusted as it.
+    // job-parity's own guests and extensions (`exec --example`, its fixtures and their twins) are the harness's, as
+    // trusted as it: the folders it ships them in.
     const own = real(PROJECT_ROOT);
-    const shipped = own !== null && within(file, own);
+    const shipped = own !== null && SHIPPED_FOLDERS.some((folder) => within(file, resolve(own, folder)));
     if (!shipped && (origin.startDir === undefined || start === null || here === null || !within(file, start) || !within(start, here))) {
       const where =
         origin.startDir === undefined

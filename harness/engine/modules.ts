@@ -17,6 +17,9 @@ export const COMPILED = import.meta.url.endsWith(".js");
 /** The project's root: the source tree, also when the compiled copy runs. */
 export const PROJECT_ROOT = resolve(HERE, COMPILED ? "../../.." : "../..");
 
+/** The folders of job-parity's own guests, native extensions, example hosts and expectations (shipped in the package). */
+export const SHIPPED_FOLDERS: readonly string[] = ["sdk-guest", "wat-fixtures", "conformance"];
+
 /** Where the compiled copy lives (bin/compiled.mjs looks in the same place, from plain JS). */
 export const BUILD_DIR = join(PROJECT_ROOT, "build");
 

@@ -45,7 +45,7 @@ export function positiveInt(command: string, flag: string, value: string | undef
   return integerFlag(command, flag, value, 1, max, "a positive integer");
 }
 
-/** An integer flag of 0 or more (at most `max`), or undefined when absent. */
-export function nonNegativeInt(command: string, flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  return integerFlag(command, flag, value, 0, max, "an integer of 0 or more");
+/** An integer flag of 0 or more (at most `max`), or undefined when absent; `what` names it in the refusal. */
+export function nonNegativeInt(command: string, flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER, what = "an integer of 0 or more"): number | undefined {
+  return integerFlag(command, flag, value, 0, max, what);
 }

@@ -32,9 +32,7 @@ const ON_TIMEOUT: readonly OnTimeout[] = ["pause", "fail"];
 
 /** A flag of milliseconds: a non-negative integer (0: no limit), or the default when absent. */
 function milliseconds(command: string, flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${command}: --${flag} must be a whole number of milliseconds (0: no limit), got ${JSON.stringify(value)}`);
-  return nonNegativeInt(command, flag, value, MAX_TIMEOUT_MS)!;
+  return nonNegativeInt(command, flag, value, MAX_TIMEOUT_MS, "a whole number of milliseconds (0: no limit)") ?? fallback;
 }
 
 /** --run-timeout, --stall-timeout and --on-timeout, with the durable defaults (DURABLE_POLICY_DEFAULTS). */
@@ -50,9 +48,7 @@ function durablePolicy(command: string, values: { "run-timeout"?: string; "stall
 
 /** --lock-wait: milliseconds one database operation may wait in all for other processes' locks (default 30000). */
 function lockWait(command: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${command}: --lock-wait must be a whole number of milliseconds, got ${JSON.stringify(value)}`);
-  return nonNegativeInt(command, "lock-wait", value, MAX_TIMEOUT_MS);
+  return nonNegativeInt(command, "lock-wait", value, MAX_TIMEOUT_MS, "a whole number of milliseconds");
 }
 
 /** The durable options from parsed flags; null when there is no --db (the job then lives in memory). */

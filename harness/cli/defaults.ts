@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { PROJECT_ROOT } from "../engine/modules.ts";
+import { UsageError } from "./args.ts";
 
 // Where commands write when no flag says: always under the current directory, never inside the installed package
 // (a reinstall would delete it, and the package may not be writable).
@@ -7,6 +8,12 @@ import { PROJECT_ROOT } from "../engine/modules.ts";
 /** `parity` and `run` reports: reports/ here. */
 export function defaultReportDir(cwd = process.cwd()): string {
   return resolve(cwd, "reports");
+}
+
+/** The report folder of `parity` and `run`: --report-dir (an empty one is refused), else defaultReportDir(). */
+export function reportDirOption(command: string, given: string | undefined): string {
+  if (given?.trim() === "") throw new UsageError(`${command}: --report-dir needs a folder name (default: reports)`);
+  return given === undefined ? defaultReportDir() : resolve(given);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { makeDirs } from "../engine/make-dirs.ts";
 import { buildParityReport } from "../report/parity-report.ts";
 import { renderParityTable } from "../report/markdown.ts";
@@ -6,7 +5,7 @@ import { writeParityReports } from "../report/write.ts";
 import { runSuite, selectFixtures } from "../suite/run-suite.ts";
 import { spacedriveToday } from "../suite/spacedrive-today.ts";
 import { parseCommand, UsageError } from "./args.ts";
-import { defaultReportDir } from "./defaults.ts";
+import { reportDirOption } from "./defaults.ts";
 
 export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
 
@@ -22,8 +21,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   );
   const fixtures = selectFixtures(values.filter);
   if (fixtures.length === 0) throw new UsageError(`parity: no fixture matches --filter ${JSON.stringify(values.filter)}`);
-  if (values["report-dir"]?.trim() === "") throw new UsageError("parity: --report-dir needs a folder name (default: reports)");
-  const reportDir = resolve(values["report-dir"] ?? defaultReportDir());
+  const reportDir = reportDirOption("parity", values["report-dir"]);
   const cannotWrite = (error: unknown): number => {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     process.stderr.write(`job-parity parity: cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir\n`);

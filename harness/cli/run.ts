@@ -13,7 +13,10 @@ import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
 import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
-import { defaultCorpusDir } from "./defaults.ts";
+import { defaultCorpusDir, reportDirOption } from "./defaults.ts";
+
+/** The most generated cases one run adds: each is generated and run on the reference host before the host starts. */
+const MAX_GENERATED = 100_000;
 
 export const RUN_USAGE = `usage: job-parity run [--host-cmd "<command>" | --host-module <path>] [--expectations <file>] [--filter <pattern>]
                      [--corpus <dir>] [--generated N --seed S] [--report-dir <dir>] [--junit <file>] [--timeout <ms>]
@@ -38,7 +41,8 @@ invariants every run must satisfy.
   --filter <pattern>      an exact case id runs that case alone; otherwise a substring of the id, or /regex/
   --corpus <dir>          a regression corpus to send besides job-parity's own (wat-fixtures/regressions) and
                           ./job-parity-corpus (where fuzz saves outside job-parity's checkout); repeatable
-  --generated <N>         add N generated cases, the first N the generator makes from --seed (the same every run)
+  --generated <N>         add N generated cases, the first N the generator makes from --seed (the same every run;
+                          at most ${MAX_GENERATED.toLocaleString("en-US")})
   --seed <S>              the seed of the generated cases (needed with --generated)
   --report-dir <dir>      where gate.json, gate.md and gate.html go (default: reports/); written for every run that
                           gets past its options and its expectations file, the host started or not
@@ -93,9 +97,6 @@ function corpusCases(explicit: readonly string[], regressionCases: (dir: string)
   }
   return cases;
 }
-
-/** The most generated cases one run adds: each is generated and run on the reference host before the host starts. */
-const MAX_GENERATED = 100_000;
 
 /** --generated N --seed S, checked: both or neither. */
 function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
@@ -178,8 +179,7 @@ export async function runCommand(
   if (hostCmd !== undefined && hostCmd.trim() === "") throw new UsageError("run: --host-cmd is empty");
   const timeoutMs = positiveInt("run", "timeout", values.timeout, MAX_TIMEOUT_MS) ?? DEFAULT_CASE_TIMEOUT_MS;
   const maxTimeouts = nonNegativeInt("run", "max-timeouts", values["max-timeouts"]) ?? DEFAULT_MAX_TIMEOUTS;
-  if (values["report-dir"]?.trim() === "") throw new UsageError("run: --report-dir needs a folder name (default: reports)");
-  const reportDir = resolve(values["report-dir"] ?? "reports");
+  const reportDir = reportDirOption("run", values["report-dir"]);
   const junitPath = values.junit === undefined ? undefined : resolve(values.junit);
 
   const generated = generatedOption(values.generated, values.seed);

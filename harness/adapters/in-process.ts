@@ -1,7 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { WIRE_METHOD_NAMES } from "../abi/wire-methods.ts";
 import { GuestLoadError } from "../engine/errors.ts";
-import { DEFAULT_MEMORY_CAP_PAGES, guestFromBytes, type GuestOptions } from "../engine/load.ts";
+import { guestFromBytes, memoryCapFor, type GuestOptions } from "../engine/load.ts";
 import { UnknownJobError } from "../host/host.ts";
 import { DEFAULT_LIMITS } from "../host/limits.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
@@ -33,8 +33,7 @@ export interface ReferenceCaseOptions extends RunOptions {
 export function runReferenceCase(request: CaseRequest, options: ReferenceCaseOptions = {}): CaseResponse {
   try {
     // Compiled under the case's memory cap (memory.cap), which may be larger than the host's default.
-    const memoryCapPages = request.scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES;
-    const guest = guestFromBytes(`${request.id}.wasm`, request.guest, { ...options.load, memoryCapPages });
+    const guest = guestFromBytes(`${request.id}.wasm`, request.guest, { ...options.load, memoryCapPages: memoryCapFor(request.scenario) });
     return { kind: "result", result: toWireResult(runScenario({ kind: "wasm", guest }, request.scenario, options)) };
   } catch (error) {
     // A guest that cannot load, or a scenario naming a job it does not have: the host answers, it does not crash.

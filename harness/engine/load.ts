@@ -16,6 +16,14 @@ export const MAX_WASM32_PAGES = 65_536;
 export const DEFAULT_MEMORY_CAP_PAGES = 16_384;
 
 /**
+ * The memory cap the reference host compiles a case's guest with (WasmExtension.load): the scenario's maxMemoryPages,
+ * smaller or larger than the default, else the default.
+ */
+export function memoryCapFor(scenario: { readonly limits?: { readonly maxMemoryPages?: number } }): number {
+  return scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES;
+}
+
+/**
  * A compiled guest that links against ABI v1, ready to instantiate any number of times. The module carries the memory
  * cap and loop checks (its instances import the watchdog's tick besides the `spacedrive` functions).
  */

@@ -1,7 +1,7 @@
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import { nodeEngine } from "../engine/engine.ts";
 import { checkLink } from "../engine/link.ts";
-import { checkGuestAbi, DEFAULT_MEMORY_CAP_PAGES, type GuestModule, type GuestSlice } from "../engine/load.ts";
+import { checkGuestAbi, memoryCapFor, type GuestModule, type GuestSlice } from "../engine/load.ts";
 import { addLoopChecks } from "../engine/loop-checks.ts";
 import { capMemory } from "../engine/memory-cap.ts";
 import { encodeModule, moduleInterface } from "../engine/wasm-module.ts";
@@ -40,11 +40,6 @@ export interface BatchGuest extends GuestModule {
 
 /** Every generated guest is loaded under this name, batched or not (messages name it). */
 export const PROGRAM_FILE = "program.wasm";
-
-/** The memory cap the reference host compiles a guest with for this scenario (WasmExtension.load). */
-export function memoryCapFor(scenario: Scenario): number {
-  return scenario.limits?.maxMemoryPages ?? DEFAULT_MEMORY_CAP_PAGES;
-}
 
 /**
  * Compiles the cases' programs into as few modules as their memory sizes and caps allow: per case its guest, or null

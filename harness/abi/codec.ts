@@ -70,6 +70,14 @@ export function frameLengthPrefixed(bytes: Uint8Array): Uint8Array {
 
 export const U64_MAX = (1n << 64n) - 1n;
 
+/**
+ * A u64 as the protocol and the job database write one (result.u64): decimal digits without sign or leading zeros,
+ * "0" to "18446744073709551615".
+ */
+export function isU64Decimal(text: unknown): boolean {
+  return typeof text === "string" && /^(0|[1-9][0-9]{0,19})$/.test(text) && (text.length < 20 || BigInt(text) <= U64_MAX);
+}
+
 /** i64 as it arrives from wasm (signed) -> its u64 meaning. */
 export function asU64(value: bigint): bigint {
   return BigInt.asUintN(64, value);

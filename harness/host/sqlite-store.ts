@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
+import { isU64Decimal } from "../abi/codec.ts";
 import type { JobStatus } from "../trace/events.ts";
 import type { MetricsSnapshot } from "./metrics.ts";
 import type { CheckpointMeta, JobSnapshot, ProgressSnapshot, StateStore } from "./state-store.ts";
@@ -518,7 +519,6 @@ export class SqliteStateStore implements StateStore {
 /** A job row holding what job-parity never writes (another program edited the file): named by job and column. */
 class CorruptRow extends Error {}
 
-const U64_TEXT = /^(0|[1-9][0-9]{0,19})$/;
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** Checks what toStoredJob reads as more than a value (JSON, u64 text, times, counts) and parses its JSON columns. */
@@ -548,7 +548,7 @@ function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null 
     parsedOrigin = origin as JobOrigin;
   }
   for (const [column, value] of [["bytes", row.bytes], ["items", row.items]] as const) {
-    if (typeof value !== "string" || !U64_TEXT.test(value) || (value.length === 20 && BigInt(value) > (1n << 64n) - 1n)) bad(column, value, "a u64 in decimal");
+    if (!isU64Decimal(value)) bad(column, value, "a u64 in decimal");
   }
   for (const [column, value] of [["created_at", row.created_at], ["updated_at", row.updated_at]] as const) {
     if (!Number.isFinite(value) || Number.isNaN(new Date(value).getTime())) bad(column, value, "a time in milliseconds");

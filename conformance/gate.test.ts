@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "./support/cli.ts";
 import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
+import { referenceHandshake } from "../harness/adapters/in-process.ts";
 import { WIRE_METHOD_NAMES } from "../harness/abi/wire-methods.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
@@ -411,7 +412,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     ["and it leaves a timer running", "setInterval(() => {}, 1000);\n"],
   ])("a host module whose answer never comes, %s (a real process): TIMEOUT, the reports, exit 2", (_, prelude) => {
     const module = join(dir, `never-answers-${prelude === "" ? "idle" : "timer"}.mjs`);
-    const handshake = JSON.stringify(referenceHandshakeForTest());
+    const handshake = JSON.stringify({ ...referenceHandshake(), name: "never answers" });
     writeFileSync(module, `${prelude}export default () => ({ handshake: async () => (${handshake}), runCase: () => new Promise(() => {}), close: async () => {} });\n`);
     const reports = reportDir();
     const result = cli("run", "--host-module", module, "--filter", "lifecycle/counter", "--timeout", "200", "--report-dir", reports);
@@ -576,11 +577,6 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     expect(bad.stderr).toContain("must default-export a function");
   });
 });
-
-/** The reference host's handshake as plain data, for a host module written to a file. */
-function referenceHandshakeForTest(): object {
-  return { name: "never answers", version: "1", abiVersions: ["1.0", "1.1"], capabilities: [...CAPABILITY_IDS], methods: [...WIRE_METHOD_NAMES] };
-}
 
 describe("job-parity run: usage and building blocks", () => {
   it("usage errors: both host flags, a bad --timeout, a filter that matches nothing", async () => {

@@ -1,3 +1,4 @@
+import { U64_MAX } from "./codec.ts";
 import { isJsonObject, JsonNumber, type ExactJson } from "./json-exact.ts";
 
 /**
@@ -22,7 +23,6 @@ export const PROGRESS_DATA: Readonly<Record<ProgressKind, string>> = {
     "warning_count: u64}, metadata?: any}`, a Duration being `{secs: u64, nanos: u32 below 10^9}`",
 };
 
-const U64_MAX = (1n << 64n) - 1n;
 const F32_MAX = 3.4028234663852886e38;
 
 /** A field's problem, or null. */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { encodeUtf8, utf8ByteLength } from "../abi/codec.ts";
+import { encodeUtf8, U64_MAX, utf8ByteLength } from "../abi/codec.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
 import type { InterruptPlan } from "../host/interrupts.ts";
 import { DEFAULT_LIMITS, type HostLimits } from "../host/limits.ts";
@@ -143,7 +143,6 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
 // could build wrongly (unknown kinds, data of the wrong shape, out-of-range numbers, a Generic missing a field).
 // Text that is not JSON is not among them: no object serializes to it (wat-fixtures/wasm-only/progress-json has it).
 
-const U64_MAX = (1n << 64n) - 1n;
 
 const u64Value = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 5000 }) },

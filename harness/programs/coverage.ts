@@ -1,4 +1,5 @@
 import { CLAUSES, isClauseId } from "../abi/clauses.ts";
+import { U64_MAX } from "../abi/codec.ts";
 import { IMPORT_NAMES, IMPORTS, importSpec, type ImportName } from "../abi/imports.ts";
 import { STATUS, type StatusName } from "../abi/status.ts";
 import { LIMIT_DESCRIPTIONS } from "../host/limits.ts";
@@ -166,7 +167,6 @@ const LIMIT_CLAUSE: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** One run of one job: its events between its Running status and the status it ended with. */
 interface Run {

@@ -87,6 +87,7 @@ function startsQueuedRunning({ events }: Trace, report: Report): void {
   if (second !== undefined && (second.kind !== "status" || second.status !== "Running")) report("Queued is not followed by Running");
 }
 
+// Written out here, not imported from abi/codec.ts: the invariants check the host with arithmetic of their own.
 const U64_MAX = 2n ** 64n - 1n;
 
 // metrics.increment, metrics.saturate: each total is the previous plus the delta (a u64), capped at 2^64 - 1; the

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli, type CliRun } from "./support/cli.ts";
+import { runCliAsync, type CliRun } from "./support/cli.ts";
 import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { referenceHandshake } from "../harness/adapters/in-process.ts";
@@ -20,9 +20,9 @@ import { checkHandshake, checkResponse, fixtureSubject, gateExitCode, goldenDive
 import { casePattern } from "../harness/suite/host-expectations.ts";
 
 // `job-parity run`, the CI gate, as CI runs it. A real process costs a few tenths of a second of CPU (the compiled
-// copy; more for a whole suite), so four commands run as real processes: the whole suite through the reference host
-// driver (exit 0), a stale expectation (exit 1), a host that prints garbage (exit 2) and `parity` with a report folder
-// that cannot be made. Everything else calls runCommand in this process: the same code main() runs, returning the exit
+// copy; more for a whole suite), so few commands run as real processes: the whole suite through the reference host
+// driver (exit 0), a stale expectation (exit 1), a host that prints garbage (exit 2), host modules that never answer
+// (exit 2, which only a process can show ends) and `parity` with a report folder that cannot be made. Everything else calls runCommand in this process: the same code main() runs, returning the exit
 // code main() would exit with; hosts given by --host-cmd are still real processes (the small Node hosts in
 // conformance/hosts start in a fraction of that).
 
@@ -40,7 +40,7 @@ const ABI_1_0_PROGRESS = "/^progress\\/(refused|steps)$/";
 
 type Run = CliRun;
 
-const cli = (...args: string[]): Run => runCli(args, 120_000);
+const cli = (...args: string[]): Promise<Run> => runCliAsync(args, 120_000);
 
 /** runCommand in this process: what main() would print and exit with. */
 async function run(...args: string[]): Promise<Run> {
@@ -63,9 +63,9 @@ function readReport(reportDir: string): GateReport {
 const byId = (report: GateReport, id: string) => report.cases.find((c) => c.id === id)!;
 
 describe("job-parity run through the reference host driver (a separate process speaking the protocol)", () => {
-  it("exits 0, every case PASS, writes gate.json (schema-valid), gate.md, gate.html and junit.xml", () => {
+  it("exits 0, every case PASS, writes gate.json (schema-valid), gate.md, gate.html and junit.xml", async () => {
     const reports = reportDir();
-    const result = cli("run", "--host-cmd", REFERENCE_HOST, "--report-dir", reports, "--json");
+    const result = await cli("run", "--host-cmd", REFERENCE_HOST, "--report-dir", reports, "--json");
     expect(result.stderr, "nothing on stderr").toBe("");
     expect(result.status).toBe(0);
     for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
@@ -123,9 +123,9 @@ describe("job-parity run on the reference host in process", () => {
     expect(byId(report, "abi_version/unknown-major").outcome).toBe("PASS"); // a load error equal to the golden's
   });
 
-  it("an expected-fail entry for a case that passes: XPASS, exit 1, the stale entry named (a real process)", () => {
+  it("an expected-fail entry for a case that passes: XPASS, exit 1, the stale entry named (a real process)", async () => {
     const reports = reportDir();
-    const result = cli("run", "--expectations", "conformance/expectations/no-networking.toml", "--report-dir", reports, "--junit", join(reports, "ci/junit.xml"));
+    const result = await cli("run", "--expectations", "conformance/expectations/no-networking.toml", "--report-dir", reports, "--junit", join(reports, "ci/junit.xml"));
     expect(result.status).toBe(1);
     const entry = 'expected-fail[0] (case "library/rate-limit")';
     expect(result.stdout).toMatch(/^XPASS\s+\d+\/\d+\s+library\/rate-limit/m);
@@ -404,26 +404,27 @@ export default () => {
   });
 });
 
-describe("job-parity run: hosts that break exit 2 and say how", () => {
+// Concurrent: most of these wait (on a host's timeout, a grace period, a kill), each with its own host and reports.
+describe.concurrent("job-parity run: hosts that break exit 2 and say how", () => {
   // Nothing else holding the process, the case's own timer must (it ended with code 13, unsettled, and no reports);
   // a timer the module leaves running must not keep the process alive after the verdict.
   it.each([
     ["and nothing else runs", ""],
     ["and it leaves a timer running", "setInterval(() => {}, 1000);\n"],
-  ])("a host module whose answer never comes, %s (a real process): TIMEOUT, the reports, exit 2", (_, prelude) => {
+  ])("a host module whose answer never comes, %s (a real process): TIMEOUT, the reports, exit 2", async (_, prelude) => {
     const module = join(dir, `never-answers-${prelude === "" ? "idle" : "timer"}.mjs`);
     const handshake = JSON.stringify({ ...referenceHandshake(), name: "never answers" });
     writeFileSync(module, `${prelude}export default () => ({ handshake: async () => (${handshake}), runCase: () => new Promise(() => {}), close: async () => {} });\n`);
     const reports = reportDir();
-    const result = cli("run", "--host-module", module, "--filter", "lifecycle/counter", "--timeout", "200", "--report-dir", reports);
+    const result = await cli("run", "--host-module", module, "--filter", "lifecycle/counter", "--timeout", "200", "--report-dir", reports);
     expect(result.status, result.stderr).toBe(2);
     expect(result.stderr).toContain("the host timed out on case lifecycle/counter");
     expect(byId(readReport(reports), "lifecycle/counter")).toMatchObject({ outcome: "TIMEOUT" });
   });
 
-  it("a host that prints garbage (a real process)", () => {
+  it("a host that prints garbage (a real process)", async () => {
     const reports = reportDir();
-    const result = cli("run", "--host-cmd", `node ${hostScript("garbage.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
+    const result = await cli("run", "--host-cmd", `node ${hostScript("garbage.mjs")}`, "--filter", "progress/steps", "--report-dir", reports);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("job-parity run: the host wrote what the protocol does not allow while running case progress/steps: ");
     expect(result.stderr).toContain("is not JSON");
@@ -510,7 +511,7 @@ describe("job-parity run: hosts that break exit 2 and say how", () => {
     const gate = await run("--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
     expect(gate.status).toBe(2);
     expect(gate.stderr).toMatch(/cannot write the reports \(\/proc\/job-parity-x\): ENOENT/);
-    const parity = cli("parity", "--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
+    const parity = await cli("parity", "--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
     expect(parity.status).toBe(2);
     expect(parity.stderr).toMatch(/job-parity parity: cannot write the reports \(\/proc\/job-parity-x\): ENOENT.*--report-dir/);
     expect(parity.stderr).not.toMatch(/internal error|    at /);

@@ -233,7 +233,8 @@ describe("the reference host through ProcessAdapter (bin/job-parity-reference-ho
   });
 });
 
-describe("broken hosts: each failure is a HostFailure with its code, and the next case gets a fresh host", () => {
+// Concurrent: each test has its own host process and files, and most of them wait (on a timeout, a kill, a shutdown).
+describe.concurrent("broken hosts: each failure is a HostFailure with its code, and the next case gets a fresh host", () => {
   it("crash: JP_HOST_CRASH with the exit code, the case and its stderr; the next case runs on a new process", async () => {
     const marker = join(dir, "crashed");
     const adapter = withAdapter(host("crash.mjs"), { env: { ...process.env, CRASH_MARKER: marker } });

@@ -45,7 +45,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "memory.wrap",
     level: "MUST",
-    text: "A pair whose end ptr + len exceeds 2^32 - 1 MUST be refused with INVALID_MEMORY_ACCESS, even when the end taken modulo 2^32 lies inside memory.",
+    text:
+      "A pair whose end ptr + len, computed without wrapping, exceeds 2^32 MUST be refused with INVALID_MEMORY_ACCESS, even when the end taken " +
+      "modulo 2^32 lies inside memory. An end of exactly 2^32 is the end of a 65536-page memory: `memory.range` decides it (in memory when the " +
+      "memory has 65536 pages), as it does any other end.",
     statuses: ["INVALID_MEMORY_ACCESS"],
     verified: CASE,
   },
@@ -87,7 +90,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "link.valid-module",
     level: "MUST",
-    text: "Guest bytes that are not a valid WebAssembly module MUST fail to load with load error JP_WASM_INVALID.",
+    text:
+      "Guest bytes that are not a valid WebAssembly module MUST fail to load with load error JP_WASM_INVALID. Valid means valid under " +
+      "WebAssembly 2.0: a host MUST load guests that use its features (bulk memory operations such as `memory.copy` and `memory.fill`, " +
+      "multi-value, sign extension, non-trapping float-to-int conversions, mutable globals, reference types); nearly every case's guest uses " +
+      "bulk memory. A guest that uses a proposal beyond 2.0 may be refused with a load error code of the host's own (PROTOCOL.md, `load_error`).",
     messages: ["load_error"],
     verified: CASE,
   },
@@ -177,7 +184,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind; major and minor " +
-      "decimal digits, read as numbers, so `1_01` is 1.1; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
+      "decimal digits, read as integers of any size, never wrapped or truncated, so `1_01` is 1.1 and `1_4294967297` is 1.4294967297, not 1.1; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
       "guest fails to load with JP_ABI_VERSION.",
     messages: ["load_error"],
     verified: CASE,
@@ -324,7 +331,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "When `wasm_alloc` cannot take the context or the state (it returns 0, or a pointer whose range is not in memory), the host MUST NOT call the job " +
       "export: it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, `size` the bytes asked for) and the run fails with end cause " +
-      "trap. The run counts (`runs`, and its `Running` event), nothing is appended to `exitCodes`, and the instance is kept: nothing trapped.",
+      "trap. The run counts (`runs`, and its `Running` event, recorded before the host passes the context: `Running` comes before ALLOCATION_FAILED, " +
+      "which comes before `Failed` {cause: trap}), nothing is appended to `exitCodes`, and the instance is kept: nothing trapped.",
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,
   },
@@ -379,7 +387,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "call.utf8",
     level: "MUST",
     text:
-      "Text arguments (messages, job names, export names, child types, wire methods, wire payloads) MUST be valid UTF-8; other bytes are refused " +
+      "Text arguments (messages, job names, export names, child types, wire methods, wire payloads) MUST be valid UTF-8 as RFC 3629 defines it " +
+      "(no overlong forms, no encoded surrogates U+D800 to U+DFFF, nothing above U+10FFFF, no truncated sequence); other bytes are refused " +
       "with BAD_ARGUMENT (`arg` the pointer parameter), never replaced.",
     statuses: ["BAD_ARGUMENT"],
     verified: CASE,
@@ -399,7 +408,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "Every call of an import made while a job's run is in progress counts as one host call of that job, whatever its outcome (refusals included); " +
-      "calls made while no job runs count for none. `atCall` interrupt plans count these.",
+      "calls made while no job runs count for none. A run is in progress from its `Running` event on: the calls a guest's `wasm_alloc` makes " +
+      "while the host passes the context and the state are the job's, and are recorded in its trace. `atCall` interrupt plans count these.",
     verified: CASE,
   },
 
@@ -419,7 +429,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "answer.alloc-failure",
     level: "MUST",
     text:
-      "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST return 0 and record ALLOCATION_FAILED (`arg` null, " +
+      "When `wasm_alloc` returns 0 or a pointer whose 4 + n bytes are not in memory, the call MUST write nothing into guest memory (not the " +
+      "length prefix either, when only it would fit), return 0 and record ALLOCATION_FAILED (`arg` null, " +
       "`size` 4 + n), after the effect's event. The call's effect stands: the state was loaded (its `load_state` event is recorded), the child is " +
       "queued, the wire call was made, the children waited for have run (`children_waited` is recorded). For a wire call's error answer, n counts the " +
       "host's words (`wire.errors`), so that refusal's `size` is not compared.",
@@ -455,17 +466,24 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "ABI 1.1's `job_progress(job, progress)` carries core's `Progress` as the UTF-8 JSON its serde form writes: an object `{\"type\": kind, " +
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It " +
-      "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value (RFC 8259, as serde reads it: no " +
-      "object, at any depth, with a key twice, no string with a lone surrogate escape such as \\ud800, no number too large for a double (`1e400`), " +
-      "and no more than 127 arrays and objects nested in one another, serde_json's recursion limit); and it is a progress: an object whose `type` " +
+      "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value as RFC 8259 defines it, refused " +
+      "further, whatever serde_json would accept, when an object at any depth (inside Structured's data and Generic's `metadata` and " +
+      "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept), a string has a lone surrogate escape " +
+      "such as \\ud800, a number is too large for a double (`1e400`), or more than 127 arrays and objects nest in one another (serde_json's " +
+      "recursion limit); and it is a progress: an object whose `type` " +
       "names a kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members " +
       "the ABI does not name are ignored, at every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or " +
       "exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 is checked as the double the JSON number is; an f32 is a " +
-      "number whose magnitude is at most f32's largest (3.4028234663852886e38). Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then " +
+      "number whose magnitude, read as a double, is at most f32's largest (3.4028234663852886e38): `3.4028235e38`, the text serde_json writes " +
+      "for f32::MAX, is above it and refused. Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then " +
       "answers OK and records `job_progress` {progress}, the guest's text byte for byte.",
     imports: ["job_progress"],
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
-    why: "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and new kinds need no new import.",
+    why:
+      "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and " +
+      "new kinds need no new import. The checks are stricter than serde at a few edges a guest rarely reaches, so that every host refuses the " +
+      "same texts: a key twice inside a `serde_json::Value` (serde keeps the last), f32::MAX as serde_json writes it, `nanos` of 10^9 or more " +
+      "(serde carries them into seconds).",
     verified: CASE,
   },
   {
@@ -590,7 +608,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "`job_increment_bytes(job, n)` and `job_increment_items(job, n)` add n, an i64 taken as u64 (so -1 adds 2^64 - 1), to the job's bytes or items " +
-      "total, and record `metrics` {field, delta, total} with u64 decimal strings.",
+      "total, and record `metrics` {field, delta, total} with u64 decimal strings: `delta` is n as passed (taken as u64), `total` the total " +
+      "after the addition. At saturation (`metrics.saturate`) `delta` is still n, whatever the total grew by.",
     imports: ["job_increment_bytes", "job_increment_items"],
     verified: CASE,
   },
@@ -664,8 +683,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "line (or warning) past its limit records one LIMIT_EXCEEDED (`import` the import it came through, `arg` null, `limit` the limit's name, " +
       "`size` null); it and every later one are dropped and counted in the result's `droppedLogLines` (or `droppedWarnings`), the later ones " +
       "without any event. Only lines and warnings kept count towards the limits: one refused by `call.message-size` or `call.utf8` is neither " +
-      "kept nor counted, nor added to `droppedLogLines` or `droppedWarnings`. Once a limit is reached, later lines (or warnings) are dropped " +
-      "before those checks, whatever their size or bytes. Lines of the extension (no job) are not limited.",
+      "kept nor counted, nor added to `droppedLogLines` or `droppedWarnings`. Once a limit is reached, a later line (or warning) is dropped " +
+      "after the checks of `call.check-order` (its job id, its message's memory: one they refuse is recorded as that refusal, and neither " +
+      "dropped nor counted) and before `call.message-size` and `call.utf8`, whatever its size or bytes. Lines of the extension (no job) are not limited.",
     imports: ["job_log", "spacedrive_log", "job_add_warning"],
     statuses: ["LIMIT_EXCEEDED"],
     verified: CASE,
@@ -691,7 +711,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A tree of jobs (a dispatched job and all its descendants) is limited as a whole. `job_spawn_child` checks, after its own checks and in " +
-      "order: the tree holds fewer than `maxTreeJobs` jobs, the root included (LIMIT_EXCEEDED, `arg` null, `limit` maxTreeJobs); fewer than " +
+      "order: fewer than `maxTreeJobs` jobs were created in the tree, the root included and jobs that ended included (a tree's job count never " +
+      "goes down) (LIMIT_EXCEEDED, `arg` null, `limit` maxTreeJobs); fewer than " +
       "`maxQueuedJobs` of them were spawned and have not started (LIMIT_EXCEEDED, `arg` null, `limit` maxQueuedJobs); the tree's state bytes " +
       "plus the params' length are at most `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` params_ptr, `limit` maxTreeStateBytes, `size` the " +
       "params' length); a spawn subtracts nothing. A tree's state bytes are its jobs' initial states and current checkpoints. An initial state " +
@@ -804,7 +825,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, code one of the wire error codes. `error` is words for people: " +
-      "any text, never compared; `code` is compared.",
+      "any text, never compared; `code` is compared. Its length, and so the size the answer asks `wasm_alloc` for, is the host's too: " +
+      "`answer.alloc-failure`'s `size` for a wire error answer is not compared.",
     messages: ["wire error"],
     verified: CASE,
   },

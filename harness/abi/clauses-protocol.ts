@@ -126,8 +126,13 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "scenario.state",
     level: "MUST",
     text:
-      "The scenario's `state`, when it is a string, is passed as its UTF-8 bytes; any other JSON value as its compact JSON text (as " +
-      "`JSON.stringify` writes it); absent or null means no state.",
+      "The scenario's `state`, when it is a string, is passed as its UTF-8 bytes (a lone surrogate as U+FFFD, EF BF BD); absent or null means no " +
+      "state; any other JSON value as the text ECMAScript's `JSON.stringify` writes for the value the run message holds, which a host in " +
+      "another language MUST write the same: no whitespace; members in the run message's order, except that names which are array indices " +
+      "(canonical decimal integers from 0 to 2^32 - 2) come first, in ascending numeric order; numbers in ECMAScript's Number-to-String form " +
+      "(the shortest digits that read back as the same double, -0 as 0, an exponent from 1e21 up and below 1e-6, written `1e+21` and `1e-7`, " +
+      "integers below 1e21 without one: `1.0` is `1`); strings with `\\\"` and `\\\\` escaped, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` for those " +
+      "characters, other control characters below U+0020 and lone surrogates as `\\u` and four lowercase hex digits, and every other character as itself.",
     messages: ["run"],
     verified: CASE,
   },

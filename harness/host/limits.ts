@@ -60,13 +60,13 @@ export const DEFAULT_LIMITS: HostLimits = {
 /** What each limit bounds, and what happens past it: the limits table of docs/ABI.md. */
 export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   maxStateBytes: "Largest checkpoint state, in bytes; a larger one is refused with LIMIT_EXCEEDED and the previous checkpoint is kept (checkpoint.save).",
-  maxMessageBytes: "Largest message (progress message, warning, non-critical error, log line), in UTF-8 bytes; larger is LIMIT_EXCEEDED (call.message-size).",
+  maxMessageBytes: "Largest message (progress message, progress JSON of job_progress, warning, non-critical error, log line), in UTF-8 bytes; larger is LIMIT_EXCEEDED (call.message-size).",
   maxLogLinesPerJob: "Log lines kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
   maxChildrenPerJob: "Children one job may spawn in all its runs; more is LIMIT_EXCEEDED (child.spawn).",
   maxChildDepth:
     "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn). A scenario sets it to at most 100: a wait runs a job's children inside its call (child.wait), " +
     "so every level of a tree takes call stack, of which a host need not have more.",
-  maxTreeJobs: "Jobs in one tree (a dispatched job and its descendants, the root included); a spawn past it is LIMIT_EXCEEDED (child.tree).",
+  maxTreeJobs: "Jobs created in one tree (a dispatched job and its descendants, the root included, and jobs that ended too); a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxQueuedJobs: "Jobs of one tree spawned and not yet started; a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxTreeStateBytes: "Bytes of state one tree holds (every job's initial state and current checkpoint); a spawn or checkpoint past it is LIMIT_EXCEEDED (child.tree).",
   maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume` (run.resume).",

@@ -173,6 +173,16 @@ function readLossily(payload: UnparsedPayload): unknown {
   }
 }
 
+/** A JSON value's compact text as a writer whose maps sort their keys writes it, exponents without a plus sign. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const members = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`);
+    return `{${members.join(",")}}`;
+  }
+  return typeof value === "number" ? JSON.stringify(value).replace("e+", "e") : JSON.stringify(value);
+}
+
 export const CLAUSE_MUTANTS: readonly Mutant[] = [
   // ---------------------------------------------------------------------------------------------------------------
   // Values and guest memory
@@ -1018,6 +1028,18 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     description: "a string state is passed as its JSON text (quoted) instead of its UTF-8 bytes",
     plant: () => ({
       patchRequest: (request) => (typeof request.scenario.state === "string" ? { ...request, scenario: { ...request.scenario, state: JSON.stringify(request.scenario.state) } } : request),
+    }),
+  },
+  {
+    name: "state-json-sorted",
+    clause: "scenario.state",
+    description: "a JSON state is written as a map that sorts its keys writes it (serde_json's default), with `1e21` for JSON.stringify's `1e+21`",
+    plant: () => ({
+      patchRequest: (request) => {
+        const state = request.scenario.state;
+        if (state === undefined || state === null || typeof state === "string") return request;
+        return { ...request, scenario: { ...request.scenario, state: sortedJson(state) } };
+      },
     }),
   },
   {

@@ -40,11 +40,13 @@ export function bytesToUuid(b) {
 
 /**
  * memory.range, memory.wrap: [ptr, ptr + len) with both read as u32 is in memory when its end, computed without
- * wrapping, is at most the memory's size and at most 2^32 - 1. memory.current: the size is read now, never cached.
+ * wrapping, is at most the memory's size. A memory holds at most 2^32 bytes, so an end past 2^32 (one that wraps as
+ * a u32) is refused by that alone, and an end of exactly 2^32 (the last byte of a 65536-page memory) is in memory.
+ * memory.current: the size is read now, never cached.
  */
 export function inMemory(memory, ptr, len) {
   const end = (ptr >>> 0) + (len >>> 0);
-  return end <= memory.buffer.byteLength && end <= 0xffffffff;
+  return end <= memory.buffer.byteLength;
 }
 
 /** A copy of guest bytes (the caller has checked the range); a fresh view each time (memory.current). */

@@ -564,6 +564,28 @@ describe("messages read in place from guest memory (GuestRange)", () => {
     expect(new TextDecoder().decode(new Uint8Array(target.buffer))).toBe("tail");
   });
 
+  it("in a memory of 65536 pages (2^32 bytes, whose word count `>>> 2` makes 0), isAscii and copyWordsInto read every byte, the last included", () => {
+    const wasm = new WebAssembly.Memory({ initial: 1 });
+    wasm.grow(65_535); // reserved, not touched
+    const memory = new GuestMemory(wasm);
+    const END = 2 ** 32;
+    for (const [at, text] of [[1024, "low in memory"], [2 ** 31 - 6, "across 2^31"], [END - 13, "ends at 2^32:"], [END - 1, "z"]] as const) {
+      const bytes = new TextEncoder().encode(text);
+      memory.view().set(bytes, at);
+      const range = memory.range(at, bytes.length)!;
+      expect(range.isAscii(), text).toBe(true);
+      const target = new Uint32Array(wordsCovering(at, bytes.length));
+      const start = range.copyWordsInto(target, 0);
+      expect(new TextDecoder().decode(new Uint8Array(target.buffer, start, bytes.length)), text).toBe(text);
+      for (let high = 0; high < bytes.length; high++) {
+        memory.view()[at + high] = 0x80;
+        expect(memory.range(at, bytes.length)!.isAscii(), `0x80 at ${high} of "${text}"`).toBe(false);
+        memory.view()[at + high] = bytes[high]!;
+      }
+    }
+    expect(memory.range(END - 1, 2)).toBeNull();
+  });
+
   it("JobOperations.text answers an ASCII range as it is, decodes other UTF-8 and long ranges, refuses invalid UTF-8", () => {
     const { host, scope } = nativeHost({ idle: () => 0 });
     const job = host.createJob(scope, "idle", null);

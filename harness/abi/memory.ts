@@ -6,7 +6,10 @@ export class GuestMemory {
   private bytes: Uint8Array;
   /** The same buffer as `bytes`, for word reads (a byte loop costs several times more). */
   private words: DataView;
-  /** The same buffer as u32s (wasm memory is little-endian, and so is every platform Node runs on here). */
+  /**
+   * The same buffer as u32s (wasm memory is little-endian, and so is every platform Node runs on here). Word counts
+   * and word ends are divided, not shifted: a 65536-page memory is 2^32 bytes, and `2^32 >>> 2` is 0.
+   */
   private u32s: Uint32Array;
   /** The buffer itself: a view made from it costs less than `subarray` (which looks up a species constructor). */
   private buffer: ArrayBufferLike;
@@ -17,7 +20,7 @@ export class GuestMemory {
     this.buffer = memory.buffer;
     this.bytes = new Uint8Array(this.buffer);
     this.words = new DataView(this.buffer);
-    this.u32s = new Uint32Array(this.buffer, 0, this.bytes.length >>> 2);
+    this.u32s = new Uint32Array(this.buffer, 0, this.bytes.length / 4);
   }
 
   /** The current view; a grown memory detaches the old buffer (byteLength 0), so re-read it then. */
@@ -26,7 +29,7 @@ export class GuestMemory {
       this.buffer = this.memory.buffer;
       this.bytes = new Uint8Array(this.buffer);
       this.words = new DataView(this.buffer);
-      this.u32s = new Uint32Array(this.buffer, 0, this.bytes.length >>> 2);
+      this.u32s = new Uint32Array(this.buffer, 0, this.bytes.length / 4);
     }
     return this.bytes;
   }
@@ -85,9 +88,9 @@ export class GuestMemory {
     let any = 0;
     let i = start;
     for (; i < end && (i & 3) !== 0; i++) any |= bytes[i]!;
-    const wordsEnd = end >>> 2;
-    for (let w = i >>> 2; w < wordsEnd; w++) any |= words[w]!;
-    for (i = Math.max(i, wordsEnd << 2); i < end; i++) any |= bytes[i]!;
+    const wordsEnd = Math.floor(end / 4);
+    for (let w = i / 4; w < wordsEnd; w++) any |= words[w]!; // i is a multiple of 4 here, or end
+    for (i = Math.max(i, wordsEnd * 4); i < end; i++) any |= bytes[i]!;
     return (any & 0x80808080) === 0;
   }
 

@@ -3,8 +3,10 @@
   ;; spacedrive_call answers). Spliced in with `;; @include "lib/alloc-runtime.wat"` as the last module fields.
   ;;
   ;; $alloc_mode: 0 a bump allocator; 1 returns 0; 2 returns 0xfffffff0 (far outside memory); 3 returns END - 2
-  ;; (inside memory, too close to the end for any answer); 4 traps. $alloc_normal: how many allocations to serve
-  ;; normally before the mode applies. Memory: 16..31 the job id, 64..4095 data and scratch, 4096.. the heap.
+  ;; (inside memory, too close to the end for any answer); 4 traps; 5 returns END - size + 1 (the 4-byte length
+  ;; prefix fits, the answer's last byte is one past the end); 6 returns END - size (the answer ends at the end).
+  ;; $alloc_normal: how many allocations to serve normally before the mode applies. Memory: 16..31 the job id,
+  ;; 64..4095 data and scratch, 4096.. the heap.
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 4096))
   (global $alloc_mode (mut i32) (i32.const 0))
@@ -18,6 +20,10 @@
         (if (i32.eq (global.get $alloc_mode) (i32.const 1)) (then (return (i32.const 0))))
         (if (i32.eq (global.get $alloc_mode) (i32.const 2)) (then (return (i32.const 0xfffffff0))))
         (if (i32.eq (global.get $alloc_mode) (i32.const 3)) (then (return (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 2)))))
+        (if (i32.eq (global.get $alloc_mode) (i32.const 5))
+          (then (return (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.sub (local.get $size) (i32.const 1))))))
+        (if (i32.eq (global.get $alloc_mode) (i32.const 6))
+          (then (return (i32.sub (i32.mul (memory.size) (i32.const 65536)) (local.get $size)))))
         (unreachable)))
     (if (global.get $alloc_normal) (then (global.set $alloc_normal (i32.sub (global.get $alloc_normal) (i32.const 1)))))
     (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))

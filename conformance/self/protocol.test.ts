@@ -94,6 +94,14 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
     }
   });
 
+  it("a line holds no character a line reader may end a line at: U+0085, U+2028 and U+2029 are escaped, and read back as they were", () => {
+    const message = runMessage({ ...counterRequest, scenario: { ...counterRequest.scenario, state: { text: "a\u2028b\u2029c\u0085d\r\n" } } });
+    const line = encodeMessage(message);
+    expect(line.slice(0, -1)).not.toMatch(/[\n\r\u2028\u2029\u0085]/);
+    expect(line).toContain("a\\u2028b\\u2029c\\u0085d");
+    expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(message)));
+  });
+
   type Mutable = Record<string, any>;
   const broken: [string, keyof ReturnType<typeof valid>, (m: Mutable) => void, string][] = [
     ["an unknown type", "hello", (m) => (m.type = "helo"), "/type: must be equal to one of the allowed values"],

@@ -22,7 +22,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A host MUST read the harness's messages from stdin and write its own to stdout, one message per line: a JSON object in UTF-8, then `\\n`. " +
-      "It MUST ignore blank lines and a `\\r` before the `\\n`.",
+      "It MUST ignore blank lines and a `\\r` before the `\\n`. The harness writes U+0085, U+2028 and U+2029 escaped (`\\u0085`, `\\u2028`, " +
+      "`\\u2029`), so a reader that also ends lines there (Python's `str.splitlines`, Bun's `readline`) reads whole messages; a host may write them either way.",
     verified: PROTOCOL,
   },
   {

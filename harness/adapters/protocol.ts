@@ -127,9 +127,12 @@ export function parseLine(line: string): ParsedLine {
   return checked.ok ? checked : { ok: false, notJson: false, problems: checked.problems };
 }
 
-/** One message as one line: compact JSON (which never contains a raw line break) and "\n". */
+/**
+ * One message as one line: compact JSON (which never contains a raw line break) and "\n". U+0085, U+2028 and U+2029,
+ * which JSON leaves raw inside strings, are escaped: some line readers end a line there (transport.lines).
+ */
 export function encodeMessage(message: ProtocolMessage): string {
-  return `${JSON.stringify(message)}\n`;
+  return `${JSON.stringify(message).replace(/[\u0085\u2028\u2029]/g, (separator) => `\\u${separator.charCodeAt(0).toString(16).padStart(4, "0")}`)}\n`;
 }
 
 /** The first `max` characters of a line, JSON-quoted so control characters and blanks show. */

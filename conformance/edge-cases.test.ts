@@ -67,6 +67,12 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
   { draw: { kind: "host_alloc", from: "answer", how: "trap" }, clause: "answer.alloc-trap", check: (a) => (expect(end(a)).toBe("Failed trap"), expect(refusals(a)).toEqual([])) },
   { draw: { kind: "host_alloc", from: "answer", how: "past_end" }, clause: "answer.alloc-failure", check: (a) => expect(refusals(a)).toContain("job_load_state ALLOCATION_FAILED") },
   {
+    // Only the length prefix would fit: refused, and nothing written there (the next wasm_alloc would trap).
+    draw: { kind: "host_alloc", from: "answer", how: "prefix_only" },
+    clause: "answer.alloc-failure",
+    check: (a) => (expect(refusals(a)).toContain("job_load_state ALLOCATION_FAILED"), expect(end(a)).not.toBe("Failed trap")),
+  },
+  {
     draw: { kind: "not_resumable" },
     clause: "init.resumable",
     check: (a) => {
@@ -194,11 +200,12 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
       ["stalled-job-paused", 42],
       ["stall-as-wall-clock", 14],
     ]));
-  it("wasm_alloc failing or trapping for the host (dispatch-alloc-trap-refused, answer-alloc-unchecked, answer-alloc-trap-refused)", () =>
+  it("wasm_alloc failing or trapping for the host (dispatch-alloc-trap-refused, answer-alloc-unchecked, answer-alloc-trap-refused, answer-prefix-written-first)", () =>
     catchesAll([
       ["dispatch-alloc-trap-refused", 23],
       ["answer-alloc-unchecked", 4],
-      ["answer-alloc-trap-refused", 3],
+      ["answer-alloc-trap-refused", 31],
+      ["answer-prefix-written-first", 4],
     ]));
   it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 5));
   it("a root named by its export keeps its first registered name (export-name-as-type, shared-export-last-registration)", () =>

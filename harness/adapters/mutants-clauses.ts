@@ -608,6 +608,20 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     plant: () => ({ memory: { write: (original, ptr, data) => (original(ptr, data), true) } }),
   },
   {
+    name: "answer-prefix-written-first",
+    clause: "answer.alloc-failure",
+    description: "an answer's length prefix is written on its own first: when the rest does not fit, the prefix stays in guest memory",
+    plant: () => ({
+      memory: {
+        write: (original, ptr, data) => {
+          if (original(ptr, data)) return true;
+          if (data.length >= 4) original(ptr, data.subarray(0, 4));
+          return false;
+        },
+      },
+    }),
+  },
+  {
     name: "answer-alloc-trap-refused",
     clause: "answer.alloc-trap",
     description: "a trap in wasm_alloc while the host writes an answer is caught and refused with ALLOCATION_FAILED",

@@ -447,6 +447,24 @@ const HOST_BUGS: readonly Mutant[] = [
     }),
   },
   {
+    name: "flooded-line-dropped-unread",
+    clause: "report.flood",
+    description: "once a job's line or warning limit is reached, a later one is dropped and counted before its message's memory is checked",
+    plant: () => ({
+      patchHost: (host) => {
+        const flooded = (job: JobRecord | null, name: string) =>
+          job !== null && (name === "job_add_warning" ? job.metrics.warnings >= host.limits.maxWarningsPerJob : job.logLines >= host.limits.maxLogLinesPerJob);
+        const refuse = host.ops.refuse.bind(host.ops);
+        host.ops.refuse = (scope, job, name, code, fields, detail) => {
+          if (code !== "INVALID_MEMORY_ACCESS" || fields.arg !== "msg_ptr" || !flooded(job, name)) return refuse(scope, job, name, code, fields, detail);
+          if (name === "job_add_warning") job!.droppedWarnings++;
+          else job!.droppedLogLines++;
+          return STATUS.OK; // what a dropped line answers (nothing: the imports are void)
+        };
+      },
+    }),
+  },
+  {
     name: "extension-lines-limited",
     clause: "report.flood",
     description: "lines outside any job (plugin_init's) count against maxLogLinesPerJob as a job's would: past it they are dropped",

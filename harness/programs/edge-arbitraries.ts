@@ -21,7 +21,7 @@ export type EdgeDraw =
   /** The root calls the host for longer than stallTimeoutMs and is not stopped (runTimeoutMs 0). */
   | { readonly kind: "busy" }
   /** wasm_alloc fails or traps for the host at dispatch or for the answers of the root's first calls. */
-  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" }
+  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" | "prefix_only" }
   /** Jobs registered as not resumable; the root pauses at its first check and is resumed. */
   | { readonly kind: "not_resumable" }
   /** Runs log the state they are given; the scenario's state is empty, text that looks like JSON, or a JSON value. */
@@ -83,7 +83,7 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure).
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant("host_alloc" as const), from: fc.constantFrom("dispatch" as const, "answer" as const), how: fc.constantFrom("trap" as const, "past_end" as const) }),
+    arbitrary: fc.record({ kind: fc.constant("host_alloc" as const), from: fc.constantFrom("dispatch" as const, "answer" as const), how: fc.constantFrom("trap" as const, "past_end" as const, "prefix_only" as const) }),
   },
   fc.constant({ kind: "not_resumable" as const }),
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),

@@ -48,8 +48,10 @@ export type MarkerVersion = "1.0" | "1.1" | "1.9" | "2.0";
  *   `calling` calls spacedrive_log SPIN_CALLS times, with SPIN_PAUSE turns of an empty loop after each, and goes on
  *   with the run;
  * - `host_alloc` (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure): the
- *   wasm_alloc the host calls traps or answers a pointer 2 bytes before the end of memory, from the first call
- *   (`dispatch`: the context's) or from the start of the first run (`answer`: the answers of the run's calls);
+ *   wasm_alloc the host calls traps, answers a pointer 2 bytes before the end of memory, or answers one where only
+ *   the 4-byte length prefix fits (`prefix_only`: END - size + 1; at its next call it traps if those 4 bytes are no
+ *   longer zero, so a host that wrote the prefix shows), from the first call (`dispatch`: the context's) or from the
+ *   start of the first run (`answer`: the answers of the run's calls);
  * - `not_resumable` (init.resumable): every register_job call passes resumable = 0;
  * - `state_echo` (dispatch.no-state, dispatch.state, scenario.state): each run logs the state it was given through
  *   spacedrive_log, and traps when it was given an empty state at a pointer that is not 0.
@@ -68,7 +70,7 @@ export type ModuleTwist =
   | { readonly kind: "logging_free" }
   | { readonly kind: "init_end"; readonly how: "trap" | "spin" }
   | { readonly kind: "spin"; readonly calls: "silent" | "calling" }
-  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" }
+  | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" | "prefix_only" }
   | { readonly kind: "not_resumable" }
   | { readonly kind: "state_echo" };
 

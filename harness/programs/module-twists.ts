@@ -109,18 +109,32 @@ function spin(def: ModuleDef, program: JobProgram, calls: "silent" | "calling"):
 
 /**
  * The wasm_alloc the host calls (host_alloc) is a new export before the guest's own allocator, which the guest
- * itself still uses: it traps or answers a pointer 2 bytes before the end of memory, always (`dispatch`) or once a
- * run has begun (`answer`: every run first sets $twist_armed).
+ * itself still uses: it traps, answers a pointer 2 bytes before the end of memory, or answers one where only an
+ * answer's 4-byte length prefix fits, always (`dispatch`) or once a run has begun (`answer`: every run first sets
+ * $twist_armed). After a `prefix_only` answer the next call traps if the 4 bytes there are no longer zero: nothing
+ * may be written where an answer does not fit (answer.alloc-failure), and this is how a guest sees it.
  */
 function hostAlloc(def: ModuleDef, program: JobProgram, twist: Extract<ModuleTwist, { kind: "host_alloc" }>): ModuleDef {
   const own = def.functions.find((fn) => fn.export === "wasm_alloc");
   if (own === undefined) return def;
-  const fail: Instr[] = twist.how === "trap" ? [["unreachable"]] : [["memory.size"], ["i32.const", 16], ["i32.shl"], ["i32.const", 2], ["i32.sub"], ["return"]];
+  const end: Instr[] = [["memory.size"], ["i32.const", 16], ["i32.shl"]];
+  const prefixOnly: Instr[] = [
+    // The last answer's prefix, when it was in memory: still zero, or trap.
+    ["global.get", "$twist_last"], ["if"],
+    ["global.get", "$twist_last"], ["i32.const", 4], ["i32.add"], ...end, ["i32.le_u"], ["if"],
+    ["global.get", "$twist_last"], ["i32.load", 0], ["if"], ["unreachable"], ["end"],
+    ["end"], ["end"],
+    ...end, ["local.get", 0], ["i32.sub"], ["i32.const", 1], ["i32.add"], ["local.tee", 1], ["global.set", "$twist_last"], ["local.get", 1], ["return"],
+  ];
+  const fail: Instr[] =
+    twist.how === "trap" ? [["unreachable"]] : twist.how === "prefix_only" ? prefixOnly : [...end, ["i32.const", 2], ["i32.sub"], ["return"]];
   const body: Instr[] = twist.from === "dispatch" ? fail : [["global.get", "$twist_armed"], ["if"], ...fail, ["end"], ["local.get", 0], ["call", own.name]];
-  const wrapper: FunctionDef = { name: "$twist_host_alloc", export: "wasm_alloc", params: ["i32"], results: ["i32"], locals: [], body };
+  const locals: FunctionDef["locals"] = twist.how === "prefix_only" ? ["i32"] : [];
+  const wrapper: FunctionDef = { name: "$twist_host_alloc", export: "wasm_alloc", params: ["i32"], results: ["i32"], locals, body };
   const functions = [...def.functions.map((fn) => (fn === own ? { ...fn, export: undefined } : fn)), wrapper];
-  if (twist.from === "dispatch") return { ...def, functions };
-  const armed = { ...def, functions, globals: [...def.globals, { name: "$twist_armed", mutable: true, init: 0 }] };
+  const globals = twist.how === "prefix_only" ? [...def.globals, { name: "$twist_last", mutable: true, init: 0 }] : def.globals;
+  if (twist.from === "dispatch") return { ...def, functions, globals };
+  const armed = { ...def, functions, globals: [...globals, { name: "$twist_armed", mutable: true, init: 0 }] };
   return withRuns(armed, program, (fn) => prepend(fn, [["i32.const", 1], ["global.set", "$twist_armed"]]));
 }
 

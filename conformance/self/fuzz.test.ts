@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCliAsync } from "../support/cli.ts";
 import { IMPORTS } from "../../harness/abi/imports.ts";
 import { referenceHandshake, runReferenceCase } from "../../harness/adapters/in-process.ts";
 import { HostFailure, type HostAdapter } from "../../harness/adapters/types.ts";
@@ -35,23 +35,7 @@ import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 // four: a clean session, a session against a faulty boundary and a usage error, started together, then the replay of
 // a case the faulty session saved. Everything else runs in-process.
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, timeout: 60_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCliAsync(args);
 
 /** fuzzCommand in-process: its exit code and printed lines, or the UsageError it throws. */
 async function fuzzInProcess(...args: string[]): Promise<{ code: number; output: string }> {

@@ -168,8 +168,9 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "result.progress",
     level: "MUST",
     text:
-      "A progress value MUST be written as the shortest decimal that reads back as the same double (the f32 widened first): f32 0.04 is " +
-      "0.03999999910593033, not 0.04.",
+      "A progress value MUST be the f32 the job reported, widened to a double, written as a JSON number that reads back as exactly that double " +
+      "(the shortest such decimal is the usual form): f32 0.04 is 0.03999999910593033, not 0.04, which reads back as another double. The " +
+      "number's value is compared, not its spelling.",
     messages: ["result"],
     verified: CASE,
   },

@@ -156,6 +156,8 @@ export class WasmExtension {
     this.instance = null;
     const cleanup = instance?.exports.plugin_cleanup;
     if (typeof cleanup !== "function") return;
+    // Its calls reach its own memory: the last run may have been on an instance a child retired (run.retire).
+    Object.assign(this.access, this.instanceAccess.get(instance!));
     const deactivate = this.boundary.activate();
     try {
       this.scope.forExtension(() => runGuestWithTimeout(cleanup as () => number, this.host.limits.runTimeoutMs, this.stall));
@@ -209,11 +211,18 @@ export class WasmExtension {
 
   private runOn(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome {
     const { engine } = this.guest;
+    let instance: WebAssembly.Instance | null = null;
+    // Only the instance this run trapped or was stopped on is retired: a parent still running on an instance a child
+    // retired may end after another child made a fresh one live (run.retire), which stays live.
+    const retire = () => {
+      if (this.instance === instance) this.instance = null;
+    };
     try {
-      const instance = this.instance ?? this.instantiate();
+      const live = this.instance ?? this.instantiate();
+      instance = live;
       const context = encodeJobContext(job.id, this.host.defaultLibraryId);
       const stateBytes = state ?? new Uint8Array();
-      Object.assign(this.access, this.instanceAccess.get(instance));
+      Object.assign(this.access, this.instanceAccess.get(live));
       const deactivate = this.boundary.activate();
       // Everything guest code does in this run (wasm_alloc for the context, the job itself) is under the time limit.
       try {
@@ -222,7 +231,7 @@ export class WasmExtension {
           if (ctxPtr === null) return this.dispatchFailed(exportName, job, "context", context.length);
           const statePtr = this.pass(stateBytes);
           if (statePtr === null) return this.dispatchFailed(exportName, job, "state", stateBytes.length);
-          const fn = instance.exports[exportName] as JobFunction;
+          const fn = live.exports[exportName] as JobFunction;
           return { kind: "returned", code: fn(ctxPtr, context.length, statePtr, stateBytes.length) };
         }, this.host.limits.runTimeoutMs, this.stall);
       } finally {
@@ -231,11 +240,11 @@ export class WasmExtension {
     } catch (error) {
       if (error instanceof GuestLoadError) return { kind: "trap", message: error.message };
       if (error instanceof RunTimeout) {
-        this.instance = null; // an instance stopped mid-run is never reused either
+        retire(); // an instance stopped mid-run is never reused either
         return { kind: "timeout", message: error.message };
       }
       if (!engine.isTrap(error)) throw error;
-      this.instance = null; // never reuse an instance that trapped
+      retire(); // never reuse an instance that trapped
       return { kind: "trap", message: (error as Error).message };
     }
   }

@@ -94,7 +94,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "Guest bytes that are not a valid WebAssembly module MUST fail to load with load error JP_WASM_INVALID. Valid means valid under " +
       "WebAssembly 2.0: a host MUST load guests that use its features (bulk memory operations such as `memory.copy` and `memory.fill`, " +
       "multi-value, sign extension, non-trapping float-to-int conversions, mutable globals, reference types); nearly every case's guest uses " +
-      "bulk memory. A guest that uses a proposal beyond 2.0 may be refused with a load error code of the host's own (PROTOCOL.md, `load_error`).",
+      "bulk memory. A guest that uses a proposal beyond 2.0 (shared memories and threads, exception handling, GC, multiple memories, ...) may be " +
+      "refused, with JP_WASM_INVALID or a load error code of the host's own (PROTOCOL.md, `load_error`); no case depends on one. A host that " +
+      "loads a shared memory caps it with `maxMemoryPages` as any other (`memory.cap`).",
     messages: ["load_error"],
     verified: CASE,
   },
@@ -577,7 +579,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "(0 the first): at its `atCheck`-th `job_check_interrupt` (the request is pending for that check) or at its `atCall`-th host call " +
       "(`call.count`; pending from that call on, that call included). Counts start at 1 in every run. A check is a `job_check_interrupt` that " +
       "names the running job; a refused one is not a check. A call counts toward `atCall` plans first and then, if it is a check, toward `atCheck` " +
-      "plans; of several plans that come due at the same moment, the first in the scenario's list is the request (`interrupt.first-wins`).",
+      "plans: an `atCall` plan due at a check's call is due before any `atCheck` plan of that check, whatever their order in the list. Of " +
+      "several plans of the same kind that come due at the same moment, the first in the scenario's list is the request (`interrupt.first-wins`).",
     messages: ["run"],
     verified: CASE,
   },
@@ -815,8 +818,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "host's clock: a call made at time t counts against every later call made before t + windowMs. It counts the extension's calls (those of " +
       "plugin_init and plugin_cleanup included) that passed the checks before it in `wire.order` (the method's form, its prefix, its library) and " +
       "that it let through: a call answered RateLimitExceeded does not count, and a call a later check refuses (UnknownMethod for a method the " +
-      "host does not serve, the method's own checks) does. A scenario's calls all happen at one instant of that clock. So `calls` 0 refuses every " +
-      "call that reaches the limit (`windowMs` is at least 1).",
+      "host does not serve, the method's own checks) does. A scenario's calls all happen at one instant of that clock: within a case no window " +
+      "ever expires, so a host MUST count every counted call of the case, however much real time passes between them. So `calls` 0 refuses " +
+      "every call that reaches the limit (`windowMs` is at least 1).",
     messages: ["RateLimitExceeded"],
     verified: CASE,
   },
@@ -903,7 +907,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A run that traps (including a stack overflow) fails the job with end cause trap; nothing is appended to `exitCodes`. The trap's message is " +
-      "the job's entry in `errors`, which is never compared.",
+      "the job's entry in `errors`, which is never compared. The depth at which a stack overflows is the engine's: a case's guest either " +
+      "recurses without bound or stays under 1,000 wasm frames (the frames of children run inside a wait included).",
     verified: CASE,
   },
   {
@@ -921,9 +926,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A run in which the guest runs its own code for `stallTimeoutMs` milliseconds without calling the host (wall-clock time, counted from " +
-      "when the run started, before the host passes the context, or from the return of the run's latest host call, whichever is later: the " +
-      "clock restarts when a call returns, so the time the host spends on a call never counts; the guest code a host runs to answer a call, " +
-      "`wasm_alloc` (`answer.framing`), is the guest's and may count) MUST be stopped as `run.timeout` stops a run: " +
+      "when the run started, before the host passes the context, or from the latest moment a host call of the run began or returned, " +
+      "whichever is later: the clock restarts when a call begins and again when it returns, so the time the host spends on a call never " +
+      "counts, a long `job_wait_for_children` included; the guest code a host runs to answer a call, `wasm_alloc` (`answer.framing`), is the " +
+      "guest's and may count) MUST be stopped as `run.timeout` stops a run: " +
       "the job fails with end cause timeout. Every call of an import counts, a refused one included. A run that keeps calling the host MUST " +
       "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies). A host may stop a run later than the limit, never " +
       "before it. The reference host reads both clocks only at loop checks (every 65,536 function or loop entries of guest code) and restarts " +

@@ -156,14 +156,14 @@ describe("each edge case renders deterministically and the reference host answer
     expect(wasmOnlyReason(PROGRAM, SCENARIO)).toBeNull();
   });
 
-  it("a case that waits on a time limit waits a few ms", () => {
+  it("a case that waits on a time limit waits a few ms (a run kept busy past its 20 ms stall limit, a few tens)", () => {
     for (const row of TABLE.filter((r) => r.draw.kind === "spin" || r.draw.kind === "busy" || r.draw.kind === "init_end")) {
       const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, row.draw);
       const guest = renderGuest(program);
       runReferenceCase({ id: "warm", guest, scenario });
       const start = performance.now();
       runReferenceCase({ id: "edge", guest, scenario });
-      expect(performance.now() - start, JSON.stringify(row.draw)).toBeLessThan(100);
+      expect(performance.now() - start, JSON.stringify(row.draw)).toBeLessThan(row.draw.kind === "busy" ? 300 : 100);
     }
   });
 });

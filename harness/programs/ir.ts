@@ -79,7 +79,7 @@ export type ModuleTwist =
  * stall limit it is drawn with, whose loops meet the host's loop checks (a tick every 65,536) several times.
  */
 export const SPIN_CALLS = 2000;
-export const SPIN_PAUSE = 2048;
+export const SPIN_PAUSE = 32_768;
 
 export type TwistKind = ModuleTwist["kind"];
 

@@ -75,8 +75,9 @@ export type ModuleTwist =
   | { readonly kind: "state_echo" };
 
 /**
- * The spacedrive_log calls of a `calling` spin and the empty loop turns after each: a run of a few ms, longer than the
- * stall limit it is drawn with, whose loops meet the host's loop checks (a tick every 65,536) several times.
+ * The spacedrive_log calls of a `calling` spin and the empty loop turns after each: a run of a few tens of ms, longer
+ * than the stall limit it is drawn with, whose loops meet the host's loop checks (a tick every 65,536 entries) about
+ * every second call.
  */
 export const SPIN_CALLS = 2000;
 export const SPIN_PAUSE = 32_768;

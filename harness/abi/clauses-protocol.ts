@@ -127,7 +127,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "scenario.state",
     level: "MUST",
     text:
-      "The scenario's `state`, when it is a string, is passed as its UTF-8 bytes (a lone surrogate as U+FFFD, EF BF BD); absent or null means no " +
+      "The scenario's `state`, when it is a string, is passed as its UTF-8 bytes (a lone surrogate as U+FFFD, EF BF BD; no case's state holds " +
+      "one, so a JSON parser that refuses lone surrogates, as serde_json does, reads every run message); absent or null means no " +
       "state; any other JSON value as the text ECMAScript's `JSON.stringify` writes for the value the run message holds, which a host in " +
       "another language MUST write the same: no whitespace; members in the run message's order, except that names which are array indices " +
       "(canonical decimal integers from 0 to 2^32 - 2) come first, in ascending numeric order; numbers in ECMAScript's Number-to-String form " +

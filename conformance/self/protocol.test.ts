@@ -25,7 +25,8 @@ import { HostFailure, type CaseRequest, type CaseResponse, type HostAdapter, typ
 import { askHost } from "../../harness/suite/gate.ts";
 import { compileWat } from "../../harness/engine/wat.ts";
 import { schemaPath } from "../../harness/schemas/validate.ts";
-import { FIXTURES_DIR, PROJECT_ROOT, readFixture } from "../../harness/suite/fixtures.ts";
+import { discoverFixtures, FIXTURES_DIR, PROJECT_ROOT, readFixture } from "../../harness/suite/fixtures.ts";
+import { generatedPrograms } from "../../harness/programs/gate-cases.ts";
 import { normalizeResult, type ScenarioResult } from "../../harness/suite/scenario.ts";
 import { TRACE_EVENT_KINDS } from "../../harness/trace/events.ts";
 
@@ -92,6 +93,19 @@ describe("protocol messages: harness/schemas/protocol.schema.json", () => {
       expect(line.indexOf("\n")).toBe(line.length - 1);
       expect(parseLine(line.slice(0, -1))).toEqual({ ok: true, message: JSON.parse(line) });
     }
+  });
+
+  it("no scenario the gate sends holds a lone surrogate (scenario.state says so: serde_json refuses a run message with one)", () => {
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    // Every string and member name, as they are (JSON.stringify would escape a lone surrogate out of sight).
+    const holdsOne = (value: unknown) => {
+      let found = false;
+      JSON.stringify(value, (key, v: unknown) => ((found ||= lone.test(key) || (typeof v === "string" && lone.test(v))), v));
+      return found;
+    };
+    expect(holdsOne({ state: "a\ud800" }) && holdsOne({ ["\udc00"]: 1 }) && !holdsOne({ state: "\ud83d\ude00" })).toBe(true);
+    const scenarios = [...discoverFixtures().map((f) => f.sidecar.scenario), ...generatedPrograms(1, 2000).map((c) => c.scenario)];
+    expect(scenarios.filter(holdsOne).map((scenario) => JSON.stringify(scenario))).toEqual([]);
   });
 
   it("a line holds no character a line reader may end a line at: U+0085, U+2028 and U+2029 are escaped, and read back as they were", () => {

@@ -22,9 +22,9 @@ import { casePattern } from "../harness/suite/host-expectations.ts";
 // `job-parity run`, the CI gate, as CI runs it. A real process costs a few tenths of a second of CPU (the compiled
 // copy; more for a whole suite), so few commands run as real processes: the whole suite through the reference host
 // driver (exit 0), a stale expectation (exit 1), a host that prints garbage (exit 2), host modules that never answer
-// (exit 2, which only a process can show ends) and `parity` with a report folder that cannot be made. Everything else calls runCommand in this process: the same code main() runs, returning the exit
-// code main() would exit with; hosts given by --host-cmd are still real processes (the small Node hosts in
-// conformance/hosts start in a fraction of that).
+// (exit 2, which only a process can show ends) and `parity` with a report folder that cannot be made. Everything else
+// calls runCommand in this process: the same code main() runs, returning the exit code main() would exit with; hosts
+// given by --host-cmd are still real processes (the small Node hosts in conformance/hosts start in a fraction of that).
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-gate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

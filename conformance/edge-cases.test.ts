@@ -85,6 +85,15 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
   { draw: { kind: "state", state: { b: 1e21, a: 1, "10": 0 } }, clause: "dispatch.state", check: (a) => expect(logs(a)[0]).toBe('{"10":0,"b":1e+21,"a":1}') },
   { draw: { kind: "by_export" }, clause: "dispatch.job-type", check: (a) => expect(root(a).type).toBe("root") },
   {
+    // The root traps on the instance its alpha retired; the beta's fresh instance stays live and gets the cleanup.
+    draw: { kind: "retired_live" },
+    clause: "run.retire",
+    check: (a) => {
+      expect(end(a)).toBe("Failed trap");
+      expect(a.extension.filter((e) => e.kind === "log").map((e) => e.kind === "log" && e.message)).toContain("cleanup on the live instance");
+    },
+  },
+  {
     draw: { kind: "names_as_written" },
     clause: "wire.order",
     check: (a) => expect(answers(a)).toEqual(["UnknownMethod", "LibraryAccessDenied", "answered", "LibraryAccessDenied", "LibraryAccessDenied"]),
@@ -208,6 +217,7 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
       ["answer-prefix-written-first", 4],
     ]));
   it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 5));
+  it("a parent that traps on the instance its child retired leaves the fresh one live (trap-retires-live-instance)", () => catches("trap-retires-live-instance", 75));
   it("a root named by its export keeps its first registered name (export-name-as-type, shared-export-last-registration)", () =>
     catchesAll([
       ["export-name-as-type", 68],

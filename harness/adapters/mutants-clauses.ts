@@ -74,7 +74,7 @@ interface ExtensionInternals {
   instance: WebAssembly.Instance | null;
   access: { alloc: ((size: number) => number) | null; memory: { write(ptr: number, data: Uint8Array): boolean } | null };
   pass(data: Uint8Array): number | null;
-  runExport(exportName: string, job: JobRecord, state: Uint8Array | null): unknown;
+  runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome;
 }
 const extensionProto = WasmExtension.prototype as unknown as ExtensionInternals;
 
@@ -935,6 +935,22 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
         function (this: ExtensionInternals, name, job, state) {
           this.instance = null;
           return original.call(this, name, job, state);
+        },
+      ),
+    }),
+  },
+  {
+    name: "trap-retires-live-instance",
+    clause: "run.retire",
+    description: "a run that traps retires the instance that is live, not only its own: a parent trapping on the instance a child retired takes the fresh one another child made live with it",
+    plant: () => ({
+      patchProcess: patchExtension("runExport", (original) =>
+        function (this: ExtensionInternals, name, job, state) {
+          const before = this.instance;
+          const outcome = original.call(this, name, job, state);
+          // Another instance became live while this run went on (a child made it): the bug retires that one too.
+          if (outcome.kind !== "returned" && this.instance !== before) this.instance = null;
+          return outcome;
         },
       ),
     }),

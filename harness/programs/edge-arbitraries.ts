@@ -28,6 +28,11 @@ export type EdgeDraw =
   | { readonly kind: "state"; readonly state: unknown }
   /** The scenario names the root by its export, which plugin_init also registers later under another name. */
   | { readonly kind: "by_export" }
+  /**
+   * The root waits for an alpha that traps on the root's instance (retiring it) and a beta that gets a fresh one, then
+   * traps on its own, retired instance: the beta's stays live, and plugin_cleanup runs on it (run.retire, run.cleanup).
+   */
+  | { readonly kind: "retired_live" }
   /** Permissions naming only some of their fields, and wire calls that the absent ones' defaults allow. */
   | { readonly kind: "permissions"; readonly permissions: Partial<Permissions> }
   /**
@@ -90,7 +95,7 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   },
   fc.constant({ kind: "not_resumable" as const }),
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),
-  fc.constant({ kind: "by_export" as const }),
+  fc.constantFrom({ kind: "by_export" as const }, { kind: "retired_live" as const }),
   fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
   fc.constant({ kind: "names_as_written" as const }),
   fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
@@ -147,6 +152,24 @@ function tree(program: JobProgram): JobProgram {
 }
 
 /**
+ * retired_live: the root spawns an alpha that traps and a beta, waits for them, and traps; plugin_cleanup logs a line.
+ * The jobs do nothing else: a child queued after the wait, or one of the alpha's, would run later and could retire
+ * the beta's instance in turn.
+ */
+function retiredLive(program: JobProgram): JobProgram {
+  const spawn = (type: string): Op => ({ op: "spawn", type, params: "" });
+  return {
+    ...program,
+    jobs: [
+      { ...emptyJob("root"), before: [spawn("alpha"), spawn("beta"), { op: "wait_children" }], end: { kind: "trap" } },
+      { ...emptyJob("alpha"), end: { kind: "trap" } },
+      emptyJob("beta"),
+    ],
+    cleanup: [...(program.cleanup ?? []), { level: 1, message: "cleanup on the live instance" }],
+  };
+}
+
+/**
  * The wire calls of the permission draws: a method name with a non-ASCII letter (UnknownMethod, which the rate limit
  * never counts) and a call naming the foreign library, then calls the default permissions allow: one needing
  * `query:`, one `action:` and the job's library.
@@ -196,6 +219,8 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
       const alias: InitOp = { op: "register", name: "alias", export: rootExport };
       return { program: { ...base.program, init: [...(base.program.init ?? []), alias] }, scenario: { ...base.scenario, job: rootExport } };
     }
+    case "retired_live":
+      return { ...base, program: retiredLive(base.program) };
     case "permissions":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };
     case "names_as_written":

@@ -173,7 +173,11 @@ function readLossily(payload: UnparsedPayload): unknown {
   }
 }
 
-/** A JSON value's compact text as a writer whose maps sort their keys writes it, exponents without a plus sign. */
+/**
+ * A JSON value's compact text as a writer whose maps sort their keys writes it, exponents without a plus sign. Not
+ * canonicalJson (trace/diff.ts): it rebuilds objects, and an object puts keys like "10" and "2" first in numeric
+ * order whatever order they are added in, where a sorted map puts "10" before "2".
+ */
 function sortedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
   if (typeof value === "object" && value !== null) {

@@ -13,6 +13,23 @@ function mix32(h: number): number {
 }
 
 /**
+ * The four 32-bit lanes of a seed's sha256, kept per seed: every host hashes its seed once, and a fuzzing session
+ * makes thousands of hosts from a handful of seeds (a sha256 costs more than the rest of a host's setup).
+ */
+const seedLanes = new Map<string, readonly number[]>();
+function lanesOf(seed: string): readonly number[] {
+  let lanes = seedLanes.get(seed);
+  if (lanes === undefined) {
+    const digest = createHash("sha256").update(seed).digest();
+    lanes = [0, 4, 8, 12].map((offset) => digest.readUInt32LE(offset));
+    // Seeds come from scenarios and command lines: few, but bounded anyway.
+    if (seedLanes.size >= 1024) seedLanes.clear();
+    seedLanes.set(seed, lanes);
+  }
+  return lanes;
+}
+
+/**
  * Deterministic UUIDs: a host seeded the same way hands out the same ids in the same order, so a native run and a
  * WASM run of one scenario see identical ids, and a failing case reproduces byte for byte. The seed is hashed once;
  * each id mixes the seed, the kind and a counter (an id is made on every job and entry, so this stays cheap).
@@ -22,8 +39,7 @@ export class IdSource {
   private readonly lanes: readonly number[];
 
   constructor(seed = "job-parity") {
-    const digest = createHash("sha256").update(seed).digest();
-    this.lanes = [0, 4, 8, 12].map((offset) => digest.readUInt32LE(offset));
+    this.lanes = lanesOf(seed);
   }
 
   next(kind: string): string {

@@ -2,12 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule, { type FormatsPlugin } from "ajv-formats";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { FormatsPlugin } from "ajv-formats";
 import { BUILD_DIR, sourceDir } from "../engine/modules.ts";
-
-// ajv-formats ships CommonJS; under NodeNext its default import is the module object, whose `default` is the plugin.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
 
 export const SCHEMAS_DIR = sourceDir(import.meta.url);
 
@@ -21,7 +18,20 @@ const schemaFiles = () => readdirSync(SCHEMAS_DIR).filter((name) => name.endsWit
 let ajv: Ajv | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/**
+ * ajv itself, loaded only to compile schemas (the build, or validators older than the schema files): loading it costs
+ * about 50 ms, which every process and fuzzing worker would otherwise pay at start for validators it has precompiled.
+ */
+function loadAjv(): { Ajv: new (options: object) => Ajv; addFormats: FormatsPlugin } {
+  const require = createRequire(import.meta.url);
+  const { Ajv: AjvClass } = require("ajv") as { Ajv: new (options: object) => Ajv };
+  // ajv-formats is CommonJS: its plugin is the module itself, or its `default`.
+  const formats = require("ajv-formats") as FormatsPlugin & { default?: FormatsPlugin };
+  return { Ajv: AjvClass, addFormats: formats.default ?? formats };
+}
+
 function registry(source = false): Ajv {
+  const { Ajv, addFormats } = loadAjv();
   const made = new Ajv({ allErrors: true, strict: false, code: { source } });
   addFormats(made);
   for (const file of schemaFiles()) made.addSchema(JSON.parse(readFileSync(join(SCHEMAS_DIR, file), "utf8")) as object);

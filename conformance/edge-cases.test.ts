@@ -217,7 +217,11 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
       ["answer-prefix-written-first", 4],
     ]));
   it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 5));
-  it("a parent that traps on the instance its child retired leaves the fresh one live (trap-retires-live-instance)", () => catches("trap-retires-live-instance", 75));
+  it("a parent that traps on the instance its child retired leaves the fresh one live, whose memory plugin_cleanup's calls reach (trap-retires-live-instance, cleanup-reads-last-run-memory)", () =>
+    catchesAll([
+      ["trap-retires-live-instance", 75],
+      ["cleanup-reads-last-run-memory", 75],
+    ]));
   it("a root named by its export keeps its first registered name (export-name-as-type, shared-export-last-registration)", () =>
     catchesAll([
       ["export-name-as-type", 68],

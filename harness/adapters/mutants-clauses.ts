@@ -73,8 +73,11 @@ function asIfIn<T>(scope: ExtensionScope, phase: ExtensionScope["phase"], act: (
 interface ExtensionInternals {
   instance: WebAssembly.Instance | null;
   access: { alloc: ((size: number) => number) | null; memory: { write(ptr: number, data: Uint8Array): boolean } | null };
+  /** What the host calls of an instance reach: its memory, its allocator (jobs/wasm-extension.ts). */
+  instanceAccess: Pick<Map<WebAssembly.Instance, object>, "get">;
   pass(data: Uint8Array): number | null;
   runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome;
+  unload(): void;
 }
 const extensionProto = WasmExtension.prototype as unknown as ExtensionInternals;
 
@@ -970,6 +973,26 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     clause: "run.cleanup",
     description: "plugin_cleanup is never called (Spacedrive's unload_plugin has it as a TODO today)",
     plant: () => ({ load: { engine: withExports(({ plugin_cleanup: _unused, ...exports }) => exports) } }),
+  },
+  {
+    name: "cleanup-reads-last-run-memory",
+    clause: "run.cleanup",
+    description: "plugin_cleanup runs on the live instance, but its calls read the memory of the instance the case's last run was on (another one when a parent ended on the instance a child retired)",
+    plant: () => ({
+      patchProcess: patchExtension("unload", (original) =>
+        function (this: ExtensionInternals) {
+          const lastRun = { ...this.access };
+          const byInstance = this.instanceAccess;
+          // The bug: whatever the live instance, its calls keep reaching what the last run reached.
+          this.instanceAccess = { get: () => lastRun };
+          try {
+            original.call(this);
+          } finally {
+            this.instanceAccess = byInstance;
+          }
+        },
+      ),
+    }),
   },
   {
     name: "children-run-last",

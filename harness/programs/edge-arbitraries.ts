@@ -152,7 +152,8 @@ function tree(program: JobProgram): JobProgram {
 }
 
 /**
- * retired_live: the root spawns an alpha that traps and a beta, waits for them, and traps; plugin_cleanup logs a line.
+ * retired_live: the root spawns an alpha that traps and a beta, waits for them, and traps; plugin_cleanup logs a line
+ * it writes into its own memory first, so a host reading the retired instance's memory for it logs other bytes.
  * The jobs do nothing else: a child queued after the wait, or one of the alpha's, would run later and could retire
  * the beta's instance in turn.
  */
@@ -165,7 +166,8 @@ function retiredLive(program: JobProgram): JobProgram {
       { ...emptyJob("alpha"), end: { kind: "trap" } },
       emptyJob("beta"),
     ],
-    cleanup: [...(program.cleanup ?? []), { level: 1, message: "cleanup on the live instance" }],
+    // Logged from memory the cleanup writes: the retired instance holds the lines its runs composed there instead.
+    cleanup: [...(program.cleanup ?? []), { level: 1, message: "cleanup on the live instance", from: "scratch" }],
   };
 }
 

@@ -116,6 +116,13 @@ export type InitOp =
 export interface CleanupLog {
   readonly level: number;
   readonly message: string;
+  /**
+   * `scratch`: plugin_cleanup first copies the text into its memory's scratch area and logs it from there, so the
+   * line is read from memory the instance wrote, which differs between instances (another instance's scratch holds
+   * what its runs composed last): a host that reads the wrong instance's memory logs other bytes (run.cleanup).
+   * Absent: logged from the data segment, the same in every instance. The native twin logs the text either way.
+   */
+  readonly from?: "scratch";
 }
 
 export interface ProgramJob {

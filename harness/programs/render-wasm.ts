@@ -814,12 +814,13 @@ function initOps(pool: StringPool, program: JobProgram): Instr[] {
   return out;
 }
 
-/** plugin_cleanup: the program's cleanup lines through spacedrive_log, then 0. */
+/** plugin_cleanup: the program's cleanup lines through spacedrive_log (from the pool, or copied to SCRATCH first), then 0. */
 function cleanupFunction(pool: StringPool, program: JobProgram): FunctionDef {
   const body: Instr[] = [];
   for (const line of program.cleanup ?? []) {
     const { ptr, len } = pool.text(line.message);
-    body.push(c(line.level), c(ptr), c(len), callImport("spacedrive_log"));
+    if (line.from === "scratch") body.push(c(SCRATCH), c(ptr), c(len), ["memory.copy"], c(line.level), c(SCRATCH), c(len), callImport("spacedrive_log"));
+    else body.push(c(line.level), c(ptr), c(len), callImport("spacedrive_log"));
   }
   body.push(c(0));
   return { name: "$plugin_cleanup", export: "plugin_cleanup", params: [], results: ["i32"], locals: [], body };

@@ -1,7 +1,8 @@
 // Answers cases with something that is not a valid answer. argv[2]:
 //   not-json    a long line of text
 //   bad-result  a result whose first job has no status and whose trace has an event without a kind
-//   twice       a valid result, then the same line again
+//   twice       a valid result and the same line again, in one write (under PIPE_BUF: they arrive together, so the
+//               second is waiting before the next case is sent)
 //   late        a valid result, and the same line again when the next case comes, before that case's answer
 import { cannedResult, send, serve } from "./common.mjs";
 
@@ -21,7 +22,7 @@ serve({
       delete answer.result.jobs[0].trace[1].kind;
       return send(answer);
     }
-    send(answer);
-    send(answer);
+    const line = JSON.stringify(answer);
+    send(`${line}\n${line}`);
   },
 });

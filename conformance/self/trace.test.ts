@@ -186,4 +186,11 @@ describe("formatEvent", () => {
     expect(formatEvent({ kind: "status", job: "job:0", status: "Failed", end: { cause: "trap" } })).toMatch(/Failed \(trapped\)/);
     expect(formatEvent({ kind: "progress", job: "job:0", value: 0.5, message: "half" })).toMatch(/^progress\s+50\.0%\s+"half"$/);
   });
+
+  it("shows a refusal's words when the trace has them, and its argument or limit when it was compared without them", () => {
+    const refusal = { kind: "abi_violation", job: "job:0", import: "job_log", code: "LIMIT_EXCEEDED", arg: null, limit: "maxLogLinesPerJob" };
+    expect(formatEvent({ ...refusal, detail: "too many lines" })).toMatch(/^abi_violation\s+job_log LIMIT_EXCEEDED: too many lines$/);
+    expect(formatEvent(refusal)).toMatch(/^abi_violation\s+job_log LIMIT_EXCEEDED \(maxLogLinesPerJob\)$/);
+    expect(formatEvent({ ...refusal, code: "BAD_RETURN", limit: null })).toMatch(/^abi_violation\s+job_log BAD_RETURN$/);
+  });
 });

@@ -40,9 +40,12 @@ export function formatEvent(event: { kind: string } & Record<string, unknown>): 
     case "call":
       detail = `${String(e.method)}${e.library ? ` @${String(e.library)}` : ""} ${canonicalJson(e.request)} -> ${canonicalJson(e.response)}`;
       break;
-    case "abi_violation":
-      detail = `${String(e.import)} ${String(e.code)}: ${String(e.detail)}`;
+    case "abi_violation": {
+      // A compared trace has no words (suite/compare.ts, comparable): then what it keeps, the argument or the limit.
+      const about = [e.arg, e.limit].filter((part) => typeof part === "string").join(", ");
+      detail = `${String(e.import)} ${String(e.code)}${typeof e.detail === "string" ? `: ${e.detail}` : about === "" ? "" : ` (${about})`}`;
       break;
+    }
     case "job_registered":
       detail = `${String(e.name)} -> ${String(e.export)}${e.resumable ? " (resumable)" : ""}`;
       break;

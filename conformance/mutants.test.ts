@@ -239,6 +239,14 @@ describe("job-parity mutants (in process)", () => {
     return { status, stdout: out.join("\n"), stderr: err.join("\n") };
   }
 
+  it("--list: every mutant's name, clause and bug, a line each, running nothing; --json gives them as an array", async () => {
+    const listed = await command("--list");
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.split("\n").map((line) => line.split(/\s+/)[0])).toEqual(MUTANTS.map((m) => m.name));
+    const json = await command("--list", "--json", "--filter", "cleanup-");
+    expect(JSON.parse(json.stdout)).toEqual(MUTANTS.filter((m) => m.name.includes("cleanup-")).map((m) => ({ name: m.name, clause: m.clause ?? null, description: m.description })));
+  });
+
   it("--json --filter: one document with the counts and, per mutant, killedBy and failing capabilities; exit 0 when all die", async () => {
     const run = await command("--json", "--filter", "spacedrive-today");
     expect(run.status).toBe(0);

@@ -88,7 +88,7 @@ export async function createHostAdapter(target: HostTarget): Promise<HostAdapter
     case "mutant": {
       const [{ MUTANTS }, { MutantAdapter }] = await Promise.all([import("./mutants.ts"), import("./mutant-adapter.ts")]);
       const mutant = MUTANTS.find((m) => m.name === target.name);
-      if (!mutant) throw new HostFailure("JP_HOST_SPAWN", `there is no mutant named ${JSON.stringify(target.name)} (job-parity mutants lists them)`);
+      if (!mutant) throw new HostFailure("JP_HOST_SPAWN", `there is no mutant named ${JSON.stringify(target.name)} (job-parity mutants --list lists them)`);
       return new MutantAdapter(mutant);
     }
     case "reference": {

@@ -63,7 +63,7 @@ the host, printed with the first divergent event and a replay command, and saved
                           one process per worker, restarted when it breaks
   --host-module <path>    fuzz a .ts/.mjs module whose default export is () => HostAdapter | Promise<HostAdapter>
                           (a relative path under conformance/ that does not exist here names job-parity's own file)
-  --mutant <name|all>     fuzz a mutant host (job-parity mutants lists them); all: each mutant in turn, with the
+  --mutant <name|all>     fuzz a mutant host (job-parity mutants --list lists them); all: each mutant in turn, with the
                           budget for each, printing per mutant whether it was caught and how long that took
   --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS})
   --max-divergences <N>   stop after N divergences (default 10, 1 per mutant with --mutant all; each is shrunk)
@@ -83,6 +83,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
 export function parseDuration(flag: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   const ms = match ? Math.round(Number(match[1]) * UNITS[match[2]!]!) : NaN;
+  if (match && !(ms >= 1)) throw new UsageError(`fuzz: --${flag} must be at least 1ms, got ${JSON.stringify(text)}`);
   if (!(ms >= 1)) throw new UsageError(`fuzz: --${flag} must be a duration like 60s, 2m or 500ms, got ${JSON.stringify(text)}`);
   return ms;
 }
@@ -237,7 +238,7 @@ function parseTarget(values: { "host-cmd"?: string; "host-module"?: string; muta
     if (values.mutant === "all") return "all-mutants";
     const names = mutantNames();
     if (!names.includes(values.mutant)) {
-      throw new UsageError(`fuzz: --mutant must be "all" or a mutant's name (job-parity mutants lists them; e.g. ${names.slice(0, 3).join(", ")}), got ${JSON.stringify(values.mutant)}`);
+      throw new UsageError(`fuzz: --mutant must be "all" or a mutant's name (job-parity mutants --list lists them; e.g. ${names.slice(0, 3).join(", ")}), got ${JSON.stringify(values.mutant)}`);
     }
     return { kind: "mutant", name: values.mutant };
   }

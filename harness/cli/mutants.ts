@@ -7,6 +7,7 @@ import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
 export const MUTANTS_USAGE = `usage: job-parity mutants [--json] [--filter <mutant name substring>] [--cases <case filter>] [--all-cases]
+       job-parity mutants --list [--filter <mutant name substring>] [--json]
 
 Mutation analysis of the suite: runs the gate (every case against its golden and its sidecar, as \`run\` does) against
 mutant hosts, each the reference host with one bug planted, and prints the kill matrix and the clause matrix.
@@ -19,6 +20,8 @@ dies. spacedrive-today (Spacedrive's host as it stands, modelled from its source
 against every case, and its failing capabilities answer "can an extension job do everything a core job can, today?".
 Its dispatcher never calls a job export, so each case that needs a job run is also listed as not runnable today.
 
+  --list           only list the mutants (name, clause, the bug planted), running nothing: the names \`fuzz --mutant\`
+                   takes; with --json, an array of {name, clause, description}
   --filter <text>  only the mutants whose name contains <text>
   --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant?
   --all-cases      run every mutant against every case (the full kill matrix; slower)
@@ -143,6 +146,7 @@ export async function mutantsCommand(
       cases: { type: "string" },
       "all-cases": { type: "boolean", default: false },
       "no-processes": { type: "boolean", default: false },
+      list: { type: "boolean", default: false },
     },
     false,
   );
@@ -151,6 +155,14 @@ export async function mutantsCommand(
   const mutants = findMutants(values.filter);
   if (mutants.length === 0) {
     throw new UsageError(`mutants: no mutant name contains ${JSON.stringify(values.filter)} (mutants: ${MUTANTS.map((m) => m.name).join(", ")})`);
+  }
+  if (values.list) {
+    if (values.json) out(JSON.stringify(mutants.map(({ name, clause, description }) => ({ name, clause: clause ?? null, description }))));
+    else {
+      const width = Math.max(...mutants.map((m) => m.name.length));
+      for (const m of mutants) out(`${m.name.padEnd(width)}  ${(m.clause ?? "-").padEnd(28)}  ${m.description}`);
+    }
+    return 0;
   }
   const whole = values.filter === undefined && values.cases === undefined;
   const width = Math.max(...mutants.map((m) => m.name.length));

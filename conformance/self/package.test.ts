@@ -156,6 +156,8 @@ describe("what the package answers, in process", () => {
   it("example guests by name, and shipped guests, hosts and expectations by their relative path from any directory", () => {
     expect(examplePath("counter")).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
     expect(examplePath("lifecycle/counter")).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));
+    // A case whose sidecar names its guest elsewhere (a hostile guest) runs that guest.
+    expect(examplePath("wasm-only/cleanup-after-retire")).toBe(join(PROJECT_ROOT, "conformance/hostile-guests/retired-then-live.wat"));
     expect(() => examplePath("nope")).toThrow(/no such example; give counter/);
     expect(shippedPath("sdk-guest/counter.wasm", dir)).toBe(join(PROJECT_ROOT, "sdk-guest/counter.wasm"));
     expect(shippedPath("./wat-fixtures/lifecycle/counter.wat", dir)).toBe(join(PROJECT_ROOT, "wat-fixtures/lifecycle/counter.wat"));

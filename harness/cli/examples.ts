@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
+import { FIXTURES_DIR, readFixture } from "../suite/fixtures.ts";
 import { UsageError } from "./args.ts";
 
-/** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its WAT guest. */
+/** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its guest. */
 export const EXAMPLES: Readonly<Record<string, string>> = {
   counter: "sdk-guest/counter.wasm",
 };
@@ -21,11 +22,14 @@ export function shippedPath(given: string, cwd = process.cwd()): string {
   return given;
 }
 
-/** The file of example `name`: a name of EXAMPLES or a fixture's case id; a UsageError naming the choices otherwise. */
+/**
+ * The file of example `name`: a name of EXAMPLES, or a fixture's case id (its guest: `<id>.wat`, or the one its
+ * sidecar names, as for the hostile guests); a UsageError naming the choices otherwise.
+ */
 export function examplePath(name: string): string {
   const named = EXAMPLES[name];
   if (named !== undefined) return join(PROJECT_ROOT, named);
-  const fixture = join(PROJECT_ROOT, "wat-fixtures", `${name}.wat`);
-  if (/^[\w-]+\/[\w-]+$/.test(name) && existsSync(fixture)) return fixture;
+  const sidecar = join(FIXTURES_DIR, `${name}.json`);
+  if (/^[\w-]+\/[\w-]+$/.test(name) && existsSync(sidecar)) return readFixture(sidecar).guestPath;
   throw new UsageError(`exec: --example ${name}: no such example; give ${Object.keys(EXAMPLES).join(", ")} or a fixture's case id such as lifecycle/counter (job-parity spec lists the cases)`);
 }

@@ -507,13 +507,13 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     expect(await gone(host)).toBe(true); // its process group was stopped with it
   });
 
-  it("a report folder that cannot be made (/proc/x): exit 2 at once, saying which folder, for run and parity", async () => {
+  it("a report folder that cannot be made (/proc/x): exit 2 at once, saying which folder, for run and parity, with JP_REPORT_WRITE", async () => {
     const gate = await run("--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
     expect(gate.status).toBe(2);
-    expect(gate.stderr).toMatch(/cannot write the reports \(\/proc\/job-parity-x\): ENOENT/);
+    expect(gate.stderr).toMatch(/cannot write the reports \(\/proc\/job-parity-x\): ENOENT.*--report-dir \[JP_REPORT_WRITE\]$/m);
     const parity = await cli("parity", "--filter", "lifecycle/failure", "--report-dir", "/proc/job-parity-x");
     expect(parity.status).toBe(2);
-    expect(parity.stderr).toMatch(/job-parity parity: cannot write the reports \(\/proc\/job-parity-x\): ENOENT.*--report-dir/);
+    expect(parity.stderr).toMatch(/job-parity parity: cannot write the reports \(\/proc\/job-parity-x\): ENOENT.*--report-dir \[JP_REPORT_WRITE\]$/m);
     expect(parity.stderr).not.toMatch(/internal error|    at /);
   });
 
@@ -521,7 +521,7 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     const reports = reportDir();
     const result = await run("--host-cmd", `node ${hostScript("bad-handshake.mjs")}`, "--report-dir", reports);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("job-parity run: the host failed its handshake: ");
+    expect(result.stderr).toMatch(/^job-parity run: the host failed its handshake: [^\n]* \[JP_HOST_HANDSHAKE\]\n  - \(top level\): must have required property 'capabilities'$/m);
     const report = readReport(reports);
     expect(report.host.handshake).toBeNull();
     expect(report.host.hostError?.code).toBe("JP_HOST_HANDSHAKE");
@@ -536,7 +536,7 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
       const reports = reportDir();
       const result = await run(...args, "--filter", ABI_1_0_PROGRESS, "--report-dir", reports);
       expect(result.status, args.join(" ")).toBe(2);
-      expect(result.stderr).toContain("job-parity run: the host could not be started: ");
+      expect(result.stderr).toMatch(/^job-parity run: the host could not be started: [^\n]* \[JP_HOST_SPAWN\]$/m);
       for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file)), file).toBe(true);
       const report = readReport(reports);
       expect(report.host.hostError?.code).toBe("JP_HOST_SPAWN");

@@ -409,17 +409,20 @@ export default () => {
 });
 
 describe("job-parity fuzz: usage", () => {
-  it("a bad combination exits 2 naming the flags", async () => {
+  it("a bad combination exits 2 naming the flags, with the stable code of a usage error", async () => {
     const run = await badUsage;
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe("job-parity fuzz: --time and --runs cannot be combined (give one budget)\n");
+    expect(run.stderr).toBe("job-parity fuzz: --time and --runs cannot be combined (give one budget) [JP_USAGE]\n");
   });
 
   it.each([
     [["--runs", "0"], "--runs must be a positive integer"],
     [["--workers", "two"], "--workers must be a positive integer"],
     [["--time", "60"], "--time must be a duration like 60s, 2m or 500ms"],
+    [["--time", "0s"], "--time must be at least 1ms"],
+    [["--seed", "-1"], "--seed must be an integer from 0 to 2147483647"],
+    [["--sed", "1"], "Unknown option '--sed'; did you mean --seed? (job-parity fuzz --help lists its options)"],
     [["--shard", "3/3"], "--shard must look like 0/4"],
     [["--shard", "1-4"], "--shard must look like 0/4"],
     [["--seed", "1.5"], "--seed must be an integer from 0 to 2147483647"],

@@ -7,6 +7,9 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The code of a report folder or file a command cannot write (`--report-dir`, `--junit`). */
+export const REPORT_WRITE = "JP_REPORT_WRITE";
+
 /**
  * The line a command prints for an error in the user's input: the message, then the error's stable code when it has
  * one (`[JP_STORE_DRIVER]`), the name the documents give each such error and a script can look for.
@@ -16,13 +19,55 @@ export function inputErrorLine(command: string, message: string, code: unknown):
   return `job-parity ${command}: ${message}${named}`;
 }
 
-/** parseArgs with errors that name the command and say what to do. */
+/**
+ * parseArgs with errors that name the command and say what to do: an unknown option names the known one it is
+ * closest to, and every error points at the command's --help.
+ */
 export function parseCommand<T extends Options>(command: string, argv: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: negativeValuesJoined(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, "")}`);
+    const message = (error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, "");
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : nearestOption(unknown, Object.keys(options));
+    const hint = near === undefined ? "" : `; did you mean --${near}?`;
+    throw new UsageError(`${command}: ${message.replace(/\. To specify a positional argument.*$/s, "")}${hint} (job-parity ${command} --help lists its options)`);
   }
+}
+
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs takes a value that starts with a dash for another option, and says so in
+ * words about its own syntax; joined, the value reaches the flag's own check, which says what the flag accepts.
+ */
+function negativeValuesJoined(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const option = arg.startsWith("--") ? options[arg.slice(2)] : undefined;
+    if (option?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** The known option a mistyped one most likely meant: the same letters without dashes, or one edit away. */
+function nearestOption(typed: string, known: readonly string[]): string | undefined {
+  const bare = (name: string) => name.replace(/^-+/, "").replace(/[-_]/g, "").toLowerCase();
+  const want = bare(typed);
+  return known.find((name) => bare(name) === want) ?? known.find((name) => editDistance(bare(name), want) <= Math.min(2, Math.floor(want.length / 3)));
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /** The longest a timer waits (2^31 - 1 ms, about 24.8 days): a longer time limit would fire at once. */

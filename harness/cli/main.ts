@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest, out);
   } catch (error) {
     // Usage errors already name their command.
-    if (error instanceof UsageError) process.stderr.write(`job-parity ${error.message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`job-parity ${error.message} [${error.code}]\n`);
     else if (await isInputError(error)) process.stderr.write(`${inputErrorLine(name, (error as Error).message, (error as { code?: unknown }).code)}\n`);
     else process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;

@@ -4,7 +4,7 @@ import { renderParityTable } from "../report/markdown.ts";
 import { writeParityReports } from "../report/write.ts";
 import { runSuite, selectFixtures } from "../suite/run-suite.ts";
 import { spacedriveToday } from "../suite/spacedrive-today.ts";
-import { parseCommand, UsageError } from "./args.ts";
+import { inputErrorLine, parseCommand, REPORT_WRITE, UsageError } from "./args.ts";
 import { reportDirOption } from "./defaults.ts";
 
 export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
@@ -24,7 +24,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
   const reportDir = reportDirOption("parity", values["report-dir"]);
   const cannotWrite = (error: unknown): number => {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    process.stderr.write(`job-parity parity: cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir\n`);
+    process.stderr.write(`${inputErrorLine("parity", `cannot write the reports (${reportDir}): ${(error as Error).message}; give a writable --report-dir`, REPORT_WRITE)}\n`);
     return 2;
   };
   // The report folder is made before any case runs: one that cannot be made ends the command at once.

@@ -11,7 +11,7 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtu
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
-import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, UsageError } from "./args.ts";
+import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, REPORT_WRITE, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir, reportDirOption } from "./defaults.ts";
 
@@ -132,7 +132,9 @@ function stderrSummary(report: GateReport): string[] {
   const hostError = report.host.hostError;
   if (hostError !== null) {
     const what = hostError.code === "JP_HOST_SPAWN" ? "the host could not be started" : "the host failed its handshake";
-    lines.push(`job-parity run: ${what}: ${hostError.message.replace(/^could not start the host: /, "")}`);
+    // The code ends the first line, as in every input error's line; the host's stderr, quoted, follows.
+    const [first, ...quoted] = hostError.message.replace(/^could not start the host: /, "").split("\n");
+    lines.push(`job-parity run: ${what}: ${first} [${hostError.code}]`, ...quoted);
     return lines;
   }
   for (const problem of report.problems) lines.push(`job-parity run: ${problem.message}`);
@@ -208,7 +210,7 @@ export async function runCommand(
   const fixtures = all.filter((f) => selected.has(f.id));
   const cannotWrite = (error: unknown): number => {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
-    err(`job-parity run: cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}`);
+    err(inputErrorLine("run", `cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}; give a writable --report-dir`, REPORT_WRITE));
     return 2;
   };
   // The report folders are made before any case runs: one that cannot be made ends the run at once, not after it.

@@ -292,7 +292,7 @@ describe("the answer for Spacedrive today, per capability and per core method (s
     expect(today.capabilities.map((c) => c.id)).toEqual([...CAPABILITY_IDS]);
     expect(today.capabilities.filter((c) => c.status === "works")).toEqual([]);
     expect(today.core).toHaveLength(CORE_SURFACE.length);
-    expect(today.headline).toMatch(/^Spacedrive today: 0 of 12 capabilities and 0 of \d+ core methods work; \d+ of \d+ cases cannot run at all$/);
+    expect(today.headline).toMatch(/^Spacedrive today: 0 of 12 capabilities and 0 of \d+ core methods work; \d+ of \d+ cases cannot run at all \(their guest links, .*\)$/);
     for (const row of today.core) {
       expect(row.status, row.name).not.toBe("works");
       if (row.status === "cannot run") {
@@ -302,5 +302,12 @@ describe("the answer for Spacedrive today, per capability and per core method (s
     }
     // ctx.id() would work if the export were called: the context JSON carries the id; the dispatcher is what stops it.
     expect(today.core.find((row) => row.name === "ctx.id()")).toMatchObject({ status: "cannot run", ifRun: "works" });
+    // parity.md and the terminal say the answer in one word before the counts.
+    const { buildParityReport } = await import("../harness/report/parity-report.ts");
+    const { renderParityMarkdown, renderParityTable } = await import("../harness/report/markdown.ts");
+    const report = buildParityReport([], 0, undefined, today);
+    const answer = "Can an extension job do everything a core job can, on Spacedrive today? No.";
+    expect(renderParityMarkdown(report)).toContain(`**${answer}**\n\n${today.headline}.`);
+    expect(renderParityTable(report)).toContain(`${answer}\n${today.headline}`);
   });
 });

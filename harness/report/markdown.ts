@@ -61,13 +61,20 @@ export function renderParityMarkdown(report: ParityReport, root = ".."): string 
   return `${lines.join("\n")}\n`;
 }
 
-/** A compact terminal matrix. */
+/** The question parity answers, answered for Spacedrive today: yes only when every capability and core method works. */
+function todayAnswer(today: SpacedriveToday): string {
+  const yes = today.capabilities.every((c) => c.status === "works") && today.core.every((row) => row.status === "works");
+  return `Can an extension job do everything a core job can, on Spacedrive today? ${yes ? "Yes" : "No"}.`;
+}
+
 /** The answer for Spacedrive as it stands: per capability, per core method, and the cases it cannot run. */
 function spacedriveTodayMarkdown(today: SpacedriveToday | null): string[] {
   if (today === null) return [];
   const why = (row: TodayRow) => [row.why, row.ifRun === null ? null : `had it run: ${row.ifRun}`].filter((t) => t !== null).join("; ").replace(/\|/g, "\\|");
   return [
     "## Spacedrive today",
+    "",
+    `**${todayAnswer(today)}**`,
     "",
     `${today.headline}. The model: ${today.description}.`,
     "",
@@ -89,6 +96,6 @@ export function renderParityTable(report: ParityReport): string {
   const uncovered = report.imports.filter((i) => i.positive === 0).map((i) => i.name);
   lines.push("", `imports covered: ${report.imports.length - uncovered.length}/${report.imports.length}${uncovered.length ? ` (missing: ${uncovered.join(", ")})` : ""}`);
   lines.push("", ...coreSurfaceText(report.coreSurface));
-  if (report.spacedriveToday !== null) lines.push("", report.spacedriveToday.headline);
+  if (report.spacedriveToday !== null) lines.push("", todayAnswer(report.spacedriveToday), report.spacedriveToday.headline);
   return lines.join("\n");
 }

@@ -69,7 +69,8 @@ export async function spacedriveToday(fixtures: readonly Fixture[] = discoverFix
   return {
     headline:
       `Spacedrive today: ${works(capabilities)} of ${capabilities.length} capabilities and ${works(core)} of ${core.length} core methods work; ` +
-      `${verdict.notRunnable.length} of ${verdict.cases.length} cases cannot run at all`,
+      `${verdict.notRunnable.length} of ${verdict.cases.length} cases cannot run at all (their guest links, and then no job export is ever called or the load never ends; ` +
+      `the others fail to link or are decided by loading)`,
     description: SPACEDRIVE_TODAY.description,
     capabilities,
     core,

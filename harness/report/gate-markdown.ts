@@ -44,11 +44,11 @@ function caseBlock(c: GateReportCase): string[] {
 export function renderGateMarkdown(report: GateReport): string {
   const { handshake } = report.host;
   const host = report.host.command ? ` · host command ${code(report.host.command)}` : report.host.module ? ` · host module ${code(report.host.module)}` : " · in process";
-  const serves = handshake === null ? "no handshake" : `host serves ${handshake.abiVersions.join(", ") || "none"}`;
+  const serves = handshake === null ? "no handshake" : `the host serves ${handshake.abiVersions.join(", ") || "none"}`;
   const lines = [
     `# job-parity run: ${hostTitle(report)} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
     "",
-    `ABI ${report.abiVersion} (${serves})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
+    `cases up to ABI ${report.abiVersion} (${serves})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
   ];
   if (report.problems.length > 0) lines.push("", "## What broke", "", ...problemLines(report).map((line) => `- **${cell(line)}**`));
   if (report.options.filter !== null) lines.push("", `Filter: ${code(report.options.filter)}`);

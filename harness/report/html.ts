@@ -95,7 +95,7 @@ export function renderGateHtml(report: GateReport): string {
   const body = [
     "<header>",
     `<h1>${h(title)}</h1>`,
-    `<p class="meta"><span class="verdict verdict-${report.verdict}">${h(report.verdict)} · exit ${report.exitCode}</span> ABI ${h(report.abiVersion)} (${h(handshake === null ? "no handshake" : `host serves ${handshake.abiVersions.join(", ") || "none"}`)}) · ${how} · ${casesText(report.summary.cases)}: ${h(countsText(report.summary.outcomes))} · ${(report.summary.durationMs / 1000).toFixed(2)} s · ${h(report.generatedAt)}</p>`,
+    `<p class="meta"><span class="verdict verdict-${report.verdict}">${h(report.verdict)} · exit ${report.exitCode}</span> cases up to ABI ${h(report.abiVersion)} (${h(handshake === null ? "no handshake" : `the host serves ${handshake.abiVersions.join(", ") || "none"}`)}) · ${how} · ${casesText(report.summary.cases)}: ${h(countsText(report.summary.outcomes))} · ${(report.summary.durationMs / 1000).toFixed(2)} s · ${h(report.generatedAt)}</p>`,
     report.options.filter !== null ? `<p class="meta">Filter: <code>${h(report.options.filter)}</code></p>` : "",
     report.expectations.file !== null ? `<p class="meta">Expectations: <code>${h(report.expectations.file)}</code>${report.expectations.host ? ` (${h(report.expectations.host)})` : ""}</p>` : "",
     "</header>",

@@ -34,7 +34,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "memory.range",
     level: "MUST",
     text:
-      "A pointer/length pair (ptr, len) names the bytes [ptr, ptr + len) of the guest's exported `memory`, both taken as u32. " +
+      "A pointer/length pair (ptr, len) names the bytes [ptr, ptr + len) of the exported `memory` of the instance that made the call (a parent " +
+      "still running on an instance a child's trap retired uses that one's; `plugin_cleanup` the live one's), both taken as u32. " +
       "The pair is in memory when ptr + len, computed without wrapping, is at most the memory's current size in bytes; " +
       "len 0 at exactly the end of memory is in memory, and so is address 0: a pointer 0 names the bytes from address 0 " +
       "(an output pointer too, such as `job_metrics`' out_ptr), unless a clause gives it a meaning of its own (`library_id_ptr` 0, `wire.call`). " +

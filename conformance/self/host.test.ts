@@ -812,6 +812,13 @@ describe("refusals the fixtures cannot reach (found by mutation testing)", () =>
     expect(parseRequest(request)).toEqual(new UnparsedPayload(request));
     expect(parseRequest('{"message":"hi","count":1e2}')).toEqual({ message: "hi", count: 100 });
     expect(parseRequest('{"message":"1e400 in a string","count":10E-1}')).toEqual({ message: "1e400 in a string", count: 1 });
+    // Out of range by its value, however it is written: 1 and 300 zeros, times 10^9, is 1e309.
+    for (const huge of [`1${"0".repeat(300)}e9`, `1${"0".repeat(309)}.5`, "0.5e309", "1E+309"]) {
+      const text = `{"count":${huge}}`;
+      expect(parseRequest(text), huge.slice(-12)).toEqual(new UnparsedPayload(text));
+      expect(guestCall(text), huge.slice(-12)).toEqual([text, "BadPayload"]);
+    }
+    expect(parseRequest(`{"count":1${"0".repeat(300)}e7}`)).toEqual({ count: 1e307 });
     expect(guestCall(request)).toEqual([request, "BadPayload"]);
     expect(nativeCall("query:libraries.list", { count: Infinity })).toMatchObject({ code: "BadPayload" });
   });

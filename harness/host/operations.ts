@@ -40,8 +40,11 @@ function finiteNumbers(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** What may spell a number out of a double's range: an exponent of 3 digits or more, or 309 digits in a row. */
-const MAYBE_OUT_OF_RANGE = /\d[eE][+]?\d{3}|\d{309}/;
+/**
+ * What may spell a number out of a double's range: any positive exponent (`1` and 300 zeros, then `e9`, is 1e309),
+ * or 309 digits in a row. Text that merely looks so (inside a string) only costs a second parse.
+ */
+const MAYBE_OUT_OF_RANGE = /\d[eE]\+?\d|\d{309}/;
 
 /**
  * A guest's request text (wire.payload), read as serde_json reads a JSON value: its value, or an UnparsedPayload,

@@ -23,6 +23,7 @@ import { programModule, renderWasm, renderWat } from "../harness/programs/render
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { comparable, compareResults } from "../harness/suite/compare.ts";
 import { normalizeResult, runScenario, type NormalizedResult, type ScenarioResult } from "../harness/suite/scenario.ts";
+import type { TraceEvent } from "../harness/trace/events.ts";
 import { canonicalJson } from "../harness/trace/diff.ts";
 
 /** The property's seed; the fault hunts below use it too, so the reference-host half of their contrast is this run. */
@@ -787,6 +788,16 @@ describe("a wire call's error answer: its words are the host's (wire.errors), an
     const sizes = (result: ScenarioResult) => result.jobs[0]!.trace.flatMap((event) => (event.kind === "abi_violation" ? [`${event.code} ${event.size}`] : []));
     expect(sizes(reworded)).not.toEqual(sizes(reference));
     expect(compareResults(comparable(reference), comparable(reworded), "reference", "reworded")).toBeNull();
+    // Whatever the guest's wasm_alloc recorded between the call and the refusal (a line it logged) changes nothing; the
+    // size of another import's refusal is compared.
+    const edited = (result: ScenarioResult, edit: (refusal: TraceEvent) => TraceEvent[]): ScenarioResult => ({
+      ...result,
+      jobs: result.jobs.map((job) => ({ ...job, trace: job.trace.flatMap((event) => (event.kind === "abi_violation" && event.code === "ALLOCATION_FAILED" ? edit(event) : [event])) })),
+    });
+    const logFirst = (refusal: TraceEvent): TraceEvent[] => [{ kind: "log", job: refusal.job, level: "info", message: "wasm_alloc was here" }, refusal];
+    expect(compareResults(comparable(edited(reference, logFirst)), comparable(edited(reworded, logFirst)), "reference", "reworded")).toBeNull();
+    const asLoadState = (refusal: TraceEvent): TraceEvent[] => [{ ...refusal, import: "job_load_state" } as TraceEvent];
+    expect(compareResults(comparable(edited(reference, asLoadState)), comparable(edited(reworded, asLoadState)), "reference", "reworded")).toMatch(/size/);
     // The native twin echoes the same line (it makes the first call only: exhausting memory is WASM-only).
     const native = runScenario({ kind: "native", definition: renderNative({ ...program, jobs: [{ ...program.jobs[0]!, before: [call] }] }) }, { job: "root" });
     expect(native.jobs[0]!.trace.filter((event) => event.kind === "log").map((event) => (event as { message: string }).message)).toEqual([echoed]);

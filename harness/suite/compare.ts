@@ -14,13 +14,15 @@ function withoutWords(event: TraceEvent): TraceEvent {
 }
 
 /**
- * A trace without the words: withoutWords on each event, and the `size` of an ALLOCATION_FAILED that follows an error
- * answer made null, since it is 4 + the answer's length, words included (answer.alloc-failure).
+ * A trace without the words: withoutWords on each event, and the `size` of spacedrive_call's ALLOCATION_FAILED made
+ * null when the last `call` event before it answered an error, since it is 4 + the answer's length, words included
+ * (answer.alloc-failure): whatever the guest's wasm_alloc recorded in between (a log line) does not matter.
  */
 function traceWithoutWords(trace: readonly TraceEvent[]): TraceEvent[] {
-  return trace.map((event, i) => {
-    const before = trace[i - 1];
-    if (event.kind === "abi_violation" && event.code === "ALLOCATION_FAILED" && before?.kind === "call" && isWireError(before.response)) {
+  let errorAnswered = false;
+  return trace.map((event) => {
+    if (event.kind === "call") errorAnswered = isWireError(event.response);
+    if (event.kind === "abi_violation" && event.code === "ALLOCATION_FAILED" && event.import === "spacedrive_call" && errorAnswered) {
       return withoutWords({ ...event, size: null });
     }
     return withoutWords(event);

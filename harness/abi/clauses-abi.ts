@@ -412,7 +412,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "Every call of an import made while a job's run is in progress counts as one host call of that job, whatever its outcome (refusals included); " +
       "calls made while no job runs count for none. A run is in progress from its `Running` event on: the calls a guest's `wasm_alloc` makes " +
-      "while the host passes the context and the state are the job's, and are recorded in its trace. `atCall` interrupt plans count these.",
+      "while the host passes the context and the state are the job's, and are recorded in its trace. `atCall` interrupt plans count these. " +
+      "The calls of a `plugin_init` that runs on a fresh instance just before a run (`run.retire`), after that run's `Running` event, are the " +
+      "extension's (`init.acts-for-extension`): they count for no job.",
     verified: CASE,
   },
 
@@ -787,7 +789,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An empty payload is the request `{}`. A payload is read as serde_json reads a JSON value: one that is not JSON, that holds a number too " +
-      "large for a double (`1e400`), a string (a member name included) with a lone surrogate escape such as \\ud800, or more than 127 arrays and " +
+      "large for a double by its value, however it is written (`1e400`, or `1` and 300 zeros then `e9`), a string (a member name included) with a lone surrogate escape such as \\ud800, or more than 127 arrays and " +
       "objects nested in one another (serde_json's recursion limit), is answered with error BadPayload without any other check (the rate limit " +
       "does not count it), and the call event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the " +
       "nearest double: \"an integer\" in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and " +
@@ -852,7 +854,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "Every case starts with one library, the default library, named `Default Library`; the scenario's `libraries` are created after it, in order, " +
-      "with the names given. A job's context names the default library.",
+      "with the names given. A job's context names the default library. No scenario's library or peer name holds a lone surrogate: every name " +
+      "is Unicode text, which a host writes as UTF-8 (`wire.call`).",
     messages: ["run"],
     verified: CASE,
   },
@@ -964,7 +967,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "With the scenario's `resume`, a job that ends a run Paused is run again (after the children of that run), again and again, until it ends " +
-      "otherwise or has run `maxRunsPerJob` times; it then stays as it is. Without `resume` a Paused job stays Paused.",
+      "otherwise or has run `maxRunsPerJob` times; it then stays as it is. `maxRunsPerJob` limits resumes only: a job's first run always happens, " +
+      "so 0 and 1 both mean no resume. Without `resume` a Paused job stays Paused. A job's metrics totals and its counts towards the per-job " +
+      "limits (log lines, warnings, children spawned) are the job's, not a run's: a resumed run starts from them as the last run left them, " +
+      "what it added after its last checkpoint included.",
     messages: ["run"],
     verified: CASE,
   },

@@ -69,7 +69,7 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
   maxTreeJobs: "Jobs created in one tree (a dispatched job and its descendants, the root included, and jobs that ended too); a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxQueuedJobs: "Jobs of one tree spawned and not yet started; a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxTreeStateBytes: "Bytes of state one tree holds (every job's initial state and current checkpoint); a spawn or checkpoint past it is LIMIT_EXCEEDED (child.tree).",
-  maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume` (run.resume).",
+  maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume`; the first run always happens, so 0 and 1 both mean no resume (run.resume).",
   maxCallPayloadBytes: "Largest wire-call payload, in bytes; larger is LIMIT_EXCEEDED (wire.call).",
   maxWarningsPerJob: "Warnings kept per job; past it, one LIMIT_EXCEEDED and the rest dropped and counted (report.flood).",
   runTimeoutMs: "Milliseconds a run (or plugin_init, or plugin_cleanup) may take before the host stops it; 0: no limit (run.timeout).",

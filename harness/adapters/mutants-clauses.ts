@@ -969,6 +969,20 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     plant: () => ({ patchHost: (host) => setLimits(host, { maxRunsPerJob: Math.min(2, host.limits.maxRunsPerJob) }) }),
   },
   {
+    name: "resume-from-checkpoint-counts",
+    clause: "run.resume",
+    description: "a resumed run starts from the counts of the job's last checkpoint: what the last run added after it is lost",
+    plant: () => ({
+      patchHost: (host) => {
+        const runOnce = host.runOnce.bind(host);
+        host.runOnce = (job) => {
+          if (job.runs > 0) job.restoreCheckpointMetrics();
+          runOnce(job);
+        };
+      },
+    }),
+  },
+  {
     name: "cleanup-never-called",
     clause: "run.cleanup",
     description: "plugin_cleanup is never called (Spacedrive's unload_plugin has it as a TODO today)",

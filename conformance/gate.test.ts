@@ -12,7 +12,7 @@ import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
 import { regressionCases } from "../harness/programs/gate-cases.ts";
 import { selectFixtures } from "../harness/suite/run-suite.ts";
-import type { GateReport } from "../harness/report/gate-report.ts";
+import { divergenceLines, type GateReport } from "../harness/report/gate-report.ts";
 import { xmlEscape } from "../harness/report/junit.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
@@ -671,6 +671,23 @@ describe("goldenDivergence: the first difference, in the same order as every com
     const divergence = goldenDivergence({ result: result(0, "a") }, { result: result(3, "b") });
     expect(divergence?.event).toBeNull();
     expect(divergence?.text).toMatch(/^job:0 droppedWarnings: golden 0, host 3$/);
+    // Every other difference follows, in the same order: the later job's first divergent event.
+    expect(divergence?.also).toEqual([expect.stringMatching(/^job:1 trace: first divergence at event #0/)]);
+    expect(divergenceLines({ divergence: { ...divergence!, event: null } })).toEqual([`differs from the golden: ${divergence!.text}`, `  also differs: ${divergence!.also[0]}`]);
+  });
+
+  it("every difference, a trace's first divergent event each, then the fields, the number of jobs and the library", () => {
+    const golden = result(0, "a");
+    const host = { ...result(2, "b"), extension: [{ kind: "log" as const, job: null, level: "info" as const, message: "extra" }], jobs: [...result(2, "b").jobs, job("job:2", 0, "c")], library: { libraries: [{ id: "id:0" }] } };
+    const divergence = goldenDivergence({ result: golden }, { result: host as typeof golden });
+    expect([divergence!.text, ...divergence!.also]).toEqual([
+      expect.stringMatching(/^extension trace: /),
+      expect.stringMatching(/^number of jobs: golden ran 2, host ran 3$/),
+      expect.stringMatching(/^job:0 droppedWarnings: golden 0, host 2$/),
+      expect.stringMatching(/^job:1 trace: /),
+      expect.stringMatching(/^library: /),
+    ]);
+    expect(divergenceLines({ divergence: { ...divergence!, also: Array.from({ length: 12 }, (_, i) => `difference ${i}`) } }).slice(-2)).toEqual(["  also differs: difference 7", "  ... and 4 more differences (gate.json lists them all)"]);
   });
 
   it("a trace event: its trace, index, both events and the events before it", () => {

@@ -26,6 +26,7 @@ export function hostReplayCommand(seed: number, path: string, hostFlag: string):
 export function hostFindingLines(check: HostCheck): string[] {
   return [
     ...(check.divergence ? check.divergence.text.split("\n") : []),
+    ...(check.divergence?.also ?? []).map((text) => `also differs: ${text}`),
     ...check.invariants.map((line) => `invariant: ${line}`),
     ...(check.error ? [`the host broke: ${check.error.code}: ${check.error.message}`] : []),
   ];

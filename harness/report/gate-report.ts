@@ -40,7 +40,8 @@ export interface GateReportCase {
   outcome: Outcome;
   durationMs: number;
   failures: string[];
-  divergence: { text: string; event: EventDivergence | null } | null;
+  /** `also`: the differences after the first, as text (every other trace's first divergent event, fields, the library). */
+  divergence: { text: string; event: EventDivergence | null; also: string[] } | null;
   error: { code: GateErrorCode; message: string } | null;
   expectation: { kind: ExpectationKind; reason: string; entry: string } | null;
   missingCapabilities: string[];
@@ -195,7 +196,7 @@ export function buildGateReport(
       outcome: c.outcome,
       durationMs: round(c.durationMs),
       failures: [...c.failures],
-      divergence: c.divergence === null ? null : { text: c.divergence.text, event: c.divergence.event === null ? null : plainEvent(c.divergence.event) },
+      divergence: c.divergence === null ? null : { text: c.divergence.text, event: c.divergence.event === null ? null : plainEvent(c.divergence.event), also: [...c.divergence.also] },
       error: c.error === null ? null : { ...c.error },
       expectation: c.expectation === null ? null : { ...c.expectation },
       missingCapabilities: [...c.missingCapabilities],
@@ -293,18 +294,29 @@ export function outcomeNote(c: {
   }
 }
 
+/** How many of a case's further differences the text reports show; gate.json holds them all. */
+const SHOWN_ALSO = 8;
+
 /**
  * How the answer differs from the golden, as lines: the first divergent event (the events before it, then golden and
- * host side by side) when the difference is an event, otherwise compareResults' account.
+ * host side by side) when the difference is an event, otherwise compareResults' account; then the differences after
+ * it, a line each (up to SHOWN_ALSO), so that one run shows every part of the result a host got wrong.
  */
-export function divergenceLines(c: Pick<GateReportCase, "divergence">): string[] {
-  const event = c.divergence?.event;
-  if (!event) return c.divergence ? [`differs from the golden: ${c.divergence.text}`] : [];
+export function divergenceLines(c: { readonly divergence: (Omit<NonNullable<GateReportCase["divergence"]>, "also"> & { readonly also: readonly string[] }) | null }): string[] {
+  if (c.divergence === null) return [];
+  const { also } = c.divergence;
+  const more = [
+    ...also.slice(0, SHOWN_ALSO).map((text) => `  also differs: ${text}`),
+    ...(also.length > SHOWN_ALSO ? [`  ... and ${also.length - SHOWN_ALSO} more differences (gate.json lists them all)`] : []),
+  ];
+  const event = c.divergence.event;
+  if (!event) return [`differs from the golden: ${c.divergence.text}`, ...more];
   const show = (value: unknown) => (value === null || value === undefined ? "(trace ended)" : JSON.stringify(value));
   return [
     `differs from the golden: first divergent event: ${event.trace === "extension" ? "extension trace" : `${event.trace} trace`} #${event.index}`,
     ...event.before.map((e, i) => `    #${event.index - event.before.length + i} ${JSON.stringify(e)}`),
     `  golden #${event.index} ${show(event.expected)}`,
     `  host   #${event.index} ${show(event.actual)}`,
+    ...more,
   ];
 }

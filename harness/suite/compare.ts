@@ -65,29 +65,37 @@ export function resultDifference(left: NormalizedResult, right: NormalizedResult
   // Both sides build their results with the same code, so equal results serialize identically: the common case
   // costs one stringify per side. Only a mismatch (which may still be key order alone) walks the details.
   if (JSON.stringify(left) === JSON.stringify(right)) return null;
-  const traceDiff = (trace: string, where: string, a: readonly unknown[], b: readonly unknown[]): ResultDifference | null => {
+  return resultDifferences(left, right, leftName, rightName)[0] ?? null;
+}
+
+/**
+ * Every difference of two results, in the order resultDifference looks for the first: each trace's first divergent
+ * event (the events after it in the same trace mostly follow from it), then each job field that differs, the number
+ * of jobs, the library. A host author fixes them all from one run. Jobs are paired by position up to the shorter list.
+ */
+export function resultDifferences(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): ResultDifference[] {
+  const out: ResultDifference[] = [];
+  const traceDiff = (trace: string, where: string, a: readonly unknown[], b: readonly unknown[]) => {
     const divergence = firstDivergence(a, b);
-    return divergence ? { text: `${where}: ${formatDivergence(divergence, leftName, rightName)}`, event: { trace, divergence } } : null;
+    if (divergence) out.push({ text: `${where}: ${formatDivergence(divergence, leftName, rightName)}`, event: { trace, divergence } });
   };
-  const extension = traceDiff("extension", "extension trace", left.extension, right.extension);
-  if (extension) return extension;
+  traceDiff("extension", "extension trace", left.extension, right.extension);
   if (left.jobs.length !== right.jobs.length) {
-    return { text: `number of jobs: ${leftName} ran ${left.jobs.length}, ${rightName} ran ${right.jobs.length}`, event: null };
+    out.push({ text: `number of jobs: ${leftName} ran ${left.jobs.length}, ${rightName} ran ${right.jobs.length}`, event: null });
   }
-  for (const [i, job] of left.jobs.entries()) {
+  for (const [i, job] of left.jobs.slice(0, right.jobs.length).entries()) {
     const other = right.jobs[i]!;
-    const trace = traceDiff(job.id, `${job.id} trace`, job.trace, other.trace);
-    if (trace) return trace;
+    traceDiff(job.id, `${job.id} trace`, job.trace, other.trace);
     for (const field of COMPARED_JOB_FIELDS) {
       if (canonicalJson(job[field]) !== canonicalJson(other[field])) {
-        return { text: `${job.id} ${field}: ${leftName} ${canonicalJson(job[field])}, ${rightName} ${canonicalJson(other[field])}`, event: null };
+        out.push({ text: `${job.id} ${field}: ${leftName} ${canonicalJson(job[field])}, ${rightName} ${canonicalJson(other[field])}`, event: null });
       }
     }
   }
   if (canonicalJson(left.library) !== canonicalJson(right.library)) {
-    return { text: `library: ${leftName} ${canonicalJson(left.library)}, ${rightName} ${canonicalJson(right.library)}`, event: null };
+    out.push({ text: `library: ${leftName} ${canonicalJson(left.library)}, ${rightName} ${canonicalJson(right.library)}`, event: null });
   }
-  return null;
+  return out;
 }
 
 /** The first difference as text, or null when the results are equal. */

@@ -5,7 +5,7 @@ import { WIRE_METHOD_FORM } from "../abi/wire-methods.ts";
 import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
 import { guestAbiNeed, methodsOf } from "./case-needs.ts";
-import { resultDifference } from "./compare.ts";
+import { resultDifference, resultDifferences } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
@@ -65,6 +65,8 @@ export interface GoldenDivergence {
   readonly text: string;
   /** Set when the first difference is a trace event. */
   readonly event: EventDivergence | null;
+  /** The differences after the first (resultDifferences): other traces' first divergent events, fields, the library. */
+  readonly also: readonly string[];
 }
 
 export interface GateCase {
@@ -268,7 +270,7 @@ export function goldenDivergence(golden: Expected, actual: Expected, goldenName 
   if ("loadError" in golden || "loadError" in actual) {
     const code = (e: Expected) => ("loadError" in e ? `fails to load with ${e.loadError.code}` : "loads and runs the job");
     if (code(golden) === code(actual)) return null;
-    return { text: `load: the ${goldenName} ${code(golden)}, the host's guest ${code(actual)}`, event: null };
+    return { text: `load: the ${goldenName} ${code(golden)}, the host's guest ${code(actual)}`, event: null, also: [] };
   }
   // Both sides are in their comparable form (compare.ts): a golden is stored so, and expectedFrom makes a host's so.
   const difference = resultDifference(golden.result, actual.result, goldenName, "host");
@@ -277,6 +279,7 @@ export function goldenDivergence(golden: Expected, actual: Expected, goldenName 
   return {
     text: difference.text,
     event: event && { trace: event.trace, index: event.divergence.index, expected: event.divergence.left, actual: event.divergence.right, before: event.divergence.before },
+    also: resultDifferences(golden.result, actual.result, goldenName, "host").slice(1).map((d) => d.text),
   };
 }
 

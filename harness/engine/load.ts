@@ -6,12 +6,11 @@ import { requestedAbi, SUPPORTED_ABI_VERSIONS, supportsAbi } from "../abi/versio
 import { checkLink } from "./link.ts";
 import { compiledGuest, compiledKey, keepCompiledGuest, type CompiledGuest } from "./compiled-guests.ts";
 import { readModuleInterface, type ModuleInterface } from "./sections.ts";
-import { capMemory } from "./memory-cap.ts";
+import { capMemory, MAX_WASM32_PAGES } from "./memory-cap.ts";
 import { addLoopChecks, LoopCheckError } from "./loop-checks.ts";
 import { compileWat } from "./wat.ts";
 
-/** A wasm32 memory's own limit: 65536 pages (4 GiB). */
-export const MAX_WASM32_PAGES = 65_536;
+export { MAX_WASM32_PAGES };
 /** The cap guests are compiled with unless a host asks for another (the reference host's limits.maxMemoryPages). */
 export const DEFAULT_MEMORY_CAP_PAGES = 16_384;
 

@@ -1,6 +1,9 @@
 import { GuestLoadError } from "./errors.ts";
 import { readU32, u32Bytes as u32 } from "./leb128.ts";
 
+/** A wasm32 memory's own limit: 65536 pages (4 GiB). */
+export const MAX_WASM32_PAGES = 65_536;
+
 /**
  * Gives the guest's memory a maximum of `maxPages` (or keeps a smaller declared one), by rewriting the memory
  * section: memory.grow past the cap then answers -1 inside the guest, as under any host that caps memory. A guest
@@ -42,6 +45,11 @@ export function capMemory(file: string, bytes: Uint8Array, maxPages: number): Ui
       if ((flags & 1) === 1) {
         const [declared, afterMax] = readU32(bytes, p);
         p = afterMax;
+        if (declared > MAX_WASM32_PAGES) {
+          // a maximum past 4 GiB: not valid, left as it is for the engine to refuse (capped, it would be valid)
+          body.push(flags, ...u32(min), ...u32(declared));
+          continue;
+        }
         max = Math.min(declared, maxPages);
       }
       if (min > maxPages) {

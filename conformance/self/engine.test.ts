@@ -434,6 +434,24 @@ describe("memory.cap and link.memory-limit: the scenario's maxMemoryPages, whate
     expect(await run("1 8 shared", 1)).toBe("Failed");
     expect(await run("2 8 shared", 1)).toBe("JP_MEMORY_LIMIT");
   });
+
+  it("a declared maximum past 65536 pages is invalid under any cap: capping it first would have made it valid (link.valid-module)", async () => {
+    const bytes = await grower("1 65535");
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0xff, 0xff, 0x03])); // 65535 as LEB128...
+    bytes.set([0xf0, 0xa2, 0x04], at); // ...becomes 70000, which WAT cannot write
+    for (const maxMemoryPages of [undefined, 100, 65_536]) {
+      const response = runReferenceCase({ id: "grower", guest: bytes, scenario: { job: "grow", ...(maxMemoryPages === undefined ? {} : { limits: { maxMemoryPages } }) } });
+      expect(response.kind === "load_error" && response.code, String(maxMemoryPages)).toBe("JP_WASM_INVALID");
+    }
+  });
+
+  it("a table larger than the engine can make is a load error of the host's own (JP_WASM_UNSUPPORTED), not a crash", async () => {
+    const guest = await guestFromSource("big-table.wat", `(module${RUNTIME} (table 10000001 funcref) (func (export "plugin_init") (result i32) (i32.const 0)))`);
+    const error = (await rejection(() => WasmExtension.load(new ReferenceHost(), "ext", guest))) as GuestLoadError;
+    expect(error).toBeInstanceOf(GuestLoadError);
+    expect(error.code).toBe("JP_WASM_UNSUPPORTED");
+    expect(error.message).toMatch(/big-table\.wat: the reference host cannot instantiate this guest: /);
+  });
 });
 
 describe("CompiledWatStore: compiled WAT kept on disk for the next process", () => {

@@ -116,8 +116,14 @@ export class WasmExtension {
       instance = instantiateGuest(guest, { ...imports, ...WATCHDOG_IMPORTS });
     } catch (error) {
       // e.g. a data segment that does not fit the initial memory: the guest cannot load, the host is fine.
-      if (!guest.engine.isTrap(error)) throw error;
-      throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: instantiating the guest trapped: ${(error as Error).message}`, { cause: error });
+      if (guest.engine.isTrap(error)) {
+        throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: instantiating the guest trapped: ${(error as Error).message}`, { cause: error });
+      }
+      // A table or memory past what the engine can allocate (link.resources): the guest cannot load here.
+      if (error instanceof RangeError) {
+        throw new GuestLoadError("JP_WASM_UNSUPPORTED", `${guest.file}: the reference host cannot instantiate this guest: ${error.message}`, { cause: error });
+      }
+      throw error;
     }
     const exports = instance.exports as Record<string, unknown>;
     this.access.memory = new GuestMemory(exports.memory as WebAssembly.Memory);

@@ -96,8 +96,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "WebAssembly 2.0: a host MUST load guests that use its features (bulk memory operations such as `memory.copy` and `memory.fill`, " +
       "multi-value, sign extension, non-trapping float-to-int conversions, mutable globals, reference types); nearly every case's guest uses " +
       "bulk memory. A guest that uses a proposal beyond 2.0 (shared memories and threads, exception handling, GC, multiple memories, ...) may be " +
-      "refused, with JP_WASM_INVALID or a load error code of the host's own (PROTOCOL.md, `load_error`); no case depends on one. A host that " +
-      "loads a shared memory caps it with `maxMemoryPages` as any other (`memory.cap`).",
+      "refused, with JP_WASM_INVALID or a load error code of the host's own (PROTOCOL.md, `load_error`); no case depends on one. So may a " +
+      "valid module past a limit of the host's engine (a function's parameters or locals, a table's size, as the WebAssembly JS API limits " +
+      "them), and one whose tables or memories the host cannot allocate when it instantiates it (JP_INIT_FAILED or a code of the host's own; " +
+      "the reference host answers JP_WASM_UNSUPPORTED). A memory's declared maximum past 65536 pages makes a module invalid, whatever " +
+      "`maxMemoryPages` (`memory.cap`) would cap it to. A host that loads a shared memory caps it with `maxMemoryPages` as any other.",
     messages: ["load_error"],
     verified: CASE,
   },
@@ -187,7 +190,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind; major and minor " +
-      "decimal digits, read as integers of any size, never wrapped or truncated, so `1_01` is 1.1 and `1_4294967297` is 1.4294967297, not 1.1; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
+      "one or more ASCII digits 0-9, no other Unicode digit, read as integers of any size, never wrapped or truncated, so `1_01` is 1.1 and `1_4294967297` is 1.4294967297, not 1.1; an export whose name does not match is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
       "guest fails to load with JP_ABI_VERSION.",
     messages: ["load_error"],
     verified: CASE,
@@ -473,7 +476,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It " +
       "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value as RFC 8259 defines it, refused " +
       "further, whatever serde_json would accept, when an object at any depth (inside Structured's data and Generic's `metadata` and " +
-      "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept), a string has a lone surrogate escape " +
+      "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept; names are compared as the strings " +
+      "they denote, escapes decoded, so `\"\\u0063urrent\"` repeats `\"current\"`, and so are `type` values), a string has a lone surrogate escape " +
       "such as \\ud800, a number is too large for a double (`1e400`), or more than 127 arrays and objects nest in one another (serde_json's " +
       "recursion limit); and it is a progress: an object whose `type` " +
       "names a kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members " +

@@ -119,7 +119,7 @@ export class WasmExtension {
       if (guest.engine.isTrap(error)) {
         throw new GuestLoadError("JP_INIT_FAILED", `${guest.file}: instantiating the guest trapped: ${(error as Error).message}`, { cause: error });
       }
-      // A table or memory past what the engine can allocate (link.resources): the guest cannot load here.
+      // A table or memory past what the engine can allocate (link.valid-module): the guest cannot load here.
       if (error instanceof RangeError) {
         throw new GuestLoadError("JP_WASM_UNSUPPORTED", `${guest.file}: the reference host cannot instantiate this guest: ${error.message}`, { cause: error });
       }

@@ -6,7 +6,11 @@
 ;;   4 a Generic progress whose Duration has "nanos":5: accepted (0)
 ;;   5 the same with "nanos":5.0, a fraction where digits only are allowed: BAD_ARGUMENT (3)
 ;;   6 {"__proto__":{...a progress...}}: a member named __proto__ is only a member, so there is no "type": BAD_ARGUMENT
-;; The nested texts are built at 2048 by $nest; the job logs the six statuses: "status: 0 3 0 0 3 3".
+;;   7 a Count whose data has "current" twice, the second written "\u0063urrent": names are compared as the strings
+;;     they denote, escapes decoded: BAD_ARGUMENT (3)
+;;   8 a Count whose "type" member and kind are written with escapes ("\u0074ype", "C\u006funt"): accepted (0), and
+;;     recorded byte for byte
+;; The nested texts are built at 2048 by $nest; the job logs the eight statuses: "status: 0 3 0 0 3 3 3 0".
 (module
   (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
   (import "spacedrive" "job_progress" (func $progress (param i32 i32 i32) (result i32)))
@@ -23,6 +27,8 @@
   (data (i32.const 184) "{\"type\":\"Generic\",\"data\":{\"percentage\":0.5,\"phase\":\"Scanning\",\"message\":\"m\",\"completion\":{\"completed\":1,\"total\":2},\"performance\":{\"rate\":1,\"estimated_remaining\":{\"secs\":3,\"nanos\":5},\"error_count\":0,\"warning_count\":0}}}") ;; 218
   (data (i32.const 408) "{\"type\":\"Generic\",\"data\":{\"percentage\":0.5,\"phase\":\"Scanning\",\"message\":\"m\",\"completion\":{\"completed\":1,\"total\":2},\"performance\":{\"rate\":1,\"estimated_remaining\":{\"secs\":3,\"nanos\":5.0},\"error_count\":0,\"warning_count\":0}}}") ;; 220
   (data (i32.const 632) "{\"__proto__\":{\"type\":\"Indeterminate\",\"data\":\"x\"}}") ;; 49
+  (data (i32.const 688) "{\"type\":\"Count\",\"data\":{\"current\":1,\"total\":2,\"\\u0063urrent\":3}}") ;; 64
+  (data (i32.const 760) "{\"\\u0074ype\":\"C\\u006funt\",\"data\":{\"current\":1,\"total\":2}}") ;; 57
 
   ;; The status line, written at 3072.
   (global $line (mut i32) (i32.const 3072))
@@ -73,6 +79,10 @@
     (call $status (call $progress (local.get $id) (i32.const 408) (i32.const 220)))
     ;; 6. the progress under a member named __proto__: BAD_ARGUMENT
     (call $status (call $progress (local.get $id) (i32.const 632) (i32.const 49)))
+    ;; 7. "current" twice, once written \u0063urrent: names compare after their escapes are decoded: BAD_ARGUMENT
+    (call $status (call $progress (local.get $id) (i32.const 688) (i32.const 64)))
+    ;; 8. "type" and its kind written with escapes: the strings they denote: accepted
+    (call $status (call $progress (local.get $id) (i32.const 760) (i32.const 57)))
     (call $job_log (local.get $id) (i32.const 1) (i32.const 3072) (i32.sub (global.get $line) (i32.const 3072)))
     (i32.const 0))
 

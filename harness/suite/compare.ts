@@ -69,9 +69,10 @@ export function resultDifference(left: NormalizedResult, right: NormalizedResult
 }
 
 /**
- * Every difference of two results, in the order resultDifference looks for the first: each trace's first divergent
- * event (the events after it in the same trace mostly follow from it), then each job field that differs, the number
- * of jobs, the library. A host author fixes them all from one run. Jobs are paired by position up to the shorter list.
+ * Every difference of two results, in the order resultDifference looks for the first: the extension trace's first
+ * divergent event, the number of jobs, then per job its trace's first divergent event (the events after it mostly
+ * follow from it) and each field that differs, then the library. A host author sees them all from one run. Jobs are
+ * paired by position, up to the shorter list.
  */
 export function resultDifferences(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): ResultDifference[] {
   const out: ResultDifference[] = [];

@@ -50,31 +50,23 @@ export function comparable(result: Comparable): NormalizedResult {
 /** The per-job fields compared after the trace, in this order. */
 export const COMPARED_JOB_FIELDS = ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const;
 
-/** The first difference of two results: readable text, and the trace event when the first difference is one. */
+/** One difference of two results: readable text, and the trace event when the difference is one. */
 export interface ResultDifference {
   readonly text: string;
-  /** `trace` is `extension` or a job id; null when the first difference is not a trace event (a field, the library). */
+  /** `trace` is `extension` or a job id; null when the difference is not a trace event (a field, the library). */
   readonly event: { readonly trace: string; readonly divergence: Divergence } | null;
 }
 
 /**
- * Compares two normalized results of one scenario: the extension trace, then per job its trace and then the fields
- * in COMPARED_JOB_FIELDS, then the library. Returns the first difference, or null when they are equal.
- */
-export function resultDifference(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): ResultDifference | null {
-  // Both sides build their results with the same code, so equal results serialize identically: the common case
-  // costs one stringify per side. Only a mismatch (which may still be key order alone) walks the details.
-  if (JSON.stringify(left) === JSON.stringify(right)) return null;
-  return resultDifferences(left, right, leftName, rightName)[0] ?? null;
-}
-
-/**
- * Every difference of two results, in the order resultDifference looks for the first: the extension trace's first
- * divergent event, the number of jobs, then per job its trace's first divergent event (the events after it mostly
- * follow from it) and each field that differs, then the library. A host author sees them all from one run. Jobs are
- * paired by position, up to the shorter list.
+ * Compares two normalized results of one scenario and gives every difference, none when they are equal, in this
+ * order: the extension trace's first divergent event, the number of jobs, then per job its trace's first divergent
+ * event (the events after it mostly follow from it) and each field in COMPARED_JOB_FIELDS that differs, then the
+ * library. A host author sees them all from one run. Jobs are paired by position, up to the shorter list.
  */
 export function resultDifferences(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): ResultDifference[] {
+  // Both sides build their results with the same code, so equal results serialize identically: the common case
+  // costs one stringify per side. Only a mismatch (which may still be key order alone) walks the details.
+  if (JSON.stringify(left) === JSON.stringify(right)) return [];
   const out: ResultDifference[] = [];
   const traceDiff = (trace: string, where: string, a: readonly unknown[], b: readonly unknown[]) => {
     const divergence = firstDivergence(a, b);
@@ -101,5 +93,5 @@ export function resultDifferences(left: NormalizedResult, right: NormalizedResul
 
 /** The first difference as text, or null when the results are equal. */
 export function compareResults(left: NormalizedResult, right: NormalizedResult, leftName: string, rightName: string): string | null {
-  return resultDifference(left, right, leftName, rightName)?.text ?? null;
+  return resultDifferences(left, right, leftName, rightName)[0]?.text ?? null;
 }

@@ -5,7 +5,7 @@ import { WIRE_METHOD_FORM } from "../abi/wire-methods.ts";
 import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
 import { guestAbiNeed, methodsOf } from "./case-needs.ts";
-import { resultDifference, resultDifferences } from "./compare.ts";
+import { resultDifferences } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
 import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
@@ -61,7 +61,7 @@ export interface EventDivergence {
 }
 
 export interface GoldenDivergence {
-  /** resultDifference's account of the first difference (golden vs host), or the load outcomes that differ. */
+  /** resultDifferences' account of the first difference (golden vs host), or the load outcomes that differ. */
   readonly text: string;
   /** Set when the first difference is a trace event. */
   readonly event: EventDivergence | null;
@@ -273,13 +273,13 @@ export function goldenDivergence(golden: Expected, actual: Expected, goldenName 
     return { text: `load: the ${goldenName} ${code(golden)}, the host's guest ${code(actual)}`, event: null, also: [] };
   }
   // Both sides are in their comparable form (compare.ts): a golden is stored so, and expectedFrom makes a host's so.
-  const difference = resultDifference(golden.result, actual.result, goldenName, "host");
-  if (difference === null) return null;
+  const [difference, ...also] = resultDifferences(golden.result, actual.result, goldenName, "host");
+  if (difference === undefined) return null;
   const { event } = difference;
   return {
     text: difference.text,
     event: event && { trace: event.trace, index: event.divergence.index, expected: event.divergence.left, actual: event.divergence.right, before: event.divergence.before },
-    also: resultDifferences(golden.result, actual.result, goldenName, "host").slice(1).map((d) => d.text),
+    also: also.map((d) => d.text),
   };
 }
 

@@ -1,10 +1,20 @@
 import { GUEST_EXPORTS } from "../abi/exports.ts";
-import { IMPORT_MODULE, formatSignature, importSignature, importSpec } from "../abi/imports.ts";
+import { IMPORT_MODULE, IMPORTS, formatSignature, importSignature, importSpec, type ValType } from "../abi/imports.ts";
 import { guestAbi, importVisible } from "../abi/version.ts";
 import type { LinkProblem } from "./errors.ts";
 import type { FuncType, ModuleInterface } from "./sections.ts";
 
 const show = (type: FuncType | undefined) => (type ? formatSignature(type.params, type.results) : "(no signature)");
+
+/** Whether a function type has exactly these params and results (compared by value; text is made only for a problem). */
+function hasSignature(type: FuncType | undefined, params: readonly ValType[], results: readonly ValType[]): boolean {
+  return type !== undefined && sameTypes(type.params, params) && sameTypes(type.results, results);
+}
+
+const sameTypes = (a: readonly ValType[], b: readonly ValType[]) => a.length === b.length && a.every((type, i) => type === b[i]);
+
+/** An import's parameter types as the ABI table lists them (its params also name them). */
+const IMPORT_PARAMS = new Map(IMPORTS.map((spec) => [spec.name, spec.params.map((param) => param.type)]));
 
 /**
  * Checks a guest's imports and exports against the ABI table and lists every mismatch, so an author fixes them
@@ -31,20 +41,20 @@ export function checkLink(iface: ModuleInterface): LinkProblem[] {
       });
     } else if (imp.kind !== "function") {
       problems.push({ name: where, expected: `function ${importSignature(spec)}`, actual: `a ${imp.kind}` });
-    } else if (show(imp.type) !== importSignature(spec)) {
+    } else if (!hasSignature(imp.type, IMPORT_PARAMS.get(spec.name)!, spec.results)) {
       problems.push({ name: where, expected: importSignature(spec), actual: show(imp.type) });
     }
   }
   for (const spec of GUEST_EXPORTS) {
     const exp = iface.exports.find((e) => e.name === spec.name);
     const where = `export ${spec.name}`;
-    const expected = spec.kind === "memory" ? "a memory" : formatSignature(spec.params ?? [], spec.results ?? []);
+    const expected = () => (spec.kind === "memory" ? "a memory" : formatSignature(spec.params ?? [], spec.results ?? []));
     if (exp === undefined) {
-      if (spec.required) problems.push({ name: where, expected, actual: "no such export" });
+      if (spec.required) problems.push({ name: where, expected: expected(), actual: "no such export" });
     } else if (exp.kind !== spec.kind) {
-      problems.push({ name: where, expected, actual: `a ${exp.kind}` });
-    } else if (spec.kind === "function" && show(exp.type) !== expected) {
-      problems.push({ name: where, expected, actual: show(exp.type) });
+      problems.push({ name: where, expected: expected(), actual: `a ${exp.kind}` });
+    } else if (spec.kind === "function" && !hasSignature(exp.type, spec.params ?? [], spec.results ?? [])) {
+      problems.push({ name: where, expected: expected(), actual: show(exp.type) });
     }
   }
   if (iface.hasStart) {

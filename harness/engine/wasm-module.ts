@@ -273,9 +273,16 @@ function encodeBody(fn: FunctionDef, funcs: Map<string, number>, globals: Map<st
   for (const instr of fn.body) encodeInstr(body, instr, funcs, globals, fn.name);
   body.byte(0x0b);
   const bytes = body.result();
-  const callees = cached?.callees ?? [...new Set(fn.body.flatMap((instr) => (instr[0] === "call" ? [instr[1]] : [])))];
+  const callees = cached?.callees ?? calledNames(fn.body);
   bodyCache.set(fn, { key: indexKey, callees, calleeIndexes: callees.map((name) => funcs.get(name)!), bytes });
   return bytes;
+}
+
+/** The functions a body calls, each once. */
+function calledNames(body: readonly Instr[]): string[] {
+  const names = new Set<string>();
+  for (const instr of body) if (instr[0] === "call") names.add(instr[1]);
+  return [...names];
 }
 
 /** Encodes the module as a wasm binary (MVP plus bulk memory's memory.copy). */

@@ -261,6 +261,13 @@ export class CaseView {
   get programOps() {
     return (this.ops ??= allOps(this.program));
   }
+
+  private accepted: boolean | null = null;
+
+  /** Some job call other than a log line was accepted: its effect is in a job's trace (two rules read it). */
+  get jobCallAccepted(): boolean {
+    return (this.accepted ??= this.result.jobs.some((job) => job.trace.some((event) => effectImport(event) !== null && event.kind !== "log")));
+  }
 }
 
 const imports = (...names: ImportName[]) => new Set<string>(names);
@@ -287,7 +294,7 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   },
   { clause: "memory.current", how: 'a message read from memory the guest grew ("memory": "grow") or an answer written after its allocator gave up its memory', test: (c) => c.programOps.some((op) => "memory" in op && (op.memory === "grow" || op.memory === "exhaust")) && !c.scenario.limits?.maxMemoryPages },
   { clause: "memory.cap", how: "memory.grow under maxMemoryPages", test: (c) => c.scenario.limits?.maxMemoryPages !== undefined && c.programOps.some((op) => "memory" in op && op.memory !== undefined) },
-  { clause: "memory.job-id", how: "a job call accepted (its effect recorded in a job's trace)", test: (c) => c.result.jobs.some((job) => job.trace.some((event) => effectImport(event) !== null && event.kind !== "log")) },
+  { clause: "memory.job-id", how: "a job call accepted (its effect recorded in a job's trace)", test: (c) => c.jobCallAccepted },
   { clause: "memory.no-free", how: "an answer written into the guest", test: (c) => c.has("child_spawned") || c.has("call") || c.has("children_waited") || c.has("load_state", (e) => e.kind === "load_state" && e.state !== null) },
   { clause: "version.marker", how: "a 1.1 guest (it exports the marker)", test: (c) => c.abi === "1.1" },
   { clause: "link.imports", how: "a 1.1 guest linked to 1.1 imports", test: (c) => c.abi === "1.1" },
@@ -298,7 +305,7 @@ export const CLAUSE_RULES: readonly { readonly clause: string; readonly how: str
   { clause: "init.resumable", how: "a job paused and run again", test: (c) => c.result.jobs.some((job) => job.runs > 1) },
   { clause: "init.reinit", how: "a run after a trap (plugin_init again on the fresh instance)", test: (c) => runAfterTrap(c) },
   { clause: "dispatch.job-type", how: "the root job ran", test: (c) => c.runs.length > 0 },
-  { clause: "dispatch.context", how: "a job call accepted with the id from the context", test: (c) => c.result.jobs.some((job) => job.trace.some((event) => effectImport(event) !== null && event.kind !== "log")) },
+  { clause: "dispatch.context", how: "a job call accepted with the id from the context", test: (c) => c.jobCallAccepted },
   { clause: "dispatch.no-state", how: "a first run without state", test: (c) => !givenState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params === "") },
   { clause: "dispatch.state", how: "a first run with state (the scenario's, a child's params) or a resume", test: (c) => givenState(c.scenario.state) || c.has("child_spawned", (e) => e.kind === "child_spawned" && e.params !== "") || c.result.jobs.some((job) => job.runs > 1) },
   { clause: "dispatch.alloc-failure", how: "ALLOCATION_FAILED naming a job export", test: (c) => c.refused((v) => v.code === "ALLOCATION_FAILED" && !IMPORT_SET.has(v.import)) },
@@ -396,12 +403,12 @@ function runAfterTrap(c: CaseView): boolean {
 }
 
 function saturated(job: Job): boolean {
-  let total = { bytes: 0n, items: 0n };
+  const total = { bytes: 0n, items: 0n };
   for (const event of job.trace) {
     if (event.kind !== "metrics") continue;
     const sum = total[event.field] + BigInt(event.delta);
     if (sum > U64_MAX && BigInt(event.total) === U64_MAX) return true;
-    total = { ...total, [event.field]: BigInt(event.total) };
+    total[event.field] = BigInt(event.total);
   }
   return false;
 }
@@ -448,8 +455,9 @@ export class CoverageCounter {
       if (set === undefined) reached.set(name, (set = new Set()));
       set.add(status);
     };
-    const counted = "importCalls" in result && result.importCalls !== undefined;
-    if (counted) for (const [name, n] of Object.entries(result.importCalls!)) bump(this.calls, name, n ?? 0);
+    const importCalls = "importCalls" in result ? result.importCalls : undefined;
+    const counted = importCalls !== undefined;
+    if (counted) for (const name in importCalls) bump(this.calls, name, importCalls[name as ImportName] ?? 0);
     for (const trace of c.traces) for (const event of trace) {
       const effect = effectImport(event);
       if (effect !== null) {
@@ -482,7 +490,8 @@ export class CoverageCounter {
     }
     // The clauses whose rule holds, and those the limits the case met name (a limit with no rule of its own, such as
     // one added later, still counts for its clause).
-    const exercised = new Set([...CLAUSE_RULES.filter((rule) => rule.test(c)).map((rule) => rule.clause), ...twistClauses({ program, loadError: null })]);
+    const exercised = new Set(twistClauses({ program, loadError: null }));
+    for (const rule of CLAUSE_RULES) if (rule.test(c)) exercised.add(rule.clause);
     for (const violation of c.violations) {
       const clause = violation.code === "LIMIT_EXCEEDED" && violation.limit !== null ? LIMIT_CLAUSE.get(violation.limit) : undefined;
       if (clause !== undefined) exercised.add(clause);

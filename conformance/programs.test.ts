@@ -796,6 +796,12 @@ describe("a wire call's error answer: its words are the host's (wire.errors), an
     });
     const logFirst = (refusal: TraceEvent): TraceEvent[] => [{ kind: "log", job: refusal.job, level: "info", message: "wasm_alloc was here" }, refusal];
     expect(compareResults(comparable(edited(reference, logFirst)), comparable(edited(reworded, logFirst)), "reference", "reworded")).toBeNull();
+    // Nor a wire call of its own that was answered without error (the refusal is still the error answer's).
+    const innerCall = (refusal: TraceEvent): TraceEvent[] => [
+      { kind: "call", job: refusal.job, method: "action:test.ping.input", library: null, request: {}, response: { ok: true } } as TraceEvent,
+      refusal,
+    ];
+    expect(compareResults(comparable(edited(reference, innerCall)), comparable(edited(reworded, innerCall)), "reference", "reworded")).toBeNull();
     const asLoadState = (refusal: TraceEvent): TraceEvent[] => [{ ...refusal, import: "job_load_state" } as TraceEvent];
     expect(compareResults(comparable(edited(reference, asLoadState)), comparable(edited(reworded, asLoadState)), "reference", "reworded")).toMatch(/size/);
     // The native twin echoes the same line (it makes the first call only: exhausting memory is WASM-only).

@@ -15,19 +15,27 @@ function withoutWords(event: TraceEvent): TraceEvent {
 
 /**
  * A trace without the words: withoutWords on each event, and the `size` of spacedrive_call's ALLOCATION_FAILED made
- * null when the last `call` event before it answered an error, since it is 4 + the answer's length, words included
- * (answer.alloc-failure): whatever the guest's wasm_alloc recorded in between (a log line) does not matter.
+ * null when some `call` event of the same run before it answered an error, since that size is 4 + the answer's
+ * length, words included (answer.alloc-failure). The refusal follows its call's event, but the guest's `wasm_alloc`
+ * may make calls of its own in between, and a call whose answer was written leaves no event that says so: so any
+ * error answer earlier in the run counts (in the extension trace, any earlier one). A progress value of -0 is kept
+ * apart from 0, which JSON text cannot show (progress.f32: a host records -0 as 0).
  */
 function traceWithoutWords(trace: readonly TraceEvent[]): TraceEvent[] {
   let errorAnswered = false;
   return trace.map((event) => {
-    if (event.kind === "call") errorAnswered = isWireError(event.response);
+    if (event.kind === "status") errorAnswered = false;
+    if (event.kind === "call" && isWireError(event.response)) errorAnswered = true;
     if (event.kind === "abi_violation" && event.code === "ALLOCATION_FAILED" && event.import === "spacedrive_call" && errorAnswered) {
       return withoutWords({ ...event, size: null });
     }
+    if (event.kind === "progress" && Object.is(event.value, -0)) return { ...event, value: NEGATIVE_ZERO as unknown as number };
     return withoutWords(event);
   });
 }
+
+/** What a progress value of -0 compares as: never equal to a number. */
+const NEGATIVE_ZERO = "-0 (negative zero)";
 
 /** The parts of a result `comparable` reads: a ScenarioResult, or a WireResult as a host answered it. */
 type Comparable = Pick<ScenarioResult, "extension" | "jobs" | "library">;

@@ -2,7 +2,8 @@
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
     if (item !== null && typeof item === "object" && !Array.isArray(item)) {
-      const sorted: Record<string, unknown> = {};
+      // Without a prototype, a member named __proto__ is a member like any other (on {} it would set the prototype).
+      const sorted: Record<string, unknown> = Object.create(null);
       for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
       return sorted;
     }

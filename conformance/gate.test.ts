@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCliAsync, type CliRun } from "./support/cli.ts";
 import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
-import { referenceHandshake } from "../harness/adapters/in-process.ts";
+import { InProcessAdapter, referenceHandshake } from "../harness/adapters/in-process.ts";
+import type { HostAdapter } from "../harness/adapters/types.ts";
+import { IMPORTS } from "../harness/abi/imports.ts";
+import { readModuleInterface } from "../harness/engine/sections.ts";
 import { WIRE_METHOD_NAMES } from "../harness/abi/wire-methods.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { runCommand } from "../harness/cli/run.ts";
@@ -16,8 +19,8 @@ import { divergenceLines, type GateReport } from "../harness/report/gate-report.
 import { xmlEscape } from "../harness/report/junit.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../harness/suite/fixtures.ts";
-import { checkHandshake, checkResponse, fixtureSubject, gateExitCode, goldenDivergence, judgeResponse, OUTCOMES } from "../harness/suite/gate.ts";
-import { casePattern } from "../harness/suite/host-expectations.ts";
+import { checkHandshake, checkResponse, fixtureSubject, gateExitCode, goldenDivergence, judgeResponse, OUTCOMES, runGate } from "../harness/suite/gate.ts";
+import { casePattern, NO_EXPECTATIONS, resolveExpectations } from "../harness/suite/host-expectations.ts";
 
 // `job-parity run`, the CI gate, as CI runs it. A real process costs a few tenths of a second of CPU (the compiled
 // copy; more for a whole suite), so few commands run as real processes: the whole suite through the reference host
@@ -346,8 +349,10 @@ export default () => {
     const report = readReport(reports);
     expect(report.problems[0]!.code).toBe("JP_CAPABILITY_MISSING");
     expect(report.summary.outcomes.UNSUPPORTED).toBe(0);
-    expect(report.summary.outcomes.FAIL).toBe(report.cases.filter((c) => c.capabilities.length > 0).length);
-    expect(report.summary.outcomes.PASS).toBe(report.cases.filter((c) => c.capabilities.length === 0).length);
+    // A case needs what its sidecar lists and what its guest imports (handshake.capabilities).
+    expect(report.summary.outcomes.FAIL).toBe(report.cases.filter((c) => c.missingCapabilities.length > 0).length);
+    expect(report.summary.outcomes.PASS).toBe(report.cases.filter((c) => c.missingCapabilities.length === 0).length);
+    expect(report.cases.filter((c) => c.missingCapabilities.length > c.capabilities.length).length).toBeGreaterThan(0);
   });
 
   it("a waiver for a capability the host claims is stale: exit 1 naming it", async () => {
@@ -576,6 +581,33 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("the host could not be started: the host module");
     expect(bad.stderr).toContain("must default-export a function");
+  });
+});
+
+describe("job-parity run: what a case needs of a host (handshake.capabilities)", () => {
+  it("a host that waives logging and cannot link its imports is sent no case whose guest imports them, sidecar or not", async () => {
+    const logging = new Set(IMPORTS.filter((spec) => spec.capabilities.includes("logging")).map((spec) => spec.name));
+    const linked: string[] = [];
+    const reference = new InProcessAdapter();
+    const host: HostAdapter = {
+      handshake: async () => ({ ...referenceHandshake(), capabilities: referenceHandshake().capabilities.filter((c) => c !== "logging") }),
+      async runCase(request) {
+        const imported = readModuleInterface(request.guest).imports.filter((i) => logging.has(i.name));
+        if (imported.length > 0) return { kind: "load_error", code: "JP_LINK", message: `no ${imported[0]!.name} on this host` };
+        linked.push(request.id);
+        return reference.runCase(request);
+      },
+      close: async () => {},
+    };
+    const waivers = [{ index: 0, capability: "logging" as const, reason: "no log sink" }];
+    const expectations = resolveExpectations({ ...NO_EXPECTATIONS, waivers }, FIXTURES.map((f) => f.id));
+    const result = await runGate(host, { fixtures: FIXTURES, expectations });
+    expect(result.cases.filter((c) => c.outcome !== "PASS" && c.outcome !== "UNSUPPORTED").map((c) => `${c.id} ${c.outcome}`)).toEqual([]);
+    // Cases whose sidecar does not list logging but whose guest logs are among those not sent.
+    const oob = result.cases.find((c) => c.id === "wasm-only/oob")!;
+    expect(oob.capabilities).not.toContain("logging");
+    expect(oob).toMatchObject({ outcome: "UNSUPPORTED", missingCapabilities: ["logging"] });
+    expect(linked.length).toBeGreaterThan(0);
   });
 });
 

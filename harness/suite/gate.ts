@@ -4,7 +4,7 @@ import { supportsAbi } from "../abi/version.ts";
 import { WIRE_METHOD_FORM } from "../abi/wire-methods.ts";
 import { HostFailure, type CaseRequest, type CaseResponse, type Handshake, type HostAdapter, type HostFailureCode } from "../adapters/types.ts";
 import { canonicalJson } from "../trace/diff.ts";
-import { guestAbiNeed, methodsOf } from "./case-needs.ts";
+import { derivedCapabilities, guestAbiNeed, methodsOf } from "./case-needs.ts";
 import { resultDifferences } from "./compare.ts";
 import { checkExpectations, loadErrorFailures } from "./expectations.ts";
 import type { Fixture } from "./fixtures.ts";
@@ -462,9 +462,9 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(subject.id) ?? null;
     const golden = goldens.get(subject.id)!;
-    const missing = subject.capabilities.filter((c) => !claimed.has(c));
-    const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
     const guest = await subject.guest();
+    const missing = neededCapabilities(subject, guest, golden).filter((c) => !claimed.has(c));
+    const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
     const abi = guestAbiNeed(guest);
     const missingAbi = abi !== null && !supportsAbi(handshake.abiVersions, abi) ? abi : null;
     const base = caseBase(subject, expectation, missing, missingMethods, missingAbi);
@@ -504,6 +504,16 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
 }
 
 type CaseBase = Omit<GateCase, "outcome" | "durationMs">;
+
+/**
+ * The capabilities a case needs of a host: those its sidecar lists (what it proves reachable) and those of the imports
+ * its guest has and the catalogue methods its golden calls (derivedCapabilities), so that a host that waives a
+ * capability is never sent a guest that imports it.
+ */
+function neededCapabilities(subject: GateSubject, guest: Uint8Array, golden: Expected): CapabilityId[] {
+  const needed = new Set<CapabilityId>([...subject.capabilities, ...derivedCapabilities(guest, golden)]);
+  return CAPABILITY_IDS.filter((id) => needed.has(id));
+}
 
 async function runOne(
   adapter: HostAdapter,

@@ -289,7 +289,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing registration " +
       "MUST answer OK and record nothing (checked right after the UTF-8 checks of `init.register`, during that plugin_init only). Any other " +
-      "registration is checked as on the first instance.",
+      "registration is checked as on the first instance. What such a `plugin_init` registered before it failed stands (failing discards the " +
+      "instance, not its registrations): those are existing registrations for every later `plugin_init` and for `job_spawn_child`.",
     imports: ["register_job"],
     verified: CASE,
   },
@@ -417,7 +418,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "calls made while no job runs count for none. A run is in progress from its `Running` event on: the calls a guest's `wasm_alloc` makes " +
       "while the host passes the context and the state are the job's, and are recorded in its trace. `atCall` interrupt plans count these. " +
       "The calls of a `plugin_init` that runs on a fresh instance just before a run (`run.retire`), after that run's `Running` event, are the " +
-      "extension's (`init.acts-for-extension`): they count for no job.",
+      "extension's (`init.acts-for-extension`): they count for no job. Calls are numbered in the order they begin: a call that guest code makes " +
+      "while the host is inside another call (its `wasm_alloc`, asked for that call's answer) comes after that call.",
     verified: CASE,
   },
 
@@ -574,7 +576,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "interrupt.answer",
     level: "MUST",
-    text: "`job_check_interrupt(job)` answers 0 when nothing is pending, 1 when a pause is pending and 2 when a cancel is pending, and records `interrupt_check` {answer}.",
+    text:
+      "`job_check_interrupt(job)` answers 0 when nothing is pending, 1 when a pause is pending and 2 when a cancel is pending, and records `interrupt_check` {answer}. " +
+      "A pending request changes nothing else: every other import behaves as with none pending; it decides only what this call answers and what " +
+      "a run's return of 1 means (`run.returned`).",
     imports: ["job_check_interrupt"],
     verified: CASE,
   },
@@ -664,7 +669,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "`job_add_non_critical_error(job, msg)` checks `call.message-size`, then `call.utf8`, then records `non_critical_error` {message} and adds 1 " +
-      "to metrics.nonCriticalErrors.",
+      "to metrics.nonCriticalErrors. Non-critical errors have no count limit (as progress reports and increments have none; `report.flood` " +
+      "limits log lines and warnings only).",
     imports: ["job_add_non_critical_error"],
     verified: CASE,
   },
@@ -858,7 +864,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "Every case starts with one library, the default library, named `Default Library`; the scenario's `libraries` are created after it, in order, " +
-      "with the names given. A job's context names the default library. No scenario's library or peer name holds a lone surrogate: every name " +
+      "with the names given, before the guest is loaded: `plugin_init` sees them all. A job's context names the default library. No scenario's library or peer name holds a lone surrogate: every name " +
       "is Unicode text, which a host writes as UTF-8 (`wire.call`).",
     messages: ["run"],
     verified: CASE,

@@ -166,10 +166,14 @@ export function keepCheckpointWhen(host: ReferenceHost, keep: (job: JobRecord, c
 export const lossyUtf8 = new TextDecoder("utf-8");
 
 /** The reference host's text decoding with a planted change: how bytes become text and how size is measured. */
-export function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) => string | null; sizeAfterDecoding?: boolean }): void {
+export function textWith(host: ReferenceHost, options: { decode?: (bytes: Uint8Array) => string | null; sizeAfterDecoding?: boolean; utf8BeforeSize?: boolean }): void {
   const decode = options.decode ?? decodeUtf8;
   const limit = host.limits.maxMessageBytes;
   host.ops.text = (scope, job, name, arg, argument) => {
+    if (options.utf8BeforeSize && typeof arg !== "string" && decode(argBytes(arg)) === null) {
+      host.ops.refuse(scope, job, name, "BAD_ARGUMENT", about(argument), `${argument.what} is not valid UTF-8`);
+      return null;
+    }
     if (options.sizeAfterDecoding) {
       const text = typeof arg === "string" ? arg : decode(argBytes(arg));
       if (text === null) {

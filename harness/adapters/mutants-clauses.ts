@@ -433,6 +433,42 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "register-phase-first",
+    clause: "init.register",
+    description: "register_job outside plugin_init answers WRONG_PHASE before it checks the names' UTF-8 (the checks in another order)",
+    plant: () => {
+      let host: ReferenceHost | null = null;
+      let scope: ExtensionScope | null = null;
+      return {
+        patchHost: (h) => {
+          host = h;
+          capturingScope(h, (s) => (scope = s));
+        },
+        wrapImports: (fns) => {
+          const register = importFn<[number, number, number, number, number], number>(fns, "register_job");
+          return {
+            ...fns,
+            register_job: asImport((...args: [number, number, number, number, number]) => {
+              if (host === null || scope === null || scope.phase !== "ready") return register(...args);
+              return host.ops.refuse(scope, null, "register_job", "WRONG_PHASE", NO_FIELDS, "register_job is only allowed during plugin_init");
+            }),
+          };
+        },
+      };
+    },
+  },
+  {
+    name: "resumable-only-one",
+    clause: "init.register",
+    description: "register_job takes only resumable = 1 as true: any other non-zero value registers a job that is not resumable",
+    plant: () => ({
+      wrapImports: (fns) => {
+        const register = importFn<[number, number, number, number, number], number>(fns, "register_job");
+        return { ...fns, register_job: asImport((name: number, nameLen: number, exp: number, expLen: number, resumable: number) => register(name, nameLen, exp, expLen, resumable === 1 ? 1 : 0)) };
+      },
+    }),
+  },
+  {
     name: "duplicate-registration-replaces",
     clause: "init.register",
     description: "a second register_job of a name replaces the first registration instead of answering DUPLICATE",
@@ -909,6 +945,23 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
           if (pending !== "cancel" || outcome.kind !== "returned" || outcome.code !== 0) return settle(scope, job, outcome, pending);
           job.exitCodes.push(0);
           parts.transition(job, "Cancelled", { cause: "returned", code: 0 });
+          host.store.discard(job.id);
+        };
+      },
+    }),
+  },
+  {
+    name: "cancel-pending-fails-as-cancelled",
+    clause: "run.returned",
+    description: "a run that returns 2 (or any value but 0) while a cancel is pending ends Cancelled and discards its checkpoint, not Failed",
+    plant: () => ({
+      patchHost: (host) => {
+        const parts = host as unknown as SettlingHost;
+        const settle = parts.settle.bind(host);
+        parts.settle = (scope, job, outcome, pending) => {
+          if (pending !== "cancel" || outcome.kind !== "returned" || outcome.code === 0 || outcome.code === 1) return settle(scope, job, outcome, pending);
+          job.exitCodes.push(outcome.code);
+          parts.transition(job, "Cancelled", { cause: "returned", code: outcome.code });
           host.store.discard(job.id);
         };
       },

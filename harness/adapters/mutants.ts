@@ -334,6 +334,19 @@ const HOST_BUGS: readonly Mutant[] = [
     }),
   },
   {
+    name: "zero-increments-skipped",
+    clause: "metrics.increment",
+    description: "an increment by 0 is not recorded (a host that treats it as nothing to report)",
+    plant: () => ({
+      patchHost: (host) => {
+        const increment = host.ops.increment.bind(host.ops);
+        host.ops.increment = (job, field, low, high, times) => {
+          if (low !== 0 || high !== 0) increment(job, field, low, high, times);
+        };
+      },
+    }),
+  },
+  {
     name: "u64-truncated-to-u32",
     clause: "metrics.increment",
     description: "metric increments are cast to u32 (n as u32), so 5000000000 adds 705032704",
@@ -486,6 +499,12 @@ const HOST_BUGS: readonly Mutant[] = [
     clause: "call.message-size",
     description: "the message size limit counts UTF-16 units of the decoded text, not UTF-8 bytes (\"ééé\" passes a 4-byte limit)",
     plant: () => ({ patchHost: (host) => textWith(host, { sizeAfterDecoding: true }) }),
+  },
+  {
+    name: "utf8-before-size",
+    clause: "call.check-order",
+    description: "a message's UTF-8 is checked before its size: a message too long and not UTF-8 is BAD_ARGUMENT, not LIMIT_EXCEEDED",
+    plant: () => ({ patchHost: (host) => textWith(host, { utf8BeforeSize: true }) }),
   },
   {
     name: "utf8-replaced",

@@ -537,6 +537,12 @@ function insertAt(jobs: MutableJob[], where: Placed<unknown>, ops: readonly Op[]
 /** A message of exactly `size` bytes (ASCII). */
 const ofSize = (size: number) => "m".repeat(Math.max(0, size));
 
+/**
+ * A message of `size` bytes whose last byte is not UTF-8: past the limit it is refused for its size, which a call
+ * checks before its UTF-8 (report.non-critical-error, call.check-order).
+ */
+const invalidOfSize = (size: number): Message => ({ bytes: [...encodeUtf8(ofSize(size - 1)), 0xff] });
+
 /** A progress text (progressJson's, so a native job can pass it) of about `size` bytes. */
 function progressOfSize(size: number): string {
   const base = progressJson({ type: "Indeterminate", data: "" });
@@ -568,8 +574,10 @@ function resolveInsertion(jobs: MutableJob[], where: Placed<InsertionDraw>, limi
       const size = limit === undefined ? 6 : limit + draw.delta;
       switch (draw.what) {
         case "warning":
-        case "error":
           return [{ op: draw.what, message: ofSize(size) }];
+        case "error":
+          // Over the limit, one that is not UTF-8 either: the size is what refuses it.
+          return [{ op: draw.what, message: draw.delta === 1 && limit !== undefined ? invalidOfSize(size) : ofSize(size) }];
         case "log":
         case "instance_log":
           return [{ op: "log", channel: draw.what === "log" ? "job" : "instance", level: 1, message: ofSize(size) }];

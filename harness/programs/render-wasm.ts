@@ -685,11 +685,12 @@ export function programParts(program: JobProgram): ProgramParts {
   const slots = forgedIds(program);
   const jobs = program.jobs.map((job) => new JobLowering(pool, job, slots).function());
   const init: Instr[] = [];
-  for (const job of program.jobs) {
+  program.jobs.forEach((job, k) => {
     const name = pool.text(job.name);
     const exp = pool.text(exportName(job));
-    init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(1), callImport("register_job"), ["i32.or"], set(0));
-  }
+    // resumable: 1 for the root, and for the others another value that is not 0, which is as true (init.register).
+    init.push(get(0), c(name.ptr), c(name.len), c(exp.ptr), c(exp.len), c(k + 1), callImport("register_job"), ["i32.or"], set(0));
+  });
   init.push(...initOps(pool, program), get(0));
   const cleanup = program.cleanup === undefined ? [] : [cleanupFunction(pool, program)];
   const heap = (pool.end + 7) & ~7; // after every string is pooled: the heap starts past them

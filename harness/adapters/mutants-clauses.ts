@@ -708,6 +708,42 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "call-plans-pending-at-checks",
+    clause: "interrupt.plans",
+    description: "a request an atCall plan makes due becomes pending only at the run's next check: a run that returns 1 with no check after it is Paused, not Cancelled",
+    plant: () => ({
+      patchHost: (host) => {
+        const controller = host.interrupts;
+        const runs = interruptRuns(host);
+        const due = new Map<string, "pause" | "cancel">();
+        // A request a call made pending is held back until a check.
+        const holding = (count: (jobId: string, ...rest: number[]) => void) => (jobId: string, ...rest: number[]) => {
+          const run = runs.get(jobId);
+          const before = run?.pending ?? null;
+          count(jobId, ...rest);
+          if (run !== undefined && before === null && run.pending !== null) {
+            if (!due.has(jobId)) due.set(jobId, run.pending);
+            run.pending = null;
+          }
+        };
+        controller.countCall = holding(controller.countCall.bind(controller));
+        controller.countCalls = holding(controller.countCalls.bind(controller)) as typeof controller.countCalls;
+        const check = controller.check.bind(controller);
+        controller.check = (jobId) => {
+          const run = runs.get(jobId);
+          if (run !== undefined && due.has(jobId)) run.pending ??= due.get(jobId)!;
+          due.delete(jobId);
+          return check(jobId);
+        };
+        const beginRun = controller.beginRun.bind(controller);
+        controller.beginRun = (jobId, jobIndex, runIndex) => {
+          due.delete(jobId);
+          beginRun(jobId, jobIndex, runIndex);
+        };
+      },
+    }),
+  },
+  {
     name: "check-plans-before-call-plans",
     clause: "interrupt.plans",
     description: "a check counts toward atCheck plans before atCall plans: an atCheck plan due on the same check wins over an atCall plan",

@@ -22,7 +22,7 @@ import { fuzzCommand, parseDuration, slowCaseLine } from "../../harness/cli/fuzz
 import { fuzzEveryMutant } from "../../harness/cli/fuzz-mutants.ts";
 import { runCommand } from "../../harness/cli/run.ts";
 import { loadRegressions, saveRegression, type RegressionCase } from "../../harness/programs/counterexample.ts";
-import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FuzzProgress, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
+import { caseAt, chunkSeed, SEED_LIMIT, shardChunkSeed, startFuzzSession, type FoundCase, type FuzzProgress, type FuzzSummary } from "../../harness/programs/fuzz-session.ts";
 import { hostReplayCommand } from "../../harness/programs/host-counterexample.ts";
 import { checkOnHost, openFuzzHost } from "../../harness/programs/host-fuzz.ts";
 import { checkHostProperty } from "../../harness/programs/host-property.ts";
@@ -256,6 +256,70 @@ export default () => {
     expect(line).toMatch(new RegExp(`^fuzz: one case has run for \\d\\.\\d\\d s \\(seed ${seen[0]!.seed}, path 2\\); alone: npx job-parity fuzz --seed ${seen[0]!.seed} --path '2' --host-module `));
   });
 
+  it("a case found where the corpus cannot be written is still reported, and its replay keeps the session's --timeout", async () => {
+    const file = join(dir, "not-a-folder");
+    writeFileSync(file, "");
+    const found: FoundCase[] = [];
+    const summary = await startFuzzSession({
+      seed: 1,
+      budget: { runs: 20 },
+      workers: 1,
+      shard: { index: 0, count: 1 },
+      corpusDir: join(file, "corpus"),
+      fault: null,
+      target: { kind: "mutant", name: "resumable-only-one" },
+      timeoutMs: 1500,
+      maxDivergences: 1,
+      onCounterexample: (c) => found.push(c),
+    }).done;
+    expect(summary.divergences).toBe(1);
+    expect(summary.cases[0]).toMatchObject({ saved: false, saveError: expect.stringContaining("ENOTDIR") });
+    expect(found[0]!.regression.replay).toMatch(/ --mutant resumable-only-one --timeout 1500$/);
+    expect(existsSync(join(file, "corpus"))).toBe(false);
+  });
+
+  it("Ctrl-C while a caught case is being shrunk still reports it: counted, with the seed and path that replay it", async () => {
+    // A slow host that gets every case wrong: the first case fails, and shrinking it takes 150 ms a try.
+    const module = join(dir, "slow-and-wrong.mts");
+    writeFileSync(
+      module,
+      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => {
+  const reference = new InProcessAdapter();
+  return {
+    handshake: async () => referenceHandshake(),
+    runCase: async (request) => {
+      const answer = await reference.runCase(request);
+      await new Promise((wake) => setTimeout(wake, 150));
+      return { kind: "load_error", code: answer.kind === "load_error" && answer.code === "JP_LINK" ? "JP_INIT_FAILED" : "JP_LINK", message: "wrong" };
+    },
+    close: () => reference.close(),
+  };
+};\n`,
+    );
+    const session = startFuzzSession({ seed: 4, budget: { runs: 50 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "unshrunk"), fault: null, target: { kind: "module", path: module }, maxDivergences: 1 });
+    while (session.progress().runs < 1) await new Promise((wake) => setTimeout(wake, 20));
+    await new Promise((wake) => setTimeout(wake, 300));
+    session.stop();
+    const summary = await session.done;
+    expect(summary).toMatchObject({ stopped: "interrupted", divergences: 1, cases: [], unshrunk: [{ seed: shardChunkSeed(4, { index: 0, count: 1 }, 0), path: "0" }] });
+  });
+
+  it("a host sent no case at all (its handshake claims no capability) fails the session: exit 1, saying why", async () => {
+    const module = join(dir, "claims-nothing.mts");
+    writeFileSync(
+      module,
+      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => {
+  const reference = new InProcessAdapter();
+  return { handshake: async () => ({ ...referenceHandshake(), capabilities: [], methods: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };
+};\n`,
+    );
+    const { code, output } = await fuzzInProcess("--host-module", module, "--runs", "10", "--seed", "3", "--workers", "1", "--corpus", join(dir, "nothing-sent"));
+    expect(output).toContain("no case was sent to the host");
+    expect(code).toBe(1);
+  });
+
   it("--host-cmd with the reference host process: every case answered as the reference host answers it, its host shut down", async () => {
     const summary = await referenceHost;
     expect(summary).toMatchObject({ runs: 40, skipped: 0, divergences: 0, stopped: "budget", shutdownProblems: [], host: `host-cmd:${REFERENCE_HOST}` });
@@ -438,6 +502,7 @@ describe("job-parity fuzz: usage", () => {
     [["--host-module", "no/such/host.ts"], "--host-module no/such/host.ts: no such file"],
     [["--timeout", "100"], "--timeout is for a host under test"],
     [["--seed", "1", "--path", "0", "--mutant", "all"], "--path replays one case on one host"],
+    [["--corpus", "package.json/corpus"], "package.json is a file; give a folder (made if missing) for the cases found"],
   ])("%j: %s", async (args, message) => {
     const attempt = fuzzInProcess(...args);
     await expect(attempt).rejects.toThrow(UsageError);

@@ -1,13 +1,13 @@
 import { availableParallelism } from "node:os";
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
-import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
+import type { HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { compileWasmEagerly } from "../engine/tiering.ts";
 import { formatCounterexample, replayCommand } from "../programs/counterexample.ts";
 import { formatCoverage } from "../programs/coverage.ts";
-import { formatHostCounterexample, hostFindingLines, hostReplayCommand } from "../programs/host-counterexample.ts";
+import { formatHostCounterexample, hostFindingLines, hostReplayCommand, replayFlags } from "../programs/host-counterexample.ts";
 import {
   FAULT_NAMES,
   FuzzHostError,
@@ -72,8 +72,9 @@ the host, printed with the first divergent event and a replay command, and saved
   --path <P>              replay the one case a counterexample names (with the --seed printed beside it)
 
 Exit codes: 0 no divergence, 1 divergences found (or the replayed case diverges; with --mutant all: a mutant
-survived), 2 bad usage, a host under test that cannot start or shake hands, or a harness error, 130 stopped by Ctrl-C
-before its budget (after its summary and the cases it saved).`;
+survived), a host that did not shut down as the protocol says, or a host sent no case at all (every case needed what
+its handshake does not offer), 2 bad usage, a host under test that cannot start or shake hands, or a harness error,
+130 stopped by Ctrl-C before its budget (after its summary and the cases it saved).`;
 
 const DEFAULT_TIME_MS = 60_000;
 const DEFAULT_MAX_DIVERGENCES = 10;
@@ -151,8 +152,14 @@ function timingLine(summary: FuzzSummary): string {
   return `time went to: ${phases.map((phase) => `${phase} ${pct(t[phase] ?? 0)}`).join(" · ")} (of ${seconds(t.total)} in workers)`;
 }
 
-/** The session's summary; `parity`: the parity property's session (no host under test). */
-function summaryLines(summary: FuzzSummary, parity: boolean): string[] {
+/** A session that judged nothing on its host: every case it drew was skipped. Not a pass. */
+const nothingSent = (summary: FuzzSummary) => summary.runs > 0 && summary.skipped === summary.runs;
+
+/**
+ * The session's summary; `parity`: the parity property's session (no host under test); `replay`: the command that
+ * runs one case again (on the same host).
+ */
+function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: number, path: string) => string): string[] {
   const lines = [
     `${plural(summary.runs, "run")} in ${seconds(summary.elapsedMs)} (${summary.runsPerSecond.toFixed(0)} runs/s) on ${plural(summary.workers, "worker")}` +
       ` · seed ${summary.seed} · shard ${summary.shard.index}/${summary.shard.count} · host ${summary.host}`,
@@ -160,10 +167,14 @@ function summaryLines(summary: FuzzSummary, parity: boolean): string[] {
   if (summary.stopped === "interrupted") lines.push("interrupted (Ctrl-C): the counts are those of the runs that finished");
   if (summary.stopped === "max-divergences") lines.push(`stopped after ${plural(summary.divergences, "divergence")} (--max-divergences)`);
   if (summary.skipped > 0) lines.push(`${plural(summary.skipped, "case")} skipped: they need a capability, wire method or ABI version the host's handshake does not offer`);
+  if (nothingSent(summary)) lines.push("no case was sent to the host: its handshake offers too little for any generated case (a failure, exit 1)");
   const first = summary.firstCatch === null ? "" : `, the first after ${seconds(summary.firstCatch.ms)} (${plural(summary.firstCatch.runs, "run")})`;
-  lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${first})` : ""}`);
+  const unshrunk = summary.unshrunk.length > 0 ? `, ${summary.unshrunk.length} caught and not shrunk` : "";
+  lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${unshrunk}${first})` : ""}`);
+  for (const found of summary.unshrunk) lines.push(`  caught, not shrunk (Ctrl-C stopped its shrinking), not saved: ${replay(found.seed, found.path)}`);
   for (const found of summary.cases) {
-    lines.push(`  ${found.saved ? "saved" : "known"}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}`);
+    const state = found.saveError !== null ? `not saved (${found.saveError}):` : found.saved ? "saved" : "known";
+    lines.push(`  ${state}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}${found.saveError !== null ? `  replay: fuzz --seed ${found.seed} --path '${found.path}'` : ""}`);
   }
   for (const problem of summary.shutdownProblems) lines.push(`the host did not shut down as the protocol says: ${problem}`);
   lines.push(timingLine(summary));
@@ -297,7 +308,7 @@ export async function fuzzCommand(
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
   // Checked now, not when the first divergence is saved: a shrunk case is not lost to a path that cannot hold it.
-  if (existsSync(corpusDir) && !statSync(corpusDir).isDirectory()) throw new UsageError(`fuzz: --corpus ${shown(corpusDir)} is a file; give a folder (made if missing) for the cases found`);
+  checkCorpusFolder(corpusDir);
   const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
   // Sessions compile their guests by the batch (harness/engine/tiering.ts); replays above compile one guest each.
   compileWasmEagerly();
@@ -318,24 +329,42 @@ export async function fuzzCommand(
       reporter?.clear();
       out("");
       out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample) : formatCounterexample(found.counterexample));
-      out(`${found.saved ? "saved to" : "already in the corpus:"} ${shown(found.dir)} (host ${found.regression.host})`);
+      if (found.saveError !== null) out(`not saved: ${shown(found.dir)} could not be written (${found.saveError}); the replay command above finds it again`);
+      else out(`${found.saved ? "saved to" : "already in the corpus:"} ${shown(found.dir)} (host ${found.regression.host})`);
       out("");
     },
   } satisfies FuzzOptions);
-  if (!values.json) {
-    const hostFlag = target === null ? null : targetFlag(target);
-    reporter = progressReporter(session, (seed, path) => (hostFlag === null ? replayCommand(seed, path, fault ?? undefined) : hostReplayCommand(seed, path, hostFlag)));
-  }
+  const hostFlag = target === null ? null : replayFlags(target, timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS);
+  const replayOf = (seed: number, path: string) => (hostFlag === null ? replayCommand(seed, path, fault ?? undefined) : hostReplayCommand(seed, path, hostFlag));
+  if (!values.json) reporter = progressReporter(session, replayOf);
   const summary = await awaitSession(session).finally(() => reporter?.stop());
   if (summary instanceof FuzzHostError) {
     err(`job-parity fuzz: ${summary.message}`);
     return 2;
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
-  else for (const line of summaryLines(summary, target === null)) out(line);
-  if (summary.divergences > 0 || summary.shutdownProblems.length > 0) return 1;
+  else for (const line of summaryLines(summary, target === null, replayOf)) out(line);
+  if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary)) return 1;
   // Stopped short of its budget by Ctrl-C: not a clean pass, whatever it checked.
   return summary.stopped === "interrupted" ? 130 : 0;
+}
+
+/**
+ * The corpus folder, or the folder that would hold it (made when the first case is saved), is a folder this process
+ * can write. Nothing is made now: a session that finds nothing writes nothing.
+ */
+function checkCorpusFolder(corpusDir: string): void {
+  let existing = corpusDir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(`fuzz: --corpus ${shown(corpusDir)}: ${shown(existing)} is a file; give a folder (made if missing) for the cases found`);
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "not writable";
+    throw new UsageError(`fuzz: --corpus ${shown(corpusDir)}: ${shown(existing)} cannot be written by this user (${code}); give a folder you can write for the cases found`);
+  }
 }
 
 /**

@@ -63,7 +63,8 @@ export type FromWorker =
   /** The host under test could not start or shake hands: the session cannot run. */
   | { readonly type: "failed"; readonly message: string }
   /** The first failing case of a chunk, before shrinking (Date.now()). */
-  | { readonly type: "caught"; readonly at: number }
+  /** A chunk's first failing case, before it is shrunk: its chunk seed and its path (its index in the chunk). */
+  | { readonly type: "caught"; readonly at: number; readonly seed: number; readonly path: string }
   | {
       readonly type: "done";
       readonly chunk: number;

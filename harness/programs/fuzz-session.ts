@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
-import { targetFlag, targetLabel, type HostTarget } from "../adapters/host-target.ts";
+import { targetLabel, type HostTarget } from "../adapters/host-target.ts";
 import { tierUpLater } from "../engine/tiering.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "./arbitraries.ts";
@@ -20,7 +20,7 @@ import {
   type FuzzWorkerPool,
   type ToWorker,
 } from "./fuzz-protocol.ts";
-import { hostRegression, type HostCounterexample } from "./host-counterexample.ts";
+import { hostRegression, replayFlags, type HostCounterexample } from "./host-counterexample.ts";
 import type { Counterexample } from "./property.ts";
 import { checkOnHost, openFuzzHost } from "./host-fuzz.ts";
 
@@ -108,8 +108,10 @@ export interface FoundCase {
   readonly regression: RegressionCase;
   /** The case's directory in the corpus. */
   readonly dir: string;
-  /** Written by this find (false: the corpus already had it). */
+  /** Written by this find (false: the corpus already had it, or it could not be written: saveError). */
   readonly saved: boolean;
+  /** Why the case could not be written to the corpus (the counterexample is still reported); null when it was, or was there. */
+  readonly saveError: string | null;
   /** The first time this session found this case (by content id). */
   readonly first: boolean;
 }
@@ -154,8 +156,13 @@ export interface FuzzSummary extends Omit<FuzzProgress, "longestCase"> {
   readonly shutdownProblems: readonly string[];
   /** The timing phases, in order. */
   readonly phases: readonly string[];
+  /**
+   * Cases a chunk had caught and was still shrinking when Ctrl-C stopped it: not saved, counted in `divergences`;
+   * `fuzz --seed <seed> --path <path>` (with the host option) replays each.
+   */
+  readonly unshrunk: readonly { readonly seed: number; readonly path: string }[];
   /** Each distinct case found, in the order found. */
-  readonly cases: readonly { readonly id: string; readonly dir: string; readonly seed: number; readonly path: string; readonly saved: boolean; readonly found: number }[];
+  readonly cases: readonly { readonly id: string; readonly dir: string; readonly seed: number; readonly path: string; readonly saved: boolean; readonly saveError: string | null; readonly found: number }[];
   /** Ids of the cases this session wrote to the corpus. */
   readonly saved: readonly string[];
   readonly timings: SessionTimings;
@@ -181,6 +188,8 @@ interface WorkerState {
   ready: boolean;
   startupMs: number;
   busyMs: number;
+  /** The chunk in hand's first failing case, from its `caught` until its `done` (which brings it shrunk). */
+  caught: { readonly seed: number; readonly path: string } | null;
   /** The chunk in hand: when it was sent, and the worker's run count then (the case in hand is the runs since). */
   chunk: { readonly message: Extract<ToWorker, { type: "chunk" }>; readonly at: number; readonly runsBefore: number } | null;
   ended: boolean;
@@ -213,7 +222,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   let stopped: StopReason | null = null;
   let finished = false;
   let coverage: Coverage = coverageOf([]);
-  const cases = new Map<string, { id: string; dir: string; seed: number; path: string; saved: boolean; found: number }>();
+  const cases = new Map<string, { id: string; dir: string; seed: number; path: string; saved: boolean; saveError: string | null; found: number }>();
 
   let resolveDone!: (summary: FuzzSummary) => void;
   let rejectDone!: (error: Error) => void;
@@ -360,7 +369,10 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     // cannot be told anything mid-chunk), are stopped now.
     const gentle = stopped !== "interrupted" && target !== null;
     if (!gentle) for (const state of states) endWorker(state);
-    const { longestCase: _inHand, ...now } = progress();
+    const { longestCase: _inHand, ...progressNow } = progress();
+    // Ctrl-C stopped these chunks while they shrank what they had caught: each is reported as caught, never lost.
+    const unshrunk = stopped === "interrupted" ? states.flatMap((state) => (state.caught === null ? [] : [state.caught])) : [];
+    const now = { ...progressNow, divergences: progressNow.divergences + unshrunk.length };
     const timings: SessionTimings = { startup: 0, other: 0, total: 0 };
     phases.forEach((phase, i) => (timings[phase] = sum(COUNTER.timings + i)));
     timings.startup = states.reduce((total, state) => total + state.startupMs, 0);
@@ -384,6 +396,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
       timings,
       firstCatch,
       shutdownProblems,
+      unshrunk,
       phases,
       coverage,
     });
@@ -400,12 +413,19 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   function onCounterexample(counterexample: Finding): void {
     divergences++;
     const regression = isHostFinding(counterexample) ? hostRegression(counterexample) : toRegression(counterexample);
-    const saved = saveRegression(options.corpusDir, regression);
+    // A corpus that cannot be written loses no finding: the case is still reported, with its replay command.
+    let saved = false;
+    let saveError: string | null = null;
+    try {
+      saved = saveRegression(options.corpusDir, regression);
+    } catch (error) {
+      saveError = (error as Error).message;
+    }
     const dir = join(options.corpusDir, regression.id);
     const known = cases.get(regression.id);
     if (known) known.found++;
-    else cases.set(regression.id, { id: regression.id, dir, seed: regression.seed, path: regression.path, saved, found: 1 });
-    options.onCounterexample?.({ counterexample, regression, dir, saved, first: !known });
+    else cases.set(regression.id, { id: regression.id, dir, seed: regression.seed, path: regression.path, saved, saveError, found: 1 });
+    options.onCounterexample?.({ counterexample, regression, dir, saved, saveError, first: !known });
     if (divergences >= options.maxDivergences) stopped ??= "max-divergences";
   }
 
@@ -423,6 +443,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     if (message.type === "failed") return fail(new FuzzHostError(message.message));
     if (message.type === "caught") {
       firstCatch ??= { ms: Math.max(0, message.at - (fuzzingSince ?? message.at)), runs: sum(COUNTER.runs) };
+      state.caught = { seed: message.seed, path: message.path };
       return;
     }
     if (message.type === "closed") return;
@@ -431,6 +452,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
       state.startupMs = performance.now() - state.setupAt;
     } else {
       const planned = state.chunk?.message.numRuns ?? 0;
+      state.caught = null;
       settleBusy(state);
       coverage = mergeCoverage(coverage, message.coverage);
       if (runBudget !== null) allocated -= planned - message.runs;
@@ -469,6 +491,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
       startupMs: 0,
       busyMs: 0,
       chunk: null,
+      caught: null,
       ended: false,
       waiting: null,
       detach: () => {
@@ -549,7 +572,7 @@ export async function replayOnHost(seed: number, path: string, target: HostTarge
   const host = await openFuzzHost(target);
   try {
     const check = await checkOnHost(host, `fuzz/${seed}/${path}`, program, scenario, { timeoutMs });
-    const counterexample = { seed, path, program, scenario, host: targetLabel(target), hostFlag: targetFlag(target), check };
+    const counterexample = { seed, path, program, scenario, host: targetLabel(target), hostFlag: replayFlags(target, timeoutMs), check };
     return { ok: check.ok, host: targetLabel(target), counterexample };
   } finally {
     await host.adapter.close();

@@ -1,11 +1,12 @@
 import { parentPort } from "node:worker_threads";
-import { targetFlag, targetLabel } from "../adapters/host-target.ts";
+import { targetLabel } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { emptyTimings } from "./differential.ts";
 import { boundaryFault } from "./faults.ts";
 import { COUNTER, TIMING_PHASES, type FromWorker, type ToWorker, type WorkerSetup } from "./fuzz-protocol.ts";
 import { emptyHostTimings, HOST_TIMING_PHASES, openFuzzHost, type FuzzHost } from "./host-fuzz.ts";
+import { replayFlags } from "./host-counterexample.ts";
 import { checkHostProperty } from "./host-property.ts";
 import { checkParityProperty, type Counterexample } from "./property.ts";
 
@@ -75,7 +76,7 @@ function parityMode(setup: WorkerSetup, counters: Float64Array): Mode {
         publish();
         if (!ok && !caught) {
           caught = true;
-          post({ type: "caught", at: Date.now() });
+          post({ type: "caught", at: Date.now(), seed: message.seed, path: String(runs - 1) });
         }
       };
       const timeLimitMs = timeLeft(message);
@@ -106,7 +107,7 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
   const pidOf = () => (host.adapter as { pid?: number }).pid ?? 0;
   counters[COUNTER.hostPid] = pidOf();
   const pids = setInterval(() => (counters[COUNTER.hostPid] = pidOf()), 20);
-  const options = { timeoutMs: setup.timeoutMs, timings, host: targetLabel(target), hostFlag: targetFlag(target) };
+  const options = { timeoutMs: setup.timeoutMs, timings, host: targetLabel(target), hostFlag: replayFlags(target, setup.timeoutMs) };
   const coverage = chunkCoverage();
   return {
     async runChunk(message) {
@@ -132,7 +133,7 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
         },
         onFirstFailure: () => {
           counters[COUNTER.caseSince] = 0; // shrinking follows: no generated case in hand
-          post({ type: "caught", at: Date.now() });
+          post({ type: "caught", at: Date.now(), seed: message.seed, path: String(runs - 1) });
         },
       });
       publish();

@@ -1,3 +1,5 @@
+import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
+import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import type { Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { caseLines, jobTraceLines, regressionId, type RegressionCase } from "./counterexample.ts";
@@ -12,9 +14,17 @@ export interface HostCounterexample {
   readonly scenario: Scenario;
   /** The host it was found on, as a regression names it (targetLabel: `host-cmd:<cmd>`, `mutant:<name>`, ...). */
   readonly host: string;
-  /** The option that names the host again (targetFlag: `--host-cmd '<cmd>'`, ...). */
+  /** The options that name the host again (replayFlags: `--host-cmd '<cmd>'`, ..., and the case timeout if not the default). */
   readonly hostFlag: string;
   readonly check: HostCheck;
+}
+
+/**
+ * The options that judge a case on the same host again: the host's (targetFlag), and `--timeout` when the session's
+ * case timeout is not the default, without which a case found as a timeout would pass when replayed.
+ */
+export function replayFlags(target: HostTarget, timeoutMs: number): string {
+  return timeoutMs === DEFAULT_CASE_TIMEOUT_MS ? targetFlag(target) : `${targetFlag(target)} --timeout ${timeoutMs}`;
 }
 
 /** The command that runs exactly this case on the same host again. */

@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { jobsCommand } from "../../harness/cli/jobs.ts";
 import { execDurable, resumeDurable } from "../../harness/durable/session.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, runCliAsync } from "../support/cli.ts";
 import { storedJobs } from "../support/job-db.ts";
 
 // exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
@@ -67,6 +68,29 @@ const FAMILY = `export default {
         n++;
         ctx.incrementItems(1);
         ctx.checkpoint(JSON.stringify({ n }));
+      }
+      return 0;
+    },
+  },
+};
+`;
+
+/**
+ * A native job that counts to 10, one item and one checkpoint a step, pausing when asked; after the first three steps
+ * each step takes 300 ms (asleep, not spinning), so a resumed run lasts about two seconds.
+ */
+const SLOW = `export default {
+  init: (api) => api.registerJob("slow", "run_slow", true),
+  jobs: {
+    run_slow(ctx, state) {
+      let n = state.length > 0 ? Number(new TextDecoder().decode(state)) : 0;
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      while (n < 10) {
+        if (ctx.checkInterrupt() !== 0) return 1;
+        n++;
+        ctx.incrementItems(1);
+        ctx.checkpoint(String(n));
+        if (n > 3) Atomics.wait(nap, 0, 0, 300);
       }
       return 0;
     },
@@ -195,6 +219,70 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(error.message).toContain(`${bogus}: opening: the file is not a readable SQLite database`);
     expect(readFileSync(bogus).equals(before)).toBe(true);
     await expect(jobsCommand(["--db", join(dir, "missing.db")], note)).rejects.toThrow(/no database at/);
+  });
+});
+
+describe("one paused job, two resumes: one process runs it", () => {
+  const extension = join(dir, "slow.mjs"); // outside the directory the job is started from (the project's)
+  const db = join(dir, "race.db");
+  let hint: string[] = [];
+
+  it("the hint printed after a pause names --extension when resume needs it", () => {
+    writeFileSync(extension, SLOW);
+    const exec = runCli(["exec", extension, "--job", "slow", "--db", db, "--pause-at-check", "4", "--quiet"]);
+    expect(exec.status, exec.stderr).toBe(0);
+    const [id] = storedJobs(db).map((job) => job.id);
+    const line = exec.stderr.split("\n").find((l) => l.includes("resume with: "));
+    expect(line).toBe(`job-parity: 1 job is unfinished; resume with: job-parity resume ${id} --db ${db} --extension ${extension}`);
+    hint = line!.slice(line!.indexOf("resume with: job-parity ") + "resume with: job-parity ".length).split(" ");
+  });
+
+  it("the hint run as printed, twice at once: one resumes the job to the end, the other exits 2 with JP_JOB_RUNNING", async () => {
+    const runs = await Promise.all([runCliAsync([...hint, "--json", "--quiet"]), runCliAsync([...hint, "--json", "--quiet"])]);
+    const [winner, loser] = runs[0]!.status === 0 ? runs : [runs[1]!, runs[0]!];
+    expect(winner!.status, winner!.stderr).toBe(0);
+    expect(JSON.parse(winner!.stdout)).toMatchObject({ outcome: "Completed", runs: 2, metrics: { items: "10" } });
+    expect(loser!.status, loser!.stderr).toBe(2);
+    expect(loser!.stderr).toMatch(/job-parity resume: job \S+ is Running in process \d+ on .*\[JP_JOB_RUNNING\]/);
+    // The counters of an uninterrupted run: the job ran once after the pause, not twice.
+    expect(storedJobs(db)).toMatchObject([{ status: "Completed", runs: 2, exitCodes: [1, 0], metrics: { items: "10" }, checkpoint: null }]);
+  });
+
+  it("another process claiming the job after this one took it finds it taken; one that took it first makes this one JP_JOB_RUNNING", async () => {
+    const noSignal = new Int32Array(new SharedArrayBuffer(4));
+    const source = "wat-fixtures/lifecycle/counter.native.ts";
+    const other = `${hostname()}:${process.ppid}`; // a live process, as another resume's claim names it
+    const claimByOther = (path: string, id: string) => {
+      const raw = new Database(path);
+      try {
+        return raw.prepare("UPDATE jobs SET status = 'Running', owner = ? WHERE id = ? AND status IN ('Paused', 'Queued')").run(other, id).changes === 1;
+      } finally {
+        raw.close();
+      }
+    };
+    const pausedCounter = async (path: string) =>
+      (await execDurable({ db: path, source, job: "counter", interrupts: [{ action: "pause", atCheck: 13 }] }, () => {}, noSignal)).result.jobs[0]!.id;
+
+    // The other process tries while this one loads the extension, between its check of the job and its run.
+    const first = join(dir, "claim-late.db");
+    const late = await pausedCounter(first);
+    let otherGotIt: boolean | null = null;
+    const notes = (line: string) => {
+      if (line.includes("loading extension")) otherGotIt = claimByOther(first, late);
+    };
+    const run = await resumeDurable({ db: first, jobId: late }, notes, noSignal);
+    expect(otherGotIt).toBe(false);
+    expect(run.result.jobs[0]).toMatchObject({ status: "Completed", runs: 2, metrics: { items: "25" } });
+    expect(storedJobs(first)).toMatchObject([{ status: "Completed", metrics: { items: "25" } }]);
+
+    // The other process took it first: this one does not run it, and leaves its row alone.
+    const second = join(dir, "claim-early.db");
+    const early = await pausedCounter(second);
+    expect(claimByOther(second, early)).toBe(true);
+    const error = (await resumeDurable({ db: second, jobId: early }, () => {}, noSignal).catch((e: unknown) => e)) as { code: string; message: string };
+    expect(error.code).toBe("JP_JOB_RUNNING");
+    expect(error.message).toContain(`job ${early} is Running in process ${process.ppid} on ${hostname()}`);
+    expect(storedJobs(second)).toMatchObject([{ status: "Running", owner: other, runs: 1, metrics: { items: "12" } }]);
   });
 });
 

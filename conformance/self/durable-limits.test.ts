@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../harness/cli/args.ts";
 import { durableOptions } from "../../harness/cli/durable.ts";
 import { DURABLE_POLICY_DEFAULTS } from "../../harness/durable/runner.ts";
+import { execDurable } from "../../harness/durable/session.ts";
+import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { runCli } from "../support/cli.ts";
+import { storedJobs } from "../support/job-db.ts";
 
 // Time limits of the durable commands (exec --db, resume): no wall-clock limit unless --run-timeout sets one, a stall
 // limit (--stall-timeout, 10 s by default), and a job a limit stopped kept Paused at its last checkpoint unless
@@ -63,6 +66,48 @@ describe("durable commands: time limits that stop runaway guests, not long jobs"
     const resume = runCli(["resume", first.id, "--db", db, "--stall-timeout", "50", "--json", "--quiet"]);
     expect(resume.status, resume.stderr).toBe(0);
     expect(parse(resume.stdout)).toMatchObject({ outcome: "Completed", runs: 2, metrics: { items: "4000" }, error: null });
+  });
+});
+
+/** 10 items, a checkpoint, 5 items, a stateless checkpoint, then a loop that checks for interrupts until stopped. */
+const STATELESS_THEN_LOOP = `(module
+  (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
+  (import "spacedrive" "job_checkpoint" (func $checkpoint (param i32 i32 i32) (result i32)))
+  (import "spacedrive" "job_checkpoint_stateless" (func $stateless (param i32) (result i32)))
+  (import "spacedrive" "job_check_interrupt" (func $check_interrupt (param i32) (result i32)))
+  (import "spacedrive" "job_increment_items" (func $items (param i32 i64)))
+  (global (export "spacedrive_abi_version_1_1") i32 (i32.const 0))
+  (data (i32.const 64) "sl")
+  (data (i32.const 72) "execute_sl")
+  (data (i32.const 96) "s1")
+  (func (export "plugin_init") (result i32)
+    (call $register_job (i32.const 64) (i32.const 2) (i32.const 72) (i32.const 10) (i32.const 1)))
+  (func (export "execute_sl") (param $ctx i32) (param $ctx_len i32) (param $st i32) (param $st_len i32) (result i32)
+    (local $id i32)
+    (local.set $id (call $job_id (local.get $ctx)))
+    (call $items (local.get $id) (i64.const 10))
+    (drop (call $checkpoint (local.get $id) (i32.const 96) (i32.const 2)))
+    (call $items (local.get $id) (i64.const 5))
+    (drop (call $stateless (local.get $id)))
+    (loop $spin
+      (if (call $check_interrupt (local.get $id)) (then (return (i32.const 1))))
+      (br $spin))
+    (i32.const 0))
+  ;; @include "${join(PROJECT_ROOT, "wat-fixtures/lib/runtime.wat")}"
+)
+`;
+
+describe("a stateless checkpoint, then a time limit", () => {
+  it("the job is Paused with the stateless checkpoint's counters (15), in the run and in the database, not the older checkpoint's", async () => {
+    const guest = join(dir, "stateless.wat");
+    writeFileSync(guest, STATELESS_THEN_LOOP);
+    const db = join(dir, "stateless.db");
+    const run = await execDurable({ db, source: guest, job: "sl", runTimeoutMs: 300 }, () => {}, new Int32Array(new SharedArrayBuffer(4)));
+    const root = run.result.jobs[0]!;
+    expect(root.status).toBe("Paused");
+    expect(run.result.errors[0]).toMatch(/did not end within 300 ms/);
+    expect(root.metrics.items).toBe("15");
+    expect(storedJobs(db)).toMatchObject([{ status: "Paused", metrics: { items: "15" }, checkpoint: null }]);
   });
 });
 

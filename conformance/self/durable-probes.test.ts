@@ -316,6 +316,38 @@ describe("CLI edges", () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it("resume on an empty file: JP_NO_DATABASE, and the file stays empty (SQLite would have written a database into it)", async () => {
+    const db = join(dir, "empty-resume.db");
+    writeFileSync(db, "");
+    const error = await refusal(resumeDurable({ db, jobId: "00000000-0000-4000-8000-000000000000" }, () => {}, noSignal));
+    expect(error.code).toBe("JP_NO_DATABASE");
+    expect(error.message).toContain(`${db} is empty: not a job database`);
+    expect(statSync(db).size).toBe(0);
+    expect(existsSync(`${db}-wal`) || existsSync(`${db}-shm`)).toBe(false);
+  });
+
+  it("jobs --lock-wait <ms>: how long opening waits for another connection's lock before JP_STORE_LOCKED", async () => {
+    const db = join(dir, "locked.db");
+    const store = new SqliteStateStore(db);
+    store.recordJob({ id: "a", type: "counter", extensionId: "ext", parentId: null, depth: 0, status: "Running", initialState: null, runs: 1, exitCodes: [], metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 }, progress: null, error: null });
+    store.close();
+    const raw = new Database(db);
+    try {
+      // A Running row of a process that is gone: opening must write (recover it), and another connection holds the lock.
+      raw.prepare("UPDATE jobs SET owner = 'gone:0'").run();
+      raw.exec("BEGIN IMMEDIATE");
+      const started = performance.now();
+      const error = (await jobsCommand(["--db", db, "--lock-wait", "300"], () => {}).catch((e: unknown) => e)) as StoreError;
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error.code).toBe("JP_STORE_LOCKED");
+      expect(error.message).toMatch(/the limit is 300 ms\).*--lock-wait <ms>/);
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      raw.close();
+    }
+    await expect(jobsCommand(["--db", db, "--lock-wait", "soon"], () => {})).rejects.toThrow(UsageError);
+  });
+
   it("exec --pause-at-check and --cancel-at-check together: refused (the second request would never be seen)", async () => {
     const error = await execCommand(["sdk-guest/counter.wasm", "--job", "counter", "--pause-at-check", "3", "--cancel-at-check", "3"], () => {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);

@@ -9,7 +9,7 @@ import { decodeUtf8, encodeUtf8 } from "../../harness/abi/codec.ts";
 import { STATUS } from "../../harness/abi/status.ts";
 import { loadGuest, type GuestModule } from "../../harness/engine/load.ts";
 import type { MetricsSnapshot } from "../../harness/host/metrics.ts";
-import { SCHEMA_VERSION, SqliteStateStore, StoreError, THIS_PROCESS, type CheckpointWrite, type JobOrigin, type SqliteStoreOptions, type StoreErrorCode } from "../../harness/host/sqlite-store.ts";
+import { SCHEMA_VERSION, SqliteStateStore, StoreError, storeError, THIS_PROCESS, type CheckpointWrite, type JobOrigin, type SqliteStoreOptions, type StoreErrorCode } from "../../harness/host/sqlite-store.ts";
 import type { CheckpointMeta, JobSnapshot } from "../../harness/host/state-store.ts";
 import type { NativeExtensionDefinition } from "../../harness/jobs/native-extension.ts";
 import { FIXTURES_DIR, readFixture } from "../../harness/suite/fixtures.ts";
@@ -188,6 +188,22 @@ describe("SqliteStateStore: a checkpoint and the job's counters are one transact
     expect(text(store.load("a"))).toBe("first");
     expect(store.job("a")).toMatchObject({ metrics: { items: "1" }, checkpoint: { sequence: 1 } });
   });
+
+  it("a stateless checkpoint (clear) deletes the checkpoint and writes its counters in one transaction", () => {
+    const path = freshPath();
+    const store = openStore(path);
+    store.recordJob(snapshot("a"));
+    store.save("a", bytes("s1"), meta(10));
+    store.clear("a", meta(15, { value: 0.5, message: "half" }));
+    expect(store.load("a")).toBeNull();
+    expect(store.job("a")).toMatchObject({ metrics: { items: "15" }, progress: { value: 0.5, message: "half" }, checkpoint: null });
+    // When the counters cannot be written, the checkpoint deleted just before them comes back.
+    store.save("a", bytes("s2"), meta(20));
+    openRaw(path).exec("CREATE TRIGGER refuse BEFORE UPDATE ON jobs BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    expectStoreError("JP_STORE_IO", path, () => store.clear("a", meta(25)));
+    expect(text(store.load("a"))).toBe("s2");
+    expect(store.job("a")).toMatchObject({ metrics: { items: "20" }, checkpoint: { sequence: 1 } });
+  });
 });
 
 describe("SqliteStateStore: the job table (recordJob)", () => {
@@ -215,7 +231,7 @@ describe("SqliteStateStore: the job table (recordJob)", () => {
     expect(store.job("a")).toMatchObject({ status: "Paused", exitCodes: [1], metrics: { items: "12" }, progress: { value: 0.5, message: "m" } });
     store.recordJob(snapshot("a", { status: "Failed", runs: 2, exitCodes: [1, 2], error: "the job returned Failed" }));
     expect(store.job("a")).toMatchObject({ status: "Failed", runs: 2, exitCodes: [1, 2], error: "the job returned Failed" });
-    expect(store.job("a")!.owner).toBe(`${hostname()}:${process.pid}`);
+    expect(store.job("a")!.owner).toBe(THIS_PROCESS);
     expect(store.job("missing")).toBeNull();
   });
 
@@ -330,6 +346,23 @@ describe("SqliteStateStore: startup recovery", () => {
     expect(second.job("a")!.owner).toBe(THIS_PROCESS);
   });
 
+  it("names this process by host, pid and a token; a row with this pid and another token is an earlier process's: recovered", () => {
+    expect(THIS_PROCESS).toMatch(new RegExp(`^${hostname()}:${process.pid}:[^:]+$`));
+    // What a process killed before this one got its pid left behind (a container's pid 1 after a restart).
+    expect(openStore(runningJob(`${hostname()}:${process.pid}:another-process`)).recovered).toEqual(["a"]);
+    expect(openStore(runningJob(THIS_PROCESS)).recovered).toEqual([]);
+  });
+
+  it("a live pid whose process started after the row was written (the pid was reused) is recovered, where /proc says so", () => {
+    const sleeper: ChildProcess = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    try {
+      if (!existsSync(`/proc/${sleeper.pid}/stat`)) return; // no /proc here: a live pid is alive
+      expect(openStore(runningJob(`${hostname()}:${sleeper.pid}:00000000-1`)).recovered).toEqual(["a"]);
+    } finally {
+      sleeper.kill();
+    }
+  });
+
   it("a Running job written on another machine is treated as orphaned (its pid means nothing here)", () => {
     const path = runningJob(`not-${hostname()}:${process.pid}`); // a pid that is alive here, on the wrong host
     expect(openStore(path).recovered).toEqual(["a"]);
@@ -353,6 +386,39 @@ describe("SqliteStateStore: startup recovery", () => {
     const reopened = openStore(path);
     expect(reopened.recovered).toEqual([]);
     expect(reopened.jobs().map((job) => job.status)).toEqual([...statuses]);
+  });
+});
+
+describe("SqliteStateStore: claiming a job to resume it", () => {
+  it("claim turns a Paused job Running for this process once: a second connection's claim changes nothing", () => {
+    const path = freshPath();
+    const first = openStore(path);
+    first.recordJob(snapshot("a", { status: "Paused", runs: 1, metrics: { ...ZERO, items: "7" } }));
+    const second = openStore(path);
+    expect(first.claim("a")).toBe(true);
+    expect(second.claim("a")).toBe(false);
+    expect(second.claim("missing")).toBe(false);
+    expect(second.job("a")).toMatchObject({ status: "Running", owner: THIS_PROCESS, metrics: { items: "7" } });
+  });
+
+  it("the host's record of a claimed job as it was stored keeps the row Running; its run's statuses are written", () => {
+    const store = openStore();
+    store.recordJob(snapshot("a", { status: "Paused", runs: 1 }));
+    store.claim("a");
+    store.recordJob(snapshot("a", { status: "Paused", runs: 1 })); // restoreJob, before the run
+    expect(store.job("a")!.status).toBe("Running");
+    store.recordJob(snapshot("a", { status: "Running", runs: 2 }));
+    store.recordJob(snapshot("a", { status: "Paused", runs: 2 })); // the run paused it: a status of its own
+    expect(store.job("a")).toMatchObject({ status: "Paused", runs: 2 });
+  });
+
+  it("release gives back the jobs claimed and never run, each with the status it had", () => {
+    const store = openStore();
+    store.recordJob(snapshot("paused", { status: "Paused", runs: 1 }));
+    store.recordJob(snapshot("queued", { status: "Queued" }));
+    expect(store.claim("paused") && store.claim("queued")).toBe(true);
+    store.release();
+    expect(store.jobs().map((job) => job.status)).toEqual(["Paused", "Queued"]);
   });
 });
 
@@ -426,6 +492,28 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     store.save("a", bytes("after"), meta(3)); // the store is usable again once the lock is gone
     expect(text(store.load("a"))).toBe("after");
     expect(store.job("a")!.checkpoint!.sequence).toBe(2);
+  });
+
+  it("a lock wait shorter than the busy timeout bounds each attempt too: JP_STORE_LOCKED after lockWaitMs, not 2000 ms", () => {
+    const path = freshPath();
+    const store = openStore(path, { lockWaitMs: 300 }); // the default busy timeout, 2000 ms
+    store.recordJob(snapshot("a"));
+    openRaw(path).exec("BEGIN IMMEDIATE");
+    const started = performance.now();
+    expectStoreError("JP_STORE_LOCKED", path, () => store.save("a", bytes("during"), meta(1)));
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it("SQLITE_READONLY (a file or folder this user may not write) says so, names the -wal and -shm files and what to do", () => {
+    for (const code of ["SQLITE_READONLY", "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT"]) {
+      const error = storeError("/data/jobs.db", "saving a checkpoint of job a", Object.assign(new Error("attempt to write a readonly database"), { code }));
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe("JP_STORE_IO");
+      expect((error as StoreError).message).toMatch(
+        /^\/data\/jobs\.db: saving a checkpoint of job a: the database or its folder is not writable by this user \(SQLite writes jobs\.db-wal and jobs\.db-shm beside the file\).*Give this user write access/,
+      );
+      expect((error as StoreError).message).toContain(`(${code})`);
+    }
   });
 
   it("a save past the size cap is JP_STORE_FULL and keeps the previous checkpoint and its counters", () => {

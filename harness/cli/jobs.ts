@@ -3,17 +3,18 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { recoveredNote } from "../durable/notes.ts";
 import { SqliteStateStore, StoreError, type StoredJob } from "../host/sqlite-store.ts";
-import { parseCommand, UsageError } from "./args.ts";
+import { MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, UsageError } from "./args.ts";
 
-export const JOBS_USAGE = `usage: job-parity jobs --db <file> [--json]
+export const JOBS_USAGE = `usage: job-parity jobs --db <file> [--json] [--lock-wait <ms>]
 
 Lists the jobs in a job database: status, runs, progress, metrics, the last checkpoint and the extension each job
 loads on resume. Opening the database recovers orphans: jobs left Running by a process that is gone are shown (and
 kept) as Paused. A database this process cannot write (a read-only file or folder) is listed as it is, read-only,
 without recovering anything.
 
-  --db <file>   the job database (required; it must exist)
-  --json        print a JSON array instead of a table
+  --db <file>         the job database (required; it must exist)
+  --json              print a JSON array instead of a table
+  --lock-wait <ms>    how long one database operation waits in all for other processes' locks (default 30000)
 
 Exit codes: 0 listed; 2 the database could not be read.`;
 
@@ -38,16 +39,16 @@ function cannotWrite(error: unknown): boolean {
  * read-only. A WAL database whose folder is read-only cannot even be read in place (SQLite needs its -shm file), so
  * then a copy of it (and of its -wal) in a temporary folder is read.
  */
-function openForListing(db: string): { store: SqliteStateStore; cleanup: () => void } {
+function openForListing(db: string, lockWaitMs: number | undefined): { store: SqliteStateStore; cleanup: () => void } {
   const none = () => {};
   try {
-    return { store: new SqliteStateStore(db), cleanup: none };
+    return { store: new SqliteStateStore(db, { lockWaitMs }), cleanup: none };
   } catch (error) {
     if (!cannotWrite(error)) throw error;
   }
   process.stderr.write(`job-parity: ${db} cannot be written here: listed read-only, as it is (jobs left Running by a process that is gone are not recovered)\n`);
   try {
-    return { store: new SqliteStateStore(db, { readonly: true }), cleanup: none };
+    return { store: new SqliteStateStore(db, { readonly: true, lockWaitMs }), cleanup: none };
   } catch (error) {
     if (!cannotWrite(error)) throw error;
   }
@@ -57,7 +58,7 @@ function openForListing(db: string): { store: SqliteStateStore; cleanup: () => v
     const copy = join(dir, basename(db));
     copyFileSync(db, copy);
     if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${copy}-wal`);
-    return { store: new SqliteStateStore(copy, { readonly: true }), cleanup };
+    return { store: new SqliteStateStore(copy, { readonly: true, lockWaitMs }), cleanup };
   } catch (error) {
     cleanup();
     throw error;
@@ -65,15 +66,16 @@ function openForListing(db: string): { store: SqliteStateStore; cleanup: () => v
 }
 
 export async function jobsCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommand("jobs", argv, { db: { type: "string" }, json: { type: "boolean", default: false } }, false);
+  const { values } = parseCommand("jobs", argv, { db: { type: "string" }, json: { type: "boolean", default: false }, "lock-wait": { type: "string" } }, false);
   if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required\n\n${JOBS_USAGE}`);
+  const lockWaitMs = nonNegativeInt("jobs", "lock-wait", values["lock-wait"], MAX_TIMEOUT_MS, "a whole number of milliseconds");
   // Listing never creates a database: a mistyped path is an error, not a new empty file.
   if (!existsSync(values.db)) throw new UsageError(`jobs: no database at ${values.db}; "job-parity exec <guest> --job <name> --db ${values.db}" creates one`);
   const stat = statSync(values.db);
   if (stat.isDirectory()) throw new UsageError(`jobs: ${values.db} is a folder; give the database file (exec --db <file> made it)`);
   // SQLite takes an empty file for a new database and would write one into it: listing leaves the file as it is.
   if (stat.size === 0) throw new UsageError(`jobs: ${values.db} is empty: not a job database (exec --db <file> makes one)`);
-  const { store, cleanup } = openForListing(values.db);
+  const { store, cleanup } = openForListing(values.db, lockWaitMs);
   try {
     for (const id of store.recovered) process.stderr.write(`${recoveredNote(id)}\n`);
     if (values.json) {

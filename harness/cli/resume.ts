@@ -28,7 +28,8 @@ directory the job was started from and resume runs in that directory (or above i
 (JP_EXTENSION_REFUSED) unless the path is given again with --extension. The file must match the stored sha256.
 
 Exit codes: 0 the job ended Completed, Paused or Cancelled; 1 it Failed; 2 it could not be resumed (no such job or
-database, a finished job, a changed, missing or refused extension file, an unreadable database).`;
+database, a finished job, a job another process is running, a changed, missing or refused extension file, an
+unreadable database).`;
 
 export async function resumeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand("resume", argv, { json: { type: "boolean", default: false }, extension: { type: "string" }, ...DURABLE_FLAGS });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
 import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
 import { DURABLE_POLICY_DEFAULTS, type DurablePolicy } from "./runner.ts";
@@ -62,6 +62,8 @@ export type Notes = (line: string) => void;
 export interface DurableRunResult {
   readonly result: ScenarioResult;
   readonly db: string;
+  /** The file `resume`, run in this directory, must be given as --extension; null when it loads the job's own unasked. */
+  readonly extension: string | null;
 }
 
 /** A whole number of milliseconds from the environment; undefined when unset or not one. */
@@ -70,8 +72,16 @@ function envMilliseconds(name: string): number | undefined {
   return process.env[name] && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-/** Closes the job database, saying how often it was found busy (each time the operation waited and was tried again). */
+/**
+ * Closes the job database, giving back the jobs this process claimed and never ran, and saying how often it was found
+ * busy (each time the operation waited and was tried again).
+ */
 function closeStore(store: SqliteStateStore, notes: Notes): void {
+  try {
+    store.release();
+  } catch {
+    // Left Running, owned by this process: the first process to open the database after this one ends pauses them.
+  }
   const { retries, waitedMs } = store.busy;
   if (retries > 0) notes(`job-parity: the job database was busy ${retries} time${retries === 1 ? "" : "s"} (other processes held its lock); waited ${Math.round(waitedMs)} ms in all and tried again each time`);
   store.close();
@@ -121,25 +131,29 @@ export async function execDurable(request: DurableExecRequest & DurablePolicy, n
   const { subject, path, sha256: digest } = await loadSubjectFile(request.source);
   const store = openStore(request, notes);
   try {
-    store.origin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null, startDir: process.cwd() };
+    const origin: JobOrigin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null, startDir: process.cwd() };
+    store.origin = origin;
     const host = hostFor(store, shutdownSignal, request, request);
     const loaded = loadSubject(host, subject);
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
     notes(`job-parity: job ${root.id} stored in ${request.db}`);
     host.drive(root, { resume: request.resume });
     loaded.unload();
-    return { result: collectResult(host, loaded, root), db: request.db };
+    return { result: collectResult(host, loaded, root), db: request.db, extension: notLoadedUnasked(origin, process.cwd()) === null ? null : path };
   } finally {
     closeStore(store, notes);
   }
 }
 
+function jobRunning(jobId: string, owner: string): DurableRunError {
+  const [host, pid] = owner.split(":"); // host:pid:token (StoredJob.owner)
+  return new DurableRunError("JP_JOB_RUNNING", `job ${jobId} is Running in process ${pid} on ${host}; pause it there (Ctrl-C pauses it) or wait for it to end`);
+}
+
 function resumable(store: SqliteStateStore, jobId: string): StoredJob & { origin: JobOrigin } {
   const job = store.job(jobId);
   if (job === null) throw new DurableRunError("JP_NO_SUCH_JOB", `no job ${jobId} in ${store.path}; \`job-parity jobs --db ${store.path}\` lists them`);
-  if (job.status === "Running") {
-    throw new DurableRunError("JP_JOB_RUNNING", `job ${jobId} is Running in process ${job.owner}; pause it there (Ctrl-C pauses it) or wait for it to end`);
-  }
+  if (job.status === "Running") throw jobRunning(jobId, job.owner);
   if (job.status !== "Paused" && job.status !== "Queued") throw new DurableRunError("JP_NOT_RESUMABLE", `job ${jobId} is ${job.status}: there is nothing to resume`);
   if (job.origin === null) throw new DurableRunError("JP_NO_ORIGIN", `job ${jobId} has no stored origin (it was not started by \`job-parity exec --db\`), so no process can load its extension again`);
   return job as StoredJob & { origin: JobOrigin };
@@ -161,6 +175,35 @@ function fileSha256(path: string): string | null {
 }
 
 /**
+ * Takes the job for this process (SqliteStateStore.claim) or says why not: another process resuming it got there
+ * first (JP_JOB_RUNNING), or it ended meanwhile.
+ */
+function claim(store: SqliteStateStore, jobId: string): void {
+  if (store.claim(jobId)) return;
+  const job = resumable(store, jobId);
+  throw jobRunning(jobId, job.owner); // Paused again already: the other process ran it and paused it meanwhile
+}
+
+/**
+ * Why resume, run in `cwd`, would not load the extension the job's row names unless named again (--extension); null
+ * when it would: the file lies under the directory the job was started from and resume runs in that directory or
+ * above it (both real paths: no symlink leads out), or it is one of job-parity's own files.
+ */
+function notLoadedUnasked(origin: JobOrigin, cwd: string): string | null {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : null);
+  const [file, start, here] = [real(origin.path), origin.startDir === undefined ? null : real(origin.startDir), real(cwd)];
+  // job-parity's own guests and extensions (`exec --example`, its fixtures and their twins) are the harness's, as
+  // trusted as it: the folders it ships them in.
+  const own = real(PROJECT_ROOT);
+  if (file !== null && own !== null && SHIPPED_FOLDERS.some((folder) => within(file, resolve(own, folder)))) return null;
+  if (origin.startDir === undefined) return "the database does not say which directory the job was started from";
+  if (file === null || start === null || here === null || !within(file, start) || !within(start, here)) {
+    return `it loads an extension the database names only when it lies under the directory the job was started from (${origin.startDir}) and resume runs in that directory or above it (here: ${cwd})`;
+  }
+  return null;
+}
+
+/**
  * The extension file resume may load for a job, checked before anything of it runs. The path and sha256 come from the
  * database, and a database can be crafted: so resume loads the path it names only when that path lies under the
  * directory the job was started from and resume runs in that directory or above it (both real paths: no symlink
@@ -175,21 +218,11 @@ function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: Durabl
     path = resolve(request.extension);
     if (!existsSync(path)) throw new DurableRunError("JP_EXTENSION_REFUSED", `--extension ${request.extension}: no such file`);
   } else {
-    const cwd = request.cwd ?? process.cwd();
-    const real = (p: string) => (existsSync(p) ? realpathSync(p) : null);
-    const [file, start, here] = [real(origin.path), origin.startDir === undefined ? null : real(origin.startDir), real(cwd)];
-    if (file === null) {
+    if (!existsSync(origin.path)) {
       throw new DurableRunError("JP_SOURCE_CHANGED", `job ${job.id}'s extension ${origin.path} is gone; restore it, or pass a copy with the same sha256 (${origin.sha256}) as --extension <path>`);
     }
-    // job-parity's own guests and extensions (`exec --example`, its fixtures and their twins) are the harness's, as
-    // trusted as it: the folders it ships them in.
-    const own = real(PROJECT_ROOT);
-    const shipped = own !== null && SHIPPED_FOLDERS.some((folder) => within(file, resolve(own, folder)));
-    if (!shipped && (origin.startDir === undefined || start === null || here === null || !within(file, start) || !within(start, here))) {
-      const where =
-        origin.startDir === undefined
-          ? "the database does not say which directory the job was started from"
-          : `it loads an extension the database names only when it lies under the directory the job was started from (${origin.startDir}) and resume runs in that directory or above it (here: ${cwd})`;
+    const where = notLoadedUnasked(origin, request.cwd ?? process.cwd());
+    if (where !== null) {
       throw new DurableRunError(
         "JP_EXTENSION_REFUSED",
         `job ${job.id} in ${request.db} names the extension ${origin.path} (sha256 ${origin.sha256}); resume did not load it: ${where}. A job database can be crafted to name any file. ${confirm} (its sha256 must match).`,
@@ -217,12 +250,18 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
   if (!existsSync(request.db)) {
     throw new DurableRunError("JP_NO_DATABASE", `no job database at ${request.db}; "job-parity exec <guest> --job <name> --db ${request.db}" creates one`);
   }
+  // SQLite takes an empty file for a new database and would write one into it: the file is left as it is.
+  if (statSync(request.db).size === 0) {
+    throw new DurableRunError("JP_NO_DATABASE", `${request.db} is empty: not a job database; "job-parity exec <guest> --job <name> --db <file>" makes one`);
+  }
   const store = openStore(request, notes);
   try {
     const stored = resumable(store, request.jobId);
     const { origin } = stored;
     // Nothing of the file runs before its path is allowed and its sha256 checked.
     const path = extensionToLoad(stored, request);
+    // Only then is the job taken, before anything of the file runs: of two processes resuming it, one goes on.
+    claim(store, stored.id);
     notes(`job-parity: job ${stored.id}: loading extension ${path} (sha256 ${origin.sha256})`);
     const { subject } = await loadSubjectFile(path);
     store.origin = origin;
@@ -233,12 +272,19 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
     const restored = new Map<string, JobRecord>([[root.id, root]]);
     for (const row of store.jobs()) {
       const parent = row.parentId === null ? undefined : restored.get(row.parentId);
-      if (parent !== undefined && (row.status === "Queued" || row.status === "Paused")) restored.set(row.id, host.restoreJob(loaded.scope, row, parent));
+      if (parent === undefined || (row.status !== "Queued" && row.status !== "Paused")) continue;
+      // A child another process is resuming on its own stays with it.
+      if (!store.claim(row.id)) {
+        notes(`job-parity: job ${row.id} (a child of ${row.parentId}) was taken by another process; not resumed here`);
+        continue;
+      }
+      restored.set(row.id, host.restoreJob(loaded.scope, row, parent));
     }
     notes(`job-parity: resuming job ${root.id} (${root.status}, ${root.runs} run${root.runs === 1 ? "" : "s"} so far) from ${request.db}`);
     host.drive(root, { resume: true });
     loaded.unload();
-    return { result: collectResult(host, loaded, root), db: request.db };
+    const extension = notLoadedUnasked(origin, request.cwd ?? process.cwd()) === null ? null : path;
+    return { result: collectResult(host, loaded, root), db: request.db, extension };
   } finally {
     closeStore(store, notes);
   }

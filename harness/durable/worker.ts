@@ -35,7 +35,7 @@ const post = (message: FromDurableWorker) => parentPort!.postMessage(message);
 try {
   const run = command.kind === "exec" ? await execDurable(command.request, notes, shutdownSignal) : await resumeDurable(command.request, notes, shutdownSignal);
   const exitCode = printRun(run.result, output.source, output, out);
-  const hint = resumeHint(run.result, run.db);
+  const hint = resumeHint(run.result, run.db, run.extension);
   if (hint !== null) notes(hint);
   post({ kind: "done", exitCode });
 } catch (error) {

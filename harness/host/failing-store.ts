@@ -26,9 +26,9 @@ export class FailingStateStore implements StateStore {
     this.store.save(jobId, state, meta);
   }
 
-  clear(jobId: string): void {
+  clear(jobId: string, meta?: CheckpointMeta): void {
     this.count();
-    this.store.clear(jobId);
+    this.store.clear(jobId, meta);
   }
 
   private count(): void {

@@ -215,7 +215,7 @@ export class JobOperations {
   /** ABI 1.1 job_checkpoint_stateless (checkpoint.stateless): the job's checkpoint becomes none. */
   checkpointStateless(scope: ExtensionScope, job: JobRecord): StatusCode {
     try {
-      this.deps.store.clear(job.id);
+      this.deps.store.clear(job.id, job);
     } catch (error) {
       const refused = this.refuse(scope, job, "job_checkpoint_stateless", "STORE_ERROR", NO_FIELDS, `the state store failed: ${(error as Error).message}`);
       this.deps.onStoreFailure?.(job, error);
@@ -223,6 +223,7 @@ export class JobOperations {
     }
     job.tree.stateBytes -= job.checkpointBytes;
     job.checkpointBytes = 0;
+    job.keepCheckpointMetrics(); // a checkpoint all the same: a job paused by a limit resumes with these counters
     job.trace.recordCheckpoint(job.id, null);
     return STATUS.OK;
   }

@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
+import { basename } from "node:path";
 import type Database from "better-sqlite3";
 import { isU64Decimal } from "../abi/codec.ts";
 import type { JobStatus } from "../trace/events.ts";
@@ -75,7 +76,7 @@ export interface JobOrigin {
 /** A job as `job-parity jobs` lists it. */
 export interface StoredJob extends JobSnapshot {
   readonly origin: JobOrigin | null;
-  /** `host:pid` of the process that last wrote the row. */
+  /** `host:pid:token` of the process that last wrote the row (see THIS_PROCESS), or `host:pid` without a token. */
   readonly owner: string;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -100,7 +101,7 @@ export interface SqliteStoreOptions {
    * survives a power loss. "normal": WAL without an fsync per commit: it survives a killed process, not a lost machine.
    */
   readonly durability?: Durability;
-  /** How long one attempt waits in SQLite's busy handler for another connection's lock (default 2000 ms). */
+  /** How long one attempt waits in SQLite's busy handler for another connection's lock (default 2000 ms, at most lockWaitMs). */
   readonly busyTimeoutMs?: number;
   /**
    * How long one operation (opening, a job row, a checkpoint, a read) may wait in all for other connections' locks:
@@ -189,24 +190,48 @@ function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** This process, as the owner column names it. */
-export const THIS_PROCESS = `${hostname()}:${process.pid}`;
+/**
+ * What tells a process from any other that had or will have its pid on this host: the boot and the process's start
+ * time (from /proc); null where there is no /proc to read them from.
+ */
+function processToken(pid: number): string | null {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim().slice(0, 8);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Field 22, starttime; the command name before it (in parentheses) may hold spaces.
+    const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return boot && start ? `${boot}-${start}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * This process, as the owner column names it: `host:pid:token`. The token tells this process from an earlier one
+ * that had its pid (a container's pid 1 after a restart), which left its rows behind; every thread of the process
+ * has the same one. Without /proc it is random, made once per module instance.
+ */
+export const THIS_PROCESS = `${hostname()}:${process.pid}:${processToken(process.pid) ?? randomBytes(8).toString("hex")}`;
 
 /** Whether the process that owns a Running row is still alive (then its jobs are not orphans). */
 function ownerAlive(owner: string): boolean {
   if (owner === THIS_PROCESS) return true;
-  const colon = owner.lastIndexOf(":");
-  if (owner.slice(0, colon) !== hostname()) return false; // another machine's row: treated as dead, as core would
+  // `host:pid:token`, or `host:pid` without a token (judged by the pid alone).
+  const [host, pid, token, ...rest] = owner.split(":");
+  if (host !== hostname() || rest.length > 0) return false; // another machine's row (or none of ours): dead, as core would judge it
   // Anything but a positive pid is no process: kill(0) would probe our own process group, kill(-n) a group, and
   // either would keep a row Running for ever.
-  const pid = owner.slice(colon + 1);
-  if (!/^[1-9][0-9]*$/.test(pid)) return false;
+  if (pid === undefined || !/^[1-9][0-9]*$/.test(pid)) return false;
+  if (token !== undefined && Number(pid) === process.pid) return false; // our pid, another process's token: it is gone
   try {
     process.kill(Number(pid), 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  if (token === undefined) return true;
+  // A live pid with another start time belongs to a process started since: the owner is gone.
+  const now = processToken(Number(pid));
+  return now === null || now === token;
 }
 
 /** Whether a SQLite error means another connection holds a lock: worth waiting for and trying again. */
@@ -225,7 +250,7 @@ function sleep(ms: number): void {
  * Turns a SQLite error into a StoreError that names the file and says what to do. Errors that are not SQLite's
  * (a bug here) pass through unchanged.
  */
-function storeError(path: string, doing: string, error: unknown): unknown {
+export function storeError(path: string, doing: string, error: unknown): unknown {
   if (error instanceof CorruptRow) {
     return new StoreError("JP_STORE_CORRUPT", `${path}: ${doing}: ${error.message}: something other than job-parity wrote it. The file was not changed; move it aside or pass another --db.`, { cause: error });
   }
@@ -240,6 +265,13 @@ function storeError(path: string, doing: string, error: unknown): unknown {
   }
   if (code === "SQLITE_FULL") {
     return new StoreError("JP_STORE_FULL", `${path}: ${doing}: the disk (or the database's size cap) is full: ${detail}. The write was rolled back, so what was stored before it (the last checkpoint) is kept; free space and try again.`, { cause: error });
+  }
+  if (code.startsWith("SQLITE_READONLY")) {
+    return new StoreError(
+      "JP_STORE_IO",
+      `${path}: ${doing}: the database or its folder is not writable by this user (SQLite writes ${basename(path)}-wal and ${basename(path)}-shm beside the file): ${detail}. Give this user write access to both, run as the user that owns them, or pass another --db; \`job-parity jobs\` can still list it read-only.`,
+      { cause: error },
+    );
   }
   if (code === "SQLITE_CANTOPEN") {
     return new StoreError("JP_STORE_IO", `${path}: ${doing}: the file cannot be opened or made: ${detail}. Check that its folder exists and that this process may write there.`, { cause: error });
@@ -263,6 +295,9 @@ export class SqliteStateStore implements StateStore {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<SqliteStateStore["prepare"]>;
   private readonly saveTransaction: (jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => void;
+  private readonly clearTransaction: (jobId: string, meta: CheckpointMeta | undefined) => void;
+  /** Jobs this process claimed (claim) that have not run yet, with the status each had before. */
+  private readonly claimed = new Map<string, JobStatus>();
   private readonly onCheckpoint: ((event: CheckpointWrite) => void) | null;
   private readonly busyTimeoutMs: number;
   private readonly lockWaitMs: number;
@@ -272,8 +307,9 @@ export class SqliteStateStore implements StateStore {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
     this.onCheckpoint = options.onCheckpoint ?? null;
-    this.busyTimeoutMs = options.busyTimeoutMs ?? 2000;
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    // One attempt never waits longer than the whole operation may.
+    this.busyTimeoutMs = Math.min(options.busyTimeoutMs ?? 2000, this.lockWaitMs);
     const fresh = !existsSync(path);
     const Driver = sqliteDriver(); // outside the try: its error already says what to do
     try {
@@ -309,11 +345,11 @@ export class SqliteStateStore implements StateStore {
       this.saveTransaction = this.db.transaction((jobId: string, state: Uint8Array, digest: string, meta: CheckpointMeta | undefined) => {
         const now = Date.now();
         this.statements.putCheckpoint.run(jobId, state, digest, now);
-        if (meta !== undefined) {
-          const m = meta.metrics.snapshot();
-          const p = meta.progress;
-          this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
-        }
+        this.putCounters(jobId, meta, now);
+      });
+      this.clearTransaction = this.db.transaction((jobId: string, meta: CheckpointMeta | undefined) => {
+        this.statements.dropCheckpoint.run(jobId);
+        this.putCounters(jobId, meta, Date.now());
       });
       this.recovered = options.readonly ? [] : this.retrying("recovering jobs left Running", () => this.recoverOrphans());
     } catch (error) {
@@ -370,6 +406,9 @@ export class SqliteStateStore implements StateStore {
          LEFT JOIN job_checkpoints c ON c.job_id = jobs.id WHERE jobs.id = ?`,
       ),
       running: this.db.prepare("SELECT id, owner FROM jobs WHERE status = 'Running'"),
+      status: this.db.prepare("SELECT status FROM jobs WHERE id = ?"),
+      claim: this.db.prepare("UPDATE jobs SET status = 'Running', owner = ?, updated_at = ? WHERE id = ?"),
+      release: this.db.prepare("UPDATE jobs SET status = ?, updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
       pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
     };
   }
@@ -433,6 +472,14 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
   }
 
+  /** The checkpoint's counters, written in the checkpoint's transaction; none given: the row's are left as they are. */
+  private putCounters(jobId: string, meta: CheckpointMeta | undefined, now: number): void {
+    if (meta === undefined) return;
+    const m = meta.metrics.snapshot();
+    const p = meta.progress;
+    this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+  }
+
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
     const digest = sha256(state);
     this.onCheckpoint?.({ phase: "writing", jobId, bytes: state.byteLength });
@@ -454,11 +501,41 @@ export class SqliteStateStore implements StateStore {
     this.guard(`discarding the checkpoint of job ${jobId}`, () => this.statements.dropCheckpoint.run(jobId));
   }
 
-  clear(jobId: string): void {
-    this.guard(`clearing the checkpoint of job ${jobId}`, () => this.statements.dropCheckpoint.run(jobId));
+  /** A stateless checkpoint: the checkpoint row goes and the job's counters are written, in one transaction (as save). */
+  clear(jobId: string, meta?: CheckpointMeta): void {
+    this.guard(`clearing the checkpoint of job ${jobId}`, () => this.clearTransaction(jobId, meta));
+  }
+
+  /**
+   * Takes a Paused or Queued job for this process before it is resumed: its row becomes Running, owned by this
+   * process, in one immediate transaction, so that of two processes resuming the job only one gets it. False, with
+   * nothing changed, when the job is not Paused or Queued (another process got it first). The row stays Running
+   * until the job's own run records a status (see recordJob) or release() gives it back.
+   */
+  claim(jobId: string): boolean {
+    const claimOnce = this.db.transaction(() => {
+      const row = this.statements.status.get(jobId) as { status: JobStatus } | undefined;
+      if (row === undefined || (row.status !== "Paused" && row.status !== "Queued")) return false;
+      this.statements.claim.run(THIS_PROCESS, Date.now(), jobId);
+      this.claimed.set(jobId, row.status);
+      return true;
+    });
+    return this.guard(`claiming job ${jobId}`, () => claimOnce.immediate());
+  }
+
+  /** Gives back the jobs this process claimed and never ran: each row goes back to the status it had. */
+  release(): void {
+    for (const [id, status] of this.claimed) {
+      this.guard(`giving back job ${id}`, () => this.statements.release.run(status, Date.now(), id, THIS_PROCESS));
+    }
+    this.claimed.clear();
   }
 
   recordJob(job: JobSnapshot): void {
+    // A claimed job stays Running until it runs: the host records a restored job as it was stored (Paused or Queued)
+    // before running it, and a row back at Paused could be claimed by another process meanwhile.
+    const held = this.claimed.has(job.id) && (job.status === "Paused" || job.status === "Queued");
+    if (!held) this.claimed.delete(job.id);
     this.guard(`recording job ${job.id} (${job.status})`, () =>
       this.statements.putJob.run({
         id: job.id,
@@ -466,7 +543,7 @@ export class SqliteStateStore implements StateStore {
         extension_id: job.extensionId,
         parent_id: job.parentId,
         depth: job.depth,
-        status: job.status,
+        status: held ? "Running" : job.status,
         state: job.initialState,
         runs: job.runs,
         exit_codes: JSON.stringify(job.exitCodes),

@@ -43,8 +43,11 @@ export interface StateStore {
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void;
   load(jobId: string): Uint8Array | null;
   discard(jobId: string): void;
-  /** A checkpoint without state (job_checkpoint_stateless): the job's checkpoint becomes none. Happens wholly or throws, as save. */
-  clear(jobId: string): void;
+  /**
+   * A checkpoint without state (job_checkpoint_stateless): the job's checkpoint becomes none, with `meta`'s counters
+   * as save keeps them. Happens wholly or throws, as save.
+   */
+  clear(jobId: string, meta?: CheckpointMeta): void;
   /**
    * A durable store keeps the job table: the host reports each job when it is created and after each status change.
    * Stores without one (the in-memory store) leave it out.

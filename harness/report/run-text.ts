@@ -90,11 +90,20 @@ function summaryLine(summary: TraceSummary): string {
   return `trace: ${summary.events} events, the first and last ${summary.window} kept (--trace-window), ${summary.dropped} not kept: ${kindCounts(summary)}${last}`;
 }
 
-/** The line that tells how to continue a durable run that left jobs unfinished; null when every job ended. */
-export function resumeHint(result: ScenarioResult, db: string): string | null {
+/** A word as a POSIX shell reads it back: as it is when it has nothing the shell would act on, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The line that tells how to continue a durable run that left jobs unfinished; null when every job ended. `extension`:
+ * the file `resume` must be named (--extension) to load the job's extension, run in this directory; null when none.
+ */
+export function resumeHint(result: ScenarioResult, db: string, extension: string | null): string | null {
   const unfinished = result.jobs.filter((job) => job.status === "Paused" || job.status === "Queued");
   if (unfinished.length === 0) return null;
   const root = result.jobs[0]!;
   const next = root.status === "Paused" || root.status === "Queued" ? root : unfinished[0]!;
-  return `job-parity: ${unfinished.length === 1 ? "1 job is" : `${unfinished.length} jobs are`} unfinished; resume with: job-parity resume ${next.id} --db ${db}`;
+  const command = ["job-parity", "resume", next.id, "--db", db, ...(extension === null ? [] : ["--extension", extension])].map(shellWord).join(" ");
+  return `job-parity: ${unfinished.length === 1 ? "1 job is" : `${unfinished.length} jobs are`} unfinished; resume with: ${command}`;
 }

@@ -1,5 +1,5 @@
 import { decodeUtf8, encodeUtf8 } from "../abi/codec.ts";
-import { importSpec, IMPORT_MODULE } from "../abi/imports.ts";
+import { importSpec, IMPORT_MODULE, type ImportName } from "../abi/imports.ts";
 import { ABI_MARKER } from "../abi/version.ts";
 import { NO_FIELDS, overLimit, ARG } from "../abi/arguments.ts";
 import { isWireError } from "../abi/wire-methods.ts";
@@ -55,6 +55,28 @@ function capturingScope(host: ReferenceHost, seen: (scope: ExtensionScope) => vo
     const scope = open(id, permissions);
     seen(scope);
     return scope;
+  };
+}
+
+/**
+ * Parts that replace one import with `answer`, which sees the case's host and extension scope (what a boundary
+ * cannot reach) and the import it replaces. Until the case opens its scope, the import is the original.
+ */
+function replacingImport<A extends number[]>(
+  name: ImportName,
+  answer: (case_: { readonly host: ReferenceHost; readonly scope: ExtensionScope; readonly original: (...args: A) => number }, ...args: A) => number,
+): MutantParts {
+  let host: ReferenceHost | null = null;
+  let scope: ExtensionScope | null = null;
+  return {
+    patchHost: (h) => {
+      host = h;
+      capturingScope(h, (s) => (scope = s));
+    },
+    wrapImports: (fns) => {
+      const original = importFn<A, number>(fns, name);
+      return { ...fns, [name]: asImport((...args: A) => (host === null || scope === null ? original(...args) : answer({ host, scope, original }, ...args))) };
+    },
   };
 }
 
@@ -436,26 +458,10 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     name: "register-phase-first",
     clause: "init.register",
     description: "register_job outside plugin_init answers WRONG_PHASE before it checks the names' UTF-8 (the checks in another order)",
-    plant: () => {
-      let host: ReferenceHost | null = null;
-      let scope: ExtensionScope | null = null;
-      return {
-        patchHost: (h) => {
-          host = h;
-          capturingScope(h, (s) => (scope = s));
-        },
-        wrapImports: (fns) => {
-          const register = importFn<[number, number, number, number, number], number>(fns, "register_job");
-          return {
-            ...fns,
-            register_job: asImport((...args: [number, number, number, number, number]) => {
-              if (host === null || scope === null || scope.phase !== "ready") return register(...args);
-              return host.ops.refuse(scope, null, "register_job", "WRONG_PHASE", NO_FIELDS, "register_job is only allowed during plugin_init");
-            }),
-          };
-        },
-      };
-    },
+    plant: () =>
+      replacingImport<[number, number, number, number, number]>("register_job", ({ host, scope, original }, ...args) =>
+        scope.phase !== "ready" ? original(...args) : host.ops.refuse(scope, null, "register_job", "WRONG_PHASE", NO_FIELDS, "register_job is only allowed during plugin_init"),
+      ),
   },
   {
     name: "resumable-only-one",
@@ -592,27 +598,11 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     name: "state-size-before-memory",
     clause: "call.check-order",
     description: "job_checkpoint checks the state's size before its memory: a state outside memory and too large is LIMIT_EXCEEDED",
-    plant: () => {
-      let host: ReferenceHost | null = null;
-      let scope: ExtensionScope | null = null;
-      return {
-        patchHost: (h) => {
-          host = h;
-          capturingScope(h, (s) => (scope = s));
-        },
-        wrapImports: (fns) => {
-          const checkpoint = importFn<[number, number, number], number>(fns, "job_checkpoint");
-          return {
-            ...fns,
-            job_checkpoint: asImport((job: number, ptr: number, len: number) => {
-              const limit = host?.limits.maxStateBytes ?? Infinity;
-              if (host === null || scope?.currentJob == null || len >>> 0 <= limit) return checkpoint(job, ptr, len);
-              return host.ops.refuse(scope, scope.currentJob, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxStateBytes", ARG.state, len >>> 0), `the state is ${len >>> 0} bytes`);
-            }),
-          };
-        },
-      };
-    },
+    plant: () =>
+      replacingImport<[number, number, number]>("job_checkpoint", ({ host, scope, original }, job, ptr, len) => {
+        if (scope.currentJob == null || len >>> 0 <= host.limits.maxStateBytes) return original(job, ptr, len);
+        return host.ops.refuse(scope, scope.currentJob, "job_checkpoint", "LIMIT_EXCEEDED", overLimit("maxStateBytes", ARG.state, len >>> 0), `the state is ${len >>> 0} bytes`);
+      }),
   },
   {
     name: "refusal-on-named-job",
@@ -784,27 +774,12 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     name: "payload-limit-inclusive",
     clause: "wire.call",
     description: "a payload of exactly maxCallPayloadBytes is refused (the limit is taken as exclusive)",
-    plant: () => {
-      let host: ReferenceHost | null = null;
-      let scope: ExtensionScope | null = null;
-      return {
-        patchHost: (h) => {
-          host = h;
-          capturingScope(h, (s) => (scope = s));
-        },
-        wrapImports: (fns) => {
-          const call = importFn<[number, number, number, number, number], number>(fns, "spacedrive_call");
-          return {
-            ...fns,
-            spacedrive_call: asImport((m: number, ml: number, l: number, p: number, pl: number) => {
-              if (host === null || scope === null || pl >>> 0 !== host.limits.maxCallPayloadBytes) return call(m, ml, l, p, pl);
-              host.ops.refuse(scope, scope.currentJob, "spacedrive_call", "LIMIT_EXCEEDED", overLimit("maxCallPayloadBytes", ARG.payload, pl >>> 0), "the payload is too large");
-              return 0;
-            }),
-          };
-        },
-      };
-    },
+    plant: () =>
+      replacingImport<[number, number, number, number, number]>("spacedrive_call", ({ host, scope, original }, m, ml, l, p, pl) => {
+        if (pl >>> 0 !== host.limits.maxCallPayloadBytes) return original(m, ml, l, p, pl);
+        host.ops.refuse(scope, scope.currentJob, "spacedrive_call", "LIMIT_EXCEEDED", overLimit("maxCallPayloadBytes", ARG.payload, pl >>> 0), "the payload is too large");
+        return 0;
+      }),
   },
   {
     name: "empty-payload-null",

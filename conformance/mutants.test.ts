@@ -3,7 +3,11 @@ import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { GuestMemory } from "../harness/abi/memory.ts";
 import { MUTANT_HOST_PREFIX, MutantAdapter } from "../harness/adapters/mutant-adapter.ts";
 import { MUTANTS, NO_MUTATION } from "../harness/adapters/mutants.ts";
-import { IMPORTS_MISSING_TODAY, NOT_DISPATCHED, SPACEDRIVE_IMPORTS } from "../harness/adapters/spacedrive-today.ts";
+import { IMPORTS_MISSING_TODAY, NOT_DISPATCHED, parseUuid, SPACEDRIVE_IMPORTS, SPACEDRIVE_TODAY } from "../harness/adapters/spacedrive-today.ts";
+import { runMutantCase } from "../harness/adapters/mutant-adapter.ts";
+import { uuidToBytes } from "../harness/abi/codec.ts";
+import { compileWat } from "../harness/engine/wat.ts";
+import { ReferenceHost } from "../harness/host/host.ts";
 import { IMPORT_NAMES } from "../harness/abi/imports.ts";
 import { UsageError } from "../harness/cli/args.ts";
 import { mutantsCommand } from "../harness/cli/mutants.ts";
@@ -228,6 +232,76 @@ describe("spacedrive-today: can an extension job do everything a core job can, t
       expect(kills().get(fixture.id), fixture.id).toMatch(/JP_LINK/);
     }
     expect(kills().get("progress/steps")).not.toContain("JP_LINK");
+  });
+});
+
+describe("spacedrive-today's spacedrive_call, as core reads a call (host_functions.rs:84-155 @ be454a0b4)", () => {
+  /** A library id no host has, which the manifest below allows (braced, in upper case). */
+  const OTHER_LIBRARY = "00000000-0000-4000-8000-0000000000ab";
+  const PAYLOADS = [
+    '{"message":"hi"}', // the default library, allowed by its id in upper case
+    '{"message":"hi","n":1e400}', // serde_json refuses a number no double holds; JSON.parse makes it Infinity
+    '{"message":"\\ud800"}', // a lone surrogate escape
+    '{"message":"hi","count":1.0}', // a float: serde refuses it for a u32
+    '{"message":"hi","count":1e0}',
+    '{"message":"hi","count":-0}',
+    '{"message":"hi","count":7}',
+    '{"message":"a","message":"b"}', // a key twice: the Value keeps the last
+    '["hi",3]', // a derived struct reads an array too
+  ];
+
+  /** A guest whose plugin_init calls query:test.ping once per payload on the default library, then once with no message on OTHER_LIBRARY. */
+  async function guest(defaultLibrary: string): Promise<Uint8Array> {
+    const bytes = (id: string) => [...uuidToBytes(id)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+    const wat = (text: string) => text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    const method = "query:test.ping";
+    const at = (i: number) => 1024 + i * 64;
+    const calls = PAYLOADS.map((payload, i) => `(drop (call $call (i32.const 256) (i32.const ${method.length}) (i32.const 128) (i32.const ${at(i)}) (i32.const ${payload.length})))`);
+    calls.push(`(drop (call $call (i32.const 256) (i32.const ${method.length}) (i32.const 144) (i32.const 2048) (i32.const 11)))`);
+    return compileWat(
+      "today-call.wat",
+      `(module
+        (import "spacedrive" "spacedrive_call" (func $call (param i32 i32 i32 i32 i32) (result i32)))
+        (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 2)
+        (data (i32.const 64) "x")
+        (data (i32.const 72) "execute_x")
+        (data (i32.const 128) "${bytes(defaultLibrary)}")
+        (data (i32.const 144) "${bytes(OTHER_LIBRARY)}")
+        (data (i32.const 256) "${method}")
+        ${PAYLOADS.map((payload, i) => `(data (i32.const ${at(i)}) "${wat(payload)}")`).join("\n")}
+        (data (i32.const 2048) "{\\"count\\":1}")
+        (func (export "wasm_alloc") (param i32) (result i32) (i32.const 4096))
+        (func (export "execute_x") (param i32 i32 i32 i32) (result i32) (i32.const 0))
+        (func (export "plugin_init") (result i32)
+          ${calls.join("\n")}
+          (call $register_job (i32.const 64) (i32.const 1) (i32.const 72) (i32.const 9) (i32.const 0))))`,
+    );
+  }
+
+  it("allows a manifest library in any form Uuid parses, reads payloads as serde_json does, and decodes PingInput before the query runs", async () => {
+    const defaultLibrary = new ReferenceHost().defaultLibraryId;
+    const permissions = { libraries: [defaultLibrary.toUpperCase(), `{${OTHER_LIBRARY.toUpperCase()}}`] };
+    const response = runMutantCase(SPACEDRIVE_TODAY, { id: "today-call", guest: await guest(defaultLibrary), scenario: { job: "x", interrupts: [], networking: null, resume: false, permissions } });
+    expect(response.kind).toBe("result");
+    const answers = (response as Extract<typeof response, { kind: "result" }>).result.extension.filter((e) => e.kind === "call").map((e) => (e as { response: Record<string, unknown> }).response);
+    expect(answers).toHaveLength(PAYLOADS.length + 1);
+    const [upperCase, huge, surrogate, float, exponent, negativeZero, seven, twice, array, noMessage] = answers;
+    expect(upperCase).toEqual({ echo: "Pong: hi", count: 1, extension_works: true });
+    expect(huge!.error).toMatch(/^Invalid JSON: /);
+    expect(surrogate!.error).toMatch(/^Invalid JSON: /);
+    for (const refused of [float, exponent, negativeZero]) expect(refused!.error).toMatch(/expected u32/);
+    expect(seven).toMatchObject({ count: 7 });
+    expect(twice).toMatchObject({ echo: "Pong: b" });
+    expect(array).toEqual({ echo: "Pong: hi", count: 3, extension_works: true });
+    // OTHER_LIBRARY is allowed and on no host: the payload is decoded first (registry.rs:32), so its error is serde's.
+    expect(noMessage!.error).toMatch(/missing field `message`/);
+  });
+
+  it("parses a UUID as the uuid crate does: hyphenated, simple, braced or urn:uuid:, in either case", () => {
+    const id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+    for (const form of [id, id.toUpperCase(), id.replace(/-/g, ""), `{${id}}`, `urn:uuid:${id}`, `urn:uuid:${id.toUpperCase()}`]) expect(parseUuid(form), form).toBe(id);
+    for (const form of [`URN:uuid:${id}`, `{${id.replace(/-/g, "")}}`, `${id} `, id.slice(1), "*", ""]) expect(parseUuid(form), form).toBeNull();
   });
 });
 

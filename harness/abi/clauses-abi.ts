@@ -314,7 +314,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "To run a job the host writes its context, the exact bytes `{\"job_id\":\"<uuid>\",\"library_id\":\"<uuid>\"}` (compact JSON, this key order, " +
       "lowercase hyphenated UUIDs; the library is the default library), into memory from `wasm_alloc(ctx_len)`, then the state from " +
       "`wasm_alloc(state_len)`, and calls the job's export with (ctx_ptr, ctx_len, state_ptr, state_len).",
-    why: "The design's sketch passes host pointers, which a guest cannot read; this is what serde_json writes for core's json! macro, so SDK guests parse it unchanged.",
+    why:
+      "The design's sketch passes host pointers, which a guest cannot read; this is what serde_json writes for the json! context core's WASM job " +
+      "builds (core/src/infra/extension/wasm_job.rs:67-71 @ be454a0b4), so SDK guests parse it unchanged (crates/sdk/src/job_context.rs:35-44).",
     exports: ["wasm_alloc"],
     verified: CASE,
   },
@@ -492,9 +494,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     why:
       "One import for every kind: the JSON is core's own form of a Progress (serde's), so a guest built on core's types writes it as it is, and " +
-      "new kinds need no new import. The checks are stricter than serde at a few edges a guest rarely reaches, so that every host refuses the " +
-      "same texts: a key twice inside a `serde_json::Value` (serde keeps the last), f32::MAX as serde_json writes it, `nanos` of 10^9 or more " +
-      "(serde carries them into seconds).",
+      "new kinds need no new import. The checks differ from serde at a few edges a guest rarely reaches, so that every host decides the " +
+      "same texts alike. Stricter: a key twice inside a `serde_json::Value` (serde keeps the last), f32::MAX as serde_json writes it, `nanos` " +
+      "of 10^9 or more (serde carries them into seconds). Looser: a Generic without `metadata` (a `serde_json::Value` field with no " +
+      "`#[serde(default)]`, which serde requires: generic_progress.rs:35-36 @ be454a0b4) and any `current_path` (serde needs an SdPath or " +
+      "null, :23).",
     verified: CASE,
   },
   {
@@ -504,7 +508,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "Progress is the f32 the guest passed, clamped to [0, 1] (+Infinity is 1, -Infinity 0, -0 is 0). The recorded value is that f32 exactly, " +
       "widened to a double (f32 0.1 is 0.10000000149011612), never re-rounded through decimal text.",
     imports: ["job_report_progress"],
-    why: "The SDK computes progress as current as f32 / total as f32, so its exact bits are what a guest means.",
+    why:
+      "The SDK passes progress as an f32 (crates/sdk/src/job_context.rs:57-66 @ be454a0b4), and guests compute it in f32 (Spacedrive's test " +
+      "extension divides current as f32 by total as f32; it is not among the copied sources), so its exact bits are what a guest means.",
     verified: CASE,
   },
 
@@ -526,7 +532,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text: "`job_checkpoint` MUST save while an interrupt is pending, as at any other time.",
     imports: ["job_checkpoint"],
-    why: "Core's checkpoint_with_state checks for an interrupt first and saves nothing then (context.rs @ be454a0b4); a guest that checkpoints because it was interrupted needs the save.",
+    why: "Core's checkpoint_with_state checks for an interrupt first and saves nothing then (context.rs:147-154 @ be454a0b4); a guest that checkpoints because it was interrupted needs the save.",
     verified: CASE,
   },
   {
@@ -549,7 +555,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "is pending (`checkpoint.while-interrupted`); a store that fails it is `checkpoint.store-error`.",
     imports: ["job_checkpoint_stateless"],
     statuses: ["OK", "STORE_ERROR"],
-    why: "Core saves a checkpoint with no data (context.rs:142-145 @ be454a0b4); none is what such a checkpoint loads as.",
+    why:
+      "Core's checkpoint() saves a checkpoint with no data, save_checkpoint(id, None) (context.rs:142-145 @ be454a0b4); what a handler keeps " +
+      "then is its implementation's (only the CheckpointHandler trait, :218-229, is among the copied sources). The ABI makes the checkpoint " +
+      "none, so that it loads as none.",
     verified: CASE,
   },
   {
@@ -600,7 +609,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "interrupt.level-triggered",
     level: "MUST",
     text: "A pending request stays pending until the run returns: every later check in the run answers it again.",
-    why: "Core consumes a request on first observation (edge-triggered); the SDK's job macro checks again after the job's own check, and must see the request both times.",
+    why:
+      "Core's check_interrupt asks sd_task_system's Interrupter::try_check_interrupt (context.rs:133-134 @ be454a0b4), which decides whether a " +
+      "second check sees the request again and is not among the copied sources; the SDK's job macro checks again after the job's own check, " +
+      "and must see the request both times.",
     verified: CASE,
   },
   {
@@ -661,7 +673,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`job_add_warning(job, msg)` checks, in order: the job has fewer than `maxWarningsPerJob` warnings (`report.flood`); `call.message-size`; " +
       "`call.utf8`. It then records `warning` {message} and adds 1 to metrics.warnings.",
     imports: ["job_add_warning"],
-    why: "Core's add_warning does not count warnings (context.rs @ be454a0b4); v1 counts them so that a job's metrics say what happened.",
+    why: "Core's add_warning does not count warnings (context.rs:86-96 @ be454a0b4); v1 counts them so that a job's metrics say what happened.",
     verified: CASE,
   },
   {
@@ -820,7 +832,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "(`wire.rate-limit`, RateLimitExceeded); the host serves the method (UnknownMethod); then the method's own checks, in the order the wire " +
       "catalogue lists them.",
     messages: ["MethodNotAllowed", "LibraryAccessDenied", "RateLimitExceeded", "UnknownMethod"],
-    why: "Spacedrive's permissions.rs authorizes in this order; a call refused by the manifest must not use up the rate budget.",
+    why:
+      "Spacedrive authorizes in this order (permissions.rs:116-143 @ be454a0b4, called once the payload parsed, host_functions.rs:84-104) and " +
+      "only then looks the method up, answering `Unknown method` when nothing serves it (host_functions.rs:145); the method's form is the " +
+      "ABI's own check, Spacedrive has none, and Spacedrive compares a library as a parsed UUID (permissions.rs:77-87), so an entry in upper " +
+      "case matches there. A call refused by the manifest must not use up the rate budget.",
     verified: CASE,
   },
   {
@@ -884,7 +900,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "With the scenario's `networking` absent or null, networking is off: every networking method answers NetworkingDisabled. With `{peers}`, the " +
       "host has those loopback peers, which answer as the wire catalogue says.",
-    why: "Core's networking_service() returns None when networking is off; an empty peer list would say something else.",
+    why: "Core's networking_service() returns None when networking is off (context.rs:52-55 @ be454a0b4); an empty peer list would say something else.",
     messages: ["NetworkingDisabled"],
     verified: CASE,
   },
@@ -951,8 +967,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`plugin_init` and `plugin_cleanup` run under it as under " +
       "`runTimeoutMs` (`init.time-limit`, `run.cleanup`). 0: no limit.",
     why:
-      "A long job and a runaway guest are different things: core's jobs have no wall-clock limit, so a host that runs jobs as long as they " +
-      "need (runTimeoutMs 0, or large) still stops a guest that spins without ever calling it.",
+      "A long job and a runaway guest are different things: nothing in core's JobContext limits a job's wall-clock time (context.rs @ " +
+      "be454a0b4; the executor that runs jobs is not among the copied sources), so a host that runs jobs as long as they need (runTimeoutMs " +
+      "0, or large) still stops a guest that spins without ever calling it.",
     verified: CASE,
   },
   {

@@ -26,7 +26,9 @@ export const CORE_DECISIONS: readonly CoreDecision[] = [
   },
   {
     topic: "interrupt triggering",
-    core: "An interrupt is consumed when check_interrupt first observes it (the task system's try_check_interrupt): a second check answers nothing.",
+    core:
+      "check_interrupt asks the task system's Interrupter::try_check_interrupt; whether a second check sees the same request again is decided " +
+      "there, in sd_task_system, which is not among the copied sources.",
     source: `${CONTEXT}:133-134`,
     clauses: ["interrupt.level-triggered", "interrupt.first-wins"],
     why: "A request stays pending until the run returns, so every check of the run answers it (the SDK's job macro checks again after the job's own check), and the run's return decides Paused or Cancelled.",
@@ -40,7 +42,9 @@ export const CORE_DECISIONS: readonly CoreDecision[] = [
   },
   {
     topic: "a checkpoint without state",
-    core: "checkpoint() checks for an interrupt first, then saves a checkpoint with no data over the job's state.",
+    core:
+      "checkpoint() checks for an interrupt first, then calls save_checkpoint with no data (None); what that does to the job's saved state is " +
+      "the CheckpointHandler implementation's, and only the trait is among the copied sources (context.rs:218-229).",
     source: `${CONTEXT}:141-145`,
     clauses: ["checkpoint.stateless"],
     why: "As with a checkpoint with state, it is taken also while interrupted; a checkpoint with no data is what a job without state resumes from, so the job's checkpoint becomes none.",
@@ -68,7 +72,9 @@ export const CORE_DECISIONS: readonly CoreDecision[] = [
   },
   {
     topic: "progress values",
-    core: "progress(Progress) takes any Progress; only the Progress::percentage constructor clamps to 0..1, and NaN passes.",
+    core:
+      "progress(Progress) takes any Progress. The constructors clamp to 0..1 (Progress::percentage; GenericProgress::new, generic_progress.rs:78, " +
+      "and with_completion, :111); a variant built directly is not clamped, and NaN passes the clamp.",
     source: "core/src/infra/job/progress.rs:39-42",
     clauses: ["progress.report", "progress.f32", "progress.structured"],
     why: "ABI 1.0's f32 progress is clamped and NaN refused, as a host cannot show NaN; ABI 1.1's Percentage and Generic percentage outside 0..1 are refused, since a guest that builds the JSON chose the value.",
@@ -90,7 +96,7 @@ export const CORE_DECISIONS: readonly CoreDecision[] = [
   {
     topic: "reading metrics",
     core: "metrics() answers JobMetrics, whose duration_ms is None while the job runs (JobMetrics derives Default; nothing in JobContext sets it).",
-    source: "core/src/infra/job/types.rs:96-102",
+    source: "core/src/infra/job/types.rs:95-102",
     clauses: ["metrics.read"],
     why: "What a running job reads is the four counters; a duration would be the host's clock, which no two runs share, so the ABI has no field for it.",
   },

@@ -62,9 +62,11 @@ const len = (name: string) => p(name, "i32", "len");
 export const IMPORT_MODULE = "spacedrive";
 
 /**
- * ABI v1, import module `spacedrive`. The first nine entries are exactly the types Spacedrive's SDK imports today;
- * changing them breaks every existing guest. ABI 1.1 adds the last four, for guests that ask for 1.1. Linking,
- * signature checks, the ABI document and the coverage gate all read this table.
+ * ABI v1, import module `spacedrive`. The first nine entries are the nine imports Spacedrive's host defines today, with
+ * their types (core/src/infra/extension/manager.rs:145-198; host_functions.rs:39-46, 159-164, 417-424 and the job
+ * functions at :274-402 @ be454a0b4), which SDK guests link against (the copied SDK file declares the six job imports
+ * alike, crates/sdk/src/job_context.rs:10-23); changing them breaks every existing guest. ABI 1.1 adds the last four,
+ * for guests that ask for 1.1. Linking, signature checks, the ABI document and the coverage gate all read this table.
  */
 export const IMPORTS: readonly ImportSpec[] = [
   {

@@ -75,8 +75,12 @@ export function jsonNesting(text: string): number {
   return deepest;
 }
 
-/** Reads `text` as one JSON value; an object with a key twice is an error, as serde refuses a field twice. */
-export function parseExactJson(text: string): ExactJson {
+/**
+ * Reads `text` as one JSON value. An object with a key twice is an error, as serde refuses a field twice; with
+ * `repeatedKeys: "last"` the last value is kept, as in a `serde_json::Value` read with serde_json::from_str.
+ */
+export function parseExactJson(text: string, options: { readonly repeatedKeys?: "refuse" | "last" } = {}): ExactJson {
+  const keepLast = options.repeatedKeys === "last";
   let at = 0;
 
   const fail = (what: string): never => {
@@ -132,7 +136,7 @@ export function parseExactJson(text: string): ExactJson {
         skip();
         if (text[at] !== '"') fail("expected a key");
         const key = string();
-        if (Object.hasOwn(object, key)) fail(`the key ${JSON.stringify(key)} twice`);
+        if (!keepLast && Object.hasOwn(object, key)) fail(`the key ${JSON.stringify(key)} twice`);
         skip();
         if (text[at++] !== ":") fail("expected ':'");
         object[key] = value(depth + 1);

@@ -160,7 +160,7 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   {
     method: "query:network.peers",
     origin: "reference",
-    why: "core's networking_service() has no wire method an extension can call; these two stand for it",
+    why: "core's network.* wire methods (core/src/ops/network/ @ be454a0b4) need a live P2P stack, and none lists loopback peers or echoes a message; these two stand for them",
     capability: "networking",
     library: false,
     meaning: "The host's loopback peers, in the scenario's order.",
@@ -171,7 +171,7 @@ export const WIRE_METHODS: readonly WireMethod[] = [
   {
     method: "action:network.send.input",
     origin: "reference",
-    why: "core's networking_service() has no wire method an extension can call; these two stand for it",
+    why: "core's network.* wire methods (core/src/ops/network/ @ be454a0b4) need a live P2P stack, and none lists loopback peers or echoes a message; these two stand for them",
     capability: "networking",
     library: false,
     meaning: "Sends a message to a loopback peer, which answers at once with `ack from <peer>: <message>`.",

@@ -207,7 +207,7 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
   {
     name: "wait-stops-at-failure",
     clause: "child.wait",
-    description: "as core's wait_for_children, the wait stops at the first child that fails: the children after it are not run",
+    description: "the wait stops at the first child that fails, where core's wait_for_children stops waiting (context.rs:186-194): here the children after it are not run",
     plant: () => ({
       patchHost: (host) => {
         const wrapped = host as unknown as { waitForChildren(parent: { id: string }): unknown[]; queuedChildren: Map<string, { status: string }[]>; drive(job: unknown): void };

@@ -266,7 +266,7 @@ const HOST_BUGS: readonly Mutant[] = [
   {
     name: "interrupt-edge-triggered",
     clause: "interrupt.level-triggered",
-    description: "an interrupt request is consumed by the first check that sees it (as core does); later checks answer 0",
+    description: "an interrupt request is consumed by the first check that sees it (core leaves this to sd_task_system, not among the copied sources); later checks answer 0",
     plant: () => ({
       patchHost: (host) => {
         const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import { decodeUtf8, encodeUtf8, uuidFromBytes } from "../abi/codec.ts";
 import { IMPORTS, type ImportName } from "../abi/imports.ts";
+import { isJsonObject, JsonNumber, JsonSyntaxError, parseExactJson, type ExactJson } from "../abi/json-exact.ts";
 import { GuestMemory } from "../abi/memory.ts";
 import { INTERRUPT } from "../abi/exports.ts";
 import type { StatusCode } from "../abi/status.ts";
@@ -12,6 +13,7 @@ import { LOOP_CHECK_MODULE } from "../engine/loop-checks.ts";
 import type { ExtensionScope, JobExecutor } from "../host/extension.ts";
 import type { ReferenceHost } from "../host/host.ts";
 import { logLevel } from "../host/operations.ts";
+import type { Permissions } from "../host/permissions.ts";
 import { RunTimeout, runGuestWithTimeout } from "../host/watchdog.ts";
 import { WireFailure } from "../host/wire-errors.ts";
 import type { CaseRequest } from "./types.ts";
@@ -74,22 +76,53 @@ const errorAnswer = (error: string) => ({ error });
 // sidecars.write, network.peers, network.send, action:test.ping.input) is "Unknown method".
 // ---------------------------------------------------------------------------------------------------------------
 
-type TodayMethod = { readonly kind: "library_query" | "core_query"; readonly handle: (payload: unknown, host: ReferenceHost, library: string | null) => unknown };
+type TodayMethod = { readonly kind: "library_query" | "core_query"; readonly handle: (payload: ExactJson, host: ReferenceHost, library: string | null) => unknown };
 
 /** A handler's error: `Err(String)` from serde or the operation (core/src/infra/wire/registry.rs:32, :38). */
 class TodayError {
   constructor(readonly message: string) {}
 }
 
-/** PingInput (core/src/ops/extension_test/ping.rs:17-21): `message` a string, `count` an optional u32, other fields ignored. */
-function pingInput(payload: unknown): { message: string; count: number | null } {
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new TodayError("invalid type: expected struct PingInput");
-  const { message, count } = payload as Record<string, unknown>;
+/**
+ * PingInput (core/src/ops/extension_test/ping.rs:17-21) as serde_json::from_value reads it (registry.rs:32): `message` a
+ * string, `count` an optional u32, other fields ignored. A serde-derived struct also reads an array, `[message, count?]`.
+ * A u32 is a number written as digits only: serde_json reads `1.0`, `1e0` and `-0` as floats, which a u32 refuses.
+ */
+function pingInput(payload: ExactJson): { message: string; count: number | null } {
+  let fields: readonly (ExactJson | undefined)[];
+  if (isJsonObject(payload)) fields = [payload.message, payload.count];
+  else if (Array.isArray(payload)) {
+    if (payload.length === 0) throw new TodayError("invalid length 0, expected struct PingInput with 2 elements");
+    if (payload.length > 2) throw new TodayError(`invalid length ${payload.length}, expected fewer elements in array`);
+    fields = payload;
+  } else throw new TodayError("invalid type: expected struct PingInput");
+  const [message, count] = fields;
   if (message === undefined) throw new TodayError("missing field `message`");
   if (typeof message !== "string") throw new TodayError("invalid type: expected a string");
   if (count === undefined || count === null) return { message, count: null };
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 0xffff_ffff) throw new TodayError("invalid value: expected u32");
-  return { message, count };
+  const value = count instanceof JsonNumber ? count.unsigned() : null;
+  if (value === null || value > 0xffff_ffffn) throw new TodayError("invalid value: expected u32");
+  return { message, count: Number(value) };
+}
+
+/** Uuid's FromStr (the uuid crate): hyphenated, simple (32 hex digits), braced or `urn:uuid:`, hex digits in either case. */
+const HYPHENATED = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const UUID_FORMS = new RegExp(`^(?:[0-9a-fA-F]{32}|${HYPHENATED}|\\{${HYPHENATED}\\}|urn:uuid:${HYPHENATED})$`);
+
+/** The UUID a text parses as, lowercase hyphenated (how the model names a call's library), or null. */
+export function parseUuid(text: string): string | null {
+  if (!UUID_FORMS.test(text)) return null;
+  const hex = text.replace(/^urn:uuid:|[{}-]/g, "").toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The manifest as can_access_library reads it (permissions.rs:77-87): `*` allows every library, any other entry is
+ * parsed as a UUID and compared with the call's, so one in upper case or braces still matches and one that does not
+ * parse matches nothing. The gate compares text, so each entry is given to it as its UUID's lowercase hyphenated text.
+ */
+function asSpacedriveReadsIt(permissions: Permissions): Permissions {
+  return { ...permissions, libraries: permissions.libraries.flatMap((entry) => (entry === "*" ? ["*"] : (parseUuid(entry) ?? []))) };
 }
 
 const TODAY_METHODS: ReadonlyMap<string, TodayMethod> = new Map(Object.entries({
@@ -97,9 +130,9 @@ const TODAY_METHODS: ReadonlyMap<string, TodayMethod> = new Map(Object.entries({
   "query:test.ping": {
     kind: "library_query",
     handle: (payload, host, library) => {
+      const input = pingInput(payload); // registry.rs:32, before the query runs (:35-38)
       // Unverified: that an unknown library id is an error (ApiDispatcher::execute_library_query is not among the copies).
       if (!host.library.snapshot().libraries.some((lib) => lib.id === library)) throw new TodayError(`library ${library} not found`);
-      const input = pingInput(payload);
       return { echo: `Pong: ${input.message}`, count: input.count ?? 1, extension_works: true };
     },
   },
@@ -182,21 +215,30 @@ function spacedriveToday(): MutantParts {
     return withScope(0, (h, s) => {
       let request: unknown = payloadText;
       let answer: unknown = null;
+      let payload: ExactJson = null;
       try {
-        request = JSON.parse(payloadText); // serde_json::from_str (:84): an empty payload is not JSON either
+        // serde_json::from_str into a Value (:84): refuses what JSON.parse keeps (a lone surrogate escape, 1e400, nesting
+        // past 127), keeps a repeated key's last value; an empty payload is not JSON either.
+        payload = parseExactJson(payloadText, { repeatedKeys: "last" });
+        request = JSON.parse(payloadText) as unknown; // what the trace keeps: the same value, numbers as doubles
       } catch (error) {
-        answer = errorAnswer(`Invalid JSON: ${(error as Error).message}`); // :84-90, before any permission check
+        if (!(error instanceof JsonSyntaxError)) throw error;
+        answer = errorAnswer(`Invalid JSON: ${error.message}`); // :84-90, before any permission check
       }
-      answer ??= dispatch(h, s, method, library, request);
+      // During plugin_init, a call that gets here reaches Handle::current().block_on (:93-94, :114) inside the async
+      // load_plugin (manager.rs:84), which calls plugin_init synchronously (:216); per Tokio's docs block_on panics in an
+      // async execution context, so such a call probably panics today. Not modelled: it is answered as the host
+      // functions read.
+      answer ??= dispatch(h, s, method, library, payload);
       // Calls are not job-scoped: PluginEnv knows the extension, not the job (:18-25), so the call is the extension's.
       s.trace.record({ kind: "call", job: null, method, library, request, response: answer });
       return writeAnswer(answer);
     });
   }
 
-  function dispatch(h: ReferenceHost, s: ExtensionScope, method: string, library: string | null, payload: unknown): unknown {
+  function dispatch(h: ReferenceHost, s: ExtensionScope, method: string, library: string | null, payload: ExactJson): unknown {
     try {
-      s.gate.authorize(method, library); // :93-104, permissions.rs:116-143: method prefix, library, then the rate limit
+      s.gate.authorize(method, library); // :93-104, permissions.rs:116-143: method prefix, library (as UUIDs), then the rate limit
     } catch (error) {
       if (!(error instanceof WireFailure)) throw error;
       return errorAnswer(`Permission denied: ${DENIED[error.wireCode] ?? error.wireCode}: ${error.message}`); // :103
@@ -288,7 +330,7 @@ function spacedriveToday(): MutantParts {
       host = h;
       const open = h.openExtension.bind(h);
       h.openExtension = (id, permissions) => {
-        const s = open(id, permissions);
+        const s = permissions === undefined ? open(id) : open(id, asSpacedriveReadsIt(permissions));
         // Only a registered job can be dispatched: create_wasm_job (job_registry.rs:100-111). A driver may name it by
         // its export too, which the registration lists (list_jobs_for_extension, :114-125); an unregistered export, never.
         s.findJobType = (name) => s.jobTypes.get(name) ?? [...s.jobTypes.values()].find((type) => type.exportName === name);
@@ -350,7 +392,8 @@ function noSuchExport(exportName: string): JobExecutor {
 export const SPACEDRIVE_TODAY: Mutant = {
   name: "spacedrive-today",
   description:
-    `Spacedrive's extension host ${AT} (${HOST_FUNCTIONS}, manager.rs, job_registry.rs): its nine imports, register_job refusing only duplicates, ` +
+    `Spacedrive's extension host ${AT} (${HOST_FUNCTIONS}, manager.rs, job_registry.rs): its nine imports, register_job refusing a duplicate name ` +
+    "or a name or export out of bounds or not UTF-8, " +
     "plugin_init's result ignored, progress/warnings/increments only logged, checkpoint 0 keeping nothing, interrupts always 0, spacedrive_log and calls " +
     "belonging to no job, call answers at offset 65536 with no length, only query:test.ping and query:libraries.list; its dispatcher never calls the job export",
   missingImports: IMPORTS_MISSING_TODAY,

@@ -5,8 +5,8 @@ import type { DurableExecRequest, DurableResumeRequest } from "./session.ts";
 
 /**
  * The time limits of a durable command's runs and what a job stopped by one ends as (--run-timeout, --stall-timeout,
- * --on-timeout). A durable job is meant to run as long as it needs, as core's jobs do: no wall-clock limit, a stall
- * limit for a guest that spins without calling the host, and a stopped job kept resumable.
+ * --on-timeout). A durable job is meant to run as long as it needs (nothing in core's JobContext limits a job's time):
+ * no wall-clock limit, a stall limit for a guest that spins without calling the host, and a stopped job kept resumable.
  */
 export interface DurablePolicy {
   /** Wall-clock milliseconds per run; 0: none (the default). */

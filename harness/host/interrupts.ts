@@ -25,9 +25,9 @@ interface ArmedRun {
 }
 
 /**
- * Decides what job_check_interrupt answers. A request stays pending until the run returns: core consumes it on the
- * first observation (edge-triggered), but a guest that checks twice (the SDK's macro does) must see it both times,
- * so v1 keeps it level-triggered for the rest of the run.
+ * Decides what job_check_interrupt answers. A request stays pending until the run returns: a guest that checks twice
+ * (the SDK's macro does) must see it both times, so v1 keeps it level-triggered for the rest of the run. (Whether core's
+ * check_interrupt sees a request again is sd_task_system's, not among the copied sources.)
  */
 export class InterruptController {
   private readonly runs = new Map<string, ArmedRun>();

@@ -7,7 +7,11 @@ export interface Permissions {
   readonly methods: readonly string[];
   /** Library ids the extension may touch, or `"*"` for all. */
   readonly libraries: readonly string[];
-  /** At most `calls` authorized wire calls in any `windowMs` (Spacedrive: 1000 per minute). */
+  /**
+   * At most `calls` authorized wire calls in any `windowMs`. Spacedrive: the manifest's requests_per_minute over the last
+   * minute (permissions.rs:89-113 @ be454a0b4); its default is not among the copied sources (1000 appears only in its
+   * tests, :157).
+   */
   readonly rateLimit: { readonly calls: number; readonly windowMs: number };
 }
 

@@ -1,7 +1,7 @@
 //! Counter job guest for the job-parity harness.
 //!
 //! This crate is shaped like a guest built with Spacedrive's extension SDK
-//! (`extensions/spacedrive-sdk` + its `#[extension]`/`#[job]` macros), but is
+//! (`crates/sdk` at be454a0b4 + its `#[extension]`/`#[job]` macros), but is
 //! written out by hand and without dependencies so it builds offline:
 //!
 //! * the host imports are declared exactly as the SDK declares them

@@ -248,6 +248,25 @@ describe("job-parity run: generated cases and the regression corpus", () => {
     await expect(run("--generated", "0", "--seed", "1")).rejects.toThrow("run: --generated must be a positive integer");
     await expect(run("--corpus", join(dir, "no-corpus"))).rejects.toThrow(UsageError);
   });
+
+  it("with an expectations file, every reproduce command repeats --generated and --corpus: the file may name those cases, and an entry that matches none makes it unusable", async () => {
+    const file = join(dir, "generated-entry.toml");
+    writeFileSync(file, '[[skip]]\ncase = "generated/1/0"\nreason = "slow on this host"\n');
+    const module = join(EXPECTATIONS, "lossy-host.ts");
+    const corpus = join(PROJECT_ROOT, "wat-fixtures/regressions");
+    const reports = reportDir();
+    await run("--host-module", module, "--expectations", file, "--corpus", corpus, "--generated", "2", "--seed", "1", "--filter", ABI_1_0_PROGRESS, "--report-dir", reports);
+    const steps = byId(readReport(reports), "progress/steps");
+    expect(steps.outcome).toBe("FAIL");
+    expect(steps.reproduce).toBe(`npx job-parity run --host-module '${module}' --expectations '${file}' --corpus '${corpus}' --generated 2 --seed 1 --filter 'progress/steps'`);
+    // Pasted, it runs that case and fails it again (without --generated the skip entry matches no case: exit 2).
+    const words = [...steps.reproduce.replace(/^npx job-parity run /, "").matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const again = reportDir();
+    const rerun = await run(...words, "--report-dir", again);
+    expect(rerun.stderr).not.toContain("JP_EXPECTATIONS");
+    expect(rerun.status).toBe(1);
+    expect(readReport(again).cases.map((c) => [c.id, c.outcome])).toEqual([["progress/steps", "FAIL"]]);
+  });
 });
 
 describe("job-parity run: expectations files", () => {

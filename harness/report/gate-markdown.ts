@@ -1,15 +1,33 @@
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { coreSurfaceMarkdown } from "./core-surface-report.ts";
-import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
+import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, shorten, visibleControls, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
 
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", error: "💥 error" } as const;
 const CAPABILITY_MARK = { pass: "✅", xfail: "⚠️", fail: "❌", error: "💥", unsupported: "➖", skipped: "⏭️", none: "—" } as const;
 
-/** A table cell: one line, pipes escaped. */
-const cell = (text: string) => text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+/**
+ * gate.md's size at most, in bytes. GitHub refuses a step summary over 1 MiB, and the README's CI step appends gate.md
+ * to one: the case details stop here (the cases after are listed by id), leaving room for what the step adds.
+ */
+export const MARKDOWN_BUDGET = 900 * 1024;
+/** How many characters of each event a case's details show; gate.html and gate.json show all. */
+const EVENT_CHARS = 300;
+/** And of any other line of them (a host's stderr, another trace's divergence, the library). */
+const LINE_CHARS = 500;
+
+/**
+ * A table cell, or any other text from the host or a file inline: one line, pipes escaped, and `&` and `<` as
+ * entities (a `<!--` would hide the rest of the page), control characters as `\uXXXX`.
+ */
+const cell = (text: string) =>
+  visibleControls(text)
+    .replace(/\r\n|\r|\n/g, " ")
+    .replace(/\|/g, "\\|")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;");
 /** Inline code that survives backticks in the text. */
 const code = (text: string) => {
-  const flat = text.replace(/\r?\n/g, " ");
+  const flat = visibleControls(text).replace(/\r\n|\r|\n/g, " ");
   const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
   return ticks.length > 1 ? `${ticks} ${flat} ${ticks}` : `\`${flat}\``;
 };
@@ -34,10 +52,46 @@ function caseBlock(c: GateReportCase): string[] {
   const note = outcomeNote(c);
   const error = c.error !== null;
   if (note && !error) lines.push(`**${cell(note)}**`, "");
-  const details = [...(error ? note.split("\n") : []), ...c.failures.map((f) => `expectation: ${f}`), ...divergenceLines(c)];
+  const details = [...(error ? [note] : []), ...c.failures.map((f) => `expectation: ${f}`), ...divergenceLines(c, EVENT_CHARS)]
+    .flatMap((text) => visibleControls(text).split(/\r\n|\r|\n/))
+    .map((line) => shorten(line, LINE_CHARS));
   if (details.length > 0) lines.push(...fenced(details), "");
   lines.push("Reproduce:", "", ...fenced([c.reproduce]), "");
   return lines;
+}
+
+const bytes = (lines: readonly string[]) => lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0);
+/** A case's line where its details do not fit. */
+const caseLine = (c: GateReportCase) => `- ${code(c.id)} ${c.outcome}`;
+
+/**
+ * Case details within `budget` bytes: each case's block while it fits; once one does not, that case and every later
+ * one (in later sections too) as a line naming it.
+ */
+function detailsWithin(budget: number) {
+  let left = budget;
+  let spent = false;
+  return (cases: readonly GateReportCase[]): string[] => {
+    const lines: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      const block = spent ? null : caseBlock(c);
+      if (block !== null && bytes(block) <= left) {
+        left -= bytes(block);
+        lines.push(...block);
+        continue;
+      }
+      spent = true;
+      const rest = cases.slice(i);
+      return [
+        ...lines,
+        `${casesText(rest.length)} more, by id (gate.md stays under GitHub's step summary limit; gate.html and gate.json have their details and reproduce commands):`,
+        "",
+        ...rest.map(caseLine),
+        "",
+      ];
+    }
+    return lines;
+  };
 }
 
 /** gate.md: the verdict, the capability matrix, what broke, what failed, every skip and expected failure. */
@@ -45,10 +99,12 @@ export function renderGateMarkdown(report: GateReport): string {
   const { handshake } = report.host;
   const host = report.host.command ? ` · host command ${code(report.host.command)}` : report.host.module ? ` · host module ${code(report.host.module)}` : " · in process";
   const serves = handshake === null ? "no handshake" : `the host serves ${handshake.abiVersions.join(", ") || "none"}`;
+  // The handshake's words are the host's: escaped like any other text (a newline or `<!--` would end the heading).
+  const title = handshake !== null ? cell(`${handshake.name} ${handshake.version}`) : report.host.command !== null ? `the host ${code(report.host.command)}` : cell(hostTitle(report));
   const lines = [
-    `# job-parity run: ${hostTitle(report)} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
+    `# job-parity run: ${title} — ${VERDICT[report.verdict]} (exit ${report.exitCode})`,
     "",
-    `cases up to ABI ${report.abiVersion} (${serves})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
+    `cases up to ABI ${report.abiVersion} (${cell(serves)})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
   ];
   if (report.problems.length > 0) lines.push("", "## What broke", "", ...problemLines(report).map((line) => `- **${cell(line)}**`));
   if (report.options.filter !== null) lines.push("", `Filter: ${code(report.options.filter)}`);
@@ -81,23 +137,31 @@ export function renderGateMarkdown(report: GateReport): string {
   lines.push("", ...coreSurfaceMarkdown(report.coreSurface));
   const attention = (outcomes: readonly Outcome[]) => report.cases.filter((c) => outcomes.includes(c.outcome));
   const broken = attention(["ERROR", "TIMEOUT"]);
-  if (broken.length > 0) lines.push("", "## Host errors", "", ...broken.flatMap(caseBlock));
   const failed = attention(["FAIL", "XPASS"]);
-  if (failed.length > 0) lines.push("", "## Failures", "", ...failed.flatMap(caseBlock));
+  const xfailed = attention(["XFAIL"]);
+  const skips: string[] = [];
   const known = report.cases.filter((c) => c.expectation !== null && !ATTENTION.includes(c.outcome));
   if (known.length > 0 || report.expectations.entries.length > 0) {
-    lines.push("", "## Skips and expected failures", "", "| case | outcome | entry | reason |", "|---|---|---|---|");
+    skips.push("", "## Skips and expected failures", "", "| case | outcome | entry | reason |", "|---|---|---|---|");
     for (const c of report.cases.filter((c) => c.expectation !== null)) {
-      lines.push(`| ${code(c.id)} | ${c.outcome} | ${cell(c.expectation!.entry)} | ${cell(c.expectation!.reason)} |`);
+      skips.push(`| ${code(c.id)} | ${c.outcome} | ${cell(c.expectation!.entry)} | ${cell(c.expectation!.reason)} |`);
     }
   }
-  const xfailed = attention(["XFAIL"]);
-  if (xfailed.length > 0) lines.push("", "<details><summary>Expected failures in detail</summary>", "", ...xfailed.flatMap(caseBlock), "</details>");
+  const rest: string[] = [];
   const unsupported = attention(["UNSUPPORTED"]);
   if (unsupported.length > 0) {
-    lines.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: ${outcomeNote(c)}`));
+    rest.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: ${cell(outcomeNote(c))}`));
   }
-  lines.push("", "## Outcomes", "", "| outcome | cases | meaning |", "|---|---|---|");
-  for (const o of OUTCOMES) lines.push(`| ${o} | ${report.summary.outcomes[o]} | ${OUTCOME_MEANING[o]} |`);
+  rest.push("", "## Outcomes", "", "| outcome | cases | meaning |", "|---|---|---|");
+  for (const o of OUTCOMES) rest.push(`| ${o} | ${report.summary.outcomes[o]} | ${OUTCOME_MEANING[o]} |`);
+  // Everything but the case details is written whole; the details get what is left, less a line for each case they
+  // may have to list by id instead (and some room for the headings and notes).
+  const fixed = bytes(lines) + bytes(skips) + bytes(rest) + bytes([...broken, ...failed, ...xfailed].map(caseLine)) + 2048;
+  const details = detailsWithin(MARKDOWN_BUDGET - fixed);
+  if (broken.length > 0) lines.push("", "## Host errors", "", ...details(broken));
+  if (failed.length > 0) lines.push("", "## Failures", "", ...details(failed));
+  lines.push(...skips);
+  if (xfailed.length > 0) lines.push("", "<details><summary>Expected failures in detail</summary>", "", ...details(xfailed), "</details>");
+  lines.push(...rest);
   return `${lines.join("\n")}\n`;
 }

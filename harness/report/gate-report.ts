@@ -111,7 +111,8 @@ export function shellQuote(text: string): string {
 
 /**
  * `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone (with the corpus or
- * the generated cases' options when the case is one of those).
+ * the generated cases' options when the case is one of those, or when the run had an expectations file: its entries
+ * may name those cases, and an entry that matches no case makes the file unusable).
  */
 export function reproduceCommand(invocation: GateInvocation, caseId: string): string {
   const parts = ["npx job-parity run"];
@@ -119,8 +120,9 @@ export function reproduceCommand(invocation: GateInvocation, caseId: string): st
   else if (invocation.hostModule) parts.push(`--host-module ${shellQuote(invocation.hostModule)}`);
   if (invocation.expectations) parts.push(`--expectations ${shellQuote(invocation.expectations)}`);
   if (invocation.timeoutMs !== undefined && invocation.timeoutMs !== DEFAULT_CASE_TIMEOUT_MS) parts.push(`--timeout ${invocation.timeoutMs}`);
-  if (caseId.startsWith("regressions/")) for (const dir of invocation.corpora ?? []) parts.push(`--corpus ${shellQuote(dir)}`);
-  if (invocation.generated && caseId.startsWith("generated/")) parts.push(`--generated ${invocation.generated.count} --seed ${invocation.generated.seed}`);
+  const all = Boolean(invocation.expectations);
+  if (all || caseId.startsWith("regressions/")) for (const dir of invocation.corpora ?? []) parts.push(`--corpus ${shellQuote(dir)}`);
+  if (invocation.generated && (all || caseId.startsWith("generated/"))) parts.push(`--generated ${invocation.generated.count} --seed ${invocation.generated.seed}`);
   parts.push(`--filter ${shellQuote(caseId)}`);
   return parts.join(" ");
 }
@@ -294,15 +296,42 @@ export function outcomeNote(c: {
   }
 }
 
+/**
+ * Characters a report must not copy as they are (a host's stderr can hold terminal escapes and other controls) written
+ * as visible `\uXXXX` escapes: C0 controls but tab, newline and carriage return, DEL and C1, U+FFFE/U+FFFF and lone
+ * surrogates (which XML cannot hold at all).
+ */
+export function visibleControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** `text` cut to about `max` characters, saying how many were cut (gate.json keeps every text whole). */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Not between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** A trace event as the reports show it: its JSON (up to `max` characters), or that the trace had ended. */
+export const eventText = (value: unknown, max = Infinity): string => (value === null || value === undefined ? "(trace ended)" : shorten(JSON.stringify(value), max));
+
 /** How many of a case's further differences the text reports show; gate.json holds them all. */
 const SHOWN_ALSO = 8;
 
 /**
  * How the answer differs from the golden, as lines: the first divergent event (the events before it, then golden and
  * host side by side) when the difference is an event, otherwise compareResults' account; then the differences after
- * it, a line each (up to SHOWN_ALSO), so that one run shows every part of the result a host got wrong.
+ * it, a line each (up to SHOWN_ALSO), so that one run shows every part of the result a host got wrong. Each event's
+ * JSON is cut at `eventChars` (gate.md's size limit).
  */
-export function divergenceLines(c: { readonly divergence: (Omit<NonNullable<GateReportCase["divergence"]>, "also"> & { readonly also: readonly string[] }) | null }): string[] {
+export function divergenceLines(
+  c: { readonly divergence: (Omit<NonNullable<GateReportCase["divergence"]>, "also"> & { readonly also: readonly string[] }) | null },
+  eventChars = Infinity,
+): string[] {
   if (c.divergence === null) return [];
   const { also } = c.divergence;
   const more = [
@@ -311,10 +340,10 @@ export function divergenceLines(c: { readonly divergence: (Omit<NonNullable<Gate
   ];
   const event = c.divergence.event;
   if (!event) return [`differs from the golden: ${c.divergence.text}`, ...more];
-  const show = (value: unknown) => (value === null || value === undefined ? "(trace ended)" : JSON.stringify(value));
+  const show = (value: unknown) => eventText(value, eventChars);
   return [
     `differs from the golden: first divergent event: ${event.trace === "extension" ? "extension trace" : `${event.trace} trace`} #${event.index}`,
-    ...event.before.map((e, i) => `    #${event.index - event.before.length + i} ${JSON.stringify(e)}`),
+    ...event.before.map((e, i) => `    #${event.index - event.before.length + i} ${show(e)}`),
     `  golden #${event.index} ${show(event.expected)}`,
     `  host   #${event.index} ${show(event.actual)}`,
     ...more,

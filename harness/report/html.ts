@@ -2,15 +2,19 @@ import { coreCountsText } from "../suite/core-coverage.ts";
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { coreCellText, coreRowTitle } from "./core-surface-report.ts";
 import { casesText, countsText } from "./gate-markdown.ts";
-import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines } from "./gate-report.ts";
+import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, visibleControls } from "./gate-report.ts";
 
-/** HTML text and attribute values: everything a host said is escaped. */
+/** HTML text and attribute values: everything a host said is escaped, control characters shown as `\uXXXX`. */
 export function htmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return visibleControls(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 const h = htmlEscape;
 
 const anchor = (id: string) => `case-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+/** The case's row in "All cases": where a badge links when the case has no section of its own. */
+const rowAnchor = (id: string) => `row-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+/** The outcomes whose cases have a section (an article) of their own: failures, host errors, expected failures. */
+const WITH_ARTICLE: readonly Outcome[] = ["ERROR", "TIMEOUT", "FAIL", "XPASS", "XFAIL"];
 
 const STYLE = `
 :root { color-scheme: light; --pass: #1a7f37; --fail: #cf222e; --error: #8250df; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
@@ -42,7 +46,7 @@ function badge(outcome: Outcome, id?: string): string {
   const text = id === undefined ? outcome : `${id} ${outcome}`;
   return id === undefined
     ? `<span class="badge o-${outcome}">${h(text)}</span>`
-    : `<a class="badge o-${outcome}" href="#${anchor(id)}" title="${h(OUTCOME_MEANING[outcome])}">${h(text)}</a>`;
+    : `<a class="badge o-${outcome}" href="#${WITH_ARTICLE.includes(outcome) ? anchor(id) : rowAnchor(id)}" title="${h(OUTCOME_MEANING[outcome])}">${h(text)}</a>`;
 }
 
 function caseArticle(c: GateReportCase): string {
@@ -153,7 +157,7 @@ export function renderGateHtml(report: GateReport): string {
     "<table><thead><tr><th>case</th><th>outcome</th><th>capabilities</th><th>ms</th><th>note</th></tr></thead><tbody>",
     ...report.cases.map(
       (c) =>
-        `<tr data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c))}</td></tr>`,
+        `<tr id="${rowAnchor(c.id)}" data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c))}</td></tr>`,
     ),
     "</tbody></table>",
     "<h2>Outcomes</h2>",

@@ -1,13 +1,13 @@
 import type { GateReport, GateReportCase } from "./gate-report.ts";
-import { divergenceLines, outcomeNote, hostTitle, problemLines } from "./gate-report.ts";
+import { divergenceLines, eventText, outcomeNote, hostTitle, problemLines, visibleControls } from "./gate-report.ts";
 
 /**
  * XML 1.0 text: the five special characters escaped, and characters XML cannot hold at all (most C0 controls,
- * U+FFFE/U+FFFF, lone surrogates) written as visible escapes instead, so a host's garbage cannot break the file.
+ * U+FFFE/U+FFFF, lone surrogates) or a reader would not see written as visible escapes instead (visibleControls), so
+ * a host's garbage cannot break the file.
  */
 export function xmlEscape(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  return visibleControls(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -29,6 +29,21 @@ function body(c: GateReportCase): string {
   ].join("\n");
 }
 
+/** How many characters of each event a failure message shows: the body has more, gate.json all. */
+const MESSAGE_EVENT_CHARS = 150;
+
+/**
+ * The first line of the divergence, with the divergent event on both sides when there is one: some CI pages show only
+ * a failure's message, and "first divergence at event #3" alone does not say what differed.
+ */
+function divergenceMessage(divergence: GateReportCase["divergence"]): string | null {
+  if (divergence === null) return null;
+  const first = firstLine(divergence.text);
+  const { event } = divergence;
+  if (event === null) return first;
+  return `${first}: golden ${eventText(event.expected, MESSAGE_EVENT_CHARS)} / host ${eventText(event.actual, MESSAGE_EVENT_CHARS)}`;
+}
+
 function testcase(c: GateReportCase): string {
   const classname = `job-parity.${c.id.includes("/") ? c.id.slice(0, c.id.lastIndexOf("/")).replace(/\//g, ".") : "cases"}`;
   const open = `    <testcase ${attr("classname", classname)} ${attr("name", c.id)} ${attr("time", seconds(c.durationMs))}`;
@@ -38,8 +53,8 @@ function testcase(c: GateReportCase): string {
     case "PASS":
       break;
     case "FAIL": {
-      const first = c.failures[0] ?? c.divergence?.text.split("\n")[0] ?? "failed";
-      inner = `      <failure ${attr("type", "FAIL")} ${attr("message", firstLine(first))}>${xmlEscape(body(c))}</failure>`;
+      const first = c.failures[0] !== undefined ? firstLine(c.failures[0]) : (divergenceMessage(c.divergence) ?? "failed");
+      inner = `      <failure ${attr("type", "FAIL")} ${attr("message", first)}>${xmlEscape(body(c))}</failure>`;
       break;
     }
     case "XPASS":
@@ -65,12 +80,13 @@ function testcase(c: GateReportCase): string {
  */
 function runTestcase(report: GateReport): string[] {
   if (report.problems.length === 0) return [];
-  const worst = Math.max(...report.problems.map((p) => p.severity));
+  // The worst problem decides the element, so it names the type and the message too; the body lists them all.
+  const worst = report.problems.reduce((a, b) => (b.severity > a.severity ? b : a));
   const text = problemLines(report).join("\n");
-  const element = worst === 2 ? "error" : "failure";
+  const element = worst.severity === 2 ? "error" : "failure";
   return [
     `    <testcase ${attr("classname", "job-parity")} ${attr("name", "run")} ${attr("time", "0")}>`,
-    `      <${element} ${attr("type", report.problems[0]!.code)} ${attr("message", report.problems[0]!.message)}>${xmlEscape(text)}</${element}>`,
+    `      <${element} ${attr("type", worst.code)} ${attr("message", worst.message)}>${xmlEscape(text)}</${element}>`,
     "    </testcase>",
   ];
 }

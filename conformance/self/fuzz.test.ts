@@ -300,6 +300,7 @@ export default () => {
     const session = startFuzzSession({ seed: 4, budget: { runs: 50 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "unshrunk"), fault: null, target: { kind: "module", path: module }, maxDivergences: 1 });
     while (session.progress().runs < 1) await new Promise((wake) => setTimeout(wake, 20));
     await new Promise((wake) => setTimeout(wake, 300));
+    expect(session.progress()).toMatchObject({ divergences: 0, shrinking: 1 }); // what the progress line shows
     session.stop();
     const summary = await session.done;
     expect(summary).toMatchObject({ stopped: "interrupted", divergences: 1, cases: [], unshrunk: [{ seed: shardChunkSeed(4, { index: 0, count: 1 }, 0), path: "0" }] });

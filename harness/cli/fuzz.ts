@@ -142,7 +142,8 @@ export function slowCaseLine(found: NonNullable<FuzzProgress["longestCase"]>, re
 }
 
 function progressLine(p: FuzzProgress): string {
-  return `fuzz: ${plural(p.runs, "run")} · ${p.runsPerSecond.toFixed(0)} runs/s · ${plural(p.divergences, "divergence")} · ${seconds(p.elapsedMs)}`;
+  const shrinking = p.shrinking > 0 ? ` (${p.shrinking} more caught, being shrunk)` : "";
+  return `fuzz: ${plural(p.runs, "run")} · ${p.runsPerSecond.toFixed(0)} runs/s · ${plural(p.divergences, "divergence")}${shrinking} · ${seconds(p.elapsedMs)}`;
 }
 
 function timingLine(summary: FuzzSummary): string {

@@ -121,6 +121,8 @@ export interface FuzzProgress {
   /** Of the runs, the cases not sent to the host under test: they need what its handshake does not offer. */
   readonly skipped: number;
   readonly divergences: number;
+  /** Cases caught and still being shrunk (not yet in `divergences`): Ctrl-C now reports them unshrunk. */
+  readonly shrinking: number;
   readonly elapsedMs: number;
   readonly runsPerSecond: number;
   /**
@@ -140,7 +142,7 @@ export type SessionTimings = Record<string, number> & { startup: number; other: 
 
 export type StopReason = "budget" | "interrupted" | "max-divergences";
 
-export interface FuzzSummary extends Omit<FuzzProgress, "longestCase"> {
+export interface FuzzSummary extends Omit<FuzzProgress, "longestCase" | "shrinking"> {
   readonly seed: number;
   readonly shard: Shard;
   readonly workers: number;
@@ -235,7 +237,8 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   const progress = (): FuzzProgress => {
     const elapsedMs = performance.now() - startedAt;
     const runs = sum(COUNTER.runs);
-    return { runs, skipped: sum(COUNTER.skipped), divergences, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0, longestCase: longestCase() };
+    const shrinking = states.filter((state) => state.caught !== null).length;
+    return { runs, skipped: sum(COUNTER.skipped), divergences, shrinking, elapsedMs, runsPerSecond: elapsedMs > 0 ? (runs / elapsedMs) * 1000 : 0, longestCase: longestCase() };
   };
 
   function longestCase(): FuzzProgress["longestCase"] {
@@ -369,7 +372,7 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     // cannot be told anything mid-chunk), are stopped now.
     const gentle = stopped !== "interrupted" && target !== null;
     if (!gentle) for (const state of states) endWorker(state);
-    const { longestCase: _inHand, ...progressNow } = progress();
+    const { longestCase: _inHand, shrinking: _shrinking, ...progressNow } = progress();
     // Ctrl-C stopped these chunks while they shrank what they had caught: each is reported as caught, never lost.
     const unshrunk = stopped === "interrupted" ? states.flatMap((state) => (state.caught === null ? [] : [state.caught])) : [];
     const now = { ...progressNow, divergences: progressNow.divergences + unshrunk.length };

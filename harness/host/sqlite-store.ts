@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
@@ -209,9 +209,11 @@ function processToken(pid: number): string | null {
 /**
  * This process, as the owner column names it: `host:pid:token`. The token tells this process from an earlier one
  * that had its pid (a container's pid 1 after a restart), which left its rows behind; every thread of the process
- * has the same one. Without /proc it is random, made once per module instance.
+ * reads the same one. Without /proc there is none (`host:pid`, judged by the pid alone): a token made up per thread
+ * would make the threads of one process strangers to each other.
  */
-export const THIS_PROCESS = `${hostname()}:${process.pid}:${processToken(process.pid) ?? randomBytes(8).toString("hex")}`;
+const TOKEN = processToken(process.pid);
+export const THIS_PROCESS = TOKEN === null ? `${hostname()}:${process.pid}` : `${hostname()}:${process.pid}:${TOKEN}`;
 
 /** Whether the process that owns a Running row is still alive (then its jobs are not orphans). */
 function ownerAlive(owner: string): boolean {

@@ -14,6 +14,7 @@ import { mutantsCommand } from "../harness/cli/mutants.ts";
 import { specCommand } from "../harness/cli/spec.ts";
 import { WasmExtension } from "../harness/jobs/wasm-extension.ts";
 import { discoverFixtures } from "../harness/suite/fixtures.ts";
+import { specIndex } from "../harness/suite/spec-index.ts";
 import { runGate } from "../harness/suite/gate.ts";
 import { runMutationAnalysis, type MutantVerdict, type MutationReport } from "../harness/suite/mutation.ts";
 import { runBrokenHosts, type BrokenHostVerdict } from "../harness/suite/broken-hosts.ts";
@@ -338,19 +339,52 @@ describe("job-parity mutants (in process)", () => {
     expect(json.results[0]!.notRunnable).toEqual(verdict("spacedrive-today").notRunnable);
   });
 
+  it("spec names a clause's cases under its line, with --cases or --filter", async () => {
+    const lines: string[] = [];
+    await specCommand(["--filter", "memory.range"], (line) => lines.push(line));
+    const cases = specIndex(discoverFixtures()).find((row) => row.id === "memory.range")!.cases;
+    expect(cases.length).toBeGreaterThan(0);
+    expect(lines).toContain(`    cases: ${cases.join(", ")}`);
+  });
+
   it("a filter that selects nothing is refused naming its own flag: --cases for cases, spec's --filter for clauses", async () => {
     await expect(command("--cases", "/(/")).rejects.toThrow(/^--cases \/\(\/: not a regular expression/);
     await expect(specCommand(["--filter", "zzz"], () => {})).rejects.toThrow(UsageError);
   });
 
   it("a survivor: marked in the matrix, named on stderr, exit 1 (no-bounds-check against a case that cannot see it)", async () => {
-    const run = await command("--filter", "no-bounds-check", "--cases", "lifecycle/counter");
+    const run = await command("--filter", "no-bounds-check", "--cases", "lifecycle/counter", "--all-cases");
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/no-bounds-check\s+memory\.range\s+SURVIVED\s+0\/0\s+no case cites its clause/);
+    expect(run.stdout).toMatch(/no-bounds-check\s+memory\.range\s+SURVIVED\s+0\/1\s+no case catches it/);
     expect(run.stderr).toContain("no-bounds-check");
-    // With every case it dies, on the one that cites its clause.
-    const all = await command("--filter", "no-bounds-check", "--cases", "lifecycle/counter", "--all-cases");
-    expect(all.stdout).toMatch(/no-bounds-check\s+memory\.range\s+SURVIVED\s+0\/1/);
+  });
+
+  it("--cases selecting none of a mutant's citing cases: not run, not a survivor, exit 0 by itself", async () => {
+    const run = await command("--filter", "checkpoint-keeps-first", "--cases", "lifecycle/failure");
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/checkpoint-keeps-first\s+checkpoint\.save\s+not run\s+-\s+--cases selected none .*--all-cases/);
+    expect(run.stdout).toMatch(/^checkpoint\.save\s+0\s+0\/1\s+not run/m);
+    expect(run.stdout).not.toContain("SURVIVED");
+    const json = JSON.parse((await command("--json", "--filter", "checkpoint-keeps-first", "--cases", "lifecycle/failure")).stdout);
+    expect(json).toMatchObject({ survived: [], notRun: ["checkpoint-keeps-first"], exitCode: 0 });
+    expect(json.results[0]).toMatchObject({ name: "checkpoint-keeps-first", killed: false, notRun: true });
+  });
+
+  it("--filter: the clause matrix holds only the selected mutants' clauses, none UNCOVERED for want of a mutant", async () => {
+    const selected = new Set(MUTANTS.filter((m) => m.name.includes("progress") && m.clause).map((m) => m.clause));
+    const run = await command("--filter", "progress");
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain("UNCOVERED");
+    expect(run.stdout).toMatch(new RegExp(`clauses covered ${selected.size} of ${selected.size} \\(the selected mutants' clauses\\)`));
+    const json = JSON.parse((await command("--json", "--filter", "progress")).stdout) as { clauses: { id: string; covered: boolean }[] };
+    expect(new Set(json.clauses.map((c) => c.id))).toEqual(selected);
+    expect(json.clauses.every((c) => c.covered)).toBe(true);
+  });
+
+  it("--list with --cases or --all-cases is a usage error (it runs nothing)", async () => {
+    await expect(command("--list", "--all-cases")).rejects.toThrow(/--list runs nothing/);
+    await expect(command("--list", "--cases", "lifecycle/counter")).rejects.toBeInstanceOf(UsageError);
   });
 
   it("a filter that matches no mutant is a usage error", async () => {
@@ -374,6 +408,8 @@ describe("the answer for Spacedrive today, per capability and per core method (s
         expect(row.ifRun, row.name).not.toBeNull();
       }
     }
+    // A row is explained by a failure about its own import's events, not another capability's.
+    for (const name of ["ctx.log()", "ctx.log_debug()"]) expect(today.core.find((row) => row.name === name)!.ifRun, name).toContain('"kind":"log"');
     // ctx.id() would work if the export were called: the context JSON carries the id; the dispatcher is what stops it.
     expect(today.core.find((row) => row.name === "ctx.id()")).toMatchObject({ status: "cannot run", ifRun: "works" });
     // parity.md and the terminal say the answer in one word before the counts.

@@ -94,7 +94,9 @@ describe("coverage of the core surface (harness/suite/core-coverage.ts)", () => 
     fixture("networking/peers", { imports: imports("register_job", "spacedrive_call"), capabilities: ["networking"] }),
     fixture("progress/report", { imports: imports("register_job", "job_report_progress") }),
   ];
-  const coverage = coreCoverage(fixtures, abi);
+  // What each case's golden sends as progress (goldenProgress reads the real ones).
+  const sent: Record<string, string[]> = { "v11/progress": ["Generic", "Percentage", "Indeterminate"], "progress/report": ["job_report_progress"] };
+  const coverage = coreCoverage(fixtures, abi, (f) => new Set(sent[f.id] ?? []));
   const cell = (name: string, version: CoreSurfaceVersion) => coverage.rows.find((row) => row.name === name)!.abi[version];
 
   it("a case with a native twin whose imports reach the row covers it, under its guest's version and newer ones", () => {
@@ -107,6 +109,17 @@ describe("coverage of the core surface (harness/suite/core-coverage.ts)", () => 
     expect(cell("add_non_critical_error", "1.1")).toMatchObject({ status: "reachable", cases: ["v11/progress"] });
     expect(cell("Generic", "1.1")).toMatchObject({ status: "reachable", cases: ["v11/progress"] });
     expect(cell("Percentage", "1.1").cases).toEqual(["v11/progress", "progress/report"]);
+  });
+
+  it("a Progress variant row counts a case only if its golden sends that variant", () => {
+    expect(cell("Structured", "1.1")).toMatchObject({ status: "reachable, no case", cases: [] });
+    expect(cell("Indeterminate", "1.1").cases).toEqual(["v11/progress"]);
+    // In the suite: structured-refused imports job_progress but every value it sends is refused or a Count.
+    const suite = coreCoverage().rows;
+    for (const name of ["Structured", "Indeterminate", "Bytes", "Generic"]) {
+      expect(suite.find((row) => row.name === name)!.abi["1.1"].cases, name).not.toContain("progress/structured-refused");
+    }
+    expect(suite.find((row) => row.name === "Count")!.abi["1.1"].cases).toContain("progress/structured-refused");
   });
 
   it("WASM-only cases and cases that fail to load cover nothing", () => {

@@ -1,7 +1,7 @@
 import { CAPABILITY_IDS } from "../abi/capabilities.ts";
 import { findMutants, MUTANTS } from "../adapters/mutants.ts";
 import { HostFailure } from "../adapters/types.ts";
-import { runMutationAnalysis, type MutantKill, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
+import { runMutationAnalysis, type ClauseVerdict, type MutantKill, type MutantVerdict, type MutationReport } from "../suite/mutation.ts";
 import { runBrokenHosts } from "../suite/broken-hosts.ts";
 import { selectFixtures } from "../suite/run-suite.ts";
 import { parseCommand, UsageError } from "./args.ts";
@@ -23,13 +23,14 @@ Its dispatcher never calls a job export, so each case that needs a job run is al
   --list           only list the mutants (name, clause, the bug planted), running nothing: the names \`fuzz --mutant\`
                    takes; with --json, an array of {name, clause, description}
   --filter <text>  only the mutants whose name contains <text>
-  --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant?
+  --cases <filter> only these cases (a case id, a substring, or /regex/): which of them catch a mutant? A mutant
+                   none of whose cases is selected is "not run" (neither killed nor survived)
   --all-cases      run every mutant against every case (the full kill matrix; slower)
   --no-processes   skip the broken host processes that break the protocol's clauses (conformance/hosts/)
-  --json           one JSON document on stdout: mutants, killed, survived, uncoveredClauses, cases, durationMs,
-                   exitCode, per mutant (results) its name, clause, description, cases run, killedBy, kills,
-                   capabilities and notRunnable cases, and per clause (clauses) its cases, its mutants and whether it
-                   is covered
+  --json           one JSON document on stdout: mutants, killed, survived, notRun, uncoveredClauses, cases,
+                   durationMs, exitCode, per mutant (results) its name, clause, description, cases run, killedBy,
+                   kills, capabilities, notRunnable cases and notRun, and per clause (clauses; with --filter only the
+                   selected mutants' clauses) its cases, its mutants, whether it is covered and whether it was notRun
 
 Exit codes: 0 every mutant was caught and (without --filter or --cases) every clause is covered; 1 a mutant survived
 or a clause is not covered; 2 the harness broke (a missing golden, bad usage).`;
@@ -43,6 +44,7 @@ function matrixLine(verdict: MutantVerdict, width: number, clauseWidth: number):
   const columns = (verdictText: string, count: string, rest: string) =>
     `${verdict.name.padEnd(width)}  ${(verdict.clause ?? "-").padEnd(clauseWidth)}  ${verdictText.padEnd(8)}  ${count.padStart(9)}  ${rest}`;
   const tried = `${verdict.killedBy.length}/${verdict.cases.length}`;
+  if (verdict.notRun) return columns("not run", "-", `--cases selected none of the cases citing its clause (try --all-cases or another --cases): ${verdict.description}`);
   if (!verdict.killed) {
     const why = verdict.cases.length === 0 ? "no case cites its clause" : "no case catches it";
     return columns("SURVIVED", tried, `${why}: ${verdict.description}`);
@@ -53,14 +55,23 @@ function matrixLine(verdict: MutantVerdict, width: number, clauseWidth: number):
   return columns("killed", tried, `${shown}${more}${unrunnable}`);
 }
 
+/**
+ * The clauses the matrix shows: every one on a run of every mutant; with --filter only the selected mutants' clauses,
+ * since the others were not analysed.
+ */
+function shownClauses(report: MutationReport, filtered: boolean): ClauseVerdict[] {
+  return filtered ? report.clauses.filter((c) => c.mutants.length > 0) : [...report.clauses];
+}
+
 /** The clause matrix: per clause, its cases and mutants; the uncovered ones say why. */
-function clauseLines(report: MutationReport): string[] {
-  const width = Math.max(...report.clauses.map((c) => c.id.length));
+function clauseLines(clauses: readonly ClauseVerdict[]): string[] {
+  const width = Math.max(6, ...clauses.map((c) => c.id.length));
   const lines = [`${"clause".padEnd(width)}  ${"cases".padStart(5)}  mutants killed  status`];
-  for (const clause of report.clauses) {
+  for (const clause of clauses) {
     const killed = clause.mutants.filter((m) => m.killed).length;
-    const why =
-      clause.cases.length === 0 ? "UNCOVERED: no case cites it" : clause.mutants.length === 0 ? "UNCOVERED: no mutant breaks it" : clause.covered ? "covered" : `UNCOVERED: ${clause.mutants.filter((m) => !m.killed).map((m) => m.name).join(", ")} survived`;
+    const why = clause.notRun
+      ? "not run: --cases selected none of its cases"
+      : clause.cases.length === 0 ? "UNCOVERED: no case cites it" : clause.mutants.length === 0 ? "UNCOVERED: no mutant breaks it" : clause.covered ? "covered" : `UNCOVERED: ${clause.mutants.filter((m) => !m.killed).map((m) => m.name).join(", ")} survived`;
     lines.push(`${clause.id.padEnd(width)}  ${String(clause.cases.length).padStart(5)}  ${`${killed}/${clause.mutants.length}`.padStart(14)}  ${why}`);
   }
   return lines;
@@ -105,11 +116,12 @@ function uncovered(report: MutationReport, whole: boolean): string[] {
   return whole ? report.clauses.filter((c) => !c.covered).map((c) => c.id) : [];
 }
 
-export function mutationJson(report: MutationReport, exitCode: number, whole = true): unknown {
+export function mutationJson(report: MutationReport, exitCode: number, whole = true, filtered = false): unknown {
   return {
     mutants: report.mutants.length,
     killed: report.killed,
     survived: report.survivors,
+    notRun: report.notRun,
     uncoveredClauses: uncovered(report, whole),
     cases: report.cases,
     durationMs: Math.round(report.durationMs),
@@ -126,9 +138,10 @@ export function mutationJson(report: MutationReport, exitCode: number, whole = t
       notRunnableCapabilities: v.notRunnableCapabilities,
       kills: v.kills,
       notRunnable: v.notRunnable,
+      notRun: v.notRun,
       durationMs: Math.round(v.durationMs),
     })),
-    clauses: report.clauses,
+    clauses: shownClauses(report, filtered),
   };
 }
 
@@ -150,6 +163,9 @@ export async function mutantsCommand(
     },
     false,
   );
+  if (values.list && (values.cases !== undefined || values["all-cases"])) {
+    throw new UsageError("mutants: --list runs nothing, so --cases and --all-cases mean nothing with it");
+  }
   const fixtures = values.cases === undefined ? undefined : selectFixtures(values.cases, undefined, "--cases");
   if (fixtures?.length === 0) throw new UsageError(`mutants: no case matches --cases ${JSON.stringify(values.cases)}`);
   const mutants = findMutants(values.filter);
@@ -164,7 +180,8 @@ export async function mutantsCommand(
     }
     return 0;
   }
-  const whole = values.filter === undefined && values.cases === undefined;
+  const filtered = values.filter !== undefined;
+  const whole = !filtered && values.cases === undefined;
   const width = Math.max(...mutants.map((m) => m.name.length));
   const clauseWidth = Math.max(6, ...mutants.map((m) => (m.clause ?? "-").length));
   let report: MutationReport;
@@ -182,10 +199,11 @@ export async function mutantsCommand(
   const holes = uncovered(report, whole);
   const exitCode = report.survivors.length === 0 && holes.length === 0 && missed.length === 0 ? 0 : 1;
   if (values.json) {
-    out(JSON.stringify({ ...(mutationJson(report, exitCode, whole) as object), brokenHosts }, null, 2));
+    out(JSON.stringify({ ...(mutationJson(report, exitCode, whole, filtered) as object), brokenHosts }, null, 2));
   } else {
+    const clauses = shownClauses(report, filtered);
     out("");
-    for (const line of clauseLines(report)) out(line);
+    for (const line of clauseLines(clauses)) out(line);
     if (brokenHosts.length > 0) {
       out("");
       const width = Math.max(...brokenHosts.map((host) => host.clause.length));
@@ -201,9 +219,10 @@ export async function mutantsCommand(
     }
     out("");
     const survived = report.survivors.length === 0 ? "none survived" : `${report.survivors.length} survived: ${report.survivors.join(", ")}`;
-    const covered = report.clauses.filter((c) => c.covered).length;
+    const covered = clauses.filter((c) => c.covered).length;
+    const notRun = report.notRun.length === 0 ? "" : ` · ${report.notRun.length} not run (try --all-cases or another --cases)`;
     const processes = brokenHosts.length === 0 ? "" : ` · broken hosts caught ${brokenHosts.length - missed.length} of ${brokenHosts.length}`;
-    out(`${report.killed} of ${report.mutants.length} mutants killed · ${survived} · clauses covered ${covered} of ${report.clauses.length}${processes} · ${report.cases} cases · ${(report.durationMs / 1000).toFixed(2)} s`);
+    out(`${report.killed} of ${report.mutants.length} mutants killed · ${survived}${notRun} · clauses covered ${covered} of ${clauses.length}${filtered ? " (the selected mutants' clauses)" : ""}${processes} · ${report.cases} cases · ${(report.durationMs / 1000).toFixed(2)} s`);
   }
   if (report.survivors.length > 0) {
     err(`job-parity mutants: ${report.survivors.length} mutant${report.survivors.length === 1 ? "" : "s"} survived (no case catches ${report.survivors.length === 1 ? "it" : "them"}): ${report.survivors.join(", ")}`);

@@ -2,13 +2,14 @@ import { discoverFixtures } from "../suite/fixtures.ts";
 import { gaps, specIndex, type ClauseRow } from "../suite/spec-index.ts";
 import { parseCommand, UsageError } from "./args.ts";
 
-export const SPEC_USAGE = `usage: job-parity spec [--json] [--filter <text>] [--text]
+export const SPEC_USAGE = `usage: job-parity spec [--json] [--filter <text>] [--cases] [--text]
 
 The specification's clauses (docs/ABI.md, conformance/PROTOCOL.md), each with the cases that cite it and the mutants
 (or broken host processes) that break it. A MUST clause observed by cases needs both; \`job-parity mutants\` checks
 that every such mutant is caught by a case citing its clause.
 
   --filter <text>  only the clauses whose id contains <text>
+  --cases          name each clause's cases under its line (with --filter, they are named anyway)
   --text           print each clause's text under its line
   --json           one JSON document: clauses (id, level, section, document, text, why, verified, cases, mutants,
                    brokenHosts, gaps) and totals
@@ -28,7 +29,7 @@ function line(row: ClauseRow, width: number): string {
 }
 
 export async function specCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommand("spec", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, text: { type: "boolean", default: false } }, false);
+  const { values } = parseCommand("spec", argv, { json: { type: "boolean", default: false }, filter: { type: "string" }, cases: { type: "boolean", default: false }, text: { type: "boolean", default: false } }, false);
   const rows = specIndex(discoverFixtures()).filter((row) => values.filter === undefined || row.id.includes(values.filter));
   if (rows.length === 0) throw new UsageError(`spec: no clause id contains ${JSON.stringify(values.filter)} (job-parity spec lists them all)`);
   const withGaps = rows.filter((row) => gaps(row).length > 0);
@@ -52,6 +53,7 @@ export async function specCommand(argv: string[], out: (line: string) => void): 
       out(`${section === "" ? "" : "\n"}${section} (${row.document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"})`);
     }
     out(line(row, width));
+    if ((values.cases || values.filter !== undefined) && row.cases.length > 0) out(`    cases: ${row.cases.join(", ")}`);
     if (values.text) out(`    ${row.text}`);
   }
   const byCase = rows.filter((row) => row.level === "MUST" && row.verified.by === "case");

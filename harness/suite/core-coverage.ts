@@ -13,6 +13,7 @@ import { requestedAbi } from "../abi/version.ts";
 import { wireMethod } from "../abi/wire-methods.ts";
 import { readModuleInterface } from "../engine/sections.ts";
 import { discoverFixtures, type Fixture } from "./fixtures.ts";
+import { readGolden } from "./goldens.ts";
 
 /**
  * The answer to "can an extension job do everything a core job can?", row by row of the core surface
@@ -23,7 +24,8 @@ import { discoverFixtures, type Fixture } from "./fixtures.ts";
  * - `reachable`: an extension reaches it fully, and a case covers it: a case whose job runs (not a load-error case),
  *   which has a native twin, whose guest is built for that version or an older minor (a 1.1 guest counts only under
  *   1.1), and whose sidecar's `imports` name one of the row's imports (for a wire row: `spacedrive_call` in a case of
- *   the wire methods' capability; for a context row: any such case, since every job receives the context);
+ *   the wire methods' capability; for a context row: any such case, since every job receives the context; for a
+ *   Progress variant: only a case whose golden sends that variant, see sendsVariant);
  * - `reachable, no case`: reachable, but no case covers it: a gap in the suite;
  * - `partial`: reachable only in part (`detail` says what is missing), with the cases that cover that part;
  * - `not reachable`: no import, wire method or context field reaches it (`detail` says why).
@@ -106,7 +108,46 @@ function eligible(fixtures: readonly Fixture[], version: CoreSurfaceVersion, abi
   return fixtures.filter((f) => !("loadError" in f.sidecar.expect) && f.twinPath !== null && countsUnder(abiOf(f), version));
 }
 
-function covering(reach: CoreReach, fixtures: readonly Fixture[]): string[] {
+/**
+ * The progress a fixture's golden expects: the `type` of each job_progress value, and `job_report_progress` when it
+ * has a plain progress event. Empty when the golden is missing or expects a load error.
+ */
+export type ProgressReader = (fixture: Fixture) => ReadonlySet<string>;
+
+export function goldenProgress(fixture: Fixture): ReadonlySet<string> {
+  const kinds = new Set<string>();
+  let expected;
+  try {
+    expected = readGolden(fixture);
+  } catch {
+    return kinds;
+  }
+  if (!("result" in expected)) return kinds;
+  for (const job of (expected.result as { jobs?: { trace?: { kind: string; progress?: string }[] }[] }).jobs ?? []) {
+    for (const event of job.trace ?? []) {
+      if (event.kind === "progress") kinds.add("job_report_progress");
+      if (event.kind !== "job_progress" || event.progress === undefined) continue;
+      try {
+        const type = (JSON.parse(event.progress) as { type?: unknown }).type;
+        if (typeof type === "string") kinds.add(type);
+      } catch {
+        // A value the host refused to parse is no variant.
+      }
+    }
+  }
+  return kinds;
+}
+
+/**
+ * Whether a case covering a Progress variant's imports sends that variant: a job_progress value of its type, or
+ * (when the row is reached through job_report_progress) any reported progress. Importing job_progress is not enough:
+ * a case may send only other kinds, or values the host refuses.
+ */
+function sendsVariant(variant: string, reach: CoreReach, progress: ReadonlySet<string>): boolean {
+  return progress.has(variant) || (reachImports(reach).includes("job_report_progress") && progress.has("job_report_progress"));
+}
+
+function covering(reach: CoreReach, fixtures: readonly Fixture[], variant: string | null = null, progressOf: ProgressReader = goldenProgress): string[] {
   switch (reach.via) {
     case "none":
       return [];
@@ -120,14 +161,17 @@ function covering(reach: CoreReach, fixtures: readonly Fixture[]): string[] {
     }
     case "import": {
       const names = new Set<string>(reachImports(reach));
-      return fixtures.filter((f) => (f.sidecar.imports as readonly string[]).some((name) => names.has(name))).map((f) => f.id);
+      return fixtures
+        .filter((f) => (f.sidecar.imports as readonly string[]).some((name) => names.has(name)))
+        .filter((f) => variant === null || sendsVariant(variant, reach, progressOf(f)))
+        .map((f) => f.id);
     }
   }
 }
 
-function cell(reach: CoreReach, fixtures: readonly Fixture[]): CoreCoverageCell {
+function cell(reach: CoreReach, fixtures: readonly Fixture[], variant: string | null, progressOf: ProgressReader): CoreCoverageCell {
   if (reach.via === "none") return { status: "not reachable", reach, detail: reach.why, cases: [] };
-  const cases = covering(reach, fixtures);
+  const cases = covering(reach, fixtures, variant, progressOf);
   if (reach.partial !== undefined) return { status: "partial", reach, detail: reach.partial, cases };
   return { status: cases.length > 0 ? "reachable" : "reachable, no case", reach, detail: null, cases };
 }
@@ -149,7 +193,16 @@ export function coreCountsText(counts: CoreCoverageCounts): string {
  * Computes the core surface's coverage from the fixtures (by default every fixture of the suite). `abiOf` reads the
  * ABI version a fixture's guest asks for (tests pass their own).
  */
-export function coreCoverage(fixtures: readonly Fixture[] = discoverFixtures(), abiOf: GuestAbiReader = guestAbiVersion): CoreCoverage {
+export function coreCoverage(
+  fixtures: readonly Fixture[] = discoverFixtures(),
+  abiOf: GuestAbiReader = guestAbiVersion,
+  progressOf: ProgressReader = goldenProgress,
+): CoreCoverage {
+  const progress = new Map<Fixture, ReadonlySet<string>>();
+  const progressCached = (f: Fixture) => {
+    if (!progress.has(f)) progress.set(f, progressOf(f));
+    return progress.get(f)!;
+  };
   const versions = new Map<Fixture, string | null>();
   const abi = (f: Fixture) => {
     if (!versions.has(f)) versions.set(f, abiOf(f));
@@ -163,7 +216,7 @@ export function coreCoverage(fixtures: readonly Fixture[] = discoverFixtures(), 
       source: row.source,
       semantics: row.semantics,
       role: row.role,
-      abi: Object.fromEntries(CORE_SURFACE_VERSIONS.map((v) => [v, cell(row.abi[v], pools[v])])) as Record<CoreSurfaceVersion, CoreCoverageCell>,
+      abi: Object.fromEntries(CORE_SURFACE_VERSIONS.map((v) => [v, cell(row.abi[v], pools[v], row.kind === "progress variant" ? row.name : null, progressCached)])) as Record<CoreSurfaceVersion, CoreCoverageCell>,
     }),
   );
   const totals = Object.fromEntries(

@@ -28,6 +28,8 @@ export interface MutantKill {
   readonly capabilities: readonly CapabilityId[];
   /** Why the case failed: its first unmet expectation, or the first difference from the golden, or the host error. */
   readonly reason: string;
+  /** Every unmet expectation (first lines), for a reader looking for the one about a given import or event. */
+  readonly reasons: readonly string[];
 }
 
 export interface MutantVerdict {
@@ -52,6 +54,11 @@ export interface MutantVerdict {
   readonly notRunnable: readonly NotRunnableCase[];
   /** Capabilities no case fails but some case of which cannot be run: they would pass if the host ran them. */
   readonly notRunnableCapabilities: readonly CapabilityId[];
+  /**
+   * Not run: the selected cases include none of those citing its clause, though the suite has some. Neither killed
+   * nor a survivor, since the cases that could catch it were left out.
+   */
+  readonly notRun: boolean;
   readonly durationMs: number;
 }
 
@@ -66,9 +73,11 @@ export interface NotRunnableCase {
 export interface ClauseVerdict {
   readonly id: string;
   readonly cases: readonly string[];
-  readonly mutants: readonly { readonly name: string; readonly killed: boolean; readonly killedBy: readonly string[] }[];
+  readonly mutants: readonly { readonly name: string; readonly killed: boolean; readonly killedBy: readonly string[]; readonly notRun: boolean }[];
   /** Cited by a case, and every mutant of it killed by a case citing it. */
   readonly covered: boolean;
+  /** Every mutant of it was not run (MutantVerdict.notRun): the selection says nothing about it. */
+  readonly notRun: boolean;
 }
 
 export interface MutationReport {
@@ -78,6 +87,8 @@ export interface MutationReport {
   readonly clauses: readonly ClauseVerdict[];
   readonly killed: number;
   readonly survivors: readonly string[];
+  /** Mutants not run (MutantVerdict.notRun). */
+  readonly notRun: readonly string[];
   readonly durationMs: number;
 }
 
@@ -130,14 +141,17 @@ export function verdictFor(
     cases: cases.map((c) => c.id),
     killed: caught.length > 0,
     killedBy: caught.map((c) => c.id),
-    kills: caught.map((c) => ({ case: c.id, outcome: c.outcome, capabilities: c.capabilities, reason: reason(c) })),
+    kills: caught.map((c) => ({ case: c.id, outcome: c.outcome, capabilities: c.capabilities, reason: reason(c), reasons: c.failures.map((f) => f.split("\n")[0]!) })),
     failingCapabilities: CAPABILITY_IDS.filter((id) => failing.has(id)),
     passingCapabilities: CAPABILITY_IDS.filter((id) => claimed.includes(id) && covered.has(id) && !failing.has(id) && !blocked.has(id)),
     notRunnable: unrunnable.map((c) => ({ case: c.id, capabilities: c.capabilities, reason: notRunnable.get(c.id)! })),
     notRunnableCapabilities: CAPABILITY_IDS.filter((id) => blocked.has(id) && !failing.has(id)),
+    notRun: false,
     durationMs,
   };
 }
+
+const notRunVerdict = (mutant: Mutant): MutantVerdict => ({ ...verdictFor(mutant, [], [], 0), notRun: true });
 
 /** The cases a mutant is judged by: those citing its clause, or every case (no clause, or `allCases`). */
 export function casesFor(mutant: Mutant, fixtures: readonly Fixture[], allCases = false): Fixture[] {
@@ -153,9 +167,10 @@ export function clauseVerdicts(fixtures: readonly Fixture[], verdicts: readonly 
       .filter((v) => v.clause === clause.id)
       .map((v) => {
         const killedBy = v.killedBy.filter((id) => cases.includes(id));
-        return { name: v.name, killed: killedBy.length > 0, killedBy };
+        return { name: v.name, killed: killedBy.length > 0, killedBy, notRun: v.notRun };
       });
-    return { id: clause.id, cases, mutants, covered: cases.length > 0 && mutants.length > 0 && mutants.every((m) => m.killed) };
+    const covered = cases.length > 0 && mutants.length > 0 && mutants.every((m) => m.killed);
+    return { id: clause.id, cases, mutants, covered, notRun: mutants.length > 0 && mutants.every((m) => m.notRun) };
   });
 }
 
@@ -165,7 +180,17 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
   const mutants = options.mutants ?? MUTANTS;
   const fixtures = options.fixtures ?? discoverFixtures();
   const verdicts: MutantVerdict[] = [];
+  let suite: readonly Fixture[] | undefined;
   for (const mutant of mutants) {
+    // A selection without the cases citing the clause cannot judge the mutant; only the whole suite lacking them can.
+    if (options.fixtures !== undefined && casesFor(mutant, fixtures, options.allCases).length === 0) {
+      suite ??= discoverFixtures();
+      if (casesFor(mutant, suite).length > 0) {
+        verdicts.push(notRunVerdict(mutant));
+        options.onMutant?.(verdicts.at(-1)!, verdicts.length - 1, mutants.length);
+        continue;
+      }
+    }
     const adapter = new MutantAdapter(mutant);
     try {
       const cases = casesFor(mutant, fixtures, options.allCases);
@@ -183,7 +208,8 @@ export async function runMutationAnalysis(options: MutationOptions = {}): Promis
     mutants: verdicts,
     clauses: clauseVerdicts(fixtures, verdicts),
     killed: verdicts.filter((v) => v.killed).length,
-    survivors: verdicts.filter((v) => !v.killed).map((v) => v.name),
+    survivors: verdicts.filter((v) => !v.killed && !v.notRun).map((v) => v.name),
+    notRun: verdicts.filter((v) => v.notRun).map((v) => v.name),
     durationMs: performance.now() - started,
   };
 }

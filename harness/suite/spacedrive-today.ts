@@ -1,4 +1,5 @@
 import { CAPABILITY_IDS, type CapabilityId } from "../abi/capabilities.ts";
+import { reachImports } from "../abi/core-surface.ts";
 import { SPACEDRIVE_TODAY } from "../adapters/spacedrive-today.ts";
 import { coreCoverage } from "./core-coverage.ts";
 import { discoverFixtures, type Fixture } from "./fixtures.ts";
@@ -32,24 +33,33 @@ export interface SpacedriveToday {
   readonly notRunnable: readonly { readonly case: string; readonly reason: string }[];
 }
 
+/** The trace event kind an import writes, where it is not the import's own name. */
+const EVENT_KIND: Readonly<Record<string, string>> = { job_log: "log", spacedrive_log: "log", job_report_progress: "progress" };
+
 /**
  * A row's status from its covering cases' outcomes: it works when one passes and could be run; it cannot run when none
  * works and some got past loading but need a job run today's dispatcher never makes (the model still answers what the
- * host functions would do, `ifRun`); otherwise it fails, with its first failure.
+ * host functions would do, `ifRun`); otherwise it fails. The failure shown is one that names the row's imports or
+ * their trace events when there is one, so a row is not explained by another capability's failure.
  */
-function rowVerdict(name: string, cases: readonly string[], verdict: MutantVerdict): TodayRow {
+export function rowVerdict(name: string, cases: readonly string[], verdict: MutantVerdict, imports: readonly string[] = []): TodayRow {
   if (cases.length === 0) return { name, status: "no case", why: null, ifRun: null };
   const blocked = new Map(verdict.notRunnable.map((c) => [c.case, c.reason]));
   const kills = new Map(verdict.kills.map((k) => [k.case, k]));
-  const failure = (id: string) => `${id}: ${kills.get(id)!.reason}`;
+  const marks = imports.flatMap((name) => [name, `"kind":"${EVENT_KIND[name] ?? name}"`]);
+  const own = (id: string) => kills.get(id)!.reasons.find((r) => marks.some((mark) => r.includes(mark)));
+  const failure = (id: string) => `${id}: ${own(id) ?? kills.get(id)!.reason}`;
+  const firstFailure = (ids: readonly string[]) => {
+    const failing = ids.filter((id) => kills.has(id));
+    return failing.find((id) => own(id) !== undefined) ?? failing[0];
+  };
   if (cases.some((id) => !blocked.has(id) && !kills.has(id))) return { name, status: "works", why: null, ifRun: null };
   const unrunnable = cases.filter((id) => blocked.has(id));
   if (unrunnable.length > 0) {
-    const failing = unrunnable.find((id) => kills.has(id));
-    const ifRun = unrunnable.some((id) => !kills.has(id)) ? "works" : failure(failing!);
+    const ifRun = unrunnable.some((id) => !kills.has(id)) ? "works" : failure(firstFailure(unrunnable)!);
     return { name, status: "cannot run", why: blocked.get(unrunnable[0]!)!, ifRun };
   }
-  return { name, status: "fails", why: failure(cases[0]!), ifRun: null };
+  return { name, status: "fails", why: failure(firstFailure(cases)!), ifRun: null };
 }
 
 /** Runs spacedrive-today against the cases and answers the question for Spacedrive at the pinned commit. */
@@ -63,7 +73,7 @@ export async function spacedriveToday(fixtures: readonly Fixture[] = discoverFix
   const core = coreCoverage(fixtures).rows.map((row): TodayRow => {
     const name = row.kind === "method" ? `ctx.${row.name}()` : `Progress::${row.name}`;
     const cell = row.abi["1.0"];
-    return cell.status === "not reachable" ? { name, status: "not reachable", why: cell.detail, ifRun: null } : rowVerdict(name, cell.cases, verdict);
+    return cell.status === "not reachable" ? { name, status: "not reachable", why: cell.detail, ifRun: null } : rowVerdict(name, cell.cases, verdict, reachImports(cell.reach));
   });
   const works = (rows: readonly { status: TodayStatus }[]) => rows.filter((r) => r.status === "works").length;
   return {

@@ -17,7 +17,8 @@ import {
 import { IMPORT_NAMES, IMPORTS, importSignature, importSpec } from "../../harness/abi/imports.ts";
 import { GuestMemory } from "../../harness/abi/memory.ts";
 import { STATUS, STATUS_DESCRIPTIONS, statusName, type StatusName } from "../../harness/abi/status.ts";
-import { fillDocument } from "../../harness/report/spec-document.ts";
+import { DocumentRegionError, fillDocument } from "../../harness/report/spec-document.ts";
+import { isInputError } from "../../harness/cli/input-errors.ts";
 import { SPEC_DOCUMENTS } from "../../harness/cli/abi.ts";
 import { CLAUSES, isClauseId, sectionOf } from "../../harness/abi/clauses.ts";
 import { ARG } from "../../harness/abi/arguments.ts";
@@ -287,6 +288,29 @@ describe("the specification's documents (docs/ABI.md, conformance/PROTOCOL.md)",
 
   it("a region nothing generates is an error that names it", () => {
     expect(() => fillDocument("<!-- BEGIN GENERATED: teleport -->\n<!-- END GENERATED: teleport -->", "x.md")).toThrow(/x\.md has regions nothing generates: teleport/);
+  });
+
+  it("a BEGIN without its END, or an END without its BEGIN, is an error naming the line (the region is not skipped)", async () => {
+    const text = readFileSync(join(PROJECT_ROOT, "docs/ABI.md"), "utf8");
+    const lines = text.split("\n");
+    const end = lines.findIndex((line) => line.startsWith("<!-- END GENERATED: "));
+    const begin = lines.findIndex((line) => line.startsWith("<!-- BEGIN GENERATED: "));
+    const region = lines[begin]!.slice("<!-- BEGIN GENERATED: ".length, -" -->".length);
+    const noEnd = lines.filter((_, index) => index !== end).join("\n");
+    expect(() => fillDocument(noEnd, "ABI.md")).toThrow(new RegExp(`^ABI\\.md:${begin + 1}: BEGIN GENERATED: ${region} has no END`));
+    const noBegin = lines.filter((_, index) => index !== begin).join("\n");
+    expect(() => fillDocument(noBegin, "ABI.md")).toThrow(new RegExp(`^ABI\\.md:${end}: END GENERATED: ${region} has no BEGIN`));
+    const error = (() => {
+      try {
+        fillDocument(noEnd, "ABI.md");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(DocumentRegionError);
+    expect((error as DocumentRegionError).code).toBe("JP_DOCUMENT");
+    // The CLI prints it as the user's mistake (message and code, exit 2), not as an internal error.
+    expect(await isInputError(error)).toBe(true);
   });
 });
 

@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli, type CliRun } from "../support/cli.ts";
 import { UsageError } from "../../harness/cli/args.ts";
-import { execCommand } from "../../harness/cli/exec.ts";
+import { execCommand, networkingPeers } from "../../harness/cli/exec.ts";
 import { GuestLinkError, GuestLoadError } from "../../harness/engine/errors.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 
 // The CLI as users run it: a real process, `node bin/job-parity.mjs ...` from the project root. Each process costs
-// a few tenths of a second of CPU here, so the real processes are limited to seven: the three exec runs, --help, an
-// unknown command, and one error of each class main() turns into exit 2 (UsageError: missing --job;
+// a few tenths of a second of CPU here, so the real processes are limited to eight: the three exec runs, a native
+// extension outside job-parity, --help, an unknown command, and one error of each class main() turns into exit 2 (UsageError: missing --job;
 // GuestLoadError: malformed WAT). The remaining error messages are checked in-process on execCommand, asserting the
 // error classes whose exit code and stderr routing the real processes cover.
 
@@ -95,6 +95,25 @@ describe("job-parity exec on the Rust-built counter guest", () => {
   });
 });
 
+describe("job-parity exec on a native extension of the user's", () => {
+  it("a .ts module in a folder with no package.json loads, and its console.log goes to stderr: --json stays one JSON document", () => {
+    const file = join(dir, "noisy.native.ts");
+    writeFileSync(
+      file,
+      `console.log("loading");
+export default {
+  init: (api: { registerJob(name: string, exportName: string): number }): number => { console.info("init"); return api.registerJob("noisy", "run_noisy"); },
+  jobs: { run_noisy: (): number => { console.log("running"); console.debug("debugging"); return 0; } },
+};
+`,
+    );
+    const run = cli("exec", file, "--job", "noisy", "--json");
+    expect(run.stderr.split("\n").filter(Boolean)).toEqual(["loading", "init", "running", "debugging"]);
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as ExecJson).outcome).toBe("Completed");
+  });
+});
+
 describe("job-parity errors: exit 2 with a specific message on stderr", () => {
   it("exec without --job", () => {
     const run = cli("exec", COUNTER);
@@ -116,7 +135,7 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
   it("an unknown command: exit 2, named, with the usage", () => {
     const run = cli("teleport");
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('unknown command "teleport"');
+    expect(run.stderr).toContain('unknown command "teleport" [JP_USAGE]');
     expect(run.stderr).toContain("commands:");
   });
   it("a --filter that is not a regular expression: exit 2 saying so, never a stack trace (run, parity and mutants select cases alike)", () => {
@@ -149,6 +168,64 @@ describe("exec errors, in-process (same classes as above: exit 2, message on std
     const out: string[] = [];
     expect(await execCommand([file, "--job", "x"], (line) => out.push(line))).toBe(1);
     expect(out.join("\n")).toContain("it returned a promise (an async function: runs end synchronously)");
+  });
+
+  it("what a guest wrote reaches the terminal printable: controls, DEL and C1 as \\uXXXX, in the trace and in errors", async () => {
+    const file = join(dir, "escapes.wat");
+    writeFileSync(
+      file,
+      `(module
+  (import "spacedrive" "register_job" (func $register_job (param i32 i32 i32 i32 i32) (result i32)))
+  (import "spacedrive" "spacedrive_log" (func $log (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "a\\1b]0;title\\07b")
+  (data (i32.const 80) "run")
+  (data (i32.const 100) "x\\7f\\c2\\9by")
+  (func (export "wasm_alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "plugin_init") (result i32)
+    (call $register_job (i32.const 64) (i32.const 12) (i32.const 80) (i32.const 3) (i32.const 1)))
+  (func (export "run") (param i32 i32 i32 i32) (result i32)
+    (call $log (i32.const 1) (i32.const 100) (i32.const 5))
+    (i32.const 0)))
+`,
+    );
+    const controls = /[\u0000-\u001F\u007F-\u009F]/;
+    const out: string[] = [];
+    expect(await execCommand([file, "--job", "a\u001b]0;title\u0007b"], (line) => out.push(line))).toBe(0);
+    expect(out.filter((line) => controls.test(line))).toEqual([]);
+    expect(out).toContainEqual(expect.stringMatching(/^job:0 {2}a\\u001b\]0;title\\u0007b$/));
+    expect(out.join("\n")).toContain("x\\u007f\\u009by");
+    const error = await execCommand([file, "--job", "teleport"], () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain("(it has: a\\u001b]0;title\\u0007b)");
+  });
+
+  it("a guest path that is no guest: said in words, with every kind of file accepted", async () => {
+    const folder = join(dir, "folder.wat");
+    mkdirSync(folder, { recursive: true });
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "hello");
+    const cases: [string, RegExp][] = [
+      [join(dir, "missing.wat"), /missing\.wat: no such file$/],
+      [folder, /folder\.wat: is a folder: give a guest \(\.wat, \.wasm\) or a native extension module \(\.ts, \.mts, \.js, \.mjs\)$/],
+      [text, /notes\.txt: not a kind of file job-parity runs: give a guest \(\.wat, \.wasm\) or a native extension module/],
+    ];
+    for (const [file, message] of cases) {
+      const error = await execCommand([file, "--job", "x"], () => {}).catch((e: unknown) => e);
+      expect(error, file).toBeInstanceOf(GuestLoadError);
+      expect((error as GuestLoadError).code, file).toBe("JP_GUEST_NOT_FOUND");
+      expect((error as Error).message, file).toMatch(message);
+    }
+    const error = await execCommand([join(PROJECT_ROOT, COUNTER), "--job", "counter", "--state-file", dir], () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(`exec: --state-file ${dir}: is a folder: give the file that holds the state`);
+  });
+
+  it("--networking: given, networking is on, with no peers however an empty list is written", () => {
+    expect(networkingPeers(undefined)).toBeNull();
+    expect(networkingPeers("")).toEqual([]);
+    expect(networkingPeers(",,")).toEqual([]);
+    expect(networkingPeers(" a , b,")).toEqual(["a", "b"]);
   });
 
   it("a job name the guest does not have: UsageError whose message lists the guest's exports", async () => {

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { printableLines } from "../trace/printable.ts";
 
 /** A command-line mistake: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -12,11 +13,12 @@ export const REPORT_WRITE = "JP_REPORT_WRITE";
 
 /**
  * The line a command prints for an error in the user's input: the message, then the error's stable code when it has
- * one (`[JP_STORE_DRIVER]`), the name the documents give each such error and a script can look for.
+ * one (`[JP_STORE_DRIVER]`), the name the documents give each such error and a script can look for. The message
+ * is printableLines: it may quote what a guest wrote.
  */
 export function inputErrorLine(command: string, message: string, code: unknown): string {
   const named = typeof code === "string" && code.startsWith("JP_") ? ` [${code}]` : "";
-  return `job-parity ${command}: ${message}${named}`;
+  return `job-parity ${command}: ${printableLines(message)}${named}`;
 }
 
 /**

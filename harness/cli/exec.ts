@@ -5,6 +5,7 @@ import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { DURABLE_FLAGS, durableOptions, runDurableCommand, traceWindowOption } from "./durable.ts";
 import { examplePath, shippedPath } from "./examples.ts";
+import { printable } from "../trace/printable.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
        job-parity exec --example <name> --job <name> [options]
@@ -24,8 +25,9 @@ that does not exist here names that file of job-parity itself.
   --state-file <path>     initial state: the file's bytes, as they are (any size the host accepts)
   --pause-at-check <N>    request a pause at the Nth interrupt check of the first run
   --cancel-at-check <N>   request a cancel at the Nth interrupt check of the first run
-  --resume                resume a paused job from its last checkpoint until it ends
-  --networking <peers>    enable networking with comma-separated loopback peers
+  --resume                resume a paused job from its last checkpoint until it ends (paused by --pause-at-check
+                          or by the job itself: alone, it resumes a job that pauses itself)
+  --networking <peers>    enable networking with comma-separated loopback peers; "" enables it with none
   --json                  print one JSON document (outcome, runs, trace, metrics, children)
   --quiet                 print each job's outcome, not its trace
   --trace-window <n>      keep the first and the last n events of each trace (default 1000), and count the
@@ -70,7 +72,8 @@ function initialState(values: { state?: string; "state-json"?: string; "state-fi
     try {
       bytes = readAtMost(file, DEFAULT_LIMITS.maxTreeStateBytes);
     } catch (error) {
-      throw new UsageError(`exec: --state-file ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`exec: --state-file ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder: give the file that holds the state" : (error as Error).message}`);
     }
     if (bytes === null) throw new UsageError(`exec: --state-file ${file}: larger than the ${DEFAULT_LIMITS.maxTreeStateBytes} bytes a job tree may hold (maxTreeStateBytes)`);
     return bytes;
@@ -104,6 +107,18 @@ function parseState(text: string | undefined): unknown {
   } catch {
     return text; // not JSON: passed as UTF-8 text
   }
+}
+
+/**
+ * The peers of --networking: null (networking off) when the flag is not given; given, networking is on, with the
+ * peers listed (none for "" or ","), so an empty list means the same however it is written.
+ */
+export function networkingPeers(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  return value
+    .split(",")
+    .map((peer) => peer.trim())
+    .filter(Boolean);
 }
 
 /** At most `max` names, then how many more: a guest may export 100,000 functions. */
@@ -141,7 +156,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   }
   if (pauseAt !== undefined) interrupts.push({ action: "pause", atCheck: pauseAt });
   if (cancelAt !== undefined) interrupts.push({ action: "cancel", atCheck: cancelAt });
-  const peers = values.networking ? values.networking.split(",").map((p) => p.trim()).filter(Boolean) : null;
+  const peers = networkingPeers(values.networking);
   const scenario: Scenario = { job: values.job, state: initialState(values), interrupts, resume: values.resume, networking: peers ? { peers } : null };
 
   const traceWindow = traceWindowOption("exec", values["trace-window"]);
@@ -162,7 +177,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
     return printRun(runScenario(subject, scenario, { traceWindow }), source, { json: values.json, quiet: values.quiet }, out);
   } catch (error) {
     if (error instanceof UnknownJobError && subject.kind === "wasm") {
-      const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => e.name);
+      const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => printable(e.name));
       throw new UsageError(`exec: ${(error as Error).message}; the guest exports: ${someNames(exported)}`);
     }
     throw error;

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { recoveredNote } from "../durable/notes.ts";
+import { printable } from "../trace/printable.ts";
 import { SqliteStateStore, StoreError, type StoredJob } from "../host/sqlite-store.ts";
 import { MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, UsageError } from "./args.ts";
 
@@ -84,7 +85,8 @@ export async function jobsCommand(argv: string[], out: (line: string) => void): 
     }
     // Only the cells are kept, one job at a time: a database of 200,000 jobs is listed without holding every row.
     const table = [["id", "type", "status", "runs", "progress", "items", "bytes", "warnings", "errors", "checkpoint", "updated", "extension"]];
-    store.forEachJob((job) => void table.push(row(job)));
+    // A guest names its job types: printable, so a name cannot write escape sequences to the terminal.
+    store.forEachJob((job) => void table.push(row(job).map(printable)));
     if (table.length === 1) {
       out(`no jobs in ${values.db}`);
       return 0;

@@ -1,5 +1,7 @@
 import { tierUpLater } from "../engine/tiering.ts";
 import { inputErrorLine, UsageError } from "./args.ts";
+import { isInputError } from "./input-errors.ts";
+import { printable, printableLines } from "../trace/printable.ts";
 
 const USAGE = `job-parity: the conformance harness for the Spacedrive extension job ABI
 
@@ -69,17 +71,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
-/** Errors that are the user's input, not the harness's bug: printed as a message, exit 2. */
-async function isInputError(error: unknown): Promise<boolean> {
-  const [{ GuestLoadError }, { FixtureError }, { StoreError }, { CaseFilterError }] = await Promise.all([
-    import("../engine/errors.ts"),
-    import("../suite/fixtures.ts"),
-    import("../host/sqlite-store.ts"),
-    import("../suite/run-suite.ts"),
-  ]);
-  return error instanceof GuestLoadError || error instanceof FixtureError || error instanceof StoreError || error instanceof CaseFilterError;
-}
-
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */
 export async function main(argv: string[]): Promise<number> {
   tierUpLater();
@@ -96,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === undefined) {
     // A missing command is a usage error: the usage goes to stderr, so a pipe reading stdout gets nothing by mistake.
-    process.stderr.write(`job-parity: give a command\n\n${USAGE}\n`);
+    process.stderr.write(`job-parity: give a command [JP_USAGE]\n\n${USAGE}\n`);
     return 2;
   }
   if (name === "--version" || name === "-V" || name === "version") {
@@ -105,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    process.stderr.write(`job-parity: unknown command "${name}"\n\n${USAGE}\n`);
+    process.stderr.write(`job-parity: unknown command "${printable(name)}" [JP_USAGE]\n\n${USAGE}\n`);
     return 2;
   }
   try {
@@ -116,8 +107,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest, out);
   } catch (error) {
-    // Usage errors already name their command.
-    if (error instanceof UsageError) process.stderr.write(`job-parity ${error.message} [${error.code}]\n`);
+    // Usage errors already name their command. Messages quote the guest (its job names and exports, a WAT line):
+    // printable, so they cannot write escape sequences to the terminal.
+    if (error instanceof UsageError) process.stderr.write(`job-parity ${printableLines(error.message)} [${error.code}]\n`);
     else if (await isInputError(error)) process.stderr.write(`${inputErrorLine(name, (error as Error).message, (error as { code?: unknown }).code)}\n`);
     else process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;

@@ -147,7 +147,9 @@ export async function loadGuest(file: string, engine: WasmEngine = nodeEngine): 
   try {
     raw = await readFile(file);
   } catch (error) {
-    throw new GuestLoadError("JP_GUEST_NOT_FOUND", `${file}: cannot read the guest: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder: give a guest file" : `cannot read the guest: ${(error as Error).message}`;
+    throw new GuestLoadError("JP_GUEST_NOT_FOUND", `${file}: ${why}`, { cause: error });
   }
   return guestFromSource(file, extension === ".wat" ? raw.toString("utf8") : new Uint8Array(raw), engine);
 }

@@ -54,13 +54,28 @@ let typeScriptLoader: Promise<void> | null = null;
  * loader: a module of this project is imported from its compiled copy when that is up to date (no tsx, and a module
  * that imports harness values shares this process's compiled harness instead of loading a second copy from the
  * sources); for any other TypeScript module tsx is registered first.
+ * A `.ts` file outside this project goes through tsx's tsImport: with no package.json saying "type": "module" above
+ * it, the registered loader takes it for CommonJS and Node refuses its import syntax ("Cannot require() ES Module …
+ * in a cycle"); tsImport loads it as a module whatever its package says.
  */
 export async function importModule(path: string): Promise<unknown> {
   if (COMPILED && /\.[cm]?ts$/.test(path)) {
     const twin = await compiledTwin(path);
     if (twin !== null) return import(pathToFileURL(twin).href);
+  }
+  if (path.endsWith(".ts") && !insideProject(path)) {
+    const { tsImport } = await import("tsx/esm/api");
+    const namespace = (await tsImport(pathToFileURL(resolve(path)).href, import.meta.url)) as { default?: { __esModule?: boolean } };
+    return namespace.default?.__esModule === true ? namespace.default : namespace;
+  }
+  if (COMPILED && /\.[cm]?ts$/.test(path)) {
     typeScriptLoader ??= import("tsx/esm/api").then(({ register }) => void register());
     await typeScriptLoader;
   }
   return import(pathToFileURL(path).href);
+}
+
+function insideProject(path: string): boolean {
+  const rel = relative(PROJECT_ROOT, resolve(path));
+  return !rel.startsWith("..") && !isAbsolute(rel);
 }

@@ -1,4 +1,5 @@
 import { STATUS, type StatusCode } from "../abi/status.ts";
+import { printable } from "../trace/printable.ts";
 import { JOB_RETURN } from "../abi/exports.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../abi/version.ts";
 import type { ImportName } from "../abi/imports.ts";
@@ -175,10 +176,11 @@ export class ReferenceHost {
   createJob(scope: ExtensionScope, type: string, initialState: Uint8Array | null): JobRecord {
     const jobType = scope.findJobType(type);
     if (jobType === undefined) {
-      const known = [...scope.jobTypes.keys(), ...scope.unregisteredExports.keys()];
+      // Names the guest wrote: printable, as a message may reach a terminal.
+      const known = [...scope.jobTypes.keys(), ...scope.unregisteredExports.keys()].map(printable);
       // A guest may export 100,000 functions: the list is cut at 20, with the count.
       const listed = known.length > 20 ? `${known.slice(0, 20).join(", ")}, ... and ${known.length - 20} more (${known.length} in all)` : known.join(", ") || "none";
-      throw new UnknownJobError(`extension ${scope.id} has no job "${type}" (it has: ${listed})`);
+      throw new UnknownJobError(`extension ${scope.id} has no job "${printable(type)}" (it has: ${listed})`);
     }
     return this.enqueue(scope, jobType.name, jobType.executor, initialState, null);
   }

@@ -33,6 +33,19 @@ export interface NativeExtensionDefinition {
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
+const TO_STDERR = ["log", "info", "debug"] as const;
+
+/**
+ * Sends console.log, console.info and console.debug to stderr until the returned function is called; around an
+ * extension's own code (its import, init, jobs, cleanup) in every command, since stdout is the command's report (one
+ * JSON document with --json) and an extension's prints are not part of it.
+ */
+function consoleToStderr(): () => void {
+  const saved = TO_STDERR.map((name) => console[name]);
+  for (const name of TO_STDERR) console[name] = console.error;
+  return () => TO_STDERR.forEach((name, index) => (console[name] = saved[index]!));
+}
+
 class NativeExecutor implements JobExecutor {
   readonly kind = "native";
 
@@ -44,6 +57,7 @@ class NativeExecutor implements JobExecutor {
 
   run(job: JobRecord, state: Uint8Array | null): RunOutcome {
     const ctx = new NativeJobContext(this.host, this.scope, job.id, this.host.defaultLibraryId);
+    const restoreConsole = consoleToStderr();
     try {
       const code: unknown = runNativeWithTimeout(() => this.fn(ctx, state ?? new Uint8Array()), this.host.limits.runTimeoutMs);
       // A job runs to its end in the call, as a guest's export does: a promise (an async function) is not an end.
@@ -53,6 +67,8 @@ class NativeExecutor implements JobExecutor {
       if (error instanceof RunTimeout) return { kind: "timeout", message: error.message };
       // A native job that throws is the twin of a guest that traps.
       return { kind: "trap", message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      restoreConsole();
     }
   }
 }
@@ -88,11 +104,14 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
     log: (level, message) => scope.forExtension(() => host.ops.log(scope, null, "spacedrive_log", typeof level === "number" ? level : LEVELS[level], message)),
   };
   let code: unknown;
+  const restoreConsole = consoleToStderr();
   try {
     code = definition.init?.(api) ?? 0;
   } catch (error) {
     // The twin of a plugin_init that traps.
     throw new GuestLoadError("JP_INIT_FAILED", `${file}: init threw: ${error instanceof Error ? error.message : String(error)}; the extension is not loaded`, { cause: error });
+  } finally {
+    restoreConsole();
   }
   if (code !== 0) throw new GuestLoadError("JP_INIT_FAILED", `${file}: init returned ${describeReturn(code)}; the extension is not loaded`);
   scope.phase = "ready";
@@ -102,10 +121,13 @@ export function loadNativeExtension(host: ReferenceHost, id: string, definition:
   }
   const unload = () => {
     if (definition.cleanup === undefined) return;
+    const restoreConsole = consoleToStderr();
     try {
       runNativeWithTimeout(() => definition.cleanup!(api), host.limits.runTimeoutMs);
     } catch {
       // Ignored, as a trap in plugin_cleanup is (run.cleanup).
+    } finally {
+      restoreConsole();
     }
   };
   return { scope, unload };
@@ -122,10 +144,13 @@ export function isNativeModulePath(path: string): boolean {
 export async function importNativeExtension(path: string, shownAs = path): Promise<NativeExtensionDefinition> {
   if (!existsSync(path)) throw new GuestLoadError("JP_GUEST_NOT_FOUND", `${shownAs}: no such native extension module`);
   let module: { default?: NativeExtensionDefinition };
+  const restoreConsole = consoleToStderr();
   try {
     module = (await importModule(path)) as typeof module;
   } catch (error) {
     throw new GuestLoadError("JP_NATIVE_MODULE", `${shownAs}: the module failed to load: ${(error as Error).message}`, { cause: error });
+  } finally {
+    restoreConsole();
   }
   const definition = module.default;
   if (typeof definition?.jobs !== "object" || definition.jobs === null) {

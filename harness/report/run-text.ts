@@ -1,5 +1,6 @@
 import { normalizeResult, type ScenarioResult } from "../suite/scenario.ts";
 import { formatEvent } from "../trace/format.ts";
+import { printable } from "../trace/printable.ts";
 import type { TraceSummary } from "../trace/window.ts";
 
 /** How much of a run to print: every event (the default), or one outcome line per job (long durable runs). */
@@ -47,7 +48,7 @@ export function printRun(result: ScenarioResult, source: string, options: RunTex
   if (extensionGap !== null) out(`extension  ${summaryLine(extensionGap)}`);
   for (const job of jobs) {
     out("");
-    out(`${job.job}  ${job.type}${job.parent ? `  (child of ${job.parent})` : ""}`);
+    out(`${job.job}  ${printable(job.type)}${job.parent ? `  (child of ${job.parent})` : ""}`);
     const gap = job.traceSummary?.dropped ? job.traceSummary : null;
     job.trace?.forEach((event, i) => {
       if (gap !== null && i === gap.window) out(`  ${gapLine(gap)}`);
@@ -62,7 +63,7 @@ export function printRun(result: ScenarioResult, source: string, options: RunTex
     );
     const dropped = [job.droppedLogLines > 0 ? ` · ${job.droppedLogLines} log lines dropped` : "", job.droppedWarnings > 0 ? ` · ${job.droppedWarnings} warnings dropped` : ""].join("");
     const saved = job.savedState === null ? "none" : options.quiet ? `${job.savedState.length} characters` : JSON.stringify(job.savedState);
-    out(`     saved state: ${saved}${dropped}${job.error ? ` · error: ${job.error}` : ""}`);
+    out(printable(`     saved state: ${saved}${dropped}${job.error ? ` · error: ${job.error}` : ""}`));
     if (gap !== null) out(`     ${summaryLine(gap)}`);
   }
   return exitCode;

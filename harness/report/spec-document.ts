@@ -222,8 +222,31 @@ export function regionsIn(text: string): string[] {
   return [...text.matchAll(REGION)].map((match) => match[1]!);
 }
 
+const MARKER = /<!-- (BEGIN|END) GENERATED: (\S+) -->/;
+
+/** Refuses a BEGIN marker without its END, or an END without its BEGIN: the region would be left as it is, silently. */
+function checkMarkers(text: string, name: string): void {
+  let open: { region: string; line: number } | null = null;
+  for (const [index, line] of text.split("\n").entries()) {
+    const marker = MARKER.exec(line);
+    if (marker === null) continue;
+    const [, kind, region] = marker as unknown as [string, "BEGIN" | "END", string];
+    const at = `${name}:${index + 1}`;
+    if (kind === "BEGIN") {
+      if (open !== null) throw new DocumentRegionError(`${name}:${open.line}: BEGIN GENERATED: ${open.region} has no END before the next BEGIN (${at}): add <!-- END GENERATED: ${open.region} --> on its own line`);
+      open = { region, line: index + 1 };
+    } else if (open === null || open.region !== region) {
+      throw new DocumentRegionError(`${at}: END GENERATED: ${region} has no BEGIN GENERATED: ${region} before it: add one, or remove this line`);
+    } else {
+      open = null;
+    }
+  }
+  if (open !== null) throw new DocumentRegionError(`${name}:${open.line}: BEGIN GENERATED: ${open.region} has no END: add <!-- END GENERATED: ${open.region} --> on its own line`);
+}
+
 /** The document with every generated region written anew from the data. */
 export function fillDocument(text: string, name = "the document"): string {
+  checkMarkers(text, name);
   const unknown = regionsIn(text).filter((region) => !(region in REGIONS));
   if (unknown.length > 0) throw new DocumentRegionError(`${name} has regions nothing generates: ${unknown.join(", ")} (known: ${REGION_NAMES.join(", ")})`);
   return text.replace(REGION, (_whole, region: string) => {

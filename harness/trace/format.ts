@@ -1,6 +1,7 @@
 import { canonicalJson } from "./diff.ts";
+import { printable } from "./printable.ts";
 
-/** One line for a (normalized) trace event, for people: `kind` column, then what happened. */
+/** One line for a (normalized) trace event, for people: `kind` column, then what happened; printable (a guest wrote its texts). */
 export function formatEvent(event: { kind: string } & Record<string, unknown>): string {
   const e = event as Record<string, unknown>;
   const text = (value: unknown) => JSON.stringify(value);
@@ -52,5 +53,5 @@ export function formatEvent(event: { kind: string } & Record<string, unknown>): 
     default:
       detail = canonicalJson(event);
   }
-  return `${event.kind.padEnd(18)} ${detail}`;
+  return printable(`${event.kind.padEnd(18)} ${detail}`);
 }

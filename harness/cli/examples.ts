@@ -31,5 +31,5 @@ export function examplePath(name: string): string {
   if (named !== undefined) return join(PROJECT_ROOT, named);
   const sidecar = join(FIXTURES_DIR, `${name}.json`);
   if (/^[\w-]+\/[\w-]+$/.test(name) && existsSync(sidecar)) return readFixture(sidecar).guestPath;
-  throw new UsageError(`exec: --example ${name}: no such example; give ${Object.keys(EXAMPLES).join(", ")} or a fixture's case id such as lifecycle/counter (job-parity spec lists the cases)`);
+  throw new UsageError(`exec: --example ${name}: no such example; give ${Object.keys(EXAMPLES).join(", ")} or a fixture's case id such as lifecycle/counter (job-parity spec --cases lists the cases)`);
 }

@@ -48,6 +48,21 @@ interface SettlingHost {
   transition(job: JobRecord, status: "Cancelled", end: { cause: "returned"; code: number }): void;
 }
 
+/**
+ * A run that returns one of the codes `which` picks while a cancel is pending ends Cancelled (its code recorded, its
+ * checkpoint discarded), whatever run.returned says that code means.
+ */
+function cancelledWhenPending(host: ReferenceHost, which: (code: number) => boolean): void {
+  const parts = host as unknown as SettlingHost;
+  const settle = parts.settle.bind(host);
+  parts.settle = (scope, job, outcome, pending) => {
+    if (pending !== "cancel" || outcome.kind !== "returned" || !which(outcome.code)) return settle(scope, job, outcome, pending);
+    job.exitCodes.push(outcome.code);
+    parts.transition(job, "Cancelled", { cause: "returned", code: outcome.code });
+    host.store.discard(job.id);
+  };
+}
+
 /** The extension scope a case opens (one per case). */
 function capturingScope(host: ReferenceHost, seen: (scope: ExtensionScope) => void): void {
   const open = host.openExtension.bind(host);
@@ -948,35 +963,13 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     name: "cancel-pending-cancels",
     clause: "run.returned",
     description: "a run that returns 0 while a cancel is pending ends Cancelled: the request decides the status whatever the job returned",
-    plant: () => ({
-      patchHost: (host) => {
-        const parts = host as unknown as SettlingHost;
-        const settle = parts.settle.bind(host);
-        parts.settle = (scope, job, outcome, pending) => {
-          if (pending !== "cancel" || outcome.kind !== "returned" || outcome.code !== 0) return settle(scope, job, outcome, pending);
-          job.exitCodes.push(0);
-          parts.transition(job, "Cancelled", { cause: "returned", code: 0 });
-          host.store.discard(job.id);
-        };
-      },
-    }),
+    plant: () => ({ patchHost: (host) => cancelledWhenPending(host, (code) => code === 0) }),
   },
   {
     name: "cancel-pending-fails-as-cancelled",
     clause: "run.returned",
     description: "a run that returns 2 (or any value but 0) while a cancel is pending ends Cancelled and discards its checkpoint, not Failed",
-    plant: () => ({
-      patchHost: (host) => {
-        const parts = host as unknown as SettlingHost;
-        const settle = parts.settle.bind(host);
-        parts.settle = (scope, job, outcome, pending) => {
-          if (pending !== "cancel" || outcome.kind !== "returned" || outcome.code === 0 || outcome.code === 1) return settle(scope, job, outcome, pending);
-          job.exitCodes.push(outcome.code);
-          parts.transition(job, "Cancelled", { cause: "returned", code: outcome.code });
-          host.store.discard(job.id);
-        };
-      },
-    }),
+    plant: () => ({ patchHost: (host) => cancelledWhenPending(host, (code) => code !== 0 && code !== 1) }),
   },
   {
     name: "trap-discards-checkpoint",

@@ -45,7 +45,7 @@ export async function parityCommand(argv: string[], out: (line: string) => void)
     }
   });
   // Asked of every case, whatever the filter: the answer is about Spacedrive, not about this run.
-  const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday());
+  const report = buildParityReport(run.cases, run.durationMs, undefined, await spacedriveToday(), values.filter ?? null);
   let paths;
   try {
     paths = writeParityReports(report, reportDir);

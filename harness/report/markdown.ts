@@ -3,7 +3,7 @@ import { coreSurfaceMarkdown, coreSurfaceText } from "./core-surface-report.ts";
 import type { SpacedriveToday, TodayRow } from "../suite/spacedrive-today.ts";
 import type { ParityReport } from "./parity-report.ts";
 
-const mark = (ok: boolean) => (ok ? "✅" : "❌");
+const mark = (ok: boolean | null) => (ok === null ? "➖ not run" : ok ? "✅" : "❌");
 
 /** Where a clause is printed, its document and anchor, relative to the report's folder (`root`: job-parity's own files, from there). */
 const clauseLink = (id: string, root: string) => `${root}/${sectionOf({ id }).document === "abi" ? "docs/ABI.md" : "conformance/PROTOCOL.md"}#${id}`;
@@ -20,6 +20,7 @@ export function renderParityMarkdown(report: ParityReport, root = ".."): string 
     `# job-parity: ${report.host.name} ${report.host.version}`,
     "",
     `ABI ${report.abiVersion} · engine ${report.host.engine} · ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped of ${summary.cases} cases (${summary.checks} checks) · ${(summary.durationMs / 1000).toFixed(2)} s`,
+    ...(summary.filter === null ? [] : ["", `Filter: \`${summary.filter}\` (only the cases it selects were run; a capability none of them exercises is "not run")`]),
     "",
     "## Capabilities",
     "",
@@ -92,7 +93,7 @@ export function renderParityTable(report: ParityReport): string {
   const cell = (t: { passed: number; failed: number }) =>
     `${t.passed + t.failed === 0 ? "none" : t.failed === 0 ? "ok" : "FAIL"} ${t.passed}/${t.passed + t.failed}`.padEnd(9);
   const lines = [`${"capability".padEnd(width)}  native     wasm       parity`];
-  for (const c of report.capabilities) lines.push(`${c.id.padEnd(width)}  ${cell(c.native)}  ${cell(c.wasm)}  ${c.parity ? "yes" : "NO"}`);
+  for (const c of report.capabilities) lines.push(`${c.id.padEnd(width)}  ${cell(c.native)}  ${cell(c.wasm)}  ${c.parity === null ? "not run" : c.parity ? "yes" : "NO"}`);
   const uncovered = report.imports.filter((i) => i.positive === 0).map((i) => i.name);
   lines.push("", `imports covered: ${report.imports.length - uncovered.length}/${report.imports.length}${uncovered.length ? ` (missing: ${uncovered.join(", ")})` : ""}`);
   lines.push("", ...coreSurfaceText(report.coreSurface));

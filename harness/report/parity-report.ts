@@ -18,8 +18,10 @@ export interface ParityReport {
   schemaVersion: 1;
   abiVersion: string;
   host: { name: string; version: string; engine: string };
-  summary: { passed: number; failed: number; skipped: number; cases: number; checks: number; durationMs: number };
-  capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean; cases: string[] }[];
+  /** `filter`: the run's --filter, when it ran only the cases it selects (null: every case). */
+  summary: { passed: number; failed: number; skipped: number; cases: number; checks: number; durationMs: number; filter: string | null };
+  /** `parity` null: no case of this run exercises the capability (a --filter left them out). */
+  capabilities: { id: string; core: string; native: Tally; wasm: Tally; parity: boolean | null; cases: string[] }[];
   /** Per clause of the specification that a case cites, in the specification's order: its cases and whether all passed. */
   clauses: { id: string; level: "MUST" | "SHOULD"; passed: number; failed: number; cases: string[] }[];
   imports: { name: string; origin: ImportOrigin; positive: number; negative: number }[];
@@ -59,6 +61,8 @@ export function buildParityReport(
   durationMs: number,
   coreSurface: CoreCoverage = coreCoverage(),
   spacedriveToday: SpacedriveToday | null = null,
+  /** The run's --filter, when it ran only some cases. */
+  filter: string | null = null,
 ): ParityReport {
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
@@ -72,6 +76,7 @@ export function buildParityReport(
       cases: cases.length,
       checks: cases.reduce((sum, c) => sum + c.checks, 0),
       durationMs: round(durationMs),
+      filter,
     },
     capabilities: CAPABILITIES.map((capability) => {
       const covering = cases.filter((c) => c.capabilities.includes(capability.id));
@@ -80,8 +85,8 @@ export function buildParityReport(
         core: capability.core,
         native: tally(covering, "native"),
         wasm: tally(covering, "wasm"),
-        // Parity needs a case with a native twin; WASM-only cases must pass too.
-        parity: covering.some((c) => c.parity !== null) && covering.every((c) => c.passed),
+        // Parity needs a case with a native twin; WASM-only cases must pass too. No case run: not a verdict.
+        parity: covering.length === 0 ? null : covering.some((c) => c.parity !== null) && covering.every((c) => c.passed),
         cases: covering.map((c) => c.id),
       };
     }),

@@ -221,6 +221,18 @@ describe("exec errors, in-process (same classes as above: exit 2, message on std
     expect((error as Error).message).toBe(`exec: --state-file ${dir}: is a folder: give the file that holds the state`);
   });
 
+  it("--example <case id> runs the case with its sidecar's scenario, a flag given replacing its part", async () => {
+    const run = async (...args: string[]) => {
+      const lines: string[] = [];
+      expect(await execCommand(["--example", "lifecycle/counter", "--json", ...args], (line) => lines.push(line))).toBe(0);
+      return JSON.parse(lines.join("\n")) as { runs: number; exitCodes: number[] };
+    };
+    // The sidecar pauses the counter at its 13th check and resumes it, as the gate runs the case.
+    expect(await run()).toMatchObject({ runs: 2, exitCodes: [1, 0] });
+    // A named example has no scenario: --job stays required.
+    await expect(execCommand(["--example", "counter"], () => {})).rejects.toThrow("--job is required");
+  });
+
   it("--networking: given, networking is on, with no peers however an empty list is written", () => {
     expect(networkingPeers(undefined)).toBeNull();
     expect(networkingPeers("")).toEqual([]);

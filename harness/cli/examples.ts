@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
 import { FIXTURES_DIR, readFixture } from "../suite/fixtures.ts";
+import type { Scenario } from "../suite/scenario.ts";
 import { UsageError } from "./args.ts";
 
 /** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its guest. */
@@ -20,6 +21,16 @@ export function shippedPath(given: string, cwd = process.cwd()): string {
   const normal = given.replace(/^\.\//, "");
   if (SHIPPED_FOLDERS.some((folder) => normal.startsWith(`${folder}/`)) && existsSync(join(PROJECT_ROOT, normal))) return join(PROJECT_ROOT, normal);
   return given;
+}
+
+/**
+ * The scenario of example `name` when it is a fixture's case id (its sidecar's: job, state, interrupts, limits,
+ * permissions, libraries, ...), so that exec runs the case as the gate does; null for a named example.
+ */
+export function exampleScenario(name: string): Scenario | null {
+  if (EXAMPLES[name] !== undefined) return null;
+  const sidecar = join(FIXTURES_DIR, `${name}.json`);
+  return /^[\w-]+\/[\w-]+$/.test(name) && existsSync(sidecar) ? readFixture(sidecar).sidecar.scenario : null;
 }
 
 /**

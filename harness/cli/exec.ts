@@ -4,7 +4,7 @@ import type { InterruptPlan } from "../host/interrupts.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { parseCommand, positiveInt, UsageError } from "./args.ts";
 import { DURABLE_FLAGS, durableOptions, runDurableCommand, traceWindowOption } from "./durable.ts";
-import { examplePath, shippedPath } from "./examples.ts";
+import { examplePath, exampleScenario, shippedPath } from "./examples.ts";
 import { printable } from "../trace/printable.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
@@ -15,7 +15,8 @@ the reference host and prints its trace and outcome. A relative path under sdk-g
 that does not exist here names that file of job-parity itself.
 
   --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, job counter), or a fixture's
-                          case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat)
+                          case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat), run with the case's own
+                          scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts)
   --job <name>            the job name registered in plugin_init, or a job export name
   --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
                           invalid JSON included, as UTF-8 text without a word. An argument is limited by the
@@ -144,8 +145,10 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   });
   const given = positionals.length + (values.example === undefined ? 0 : 1);
   if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})\n\n${EXEC_USAGE}`);
-  if (values.job === undefined) throw new UsageError(`exec: --job is required\n\n${EXEC_USAGE}`);
   const source = values.example === undefined ? shippedPath(positionals[0]!) : examplePath(values.example);
+  // A fixture's case runs with its sidecar's scenario (what the gate sends), each flag given replacing its part.
+  const base = values.example === undefined ? null : exampleScenario(values.example);
+  if (values.job === undefined && base === null) throw new UsageError(`exec: --job is required\n\n${EXEC_USAGE}`);
   const interrupts: InterruptPlan[] = [];
   const pauseAt = positiveInt("exec", "pause-at-check", values["pause-at-check"]);
   const cancelAt = positiveInt("exec", "cancel-at-check", values["cancel-at-check"]);
@@ -157,12 +160,22 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   if (pauseAt !== undefined) interrupts.push({ action: "pause", atCheck: pauseAt });
   if (cancelAt !== undefined) interrupts.push({ action: "cancel", atCheck: cancelAt });
   const peers = networkingPeers(values.networking);
-  const scenario: Scenario = { job: values.job, state: initialState(values), interrupts, resume: values.resume, networking: peers ? { peers } : null };
+  const stateGiven = values.state !== undefined || values["state-json"] !== undefined || values["state-file"] !== undefined;
+  const scenario: Scenario = {
+    ...base,
+    job: values.job ?? base!.job,
+    ...(base === null || stateGiven ? { state: initialState(values) } : {}),
+    ...(base === null || interrupts.length > 0 ? { interrupts } : {}),
+    ...(base === null || values.resume ? { resume: values.resume } : {}),
+    ...(base === null || values.networking !== undefined ? { networking: peers ? { peers } : null } : {}),
+  };
 
   const traceWindow = traceWindowOption("exec", values["trace-window"]);
   const durable = durableOptions("exec", values);
   if (durable !== null) {
-    const request = { ...durable, traceWindow, source, job: scenario.job, state: scenario.state, interrupts, resume: values.resume, networking: peers };
+    // The durable store keeps the job, its state, its interrupts and networking; a case's other parts (limits,
+    // permissions, ...) are not kept with a job, so a durable run is the job alone.
+    const request = { ...durable, traceWindow, source, job: scenario.job, state: scenario.state, interrupts: scenario.interrupts ?? [], resume: scenario.resume ?? false, networking: scenario.networking?.peers ?? null };
     return runDurableCommand("exec", { kind: "exec", request }, { source, json: values.json, quiet: values.quiet });
   }
   // Loaded here, not at the top: a durable run loads them on its worker thread only.

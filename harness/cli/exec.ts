@@ -16,7 +16,8 @@ that does not exist here names that file of job-parity itself.
 
   --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, job counter), or a fixture's
                           case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat), run with the case's own
-                          scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts)
+                          scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts;
+                          with --db only its job, state, interrupts and networking, which a durable job keeps)
   --job <name>            the job name registered in plugin_init, or a job export name
   --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
                           invalid JSON included, as UTF-8 text without a word. An argument is limited by the

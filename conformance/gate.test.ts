@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeHostModule } from "./support/host-module.ts";
 import { runCliAsync, type CliRun } from "./support/cli.ts";
 import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
@@ -354,13 +355,9 @@ describe("job-parity run: expectations files", () => {
 
   it("a host claiming no capabilities at all exits 1, even where every case it runs passes", async () => {
     const module = join(dir, "claims-nothing.mjs");
-    writeFileSync(
+    writeHostModule(
       module,
-      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
-export default () => {
-  const reference = new InProcessAdapter();
-  return { handshake: async () => ({ ...referenceHandshake(), name: "claims nothing", capabilities: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };
-};\n`,
+      `  return { handshake: async () => ({ ...referenceHandshake(), name: "claims nothing", capabilities: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };`,
     );
     const reports = reportDir();
     const result = await run("--host-module", module, "--report-dir", reports);
@@ -386,14 +383,10 @@ export default () => {
 
   it("a host that does not serve a wire method: the cases calling it are UNSUPPORTED, the rest run", async () => {
     const module = join(dir, "no-entries.mjs");
-    writeFileSync(
+    writeHostModule(
       module,
-      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
-export default () => {
-  const reference = new InProcessAdapter();
-  const handshake = referenceHandshake();
-  return { handshake: async () => ({ ...handshake, methods: handshake.methods.filter((m) => !m.includes("entries")) }), runCase: (r) => reference.runCase(r), close: async () => {} };
-};\n`,
+      `  const handshake = referenceHandshake();
+  return { handshake: async () => ({ ...handshake, methods: handshake.methods.filter((m) => !m.includes("entries")) }), runCase: (r) => reference.runCase(r), close: async () => {} };`,
     );
     const reports = reportDir();
     const result = await run("--host-module", module, "--filter", "library/", "--report-dir", reports);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { writeHostModule } from "../support/host-module.ts";
 import { runCliAsync } from "../support/cli.ts";
 import { IMPORTS } from "../../harness/abi/imports.ts";
 import { referenceHandshake, runReferenceCase } from "../../harness/adapters/in-process.ts";
@@ -225,12 +226,9 @@ describe("job-parity fuzz: a host under test", () => {
   it("names the case in hand that runs longest while it runs: its seed and path, and the command that runs it alone", async () => {
     // A host that takes 0.8 s over its third case, and answers every case as the reference host does.
     const slowHost = join(dir, "slow-host.mts");
-    writeFileSync(
+    writeHostModule(
       slowHost,
-      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
-export default () => {
-  const reference = new InProcessAdapter();
-  let cases = 0;
+      `  let cases = 0;
   return {
     handshake: async () => referenceHandshake(),
     runCase: async (request) => {
@@ -238,8 +236,7 @@ export default () => {
       return reference.runCase(request);
     },
     close: () => reference.close(),
-  };
-};\n`,
+  };`,
     );
     const session = startFuzzSession({ seed: 5, budget: { runs: 5 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "slow"), fault: null, target: { kind: "module", path: slowHost }, maxDivergences: 1 });
     const seen: NonNullable<FuzzProgress["longestCase"]>[] = [];
@@ -281,12 +278,9 @@ export default () => {
   it("Ctrl-C while a caught case is being shrunk still reports it: counted, with the seed and path that replay it", async () => {
     // A slow host that gets every case wrong: the first case fails, and shrinking it takes 150 ms a try.
     const module = join(dir, "slow-and-wrong.mts");
-    writeFileSync(
+    writeHostModule(
       module,
-      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
-export default () => {
-  const reference = new InProcessAdapter();
-  return {
+      `  return {
     handshake: async () => referenceHandshake(),
     runCase: async (request) => {
       const answer = await reference.runCase(request);
@@ -294,8 +288,7 @@ export default () => {
       return { kind: "load_error", code: answer.kind === "load_error" && answer.code === "JP_LINK" ? "JP_INIT_FAILED" : "JP_LINK", message: "wrong" };
     },
     close: () => reference.close(),
-  };
-};\n`,
+  };`,
     );
     const session = startFuzzSession({ seed: 4, budget: { runs: 50 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir: join(dir, "unshrunk"), fault: null, target: { kind: "module", path: module }, maxDivergences: 1 });
     while (session.progress().runs < 1) await new Promise((wake) => setTimeout(wake, 20));
@@ -308,13 +301,9 @@ export default () => {
 
   it("a host sent no case at all (its handshake claims no capability) fails the session: exit 1, saying why", async () => {
     const module = join(dir, "claims-nothing.mts");
-    writeFileSync(
+    writeHostModule(
       module,
-      `import { InProcessAdapter, referenceHandshake } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
-export default () => {
-  const reference = new InProcessAdapter();
-  return { handshake: async () => ({ ...referenceHandshake(), capabilities: [], methods: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };
-};\n`,
+      `  return { handshake: async () => ({ ...referenceHandshake(), capabilities: [], methods: [] }), runCase: (r) => reference.runCase(r), close: async () => {} };`,
     );
     const { code, output } = await fuzzInProcess("--host-module", module, "--runs", "10", "--seed", "3", "--workers", "1", "--corpus", join(dir, "nothing-sent"));
     expect(output).toContain("no case was sent to the host");

@@ -1,6 +1,7 @@
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { coreSurfaceMarkdown } from "./core-surface-report.ts";
-import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, shorten, visibleControls, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
+import { ATTENTION, divergenceLines, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, shorten, type GateReport, type GateReportCase, type OutcomeCounts } from "./gate-report.ts";
+import { visibleControls } from "../trace/printable.ts";
 
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", error: "💥 error" } as const;
 const CAPABILITY_MARK = { pass: "✅", xfail: "⚠️", fail: "❌", error: "💥", unsupported: "➖", skipped: "⏭️", none: "—" } as const;

@@ -8,6 +8,7 @@ import type { ExpectationKind, ResolvedExpectations } from "../suite/host-expect
 import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
 
+
 /**
  * gate.json: the one source of truth of a `job-parity run`. gate.md, gate.html and the JUnit XML are all written from
  * it; schema harness/schemas/gate-report.schema.json (checked before anything is written).
@@ -294,18 +295,6 @@ export function outcomeNote(c: {
     default:
       return "";
   }
-}
-
-/**
- * Characters a report must not copy as they are (a host's stderr can hold terminal escapes and other controls) written
- * as visible `\uXXXX` escapes: C0 controls but tab, newline and carriage return, DEL and C1, U+FFFE/U+FFFF and lone
- * surrogates (which XML cannot hold at all).
- */
-export function visibleControls(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 /** `text` cut to about `max` characters, saying how many were cut (gate.json keeps every text whole). */

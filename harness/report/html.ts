@@ -2,7 +2,8 @@ import { coreCountsText } from "../suite/core-coverage.ts";
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { coreCellText, coreRowTitle } from "./core-surface-report.ts";
 import { casesText, countsText } from "./gate-markdown.ts";
-import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, visibleControls } from "./gate-report.ts";
+import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines } from "./gate-report.ts";
+import { visibleControls } from "../trace/printable.ts";
 
 /** HTML text and attribute values: everything a host said is escaped, control characters shown as `\uXXXX`. */
 export function htmlEscape(text: string): string {

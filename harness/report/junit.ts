@@ -1,5 +1,6 @@
 import type { GateReport, GateReportCase } from "./gate-report.ts";
-import { divergenceLines, eventText, outcomeNote, hostTitle, problemLines, visibleControls } from "./gate-report.ts";
+import { divergenceLines, eventText, outcomeNote, hostTitle, problemLines } from "./gate-report.ts";
+import { visibleControls } from "../trace/printable.ts";
 
 /**
  * XML 1.0 text: the five special characters escaped, and characters XML cannot hold at all (most C0 controls,

@@ -1,17 +1,25 @@
 /**
- * Text a guest (or any input) wrote, safe to print on a terminal: every C0 control (tab and newline too: these are
- * one-line fields), DEL and the C1 controls written as `\uXXXX`, so an escape sequence cannot recolour the screen, set
- * the window title or fake a line. (Reports written to files keep their line breaks: report/gate-report.ts,
- * visibleControls.)
+ * Text a guest, a host or a file wrote, made safe to show: the characters a reader must not get as they are written
+ * as visible `\uXXXX` escapes, so that an escape sequence cannot recolour a terminal, set its title or fake a line.
+ * One escape, three sets of characters, by where the text goes.
  */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+const escaped = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
-/** printable() for a message of several lines (an error with its usage, a compiler's echo of a source line): keeps its line breaks and tabs. */
-export function printableLines(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => line.split("\t").map(printable).join("\t"))
-    .join("\n");
-}
+/** Every C0 control (tab and newline too: a one-line field), DEL and the C1 controls. */
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
+/** The same but tab and newline: a message of several lines (an error with its usage, a compiler's echo of a line). */
+const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+/**
+ * For reports written to files: C0 controls but tab, newline and carriage return, DEL and C1, U+FFFE/U+FFFF and lone
+ * surrogates (which XML cannot hold at all).
+ */
+const REPORT_INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A one-line field for the terminal. */
+export const printable = (text: string): string => text.replace(CONTROLS, escaped);
+
+/** A message of several lines for the terminal: its line breaks and tabs kept. */
+export const printableLines = (text: string): string => text.replace(CONTROLS_BUT_LINES, escaped);
+
+/** Text a report (gate.md, gate.html, junit.xml) copies from a host or a guest. */
+export const visibleControls = (text: string): string => text.replace(REPORT_INVISIBLE, escaped);

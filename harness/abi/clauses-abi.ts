@@ -976,11 +976,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "run.retire",
     level: "MUST",
     text:
-      "An instance that trapped or was stopped MUST NOT be given another run, nor plugin_cleanup. The next run, of any job, gets a fresh instance " +
-      "(fresh memory, plugin_init again, `init.reinit`). If plugin_init fails on it (it traps, returns anything but 0 or is stopped by its time " +
-      "limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is discarded: the next run gets another " +
-      "fresh instance. A parent whose run is on an instance that a child retired while the parent waited for it (`child.wait`) goes on running " +
-      "there until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that instance.",
+      "An instance that trapped or was stopped MUST NOT be given another run, nor plugin_cleanup. When the live instance is retired, the next run, " +
+      "of any job, gets a fresh instance (fresh memory, plugin_init again, `init.reinit`). If plugin_init fails on it (it traps, returns anything " +
+      "but 0 or is stopped by its time limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is " +
+      "discarded: the next run gets another fresh instance. A parent whose run is on an instance that a child retired while the parent waited for " +
+      "it (`child.wait`) goes on running there until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that " +
+      "instance. A run retires only the instance it ran on: when such a parent traps or is stopped, the instance a later child made live stays " +
+      "live, and the next run and plugin_cleanup are given it.",
     verified: CASE,
   },
   {

@@ -93,8 +93,9 @@ type ProgressTable = ReadonlyMap<string, Progress>;
 /**
  * The guest's memory as far as a program can observe it, per instance: the id its last run parsed from its context,
  * the id that was there when that run started, and the last child spawned on it (ir.ts, IdChoice). The WASM host
- * gives every run after a trap a fresh instance, with fresh memory and plugin_init again (run.retire); the twin
- * keeps the same account: a trap ends `live`, and the next run starts a fresh one and logs plugin_init's lines again.
+ * retires the instance a run trapped on and gives the next run a fresh one, with fresh memory and plugin_init again
+ * (run.retire); the twin keeps the same account: a trap ends `live` if the run was on it, and the next run then
+ * starts a fresh one and logs plugin_init's lines again.
  */
 interface Instance {
   job: string;
@@ -230,6 +231,11 @@ function nativeJob(job: ProgramJob, progress: ProgressTable, guest: Guest, progr
       for (const op of program.init ?? []) if (op.op === "log") guest.api!.log(op.level, op.message);
     }
     const instance = guest.live;
+    // Only this run's own instance is retired by its trap: a parent ending on an instance a child retired leaves the
+    // fresh one a later child made live (run.retire).
+    const retire = () => {
+      if (guest.live === instance) guest.live = null;
+    };
     instance.prev = instance.job;
     instance.job = ctx.id;
     let i = state.length > 0 ? u32After(state) : 0;
@@ -242,11 +248,11 @@ function nativeJob(job: ProgramJob, progress: ProgressTable, guest: Guest, progr
       for (const op of job.after) runOp(ctx, instance, job, op, i, false, progress);
     } catch (signal) {
       if (signal instanceof Return) return signal.code;
-      guest.live = null; // a trap: the instance is retired
+      retire();
       throw signal;
     }
     if (job.end.kind === "trap") {
-      guest.live = null;
+      retire();
       throw new Error("unreachable");
     }
     return job.end.code;

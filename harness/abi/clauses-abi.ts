@@ -35,11 +35,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A pointer/length pair (ptr, len) names the bytes [ptr, ptr + len) of the exported `memory` of the instance that made the call (a parent " +
-      "still running on an instance a child's trap retired uses that one's; `plugin_cleanup` the live one's), both taken as u32. " +
-      "The pair is in memory when ptr + len, computed without wrapping, is at most the memory's current size in bytes; " +
-      "len 0 at exactly the end of memory is in memory, and so is address 0: a pointer 0 names the bytes from address 0 " +
-      "(an output pointer too, such as `job_metrics`' out_ptr), unless a clause gives it a meaning of its own (`library_id_ptr` 0, `wire.call`). " +
-      "Any other pair MUST be refused with INVALID_MEMORY_ACCESS, whose `arg` names the pointer parameter.",
+      "still running on an instance a child's trap or stop retired uses that one's; `plugin_cleanup` the live one's), both taken as u32. The pair " +
+      "is in memory when ptr + len, computed without wrapping, is at most the memory's current size in bytes; len 0 at exactly the end of memory " +
+      "is in memory, and so is address 0: a pointer 0 names the bytes from address 0 (an output pointer too, such as `job_metrics`' out_ptr), " +
+      "unless a clause gives it a meaning of its own (`library_id_ptr` 0, `wire.call`). Any other pair MUST be refused with " +
+      "INVALID_MEMORY_ACCESS, whose `arg` names the pointer parameter.",
     statuses: ["INVALID_MEMORY_ACCESS"],
     verified: CASE,
   },
@@ -217,7 +217,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "init.result",
     level: "MUST",
-    text: "A `plugin_init` that returns anything but 0 MUST fail the load with JP_INIT_FAILED.",
+    text:
+      "A `plugin_init` that returns anything but 0 MUST fail the load with JP_INIT_FAILED (on a fresh instance made for a run, `run.retire` says " +
+      "what fails instead).",
     why: "Spacedrive's manager ignores the value today (manager.rs:215-217 @ be454a0b4); v1 decides that a guest which reports failure does not run.",
     exports: ["plugin_init"],
     messages: ["load_error"],
@@ -226,7 +228,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
   {
     id: "init.trap",
     level: "MUST",
-    text: "A `plugin_init` that traps MUST fail the load with JP_INIT_FAILED.",
+    text:
+      "A `plugin_init` that traps MUST fail the load with JP_INIT_FAILED (on a fresh instance made for a run, `run.retire` says what fails " +
+      "instead).",
     exports: ["plugin_init"],
     messages: ["load_error"],
     verified: CASE,
@@ -236,9 +240,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "`plugin_init` runs under `runTimeoutMs`, as a run does; one that has not returned by then MUST be stopped and fail the load with " +
-      "JP_INIT_FAILED. Its clocks (this one and `run.stall`'s) start when the host calls it, after the instance is made: instantiation is not " +
-      "timed (`link.start-function`). On a fresh instance made for a run (`run.retire`), plugin_init has clocks of its own, and the run's clocks " +
-      "start after it returns.",
+      "JP_INIT_FAILED (on a fresh instance made for a run, `run.retire` says what fails instead). Its clocks (this one and `run.stall`'s) start " +
+      "when the host calls it, after the instance is made: instantiation is not timed (`link.start-function`). On a fresh instance made for a run " +
+      "(`run.retire`), plugin_init has clocks of its own, and the run's clocks start after it returns.",
     exports: ["plugin_init"],
     messages: ["load_error"],
     verified: CASE,
@@ -287,10 +291,13 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "init.reinit",
     level: "MUST",
     text:
-      "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing registration " +
-      "MUST answer OK and record nothing (checked right after the UTF-8 checks of `init.register`, during that plugin_init only). Any other " +
-      "registration is checked as on the first instance. What such a `plugin_init` registered before it failed stands (failing discards the " +
-      "instance, not its registrations): those are existing registrations for every later `plugin_init` and for `job_spawn_child`.",
+      "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing " +
+      "registration MUST answer OK and record nothing (checked right after the UTF-8 checks of `init.register`, during that plugin_init only). " +
+      "Any other registration is checked as on the first instance. What such a `plugin_init` registered before it failed stands (failing discards " +
+      "the instance, not its registrations): those are existing registrations for every later `plugin_init` and for `job_spawn_child`. A " +
+      "registration made earlier in the same `plugin_init` is an existing registration too: registering its name and export again answers OK and " +
+      "records nothing. Registrations are the extension's, not an instance's: one that a later `plugin_init` does not make again stays, for the " +
+      "jobs already queued and for `job_spawn_child`.",
     imports: ["register_job"],
     verified: CASE,
   },
@@ -311,8 +318,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "dispatch.context",
     level: "MUST",
     text:
-      "To run a job the host writes its context, the exact bytes `{\"job_id\":\"<uuid>\",\"library_id\":\"<uuid>\"}` (compact JSON, this key order, " +
-      "lowercase hyphenated UUIDs; the library is the default library), into memory from `wasm_alloc(ctx_len)`, then the state from " +
+      "To run a job the host writes its context, the exact bytes `{\"job_id\":\"<uuid>\",\"library_id\":\"<uuid>\"}` (compact JSON, this key " +
+      "order, lowercase hyphenated UUIDs; the library is the default library), into memory from `wasm_alloc(ctx_len)`, then the state from " +
       "`wasm_alloc(state_len)`, and calls the job's export with (ctx_ptr, ctx_len, state_ptr, state_len).",
     why:
       "The design's sketch passes host pointers, which a guest cannot read; this is what serde_json writes for the json! context core's WASM job " +
@@ -338,10 +345,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "dispatch.alloc-failure",
     level: "MUST",
     text:
-      "When `wasm_alloc` cannot take the context or the state (it returns 0, or a pointer whose range is not in memory), the host MUST NOT call the job " +
-      "export: it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, `size` the bytes asked for) and the run fails with end cause " +
-      "trap. The run counts (`runs`, and its `Running` event, recorded before the host passes the context: `Running` comes before ALLOCATION_FAILED, " +
-      "which comes before `Failed` {cause: trap}), nothing is appended to `exitCodes`, and the instance is kept: nothing trapped.",
+      "When `wasm_alloc` cannot take the context or the state (it returns 0, or a pointer whose range is not in memory), the host MUST NOT call " +
+      "the job export, nor `wasm_alloc` again (the context is allocated, checked and written before the state's `wasm_alloc` is called: when the " +
+      "context cannot be taken, no allocation is asked for the state): it records ALLOCATION_FAILED (`import` the job's export name, `arg` null, " +
+      "`size` the bytes asked for) and the run fails with end cause trap. The run counts (`runs`, and its `Running` event, recorded before the " +
+      "host passes the context: `Running` comes before ALLOCATION_FAILED, which comes before `Failed` {cause: trap}), nothing is appended to " +
+      "`exitCodes`, and the instance is kept: nothing trapped.",
     statuses: ["ALLOCATION_FAILED"],
     verified: CASE,
   },
@@ -397,8 +406,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "Text arguments (messages, job names, export names, child types, wire methods, wire payloads) MUST be valid UTF-8 as RFC 3629 defines it " +
-      "(no overlong forms, no encoded surrogates U+D800 to U+DFFF, nothing above U+10FFFF, no truncated sequence); other bytes are refused " +
-      "with BAD_ARGUMENT (`arg` the pointer parameter), never replaced.",
+      "(no overlong forms, no encoded surrogates U+D800 to U+DFFF, nothing above U+10FFFF, no truncated sequence); other bytes are refused with " +
+      "BAD_ARGUMENT (`arg` the pointer parameter), never replaced. A text argument is exactly the characters its bytes encode: nothing is " +
+      "stripped or normalized, where the host records the text and where it matches it (names, types, methods); a leading byte order mark (EF BB " +
+      "BF) is the character U+FEFF, so a JSON text (a wire payload, a progress) that starts with one is not JSON.",
     statuses: ["BAD_ARGUMENT"],
     verified: CASE,
   },
@@ -480,16 +491,16 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "\"data\": data}`, kind one of Count, Percentage, Indeterminate, Bytes, Structured, Generic and data as the kind's table row says. It " +
       "checks, in order: `call.message-size` (`arg` progress_ptr); `call.utf8`; the text is one JSON value as RFC 8259 defines it, refused " +
       "further, whatever serde_json would accept, when an object at any depth (inside Structured's data and Generic's `metadata` and " +
-      "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept; names are compared as the strings " +
-      "they denote, escapes decoded, so `\"\\u0063urrent\"` repeats `\"current\"`, and so are `type` values), a string has a lone surrogate escape " +
+      "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept; names are compared as the strings they " +
+      "denote, escapes decoded, so `\"\\u0063urrent\"` repeats `\"current\"`, and so are `type` values), a string has a lone surrogate escape " +
       "such as \\ud800, a number is too large for a double (`1e400`), or more than 127 arrays and objects nest in one another (serde_json's " +
-      "recursion limit); and it is a progress: an object whose `type` " +
-      "names a kind and whose `data` (required for every kind; Structured's may be any JSON value, null included) has that kind's shape. Members " +
-      "the ABI does not name are ignored, at every level. A u64, and a Duration's `nanos`, is written as digits only (no sign, fraction or " +
-      "exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 is checked as the double the JSON number is; an f32 is a " +
-      "number whose magnitude, read as a double, is at most f32's largest (3.4028234663852886e38): `3.4028235e38`, the text serde_json writes " +
-      "for f32::MAX, is above it and refused. Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then " +
-      "answers OK and records `job_progress` {progress}, the guest's text byte for byte.",
+      "recursion limit); and it is a progress: an object whose `type` names a kind and whose `data` (required for every kind; Structured's may be " +
+      "any JSON value, null included) has that kind's shape. Members the ABI does not name are ignored, at every level. A u64, and a Duration's " +
+      "`nanos`, is written as digits only (no sign, fraction or exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 " +
+      "(Percentage's data, Generic's `percentage`) is checked as the double the JSON number is, never rounded to f32 first, and -0 is in range; " +
+      "an f32 is a number whose magnitude, read as a double, is at most f32's largest (3.4028234663852886e38): `3.4028235e38`, the text " +
+      "serde_json writes for f32::MAX, is above it and refused. Each failed check is BAD_ARGUMENT (`arg` progress_ptr). It then answers OK and " +
+      "records `job_progress` {progress}, the guest's text byte for byte.",
     imports: ["job_progress"],
     statuses: ["OK", "BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     why:
@@ -768,20 +779,20 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "child.wait",
     level: "MUST",
     text:
-      "ABI 1.1's `job_wait_for_children(job)` drives, inside the call, the children the job queued that have not run yet, as `child.order` " +
-      "drives them after a run (in spawn order, each to its end, resumes included; a child paused and not resumed stays Paused). They run on " +
-      "the same instance while the parent's export is still on the stack (`run.reuse`); while one runs, it is the running job: the parent's id " +
-      "is refused (`call.running-job`) and the calls it makes count as its own (`call.count`). A child that retires the instance does not end " +
-      "the parent's run (`run.retire`). Each child's run has its own time limits (`run.timeout`, `run.stall`), and the wait drives every " +
-      "child even after the parent's limit has passed. A child stopped by its limit fails with end cause timeout and retires the instance: " +
-      "the parent's run goes on there, the wait goes on (its next run on a fresh instance) and answers that child's status, Failed. The " +
-      "time the parent spends waiting counts towards its `runTimeoutMs` (not towards `run.stall`). A parent whose limit passed while it waited " +
-      "is not stopped inside the wait: the wait records its event and calls `wasm_alloc` for its answer, and the parent is then stopped as " +
-      "`run.timeout` says, at a check of its guest code, which may come inside that `wasm_alloc` (the answer is then not written) or after " +
-      "the call returned. The wait records " +
-      "`children_waited` {children: [{job, status}]}, every child the job has spawned, in any of its runs, in spawn order with its status, and " +
-      "answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, \"status\": <status>}]`, each id a lowercase hyphenated " +
-      "UUID as in the context.",
+      "ABI 1.1's `job_wait_for_children(job)` drives, inside the call, the children the job queued that have not run yet, as `child.order` drives " +
+      "them after a run (in spawn order, each to its end, resumes included; a child paused and not resumed stays Paused, and a child that has run " +
+      "is not run again by a later wait). They run on the live instance while the parent's export is still on the stack: the parent's, unless a " +
+      "child retired it (`run.reuse`, `run.retire`); while one runs, it is the running job: the parent's id is refused (`call.running-job`) and " +
+      "the calls it makes count as its own (`call.count`). A child that retires the instance does not end the parent's run (`run.retire`). Each " +
+      "child's run has its own time limits (`run.timeout`, `run.stall`), and the wait drives every child even after the parent's limit has " +
+      "passed. A child stopped by its limit fails with end cause timeout and retires the instance: the parent's run goes on there, the wait goes " +
+      "on (its next run on a fresh instance) and answers that child's status, Failed. The time the parent spends waiting counts towards its " +
+      "`runTimeoutMs` (not towards `run.stall`). A parent whose limit passed while it waited is not stopped inside the wait: the wait records its " +
+      "event and calls `wasm_alloc` for its answer, and the parent is then stopped as `run.timeout` says, at a check of its guest code, which may " +
+      "come inside that `wasm_alloc` (the answer is then not written) or after the call returned; a parent that returns before the host stops it " +
+      "ends as its return says (`run.timeout`). The wait records `children_waited` {children: [{job, status}]}, every child the job has spawned, " +
+      "in any of its runs, in spawn order with its status, and answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, " +
+      "\"status\": <status>}]`, each id a lowercase hyphenated UUID as in the context.",
     imports: ["job_wait_for_children"],
     statuses: ["ALLOCATION_FAILED"],
     why:
@@ -946,9 +957,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A run that has not returned `runTimeoutMs` milliseconds after it started (wall-clock time from before the host passes the context, host " +
-      "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code, and no guest code " +
-      "catches the stop (not even an exception handler, `catch_all`): a host call in progress completes, and its effect stands. A host may stop " +
-      "the run later than the limit (the reference host checks its clock only now and then, `run.stall`), never before it.",
+      "calls included; 0: no limit) MUST be stopped; the job fails with end cause timeout. The guest is stopped in its own code, and no guest " +
+      "code catches the stop (not even an exception handler, `catch_all`): a host call in progress completes, and its effect stands. A host may " +
+      "stop the run later than the limit (the reference host checks its clock only now and then, `run.stall`), never before it; a run that " +
+      "returns before the host has stopped it ends as its return says, even past its limit (a parent whose limit passed while it waited may so " +
+      "complete, `child.wait`). Which of the two happens to a run that returns soon after its limit is the host's: no case depends on it.",
     verified: CASE,
   },
   {

@@ -256,7 +256,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     origin: "v1.1",
     since: "1.1",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "ALLOCATION_FAILED"],
-    meaning: "run the job's children that have not ended, each to its end; pointer to the length-prefixed JSON list of its children's ids and statuses",
+    meaning: "run the job's children that have not run yet, each to its end; pointer to the length-prefixed JSON list of its children's ids and statuses",
   },
 ];
 

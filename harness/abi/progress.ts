@@ -18,7 +18,7 @@ export const PROGRESS_DATA: Readonly<Record<ProgressKind, string>> = {
   Bytes: "`{current: u64, total: u64}`",
   Structured: "any JSON value",
   Generic:
-    "`{percentage: 0..1, phase: string, current_path?: any, message: string, completion: {completed: u64, total: u64, bytes_completed?: u64 | null, " +
+    "`{percentage: a number from 0 to 1, phase: string, current_path?: any, message: string, completion: {completed: u64, total: u64, bytes_completed?: u64 | null, " +
     "total_bytes?: u64 | null}, performance: {rate: f32, estimated_remaining?: Duration | null, elapsed?: Duration | null, error_count: u64, " +
     "warning_count: u64}, metadata?: any}`, a Duration being `{secs: u64, nanos: u32 below 10^9}`",
 };

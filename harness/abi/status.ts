@@ -29,7 +29,7 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<StatusName, string>> = {
   DUPLICATE: "register_job: the name is already registered by this extension",
   UNKNOWN_EXPORT: "register_job: the export does not exist or does not have the job signature",
   UNKNOWN_JOB_TYPE: "job_spawn_child: the type is neither a job this guest registered nor a native job type",
-  ALLOCATION_FAILED: "the host had to write into guest memory and wasm_alloc was missing, trapped or returned a bad pointer",
+  ALLOCATION_FAILED: "the host had to write into guest memory and wasm_alloc returned 0 or a pointer whose bytes are not in memory (a trap in it is a trap of the run)",
   WRONG_PHASE: "the call is not allowed now (register_job outside plugin_init)",
   STORE_ERROR: "the state store failed to save; the previous checkpoint is kept",
   BAD_RETURN: "a job export returned a value outside 0..2 (the job fails); only in abi_violation events",

@@ -191,6 +191,22 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "wait-reruns-paused",
+    clause: "child.wait",
+    description: "job_wait_for_children runs every child that has not ended, not only those that have not run: a child left Paused runs again in each wait",
+    plant: () => ({
+      patchHost: (host) => {
+        const wrapped = host as unknown as { waitForChildren(parent: { id: string }): unknown[]; drive(job: unknown): void };
+        const wait = wrapped.waitForChildren.bind(host);
+        wrapped.waitForChildren = (parent) => {
+          const earlier = host.jobs.filter((job) => job.parentId === parent.id && job.status === "Paused");
+          for (const child of earlier) wrapped.drive(child);
+          return wait(parent);
+        };
+      },
+    }),
+  },
+  {
     name: "wait-runs-nothing",
     clause: "child.wait",
     description: "job_wait_for_children answers the children as they are, without running them: they run after the parent's run",

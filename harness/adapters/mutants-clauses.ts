@@ -113,6 +113,7 @@ interface ExtensionInternals {
   /** What the host calls of an instance reach: its memory, its allocator (jobs/wasm-extension.ts). */
   instanceAccess: Pick<Map<WebAssembly.Instance, object>, "get">;
   pass(data: Uint8Array): number | null;
+  dispatchFailed(exportName: string, job: JobRecord, what: "context" | "state", size: number): RunOutcome;
   runExport(exportName: string, job: JobRecord, state: Uint8Array | null): RunOutcome;
   unload(): void;
 }
@@ -533,6 +534,57 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
 
+  {
+    name: "reinit-repeat-duplicate",
+    clause: "init.reinit",
+    description: "on a fresh instance, a name plugin_init registered earlier in that same plugin_init is not an existing registration: registering it again answers DUPLICATE",
+    plant: () => ({
+      patchHost: (host) => {
+        const register = host.registerJob.bind(host);
+        /** Per scope, the names new in the plugin_init running on a fresh instance now. */
+        const newNow = new WeakMap<ExtensionScope, Set<string>>();
+        capturingScope(host, (scope) => {
+          let phase = scope.phase;
+          Object.defineProperty(scope, "phase", {
+            get: () => phase,
+            set: (next: ExtensionScope["phase"]) => {
+              // From "ready" only: asIfIn below puts "reinit" back after a call, within the same plugin_init.
+              if (next === "reinit" && phase === "ready") newNow.set(scope, new Set());
+              phase = next;
+            },
+          });
+        });
+        host.registerJob = (scope, name, exportName, resumable, executor) => {
+          const fresh = scope.phase === "reinit" ? newNow.get(scope) : undefined;
+          if (fresh === undefined) return register(scope, name, exportName, resumable, executor);
+          if (fresh.has(name)) return asIfIn(scope, "init", () => register(scope, name, exportName, resumable, executor));
+          const known = scope.jobTypes.has(name);
+          const status = register(scope, name, exportName, resumable, executor);
+          if (!known && scope.jobTypes.has(name)) fresh.add(name);
+          return status;
+        };
+      },
+    }),
+  },
+  {
+    name: "registrations-per-instance",
+    clause: "init.reinit",
+    description: "registrations belong to an instance: a fresh instance's plugin_init starts from none, so a name it does not register again is unknown from then on",
+    plant: () => ({
+      patchHost: (host) =>
+        capturingScope(host, (scope) => {
+          let phase = scope.phase;
+          Object.defineProperty(scope, "phase", {
+            get: () => phase,
+            set: (next: ExtensionScope["phase"]) => {
+              if (next === "reinit" && phase === "ready") scope.jobTypes.clear();
+              phase = next;
+            },
+          });
+        }),
+    }),
+  },
+
   // ---------------------------------------------------------------------------------------------------------------
   // Dispatch
   {
@@ -585,6 +637,19 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
           const ptr = (this.access.alloc?.(data.length) ?? 0) >>> 0;
           this.access.memory?.write(ptr, data);
           return ptr;
+        },
+      ),
+    }),
+  },
+  {
+    name: "state-allocated-after-context-failed",
+    clause: "dispatch.alloc-failure",
+    description: "wasm_alloc is called for the state after the context could not be taken, as a host that allocates both before checking either does",
+    plant: () => ({
+      patchProcess: patchExtension("dispatchFailed", (original) =>
+        function (this: ExtensionInternals, exportName, job, what, size) {
+          if (what === "context") this.access.alloc?.(1);
+          return original.call(this, exportName, job, what, size);
         },
       ),
     }),

@@ -18,6 +18,10 @@ import { checkInvariants, checkProgram } from "../harness/programs/differential.
 import { BOUNDARY_FAULTS, type BoundaryFaultName } from "../harness/programs/faults.ts";
 import { ABI_1_1_MARKER, allOps, programAbi, RAW_VALUES, rawParamKind, wasmOnlyReason, type JobProgram, type Op, type ProgramJob, type RawValue } from "../harness/programs/ir.ts";
 import { casesAt, checkParityProperty, type Counterexample, type PropertyOutcome } from "../harness/programs/property.ts";
+import { caseAt } from "../harness/programs/fuzz-session.ts";
+import { renderGuest } from "../harness/programs/module-twists.ts";
+import { runReferenceCase } from "../harness/adapters/in-process.ts";
+import { comparableAnswer } from "../harness/suite/gate.ts";
 import { nativeProgress, renderNative } from "../harness/programs/render-native.ts";
 import { programModule, renderWasm, renderWat } from "../harness/programs/render-wasm.ts";
 import { formatSchemaErrors, schemaValidator } from "../harness/schemas/validate.ts";
@@ -807,6 +811,29 @@ describe("a wire call's error answer: its words are the host's (wire.errors), an
     // The native twin echoes the same line (it makes the first call only: exhausting memory is WASM-only).
     const native = runScenario({ kind: "native", definition: renderNative({ ...program, jobs: [{ ...program.jobs[0]!, before: [call] }] }) }, { job: "root" });
     expect(native.jobs[0]!.trace.filter((event) => event.kind === "log").map((event) => (event as { message: string }).message)).toEqual([echoed]);
+  });
+});
+
+describe("a host's words reach no compared field through guest memory either", () => {
+  it("a library id read at the very end of memory is the guest's own bytes (host fuzzing of the independent host, seed 285774696, path 66:0:0:1:0:3:2)", () => {
+    // Hundreds of jobs on one instance: the guest's allocator has placed error answers, words included, up to the end
+    // of memory, where a raw spacedrive_call reads its library id ("edge"). The guest zeroes those 16 bytes first, so
+    // a host whose answers are worded otherwise gives the same compared result.
+    const { program, scenario } = caseAt(285774696, "66:0:0:1:0:3:2", hostCaseArb);
+    const request = { id: "worded", guest: renderGuest(program), scenario };
+    const run = (words: ((message: string) => string) | null) => {
+      const original = WireFailure.prototype.toAnswer;
+      if (words !== null) WireFailure.prototype.toAnswer = function (this: WireFailure) { return { error: words(this.message), code: this.wireCode }; };
+      try {
+        return comparableAnswer(request.id, runReferenceCase(request));
+      } finally {
+        WireFailure.prototype.toAnswer = original;
+      }
+    };
+    const reference = run(null);
+    const worded = run((message) => `${message} -- and many more words of another host's own`);
+    expect("result" in reference && "result" in worded).toBe(true);
+    expect(compareResults((reference as { result: NormalizedResult }).result, (worded as { result: NormalizedResult }).result, "reference", "worded")).toBeNull();
   });
 });
 

@@ -556,8 +556,13 @@ class JobLowering {
         return [...MEMORY_END, c(8), ["i32.sub"]];
       case "wrap":
         return [c(-8)];
-      case "edge":
-        return [...MEMORY_END, c(size), ["i32.sub"]];
+      case "edge": {
+        const edge: Instr[] = [...MEMORY_END, c(size), ["i32.sub"]];
+        // An id read there is zeroed first (from ZERO_SLOT): answers the guest's allocator placed at the end of memory
+        // hold the host's words (an error answer's text), which differ between hosts, and a library id read from them
+        // would too. An output pointer's bytes are the host's to write.
+        return size === 16 ? [...edge, c(ZERO_SLOT), c(16), ["memory.copy"], ...edge] : edge;
+      }
       default:
         return MEMORY_END;
     }

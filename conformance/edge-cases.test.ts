@@ -63,7 +63,12 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
     },
   },
   { draw: { kind: "host_alloc", from: "dispatch", how: "trap" }, clause: "dispatch.alloc-trap", check: (a) => (expect(end(a)).toBe("Failed trap"), expect(refusals(a)).toEqual([])) },
-  { draw: { kind: "host_alloc", from: "dispatch", how: "past_end" }, clause: "dispatch.alloc-failure", check: (a) => expect(refusals(a)).toEqual(["run_root ALLOCATION_FAILED"]) },
+  {
+    // The context's wasm_alloc logs an empty line, and no other is asked for.
+    draw: { kind: "host_alloc", from: "dispatch", how: "past_end" },
+    clause: "dispatch.alloc-failure",
+    check: (a) => (expect(refusals(a)).toEqual(["run_root ALLOCATION_FAILED"]), expect(logs(a)).toEqual([""])),
+  },
   { draw: { kind: "host_alloc", from: "answer", how: "trap" }, clause: "answer.alloc-trap", check: (a) => (expect(end(a)).toBe("Failed trap"), expect(refusals(a)).toEqual([])) },
   { draw: { kind: "host_alloc", from: "answer", how: "past_end" }, clause: "answer.alloc-failure", check: (a) => expect(refusals(a)).toContain("job_load_state ALLOCATION_FAILED") },
   {
@@ -91,6 +96,16 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
     check: (a) => {
       expect(end(a)).toBe("Failed trap");
       expect(a.extension.filter((e) => e.kind === "log").map((e) => e.kind === "log" && e.message)).toContain("cleanup on the live instance");
+    },
+  },
+  {
+    // beta's fresh instance registers "extra" twice (both OK, one recorded) and nothing else; beta and extra still spawn.
+    draw: { kind: "reinit_registry" },
+    clause: "init.reinit",
+    check: (a) => {
+      expect(a.extension.filter((e) => e.kind === "job_registered").map((e) => e.kind === "job_registered" && e.name)).toEqual(["root", "alpha", "beta", "extra"]);
+      expect(a.extension.filter((e) => e.kind === "log").map((e) => e.kind === "log" && e.message).slice(-2)).toEqual(["0", "0"]);
+      expect(a.jobs.map((job) => `${job.type} ${job.status}`)).toEqual(["root Completed", "alpha Failed", "beta Completed", "beta Completed", "extra Completed"]);
     },
   },
   {
@@ -209,18 +224,24 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
       ["stalled-job-paused", 42],
       ["stall-as-wall-clock", 14],
     ]));
-  it("wasm_alloc failing or trapping for the host (dispatch-alloc-trap-refused, answer-alloc-unchecked, answer-alloc-trap-refused, answer-prefix-written-first)", () =>
+  it("wasm_alloc failing or trapping for the host (dispatch-alloc-trap-refused, answer-alloc-unchecked, answer-alloc-trap-refused, answer-prefix-written-first, state-allocated-after-context-failed)", () =>
     catchesAll([
       ["dispatch-alloc-trap-refused", 23],
       ["answer-alloc-unchecked", 4],
       ["answer-alloc-trap-refused", 31],
       ["answer-prefix-written-first", 4],
+      ["state-allocated-after-context-failed", 20],
     ]));
   it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 5));
   it("a parent that traps on the instance its child retired leaves the fresh one live, whose memory plugin_cleanup's calls reach (trap-retires-live-instance, cleanup-reads-last-run-memory)", () =>
     catchesAll([
-      ["trap-retires-live-instance", 75],
-      ["cleanup-reads-last-run-memory", 75],
+      ["trap-retires-live-instance", 9],
+      ["cleanup-reads-last-run-memory", 9],
+    ]));
+  it("registrations are the extension's: a name new on a fresh instance registered twice, and names its plugin_init does not register again (reinit-repeat-duplicate, registrations-per-instance)", () =>
+    catchesAll([
+      ["reinit-repeat-duplicate", 27],
+      ["registrations-per-instance", 27],
     ]));
   it("a root named by its export keeps its first registered name (export-name-as-type, shared-export-last-registration)", () =>
     catchesAll([

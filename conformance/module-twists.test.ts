@@ -87,7 +87,7 @@ describe("each twist renders deterministically and the reference host answers it
   }
 
   it("covers every twist kind (those of edge cases in edge-cases.test.ts)", () => {
-    const edge: TwistKind[] = ["init_end", "spin", "host_alloc", "not_resumable", "state_echo"];
+    const edge: TwistKind[] = ["init_end", "spin", "host_alloc", "not_resumable", "state_echo", "reinit_register"];
     expect(new Set([...TABLE.flatMap((row) => row.twists.map((t) => t.kind)), ...edge])).toEqual(new Set(TWIST_KINDS));
   });
 

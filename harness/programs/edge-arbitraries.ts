@@ -33,6 +33,12 @@ export type EdgeDraw =
    * traps on its own, retired instance: the beta's stays live, and plugin_cleanup runs on it (run.retire, run.cleanup).
    */
   | { readonly kind: "retired_live" }
+  /**
+   * Registrations are the extension's (init.reinit): the root waits for an alpha that traps and a beta, whose fresh
+   * instance's plugin_init registers a new name twice and nothing else (reinit_register, told from the first by a wire
+   * call under a rate limit of one call); the root then spawns beta again and the new type.
+   */
+  | { readonly kind: "reinit_registry" }
   /** Permissions naming only some of their fields, and wire calls that the absent ones' defaults allow. */
   | { readonly kind: "permissions"; readonly permissions: Partial<Permissions> }
   /**
@@ -95,7 +101,7 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   },
   fc.constant({ kind: "not_resumable" as const }),
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),
-  fc.constantFrom({ kind: "by_export" as const }, { kind: "retired_live" as const }),
+  fc.constantFrom({ kind: "by_export" as const }, { kind: "retired_live" as const }, { kind: "reinit_registry" as const }),
   fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
   fc.constant({ kind: "names_as_written" as const }),
   fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
@@ -171,6 +177,21 @@ function retiredLive(program: JobProgram): JobProgram {
   };
 }
 
+/** reinit_registry's program (see EdgeDraw); the new type runs beta's export. */
+function reinitRegistry(c: Case): Case {
+  const spawn = (type: string): Op => ({ op: "spawn", type, params: "" });
+  const program: JobProgram = {
+    ...c.program,
+    jobs: [
+      { ...emptyJob("root"), before: [spawn("alpha"), spawn("beta"), { op: "wait_children" }, spawn("beta"), spawn("extra")] },
+      { ...emptyJob("alpha"), end: { kind: "trap" } },
+      emptyJob("beta"),
+    ],
+    twists: [{ kind: "reinit_register", name: "extra", export: exportName(emptyJob("beta")) }],
+  };
+  return { program, scenario: { ...c.scenario, permissions: { rateLimit: { calls: 1, windowMs: 60_000 } } } };
+}
+
 /**
  * The wire calls of the permission draws: a method name with a non-ASCII letter (UnknownMethod, which the rate limit
  * never counts) and a call naming the foreign library, then calls the default permissions allow: one needing
@@ -223,6 +244,8 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
     }
     case "retired_live":
       return { ...base, program: retiredLive(base.program) };
+    case "reinit_registry":
+      return reinitRegistry(base);
     case "permissions":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: draw.permissions } };
     case "names_as_written":

@@ -50,11 +50,15 @@ export type MarkerVersion = "1.0" | "1.1" | "1.9" | "2.0";
  * - `host_alloc` (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure): the
  *   wasm_alloc the host calls traps, answers a pointer 2 bytes before the end of memory, or answers one where only
  *   the 4-byte length prefix fits (`prefix_only`: END - size + 1; at its next call it traps if those 4 bytes are no
- *   longer zero, so a host that wrote the prefix shows), from the first call (`dispatch`: the context's) or from the
- *   start of the first run (`answer`: the answers of the run's calls);
+ *   longer zero, so a host that wrote the prefix shows), from the first call (`dispatch`: the context's; each call
+ *   first logs an empty line, so a call the host should not make shows) or from the start of the first run (`answer`:
+ *   the answers of the run's calls);
  * - `not_resumable` (init.resumable): every register_job call passes resumable = 0;
  * - `state_echo` (dispatch.no-state, dispatch.state, scenario.state): each run logs the state it was given through
- *   spacedrive_log, and traps when it was given an empty state at a pointer that is not 0.
+ *   spacedrive_log, and traps when it was given an empty state at a pointer that is not 0;
+ * - `reinit_register` (init.reinit): plugin_init first calls query:libraries.list; answered with an error (under a
+ *   rate limit of one call, on every instance after the first) it registers `name` with `export` twice, logs each
+ *   status as a digit through spacedrive_log, and returns 0 without the program's own registrations.
  */
 export type ModuleTwist =
   | { readonly kind: "not_wasm"; readonly how: "truncated" | "bad_magic" | "bad_version" }
@@ -72,7 +76,8 @@ export type ModuleTwist =
   | { readonly kind: "spin"; readonly calls: "silent" | "calling" }
   | { readonly kind: "host_alloc"; readonly from: "dispatch" | "answer"; readonly how: "trap" | "past_end" | "prefix_only" }
   | { readonly kind: "not_resumable" }
-  | { readonly kind: "state_echo" };
+  | { readonly kind: "state_echo" }
+  | { readonly kind: "reinit_register"; readonly name: string; readonly export: string };
 
 /**
  * The spacedrive_log calls of a `calling` spin and the empty loop turns after each: a run of a few tens of ms, longer
@@ -86,6 +91,7 @@ export type TwistKind = ModuleTwist["kind"];
 
 /** Every twist kind, in the order they are applied (the program's own first, the bytes' last). */
 export const TWIST_KINDS: readonly TwistKind[] = [
+  "reinit_register",
   "bom_messages",
   "init_result",
   "init_end",

@@ -1,3 +1,4 @@
+import { encodeUtf8 } from "../abi/codec.ts";
 import { IMPORT_MODULE, importSpec } from "../abi/imports.ts";
 import { ABI_MARKER } from "../abi/version.ts";
 import { encodeModule, printModule, type FunctionDef, type ImportDef, type Instr, type ModuleDef } from "../engine/wasm-module.ts";
@@ -110,7 +111,8 @@ function spin(def: ModuleDef, program: JobProgram, calls: "silent" | "calling"):
 /**
  * The wasm_alloc the host calls (host_alloc) is a new export before the guest's own allocator, which the guest
  * itself still uses: it traps, answers a pointer 2 bytes before the end of memory, or answers one where only an
- * answer's 4-byte length prefix fits, always (`dispatch`) or once a run has begun (`answer`: every run first sets
+ * answer's 4-byte length prefix fits, always (`dispatch`, where each call first logs an empty line through
+ * spacedrive_log, so every call the host makes shows) or once a run has begun (`answer`: every run first sets
  * $twist_armed). After a `prefix_only` answer the next call traps if the 4 bytes there are no longer zero: nothing
  * may be written where an answer does not fit (answer.alloc-failure), and this is how a guest sees it.
  */
@@ -128,12 +130,16 @@ function hostAlloc(def: ModuleDef, program: JobProgram, twist: Extract<ModuleTwi
   ];
   const fail: Instr[] =
     twist.how === "trap" ? [["unreachable"]] : twist.how === "prefix_only" ? prefixOnly : [...end, ["i32.const", 2], ["i32.sub"], ["return"]];
-  const body: Instr[] = twist.from === "dispatch" ? fail : [["global.get", "$twist_armed"], ["if"], ...fail, ["end"], ["local.get", 0], ["call", own.name]];
+  // From dispatch on, each call logs an empty line first: the calls a host makes show, one more than it should too.
+  const log = twist.from === "dispatch" ? ensureImport(def, "spacedrive_log") : null;
+  const logCall: Instr[] = log === null ? [] : [["i32.const", 1], ["i32.const", 0], ["i32.const", 0], ["call", log.name]];
+  const body: Instr[] = twist.from === "dispatch" ? [...logCall, ...fail] : [["global.get", "$twist_armed"], ["if"], ...fail, ["end"], ["local.get", 0], ["call", own.name]];
   const locals: FunctionDef["locals"] = twist.how === "prefix_only" ? ["i32"] : [];
   const wrapper: FunctionDef = { name: "$twist_host_alloc", export: "wasm_alloc", params: ["i32"], results: ["i32"], locals, body };
-  const functions = [...def.functions.map((fn) => (fn === own ? { ...fn, export: undefined } : fn)), wrapper];
+  const base = log?.def ?? def;
+  const functions = [...base.functions.map((fn) => (fn === own ? { ...fn, export: undefined } : fn)), wrapper];
   const globals = twist.how === "prefix_only" ? [...def.globals, { name: "$twist_last", mutable: true, init: 0 }] : def.globals;
-  if (twist.from === "dispatch") return { ...def, functions, globals };
+  if (twist.from === "dispatch") return { ...base, functions, globals };
   const armed = { ...def, functions, globals: [...globals, { name: "$twist_armed", mutable: true, init: 0 }] };
   return withRuns(armed, program, (fn) => prepend(fn, [["i32.const", 1], ["global.set", "$twist_armed"]]));
 }
@@ -165,6 +171,41 @@ function stateEcho(def: ModuleDef, program: JobProgram): ModuleDef {
   return withRuns(log.def, program, (fn) => prepend(fn, echo));
 }
 
+/**
+ * plugin_init tells a later instance by the host's state (reinit_register): its first wire call, under a rate limit
+ * of one call, is answered on the first instance only. On a later one it registers `name` with `export` twice (the
+ * second is a registration made earlier in the same plugin_init: OK, nothing recorded), logs both statuses as digits
+ * and returns 0, registering nothing else: the program's registrations stand (init.reinit). Its texts are data at the
+ * end of the initial memory, which nothing uses while plugin_init runs.
+ */
+function reinitRegister(def: ModuleDef, twist: Extract<ModuleTwist, { kind: "reinit_register" }>): ModuleDef {
+  const call = ensureImport(def, "spacedrive_call");
+  const register = ensureImport(call.def, "register_job");
+  const log = ensureImport(register.def, "spacedrive_log");
+  const top = (log.def.memory?.minPages ?? 1) * PAGE;
+  const method = encodeUtf8("query:libraries.list");
+  const name = encodeUtf8(twist.name);
+  const exportBytes = encodeUtf8(twist.export);
+  const at = { method: top - 128, name: top - 96, export: top - 64, digit: top - 8 };
+  const registerAndLog: Instr[] = [
+    ["i32.const", at.digit], ["i32.const", 48],
+    ["i32.const", at.name], ["i32.const", name.length], ["i32.const", at.export], ["i32.const", exportBytes.length], ["i32.const", 1], ["call", register.name],
+    ["i32.add"], ["i32.store8", 0],
+    ["i32.const", 1], ["i32.const", at.digit], ["i32.const", 1], ["call", log.name],
+  ];
+  // The answer's pointer is a local of its own, after plugin_init's.
+  const first = (local: number): Instr[] => [
+    ["i32.const", at.method], ["i32.const", method.length], ["i32.const", 0], ["i32.const", 0], ["i32.const", 0], ["call", call.name], ["local.tee", local],
+    ["if"],
+    // The answer's text starts 4 bytes in: {"e... is an error answer, {"l... the list.
+    ["local.get", local], ["i32.load8_u", 6], ["i32.const", 101], ["i32.eq"], ["if"],
+    ...registerAndLog, ...registerAndLog, ["i32.const", 0], ["return"],
+    ["end"], ["end"],
+  ];
+  const data = [...log.def.data, { offset: at.method, bytes: method }, { offset: at.name, bytes: name }, { offset: at.export, bytes: exportBytes }];
+  return withFunction({ ...log.def, data }, "plugin_init", (fn) => ({ ...fn, locals: [...fn.locals, "i32"], body: [...first(fn.params.length + fn.locals.length), ...fn.body] }));
+}
+
 const markerName = (version: string) => `spacedrive_abi_version_${version.replace(".", "_")}`;
 
 /** One twist applied to the module description. */
@@ -180,6 +221,8 @@ function twistModule(def: ModuleDef, twist: ModuleTwist, program: JobProgram): M
       return notResumable(def);
     case "state_echo":
       return stateEcho(def, program);
+    case "reinit_register":
+      return reinitRegister(def, twist);
     case "init_result":
       // plugin_init's body leaves its result on the stack last: that result is dropped for the twist's code.
       return withFunction(def, "plugin_init", (fn) => ({ ...fn, body: [...fn.body, ["drop"], ["i32.const", twist.code]] }));

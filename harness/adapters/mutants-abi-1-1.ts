@@ -96,6 +96,21 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "percentage-as-f32",
+    clause: "progress.structured",
+    description: "a Percentage is checked as core's f32 would hold it: a number rounding to 0..1 as an f32 (1.00000001, -1e-50) passes",
+    plant: () => ({
+      patchHost: (host) =>
+        acceptProgress(host, (text) => {
+          const value = parsed(text) as { type?: unknown; data?: unknown } | undefined;
+          const data = value?.data;
+          if (value?.type !== "Percentage" || typeof data !== "number") return null;
+          const f32 = Math.fround(data);
+          return f32 >= 0 && f32 <= 1 ? { record: text } : null;
+        }),
+    }),
+  },
+  {
     name: "progress-lone-surrogates-accepted",
     clause: "progress.structured",
     description: "job_progress reads strings with JSON.parse alone, which takes a lone surrogate escape (\\ud800) that serde refuses",

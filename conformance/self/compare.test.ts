@@ -54,3 +54,19 @@ describe("values the JSON text of a result could hide", () => {
     expect(differences(withTrace([call(member("a"))]), withTrace([call(member("a"))]))).toEqual([]);
   });
 });
+
+describe("result.ids: a job's own id is compared (as renamed)", () => {
+  const spawn = JSON.parse(readFileSync(join(PROJECT_ROOT, "wat-fixtures/child_jobs/spawn.golden.json"), "utf8")).expected.result as ScenarioResult;
+
+  it("two children whose ids are swapped contradict their own events and their parent's child_spawned: a difference", () => {
+    const [root, first, second] = spawn.jobs;
+    expect(second).toBeDefined();
+    const swapped = { ...spawn, jobs: [root!, { ...first!, id: second!.id }, { ...second!, id: first!.id }] };
+    expect(differences(spawn, swapped).join("\n")).toMatch(/ id: golden "job:1", host "job:2"/);
+  });
+
+  it("the same ids under other UUIDs are the same result", () => {
+    const other = JSON.parse(JSON.stringify(spawn).replace(/job:(\d)/g, (_, n: string) => `0000000${n}-0000-4000-8000-000000000000`)) as ScenarioResult;
+    expect(differences(spawn, other)).toEqual([]);
+  });
+});

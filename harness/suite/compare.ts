@@ -56,7 +56,7 @@ export function comparable(result: Comparable): NormalizedResult {
 }
 
 /** The per-job fields compared after the trace, in this order. */
-export const COMPARED_JOB_FIELDS = ["type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const;
+export const COMPARED_JOB_FIELDS = ["id", "type", "parent", "status", "runs", "exitCodes", "metrics", "savedState", "droppedLogLines", "droppedWarnings"] as const;
 
 /** One difference of two results: readable text, and the trace event when the difference is one. */
 export interface ResultDifference {

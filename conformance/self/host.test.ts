@@ -1,3 +1,4 @@
+import { errorWords, MAX_ERROR_WORDS_BYTES, WireFailure } from "../../harness/host/wire-errors.ts";
 import { ARG } from "../../harness/abi/arguments.ts";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -851,5 +852,17 @@ describe("import call counts (what fixture claims are checked against)", () => {
       job_check_interrupt: 25,
       job_increment_items: 25,
     });
+  });
+});
+
+describe("wire.errors: an error answer's words are kept within 1024 bytes of UTF-8", () => {
+  it("short words are as written; long ones (a method name as long as a message may be) are cut at a code point, with ... after", () => {
+    expect(new WireFailure("UnknownMethod", "short").toAnswer()).toEqual({ error: "short", code: "UnknownMethod" });
+    const long = new WireFailure("UnknownMethod", `method "${"é".repeat(4000)}" is not of the form query:<name> or action:<name>.input`).toAnswer();
+    const bytes = new TextEncoder().encode(long.error);
+    expect(bytes.length).toBeLessThanOrEqual(MAX_ERROR_WORDS_BYTES);
+    expect(bytes.length).toBeGreaterThan(MAX_ERROR_WORDS_BYTES - 8);
+    expect(long.error.endsWith("é...")).toBe(true);
+    expect(errorWords("x".repeat(MAX_ERROR_WORDS_BYTES))).toBe("x".repeat(MAX_ERROR_WORDS_BYTES));
   });
 });

@@ -809,10 +809,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "`spacedrive_call(method, library_id, payload)` checks, in order: `call.utf8` for the method; the payload is at most `maxCallPayloadBytes` " +
       "bytes (LIMIT_EXCEEDED, `arg` payload_ptr, `limit` maxCallPayloadBytes, `size` its length); `call.utf8` for the payload. library_id_ptr 0 " +
-      "means no library, else it points at 16 id bytes. It then makes the wire call, records `call` {method, library, request, response} and " +
-      "answers the response as compact JSON (`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and " +
-      "U+0000 to U+001F are escaped (`\\b`, `\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as " +
-      "its UTF-8 bytes; numbers as `wire.payload` says.",
+      "means no library, else it points at 16 id bytes, read as `memory.job-id` reads a job id's (recorded as the lowercase hyphenated UUID they " +
+      "spell). It then makes the wire call, records `call` {method, library, request, response} and answers the response as compact JSON " +
+      "(`answer.framing`): serde_json's compact form, with no whitespace; in strings only `\"`, `\\` and U+0000 to U+001F are escaped (`\\b`, " +
+      "`\\f`, `\\n`, `\\r`, `\\t`, the others `\\u00xx` in lowercase hex), every other character written as its UTF-8 bytes; numbers as " +
+      "`wire.payload` says.",
     imports: ["spacedrive_call"],
     statuses: ["BAD_ARGUMENT", "LIMIT_EXCEEDED"],
     verified: CASE,
@@ -868,9 +869,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.errors",
     level: "MUST",
     text:
-      "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, code one of the wire error codes. `error` is words for people: " +
-      "any text, never compared; `code` is compared. Its length, and so the size the answer asks `wasm_alloc` for, is the host's too: " +
-      "`answer.alloc-failure`'s `size` for a wire error answer is not compared.",
+      "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, code one of the wire error codes. `error` is words for " +
+      "people: any text, never compared; `code` is compared. Its length, and so the size the answer asks `wasm_alloc` for, is the host's too: " +
+      "`answer.alloc-failure`'s `size` for a wire error answer is not compared. A host SHOULD keep `error` within 1024 bytes of UTF-8 (the " +
+      "reference host cuts longer words there): in a guest whose memory is capped, the words' length decides whether later answers fit, and the " +
+      "cases leave room for words that long, not longer.",
     messages: ["wire error"],
     verified: CASE,
   },

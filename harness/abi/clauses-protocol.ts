@@ -190,8 +190,12 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "result.ids",
     level: "MUST",
     text:
-      "Job ids in a result MUST be lowercase hyphenated UUIDs, one per job, and the same id wherever the same job appears (a child's id in its " +
-      "parent's `child_spawned` and in its own events). The harness renames ids before comparing, so which UUIDs a host picks does not matter.",
+      "Job ids in a result MUST be lowercase hyphenated UUIDs, one per job, and the same id wherever the same job appears (a job's own `id`, a " +
+      "child's id in its parent's `child_spawned` and in its own events); so MUST every other UUID in a result (library and entry ids, in fields " +
+      "and in wire answers). A host MUST NOT use ids a guest can guess: never the nil UUID, and no job's id equal to another's. Cases pass 16 " +
+      "zero bytes as an id that names nothing, and a run of 32 hex digits in a guest's text that spells a job id is renamed as that job; random " +
+      "version-4 UUIDs (core's `Uuid::new_v4`, the reference host's) are safe. The harness renames ids before comparing, so which such UUIDs a " +
+      "host picks does not matter.",
     messages: ["result"],
     verified: CASE,
   },

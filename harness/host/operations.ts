@@ -14,6 +14,7 @@ import type { JobRecord } from "./job.ts";
 import type { HostLimits } from "./limits.ts";
 import type { StateStore } from "./state-store.ts";
 import type { WireRouter } from "./wire.ts";
+import { errorWords } from "./wire-errors.ts";
 
 /**
  * Text as either side passes it: the native API has strings, the WASM boundary has (unvalidated) bytes, as a view or,
@@ -365,7 +366,7 @@ export class JobOperations {
     const parsed = payload instanceof UnparsedPayload ? payload : asJson(payload);
     const response =
       parsed instanceof UnparsedPayload
-        ? { error: `${method}: the payload is not JSON as serde_json reads it: ${JSON.stringify(parsed.text.slice(0, 80))}`, code: "BadPayload" }
+        ? { error: errorWords(`${method}: the payload is not JSON as serde_json reads it: ${JSON.stringify(parsed.text.slice(0, 80))}`), code: "BadPayload" }
         : (JSON.parse(JSON.stringify(this.deps.wire.call(method, libraryId, parsed, scope.gate))) as unknown);
     const request = parsed instanceof UnparsedPayload ? parsed.text : parsed;
     (job?.trace ?? scope.trace).record({ kind: "call", job: job?.id ?? null, method, library: libraryId, request, response });

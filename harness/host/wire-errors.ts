@@ -27,6 +27,23 @@ export class WireFailure {
   ) {}
 
   toAnswer(): WireError {
-    return { error: this.message, code: this.wireCode };
+    return { error: errorWords(this.message), code: this.wireCode };
   }
+}
+
+/** The most bytes (UTF-8) of an error answer's words (wire.errors: a host keeps them under 1 KiB). */
+export const MAX_ERROR_WORDS_BYTES = 1024;
+
+/**
+ * An error answer's words, cut to fit MAX_ERROR_WORDS_BYTES (at a code point, with "..." after): they may quote what
+ * the guest sent (a method name as long as a message may be), and in a guest whose memory is capped their length
+ * decides whether later answers fit, which the cases leave room for up to this size only.
+ */
+export function errorWords(text: string): string {
+  if (text.length * 3 <= MAX_ERROR_WORDS_BYTES) return text;
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length <= MAX_ERROR_WORDS_BYTES) return text;
+  let cut = MAX_ERROR_WORDS_BYTES - 3;
+  while (cut > 0 && (encoded[cut]! & 0xc0) === 0x80) cut--; // not inside a code point
+  return `${new TextDecoder().decode(encoded.subarray(0, cut))}...`;
 }

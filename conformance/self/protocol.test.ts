@@ -366,6 +366,8 @@ describe.concurrent("broken hosts: each failure is a HostFailure with its code, 
       ["protocol-1", "the host speaks protocol 1; this harness speaks protocol 2"],
       ["not-json", `the host's handshake is not JSON`],
       ["exit", "the host exited with code 4 before its handshake"],
+      // A blank line (spaces and tabs) is skipped; one holding only a byte order mark is a line that is not JSON.
+      ["bom-line", `the host's handshake is not JSON`],
     ] as const) {
       const adapter = withAdapter(host("bad-handshake.mjs", mode));
       try {

@@ -40,6 +40,8 @@ const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_CHARS = 300;
 /** A line this long is not an answer (it would not fit a JS string much longer anyway). */
 const MAX_LINE_CHARS = 256 * 1024 * 1024;
+/** A line the protocol ignores: spaces and tabs only (transport). A byte order mark or any other character is not blank. */
+const BLANK_LINE = /^[ \t]*$/;
 
 type NextLine =
   | { readonly kind: "line"; readonly line: string }
@@ -127,7 +129,7 @@ class HostProcess {
     this.child.stdout!.on("end", () => {
       // A message ends with its `\n`: one cut short by the end of stdout was never written, whatever it holds. The
       // host closed its output (it exited or crashed), which is what gets reported, with this line beside it.
-      if (this.partial.trim() !== "") this.unfinished = this.partial;
+      if (!BLANK_LINE.test(this.partial)) this.unfinished = this.partial;
       this.partial = "";
       this.stdoutEnded = true;
       if (this.exit !== null) this.markClosed();
@@ -147,7 +149,7 @@ class HostProcess {
       const line = (this.partial + chunk.slice(start, end)).replace(/\r$/, "");
       this.partial = "";
       start = end + 1;
-      if (line.trim() !== "") this.deliver({ kind: "line", line });
+      if (!BLANK_LINE.test(line)) this.deliver({ kind: "line", line });
     }
     this.partial += chunk.slice(start);
     if (this.partial.length > MAX_LINE_CHARS) {

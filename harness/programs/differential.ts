@@ -1,6 +1,6 @@
 import { guestFromBytes, type GuestModule } from "../engine/load.ts";
 import type { ImportsWrapper } from "../jobs/wasm-extension.ts";
-import { compareResults } from "../suite/compare.ts";
+import { comparable, compareResults } from "../suite/compare.ts";
 import { normalizeResult, runScenario, type NormalizedResult, type Scenario, type ScenarioResult } from "../suite/scenario.ts";
 import type { JobProgram } from "./ir.ts";
 import { renderNative } from "./render-native.ts";
@@ -110,7 +110,7 @@ export function checkProgram(program: JobProgram, scenario: Scenario, options: D
   // Both hosts hand out the same ids (same seed), so equal raw results mean equal normalized ones; only a
   // mismatch pays for normalizing and explaining.
   const same = sameResult(native, wasm);
-  const divergence = same ? null : compareResults(normalizeResult(native), normalizeResult(wasm), "native", "wasm");
+  const divergence = same ? null : compareResults(comparable(native), comparable(wasm), "native", "wasm");
   const nativeProblems = checkInvariants("native", native, program, scenario);
   // The invariants read the results' jobs only, which sameResult found equal: the WASM side breaks the same ones.
   const wasmProblems = same ? onSide(nativeProblems, "native", "wasm") : checkInvariants("wasm", wasm, program, scenario);

@@ -74,6 +74,23 @@ function capturingScope(host: ReferenceHost, seen: (scope: ExtensionScope) => vo
 }
 
 /**
+ * Calls `start` whenever a plugin_init begins on a fresh instance: the scope's phase goes from "ready" to "reinit"
+ * (asIfIn putting "reinit" back after a call is not a start).
+ */
+function onFreshInit(host: ReferenceHost, start: (scope: ExtensionScope) => void): void {
+  capturingScope(host, (scope) => {
+    let phase = scope.phase;
+    Object.defineProperty(scope, "phase", {
+      get: () => phase,
+      set: (next: ExtensionScope["phase"]) => {
+        if (next === "reinit" && phase === "ready") start(scope);
+        phase = next;
+      },
+    });
+  });
+}
+
+/**
  * Parts that replace one import with `answer`, which sees the case's host and extension scope (what a boundary
  * cannot reach) and the import it replaces. Until the case opens its scope, the import is the original.
  */
@@ -543,17 +560,7 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
         const register = host.registerJob.bind(host);
         /** Per scope, the names new in the plugin_init running on a fresh instance now. */
         const newNow = new WeakMap<ExtensionScope, Set<string>>();
-        capturingScope(host, (scope) => {
-          let phase = scope.phase;
-          Object.defineProperty(scope, "phase", {
-            get: () => phase,
-            set: (next: ExtensionScope["phase"]) => {
-              // From "ready" only: asIfIn below puts "reinit" back after a call, within the same plugin_init.
-              if (next === "reinit" && phase === "ready") newNow.set(scope, new Set());
-              phase = next;
-            },
-          });
-        });
+        onFreshInit(host, (scope) => newNow.set(scope, new Set()));
         host.registerJob = (scope, name, exportName, resumable, executor) => {
           const fresh = scope.phase === "reinit" ? newNow.get(scope) : undefined;
           if (fresh === undefined) return register(scope, name, exportName, resumable, executor);
@@ -571,17 +578,7 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     clause: "init.reinit",
     description: "registrations belong to an instance: a fresh instance's plugin_init starts from none, so a name it does not register again is unknown from then on",
     plant: () => ({
-      patchHost: (host) =>
-        capturingScope(host, (scope) => {
-          let phase = scope.phase;
-          Object.defineProperty(scope, "phase", {
-            get: () => phase,
-            set: (next: ExtensionScope["phase"]) => {
-              if (next === "reinit" && phase === "ready") scope.jobTypes.clear();
-              phase = next;
-            },
-          });
-        }),
+      patchHost: (host) => onFreshInit(host, (scope) => scope.jobTypes.clear()),
     }),
   },
 

@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isClauseId } from "../harness/abi/clauses.ts";
 import { guestFromBytes } from "../harness/engine/load.ts";
+import { PROJECT_ROOT } from "../harness/engine/modules.ts";
 import type { ReferenceHost } from "../harness/host/host.ts";
 import { caseArb } from "../harness/programs/arbitraries.ts";
 import { checkInvariants, checkProgram } from "../harness/programs/differential.ts";
@@ -70,7 +74,7 @@ describe("each invariant flags a result broken its way (the program's reference 
 
   it("interrupt.plans / level-triggered: a check the plan makes due answered 0", () => {
     const problems = problemsAfter(PAUSED, (job) => Object.assign(nth(job, "interrupt_check", 1), { answer: 0 }));
-    expect(problems).toContain("x job:0: run 0: interrupt check 2 (host call 11) answered 0, expected 1 (a pause is pending)");
+    expect(problems).toContain("x job:0: run 0: interrupt check 2 (host call 11) answered 0, expected 1 (a pause is pending) (interrupt.plans, interrupt.level-triggered, interrupt.first-wins, interrupt.per-run)");
   });
 
   it("a side's problems said of the other side (onSide) are what checking that side finds", () => {
@@ -84,32 +88,32 @@ describe("each invariant flags a result broken its way (the program's reference 
 
   it("interrupt.answer: a check answered with nothing due", () => {
     const problems = problemsAfter(PAUSED, (job) => Object.assign(nth(job, "interrupt_check", 0), { answer: 2 }));
-    expect(problems).toContain("x job:0: run 0: interrupt check 1 (host call 7) answered 2, expected 0 (no plan due)");
+    expect(problems).toContain("x job:0: run 0: interrupt check 1 (host call 7) answered 2, expected 0 (no plan due) (interrupt.plans, interrupt.level-triggered, interrupt.first-wins, interrupt.per-run)");
   });
 
   it("run.returned: return 1 after a pause answer that ends Cancelled", () => {
     const problems = problemsAfter(PAUSED, (job) => Object.assign(nth(job, "status", 0, (event) => event.status === "Paused"), { status: "Cancelled" }));
-    expect(problems).toContain("x job:0: run 0 ended Cancelled on return 1 after interrupt answer 1, expected Paused");
+    expect(problems).toContain("x job:0: run 0 ended Cancelled on return 1 after interrupt answer 1, expected Paused (run.returned, interrupt.answer)");
   });
 
   it("checkpoint.kept: a paused job whose savedState is not its last checkpoint", () => {
     const problems = problemsAfter(PAUSED, (job) => (job.savedState = null));
-    expect(problems).toEqual(['x job:0: Paused with savedState null, expected "i=1" (its last checkpoint)']);
+    expect(problems).toEqual(['x job:0: Paused with savedState null, expected "i=1" (its last checkpoint) (checkpoint.kept)']);
   });
 
   it("checkpoint.load: a resumed run that loads anything but the last checkpoint", () => {
     const problems = problemsAfter(RESUMED, (job) => Object.assign(nth(job, "load_state", 1), { state: "i=0" }));
-    expect(problems).toContain('x job:0: job_load_state answered "i=0", the last checkpoint recorded is "i=1"');
+    expect(problems).toContain('x job:0: job_load_state answered "i=0", the last checkpoint recorded is "i=1" (checkpoint.load, checkpoint.store-error)');
   });
 
   it("checkpoint.save: a checkpoint recorded with a state other than the program's i=<i>", () => {
     const problems = problemsAfter(PAUSED, (job) => Object.assign(nth(job, "checkpoint", 0), { state: "i=9" }));
-    expect(problems).toEqual(['x job:0: checkpoint of "i=0" recorded as "i=9" (3 bytes)']);
+    expect(problems).toEqual(['x job:0: checkpoint of "i=0" recorded as "i=9" (3 bytes) (checkpoint.save, dispatch.state)']);
   });
 
   it("dispatch.state: a resumed run that counts its steps from anything but its checkpoint", () => {
     const problems = problemsAfter(RESUMED, (job) => Object.assign(nth(job, "progress", 1), { message: "s 1/3" }));
-    expect(problems).toEqual(['x job:0: progress_step at i=1 recorded "s 1/3", expected "s 2/3"']);
+    expect(problems).toEqual(['x job:0: progress_step at i=1 recorded "s 1/3", expected "s 2/3" (dispatch.state, progress.report)']);
   });
 
   it("metrics.increment: a delta that is not the program's n", () => {
@@ -117,27 +121,27 @@ describe("each invariant flags a result broken its way (the program's reference 
       Object.assign(nth(job, "metrics", 0, (event) => event.field === "items"), { delta: "3", total: "3" });
       job.metrics.items = "3";
     });
-    expect(problems).toEqual(["x job:0: job_increment_items(2) recorded as items +3"]);
+    expect(problems).toEqual(["x job:0: job_increment_items(2) recorded as items +3 (metrics.increment)"]);
   });
 
   it("metrics.saturate: a total that wrapped, checked with literal arithmetic", () => {
     const problems = problemsAfter(RESUMED, (job) => Object.assign(nth(job, "metrics", 0, (event) => event.field === "items"), { delta: "18446744073709551615", total: "1" }));
-    expect(problems).toContain("x job:0: items total 1 after +18446744073709551615, expected 18446744073709551615");
+    expect(problems).toContain("x job:0: items total 1 after +18446744073709551615, expected 18446744073709551615 (metrics.increment, metrics.saturate)");
   });
 
   it("report.warning: metrics.warnings that counts a warning the trace does not record", () => {
     const problems = problemsAfter(PAUSED, (job) => (job.metrics.warnings = 2));
-    expect(problems).toEqual(["x job:0: metrics.warnings is 2, the trace records 1 warning events"]);
+    expect(problems).toEqual(["x job:0: metrics.warnings is 2, the trace records 1 warning events (report.warning, report.non-critical-error)"]);
   });
 
   it("report.non-critical-error: metrics.nonCriticalErrors that differs from the events", () => {
     const problems = problemsAfter(PAUSED, (job) => (job.metrics.nonCriticalErrors = 0));
-    expect(problems).toEqual(["x job:0: metrics.nonCriticalErrors is 0, the trace records 1 non_critical_error events"]);
+    expect(problems).toEqual(["x job:0: metrics.nonCriticalErrors is 0, the trace records 1 non_critical_error events (report.warning, report.non-critical-error)"]);
   });
 
   it("report.flood: warnings made, recorded, refused and dropped that do not add up", () => {
     const problems = problemsAfter(PAUSED, (job) => (job.droppedWarnings = 1));
-    expect(problems).toEqual(["x job:0: the program added 1 warnings; 1 recorded, 0 refused and 1 dropped"]);
+    expect(problems).toEqual(["x job:0: the program added 1 warnings; 1 recorded, 0 refused and 1 dropped (report.warning, report.flood)"]);
   });
 
   it("call.refusal: a refused call that also took effect (a warning refused and recorded)", () => {
@@ -145,7 +149,7 @@ describe("each invariant flags a result broken its way (the program's reference 
       const at = job.trace.indexOf(nth(job, "warning"));
       job.trace.splice(at, 0, { kind: "abi_violation", job: "job:0", import: "job_add_warning", code: "BAD_ARGUMENT", arg: "msg_ptr", limit: null, size: null, detail: "" });
     });
-    expect(problems).toContain('x job:0: run 0: error (i=0) should record non_critical_error or refuse job_add_non_critical_error, the trace has warning');
+    expect(problems).toContain('x job:0: run 0: error (i=0) should record non_critical_error or refuse job_add_non_critical_error, the trace has warning (call.refusal, report.flood, run.returned, run.bad-return, dispatch.state, answer.framing)');
   });
 
   it("call.refusal: refused checkpoints after which the resumed run loads (and starts from) the refused state", () => {
@@ -155,8 +159,8 @@ describe("each invariant flags a result broken its way (the program's reference 
       for (const checkpoint of [nth(job, "checkpoint", 1), nth(job, "checkpoint", 2)]) job.trace.splice(job.trace.indexOf(checkpoint), 1, { ...refused }, { ...echo });
     });
     // The resume must start from "i=0", the last checkpoint kept; the trace shows it loaded and counted from "i=1".
-    expect(problems).toContain('x job:0: job_load_state answered "i=1", the last checkpoint recorded is "i=0"');
-    expect(problems).toContain('x job:0: progress_step at i=0 recorded "s 2/3", expected "s 1/3"');
+    expect(problems).toContain('x job:0: job_load_state answered "i=1", the last checkpoint recorded is "i=0" (checkpoint.load, checkpoint.store-error)');
+    expect(problems).toContain('x job:0: progress_step at i=0 recorded "s 2/3", expected "s 1/3" (dispatch.state, progress.report)');
   });
 });
 
@@ -211,4 +215,20 @@ describe(`self-fuzzing with the invariants finds a bug planted in the shared hos
       expect([clean.divergence, ...clean.invariants], about).toEqual([null]);
     });
   }
+});
+
+describe("each invariant names the clauses it checks", () => {
+  it("every clause a problem cites is a clause of the specification", () => {
+    const source = readFileSync(join(PROJECT_ROOT, "harness/programs/invariants.ts"), "utf8");
+    const cited = [...source.matchAll(/cites\("([^"]+)"\)/g)].flatMap((m) => m[1]!.split(", "));
+    expect(cited.length).toBeGreaterThan(15);
+    expect(cited.filter((id) => !isClauseId(id))).toEqual([]);
+  });
+
+  it("progress.f32: a progress of -0 (a host records 0)", () => {
+    const problems = problemsAfter(PAUSED, (job) => {
+      job.trace.splice(2, 0, { kind: "progress", job: "job:0", value: -0, message: "m" } as never);
+    });
+    expect(problems).toContain("x job:0: progress -0: a host records 0 (negative zero is not a value progress takes) (progress.f32)");
+  });
 });

@@ -912,29 +912,29 @@ describe("checkInvariants flags results that cannot be right", () => {
 
   it("a metrics event whose total is not the previous total plus the delta", () => {
     const problems = checkInvariants("x", broken((job) => Object.assign(job.trace[3]!, { total: "5" })));
-    expect(problems).toContain("x job:0: items total 5 after +4, expected 4");
+    expect(problems).toContain("x job:0: items total 5 after +4, expected 4 (metrics.increment, metrics.saturate)");
   });
 
   it("final metrics that differ from the events' totals", () => {
     const problems = checkInvariants("x", broken((job) => (job.metrics.items = "3")));
-    expect(problems).toEqual(["x job:0: final metrics 18446744073709551615/3 differ from the events' totals"]);
+    expect(problems).toEqual(["x job:0: final metrics 18446744073709551615/3 differ from the events' totals (metrics.increment, metrics.saturate)"]);
   });
 
   it("progress out of 0..1, NaN, or not an f32", () => {
     for (const value of [1.5, -0.25, Number.NaN, 0.1]) {
       const problems = checkInvariants("x", broken((job) => Object.assign(job.trace[2]!, { value })));
-      expect(problems, `progress ${value}`).toEqual([`x job:0: progress ${value} is not an f32 in 0..1`]);
+      expect(problems, `progress ${value}`).toEqual([`x job:0: progress ${value} is not an f32 in 0..1 (progress.f32)`]);
     }
   });
 
   it("a trace that does not start with Queued, or where Queued is not followed by Running", () => {
-    expect(checkInvariants("x", broken((job) => job.trace.shift()))).toContain("x job:0: the trace does not start with Queued");
-    expect(checkInvariants("x", broken((job) => job.trace.splice(1, 1)))).toEqual(["x job:0: Queued is not followed by Running"]);
+    expect(checkInvariants("x", broken((job) => job.trace.shift()))).toContain("x job:0: the trace does not start with Queued (run.lifecycle)");
+    expect(checkInvariants("x", broken((job) => job.trace.splice(1, 1)))).toEqual(["x job:0: Queued is not followed by Running (run.lifecycle)"]);
   });
 
   it("a checkpoint answered with a status the ABI does not define", () => {
     const problems = checkInvariants("x", broken((job) => Object.assign(job.trace[6]!, { message: "checkpoint status=999" })));
-    expect(problems).toEqual(["x job:0: checkpoint answered status 999"]);
+    expect(problems).toEqual(["x job:0: checkpoint answered status 999 (call.refusal)"]);
   });
 
   // ABI 1.1: what the guest echoes must be what the host recorded, and what job_metrics reads must add up.
@@ -949,11 +949,11 @@ describe("checkInvariants flags results that cannot be right", () => {
   });
 
   it("ABI 1.1: a metrics read that does not add up, an echo that is not what was read or waited for, a status the ABI does not define", () => {
-    expect(checkInvariants("x", insert(read("5", "4")))).toEqual([`x job:0: job_metrics answered bytes 5 and items 4, the events add up to ${U64_MAX} and 4`]);
-    expect(checkInvariants("x", insert(read(U64_MAX, "4"), log("metrics=0,4,0,0")))).toEqual([`x job:0: "metrics=0,4,0,0" is not what job_metrics answered (${U64_MAX},4,0,0)`]);
-    expect(checkInvariants("x", insert(log("metrics=0,0,0,0")))).toEqual(['x job:0: "metrics=0,0,0,0" is not what job_metrics answered (nothing)']);
-    expect(checkInvariants("x", insert(log("wait=[]")))).toEqual(['x job:0: "wait=[]" is not what job_wait_for_children answered (nothing)']);
-    expect(checkInvariants("x", insert(log("progress_kind=99")))).toEqual(["x job:0: job_progress answered status 99"]);
-    expect(checkInvariants("x", insert(log("checkpoint_stateless status=0")))).toEqual(["x job:0: job_checkpoint_stateless answered status 0"]);
+    expect(checkInvariants("x", insert(read("5", "4")))).toEqual([`x job:0: job_metrics answered bytes 5 and items 4, the events add up to ${U64_MAX} and 4 (metrics.read)`]);
+    expect(checkInvariants("x", insert(read(U64_MAX, "4"), log("metrics=0,4,0,0")))).toEqual([`x job:0: "metrics=0,4,0,0" is not what job_metrics answered (${U64_MAX},4,0,0) (metrics.read)`]);
+    expect(checkInvariants("x", insert(log("metrics=0,0,0,0")))).toEqual(['x job:0: "metrics=0,0,0,0" is not what job_metrics answered (nothing) (metrics.read)']);
+    expect(checkInvariants("x", insert(log("wait=[]")))).toEqual(['x job:0: "wait=[]" is not what job_wait_for_children answered (nothing) (child.wait)']);
+    expect(checkInvariants("x", insert(log("progress_kind=99")))).toEqual(["x job:0: job_progress answered status 99 (call.refusal)"]);
+    expect(checkInvariants("x", insert(log("checkpoint_stateless status=0")))).toEqual(["x job:0: job_checkpoint_stateless answered status 0 (call.refusal)"]);
   });
 });

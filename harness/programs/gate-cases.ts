@@ -9,6 +9,8 @@ import type { GateSubject } from "../suite/gate.ts";
 import { expectedFrom } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { hostCaseArb, type ProgramCase } from "./arbitraries.ts";
+import { replayable } from "./invariants.ts";
+import type { JobProgram } from "./ir.ts";
 import { loadRegressions } from "./counterexample.ts";
 import { checkInvariants } from "./differential.ts";
 import { renderGuest } from "./module-twists.ts";
@@ -37,7 +39,11 @@ export const generatedId = (seed: number, index: number) => `${GENERATED_PREFIX}
 const where = (path: string) => relative(PROJECT_ROOT, path) || path;
 
 /** A case with a guest and a scenario, judged against the reference host's answer and the invariants. */
-function derivedSubject(id: string, description: string, guest: Uint8Array, scenario: Scenario): GateSubject {
+/**
+ * `program`, when the guest is its rendering as it is now and carries no twist: the invariants then also replay what
+ * each job's program says must have happened. A regression's saved guest is judged by the result-and-scenario ones.
+ */
+function derivedSubject(id: string, description: string, guest: Uint8Array, scenario: Scenario, program?: JobProgram): GateSubject {
   const golden = expectedFrom(runReferenceCase({ id, guest, scenario }));
   return {
     id,
@@ -47,7 +53,7 @@ function derivedSubject(id: string, description: string, guest: Uint8Array, scen
     scenario,
     guest: async () => guest,
     golden: () => golden,
-    failures: (_response, actual) => ("result" in actual ? checkInvariants("host", actual.result).map((line) => `invariant: ${line}`) : []),
+    failures: (_response, actual) => ("result" in actual ? checkInvariants("host", actual.result, program, scenario).map((line) => `invariant: ${line}`) : []),
   };
 }
 
@@ -101,7 +107,7 @@ export function generatedCases(seed: number, count: number, hostFlag = ""): Pend
         programs ??= generatedPrograms(seed, count);
         const { program, scenario } = programs[index]!;
         const description = `generated case ${index} of seed ${seed} (npx job-parity fuzz --seed ${seed} --path '${index}' ${replayOn} replays it)`;
-        return derivedSubject(id, description, renderGuest(program), scenario);
+        return derivedSubject(id, description, renderGuest(program), scenario, replayable(program));
       },
     };
   });

@@ -6,6 +6,7 @@ import { askHost, checkHandshake, comparableAnswer, goldenDivergence, hostError,
 import { expectedFrom, type Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { checkInvariants } from "./differential.ts";
+import { replayable } from "./invariants.ts";
 import type { JobProgram } from "./ir.ts";
 import { renderGuest } from "./module-twists.ts";
 
@@ -144,7 +145,7 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
     if ("failure" in settled) throw settled.failure;
     actual = comparableAnswer(id, settled.response);
     divergence = goldenDivergence(reference, actual, "reference");
-    invariants = "result" in actual ? checkInvariants("host", actual.result) : [];
+    invariants = "result" in actual ? checkInvariants("host", actual.result, replayable(program), scenario) : [];
   } catch (failure) {
     // A result whose insides are not what a result holds is garbage, as the gate says (JP_HOST_MALFORMED).
     error = failure instanceof HostFailure || "failure" in settled ? hostError(failure) : { code: "JP_HOST_MALFORMED", message: `the answer for case ${id} is not a valid result: ${(failure as Error).message}` };

@@ -8,7 +8,7 @@ import { answerEcho, type JobProgram, type Op, type ProgramJob } from "./ir.ts";
 /**
  * Invariants: what must hold of any run on any host, whatever the program. They need no second implementation, so
  * they catch a bug in the host both sides of the differential property share (which the comparison cannot see).
- * Each is one function naming the clause of docs/ABI.md it checks (`job-parity spec`). Some read only the result;
+ * Each is one function; each problem it reports names the clauses of docs/ABI.md it checks (`job-parity spec`). Some read only the result;
  * some also the scenario (its interrupt plans) or the program (what each op calls and echoes, harness/programs/ir.ts).
  * They read a raw ScenarioResult (bigints, UUIDs) as well as a normalized one (decimal strings, `job:N`).
  */
@@ -26,33 +26,43 @@ export function onSide(problems: readonly string[], from: string, to: string): s
   return problems.map((problem) => `${to}${problem.slice(from.length)}`);
 }
 
+/**
+ * The program whose replay (callsFollowProgram and the others that follow a job's ops) judges a guest rendered from it,
+ * or undefined: a twisted guest (module-twists.ts) does more than its program says (it logs, registers, spins).
+ */
+export const replayable = (program: JobProgram): JobProgram | undefined => (program.twists === undefined || program.twists.length === 0 ? program : undefined);
+
 /** What must hold of a result; with its program and scenario, also what they say must have happened. */
 export function checkInvariants(side: string, result: Result, program?: JobProgram, scenario?: Scenario): string[] {
   const problems: string[] = [];
   const plans = scenario?.interrupts ?? [];
   result.jobs.forEach((job, index) => {
     if ((job as { traceSummary?: unknown }).traceSummary !== undefined) return; // a windowed trace: events are missing
-    const report: Report = (problem) => problems.push(`${side} ${job.id}: ${problem}`);
+    // Each problem names the clauses its invariant checks (docs/ABI.md), as `job-parity spec` lists them.
+    const cites =
+      (clauses: string): Report =>
+      (problem) =>
+        problems.push(`${side} ${job.id}: ${problem} (${clauses})`);
     const t = traceOf(job);
-    startsQueuedRunning(t, report);
-    totalsFollowDeltas(t, report);
-    progressIsF32(t, report);
-    statusesAreDefined(t, report);
-    metricsReadAddsUp(t, report);
-    waitEchoed(t, report);
-    countsMatchEvents(t, report);
-    loadsAnswerLastCheckpoint(t, report);
-    savedStateIsLastCheckpoint(t, report);
-    runEndsAsAnswered(t, report);
-    if (scenario) plansAnswered(t, index, plans, report);
+    startsQueuedRunning(t, cites("run.lifecycle"));
+    totalsFollowDeltas(t, cites("metrics.increment, metrics.saturate"));
+    progressIsF32(t, cites("progress.f32"));
+    statusesAreDefined(t, cites("call.refusal"));
+    metricsReadAddsUp(t, cites("metrics.read"));
+    waitEchoed(t, cites("child.wait"));
+    countsMatchEvents(t, cites("report.warning, report.non-critical-error"));
+    loadsAnswerLastCheckpoint(t, cites("checkpoint.load, checkpoint.store-error"));
+    savedStateIsLastCheckpoint(t, cites("checkpoint.kept"));
+    runEndsAsAnswered(t, cites("run.returned, interrupt.answer"));
+    if (scenario) plansAnswered(t, index, plans, cites("interrupt.plans, interrupt.level-triggered, interrupt.first-wins, interrupt.per-run"));
     const definition = program?.jobs.find((candidate) => candidate.name === job.type);
     if (definition === undefined || scenario === undefined) return;
     const replay = replayJob(job, definition, initialState(result, job, scenario), floodLimits(scenario));
-    callsFollowProgram(replay, report);
-    checkpointsSaveStep(replay, report);
-    stepsCountFromState(replay, definition, report);
-    deltasAreProgramNs(replay, report);
-    warningCallsAccounted(t, replay, report);
+    callsFollowProgram(replay, cites("call.refusal, report.flood, run.returned, run.bad-return, dispatch.state, answer.framing"));
+    checkpointsSaveStep(replay, cites("checkpoint.save, dispatch.state"));
+    stepsCountFromState(replay, definition, cites("dispatch.state, progress.report"));
+    deltasAreProgramNs(replay, cites("metrics.increment"));
+    warningCallsAccounted(t, replay, cites("report.warning, report.flood"));
   });
   return problems;
 }
@@ -115,6 +125,7 @@ function progressIsF32({ events, kinds }: Trace, report: Report): void {
     if (kinds[k] !== "progress") continue;
     const { value } = events[k] as Of<"progress">;
     if (!(value >= 0 && value <= 1 && Math.fround(value) === value)) report(`progress ${value} is not an f32 in 0..1`);
+    else if (Object.is(value, -0)) report("progress -0: a host records 0 (negative zero is not a value progress takes)");
   }
 }
 

@@ -791,8 +791,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "event and calls `wasm_alloc` for its answer, and the parent is then stopped as `run.timeout` says, at a check of its guest code, which may " +
       "come inside that `wasm_alloc` (the answer is then not written) or after the call returned; a parent that returns before the host stops it " +
       "ends as its return says (`run.timeout`). The wait records `children_waited` {children: [{job, status}]}, every child the job has spawned, " +
-      "in any of its runs, in spawn order with its status, and answers (`answer.framing`) the same list as compact JSON, `[{\"job_id\": <id>, " +
-      "\"status\": <status>}]`, each id a lowercase hyphenated UUID as in the context.",
+      "in any of its runs, in spawn order with its status, and answers (`answer.framing`) the same list as compact JSON with no whitespace and " +
+      "the members in this order, `[{\"job_id\":\"<id>\",\"status\":\"<status>\"}]`, each id a lowercase hyphenated UUID as in the context.",
     imports: ["job_wait_for_children"],
     statuses: ["ALLOCATION_FAILED"],
     why:
@@ -869,11 +869,12 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "wire.errors",
     level: "MUST",
     text:
-      "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, code one of the wire error codes. `error` is words for " +
-      "people: any text, never compared; `code` is compared. Its length, and so the size the answer asks `wasm_alloc` for, is the host's too: " +
-      "`answer.alloc-failure`'s `size` for a wire error answer is not compared. A host SHOULD keep `error` within 1024 bytes of UTF-8 (the " +
-      "reference host cuts longer words there): in a guest whose memory is capped, the words' length decides whether later answers fit, and the " +
-      "cases leave room for words that long, not longer.",
+      "An error answer is exactly the object {\"error\": <text>, \"code\": <code>}, its members in that order in the JSON the guest receives " +
+      "(`{\"error\":\"...\",\"code\":\"...\"}`), code one of the wire error codes. `error` is words for people: any text, never compared; `code` " +
+      "is compared. Its length, and so the size the answer asks `wasm_alloc` for, is the host's too: `answer.alloc-failure`'s `size` for a wire " +
+      "error answer is not compared. A host SHOULD keep `error` within 1024 bytes of UTF-8 (the reference host cuts longer words there): in a " +
+      "guest whose memory is capped, the words' length decides whether later answers fit, and the cases leave room for words that long, not " +
+      "longer.",
     messages: ["wire error"],
     verified: CASE,
   },

@@ -929,7 +929,15 @@ describe("checkInvariants flags results that cannot be right", () => {
 
   it("a trace that does not start with Queued, or where Queued is not followed by Running", () => {
     expect(checkInvariants("x", broken((job) => job.trace.shift()))).toContain("x job:0: the trace does not start with Queued (run.lifecycle)");
-    expect(checkInvariants("x", broken((job) => job.trace.splice(1, 1)))).toEqual(["x job:0: Queued is not followed by Running (run.lifecycle)"]);
+    expect(checkInvariants("x", broken((job) => job.trace.splice(1, 1)))).toContain("x job:0: Queued is not followed by Running (run.lifecycle)");
+  });
+
+  it("runs that do not follow the lifecycle: a run counted twice, exit codes no run returned, a run after the job completed", () => {
+    const LIFECYCLE = "(run.lifecycle, run.resume, run.bad-return)";
+    expect(checkInvariants("x", broken((job) => (job.runs = 2)))).toEqual([`x job:0: runs is 2, the trace records 1 Running events ${LIFECYCLE}`]);
+    expect(checkInvariants("x", broken((job) => job.exitCodes.push(7)))).toEqual([`x job:0: exitCodes [0,7], the runs that returned returned [0] ${LIFECYCLE}`]);
+    const again = broken((job) => job.trace.push({ kind: "status", job: "job:0", status: "Running" } as never));
+    expect(checkInvariants("x", again)).toContain(`x job:0: run 1: Running after the job ended Completed ${LIFECYCLE}`);
   });
 
   it("a checkpoint answered with a status the ABI does not define", () => {

@@ -45,6 +45,7 @@ export function checkInvariants(side: string, result: Result, program?: JobProgr
         problems.push(`${side} ${job.id}: ${problem} (${clauses})`);
     const t = traceOf(job);
     startsQueuedRunning(t, cites("run.lifecycle"));
+    runsFollowLifecycle(t, cites("run.lifecycle, run.resume, run.bad-return"));
     totalsFollowDeltas(t, cites("metrics.increment, metrics.saturate"));
     progressIsF32(t, cites("progress.f32"));
     statusesAreDefined(t, cites("call.refusal"));
@@ -95,6 +96,37 @@ function startsQueuedRunning({ events }: Trace, report: Report): void {
   const second = events[1];
   if (first?.kind !== "status" || first.status !== "Queued") report("the trace does not start with Queued");
   if (second !== undefined && (second.kind !== "status" || second.status !== "Running")) report("Queued is not followed by Running");
+}
+
+// run.lifecycle, run.resume, run.bad-return: after Queued, each run is Running then the status it ends in, with its
+// end; only a Paused job runs again. The job's runs count its Running events, its exitCodes are the codes of the
+// runs that returned (a bad return's too), in order, and its status is the last one recorded.
+function runsFollowLifecycle({ job, events, kinds }: Trace, report: Report): void {
+  let runs = 0;
+  let inRun = false;
+  let last: Of<"status"> | null = null;
+  const codes: number[] = [];
+  for (let k = 1; k < kinds.length; k++) {
+    if (kinds[k] !== "status") continue;
+    const event = events[k] as Of<"status">;
+    if (event.status === "Queued") report("Queued again after the job was created");
+    else if (event.status === "Running") {
+      if (inRun) report(`run ${runs - 1}: Running again before it ended`);
+      else if (last !== null && last.status !== "Paused") report(`run ${runs}: Running after the job ended ${last.status}`);
+      runs++;
+      inRun = true;
+    } else {
+      if (!inRun) report(`${event.status} with no run in progress`);
+      else if (event.end === undefined) report(`run ${runs - 1} ended ${event.status} without an end`);
+      else if (event.end.cause === "returned") codes.push(event.end.code);
+      inRun = false;
+    }
+    last = event;
+  }
+  if (job.runs !== runs) report(`runs is ${job.runs}, the trace records ${runs} Running events`);
+  if (job.exitCodes.join() !== codes.join() || job.exitCodes.length !== codes.length) report(`exitCodes ${JSON.stringify(job.exitCodes)}, the runs that returned returned ${JSON.stringify(codes)}`);
+  const final = last ?? (events[0]?.kind === "status" ? events[0] : null);
+  if (final !== null && job.status !== final.status) report(`status ${job.status}, the last status recorded is ${final.status}`);
 }
 
 // Written out here, not imported from abi/codec.ts: the invariants check the host with arithmetic of their own.

@@ -896,6 +896,8 @@ function sampleResult(): NormalizedResult {
 interface MutableJob {
   trace: Record<string, unknown>[];
   metrics: Record<string, unknown>;
+  runs: number;
+  exitCodes: number[];
 }
 
 /** A copy of the sample with its root job's trace or metrics changed. */
@@ -942,7 +944,7 @@ describe("checkInvariants flags results that cannot be right", () => {
 
   it("a checkpoint answered with a status the ABI does not define", () => {
     const problems = checkInvariants("x", broken((job) => Object.assign(job.trace[6]!, { message: "checkpoint status=999" })));
-    expect(problems).toEqual(["x job:0: checkpoint answered status 999 (call.refusal)"]);
+    expect(problems).toEqual(["x job:0: job_checkpoint answered status 999 (call.refusal)"]);
   });
 
   // ABI 1.1: what the guest echoes must be what the host recorded, and what job_metrics reads must add up.
@@ -963,5 +965,8 @@ describe("checkInvariants flags results that cannot be right", () => {
     expect(checkInvariants("x", insert(log("wait=[]")))).toEqual(['x job:0: "wait=[]" is not what job_wait_for_children answered (nothing) (child.wait)']);
     expect(checkInvariants("x", insert(log("progress_kind=99")))).toEqual(["x job:0: job_progress answered status 99 (call.refusal)"]);
     expect(checkInvariants("x", insert(log("checkpoint_stateless status=0")))).toEqual(["x job:0: job_checkpoint_stateless answered status 0 (call.refusal)"]);
+    // Defined, but not a refusal job_metrics may answer (BAD_ARGUMENT), or one only an abi_violation names (BAD_RETURN).
+    expect(checkInvariants("x", insert(log("metrics status=3")))).toEqual(["x job:0: job_metrics answered status 3 (call.refusal)"]);
+    expect(checkInvariants("x", insert(log("checkpoint status=11")))).toEqual(["x job:0: job_checkpoint answered status 11 (call.refusal)"]);
   });
 });

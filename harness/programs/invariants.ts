@@ -161,23 +161,30 @@ function progressIsF32({ events, kinds }: Trace, report: Report): void {
   }
 }
 
-const VALID_STATUSES = new Set<number>(Object.values(STATUS));
 const STATUS_LOG = /^(checkpoint status=|checkpoint_stateless status=|metrics status=|progress_kind=)(\d+)$/;
-const STATUS_LOG_CALL: Readonly<Record<string, string>> = {
-  "checkpoint status=": "checkpoint",
+const STATUS_LOG_CALL: Readonly<Record<string, ImportName>> = {
+  "checkpoint status=": "job_checkpoint",
   "checkpoint_stateless status=": "job_checkpoint_stateless",
   "metrics status=": "job_metrics",
   "progress_kind=": "job_progress",
 };
 
-// call.refusal: a status call answers a status the ABI defines (a refused one, not OK, where the guest logs it).
+/** The refusals each import may answer (its row of the imports table), as status codes. */
+const REFUSALS_OF: ReadonlyMap<string, ReadonlySet<number>> = new Map(
+  IMPORTS_TABLE.map((spec) => [spec.name, new Set(spec.statuses.map((name) => STATUS[name as keyof typeof STATUS]))]),
+);
+
+// call.refusal: a status call answers OK or a refusal its import may answer (its row of the imports table), where
+// the guest logs it (a refused one, not OK, except job_progress's).
 function statusesAreDefined({ events, kinds }: Trace, report: Report): void {
   for (let k = 0; k < kinds.length; k++) {
     if (kinds[k] !== "log") continue;
     const status = STATUS_LOG.exec((events[k] as Of<"log">).message);
-    if (status && (!VALID_STATUSES.has(Number(status[2])) || (status[2] === "0" && status[1] !== "progress_kind="))) {
-      report(`${STATUS_LOG_CALL[status[1]!]} answered status ${status[2]}`);
-    }
+    if (status === null) continue;
+    const name = STATUS_LOG_CALL[status[1]!]!;
+    const code = Number(status[2]);
+    const defined = code === STATUS.OK ? status[1] === "progress_kind=" : REFUSALS_OF.get(name)?.has(code) === true;
+    if (!defined) report(`${name} answered status ${status[2]}`);
   }
 }
 

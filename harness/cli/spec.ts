@@ -4,15 +4,15 @@ import { parseCommand, UsageError } from "./args.ts";
 
 export const SPEC_USAGE = `usage: job-parity spec [--json] [--filter <text>] [--cases] [--text]
 
-The specification's clauses (docs/ABI.md, conformance/PROTOCOL.md), each with the cases that cite it and the mutants
-(or broken host processes) that break it. A MUST clause observed by cases needs both; \`job-parity mutants\` checks
+The specification's clauses (docs/ABI.md, conformance/PROTOCOL.md), each with the cases that cite it, the mutants
+(or broken host processes) that break it, and the invariants that check it in generated and regression cases. A MUST clause observed by cases needs both; \`job-parity mutants\` checks
 that every such mutant is caught by a case citing its clause.
 
   --filter <text>  only the clauses whose id contains <text>
-  --cases          name each clause's cases under its line (with --filter, they are named anyway)
+  --cases          name each clause's cases and invariants under its line (with --filter, they are named anyway)
   --text           print each clause's text under its line
   --json           one JSON document: clauses (id, level, section, document, text, why, verified, cases, mutants,
-                   brokenHosts, gaps) and totals
+                   brokenHosts, invariants, gaps) and totals
 
 Exit codes: 0 every MUST clause is checked as its verification says; 1 one is not (its gaps say why); 2 bad usage.`;
 
@@ -54,6 +54,7 @@ export async function specCommand(argv: string[], out: (line: string) => void): 
     }
     out(line(row, width));
     if ((values.cases || values.filter !== undefined) && row.cases.length > 0) out(`    cases: ${row.cases.join(", ")}`);
+    if ((values.cases || values.filter !== undefined) && row.invariants.length > 0) out(`    invariants: ${row.invariants.join(", ")}`);
     if (values.text) out(`    ${row.text}`);
   }
   const byCase = rows.filter((row) => row.level === "MUST" && row.verified.by === "case");

@@ -32,6 +32,30 @@ export function onSide(problems: readonly string[], from: string, to: string): s
  */
 export const replayable = (program: JobProgram): JobProgram | undefined => (program.twists === undefined || program.twists.length === 0 ? program : undefined);
 
+/**
+ * Each invariant and the clauses of the specification it checks: its problems name them, and `job-parity spec` lists
+ * the invariants under each clause.
+ */
+export const INVARIANT_CLAUSES = {
+  startsQueuedRunning: ["run.lifecycle"],
+  runsFollowLifecycle: ["run.lifecycle", "run.resume", "run.bad-return"],
+  totalsFollowDeltas: ["metrics.increment", "metrics.saturate"],
+  progressIsF32: ["progress.f32"],
+  statusesAreDefined: ["call.refusal"],
+  metricsReadAddsUp: ["metrics.read"],
+  waitEchoed: ["child.wait"],
+  countsMatchEvents: ["report.warning", "report.non-critical-error"],
+  loadsAnswerLastCheckpoint: ["checkpoint.load", "checkpoint.store-error"],
+  savedStateIsLastCheckpoint: ["checkpoint.kept"],
+  runEndsAsAnswered: ["run.returned", "interrupt.answer"],
+  plansAnswered: ["interrupt.plans", "interrupt.level-triggered", "interrupt.first-wins", "interrupt.per-run"],
+  callsFollowProgram: ["call.refusal", "report.flood", "run.returned", "run.bad-return", "dispatch.state", "answer.framing"],
+  checkpointsSaveStep: ["checkpoint.save", "dispatch.state"],
+  stepsCountFromState: ["dispatch.state", "progress.report"],
+  deltasAreProgramNs: ["metrics.increment"],
+  warningCallsAccounted: ["report.warning", "report.flood"],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
 /** What must hold of a result; with its program and scenario, also what they say must have happened. */
 export function checkInvariants(side: string, result: Result, program?: JobProgram, scenario?: Scenario): string[] {
   const problems: string[] = [];
@@ -40,30 +64,30 @@ export function checkInvariants(side: string, result: Result, program?: JobProgr
     if ((job as { traceSummary?: unknown }).traceSummary !== undefined) return; // a windowed trace: events are missing
     // Each problem names the clauses its invariant checks (docs/ABI.md), as `job-parity spec` lists them.
     const cites =
-      (clauses: string): Report =>
+      (invariant: keyof typeof INVARIANT_CLAUSES): Report =>
       (problem) =>
-        problems.push(`${side} ${job.id}: ${problem} (${clauses})`);
+        problems.push(`${side} ${job.id}: ${problem} (${INVARIANT_CLAUSES[invariant].join(", ")})`);
     const t = traceOf(job);
-    startsQueuedRunning(t, cites("run.lifecycle"));
-    runsFollowLifecycle(t, cites("run.lifecycle, run.resume, run.bad-return"));
-    totalsFollowDeltas(t, cites("metrics.increment, metrics.saturate"));
-    progressIsF32(t, cites("progress.f32"));
-    statusesAreDefined(t, cites("call.refusal"));
-    metricsReadAddsUp(t, cites("metrics.read"));
-    waitEchoed(t, cites("child.wait"));
-    countsMatchEvents(t, cites("report.warning, report.non-critical-error"));
-    loadsAnswerLastCheckpoint(t, cites("checkpoint.load, checkpoint.store-error"));
-    savedStateIsLastCheckpoint(t, cites("checkpoint.kept"));
-    runEndsAsAnswered(t, cites("run.returned, interrupt.answer"));
-    if (scenario) plansAnswered(t, index, plans, cites("interrupt.plans, interrupt.level-triggered, interrupt.first-wins, interrupt.per-run"));
+    startsQueuedRunning(t, cites("startsQueuedRunning"));
+    runsFollowLifecycle(t, cites("runsFollowLifecycle"));
+    totalsFollowDeltas(t, cites("totalsFollowDeltas"));
+    progressIsF32(t, cites("progressIsF32"));
+    statusesAreDefined(t, cites("statusesAreDefined"));
+    metricsReadAddsUp(t, cites("metricsReadAddsUp"));
+    waitEchoed(t, cites("waitEchoed"));
+    countsMatchEvents(t, cites("countsMatchEvents"));
+    loadsAnswerLastCheckpoint(t, cites("loadsAnswerLastCheckpoint"));
+    savedStateIsLastCheckpoint(t, cites("savedStateIsLastCheckpoint"));
+    runEndsAsAnswered(t, cites("runEndsAsAnswered"));
+    if (scenario) plansAnswered(t, index, plans, cites("plansAnswered"));
     const definition = program?.jobs.find((candidate) => candidate.name === job.type);
     if (definition === undefined || scenario === undefined) return;
     const replay = replayJob(job, definition, initialState(result, job, scenario), floodLimits(scenario));
-    callsFollowProgram(replay, cites("call.refusal, report.flood, run.returned, run.bad-return, dispatch.state, answer.framing"));
-    checkpointsSaveStep(replay, cites("checkpoint.save, dispatch.state"));
-    stepsCountFromState(replay, definition, cites("dispatch.state, progress.report"));
-    deltasAreProgramNs(replay, cites("metrics.increment"));
-    warningCallsAccounted(t, replay, cites("report.warning, report.flood"));
+    callsFollowProgram(replay, cites("callsFollowProgram"));
+    checkpointsSaveStep(replay, cites("checkpointsSaveStep"));
+    stepsCountFromState(replay, definition, cites("stepsCountFromState"));
+    deltasAreProgramNs(replay, cites("deltasAreProgramNs"));
+    warningCallsAccounted(t, replay, cites("warningCallsAccounted"));
   });
   return problems;
 }

@@ -1,6 +1,7 @@
 import { CLAUSES, sectionOf, type ClauseLevel, type Verification } from "../abi/clauses.ts";
 import { BROKEN_HOSTS } from "../adapters/broken-hosts.ts";
 import { MUTANTS } from "../adapters/mutants.ts";
+import { INVARIANT_CLAUSES } from "../programs/invariants.ts";
 import type { Fixture } from "./fixtures.ts";
 
 /** One clause of the specification with what checks it: the cases citing it and its mutants (or broken hosts). */
@@ -17,6 +18,8 @@ export interface ClauseRow {
   readonly mutants: readonly string[];
   /** Broken host processes that break it (verified by the protocol). */
   readonly brokenHosts: readonly string[];
+  /** Invariants that check it (harness/programs/invariants.ts): generated and regression cases, and host fuzzing. */
+  readonly invariants: readonly string[];
 }
 
 /** Every clause, in the specification's order, with its cases, mutants and broken hosts. */
@@ -32,6 +35,9 @@ export function specIndex(fixtures: readonly Fixture[]): ClauseRow[] {
     cases: fixtures.filter((fixture) => fixture.sidecar.spec.includes(clause.id)).map((fixture) => fixture.id),
     mutants: MUTANTS.filter((mutant) => mutant.clause === clause.id).map((mutant) => mutant.name),
     brokenHosts: BROKEN_HOSTS.filter((host) => host.clause === clause.id).map((host) => host.command),
+    invariants: Object.entries(INVARIANT_CLAUSES)
+      .filter(([, clauses]) => (clauses as readonly string[]).includes(clause.id))
+      .map(([name]) => name),
   }));
 }
 

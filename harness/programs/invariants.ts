@@ -49,7 +49,7 @@ export const INVARIANT_CLAUSES = {
   savedStateIsLastCheckpoint: ["checkpoint.kept"],
   runEndsAsAnswered: ["run.returned", "interrupt.answer"],
   plansAnswered: ["interrupt.plans", "interrupt.level-triggered", "interrupt.first-wins", "interrupt.per-run"],
-  callsFollowProgram: ["call.refusal", "report.flood", "run.returned", "run.bad-return", "dispatch.state", "answer.framing"],
+  callsFollowProgram: ["call.refusal", "report.flood", "answer.framing", "run.bad-return", "run.returned", "run.trap"],
   checkpointsSaveStep: ["checkpoint.save", "dispatch.state"],
   stepsCountFromState: ["dispatch.state", "progress.report"],
   deltasAreProgramNs: ["metrics.increment"],
@@ -63,10 +63,11 @@ export function checkInvariants(side: string, result: Result, program?: JobProgr
   result.jobs.forEach((job, index) => {
     if ((job as { traceSummary?: unknown }).traceSummary !== undefined) return; // a windowed trace: events are missing
     // Each problem names the clauses its invariant checks (docs/ABI.md), as `job-parity spec` lists them.
-    const cites =
-      (invariant: keyof typeof INVARIANT_CLAUSES): Report =>
+    const citing =
+      (clauses: readonly string[]): Report =>
       (problem) =>
-        problems.push(`${side} ${job.id}: ${problem} (${INVARIANT_CLAUSES[invariant].join(", ")})`);
+        problems.push(`${side} ${job.id}: ${problem} (${clauses.join(", ")})`);
+    const cites = (invariant: keyof typeof INVARIANT_CLAUSES): Report => citing(INVARIANT_CLAUSES[invariant]);
     const t = traceOf(job);
     startsQueuedRunning(t, cites("startsQueuedRunning"));
     runsFollowLifecycle(t, cites("runsFollowLifecycle"));
@@ -83,7 +84,8 @@ export function checkInvariants(side: string, result: Result, program?: JobProgr
     const definition = program?.jobs.find((candidate) => candidate.name === job.type);
     if (definition === undefined || scenario === undefined) return;
     const replay = replayJob(job, definition, initialState(result, job, scenario), floodLimits(scenario));
-    callsFollowProgram(replay, cites("callsFollowProgram"));
+    // Its problems each name the clauses of the rule the replay found broken, among the invariant's.
+    callsFollowProgram(replay, (clauses) => citing(clauses));
     checkpointsSaveStep(replay, cites("checkpointsSaveStep"));
     stepsCountFromState(replay, definition, cites("stepsCountFromState"));
     deltasAreProgramNs(replay, cites("deltasAreProgramNs"));
@@ -397,8 +399,8 @@ const STEP_OPS = new Set<string>(["checkpoint", "progress_step", "bytes", "items
 
 interface Replay {
   readonly steps: Step[];
-  /** Where the trace first departs from what the program does; null when it never does. */
-  readonly problem: string | null;
+  /** Where the trace first departs from what the program does, and the clauses of the rule broken; null when it never does. */
+  readonly problem: { readonly text: string; readonly clauses: readonly string[] } | null;
   /** Every run was replayed to its end (not when the trace departed, nor past an op this replay does not know). */
   readonly complete: boolean;
   /** The job_add_warning calls made (warning ops and raw calls). */
@@ -544,10 +546,13 @@ function describe(op: Op, i: number, echo: boolean): string {
   return echo ? `the echo of ${name}` : `${name} (i=${i})`;
 }
 
+/** The clauses a broken rule of the replay names: callsFollowProgram's (INVARIANT_CLAUSES). */
+type ReplayClause = (typeof INVARIANT_CLAUSES)["callsFollowProgram"][number];
+
 /** Walks one job's trace run by run, as its program executes given the answers the trace records. */
 class Replayer {
   readonly steps: Step[] = [];
-  problem: string | null = null;
+  problem: { readonly text: string; readonly clauses: readonly ReplayClause[] } | null = null;
   complete = true;
   warningCalls = 0;
   private at = 0;
@@ -599,8 +604,8 @@ class Replayer {
     return this.at < this.stop ? this.trace[this.at]! : null;
   }
 
-  private fail(problem: string): undefined {
-    this.problem ??= `run ${this.run}: ${problem}`;
+  private fail(problem: string, clauses: readonly ReplayClause[]): undefined {
+    this.problem ??= { text: `run ${this.run}: ${problem}`, clauses };
     this.complete = false;
     return undefined;
   }
@@ -638,13 +643,13 @@ class Replayer {
     if (flood !== null && this.kept[flood] >= this.limits[flood] && !(refused !== null && EARLY_REFUSALS.has(refused.code))) {
       if (this.dropped[flood]++ !== 0) return null;
       if (refused?.code !== "LIMIT_EXCEEDED" || refused.limit !== FLOOD_LIMITS[flood]) {
-        return this.fail(`${describe(op, i, echo)} is past ${FLOOD_LIMITS[flood]} (${this.limits[flood]}): the first such call records LIMIT_EXCEEDED, the trace has ${event?.kind ?? "no event"}`);
+        return this.fail(`${describe(op, i, echo)} is past ${FLOOD_LIMITS[flood]} (${this.limits[flood]}): the first such call records LIMIT_EXCEEDED, the trace has ${event?.kind ?? "no event"}`, ["report.flood"]);
       }
       this.at++;
       return refused;
     }
     if (event === null || (event.kind !== EFFECTS[name] && refused === null)) {
-      return this.fail(`${describe(op, i, echo)} should record ${EFFECTS[name]} or refuse ${name}, the trace has ${event?.kind ?? "no event"}`);
+      return this.fail(`${describe(op, i, echo)} should record ${EFFECTS[name]} or refuse ${name}, the trace has ${event?.kind ?? "no event"}`, ["call.refusal"]);
     }
     if (event.kind === "log") this.kept.lines++;
     else if (event.kind === "warning") this.kept.warnings++;
@@ -731,7 +736,7 @@ class Replayer {
     if (line === undefined) return false;
     if (line?.kind !== "log") return true; // dropped, or refused (a message over maxMessageBytes): nothing to read
     if (expected !== null ? line.message !== expected : !line.message.startsWith(prefix!)) {
-      this.fail(`${op.op} should be echoed as "${expected ?? `${prefix}...`}", the trace has ${JSON.stringify(line.message)}`);
+      this.fail(`${op.op} should be echoed as "${expected ?? `${prefix}...`}", the trace has ${JSON.stringify(line.message)}`, ["answer.framing", "call.refusal"]);
       return false;
     }
     return true;
@@ -742,19 +747,19 @@ class Replayer {
     if (code !== "trap" && (code < 0 || code > 2)) {
       const event = this.peek();
       if (event?.kind !== "abi_violation" || event.code !== "BAD_RETURN") {
-        this.fail(`the job returned ${code}: BAD_RETURN should be recorded, the trace has ${event?.kind ?? "no event"}`);
+        this.fail(`the job returned ${code}: BAD_RETURN should be recorded, the trace has ${event?.kind ?? "no event"}`, ["run.bad-return"]);
         return;
       }
       this.at++;
     }
     if (this.at < this.stop) {
-      this.fail(`the program made its last call, the trace goes on with ${this.trace[this.at]!.kind}`);
+      this.fail(`the program made its last call, the trace goes on with ${this.trace[this.at]!.kind}`, ["call.refusal", "run.returned"]);
       return;
     }
     const status = this.trace[this.stop];
     const end = status?.kind === "status" ? status.end : undefined;
     const matches = code === "trap" ? end?.cause === "trap" : end?.cause === "returned" && end.code === code;
-    if (!matches) this.fail(`the program ends with ${code === "trap" ? "a trap" : `return ${code}`}, the run ended ${end === undefined ? "without an end" : JSON.stringify(end)}`);
+    if (!matches) this.fail(`the program ends with ${code === "trap" ? "a trap" : `return ${code}`}, the run ended ${end === undefined ? "without an end" : JSON.stringify(end)}`, ["run.returned", "run.trap"]);
   }
 }
 
@@ -766,8 +771,8 @@ function replayJob(job: Job, definition: ProgramJob, initial: string | null, lim
 
 // call.refusal (and run.returned): every call the program makes records its effect or exactly one abi_violation,
 // in program order, with the echo the program writes, and each run ends as the program does.
-function callsFollowProgram(replay: Replay, report: Report): void {
-  if (replay.problem !== null) report(replay.problem);
+function callsFollowProgram(replay: Replay, citing: (clauses: readonly string[]) => Report): void {
+  if (replay.problem !== null) citing(replay.problem.clauses)(replay.problem.text);
 }
 
 // checkpoint.save: each checkpoint the program makes is recorded with exactly its state, "i=<i>", and its size.

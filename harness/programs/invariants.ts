@@ -157,6 +157,7 @@ function runsFollowLifecycle({ job, events, kinds }: Trace, report: Report): voi
 
 // Written out here, not imported from abi/codec.ts: the invariants check the host with arithmetic of their own.
 const U64_MAX = 2n ** 64n - 1n;
+const U32_MAX = 2 ** 32 - 1;
 
 // metrics.increment, metrics.saturate: each total is the previous plus the delta (a u64), capped at 2^64 - 1; the
 // final metrics are the last totals. Literal arithmetic, not the host's helper.
@@ -237,7 +238,8 @@ function metricsReadAddsUp({ events, kinds }: Trace, report: Report): void {
       if (readWarnings !== warnings || nonCriticalErrors !== errors) {
         report(`job_metrics answered ${readWarnings} warnings and ${nonCriticalErrors} non-critical errors, the trace has ${warnings} and ${errors}`);
       }
-      read = `${bytes},${items},${readWarnings},${nonCriticalErrors}`;
+      // What the guest reads back: the counts are written as u32s, a count past 2^32 - 1 as 2^32 - 1 (metrics.read).
+      read = `${bytes},${items},${Math.min(readWarnings, U32_MAX)},${Math.min(nonCriticalErrors, U32_MAX)}`;
     } else if (kind === "log") {
       const { message } = events[k] as Of<"log">;
       const metrics = message.startsWith("metrics=") ? METRICS_LOG.exec(message) : null;

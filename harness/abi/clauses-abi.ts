@@ -883,7 +883,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "Every method of the wire catalogue that a host serves MUST answer as the catalogue says: the answer's fields, their order in the JSON the " +
-      "guest receives, and the error codes, checked in the listed order.",
+      "guest receives, and the error codes, checked in the listed order. A string an answer gives back from the request (an entry's name, path " +
+      "and type, a sidecar's entry id and name, a peer) is the request's string unchanged, and so is what the library snapshot keeps. A method " +
+      "outside the catalogue answers UnknownMethod, even one the host could serve.",
     messages: ["wire catalogue"],
     verified: CASE,
   },
@@ -894,9 +896,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "library.default",
     level: "MUST",
     text:
-      "Every case starts with one library, the default library, named `Default Library`; the scenario's `libraries` are created after it, in order, " +
-      "with the names given, before the guest is loaded: `plugin_init` sees them all. A job's context names the default library. No scenario's library or peer name holds a lone surrogate: every name " +
-      "is Unicode text, which a host writes as UTF-8 (`wire.call`).",
+      "Every case starts with one library, the default library, named `Default Library`; the scenario's `libraries` are created after it, in " +
+      "order, with the names given (a name given twice is two libraries), before the guest is loaded: `plugin_init` sees them all. A job's " +
+      "context names the default library. No scenario's library or peer name holds a lone surrogate: every name is Unicode text, which a host " +
+      "writes as UTF-8 (`wire.call`).",
     messages: ["run"],
     verified: CASE,
   },
@@ -913,8 +916,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "library.networking",
     level: "MUST",
     text:
-      "With the scenario's `networking` absent or null, networking is off: every networking method answers NetworkingDisabled. With `{peers}`, the " +
-      "host has those loopback peers, which answer as the wire catalogue says.",
+      "With the scenario's `networking` absent or null, networking is off: a networking method that passes the checks of `wire.order` (the " +
+      "method's form, the manifest, the rate limit) answers NetworkingDisabled. With `{peers}`, the host has those loopback peers, each item one " +
+      "peer, in the order given (a name given twice is two peers, listed twice), which answer as the wire catalogue says.",
     why: "Core's networking_service() returns None when networking is off (context.rs:52-55 @ be454a0b4); an empty peer list would say something else.",
     messages: ["NetworkingDisabled"],
     verified: CASE,

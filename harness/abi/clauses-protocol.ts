@@ -99,9 +99,10 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A host MUST list in `methods` every wire method of the catalogue that it serves (methods outside the catalogue may be listed; they are " +
-      "ignored). Each is listed once, in the form `query:<name>` or `action:<name>.input`, `<name>` one or more ASCII letters, digits, `_` or `.` " +
-      "(`wire.order`): a repeat or any other string makes the handshake invalid (JP_HOST_HANDSHAKE). Cases that call a catalogue method the host " +
-      "does not list are UNSUPPORTED; a listed method is judged like any behaviour.",
+      "ignored, and a case calling one expects UnknownMethod, `wire.answers`). Each is listed once, in the form `query:<name>` or " +
+      "`action:<name>.input`, `<name>` one or more ASCII letters, digits, `_` or `.` (`wire.order`): a repeat or any other string makes the " +
+      "handshake invalid (JP_HOST_HANDSHAKE). Cases that call a catalogue method the host does not list are UNSUPPORTED; a listed method is " +
+      "judged like any behaviour.",
     messages: ["handshake"],
     verified: CASE,
   },
@@ -192,10 +193,10 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     text:
       "Job ids in a result MUST be lowercase hyphenated UUIDs, one per job, and the same id wherever the same job appears (a job's own `id`, a " +
       "child's id in its parent's `child_spawned` and in its own events); so MUST every other UUID in a result (library and entry ids, in fields " +
-      "and in wire answers). A host MUST NOT use ids a guest can guess: never the nil UUID, and no job's id equal to another's. Cases pass 16 " +
-      "zero bytes as an id that names nothing, and a run of 32 hex digits in a guest's text that spells a job id is renamed as that job; random " +
-      "version-4 UUIDs (core's `Uuid::new_v4`, the reference host's) are safe. The harness renames ids before comparing, so which such UUIDs a " +
-      "host picks does not matter.",
+      "and in wire answers). A host MUST NOT use ids a guest can guess: never the nil UUID, and no two ids of a case the same (jobs, libraries " +
+      "and entries alike). Cases pass 16 zero bytes as an id that names nothing, and a run of 32 hex digits in a guest's text that spells a job " +
+      "id is renamed as that job; random version-4 UUIDs (core's `Uuid::new_v4`, the reference host's) are safe. The harness renames ids before " +
+      "comparing, so which such UUIDs a host picks does not matter.",
     messages: ["result"],
     verified: CASE,
   },

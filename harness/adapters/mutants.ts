@@ -659,6 +659,19 @@ const HOST_BUGS: readonly Mutant[] = [
       },
     }),
   },
+  {
+    name: "networking-disabled-first",
+    clause: "library.networking",
+    description: "with networking off a networking method answers NetworkingDisabled before the manifest and the rate limit are checked",
+    plant: () => ({
+      patchHost: (host) => {
+        if (host.networking.enabled) return;
+        const call = host.wire.call.bind(host.wire);
+        host.wire.call = (method, libraryId, payload, gate) =>
+          method.includes(":network.") ? new WireFailure("NetworkingDisabled", `${method}: networking is disabled`).toAnswer() : call(method, libraryId, payload, gate);
+      },
+    }),
+  },
   SPACEDRIVE_TODAY,
 ];
 

@@ -864,5 +864,7 @@ describe("wire.errors: an error answer's words are kept within 1024 bytes of UTF
     expect(bytes.length).toBeGreaterThan(MAX_ERROR_WORDS_BYTES - 8);
     expect(long.error.endsWith("é...")).toBe(true);
     expect(errorWords("x".repeat(MAX_ERROR_WORDS_BYTES))).toBe("x".repeat(MAX_ERROR_WORDS_BYTES));
+    // A leading byte order mark (a method name may start with one) stays, as the codec keeps it.
+    expect(errorWords(`\ufeff${"y".repeat(2 * MAX_ERROR_WORDS_BYTES)}`).startsWith("\ufeffyyy")).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { decodeUtf8, encodeUtf8, utf8ByteLength } from "../abi/codec.ts";
+
 /** Error codes a wire call answers with, as `{"error": "<what and how to fix>", "code": "<code>"}`. */
 export type WireErrorCode =
   | "MethodNotAllowed"
@@ -40,10 +42,10 @@ export const MAX_ERROR_WORDS_BYTES = 1024;
  * decides whether later answers fit, which the cases leave room for up to this size only.
  */
 export function errorWords(text: string): string {
-  if (text.length * 3 <= MAX_ERROR_WORDS_BYTES) return text;
-  const encoded = new TextEncoder().encode(text);
-  if (encoded.length <= MAX_ERROR_WORDS_BYTES) return text;
+  if (text.length * 3 <= MAX_ERROR_WORDS_BYTES || utf8ByteLength(text) <= MAX_ERROR_WORDS_BYTES) return text;
+  const encoded = encodeUtf8(text);
   let cut = MAX_ERROR_WORDS_BYTES - 3;
   while (cut > 0 && (encoded[cut]! & 0xc0) === 0x80) cut--; // not inside a code point
-  return `${new TextDecoder().decode(encoded.subarray(0, cut))}...`;
+  // The codec's decoder keeps a leading byte order mark (a method name may start with one); the cut is whole code points.
+  return `${decodeUtf8(encoded.subarray(0, cut)) ?? ""}...`;
 }

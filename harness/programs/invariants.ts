@@ -85,7 +85,7 @@ export function checkInvariants(side: string, result: Result, program?: JobProgr
     if (definition === undefined || scenario === undefined) return;
     const replay = replayJob(job, definition, initialState(result, job, scenario), floodLimits(scenario));
     // Its problems each name the clauses of the rule the replay found broken, among the invariant's.
-    callsFollowProgram(replay, (clauses) => citing(clauses));
+    callsFollowProgram(replay, citing);
     checkpointsSaveStep(replay, cites("checkpointsSaveStep"));
     stepsCountFromState(replay, definition, cites("stepsCountFromState"));
     deltasAreProgramNs(replay, cites("deltasAreProgramNs"));

@@ -338,7 +338,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "A job's first run receives its initial state (the scenario's `state` for the root, the spawn's params for a child). A later run (a resume) " +
-      "receives the job's checkpoint, or its initial state when it has none.",
+      "receives the job's checkpoint, or its initial state when it has none. An empty checkpoint is a checkpoint: a resume after a 0-byte " +
+      "`job_checkpoint` receives no state (`dispatch.no-state`), not the initial state; after ABI 1.1's `job_checkpoint_stateless` the job " +
+      "has none, and receives its initial state.",
     verified: CASE,
   },
   {
@@ -493,7 +495,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "further, whatever serde_json would accept, when an object at any depth (inside Structured's data and Generic's `metadata` and " +
       "`current_path` too) has a member name twice (unlike `wire.payload`, where the last value is kept; names are compared as the strings they " +
       "denote, escapes decoded, so `\"\\u0063urrent\"` repeats `\"current\"`, and so are `type` values), a string has a lone surrogate escape " +
-      "such as \\ud800, a number is too large for a double (`1e400`), or more than 127 arrays and objects nest in one another (serde_json's " +
+      "such as \\ud800, a number is too large for a double (its value, rounded to the nearest double, is infinite in either sign: `1e400`, " +
+      "`-1e400`, `1.7976931348623159e308`; `1.7976931348623158e308` rounds to the largest double and is accepted), or more than 127 arrays and objects nest in one another (serde_json's " +
       "recursion limit); and it is a progress: an object whose `type` names a kind and whose `data` (required for every kind; Structured's may be " +
       "any JSON value, null included) has that kind's shape. Members the ABI does not name are ignored, at every level. A u64, and a Duration's " +
       "`nanos`, is written as digits only (no sign, fraction or exponent): a u64 is at most 2^64 - 1, `nanos` below 10^9; a number from 0 to 1 " +
@@ -823,7 +826,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An empty payload is the request `{}`. A payload is read as serde_json reads a JSON value: one that is not JSON, that holds a number too " +
-      "large for a double by its value, however it is written (`1e400`, or `1` and 300 zeros then `e9`), a string (a member name included) with a lone surrogate escape such as \\ud800, or more than 127 arrays and " +
+      "large for a double by its value, however it is written (its value, rounded to the nearest double, is infinite in either sign: `1e400`, " +
+      "`-1e400`, `1` and 300 zeros then `e9`; `1.7976931348623158e308` rounds to the largest double and is read), a string (a member name included) with a lone surrogate escape such as \\ud800, or more than 127 arrays and " +
       "objects nested in one another (serde_json's recursion limit), is answered with error BadPayload without any other check (the rate limit " +
       "does not count it), and the call event's `request` is the payload's text. A JSON request's numbers are read by their value, rounded to the " +
       "nearest double: \"an integer\" in the wire catalogue is any number whose value is whole, however it is written (`1`, `1.0`, `1e0` and " +

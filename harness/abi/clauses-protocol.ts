@@ -148,7 +148,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
       "The scenario's `storeFailures` [n, ...] names the saves the host's state store MUST fail, as if its storage failed: the n-th checkpoint of " +
       "the case that reaches the store (with or without state: ABI 1.1's `job_checkpoint_stateless` is one; counted from 1 over every job). A " +
       "checkpoint refused before the store is not counted: for its job id, its memory or its size (`call.check-order`), or for the tree's state " +
-      "bytes (`child.tree`). What a failed save does is `checkpoint.store-error`.",
+      "bytes (`child.tree`). A `job_checkpoint_stateless` that passes its job id check reaches the store and is counted, also when the job " +
+      "has no checkpoint to clear. What a failed save does is `checkpoint.store-error`.",
     messages: ["run"],
     verified: CASE,
   },

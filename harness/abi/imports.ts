@@ -179,7 +179,7 @@ export const IMPORTS: readonly ImportSpec[] = [
     origin: "v1",
     since: "1.0",
     statuses: ["INVALID_MEMORY_ACCESS", "NOT_RUNNING_JOB", "ALLOCATION_FAILED"],
-    meaning: "pointer to the length-prefixed last saved state, 0 if there is none",
+    meaning: "pointer to the length-prefixed state of the job's checkpoint, 0 if it has none (also after a stateless checkpoint)",
   },
   {
     name: "job_spawn_child",

@@ -24,14 +24,14 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<StatusName, string>> = {
   OK: "the call took effect",
   INVALID_MEMORY_ACCESS: "a pointer/length pair (or the 16-byte job id) lies outside guest memory or wraps past 2^32",
   NOT_RUNNING_JOB: "the job id is not the job running on this instance (unknown, finished, or another live job)",
-  BAD_ARGUMENT: "an argument is malformed: invalid UTF-8, NaN progress, a name that is empty",
-  LIMIT_EXCEEDED: "a host limit was reached (state size, message size, log count, children)",
+  BAD_ARGUMENT: "an argument is malformed: invalid UTF-8, NaN progress, a progress text that is not a Progress, a name that is empty",
+  LIMIT_EXCEEDED: "a host limit was reached (state size, message size, a call's payload, log lines, warnings, children, the job tree's limits)",
   DUPLICATE: "register_job: the name is already registered by this extension",
   UNKNOWN_EXPORT: "register_job: the export does not exist or does not have the job signature",
   UNKNOWN_JOB_TYPE: "job_spawn_child: the type is neither a job this guest registered nor a native job type",
   ALLOCATION_FAILED: "the host had to write into guest memory and wasm_alloc returned 0 or a pointer whose bytes are not in memory (a trap in it is a trap of the run)",
   WRONG_PHASE: "the call is not allowed now (register_job outside plugin_init)",
-  STORE_ERROR: "the state store failed to save; the previous checkpoint is kept",
+  STORE_ERROR: "the state store failed to save (or, for a stateless checkpoint, to clear); the previous checkpoint is kept",
   BAD_RETURN: "a job export returned a value outside 0..2 (the job fails); only in abi_violation events",
 };
 

@@ -117,6 +117,18 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
     plant: () => ({ patchHost: (host) => acceptProgress(host, (text) => (/\\ud[89ab]/i.test(text) && parsed(text) !== undefined ? { record: text } : null)) }),
   },
   {
+    name: "progress-negative-overflow-accepted",
+    clause: "progress.structured",
+    description: "job_progress refuses a number only when it rounds to +infinity (a check against the largest double that forgets the sign): a Structured progress holding -1e400 is accepted",
+    plant: () => ({
+      patchHost: (host) =>
+        acceptProgress(host, (text) => {
+          const numbers = (text.match(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g) ?? []).map(Number);
+          return text.startsWith('{"type":"Structured","data":') && numbers.includes(-Infinity) && !numbers.includes(Infinity) ? { record: text } : null;
+        }),
+    }),
+  },
+  {
     name: "stateless-store-failure-swallowed",
     clause: "checkpoint.store-error",
     description: "a stateless checkpoint the store fails to make is answered OK and recorded (the failure of a delete is ignored)",
@@ -129,6 +141,22 @@ export const ABI_1_1_MUTANTS: readonly Mutant[] = [
           } catch {
             // ignored, as a failed delete often is
           }
+        };
+      },
+    }),
+  },
+  {
+    name: "stateless-without-checkpoint-uncounted",
+    clause: "scenario.store-failures",
+    description: "a stateless checkpoint of a job that has no checkpoint skips the store (nothing to clear), so it is not counted among the saves storeFailures names",
+    plant: () => ({
+      patchHost: (host) => {
+        const stateless = host.ops.checkpointStateless.bind(host.ops);
+        host.ops.checkpointStateless = (scope, job) => {
+          if (host.store.load(job.id) !== null) return stateless(scope, job);
+          job.keepCheckpointMetrics();
+          job.trace.recordCheckpoint(job.id, null);
+          return STATUS.OK;
         };
       },
     }),

@@ -612,6 +612,12 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "empty-checkpoint-resumes-initial",
+    clause: "dispatch.state",
+    description: "a run that resumes from an empty checkpoint is given the job's initial state, as if the job had no checkpoint",
+    plant: () => ({ patchHost: (host) => wrapRuns(host, (job, state, run) => run(job, job.runs > 1 && state?.length === 0 ? job.initialState : state)) }),
+  },
+  {
     name: "empty-state-allocated",
     clause: "dispatch.no-state",
     description: "an empty state is passed through wasm_alloc(0): the run gets a state pointer that is not 0",

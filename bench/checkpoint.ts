@@ -18,7 +18,7 @@ import { join } from "node:path";
 import type { GuestModule } from "../harness/engine/load.ts";
 import { benchGuest } from "./guest.ts";
 import { SqliteStateStore, type Durability } from "../harness/host/sqlite-store.ts";
-import { MemoryStateStore, type CheckpointMeta, type JobSnapshot, type StateStore } from "../harness/host/state-store.ts";
+import { MemoryStateStore, NO_COUNTS, type CheckpointMeta, type JobSnapshot, type StateStore } from "../harness/host/state-store.ts";
 import type { NativeExtensionDefinition } from "../harness/jobs/native-extension.ts";
 import type { ImportsWrapper } from "../harness/jobs/wasm-extension.ts";
 import { runScenario, type ScenarioResult, type Subject } from "../harness/suite/scenario.ts";
@@ -183,7 +183,7 @@ function openStore(kind: StoreKind): OpenStore {
 /** The baseline of native figures: the store's save() in a loop, as the host calls it (with the job's counters). */
 function storeContender(store: StateStore, size: number, maxOps: number): Contender {
   const metrics = { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 };
-  const meta: CheckpointMeta = { metrics: { snapshot: () => metrics }, progress: null };
+  const meta: CheckpointMeta = { metrics: { snapshot: () => metrics }, counts: NO_COUNTS, progress: null };
   return {
     key: "store",
     maxOps,
@@ -191,7 +191,7 @@ function storeContender(store: StateStore, size: number, maxOps: number): Conten
       const id = randomUUID();
       const snapshot: JobSnapshot = {
         id, type: JOB, extensionId: "bench", parentId: null, depth: 0, status: "Running", initialState: null,
-        runs: 1, exitCodes: [], metrics, progress: null, error: null,
+        runs: 1, exitCodes: [], metrics, counts: NO_COUNTS, progress: null, error: null,
       };
       store.recordJob?.(snapshot);
       const buffer = new Uint8Array(size).fill(FILL);

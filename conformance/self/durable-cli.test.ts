@@ -210,6 +210,40 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     ]);
   });
 
+  it("resume in a new process goes on from the job's counts towards the per-job limits, as a resume in the same process does (run.resume)", async () => {
+    // Each run logs 6,001 lines and spawns 40 children: of the 10,000 lines and 64 children a job may have, the
+    // resumed run gets 3,999 and 24. A store that kept no counts would let it log and spawn all of them again.
+    const extension = join(dir, "counts.mjs");
+    writeFileSync(
+      extension,
+      `export default {
+        init: (api) => { api.registerJob("counted", "run_counted", true); api.registerJob("leaf", "run_leaf", true); return 0; },
+        jobs: {
+          run_counted(ctx, state) {
+            for (let i = 0; i < 6000; i++) ctx.log("info", "line");
+            const spawned = Array.from({ length: 40 }, () => ctx.spawnChild("leaf")).filter((id) => id !== null).length;
+            ctx.log("info", "spawned " + spawned);
+            if (state.length > 0) return 0;
+            ctx.checkpoint("first");
+            return 1;
+          },
+          run_leaf: () => 0,
+        },
+      };
+`,
+    );
+    const countsDb = join(dir, "counts.db");
+    const first = await execDurable({ db: countsDb, source: extension, job: "counted" }, note, noSignal);
+    const [parent] = first.result.jobs;
+    expect([parent!.status, parent!.droppedLogLines, first.result.jobs.length]).toEqual(["Paused", 0, 41]);
+    const resumed = await resumeDurable({ db: countsDb, jobId: parent!.id, extension }, note, noSignal);
+    const job = resumed.result.jobs[0]!;
+    expect([job.status, job.runs, job.droppedLogLines]).toEqual(["Completed", 2, 2002]);
+    const refusals = job.trace.filter((e) => e.kind === "abi_violation" && e.import === "job_spawn_child");
+    expect(refusals).toHaveLength(16);
+    expect(refusals.every((e) => e.kind === "abi_violation" && e.limit === "maxChildrenPerJob")).toBe(true);
+  });
+
   it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {
     const bogus = join(dir, "notes.db");
     writeFileSync(bogus, "these are my notes, not a database\n".repeat(200));

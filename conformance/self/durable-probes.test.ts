@@ -14,7 +14,7 @@ import { compileWat, WAT_LIMITS } from "../../harness/engine/wat.ts";
 import { FailingStateStore } from "../../harness/host/failing-store.ts";
 import { ReferenceHost, STORE_FAILURE_PAUSE } from "../../harness/host/host.ts";
 import { SqliteStateStore, StoreError } from "../../harness/host/sqlite-store.ts";
-import { MemoryStateStore } from "../../harness/host/state-store.ts";
+import { MemoryStateStore, NO_COUNTS } from "../../harness/host/state-store.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { loadSubject, stateBytes } from "../../harness/suite/scenario.ts";
 import { formatEvent } from "../../harness/trace/format.ts";
@@ -329,7 +329,7 @@ describe("CLI edges", () => {
   it("jobs --lock-wait <ms>: how long opening waits for another connection's lock before JP_STORE_LOCKED", async () => {
     const db = join(dir, "locked.db");
     const store = new SqliteStateStore(db);
-    store.recordJob({ id: "a", type: "counter", extensionId: "ext", parentId: null, depth: 0, status: "Running", initialState: null, runs: 1, exitCodes: [], metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 }, progress: null, error: null });
+    store.recordJob({ id: "a", type: "counter", extensionId: "ext", parentId: null, depth: 0, status: "Running", initialState: null, runs: 1, exitCodes: [], metrics: { bytes: "0", items: "0", warnings: 0, nonCriticalErrors: 0 }, counts: NO_COUNTS, progress: null, error: null });
     store.close();
     const raw = new Database(db);
     try {

@@ -5,7 +5,7 @@ import { GuestMemory, messageString, type MessageText } from "../../harness/abi/
 import type { ExtensionScope } from "../../harness/host/extension.ts";
 import { ReferenceHost, type HostOptions } from "../../harness/host/host.ts";
 import { JobRecord } from "../../harness/host/job.ts";
-import type { JobSnapshot } from "../../harness/host/state-store.ts";
+import { NO_COUNTS, type JobSnapshot } from "../../harness/host/state-store.ts";
 import type { NativeJob } from "../../harness/jobs/native-extension.ts";
 import { loadNativeExtension } from "../../harness/jobs/native-extension.ts";
 import { LOG_LEVELS, type LogLevel, type TraceEvent } from "../../harness/trace/events.ts";
@@ -317,10 +317,11 @@ describe("TraceRecorder in the host", () => {
       runs: 1,
       exitCodes: [1],
       metrics: { bytes: "0", items: U64_MAX.toString(), warnings: 0, nonCriticalErrors: 0 },
+      counts: NO_COUNTS,
       progress: null,
       error: null,
     };
-    const job = JobRecord.restore(stored, 0);
+    const job = JobRecord.restore(stored, 0, 0);
     expect(job.trace.events).toEqual([{ kind: "status", job: JOB, status: "Paused" }]);
     job.transition("Running");
     job.metrics.itemsTotal.add(5, 0);

@@ -10,7 +10,7 @@ import { STATUS } from "../../harness/abi/status.ts";
 import { loadGuest, type GuestModule } from "../../harness/engine/load.ts";
 import type { MetricsSnapshot } from "../../harness/host/metrics.ts";
 import { SCHEMA_VERSION, SqliteStateStore, StoreError, storeError, THIS_PROCESS, type CheckpointWrite, type JobOrigin, type SqliteStoreOptions, type StoreErrorCode } from "../../harness/host/sqlite-store.ts";
-import type { CheckpointMeta, JobSnapshot } from "../../harness/host/state-store.ts";
+import { NO_COUNTS, type CheckpointMeta, type JobSnapshot } from "../../harness/host/state-store.ts";
 import type { NativeExtensionDefinition } from "../../harness/jobs/native-extension.ts";
 import { FIXTURES_DIR, readFixture } from "../../harness/suite/fixtures.ts";
 import { runScenario, type Scenario } from "../../harness/suite/scenario.ts";
@@ -48,7 +48,7 @@ const text = (state: Uint8Array | null) => (state === null ? null : decodeUtf8(s
 
 /** A job as the host reports it; tests override what they are about. */
 function snapshot(id: string, overrides: Partial<JobSnapshot> = {}): JobSnapshot {
-  return { id, type: "counter", extensionId: "ext", parentId: null, depth: 0, status: "Queued", initialState: null, runs: 0, exitCodes: [], metrics: ZERO, progress: null, error: null, ...overrides };
+  return { id, type: "counter", extensionId: "ext", parentId: null, depth: 0, status: "Queued", initialState: null, runs: 0, exitCodes: [], metrics: ZERO, counts: NO_COUNTS, progress: null, error: null, ...overrides };
 }
 
 function meta(items: number, progress: CheckpointMeta["progress"] = null): CheckpointMeta {
@@ -57,7 +57,7 @@ function meta(items: number, progress: CheckpointMeta["progress"] = null): Check
 
 /** A checkpoint's counters as the host passes them: metrics the store snapshots during the save. */
 function counters(metrics: MetricsSnapshot, progress: CheckpointMeta["progress"]): CheckpointMeta {
-  return { metrics: { snapshot: () => metrics }, progress };
+  return { metrics: { snapshot: () => metrics }, counts: NO_COUNTS, progress };
 }
 
 /** Runs `action`, which must throw a StoreError with `code` whose message names the file; returns it. */
@@ -459,8 +459,29 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     newer.close();
     const before = fingerprint(path);
     const error = expectStoreError("JP_STORE_SCHEMA", path, () => openStore(path));
-    expect(error.message).toMatch(/schema version 99, newer than this job-parity understands \(1\).*use the job-parity that wrote it/);
+    expect(error.message).toMatch(new RegExp(`schema version 99, newer than this job-parity understands \\(${SCHEMA_VERSION}\\).*use the job-parity that wrote it`));
     expect(fingerprint(path)).toEqual(before);
+  });
+
+  it("a job database of schema 1 (no counts towards the per-job limits) is taken to this schema: its jobs keep everything else, with counts of 0", () => {
+    const path = freshPath();
+    const store = openStore(path);
+    store.recordJob(snapshot("kept", { status: "Paused", runs: 1, exitCodes: [1], metrics: { ...ZERO, items: "7" } }));
+    store.close();
+    // Schema 1 is this schema without the four count columns.
+    const older = new Database(path);
+    for (const column of ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"]) older.exec(`ALTER TABLE jobs DROP COLUMN ${column}`);
+    older.pragma("user_version = 1");
+    older.close();
+    const migrated = openStore(path);
+    expect(migrated.jobs().map((job) => [job.id, job.status, job.runs, job.metrics.items, job.counts])).toEqual([["kept", "Paused", 1, "7", NO_COUNTS]]);
+    const counts = { logLines: 3, droppedLogLines: 1, droppedWarnings: 2, childrenSpawned: 4 };
+    migrated.recordJob(snapshot("kept", { status: "Paused", runs: 1, exitCodes: [1], counts }));
+    expect(migrated.jobs()[0]!.counts).toEqual(counts);
+    migrated.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
   });
 
   it("a folder that does not exist is JP_STORE_IO naming the path", () => {

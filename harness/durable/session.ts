@@ -267,7 +267,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
     store.origin = origin;
     const host = hostFor(store, shutdownSignal, request, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
-    const root = host.restoreJob(loaded.scope, stored);
+    const root = host.restoreJob(loaded.scope, stored, null, stored.checkpoint?.bytes ?? 0);
     // Unfinished descendants come back queued under their parents, in the order they were created.
     const restored = new Map<string, JobRecord>([[root.id, root]]);
     for (const row of store.jobs()) {
@@ -278,7 +278,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
         notes(`job-parity: job ${row.id} (a child of ${row.parentId}) was taken by another process; not resumed here`);
         continue;
       }
-      restored.set(row.id, host.restoreJob(loaded.scope, row, parent));
+      restored.set(row.id, host.restoreJob(loaded.scope, row, parent, row.checkpoint?.bytes ?? 0));
     }
     notes(`job-parity: resuming job ${root.id} (${root.status}, ${root.runs} run${root.runs === 1 ? "" : "s"} so far) from ${request.db}`);
     host.drive(root, { resume: true });

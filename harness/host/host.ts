@@ -196,7 +196,7 @@ export class ReferenceHost {
     if (parent) job.tree = parent.tree;
     job.tree.jobs++;
     if (job.runs === 0) job.tree.queued++;
-    job.tree.stateBytes += job.initialState?.byteLength ?? 0;
+    job.tree.stateBytes += (job.initialState?.byteLength ?? 0) + job.checkpointBytes;
     this.jobs.push(job);
     this.executors.set(job.id, executor);
     if (parent) {
@@ -208,13 +208,14 @@ export class ReferenceHost {
   }
 
   /**
-   * Takes back a job a durable store kept (Queued or Paused, from an earlier process): same id, runs and counters;
-   * its next run loads its last checkpoint. A restored child is queued under its (restored) parent.
+   * Takes back a job a durable store kept (Queued or Paused, from an earlier process): same id, runs, counters and
+   * counts; its next run loads its last checkpoint, of `checkpointBytes` bytes, which its tree counts from now. A
+   * restored child is queued under its (restored) parent.
    */
-  restoreJob(scope: ExtensionScope, stored: JobSnapshot, parent: JobRecord | null = null): JobRecord {
+  restoreJob(scope: ExtensionScope, stored: JobSnapshot, parent: JobRecord | null = null, checkpointBytes = 0): JobRecord {
     const jobType = scope.findJobType(stored.type) ?? this.nativeTypes.get(stored.type);
     if (jobType === undefined) throw new UnknownJobError(`extension ${scope.id} has no job "${stored.type}" to resume job ${stored.id} with`);
-    const job = JobRecord.restore(stored, this.jobs.length);
+    const job = JobRecord.restore(stored, this.jobs.length, checkpointBytes);
     this.admit(job, jobType.executor, parent);
     return job;
   }

@@ -4,7 +4,7 @@ import { TERMINAL_STATUSES, type JobStatus, type RunEnd } from "../trace/events.
 import { uuidToBytes } from "../abi/codec.ts";
 import type { MessageText } from "../abi/memory.ts";
 import { JobMetrics } from "./metrics.ts";
-import type { JobSnapshot, ProgressSnapshot } from "./state-store.ts";
+import type { JobCounts, JobSnapshot, ProgressSnapshot } from "./state-store.ts";
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
   Queued: ["Running", "Cancelled"],
@@ -68,10 +68,11 @@ export class JobRecord {
   }
 
   /**
-   * A job read back from a durable store in a new process: same id, runs, counters and status (Queued or Paused;
-   * a terminal job is not restored). Its trace starts at the status it was stored in.
+   * A job read back from a durable store in a new process: same id, runs, counters, counts towards the per-job
+   * limits and status (Queued or Paused; a terminal job is not restored), and its checkpoint's size, which its tree
+   * counts (`checkpointBytes`). Its trace starts at the status it was stored in.
    */
-  static restore(stored: JobSnapshot, index: number): JobRecord {
+  static restore(stored: JobSnapshot, index: number, checkpointBytes: number): JobRecord {
     if (stored.status !== "Queued" && stored.status !== "Paused") throw new LifecycleError(`job ${stored.id} is ${stored.status}; only Queued or Paused jobs can be restored`);
     const job = new JobRecord(stored.id, index, stored.type, stored.extensionId, stored.parentId, stored.depth, stored.initialState);
     job.status = stored.status;
@@ -82,6 +83,11 @@ export class JobRecord {
     job.metrics.items = BigInt(stored.metrics.items);
     job.metrics.warnings = stored.metrics.warnings;
     job.metrics.nonCriticalErrors = stored.metrics.nonCriticalErrors;
+    job.logLines = stored.counts.logLines;
+    job.droppedLogLines = stored.counts.droppedLogLines;
+    job.droppedWarnings = stored.counts.droppedWarnings;
+    job.childrenSpawned = stored.counts.childrenSpawned;
+    job.checkpointBytes = checkpointBytes;
     // A stored job's counters are those of its last checkpoint (or, paused at a check, of the run that paused it).
     job.checkpointMetrics = new JobMetrics();
     job.checkpointMetrics.copyFrom(job.metrics);
@@ -103,9 +109,15 @@ export class JobRecord {
       runs: this.runs,
       exitCodes: [...this.exitCodes],
       metrics: this.metrics.snapshot(),
+      counts: this.counts,
       progress: this.progress,
       error: this.error,
     };
+  }
+
+  /** Its counts towards the per-job limits, as a durable store keeps them. */
+  get counts(): JobCounts {
+    return { logLines: this.logLines, droppedLogLines: this.droppedLogLines, droppedWarnings: this.droppedWarnings, childrenSpawned: this.childrenSpawned };
   }
 
   /** The last progress reported, for job lists; the trace has every report. */

@@ -10,7 +10,7 @@ import type { MetricsSnapshot } from "./metrics.ts";
 import type { CheckpointMeta, JobSnapshot, ProgressSnapshot, StateStore } from "./state-store.ts";
 
 /** The schema this code reads and writes; a database with a higher one was made by a newer job-parity. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** "JPDB": marks a SQLite file as a job-parity job database (PRAGMA application_id). */
 const APPLICATION_ID = 0x4a504442;
 
@@ -142,6 +142,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   items               TEXT NOT NULL,
   warnings            INTEGER NOT NULL,
   non_critical_errors INTEGER NOT NULL,
+  log_lines           INTEGER NOT NULL DEFAULT 0,
+  dropped_log_lines   INTEGER NOT NULL DEFAULT 0,
+  dropped_warnings    INTEGER NOT NULL DEFAULT 0,
+  children_spawned    INTEGER NOT NULL DEFAULT 0,
   progress            REAL,
   progress_message    TEXT,
   error               TEXT,
@@ -159,6 +163,18 @@ CREATE TABLE IF NOT EXISTS job_checkpoints (
   saved_at INTEGER NOT NULL
 );`;
 
+/**
+ * What takes a database of an older schema to SCHEMA_VERSION, by the version it has: schema 1 kept no counts towards
+ * the per-job limits, so a job it kept resumes with them at 0, as it did then.
+ */
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  1: `
+ALTER TABLE jobs ADD COLUMN log_lines INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN dropped_log_lines INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN dropped_warnings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN children_spawned INTEGER NOT NULL DEFAULT 0;`,
+};
+
 interface JobRow {
   id: string;
   position: number;
@@ -174,6 +190,10 @@ interface JobRow {
   items: string;
   warnings: number;
   non_critical_errors: number;
+  log_lines: number;
+  dropped_log_lines: number;
+  dropped_warnings: number;
+  children_spawned: number;
   progress: number | null;
   progress_message: string | null;
   error: string | null;
@@ -325,7 +345,8 @@ export class SqliteStateStore implements StateStore {
       // Every step is idempotent, so a setup that finds the database busy (another process opening or writing it)
       // starts again from the identity check.
       this.statements = this.retrying("opening", () => {
-        const needsSetup = this.checkIdentity(fresh);
+        const version = this.checkIdentity(fresh);
+        const needsSetup = version < SCHEMA_VERSION;
         if (options.readonly) {
           if (needsSetup) throw new StoreError("JP_STORE_SCHEMA", `${path}: the database has no job tables of this schema yet, and it is opened read-only`);
           return this.prepare();
@@ -337,6 +358,7 @@ export class SqliteStateStore implements StateStore {
         // or every later open would refuse our own file as JP_STORE_NOT_OURS. A file already set up is not written.
         if (needsSetup) {
           this.db.transaction(() => {
+            for (let from = version; from > 0 && from < SCHEMA_VERSION; from++) this.db.exec(MIGRATIONS[from]!);
             this.db.exec(SCHEMA);
             this.db.pragma(`application_id = ${APPLICATION_ID}`);
             this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -361,21 +383,22 @@ export class SqliteStateStore implements StateStore {
   }
 
   /**
-   * Refuses files that are not ours or are from a newer schema, before anything is written to them. Returns whether
-   * the file still needs the schema (new, empty, or ours from an older schema).
+   * Refuses files that are not ours or are from a newer schema, before anything is written to them. Returns the
+   * schema version the file has: 0 when it is new or empty (ours to set up), less than SCHEMA_VERSION when it is ours
+   * from an older schema.
    */
-  private checkIdentity(fresh: boolean): boolean {
+  private checkIdentity(fresh: boolean): number {
     const applicationId = this.db.pragma("application_id", { simple: true }) as number; // throws NOTADB on garbage
     const version = this.db.pragma("user_version", { simple: true }) as number;
     const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
-    if (fresh || (applicationId === 0 && version === 0 && tables.n === 0)) return true; // new or empty: ours to set up
+    if (fresh || (applicationId === 0 && version === 0 && tables.n === 0)) return 0; // new or empty: ours to set up
     if (applicationId !== APPLICATION_ID) {
       throw new StoreError("JP_STORE_NOT_OURS", `${this.path}: this SQLite database is not a job-parity job database (application_id ${applicationId}, ${tables.n} schema objects). It was not changed; pass another --db.`);
     }
     if (version > SCHEMA_VERSION) {
       throw new StoreError("JP_STORE_SCHEMA", `${this.path}: the job database has schema version ${version}, newer than this job-parity understands (${SCHEMA_VERSION}). It was not changed; use the job-parity that wrote it.`);
     }
-    return version < SCHEMA_VERSION;
+    return version;
   }
 
   private prepare() {
@@ -385,17 +408,22 @@ export class SqliteStateStore implements StateStore {
          ON CONFLICT (job_id) DO UPDATE SET sequence = sequence + 1, state = excluded.state, sha256 = excluded.sha256, saved_at = excluded.saved_at`,
       ),
       putCounters: this.db.prepare(
-        `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, log_lines = ?, dropped_log_lines = ?, dropped_warnings = ?,
+           children_spawned = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
       ),
       getCheckpoint: this.db.prepare("SELECT state, sha256 FROM job_checkpoints WHERE job_id = ?"),
       dropCheckpoint: this.db.prepare("DELETE FROM job_checkpoints WHERE job_id = ?"),
       putJob: this.db.prepare(
         `INSERT INTO jobs (id, position, name, extension_id, parent_id, depth, status, state, runs, exit_codes, bytes, items, warnings,
-           non_critical_errors, progress, progress_message, error, origin, owner, created_at, updated_at)
+           non_critical_errors, log_lines, dropped_log_lines, dropped_warnings, children_spawned, progress, progress_message, error, origin,
+           owner, created_at, updated_at)
          VALUES (@id, (SELECT count(*) FROM jobs), @name, @extension_id, @parent_id, @depth, @status, @state, @runs, @exit_codes, @bytes, @items,
-           @warnings, @non_critical_errors, @progress, @progress_message, @error, @origin, @owner, @now, @now)
+           @warnings, @non_critical_errors, @log_lines, @dropped_log_lines, @dropped_warnings, @children_spawned, @progress, @progress_message,
+           @error, @origin, @owner, @now, @now)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, runs = excluded.runs, exit_codes = excluded.exit_codes,
            bytes = excluded.bytes, items = excluded.items, warnings = excluded.warnings, non_critical_errors = excluded.non_critical_errors,
+           log_lines = excluded.log_lines, dropped_log_lines = excluded.dropped_log_lines, dropped_warnings = excluded.dropped_warnings,
+           children_spawned = excluded.children_spawned,
            progress = excluded.progress, progress_message = excluded.progress_message, error = excluded.error, owner = excluded.owner,
            updated_at = excluded.updated_at`,
       ),
@@ -478,8 +506,9 @@ export class SqliteStateStore implements StateStore {
   private putCounters(jobId: string, meta: CheckpointMeta | undefined, now: number): void {
     if (meta === undefined) return;
     const m = meta.metrics.snapshot();
+    const c = meta.counts;
     const p = meta.progress;
-    this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+    this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, c.logLines, c.droppedLogLines, c.droppedWarnings, c.childrenSpawned, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
@@ -553,6 +582,10 @@ export class SqliteStateStore implements StateStore {
         items: job.metrics.items,
         warnings: job.metrics.warnings,
         non_critical_errors: job.metrics.nonCriticalErrors,
+        log_lines: job.counts.logLines,
+        dropped_log_lines: job.counts.droppedLogLines,
+        dropped_warnings: job.counts.droppedWarnings,
+        children_spawned: job.counts.childrenSpawned,
         progress: job.progress?.value ?? null,
         progress_message: job.progress?.message ?? null,
         error: job.error,
@@ -632,7 +665,8 @@ function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null 
   for (const [column, value] of [["created_at", row.created_at], ["updated_at", row.updated_at]] as const) {
     if (!Number.isFinite(value) || Number.isNaN(new Date(value).getTime())) bad(column, value, "a time in milliseconds");
   }
-  for (const [column, value] of [["runs", row.runs], ["depth", row.depth], ["warnings", row.warnings], ["non_critical_errors", row.non_critical_errors]] as const) {
+  const counts = [["log_lines", row.log_lines], ["dropped_log_lines", row.dropped_log_lines], ["dropped_warnings", row.dropped_warnings], ["children_spawned", row.children_spawned]] as const;
+  for (const [column, value] of [["runs", row.runs], ["depth", row.depth], ["warnings", row.warnings], ["non_critical_errors", row.non_critical_errors], ...counts] as const) {
     if (!isCount(value)) bad(column, value, "a count");
   }
   return { exitCodes: exitCodes as number[], origin: parsedOrigin };
@@ -653,6 +687,7 @@ function toStoredJob(row: JobRow): StoredJob {
     runs: row.runs,
     exitCodes,
     metrics,
+    counts: { logLines: row.log_lines, droppedLogLines: row.dropped_log_lines, droppedWarnings: row.dropped_warnings, childrenSpawned: row.children_spawned },
     progress,
     error: row.error,
     origin,

@@ -14,6 +14,7 @@ export interface ProgressSnapshot {
  */
 export interface CheckpointMeta {
   readonly metrics: { snapshot(): MetricsSnapshot };
+  readonly counts: JobCounts;
   readonly progress: ProgressSnapshot | null;
 }
 
@@ -31,9 +32,22 @@ export interface JobSnapshot {
   readonly runs: number;
   readonly exitCodes: readonly number[];
   readonly metrics: MetricsSnapshot;
+  /** Its counts towards the per-job limits, which are the job's, not a run's (run.resume): a resume goes on from them. */
+  readonly counts: JobCounts;
   readonly progress: ProgressSnapshot | null;
   readonly error: string | null;
 }
+
+/** A job's counts towards the per-job limits: log lines recorded and dropped, warnings dropped, children spawned. */
+export interface JobCounts {
+  readonly logLines: number;
+  readonly droppedLogLines: number;
+  readonly droppedWarnings: number;
+  readonly childrenSpawned: number;
+}
+
+/** A new job's counts. */
+export const NO_COUNTS: JobCounts = Object.freeze({ logLines: 0, droppedLogLines: 0, droppedWarnings: 0, childrenSpawned: 0 });
 
 /**
  * Where checkpoints live. The in-memory store is the default for tests; the SQLite store (sqlite-store.ts) implements

@@ -278,8 +278,9 @@ export function makeImports(run, inst) {
       const view = new DataView(out.buffer);
       view.setBigUint64(0, job.bytes, true);
       view.setBigUint64(8, job.items, true);
-      view.setUint32(16, job.warnings >>> 0, true);
-      view.setUint32(20, job.nonCriticalErrors >>> 0, true);
+      // metrics.read: a count past what a u32 holds reads as 2^32 - 1, never wrapped.
+      view.setUint32(16, Math.min(job.warnings, 0xffffffff), true);
+      view.setUint32(20, Math.min(job.nonCriticalErrors, 0xffffffff), true);
       writeBytes(mem(), outPtr, out);
       const metrics = {
         bytes: String(job.bytes), items: String(job.items), warnings: job.warnings, nonCriticalErrors: job.nonCriticalErrors,

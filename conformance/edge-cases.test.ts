@@ -134,6 +134,22 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
     check: (a) => expect(root(a).trace.filter((e) => e.kind === "call").map((e) => (e.response as { code?: string }).code)).toEqual(["BadPayload"]),
   },
   {
+    draw: { kind: "double_range", progress: '{"type":"Structured","data":-1e400}', payload: '{"message":"m","n":-1e400}' },
+    clause: "wire.payload",
+    check: (a) => {
+      expect(refusals(a)).toContain("job_progress BAD_ARGUMENT");
+      expect(root(a).trace.filter((e) => e.kind === "call").map((e) => (e.response as { code?: string }).code)).toEqual(["BadPayload"]);
+    },
+  },
+  {
+    draw: { kind: "double_range", progress: '{"type":"Structured","data":1.7976931348623158e308}', payload: '{"message":"m","n":1.7976931348623158e308}' },
+    clause: "progress.structured",
+    check: (a) => {
+      expect(root(a).trace.filter((e) => e.kind === "job_progress")).toHaveLength(1);
+      expect(root(a).trace.filter((e) => e.kind === "call").map((e) => (e.response as { code?: string }).code)).toEqual([undefined]);
+    },
+  },
+  {
     draw: { kind: "tree", maxTreeJobs: 3, maxQueuedJobs: 1, maxTreeStateBytes: 4 },
     clause: "child.tree",
     check: (a) => expect(refusals(a)).toEqual(expect.arrayContaining(["job_spawn_child LIMIT_EXCEEDED maxQueuedJobs", "job_spawn_child LIMIT_EXCEEDED maxTreeJobs"])),

@@ -48,6 +48,11 @@ export type EdgeDraw =
   | { readonly kind: "names_as_written" }
   /** job_progress, and a wire call's payload, with a string holding a lone surrogate escape, which serde refuses. */
   | { readonly kind: "lone_surrogate"; readonly progress: string; readonly payload: string }
+  /**
+   * job_progress, and a wire call's payload, with a number at the edge of a double's range, written as text: one that
+   * rounds to an infinity, of either sign (refused), or to the largest or lowest double, or to zero (read).
+   */
+  | { readonly kind: "double_range"; readonly progress: string; readonly payload: string }
   /** A tree of children that meets maxTreeJobs, maxQueuedJobs and maxTreeStateBytes; checkpoints of jobs that finish. */
   | { readonly kind: "tree"; readonly maxTreeJobs: number; readonly maxQueuedJobs: number; readonly maxTreeStateBytes: number };
 
@@ -89,6 +94,9 @@ const permissionsArb: fc.Arbitrary<Partial<Permissions>> = fc
   )
   .filter((p) => Object.keys(p).length < 3);
 
+/** Numbers at the edge of a double's range, as a guest may write them (progress.structured, wire.payload). */
+const EDGE_NUMBERS = ["1e400", "-1e400", "1.7976931348623159e308", "-1.7976931348623159e308", "1.7976931348623158e308", "-1.7976931348623158e308", "1e-400"];
+
 export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   // Twice as often as most: three ways to fail, for three clauses (init.result, init.trap, init.time-limit).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("init_end" as const), how: fc.constantFrom("result" as const, "trap" as const, "spin" as const), limit: limitArb }) },
@@ -104,11 +112,19 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   fc.constantFrom({ kind: "by_export" as const }, { kind: "retired_live" as const }, { kind: "reinit_registry" as const }),
   fc.record({ kind: fc.constant("permissions" as const), permissions: permissionsArb }),
   fc.constant({ kind: "names_as_written" as const }),
-  fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
-    kind: "lone_surrogate" as const,
-    progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }),
-    payload: JSON.stringify({ message: text }),
-  })),
+  // One draw for the two kinds of text serde reads otherwise than JSON.parse, so that neither shifts the others' draws.
+  fc.oneof(
+    fc.tuple(loneText, fc.boolean()).map(([text, structured]) => ({
+      kind: "lone_surrogate" as const,
+      progress: progressJson(structured ? { type: "Structured", data: { note: text } } : { type: "Indeterminate", data: text }),
+      payload: JSON.stringify({ message: text }),
+    })),
+    fc.constantFrom(...EDGE_NUMBERS).map((number) => ({
+      kind: "double_range" as const,
+      progress: `{"type":"Structured","data":${number}}`,
+      payload: `{"message":"m","n":${number}}`,
+    })),
+  ),
   fc.record({
     kind: fc.constant("tree" as const),
     maxTreeJobs: fc.integer({ min: 2, max: 5 }),
@@ -251,6 +267,7 @@ export function edgeCase(base: Case, draw: EdgeDraw): Case {
     case "names_as_written":
       return { program: rootFirst(base.program, WIRE_CALLS), scenario: { ...base.scenario, permissions: NAMES_AS_WRITTEN } };
     case "lone_surrogate":
+    case "double_range":
       return {
         ...base,
         program: rootFirst(base.program, [

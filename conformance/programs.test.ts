@@ -771,11 +771,11 @@ describe("a wire call's error answer: its words are the host's (wire.errors), an
   const call = { op: "call", method: "action:nope.input", library: "none", payload: "{}" } as const;
   const program: JobProgram = { version: 1, jobs: [{ name: "root", steps: 0, before: [call, { ...call, memory: "exhaust" }], body: [], after: [], end: { kind: "return", code: 0 } }] };
   /** The WASM result with the host's error answers worded as `words` gives them (WireFailure.toAnswer patched, then restored). */
-  function runWorded(words: ((message: string) => string) | null): ScenarioResult {
+  function runWorded(words: ((message: string) => string) | null, guestProgram: JobProgram = program): ScenarioResult {
     const original = WireFailure.prototype.toAnswer;
     if (words !== null) WireFailure.prototype.toAnswer = function (this: WireFailure) { return { error: words(this.message), code: this.wireCode }; };
     try {
-      return runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(program), { memoryCapPages: 1 }) }, { job: "root", limits: { maxMemoryPages: 1 } });
+      return runScenario({ kind: "wasm", guest: guestFromBytes("program.wasm", renderWasm(guestProgram), { memoryCapPages: 1 }) }, { job: "root", limits: { maxMemoryPages: 1 } });
     } finally {
       WireFailure.prototype.toAnswer = original;
     }
@@ -811,6 +811,17 @@ describe("a wire call's error answer: its words are the host's (wire.errors), an
     // The native twin echoes the same line (it makes the first call only: exhausting memory is WASM-only).
     const native = runScenario({ kind: "native", definition: renderNative({ ...program, jobs: [{ ...program.jobs[0]!, before: [call] }] }) }, { job: "root" });
     expect(native.jobs[0]!.trace.filter((event) => event.kind === "log").map((event) => (event as { message: string }).message)).toEqual([echoed]);
+  });
+
+  it("an answer once read is freed: where a one-page guest's memory runs out does not depend on the words", () => {
+    // 200 refused calls, then a state echoed: kept, answers of 1 KiB more words each would fill the page long before.
+    const many: JobProgram = { version: 1, jobs: [{ name: "root", steps: 200, before: [], body: [call], after: [{ op: "load_state" }], end: { kind: "return", code: 0 } }] };
+    const reference = runWorded(null, many);
+    const reworded = runWorded((message) => `${message} ${"w".repeat(1024)}`, many);
+    const answers = (result: ScenarioResult) => result.jobs[0]!.trace.filter((event) => event.kind === "call").map((event) => JSON.stringify(event.response).length);
+    expect(Math.min(...answers(reworded)) - Math.max(...answers(reference))).toBeGreaterThan(1000);
+    expect(reworded.jobs[0]!.trace.filter((event) => event.kind === "abi_violation")).toEqual([]);
+    expect(compareResults(comparable(reference), comparable(reworded), "reference", "reworded")).toBeNull();
   });
 });
 

@@ -46,7 +46,7 @@ export type MarkerVersion = "1.0" | "1.1" | "1.9" | "2.0";
  * - `init_end` (init.trap, init.time-limit): plugin_init traps, or spins without calling the host, after its registrations;
  * - `spin` (run.timeout, run.stall): the root's run begins with a loop: `silent` never ends and never calls the host,
  *   `calling` calls spacedrive_log SPIN_CALLS times, with SPIN_PAUSE turns of an empty loop after each, and goes on
- *   with the run;
+ *   with the run (in the first run of the root's export on an instance only: a root that spawns itself spins once);
  * - `host_alloc` (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure): the
  *   wasm_alloc the host calls traps, answers a pointer 2 bytes before the end of memory, or answers one where only
  *   the 4-byte length prefix fits (`prefix_only`: END - size + 1; at its next call it traps if those 4 bytes are no

@@ -85,13 +85,16 @@ function initEnd(def: ModuleDef, how: "trap" | "spin"): ModuleDef {
 /**
  * The root's run begins with a loop (spin): one that never ends, or SPIN_CALLS empty spacedrive_log lines, each
  * followed by SPIN_PAUSE turns of an empty loop, so that the host's loop checks (engine/loop-checks.ts) meet the run
- * several times while it calls the host.
+ * several times while it calls the host. The calling spin is the first run's on an instance only ($twist_spun): a
+ * root that spawns itself, each job resumed, would otherwise spin in every run of every job of the tree (hundreds of
+ * runs, tens of seconds) where one run shows all the twist is for.
  */
 function spin(def: ModuleDef, program: JobProgram, calls: "silent" | "calling"): ModuleDef {
   const root = exportName(program.jobs[0]!);
   if (calls === "silent") return withFunction(def, root, (fn) => prepend(fn, [["loop"], ["br", 0], ["end"]]));
   const log = ensureImport(def, "spacedrive_log");
-  return withFunction(log.def, root, (fn) => {
+  const spun = { ...log.def, globals: [...log.def.globals, { name: "$twist_spun", mutable: true, init: 0 }] };
+  return withFunction(spun, root, (fn) => {
     const k = fn.params.length + fn.locals.length; // two locals of its own, after the run's
     const j = k + 1;
     const countdown = (local: number, count: number, body: readonly Instr[]): Instr[] => [
@@ -104,7 +107,13 @@ function spin(def: ModuleDef, program: JobProgram, calls: "silent" | "calling"):
       ["end"], ["end"],
     ];
     const call: Instr[] = [["i32.const", 0], ["i32.const", 0], ["i32.const", 0], ["call", log.name]];
-    return prepend({ ...fn, locals: [...fn.locals, "i32", "i32"] }, countdown(k, SPIN_CALLS, [...call, ...countdown(j, SPIN_PAUSE, [])]));
+    const once: Instr[] = [
+      ["global.get", "$twist_spun"], ["i32.eqz"], ["if"],
+      ["i32.const", 1], ["global.set", "$twist_spun"],
+      ...countdown(k, SPIN_CALLS, [...call, ...countdown(j, SPIN_PAUSE, [])]),
+      ["end"],
+    ];
+    return prepend({ ...fn, locals: [...fn.locals, "i32", "i32"] }, once);
   });
 }
 
@@ -193,17 +202,19 @@ function reinitRegister(def: ModuleDef, twist: Extract<ModuleTwist, { kind: "rei
     ["i32.add"], ["i32.store8", 0],
     ["i32.const", 1], ["i32.const", at.digit], ["i32.const", 1], ["call", log.name],
   ];
-  // The answer's pointer is a local of its own, after plugin_init's.
+  // The answer's pointer is a local of its own, after plugin_init's, and the heap before the call another: the answer,
+  // once read, is freed (as render-wasm.ts frees a wire call's), so that its words' length moves nothing after it.
   const first = (local: number): Instr[] => [
+    ["global.get", "$heap"], ["local.set", local + 1],
     ["i32.const", at.method], ["i32.const", method.length], ["i32.const", 0], ["i32.const", 0], ["i32.const", 0], ["call", call.name], ["local.tee", local],
     ["if"],
     // The answer's text starts 4 bytes in: {"e... is an error answer, {"l... the list.
-    ["local.get", local], ["i32.load8_u", 6], ["i32.const", 101], ["i32.eq"], ["if"],
+    ["local.get", local], ["i32.load8_u", 6], ["i32.const", 101], ["i32.eq"], ["local.get", local + 1], ["global.set", "$heap"], ["if"],
     ...registerAndLog, ...registerAndLog, ["i32.const", 0], ["return"],
     ["end"], ["end"],
   ];
   const data = [...log.def.data, { offset: at.method, bytes: method }, { offset: at.name, bytes: name }, { offset: at.export, bytes: exportBytes }];
-  return withFunction({ ...log.def, data }, "plugin_init", (fn) => ({ ...fn, locals: [...fn.locals, "i32"], body: [...first(fn.params.length + fn.locals.length), ...fn.body] }));
+  return withFunction({ ...log.def, data }, "plugin_init", (fn) => ({ ...fn, locals: [...fn.locals, "i32", "i32"], body: [...first(fn.params.length + fn.locals.length), ...fn.body] }));
 }
 
 const markerName = (version: string) => `spacedrive_abi_version_${version.replace(".", "_")}`;

@@ -39,6 +39,8 @@ const STATE = 2;
 const STATE_LEN = 3;
 const I = 4;
 const RESULT = 5;
+/** Where the heap was before a wire call: its answer is freed once read (freeAnswer). */
+const ANSWER_HEAP = { name: "$answer_heap", mutable: true, init: 0 } as const;
 const CURSOR = 6;
 
 const FOREIGN_ID_BYTES = uuidToBytes(FOREIGN_LIBRARY_ID);
@@ -465,9 +467,11 @@ class JobLowering {
         return;
       case "call": {
         const library = { none: 0, job: LIBRARY_ID, foreign: FOREIGN_ID }[op.library];
+        this.emit(["global.get", "$heap"], ["global.set", ANSWER_HEAP.name]);
         this.exhaust(op);
         this.emit(...this.str(op.method), c(library), ...this.str(op.payload), callImport("spacedrive_call"));
         this.echo("answer=", "$log_answer");
+        this.freeAnswer();
         return;
       }
       case "progress_kind":
@@ -525,6 +529,15 @@ class JobLowering {
     this.emit(["if"], ...lastPage, set(RESULT), ["else"], c(1), ["memory.grow"], set(RESULT), ["end"]);
     this.emit(get(RESULT), c(-1), ["i32.ne"], ["if"], get(RESULT), c(16), ["i32.shl"], ...text, ["memory.copy"], ["end"]);
     return [get(RESULT), c(16), ["i32.shl"], text[1]!];
+  }
+
+  /**
+   * A wire call's answer, once read, is freed (the heap goes back to where it was before the call): an error answer
+   * holds the host's own words (wire.errors), whose length is the host's, and answers kept would make where a guest's
+   * memory runs out, and so how its jobs end, depend on them.
+   */
+  private freeAnswer(): void {
+    this.emit(["global.get", ANSWER_HEAP.name], ["global.set", "$heap"]);
   }
 
   /**
@@ -596,7 +609,13 @@ class JobLowering {
       else if (param.role === "u64") this.emit(["i64.const", 1n]);
       else this.emit(c(1)); // a level (info) or a flag (resumable)
     }
+    if (op.import === "spacedrive_call") this.emit(["global.get", "$heap"], ["global.set", ANSWER_HEAP.name]);
     this.emit(callImport(op.import));
+    if (op.import === "spacedrive_call") {
+      this.emit(set(RESULT));
+      this.freeAnswer();
+      this.emit(get(RESULT));
+    }
     if (op.import === "job_wait_for_children") {
       this.emit(set(RESULT));
       this.readContext(); // children ran on this instance
@@ -722,7 +741,7 @@ export function moduleOfParts(parts: ProgramParts): ModuleDef {
   return {
     ...used,
     memory: { minPages: parts.minPages, export: "memory" },
-    globals: [{ name: "$heap", mutable: true, init: parts.heap }],
+    globals: [{ name: "$heap", mutable: true, init: parts.heap }, ANSWER_HEAP],
     data: [
       { offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES },
       { offset: POOL, bytes: parts.pool },
@@ -779,7 +798,7 @@ export function batchModule(programs: readonly ProgramParts[]): BatchModule {
     def: {
       ...used,
       memory: { minPages, import: BATCH_MEMORY },
-      globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }],
+      globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }, ANSWER_HEAP],
       table: { min: functions.length, export: "programs", segments },
       data: [{ offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES }],
     },

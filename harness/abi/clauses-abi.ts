@@ -294,9 +294,10 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "When `plugin_init` runs again on a fresh instance (see `run.retire`), a `register_job` with the name and export of an existing " +
       "registration MUST answer OK and record nothing (checked right after the UTF-8 checks of `init.register`, during that plugin_init only). " +
       "Any other registration is checked as on the first instance. What such a `plugin_init` registered before it failed stands (failing discards " +
-      "the instance, not its registrations): those are existing registrations for every later `plugin_init` and for `job_spawn_child`. A " +
-      "registration made earlier in the same `plugin_init` is an existing registration too: registering its name and export again answers OK and " +
-      "records nothing. Registrations are the extension's, not an instance's: one that a later `plugin_init` does not make again stays, for the " +
+      "the instance, not its registrations): those are existing registrations for every later `plugin_init` and for `job_spawn_child`. In " +
+      "such a `plugin_init`, a registration made earlier in it is an existing registration too: registering its name and export again answers OK " +
+      "and records nothing. On the first instance this clause does not apply: a name registered twice is DUPLICATE (`init.register`), in the same " +
+      "`plugin_init` too. Registrations are the extension's, not an instance's: one that a later `plugin_init` does not make again stays, for the " +
       "jobs already queued and for `job_spawn_child`.",
     imports: ["register_job"],
     verified: CASE,
@@ -534,8 +535,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "checkpoint.save",
     level: "MUST",
     text:
-      "`job_checkpoint(job, state)` checks the state's size: more than `maxStateBytes` bytes is refused with LIMIT_EXCEEDED (`arg` state_ptr, `limit` " +
-      "maxStateBytes, `size` its length) and the previous checkpoint is kept. Otherwise the host's state store saves the bytes: they replace the " +
+      "`job_checkpoint(job, state)` checks, after `call.check-order`'s job id and memory checks, in order: the state's size, where more than " +
+      "`maxStateBytes` bytes is refused with LIMIT_EXCEEDED (`arg` state_ptr, `limit` maxStateBytes, `size` its length) and the previous checkpoint " +
+      "is kept; then the tree's state bytes (`child.tree`). Otherwise the host's state store saves the bytes: they replace the " +
       "job's checkpoint, the call answers OK and records `checkpoint` {state, bytes} (a save the store fails is `checkpoint.store-error`).",
     imports: ["job_checkpoint"],
     statuses: ["OK", "LIMIT_EXCEEDED"],
@@ -742,7 +744,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "`job_spawn_child(job, type, params)` checks, in order: `call.utf8` for the type; the type is the name (not the export) of a job the same " +
       "extension registered, or a native job type of the host (the reference host has none) (UNKNOWN_JOB_TYPE, `arg` type_ptr); the job has spawned fewer than `maxChildrenPerJob` children (LIMIT_EXCEEDED, `arg` " +
       "null, `limit` maxChildrenPerJob); the child's depth (the root is 0) is at most `maxChildDepth` (LIMIT_EXCEEDED, `arg` null, `limit` " +
-      "maxChildDepth); then the tree limits (`child.tree`). It then creates the child, Queued, with the spawning job as its parent and the " +
+      "maxChildDepth); then the tree limits (`child.tree`). The params are bytes, never checked as text (a trace shows them as `result.trace-text` " +
+      "says). It then creates the child, Queued, with the spawning job as its parent and the " +
       "params as its initial state, records `child_spawned` {child, type, params}, and answers the child's 16 id bytes (`answer.framing`).",
     imports: ["job_spawn_child"],
     statuses: ["UNKNOWN_JOB_TYPE", "LIMIT_EXCEEDED"],
@@ -755,7 +758,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "A tree of jobs (a dispatched job and all its descendants) is limited as a whole. `job_spawn_child` checks, after its own checks and in " +
       "order: fewer than `maxTreeJobs` jobs were created in the tree, the root included and jobs that ended included (a tree's job count never " +
       "goes down) (LIMIT_EXCEEDED, `arg` null, `limit` maxTreeJobs); fewer than " +
-      "`maxQueuedJobs` of them were spawned and have not started (LIMIT_EXCEEDED, `arg` null, `limit` maxQueuedJobs); the tree's state bytes " +
+      "`maxQueuedJobs` of them were spawned and have not started (a job starts when its first run begins: its Running event is recorded, " +
+      "whatever the run then does) (LIMIT_EXCEEDED, `arg` null, `limit` maxQueuedJobs); the tree's state bytes " +
       "plus the params' length are at most `maxTreeStateBytes` (LIMIT_EXCEEDED, `arg` params_ptr, `limit` maxTreeStateBytes, `size` the " +
       "params' length); a spawn subtracts nothing. A tree's state bytes are its jobs' initial states and current checkpoints. An initial state " +
       "(the root's included, which no limit refuses) counts from its job's creation for as long as the tree lasts, also after the job ended or " +
@@ -1002,8 +1006,9 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "An instance that trapped or was stopped MUST NOT be given another run, nor plugin_cleanup. When the live instance is retired, the next run, " +
-      "of any job, gets a fresh instance (fresh memory, plugin_init again, `init.reinit`). If plugin_init fails on it (it traps, returns anything " +
-      "but 0 or is stopped by its time limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is " +
+      "of any job, gets a fresh instance (fresh memory, plugin_init again, `init.reinit`). If the fresh instance cannot be made (instantiating it " +
+      "fails, for example when the engine cannot allocate its memory) or plugin_init fails on it (it traps, returns anything but 0 or is stopped " +
+      "by its time limit), that run (counted, its Running event recorded) fails with end cause trap, and the instance is " +
       "discarded: the next run gets another fresh instance. A parent whose run is on an instance that a child retired while the parent waited for " +
       "it (`child.wait`) goes on running there until its run ends; guest code that run calls (the wait's `wasm_alloc` included) runs on that " +
       "instance. A run retires only the instance it ran on: when such a parent traps or is stopped, the instance a later child made live stays " +
@@ -1033,7 +1038,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "After the last job of the case has ended its last run, the host calls `plugin_cleanup`, when the guest exports it, once, on the live " +
-      "instance (none is created for it). It acts for the extension as `init.acts-for-extension` says, runs under `runTimeoutMs`, and its result " +
+      "instance; when no instance is live (the last one was retired, `run.retire`), it is not called, and none is created for it. It acts for the extension as `init.acts-for-extension` says, runs under `runTimeoutMs`, and its result " +
       "and any trap are ignored.",
     exports: ["plugin_cleanup"],
     verified: CASE,

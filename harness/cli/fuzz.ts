@@ -65,7 +65,9 @@ the host, printed with the first divergent event and a replay command, and saved
                           (a relative path under conformance/ that does not exist here names job-parity's own file)
   --mutant <name|all>     fuzz a mutant host (job-parity mutants --list lists them); all: each mutant in turn, with the
                           budget for each, printing per mutant whether it was caught and how long that took
-  --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS})
+  --timeout <ms>          per case, with a host under test (default ${DEFAULT_CASE_TIMEOUT_MS}); a case the reference host
+                          itself takes over a quarter of it on is asked again after a timeout, alone, with ten times
+                          the reference's time
   --max-divergences <N>   stop after N divergences (default 10, 1 per mutant with --mutant all; each is shrunk)
   --json                  print one JSON object (runs, divergences, runsPerSecond, seed, timings, saved, coverage, ...)
 

@@ -67,7 +67,7 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<keyof HostLimits, string>> = {
     "Deepest child (the root job is depth 0); deeper is LIMIT_EXCEEDED (child.spawn). A scenario sets it to at most 100: a wait runs a job's children inside its call (child.wait), " +
     "so every level of a tree takes call stack, of which a host need not have more.",
   maxTreeJobs: "Jobs created in one tree (a dispatched job and its descendants, the root included, and jobs that ended too); a spawn past it is LIMIT_EXCEEDED (child.tree).",
-  maxQueuedJobs: "Jobs of one tree spawned and not yet started; a spawn past it is LIMIT_EXCEEDED (child.tree).",
+  maxQueuedJobs: "Jobs of one tree spawned and not yet started (a job starts when its first run begins); a spawn past it is LIMIT_EXCEEDED (child.tree).",
   maxTreeStateBytes: "Bytes of state one tree holds (every job's initial state and current checkpoint); a spawn or checkpoint past it is LIMIT_EXCEEDED (child.tree).",
   maxRunsPerJob: "Runs of one job (the first and its resumes) the host drives with `resume`; the first run always happens, so 0 and 1 both mean no resume (run.resume).",
   maxCallPayloadBytes: "Largest wire-call payload, in bytes; larger is LIMIT_EXCEEDED (wire.call).",

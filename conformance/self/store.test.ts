@@ -473,6 +473,10 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     for (const column of ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"]) older.exec(`ALTER TABLE jobs DROP COLUMN ${column}`);
     older.pragma("user_version = 1");
     older.close();
+    // Read-only (jobs, on a file it cannot write), it is listed as it is, with counts of 0, and left at schema 1.
+    const listed = openStore(path, { readonly: true });
+    expect(listed.jobs().map((job) => [job.id, job.status, job.metrics.items, job.counts])).toEqual([["kept", "Paused", "7", NO_COUNTS]]);
+    listed.close();
     const migrated = openStore(path);
     expect(migrated.jobs().map((job) => [job.id, job.status, job.runs, job.metrics.items, job.counts])).toEqual([["kept", "Paused", 1, "7", NO_COUNTS]]);
     const counts = { logLines: 3, droppedLogLines: 1, droppedWarnings: 2, childrenSpawned: 4 };

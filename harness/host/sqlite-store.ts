@@ -190,10 +190,11 @@ interface JobRow {
   items: string;
   warnings: number;
   non_critical_errors: number;
-  log_lines: number;
-  dropped_log_lines: number;
-  dropped_warnings: number;
-  children_spawned: number;
+  // Absent in a schema 1 database read as it is (read-only): 0.
+  log_lines?: number;
+  dropped_log_lines?: number;
+  dropped_warnings?: number;
+  children_spawned?: number;
   progress: number | null;
   progress_message: string | null;
   error: string | null;
@@ -348,7 +349,8 @@ export class SqliteStateStore implements StateStore {
         const version = this.checkIdentity(fresh);
         const needsSetup = version < SCHEMA_VERSION;
         if (options.readonly) {
-          if (needsSetup) throw new StoreError("JP_STORE_SCHEMA", `${path}: the database has no job tables of this schema yet, and it is opened read-only`);
+          // An older schema is read as it is (what it lacks reads as its default); one with no tables cannot be.
+          if (version === 0) throw new StoreError("JP_STORE_SCHEMA", `${path}: the database has no job tables yet, and it is opened read-only`);
           return this.prepare();
         }
         this.db.pragma("journal_mode = WAL");
@@ -402,18 +404,24 @@ export class SqliteStateStore implements StateStore {
   }
 
   private prepare() {
+    // The statements that write the per-job counts are prepared at their first use, which only a writable store
+    // makes: a schema 1 database read as it is (read-only) has no such columns, and preparing them would fail.
+    const later = (sql: string) => {
+      let statement: Database.Statement | undefined;
+      return () => (statement ??= this.db.prepare(sql));
+    };
     return {
       putCheckpoint: this.db.prepare(
         `INSERT INTO job_checkpoints (job_id, sequence, state, sha256, saved_at) VALUES (?, 1, ?, ?, ?)
          ON CONFLICT (job_id) DO UPDATE SET sequence = sequence + 1, state = excluded.state, sha256 = excluded.sha256, saved_at = excluded.saved_at`,
       ),
-      putCounters: this.db.prepare(
+      putCounters: later(
         `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, log_lines = ?, dropped_log_lines = ?, dropped_warnings = ?,
            children_spawned = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
       ),
       getCheckpoint: this.db.prepare("SELECT state, sha256 FROM job_checkpoints WHERE job_id = ?"),
       dropCheckpoint: this.db.prepare("DELETE FROM job_checkpoints WHERE job_id = ?"),
-      putJob: this.db.prepare(
+      putJob: later(
         `INSERT INTO jobs (id, position, name, extension_id, parent_id, depth, status, state, runs, exit_codes, bytes, items, warnings,
            non_critical_errors, log_lines, dropped_log_lines, dropped_warnings, children_spawned, progress, progress_message, error, origin,
            owner, created_at, updated_at)
@@ -508,7 +516,7 @@ export class SqliteStateStore implements StateStore {
     const m = meta.metrics.snapshot();
     const c = meta.counts;
     const p = meta.progress;
-    this.statements.putCounters.run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, c.logLines, c.droppedLogLines, c.droppedWarnings, c.childrenSpawned, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+    this.statements.putCounters().run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, c.logLines, c.droppedLogLines, c.droppedWarnings, c.childrenSpawned, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
@@ -568,7 +576,7 @@ export class SqliteStateStore implements StateStore {
     const held = this.claimed.has(job.id) && (job.status === "Paused" || job.status === "Queued");
     if (!held) this.claimed.delete(job.id);
     this.guard(`recording job ${job.id} (${job.status})`, () =>
-      this.statements.putJob.run({
+      this.statements.putJob().run({
         id: job.id,
         name: job.type,
         extension_id: job.extensionId,
@@ -633,6 +641,9 @@ class CorruptRow extends Error {}
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 
+/** The counts towards the per-job limits (schema 2): a schema 1 row read as it is has none, which reads as 0. */
+const COUNT_COLUMNS = ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"] as const;
+
 /** Checks what toStoredJob reads as more than a value (JSON, u64 text, times, counts) and parses its JSON columns. */
 function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null } {
   const bad = (column: string, value: unknown, expected: string) => {
@@ -665,7 +676,7 @@ function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null 
   for (const [column, value] of [["created_at", row.created_at], ["updated_at", row.updated_at]] as const) {
     if (!Number.isFinite(value) || Number.isNaN(new Date(value).getTime())) bad(column, value, "a time in milliseconds");
   }
-  const counts = [["log_lines", row.log_lines], ["dropped_log_lines", row.dropped_log_lines], ["dropped_warnings", row.dropped_warnings], ["children_spawned", row.children_spawned]] as const;
+  const counts = COUNT_COLUMNS.map((column) => [column, row[column] ?? 0] as const);
   for (const [column, value] of [["runs", row.runs], ["depth", row.depth], ["warnings", row.warnings], ["non_critical_errors", row.non_critical_errors], ...counts] as const) {
     if (!isCount(value)) bad(column, value, "a count");
   }
@@ -687,7 +698,7 @@ function toStoredJob(row: JobRow): StoredJob {
     runs: row.runs,
     exitCodes,
     metrics,
-    counts: { logLines: row.log_lines, droppedLogLines: row.dropped_log_lines, droppedWarnings: row.dropped_warnings, childrenSpawned: row.children_spawned },
+    counts: { logLines: row.log_lines ?? 0, droppedLogLines: row.dropped_log_lines ?? 0, droppedWarnings: row.dropped_warnings ?? 0, childrenSpawned: row.children_spawned ?? 0 },
     progress,
     error: row.error,
     origin,

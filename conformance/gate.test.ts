@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -368,7 +368,12 @@ describe("job-parity run: expectations files", () => {
     // A case needs what its sidecar lists and what its guest imports (handshake.capabilities).
     expect(report.summary.outcomes.FAIL).toBe(report.cases.filter((c) => c.missingCapabilities.length > 0).length);
     expect(report.summary.outcomes.PASS).toBe(report.cases.filter((c) => c.missingCapabilities.length === 0).length);
-    expect(report.cases.filter((c) => c.missingCapabilities.length > c.capabilities.length).length).toBeGreaterThan(0);
+    // A case's capabilities are what it needs, so its missing ones are among them, and some need more than their sidecar lists.
+    expect(report.cases.filter((c) => !c.missingCapabilities.every((m) => c.capabilities.includes(m)))).toEqual([]);
+    const sidecar = new Map(FIXTURES.map((f) => [f.id, f.sidecar.capabilities]));
+    expect(report.cases.filter((c) => c.capabilities.length > (sidecar.get(c.id)?.length ?? Infinity)).length).toBeGreaterThan(0);
+    // The capability matrix counts each case under every capability it needs: a row's FAILs are its missing ones.
+    for (const row of report.capabilities) expect(row.outcomes.FAIL ?? 0).toBe(report.cases.filter((c) => c.missingCapabilities.includes(row.id)).length);
   });
 
   it("a waiver for a capability the host claims is stale: exit 1 naming it", async () => {
@@ -490,9 +495,12 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     await expect(runCommand(["--max-timeouts", "-1"], () => {}, () => {})).rejects.toThrow(UsageError);
   });
 
-  it("Ctrl-C during a run: the host is stopped, the reports are written with the cases not judged, exit 130", async () => {
+  it.each([
+    ["SIGINT", 130, "interrupted; stopping the host, then writing the reports"],
+    ["SIGTERM", 143, "interrupted (SIGTERM); stopping the host, then writing the reports"],
+  ] as const)("%s during a run: the host is stopped, the reports are written with the cases not judged, exit %i", async (signal, code, said) => {
     const reports = reportDir();
-    const pids = join(dir, "hang-pids.json");
+    const pids = join(dir, `hang-pids-${signal}.json`);
     const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "60000", "--report-dir", reports], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, HANG_PIDS: pids },
@@ -506,13 +514,13 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
       while (!existsSync(pids) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(existsSync(pids), stderr).toBe(true);
       const signalled = performance.now();
-      child.kill("SIGINT");
-      expect(await exited, stderr).toBe(130);
+      child.kill(signal);
+      expect(await exited, stderr).toBe(code);
       expect(performance.now() - signalled).toBeLessThan(10_000);
     } finally {
       child.kill("SIGKILL");
     }
-    expect(stderr).toContain("interrupted; stopping the host, then writing the reports");
+    expect(stderr).toContain(said);
     const report = readReport(reports);
     expect(report.cases.map((c) => [c.id, c.outcome, c.error?.code])).toEqual([
       ["progress/refused", "ERROR", "JP_NOT_RUN"],
@@ -522,6 +530,61 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     for (const file of ["gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file))).toBe(true);
     const { host } = JSON.parse(readFileSync(pids, "utf8")) as { host: number; child: number };
     expect(await gone(host)).toBe(true); // its process group was stopped with it
+  });
+
+  it("Ctrl-C while the host has not shaken hands: the host is not blamed (JP_INTERRUPTED, every case JP_NOT_RUN), exit 130", async () => {
+    const reports = reportDir();
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("silent.mjs")}`, "--filter", "lifecycle/counter", "--report-dir", reports], { cwd: PROJECT_ROOT });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // the host started, silent: its handshake limit is 10 s
+      child.kill("SIGINT");
+      expect(await exited, stderr).toBe(130);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    const report = readReport(reports);
+    expect(report.problems.map((p) => p.code)).toEqual(["JP_INTERRUPTED"]);
+    expect(report.cases.map((c) => [c.outcome, c.error?.code])).toEqual([["ERROR", "JP_NOT_RUN"]]);
+  });
+
+  it("a host that crashes and then cannot shake hands again: the case that met it is ERROR, the rest JP_NOT_RUN, the run JP_HOST_LOST", async () => {
+    const reports = reportDir();
+    const marker = join(dir, "lost-host-marker");
+    const command = `if [ -e ${marker} ]; then node ${hostScript("bad-handshake.mjs")} missing-field; else touch ${marker}; node ${hostScript("crash.mjs")}; fi`;
+    const result = await run("--host-cmd", command, "--filter", "lifecycle/", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    const sent = readReport(reports).cases.filter((c) => c.outcome === "ERROR");
+    expect(sent.slice(0, 2).map((c) => c.error?.code)).toEqual(["JP_HOST_CRASH", "JP_HOST_HANDSHAKE"]);
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent.slice(2).every((c) => c.error?.code === "JP_NOT_RUN" && c.error.message.includes(`could not be brought back after case ${sent[1]!.id}`))).toBe(true);
+    expect(readReport(reports).problems).toContainEqual(expect.objectContaining({ code: "JP_HOST_LOST", severity: 2 }));
+  });
+
+  it("a reader of stdout that goes away (| head) does not stop the run: it finishes, writes the reports and exits with its verdict", async () => {
+    const reports = reportDir();
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("crash.mjs")}`, "--filter", "lifecycle/", "--report-dir", reports], { cwd: PROJECT_ROOT });
+    child.stdout.once("data", () => child.stdout.destroy()); // as head -1 does after its line
+    child.stderr.resume();
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (status) => resolve(status)));
+    expect(code).toBe(2);
+    expect(readReport(reports).cases.filter((c) => c.id.startsWith("lifecycle/")).length).toBeGreaterThan(3);
+  });
+
+  it("a regression case in two corpora runs once; two different cases under one id are refused, naming both folders", async () => {
+    const [own] = regressionCases(join(PROJECT_ROOT, "wat-fixtures/regressions"));
+    const name = own!.id.split("/")[1]!;
+    const corpus = join(dir, "corpus-copy");
+    cpSync(join(PROJECT_ROOT, "wat-fixtures/regressions", name), join(corpus, name), { recursive: true });
+    const reports = reportDir();
+    expect(await runCommand(["--corpus", corpus, "--filter", own!.id, "--report-dir", reports], () => {}, () => {})).toBe(0);
+    expect(readReport(reports).cases.map((c) => c.id)).toEqual([own!.id]);
+    const caseFile = join(corpus, name, "case.json");
+    writeFileSync(caseFile, `${readFileSync(caseFile, "utf8")} `);
+    await expect(runCommand(["--corpus", corpus, "--filter", own!.id, "--report-dir", reports], () => {}, () => {})).rejects.toThrow(/is in two corpora with different files/);
   });
 
   it("a report folder that cannot be made (/proc/x): exit 2 at once, saying which folder, for run and parity, with JP_REPORT_WRITE", async () => {
@@ -617,7 +680,8 @@ describe("job-parity run: what a case needs of a host (handshake.capabilities)",
     expect(result.cases.filter((c) => c.outcome !== "PASS" && c.outcome !== "UNSUPPORTED").map((c) => `${c.id} ${c.outcome}`)).toEqual([]);
     // Cases whose sidecar does not list logging but whose guest logs are among those not sent.
     const oob = result.cases.find((c) => c.id === "wasm-only/oob")!;
-    expect(oob.capabilities).not.toContain("logging");
+    expect(FIXTURES.find((f) => f.id === "wasm-only/oob")!.sidecar.capabilities).not.toContain("logging");
+    expect(oob.capabilities).toContain("logging");
     expect(oob).toMatchObject({ outcome: "UNSUPPORTED", missingCapabilities: ["logging"] });
     expect(linked.length).toBeGreaterThan(0);
   });

@@ -106,6 +106,14 @@ describe("host text in gate.md, gate.html and junit.xml", () => {
     }
     expect(renderGateHtml(report)).toContain("\\u001b[31mred\\u001b[0m \\u0001\\u007f &lt;b&gt;&amp;amp;");
   });
+
+  it("characters that show nothing yet change what is read (a byte order mark, bidirectional overrides, a line separator) too; joiners stay", () => {
+    const message = "not JSON: \ufeff{} \u202eevil\u202c \u2028fake line; 👩\u200d💻";
+    const report = gateReport([gateCase("progress/steps", "ERROR", { error: { code: "JP_HOST_MALFORMED", message } })], { exitCode: 2 });
+    for (const [name, text] of [["gate.md", renderGateMarkdown(report)], ["gate.html", renderGateHtml(report)], ["junit.xml", renderJunit(report)]] as const) {
+      expect(text, name).toContain("not JSON: \\ufeff{} \\u202eevil\\u202c \\u2028fake line; 👩\u200d💻");
+    }
+  });
 });
 
 describe("junit.xml messages", () => {

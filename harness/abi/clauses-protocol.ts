@@ -78,7 +78,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "handshake.fields",
     level: "MUST",
     text:
-      "The handshake MUST carry `protocol` 2, the host's `name` and `version`, the ABI versions it serves (`abiVersions`, which must serve 1.0, see `version.marker`), the capabilities it claims, " +
+      "The handshake MUST carry `protocol` 2, the host's `name` and `version`, the ABI versions it serves (`abiVersions`, which must serve 1.0, see `version.marker`; each " +
+      "`major.minor` once; a version this document does not define is allowed and never asked for), the capabilities it claims, " +
       "the wire methods it serves (`methods`) and, optionally, its `limits`; and nothing else.",
     messages: ["handshake"],
     verified: PROTOCOL,

@@ -71,15 +71,22 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
+/** Whether stdout's reader has gone away: what is printed after is dropped. */
+let stdoutClosed = false;
+
 /** Exit codes: 0 ok, 1 a case (or the job) failed, 2 the harness could not do its job (usage, bad input, a crash). */
 export async function main(argv: string[]): Promise<number> {
   tierUpLater();
-  // A reader that goes away (`| head`) is not an error of the harness: stop quietly.
+  // A reader that goes away (`| head`) is not an error of the harness, nor the end of its work: the command goes on
+  // without printing, and ends as it would have (a gate still writes its reports and exits with its verdict, which a
+  // CI step piping it through `head` under pipefail must see).
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(process.exitCode ?? 0);
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    stdoutClosed = true;
   });
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => {
+    if (!stdoutClosed) process.stdout.write(`${line}\n`);
+  };
   const [name, ...rest] = argv;
   if (name === "help" || name === "--help" || name === "-h") {
     out(USAGE);
@@ -124,6 +131,6 @@ process.exitCode = await main(process.argv.slice(2));
 // process from exiting: unref'd, this fires only if something else still holds the process, and it exits once all
 // output is written (a reader slower than the grace loses nothing).
 setTimeout(function exitOnceWritten() {
-  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) setTimeout(exitOnceWritten, 100).unref();
+  if ((!stdoutClosed && process.stdout.writableLength > 0) || process.stderr.writableLength > 0) setTimeout(exitOnceWritten, 100).unref();
   else process.exit();
 }, EXIT_GRACE_MS).unref();

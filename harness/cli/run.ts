@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { createHostAdapter, targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure, type CloseProblem, type HostAdapter } from "../adapters/types.ts";
 import { buildGateReport, divergenceLines, hostTitle, outcomeNote, reproduceCommand, type GateInvocation, type GateReport } from "../report/gate-report.ts";
@@ -60,8 +60,9 @@ capabilities: a case needing one the host neither claims nor waives FAILs.
 Exit codes: 0 every case met its expectation (PASS, SKIP, XFAIL, UNSUPPORTED) and the run has no problem; 1 a case
 FAILed or XPASSed, a capability is neither claimed nor waived, or a waiver is stale; 2 the host or the harness broke
 (an ERROR or TIMEOUT, a host that cannot start, fails its handshake or ignores shutdown, an unusable expectations
-file, bad usage). Ctrl-C stops the host, marks the cases not judged ERROR JP_NOT_RUN, writes the reports and exits
-130; a second Ctrl-C exits at once.`;
+file, bad usage). Ctrl-C (or SIGTERM) stops the host, marks the cases not judged ERROR JP_NOT_RUN, writes the
+reports (their verdict: error, exit 2) and exits 130 (143 for SIGTERM); a second one exits at once. A reader of stdout
+that goes away (| head) does not stop the run: it finishes, writes the reports and exits with its verdict.`;
 
 /** How many host errors exit 2 spells out on stderr before summarizing the rest. */
 const MAX_ERROR_LINES = 10;
@@ -85,17 +86,34 @@ const createAdapter = (hostCmd: string | undefined, hostModule: string | undefin
 
 /**
  * The regression cases of job-parity's own corpus, of ./job-parity-corpus when it exists (fuzz's default outside the
- * checkout), and of each --corpus, in that order; a case in two of them (the same content, the same id) once.
+ * checkout), and of each --corpus, in that order; a case in two of them (the same id, the same files) once. Two
+ * folders of one id whose files differ (one copied and edited) are an error: which of them the id means is unknown.
  */
 function corpusCases(explicit: readonly string[], regressionCases: (dir: string) => PendingCase[]): PendingCase[] {
   const dirs = [resolve(PROJECT_ROOT, "wat-fixtures/regressions"), defaultCorpusDir(), ...explicit.map((dir) => resolve(dir))];
-  const seen = new Set<string>();
+  const seen = new Map<string, PendingCase>();
   const cases: PendingCase[] = [];
   for (const dir of new Set(dirs)) {
     if (!existsSync(dir)) continue;
-    for (const c of regressionCases(dir)) if (!seen.has(c.id)) (seen.add(c.id), cases.push(c));
+    for (const c of regressionCases(dir)) {
+      const first = seen.get(c.id);
+      if (first === undefined) {
+        seen.set(c.id, c);
+        cases.push(c);
+      } else if (!sameFolder(first.dir, c.dir)) {
+        throw new UsageError(`run: ${c.id} is in two corpora with different files (${first.dir} and ${c.dir}): rename or delete one`);
+      }
+    }
   }
   return cases;
+}
+
+/** Whether two regression folders hold the same files, byte for byte. */
+function sameFolder(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const files = (dir: string) => readdirSync(dir).sort();
+  const names = files(a);
+  return names.join("/") === files(b).join("/") && names.every((name) => readFileSync(join(a, name)).equals(readFileSync(join(b, name))));
 }
 
 /** --generated N --seed S, checked: both or neither. */
@@ -125,6 +143,9 @@ function caseLines(c: GateCase, index: number, total: number, invocation: GateIn
   }
   return lines;
 }
+
+/** The exit code of a run a signal interrupted (128 + the signal's number); its reports say the verdict, exit 2. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Why the run exits 1 or 2, for stderr: what broke the run, each host error by name, each failure and stale entry. */
 function stderrSummary(report: GateReport): string[] {
@@ -210,7 +231,7 @@ export async function runCommand(
   const fixtures = all.filter((f) => selected.has(f.id));
   const cannotWrite = (error: unknown): number => {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error; // not the file system: a report that fails its schema is a harness bug
-    err(inputErrorLine("run", `cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}; give a writable --report-dir`, REPORT_WRITE));
+    err(inputErrorLine("run", `cannot write the reports (${shown(reportDir)}${junitPath ? `, ${shown(junitPath)}` : ""}): ${(error as Error).message}; give a writable --report-dir${junitPath ? " and --junit" : ""}`, REPORT_WRITE));
     return 2;
   };
   // The report folders are made before any case runs: one that cannot be made ends the run at once, not after it.
@@ -224,7 +245,7 @@ export async function runCommand(
   const derived = [];
   for (const c of pending) if (selected.has(c.id)) derived.push(await c.prepare());
 
-  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpora, generated };
+  const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpora, generated, maxTimeouts };
   const started = performance.now();
   let result: GateResult;
   let adapter: HostAdapter | null = null;
@@ -238,14 +259,17 @@ export async function runCommand(
   if (adapter !== null) {
     // Ctrl-C: no further case, and the host is stopped now (it runs in its own process group, so the signal does not
     // reach it), which ends the case it is running; the reports are still written. A second Ctrl-C exits at once.
+    // SIGTERM (a CI runner cancelling the step) is handled the same way, so that the host is stopped with the gate.
     const stopping = adapter;
-    const onSigint = () => {
-      if (interrupted.signal.aborted) process.exit(130);
-      err("job-parity run: interrupted; stopping the host, then writing the reports (Ctrl-C again to exit at once)");
-      interrupted.abort();
+    const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+      if (interrupted.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+      const by = signal === "SIGINT" ? "Ctrl-C" : "SIGTERM";
+      err(`job-parity run: interrupted${signal === "SIGINT" ? "" : ` (${by})`}; stopping the host, then writing the reports (${by} again to exit at once)`);
+      interrupted.abort(signal);
       void (stopping.abort?.() ?? stopping.close()).catch(() => undefined);
     };
-    process.on("SIGINT", onSigint);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
       result = await runGate(adapter, {
         fixtures,
@@ -262,7 +286,8 @@ export async function runCommand(
         ? null
         : await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
       if (closed) result = withProblem(result!, { ...closed, severity: 2 });
-      process.off("SIGINT", onSigint);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
   }
   const report = buildGateReport(result!, invocation, expectations);
@@ -283,5 +308,5 @@ export async function runCommand(
     out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
   }
   for (const line of stderrSummary(report)) err(line);
-  return interrupted.signal.aborted ? 130 : report.exitCode;
+  return interrupted.signal.aborted ? SIGNAL_EXIT[interrupted.signal.reason as "SIGINT" | "SIGTERM"] : report.exitCode;
 }

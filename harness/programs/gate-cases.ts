@@ -23,6 +23,8 @@ import { renderGuest } from "./module-twists.ts";
  */
 export interface PendingCase {
   readonly id: string;
+  /** A regression case's folder: two corpora may hold the same case (the same id), never two cases by one id. */
+  readonly dir?: string;
   /** Compiles or renders the guest and runs it on the reference host: the case as the gate judges it. */
   prepare(): Promise<GateSubject>;
 }
@@ -63,6 +65,7 @@ export function regressionCases(dir: string): PendingCase[] {
     const name = saved.dir.split(/[\\/]/).pop()!;
     return {
       id: `${REGRESSIONS_PREFIX}${name}`,
+      dir: saved.dir,
       async prepare() {
         if ("error" in saved) throw new FixtureError(`regression case ${where(saved.dir)} cannot be read (${saved.error}); fix the folder or delete it`);
         const { regression, wat } = saved;

@@ -3,7 +3,7 @@ import { CLAUSES, type ClauseLevel } from "../abi/clauses.ts";
 import { ABI_VERSION } from "../abi/exports.ts";
 import type { Handshake } from "../adapters/types.ts";
 import { formatSchemaErrors, schemaValidator } from "../schemas/validate.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, OUTCOMES, type EventDivergence, type GateErrorCode, type GateResult, type Outcome } from "../suite/gate.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, OUTCOMES, type EventDivergence, type GateErrorCode, type GateResult, type Outcome } from "../suite/gate.ts";
 import type { ExpectationKind, ResolvedExpectations } from "../suite/host-expectations.ts";
 import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
@@ -31,6 +31,8 @@ export interface GateInvocation {
   readonly corpora?: readonly string[];
   /** --generated N --seed S: the generated cases' reproduce commands repeat them. */
   readonly generated?: { readonly count: number; readonly seed: number } | null;
+  /** --max-timeouts. */
+  readonly maxTimeouts?: number;
 }
 
 export interface GateReportCase {
@@ -65,7 +67,14 @@ export interface GateReport {
     handshake: Handshake | null;
     hostError: { code: GateErrorCode; message: string } | null;
   };
-  options: { filter: string | null; timeoutMs: number; expectations: string | null };
+  options: {
+    filter: string | null;
+    timeoutMs: number;
+    expectations: string | null;
+    corpora: string[];
+    generated: { count: number; seed: number } | null;
+    maxTimeouts: number;
+  };
   verdict: "pass" | "fail" | "error";
   exitCode: 0 | 1 | 2;
   summary: { cases: number; durationMs: number; outcomes: OutcomeCounts };
@@ -160,7 +169,14 @@ export function buildGateReport(
       handshake: result.handshake === null ? null : handshakeCopy(result.handshake),
       hostError: result.hostError === null ? null : { ...result.hostError },
     },
-    options: { filter: invocation.filter ?? null, timeoutMs: invocation.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, expectations: invocation.expectations ?? null },
+    options: {
+      filter: invocation.filter ?? null,
+      timeoutMs: invocation.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+      expectations: invocation.expectations ?? null,
+      corpora: [...(invocation.corpora ?? [])],
+      generated: invocation.generated ?? null,
+      maxTimeouts: invocation.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS,
+    },
     verdict,
     exitCode: result.exitCode,
     summary: { cases: result.cases.length, durationMs: round(result.durationMs), outcomes: count(result.cases.map((c) => c.outcome)) },
@@ -256,12 +272,12 @@ export const ATTENTION: readonly Outcome[] = ["ERROR", "TIMEOUT", "FAIL", "XPASS
 
 export const OUTCOME_MEANING: Record<Outcome, string> = {
   PASS: "equal to the golden and every expectation held",
-  FAIL: "differs from the golden or an expectation did not hold",
+  FAIL: "differs from the golden or an expectation did not hold, or was not sent: it needs a capability the host neither claims nor waives",
   XFAIL: "failed, as the expectations file says it does",
   XPASS: "passed, but the expectations file says it fails: a stale entry",
   SKIP: "not run: the expectations file skips it",
   UNSUPPORTED: "not run: it needs a capability the expectations file waives, a wire method the host does not serve, or an ABI version it does not serve",
-  ERROR: "the host failed: crashed, broke the protocol, or returned no result",
+  ERROR: "the host failed: crashed, broke the protocol, or returned no result; or the gate did not send or judge it (JP_NOT_RUN: a run problem says why)",
   TIMEOUT: "the host did not answer in time",
 };
 

@@ -45,6 +45,8 @@ export const DEFAULT_CASE_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_TIMEOUTS = 3;
 /** How long past the case's timeout the gate waits for an adapter that does not time out on its own. */
 const GUARD_MS = 5000;
+/** The longest a timer waits (2^31 - 1 ms): Node fires a longer one at once, so the margin stops there. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const HANDSHAKE_GUARD_MS = 30_000;
 
 /** The first trace event where the host's answer differs from the golden. */
@@ -95,7 +97,7 @@ export interface GateCase {
 
 /** Something wrong with the run as a whole, besides its cases: its exit code is `severity` at least. */
 export interface RunProblem {
-  readonly code: "JP_CAPABILITY_MISSING" | "JP_WAIVER_STALE" | "JP_HOST_SHUTDOWN" | "JP_TIMEOUTS" | "JP_INTERRUPTED" | GateErrorCode;
+  readonly code: "JP_CAPABILITY_MISSING" | "JP_WAIVER_STALE" | "JP_HOST_SHUTDOWN" | "JP_TIMEOUTS" | "JP_INTERRUPTED" | "JP_HOST_LOST" | GateErrorCode;
   readonly message: string;
   readonly severity: 1 | 2;
 }
@@ -183,7 +185,7 @@ export function describeHostError(caseId: string, outcome: Outcome, error: { cod
     case "JP_HOST_MISSING_RESULT":
       return `the host returned no result for case ${caseId}: ${error.message}`;
     case "JP_HOST_HANDSHAKE":
-      return `the host failed its handshake (restarting for case ${caseId}): ${error.message}`;
+      return `the host failed its handshake (started for case ${caseId}): ${error.message}`;
     case "JP_HOST_SPAWN":
       return `the host could not be started (for case ${caseId}): ${error.message}`;
     case "JP_HOST_EXCEPTION":
@@ -220,6 +222,11 @@ export function checkHandshake(value: unknown): Handshake {
   if (typeof value.name !== "string" || value.name === "") problems.push("name must be a non-empty string");
   if (typeof value.version !== "string") problems.push("version must be a string");
   if (!isStringArray(value.abiVersions)) problems.push("abiVersions must be an array of strings");
+  else {
+    const malformed = value.abiVersions.filter((version) => !/^[0-9]+\.[0-9]+$/.test(version));
+    if (malformed.length > 0) problems.push(`abiVersions: ${malformed.join(", ")} not of the form <major>.<minor>`);
+    if (new Set(value.abiVersions).size < value.abiVersions.length) problems.push("abiVersions: a version listed twice (handshake.fields)");
+  }
   if (!isStringArray(value.methods)) problems.push("methods must be an array of strings (the wire methods the host serves)");
   else {
     const malformed = value.methods.filter((method) => !WIRE_METHOD_FORM.test(method));
@@ -230,6 +237,7 @@ export function checkHandshake(value: unknown): Handshake {
   else {
     const unknown = value.capabilities.filter((c) => !(CAPABILITY_IDS as readonly string[]).includes(c));
     if (unknown.length > 0) problems.push(`capabilities: unknown ${unknown.join(", ")} (known: ${CAPABILITY_IDS.join(", ")})`);
+    if (new Set(value.capabilities).size < value.capabilities.length) problems.push("capabilities: a capability listed twice");
   }
   if (value.limits !== undefined && !isObject(value.limits)) problems.push("limits must be an object");
   if (isStringArray(value.abiVersions) && !supportsAbi(value.abiVersions, BASE_ABI_VERSION)) {
@@ -345,7 +353,7 @@ export async function askHost(adapter: HostAdapter, request: CaseRequest, timeou
   checkHandshake(await handshakeOf(adapter));
   const answer = await guarded(
     Promise.resolve().then(() => adapter.runCase(request, timeoutMs)),
-    timeoutMs + GUARD_MS,
+    Math.min(timeoutMs + GUARD_MS, MAX_TIMER_MS),
     () => new HostFailure("JP_HOST_TIMEOUT", `no answer within ${timeoutMs} ms`),
   );
   return checkResponse(request.id, answer);
@@ -368,12 +376,14 @@ function caseBase(
   missingCapabilities: readonly CapabilityId[],
   missingMethods: readonly string[],
   missingAbi: string | null = null,
+  /** What the case needs of a host (neededCapabilities); before its guest is read, what its sidecar lists. */
+  capabilities: readonly CapabilityId[] = subject.capabilities,
 ): CaseBase {
   return {
     id: subject.id,
     description: subject.description,
     spec: subject.spec,
-    capabilities: subject.capabilities,
+    capabilities,
     expectation,
     missingCapabilities,
     missingMethods,
@@ -400,6 +410,22 @@ export function unreachableHost(subjects: readonly GateSubject[], failure: HostF
     error: { code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` },
   }));
   return { handshake: null, hostError, problems: [{ ...hostError, severity: 2 }], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
+}
+
+/** What interrupted the gate, as people say it: the abort's reason is the signal's name (cli/run.ts). */
+const interruption = (signal: AbortSignal): string => (signal.reason === "SIGTERM" ? "SIGTERM" : "Ctrl-C");
+
+/** The gate interrupted before its host shook hands: no case was sent, and the host is not to blame. */
+function interruptedBeforeStart(subjects: readonly GateSubject[], expectations: ResolvedExpectations | null, signal: AbortSignal, startedAt: number): GateResult {
+  const by = interruption(signal);
+  const cases = subjects.map((subject): GateCase => ({
+    ...caseBase(subject, expectations?.forCase(subject.id) ?? null, [], []),
+    outcome: "ERROR",
+    durationMs: 0,
+    error: { code: "JP_NOT_RUN", message: `was not run: the gate was interrupted (${by}) before the host's handshake` },
+  }));
+  const problem: RunProblem = { code: "JP_INTERRUPTED", message: `interrupted (${by}) before the host's handshake: no case was run`, severity: 2 };
+  return { handshake: null, hostError: null, problems: [problem], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
 }
 
 /** The capability rule (handshake.capabilities): every capability of ABI v1, unless the expectations waive it. */
@@ -438,6 +464,8 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
   try {
     handshake = checkHandshake(await handshakeOf(adapter));
   } catch (error) {
+    // Interrupted while the host shook hands: the host did nothing wrong, the gate stopped it.
+    if (options.signal?.aborted === true) return interruptedBeforeStart(subjects, options.expectations ?? null, options.signal, started);
     const failure =
       error instanceof HostFailure
         ? error
@@ -450,24 +478,25 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
   const problems = capabilityProblems(claimed, options.expectations?.waivers ?? []);
 
   const cases: GateCase[] = [];
-  let fatal: { code: GateErrorCode; message: string; caseId: string } | null = null;
   const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
   let timeoutsInARow = 0;
   /** Why no further case is sent, once the gate stops. */
   let stopped: { problem: RunProblem; notRun: string } | null = null;
   for (const subject of subjects) {
     if (stopped === null && options.signal?.aborted === true) {
-      stopped = { problem: { code: "JP_INTERRUPTED", message: "interrupted (Ctrl-C): the cases after it were not run", severity: 2 }, notRun: "was not run: the gate was interrupted (Ctrl-C)" };
+      const by = interruption(options.signal);
+      stopped = { problem: { code: "JP_INTERRUPTED", message: `interrupted (${by}): the cases after it were not run`, severity: 2 }, notRun: `was not run: the gate was interrupted (${by})` };
     }
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(subject.id) ?? null;
     const golden = goldens.get(subject.id)!;
     const guest = await subject.guest();
-    const missing = neededCapabilities(subject, guest, golden).filter((c) => !claimed.has(c));
+    const needed = neededCapabilities(subject, guest, golden);
+    const missing = needed.filter((c) => !claimed.has(c));
     const missingMethods = methodsOf(golden).filter((m) => !served.has(m));
     const abi = guestAbiNeed(guest);
     const missingAbi = abi !== null && !supportsAbi(handshake.abiVersions, abi) ? abi : null;
-    const base = caseBase(subject, expectation, missing, missingMethods, missingAbi);
+    const base = caseBase(subject, expectation, missing, missingMethods, missingAbi, needed);
     let result: GateCase;
     if (expectation?.kind === "skip") {
       result = { ...base, outcome: "SKIP", durationMs: 0 };
@@ -476,16 +505,20 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       result = { ...base, outcome: "FAIL", durationMs: 0, failures: [`needs ${unwaived.join(", ")}, which the host does not claim; ABI v1 requires every capability (waive one in the expectations file to skip its cases)`] };
     } else if (missing.length > 0 || missingMethods.length > 0 || missingAbi !== null) {
       result = { ...base, outcome: "UNSUPPORTED", durationMs: 0 };
-    } else if (fatal !== null) {
-      const error = { code: fatal.code, message: `not run: the host could not be brought back after case ${fatal.caseId} (${fatal.code})` };
-      result = { ...base, outcome: "ERROR", durationMs: 0, error };
     } else if (stopped !== null) {
       result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: stopped.notRun } };
     } else {
       result = await runOne(adapter, subject, guest, golden, timeoutMs, base, expectation);
-      if (options.signal?.aborted === true) result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: "was not judged: the gate was interrupted (Ctrl-C) while it ran" } };
+      if (options.signal?.aborted === true) result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: `was not judged: the gate was interrupted (${interruption(options.signal)}) while it ran` } };
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
-      if (result.error !== null && FATAL.includes(result.error.code)) fatal = { ...result.error, caseId: subject.id };
+      if (result.error !== null && FATAL.includes(result.error.code)) {
+        const problem: RunProblem = {
+          code: "JP_HOST_LOST",
+          message: `the host could not be brought back after case ${subject.id} (${result.error.code}): the cases after it were not run`,
+          severity: 2,
+        };
+        stopped = { problem, notRun: `was not run: the host could not be brought back after case ${subject.id} (${result.error.code})` };
+      }
       timeoutsInARow = result.outcome === "TIMEOUT" ? timeoutsInARow + 1 : 0;
       if (maxTimeouts > 0 && timeoutsInARow >= maxTimeouts) {
         const problem: RunProblem = {

@@ -136,7 +136,7 @@ export function loadHostExpectations(path: string): HostExpectations {
       const inside = (name: string) => (field === "(top level)" ? name : `${field}.${name}`);
       if (error.keyword === "required") return `field ${inside(params.missingProperty!)}: missing (it is required)`;
       if (error.keyword === "additionalProperties") {
-        const allowed = field === "(top level)" ? "host, skip, expected-fail, waive" : field.startsWith("waive") ? "capability, reason" : "case, reason";
+        const allowed = field === "(top level)" ? "host, skip, expected-fail, waive, and $schema in JSON" : field.startsWith("waive") ? "capability, reason" : "case, reason";
         return `field ${inside(params.additionalProperty!)}: not allowed here (allowed: ${allowed})`;
       }
       if (error.keyword === "pattern" && field.endsWith(".case")) {

@@ -534,13 +534,20 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
 
   it("Ctrl-C while the host has not shaken hands: the host is not blamed (JP_INTERRUPTED, every case JP_NOT_RUN), exit 130", async () => {
     const reports = reportDir();
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("silent.mjs")}`, "--filter", "lifecycle/counter", "--report-dir", reports], { cwd: PROJECT_ROOT });
+    const pid = join(dir, "silent-pid");
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("silent.mjs")}`, "--filter", "lifecycle/counter", "--report-dir", reports], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, SILENT_PID: pid },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.resume();
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
-      await new Promise((r) => setTimeout(r, 1500)); // the host started, silent: its handshake limit is 10 s
+      // Interrupted once the host has its hello and the gate waits for the handshake (its limit is 10 s).
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(pid), stderr).toBe(true);
       child.kill("SIGINT");
       expect(await exited, stderr).toBe(130);
     } finally {

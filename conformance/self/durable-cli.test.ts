@@ -354,4 +354,42 @@ describe("graceful shutdown", () => {
     const saved = JSON.parse(json.savedState!) as { n: number };
     expect(row).toMatchObject({ status: "Paused", metrics: { items: String(saved.n) }, checkpoint: { sequence: 2 } });
   });
+
+  it("a child queued by a process that is still running is that process's: resume refuses it (JP_JOB_RUNNING), and it runs once", async () => {
+    const noSignal = new Int32Array(new SharedArrayBuffer(4));
+    const note = () => {};
+    // The parent spawns a child, checkpoints, and counts until SIGINT; its process runs the child after that run.
+    const module = join(dir, "busy-parent.mjs");
+    writeFileSync(
+      module,
+      ENDLESS.replace('api.registerJob("endless", "run_endless", true)', '(api.registerJob("endless", "run_endless", true), api.registerJob("kid", "run_kid", true))')
+        .replace("let n = state.length", 'if (state.length === 0) ctx.spawnChild("kid");\n      let n = state.length')
+        .replace("  },\n};", '    run_kid(ctx) { ctx.log("info", "kid ran"); return 0; },\n  },\n};'),
+    );
+    const db = join(dir, "busy-parent.db");
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("checkpoint saved")) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await started;
+      const kid = storedJobs(db).find((row) => row.parentId !== null)!;
+      expect(kid.status).toBe("Queued");
+      await expect(resumeDurable({ db, jobId: kid.id, extension: module }, note, noSignal)).rejects.toMatchObject({ code: "JP_JOB_RUNNING" });
+      child.kill("SIGINT");
+      expect(await exited, stderr).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(storedJobs(db).map((row) => row.status)).toEqual(["Paused", "Queued"]); // SIGINT: nothing new starts
+    const resumed = await resumeDurable({ db, jobId: storedJobs(db)[1]!.id, extension: module }, note, noSignal);
+    expect(resumed.result.jobs[0]!.trace.filter((e) => e.kind === "log")).toHaveLength(1);
+  });
 });

@@ -463,6 +463,20 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     expect(fingerprint(path)).toEqual(before);
   });
 
+  it("a transaction a stopped call left open (V8 ends a native job inside a save) is rolled back before the next write, which is kept", () => {
+    const path = freshPath();
+    const store = openStore(path);
+    store.save("a", bytes("acknowledged"), meta(1));
+    // As V8 leaves it when it terminates a run between BEGIN and COMMIT: a write of a save that was never acknowledged.
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.exec("BEGIN IMMEDIATE");
+    db.prepare("UPDATE job_checkpoints SET state = ? WHERE job_id = ?").run(Buffer.from("never acknowledged"), "a");
+    store.save("b", bytes("next"), meta(2));
+    store.close();
+    const reopened = openStore(path);
+    expect([text(reopened.load("a")), text(reopened.load("b"))]).toEqual(["acknowledged", "next"]);
+  });
+
   it("a job database of schema 1 (no counts towards the per-job limits) is taken to this schema: its jobs keep everything else, with counts of 0", () => {
     const path = freshPath();
     const store = openStore(path);

@@ -180,8 +180,11 @@ function fileSha256(path: string): string | null {
  */
 function claim(store: SqliteStateStore, jobId: string): void {
   if (store.claim(jobId)) return;
-  const job = resumable(store, jobId);
-  throw jobRunning(jobId, job.owner); // Paused again already: the other process ran it and paused it meanwhile
+  const job = resumable(store, jobId); // Running: JP_JOB_RUNNING, from resumable
+  // Paused or Queued by another process that is still alive (it drives the job's tree, or it got the job first and
+  // paused it again meanwhile).
+  const [host, pid] = job.owner.split(":");
+  throw new DurableRunError("JP_JOB_RUNNING", `job ${jobId} is ${job.status} in process ${pid} on ${host}, which is still running and runs it itself; wait for that process to end (Ctrl-C pauses it), then resume`);
 }
 
 /**

@@ -12,18 +12,26 @@ const { command, output, shutdownSignal } = workerData as DurableWorkerData;
 /** What a write that the pipe refused waits on (nothing ever wakes it: Atomics.wait is a synchronous sleep). */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** The descriptors whose reader went away (EPIPE): what is written to them after is dropped, and the job goes on. */
+const closed = new Set<number>();
+
 /**
  * Writes all of a line to a file descriptor synchronously: a line announcing a saved checkpoint must be out before
  * the next instruction, kill or not. A pipe may take part of it (its buffer is full) or none (EAGAIN, when the
- * reader made it non-blocking): the rest is written after a short wait, never dropped.
+ * reader made it non-blocking): the rest is written after a short wait, never dropped. A reader that went away
+ * (`| head`) is not the job's failure: the job runs to its end, its store is written, and the command exits as it
+ * would have.
  */
 function writeLine(fd: number, line: string): void {
+  if (closed.has(fd)) return;
   const bytes = Buffer.from(`${line}\n`);
   for (let offset = 0; offset < bytes.length; ) {
     try {
       offset += writeSync(fd, bytes, offset);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") return void closed.add(fd);
+      if (code !== "EAGAIN") throw error;
       Atomics.wait(pause, 0, 0, 1);
     }
   }

@@ -444,7 +444,7 @@ export class SqliteStateStore implements StateStore {
          LEFT JOIN job_checkpoints c ON c.job_id = jobs.id WHERE jobs.id = ?`,
       ),
       running: this.db.prepare("SELECT id, owner FROM jobs WHERE status = 'Running'"),
-      status: this.db.prepare("SELECT status FROM jobs WHERE id = ?"),
+      status: this.db.prepare("SELECT status, owner FROM jobs WHERE id = ?"),
       claim: this.db.prepare("UPDATE jobs SET status = 'Running', owner = ?, updated_at = ? WHERE id = ?"),
       release: this.db.prepare("UPDATE jobs SET status = ?, updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
       pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
@@ -461,6 +461,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   private guard<T>(doing: string, action: () => T): T {
+    // A native job stopped by its time limit is stopped by V8 wherever it is, inside one of this store's transactions
+    // too, which is then left open (none of its writes was acknowledged, and every later write would join it, to be
+    // lost when the connection closes): it is rolled back before anything else is done.
+    if (this.db.inTransaction) this.db.exec("ROLLBACK");
     return this.retrying(doing, action);
   }
 
@@ -548,13 +552,15 @@ export class SqliteStateStore implements StateStore {
   /**
    * Takes a Paused or Queued job for this process before it is resumed: its row becomes Running, owned by this
    * process, in one immediate transaction, so that of two processes resuming the job only one gets it. False, with
-   * nothing changed, when the job is not Paused or Queued (another process got it first). The row stays Running
-   * until the job's own run records a status (see recordJob) or release() gives it back.
+   * nothing changed, when the job is not Paused or Queued (another process got it first), or when another process
+   * that is still alive wrote it last: a child it queued, or a job it paused while it goes on driving the tree, is
+   * that process's to run (it would run it too).
    */
   claim(jobId: string): boolean {
     const claimOnce = this.db.transaction(() => {
-      const row = this.statements.status.get(jobId) as { status: JobStatus } | undefined;
+      const row = this.statements.status.get(jobId) as { status: JobStatus; owner: string } | undefined;
       if (row === undefined || (row.status !== "Paused" && row.status !== "Queued")) return false;
+      if (row.owner !== THIS_PROCESS && ownerAlive(row.owner)) return false;
       this.statements.claim.run(THIS_PROCESS, Date.now(), jobId);
       this.claimed.set(jobId, row.status);
       return true;

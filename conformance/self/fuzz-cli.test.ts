@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), "job-parity-fuzz-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("job-parity fuzz, stopped and sized by the user", () => {
-  it("Ctrl-C: the session stops, prints its summary and exits 130, not 0 (it did not run its budget)", async () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s: the session stops, prints its summary and exits %i, not 0 (it did not run its budget)", async (signal, code) => {
     const child = spawn(process.execPath, ["bin/job-parity.mjs", "fuzz", "--time", "60s", "--seed", "1", "--workers", "1", "--corpus", dir], { cwd: PROJECT_ROOT });
     let stdout = "";
     let stderr = "";
@@ -27,14 +30,25 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       await running;
-      child.kill("SIGINT");
-      expect(await exited, `${stdout}\n${stderr}`).toBe(130);
+      child.kill(signal);
+      expect(await exited, `${stdout}\n${stderr}`).toBe(code);
     } finally {
       child.kill("SIGKILL");
     }
     expect(stdout).toMatch(/\d+ runs? in [\d.]+ s/);
-    expect(stdout).toMatch(/interrupted/);
+    expect(stdout).toMatch(signal === "SIGINT" ? /interrupted \(Ctrl-C\)/ : /interrupted \(SIGTERM\)/);
   }, 60_000);
+
+  it("a host that breaks on a case and then cannot be started again: exit 2 naming the case to replay, and no case saved for it", () => {
+    const marker = join(dir, "lost-marker");
+    const corpus = join(dir, "lost-corpus");
+    const hosts = join(PROJECT_ROOT, "conformance/hosts");
+    const command = `if [ -e ${marker} ]; then node ${hosts}/bad-handshake.mjs missing-field; else touch ${marker}; node ${hosts}/crash.mjs claims-all; fi`;
+    const run = runCli(["fuzz", "--host-cmd", command, "--runs", "50", "--seed", "1", "--workers", "1", "--corpus", corpus], 60_000);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/could not be brought back after a case broke it \(npx job-parity fuzz --seed \d+ --path '0' --host-cmd .*\): JP_HOST_HANDSHAKE/);
+    expect(existsSync(corpus)).toBe(false);
+  });
 
   it("--workers beyond the machine's parallelism: a note, and the session runs on as many workers as there are", () => {
     const run = runCli(["fuzz", "--runs", "20", "--seed", "1", "--workers", "64", "--corpus", dir], 60_000);

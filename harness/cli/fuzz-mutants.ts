@@ -3,7 +3,8 @@ import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
 import { FuzzWorkerPool } from "../programs/fuzz-protocol.ts";
 import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../programs/coverage.ts";
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
-import { awaitSession } from "./fuzz-wait.ts";
+import { hostReplayCommand } from "../programs/host-counterexample.ts";
+import { awaitSession, SIGNAL_EXIT, stoppedBy, type StopSignal } from "./fuzz-wait.ts";
 
 /**
  * `job-parity fuzz --mutant all`: a fuzzing session against each mutant host in turn (the reference host with one bug
@@ -22,8 +23,14 @@ export interface MutantFuzzRow {
   readonly firstCatch: FuzzSummary["firstCatch"];
   readonly runs: number;
   readonly skipped: number;
-  /** The shrunk case, in the corpus. */
+  /** The shrunk case, in the corpus (null: none saved). */
   readonly case: string | null;
+  /**
+   * The command that finds the catch again when no case holds it: caught and not shrunk (a signal stopped its
+   * shrinking), or shrunk and not saved (the corpus could not be written, `saveError`).
+   */
+  readonly replay: string | null;
+  readonly saveError: string | null;
   readonly elapsedMs: number;
 }
 
@@ -52,6 +59,14 @@ export async function fuzzEveryMutant(
   let coverage: Coverage = coverageOf([]);
   const started = performance.now();
   let interrupted = false;
+  let signal: StopSignal | null = null;
+  // Between two mutants' sessions no session listens for a signal: one that came then would end the process unheard.
+  const onSignal = (s: StopSignal) => {
+    interrupted = true;
+    signal ??= s;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const pool = new FuzzWorkerPool();
   try {
     for (const mutant of mutants) {
@@ -63,20 +78,25 @@ export async function fuzzEveryMutant(
         const first = row.firstCatch === null ? "-" : `${seconds(row.firstCatch.ms)} (${row.firstCatch.runs} run${row.firstCatch.runs === 1 ? "" : "s"})`;
         const verdict = row.caught ? "caught  " : interrupted ? "stopped " : "SURVIVED";
         out(`${row.mutant.padEnd(width)}  ${verdict}  ${first.padEnd(22)}  ${String(row.runs).padStart(6)}  ${String(row.skipped).padStart(7)}  ${row.case === null ? "-" : shown(row.case)}`);
+        if (row.replay !== null) out(`  ${row.saveError === null ? "caught, not shrunk" : `not saved (${row.saveError})`}: ${row.replay}`);
       }
     }
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await pool.close();
   }
 
   async function fuzzOne(mutant: Mutant): Promise<MutantFuzzRow | null> {
     const session = startFuzzSession({ ...common, target: { kind: "mutant", name: mutant.name }, pool });
-    const summary = await awaitSession(session, () => (interrupted = true));
+    const summary = await awaitSession(session, onSignal);
     if (summary instanceof FuzzHostError) {
       err(`job-parity fuzz: mutant ${mutant.name}: ${summary.message}`);
       return null;
     }
     coverage = mergeCoverage(coverage, summary.coverage);
+    const saved = summary.cases[0];
+    const lost = saved !== undefined && saved.saveError !== null ? saved : summary.cases.length === 0 ? summary.unshrunk[0] : undefined;
     return {
       mutant: mutant.name,
       clause: mutant.clause ?? null,
@@ -84,17 +104,20 @@ export async function fuzzEveryMutant(
       firstCatch: summary.firstCatch,
       runs: summary.runs,
       skipped: summary.skipped,
-      case: summary.cases[0]?.dir ?? null,
+      case: saved !== undefined && saved.saveError === null ? saved.dir : null,
+      replay: lost === undefined ? null : hostReplayCommand(lost.seed, lost.path, `--mutant ${mutant.name}`),
+      saveError: saved?.saveError ?? null,
       elapsedMs: summary.elapsedMs,
     };
   }
   const caught = rows.filter((r) => r.caught);
-  const survived = rows.filter((r) => !r.caught).map((r) => r.mutant);
+  // The mutant a signal stopped was not fuzzed to its budget: stopped, not survived.
+  const survived = rows.filter((r, i) => !r.caught && !(interrupted && i === rows.length - 1)).map((r) => r.mutant);
   const elapsedMs = performance.now() - started;
   if (json) {
     out(JSON.stringify({ mutants: rows.length, caught: caught.length, survived, interrupted, seed: common.seed, budget: common.budget, elapsedMs, results: rows, coverage }, null, 2));
   } else {
-    if (interrupted) out("interrupted (Ctrl-C): the mutants after the last row were not fuzzed");
+    if (interrupted) out(`interrupted (${stoppedBy(signal)}): the last row's mutant was stopped, the mutants after it were not fuzzed`);
     const times = caught.map((r) => r.firstCatch?.ms ?? 0).sort((a, b) => a - b);
     const median = times.length === 0 ? "-" : seconds(times[Math.floor(times.length / 2)]!);
     out(`caught ${caught.length} of ${rows.length} mutants (median time to first catch ${median}) in ${seconds(elapsedMs)}`);
@@ -102,5 +125,6 @@ export async function fuzzEveryMutant(
     out("");
     out(formatCoverage(coverage));
   }
-  return survived.length === 0 ? 0 : 1;
+  if (survived.length > 0) return 1;
+  return interrupted ? SIGNAL_EXIT[signal ?? "SIGINT"] : 0;
 }

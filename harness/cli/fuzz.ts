@@ -31,7 +31,7 @@ import { MAX_TIMEOUT_MS, parseCommand, positiveInt, UsageError } from "./args.ts
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
-import { awaitSession } from "./fuzz-wait.ts";
+import { awaitSession, SIGNAL_EXIT, stoppedBy, type StopSignal } from "./fuzz-wait.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]
@@ -75,8 +75,9 @@ the host, printed with the first divergent event and a replay command, and saved
 
 Exit codes: 0 no divergence, 1 divergences found (or the replayed case diverges; with --mutant all: a mutant
 survived), a host that did not shut down as the protocol says, or a host sent no case at all (every case needed what
-its handshake does not offer), 2 bad usage, a host under test that cannot start or shake hands, or a harness error,
-130 stopped by Ctrl-C before its budget (after its summary and the cases it saved).`;
+its handshake does not offer), 2 bad usage, a host under test that cannot start or shake hands (or be brought back
+after a case broke it), or a harness error, 130 stopped by Ctrl-C and 143 by SIGTERM before its budget (after its
+summary and the cases it saved). A --seed/--path replay holds for the version of job-parity that printed it.`;
 
 const DEFAULT_TIME_MS = 60_000;
 const DEFAULT_MAX_DIVERGENCES = 10;
@@ -162,22 +163,22 @@ const nothingSent = (summary: FuzzSummary) => summary.runs > 0 && summary.skippe
  * The session's summary; `parity`: the parity property's session (no host under test); `replay`: the command that
  * runs one case again (on the same host).
  */
-function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: number, path: string) => string): string[] {
+function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: number, path: string) => string, signal: StopSignal | null = null): string[] {
   const lines = [
     `${plural(summary.runs, "run")} in ${seconds(summary.elapsedMs)} (${summary.runsPerSecond.toFixed(0)} runs/s) on ${plural(summary.workers, "worker")}` +
       ` · seed ${summary.seed} · shard ${summary.shard.index}/${summary.shard.count} · host ${summary.host}`,
   ];
-  if (summary.stopped === "interrupted") lines.push("interrupted (Ctrl-C): the counts are those of the runs that finished");
+  if (summary.stopped === "interrupted") lines.push(`interrupted (${stoppedBy(signal)}): the counts are those of the runs that finished`);
   if (summary.stopped === "max-divergences") lines.push(`stopped after ${plural(summary.divergences, "divergence")} (--max-divergences)`);
   if (summary.skipped > 0) lines.push(`${plural(summary.skipped, "case")} skipped: they need a capability, wire method or ABI version the host's handshake does not offer`);
   if (nothingSent(summary)) lines.push("no case was sent to the host: its handshake offers too little for any generated case (a failure, exit 1)");
   const first = summary.firstCatch === null ? "" : `, the first after ${seconds(summary.firstCatch.ms)} (${plural(summary.firstCatch.runs, "run")})`;
   const unshrunk = summary.unshrunk.length > 0 ? `, ${summary.unshrunk.length} caught and not shrunk` : "";
   lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${unshrunk}${first})` : ""}`);
-  for (const found of summary.unshrunk) lines.push(`  caught, not shrunk (Ctrl-C stopped its shrinking), not saved: ${replay(found.seed, found.path)}`);
+  for (const found of summary.unshrunk) lines.push(`  caught, not shrunk (${stoppedBy(signal)} stopped its shrinking), not saved: ${replay(found.seed, found.path)}`);
   for (const found of summary.cases) {
     const state = found.saveError !== null ? `not saved (${found.saveError}):` : found.saved ? "saved" : "known";
-    lines.push(`  ${state}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}${found.saveError !== null ? `  replay: fuzz --seed ${found.seed} --path '${found.path}'` : ""}`);
+    lines.push(`  ${state}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}${found.saveError !== null ? `  replay: ${replay(found.seed, found.path)}` : ""}`);
   }
   for (const problem of summary.shutdownProblems) lines.push(`the host did not shut down as the protocol says: ${problem}`);
   lines.push(timingLine(summary));
@@ -340,16 +341,17 @@ export async function fuzzCommand(
   const hostFlag = target === null ? null : replayFlags(target, timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS);
   const replayOf = (seed: number, path: string) => (hostFlag === null ? replayCommand(seed, path, fault ?? undefined) : hostReplayCommand(seed, path, hostFlag));
   if (!values.json) reporter = progressReporter(session, replayOf);
-  const summary = await awaitSession(session).finally(() => reporter?.stop());
+  let signal: StopSignal | null = null;
+  const summary = await awaitSession(session, (s) => (signal ??= s)).finally(() => reporter?.stop());
   if (summary instanceof FuzzHostError) {
     err(`job-parity fuzz: ${summary.message}`);
     return 2;
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
-  else for (const line of summaryLines(summary, target === null, replayOf)) out(line);
+  else for (const line of summaryLines(summary, target === null, replayOf, signal)) out(line);
   if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary)) return 1;
-  // Stopped short of its budget by Ctrl-C: not a clean pass, whatever it checked.
-  return summary.stopped === "interrupted" ? 130 : 0;
+  // Stopped short of its budget by Ctrl-C or SIGTERM: not a clean pass, whatever it checked.
+  return summary.stopped === "interrupted" ? SIGNAL_EXIT[signal ?? "SIGINT"] : 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { emptyTimings } from "./differential.ts";
 import { boundaryFault } from "./faults.ts";
 import { COUNTER, TIMING_PHASES, type FromWorker, type ToWorker, type WorkerSetup } from "./fuzz-protocol.ts";
 import { emptyHostTimings, HOST_TIMING_PHASES, openFuzzHost, type FuzzHost } from "./host-fuzz.ts";
-import { replayFlags } from "./host-counterexample.ts";
+import { hostReplayCommand, replayFlags } from "./host-counterexample.ts";
 import { checkHostProperty } from "./host-property.ts";
 import { checkParityProperty, type Counterexample } from "./property.ts";
 
@@ -114,7 +114,7 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
       let runs = 0;
       const timeLimitMs = timeLeft(message);
       if (timeLimitMs !== undefined && timeLimitMs <= 0) return post({ type: "done", chunk: message.chunk, runs, counterexample: null, coverage: coverage.take() });
-      const { counterexample } = await checkHostProperty(host, {
+      const { counterexample, lost } = await checkHostProperty(host, {
         ...options,
         seed: message.seed,
         numRuns: message.numRuns,
@@ -137,6 +137,10 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
         },
       });
       publish();
+      if (lost !== undefined) {
+        const replay = hostReplayCommand(message.seed, lost.path, options.hostFlag);
+        return post({ type: "failed", message: `the host under test (${targetLabel(target)}) could not be brought back after a case broke it (${replay}): ${lost.error}` });
+      }
       post({ type: "done", chunk: message.chunk, runs, counterexample, coverage: coverage.take() });
     },
     async close() {

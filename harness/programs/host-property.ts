@@ -32,7 +32,17 @@ export interface HostPropertyOutcome {
   /** Cases not sent: they need what the host's handshake does not offer. */
   readonly skipped: number;
   readonly counterexample: HostCounterexample | null;
+  /**
+   * The host could not be brought back (a process started again after a case could not be started or failed its
+   * handshake): the cases after it were not checked, and no case is blamed for it. `path` is the generated case
+   * after which it happened (the one that broke the host, or whose shrinking was under way), `error` what the
+   * restart met.
+   */
+  readonly lost?: { readonly path: string; readonly error: string };
 }
+
+/** Failures of a host process started again: not a case's doing, the host is gone (docs/gate.md, JP_HOST_LOST). */
+const RESTART_FAILURES: readonly string[] = ["JP_HOST_HANDSHAKE", "JP_HOST_SPAWN"];
 
 /**
  * The host property: for every program and scenario the host is sent, its answer equals the reference host's and
@@ -46,17 +56,27 @@ export async function checkHostProperty(host: FuzzHost, options: HostPropertyOpt
   let sent = 0;
   let shrinking = false; // fast-check generates until the first failure, then only shrinks
   let last: { value: ProgramCase; check: HostCheck } | null = null;
+  let lost: HostPropertyOutcome["lost"];
+  let firstFailure: string | null = null;
   const check = (value: ProgramCase) => checkOnHost(host, `fuzz/${sent++}`, value.program, value.scenario, options);
   const property = fc.asyncProperty(hostCaseArb, async (value: ProgramCase) => {
-    if (options.stopped?.()) return true;
+    if (options.stopped?.() || lost !== undefined) return true;
     const result = await check(value);
+    if (result.error !== null && RESTART_FAILURES.includes(result.error.code)) {
+      // The case found the host gone: the one that broke it came before (or is being shrunk), this one is not to blame.
+      lost = { path: firstFailure ?? String(Math.max(0, runs - 1)), error: `${result.error.code}: ${result.error.message}` };
+      return true;
+    }
     if (!shrinking) {
       runs++;
       if (result.missing !== null) skipped++;
       options.onRun?.(result, value);
     }
     if (!result.ok) {
-      if (!shrinking) options.onFirstFailure?.();
+      if (!shrinking) {
+        firstFailure = String(runs - 1);
+        options.onFirstFailure?.();
+      }
       shrinking = true;
       last = { value, check: result };
     }
@@ -69,6 +89,7 @@ export async function checkHostProperty(host: FuzzHost, options: HostPropertyOpt
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
     ...(options.shrink === false ? { endOnFailure: true } : {}),
   });
+  if (lost !== undefined) return { runs, skipped, counterexample: null, lost };
   if (!details.failed || details.counterexample === null || options.stopped?.()) return { runs, skipped, counterexample: null };
   const [value] = details.counterexample;
   // The smallest failing case is the last one that failed; a property that threw instead is run once more, to throw.

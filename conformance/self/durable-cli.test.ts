@@ -244,6 +244,38 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(refusals.every((e) => e.kind === "abi_violation" && e.limit === "maxChildrenPerJob")).toBe(true);
   });
 
+  it("a job paused by itself, resumed in a new process and stopped by its time limit, goes back to its last checkpoint's counters", async () => {
+    // Checkpoints every 10 items; paused at its 13th check (no checkpoint: it keeps 13 items, run.resume). Resumed in
+    // a new process from n = 10, it spins at n = 15 until its time limit, before checkpointing again: it goes back
+    // to the counters of the checkpoint at 10 (items 10), as it would in one process, not to the 13 it was paused with.
+    const extension = join(dir, "steps.mjs");
+    writeFileSync(
+      extension,
+      `export default {
+        init: (api) => api.registerJob("steps", "run_steps", true),
+        jobs: {
+          run_steps(ctx, state) {
+            let n = state.length > 0 ? JSON.parse(new TextDecoder().decode(state)).n : 0;
+            for (;;) {
+              n++;
+              ctx.incrementItems(1);
+              if (n % 10 === 0) ctx.checkpoint(JSON.stringify({ n }));
+              if (ctx.checkInterrupt() !== 0) return 1;
+              if (n === 15 && state.length > 0) for (;;) {}
+              if (n >= 50) return 0;
+            }
+          },
+        },
+      };
+`,
+    );
+    const stepsDb = join(dir, "steps.db");
+    const first = await execDurable({ db: stepsDb, source: extension, job: "steps", interrupts: [{ action: "pause", atCheck: 13 }] }, note, noSignal);
+    expect([first.result.jobs[0]!.status, first.result.jobs[0]!.metrics.items]).toEqual(["Paused", "13"]);
+    const resumed = await resumeDurable({ db: stepsDb, jobId: first.result.jobs[0]!.id, extension, runTimeoutMs: 300 }, note, noSignal);
+    expect([resumed.result.jobs[0]!.status, resumed.result.jobs[0]!.metrics.items, resumed.result.jobs[0]!.savedState]).toEqual(["Paused", "10", '{"n":10}']);
+  });
+
   it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {
     const bogus = join(dir, "notes.db");
     writeFileSync(bogus, "these are my notes, not a database\n".repeat(200));

@@ -324,6 +324,23 @@ describe("SqliteStateStore: startup recovery", () => {
     expect(openStore(path).recovered).toEqual([]); // recovered once: the next open finds nothing Running
   });
 
+  it("a job that crashed after a status change later than its checkpoint goes back to the checkpoint's counters", () => {
+    // Checkpointed at 7 items, then paused by itself at 9 (the row holds 9) and resumed (Running, still 9): a crash
+    // before its next checkpoint resumes it from the checkpoint, with the checkpoint's counters.
+    const path = freshPath();
+    const store = openStore(path);
+    store.recordJob(snapshot("a", { status: "Running", runs: 1 }));
+    store.save("a", bytes('{"current":7}'), meta(7));
+    const nine = { ...ZERO, items: "9" };
+    store.recordJob(snapshot("a", { status: "Paused", runs: 1, metrics: nine }));
+    store.recordJob(snapshot("a", { status: "Running", runs: 2, metrics: nine }));
+    store.close();
+    setOwner(path, "a", `${hostname()}:${deadPid()}`);
+    const reopened = openStore(path);
+    expect(reopened.recovered).toEqual(["a"]);
+    expect(reopened.job("a")).toMatchObject({ status: "Paused", metrics: { items: "7" }, checkpointMetrics: { items: "7" } });
+  });
+
   it("a Running job of a process that is still alive is left Running", () => {
     const sleeper: ChildProcess = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
     try {
@@ -482,9 +499,9 @@ describe("SqliteStateStore: files it must not use and failures it must report", 
     const store = openStore(path);
     store.recordJob(snapshot("kept", { status: "Paused", runs: 1, exitCodes: [1], metrics: { ...ZERO, items: "7" } }));
     store.close();
-    // Schema 1 is this schema without the four count columns.
+    // Schema 1 is this schema without the four count columns and the checkpoint counters.
     const older = new Database(path);
-    for (const column of ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"]) older.exec(`ALTER TABLE jobs DROP COLUMN ${column}`);
+    for (const column of ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned", "checkpoint_counters"]) older.exec(`ALTER TABLE jobs DROP COLUMN ${column}`);
     older.pragma("user_version = 1");
     older.close();
     // Read-only (jobs, on a file it cannot write), it is listed as it is, with counts of 0, and left at schema 1.

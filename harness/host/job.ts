@@ -88,9 +88,17 @@ export class JobRecord {
     job.droppedWarnings = stored.counts.droppedWarnings;
     job.childrenSpawned = stored.counts.childrenSpawned;
     job.checkpointBytes = checkpointBytes;
-    // A stored job's counters are those of its last checkpoint (or, paused at a check, of the run that paused it).
+    // The counters its last checkpoint left, which a limit, a store failure or a crash takes it back to: kept apart by
+    // the store; else (a store that keeps none) the stored ones stand for them.
     job.checkpointMetrics = new JobMetrics();
-    job.checkpointMetrics.copyFrom(job.metrics);
+    if (stored.checkpointMetrics) {
+      job.checkpointMetrics.bytes = BigInt(stored.checkpointMetrics.bytes);
+      job.checkpointMetrics.items = BigInt(stored.checkpointMetrics.items);
+      job.checkpointMetrics.warnings = stored.checkpointMetrics.warnings;
+      job.checkpointMetrics.nonCriticalErrors = stored.checkpointMetrics.nonCriticalErrors;
+    } else {
+      job.checkpointMetrics.copyFrom(job.metrics);
+    }
     job.progress = stored.progress;
     job.error = stored.error;
     return job;

@@ -146,6 +146,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   dropped_log_lines   INTEGER NOT NULL DEFAULT 0,
   dropped_warnings    INTEGER NOT NULL DEFAULT 0,
   children_spawned    INTEGER NOT NULL DEFAULT 0,
+  checkpoint_counters TEXT,
   progress            REAL,
   progress_message    TEXT,
   error               TEXT,
@@ -165,14 +166,16 @@ CREATE TABLE IF NOT EXISTS job_checkpoints (
 
 /**
  * What takes a database of an older schema to SCHEMA_VERSION, by the version it has: schema 1 kept no counts towards
- * the per-job limits, so a job it kept resumes with them at 0, as it did then.
+ * the per-job limits, so a job it kept resumes with them at 0, as it did then; nor the counters of a job's last
+ * checkpoint apart from its row's, which stand for them, as they did then.
  */
 const MIGRATIONS: Readonly<Record<number, string>> = {
   1: `
 ALTER TABLE jobs ADD COLUMN log_lines INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN dropped_log_lines INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN dropped_warnings INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE jobs ADD COLUMN children_spawned INTEGER NOT NULL DEFAULT 0;`,
+ALTER TABLE jobs ADD COLUMN children_spawned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN checkpoint_counters TEXT;`,
 };
 
 interface JobRow {
@@ -190,6 +193,8 @@ interface JobRow {
   items: string;
   warnings: number;
   non_critical_errors: number;
+  /** The metrics of the job's last checkpoint (JSON of a MetricsSnapshot); null before its first (or in schema 1). */
+  checkpoint_counters?: string | null;
   // Absent in a schema 1 database read as it is (read-only): 0.
   log_lines?: number;
   dropped_log_lines?: number;
@@ -404,7 +409,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   private prepare() {
-    // The statements that write the per-job counts are prepared at their first use, which only a writable store
+    // The statements that write the columns schema 2 added are prepared at their first use, which only a writable store
     // makes: a schema 1 database read as it is (read-only) has no such columns, and preparing them would fail.
     const later = (sql: string) => {
       let statement: Database.Statement | undefined;
@@ -416,8 +421,8 @@ export class SqliteStateStore implements StateStore {
          ON CONFLICT (job_id) DO UPDATE SET sequence = sequence + 1, state = excluded.state, sha256 = excluded.sha256, saved_at = excluded.saved_at`,
       ),
       putCounters: later(
-        `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, log_lines = ?, dropped_log_lines = ?, dropped_warnings = ?,
-           children_spawned = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE jobs SET bytes = ?, items = ?, warnings = ?, non_critical_errors = ?, checkpoint_counters = ?, log_lines = ?, dropped_log_lines = ?,
+           dropped_warnings = ?, children_spawned = ?, progress = ?, progress_message = ?, owner = ?, updated_at = ? WHERE id = ?`,
       ),
       getCheckpoint: this.db.prepare("SELECT state, sha256 FROM job_checkpoints WHERE job_id = ?"),
       dropCheckpoint: this.db.prepare("DELETE FROM job_checkpoints WHERE job_id = ?"),
@@ -447,7 +452,15 @@ export class SqliteStateStore implements StateStore {
       status: this.db.prepare("SELECT status, owner FROM jobs WHERE id = ?"),
       claim: this.db.prepare("UPDATE jobs SET status = 'Running', owner = ?, updated_at = ? WHERE id = ?"),
       release: this.db.prepare("UPDATE jobs SET status = ?, updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
-      pause: this.db.prepare("UPDATE jobs SET status = 'Paused', updated_at = ? WHERE id = ? AND status = 'Running' AND owner = ?"),
+      // A job a crash stopped resumes from its last checkpoint: its counters go back to that checkpoint's (a row written
+      // since, at a status change, holds later ones).
+      pause: later(
+        `UPDATE jobs SET status = 'Paused', updated_at = ?,
+           bytes = coalesce(json_extract(checkpoint_counters, '$.bytes'), bytes), items = coalesce(json_extract(checkpoint_counters, '$.items'), items),
+           warnings = coalesce(json_extract(checkpoint_counters, '$.warnings'), warnings),
+           non_critical_errors = coalesce(json_extract(checkpoint_counters, '$.nonCriticalErrors'), non_critical_errors)
+         WHERE id = ? AND status = 'Running' AND owner = ?`,
+      ),
     };
   }
 
@@ -457,7 +470,7 @@ export class SqliteStateStore implements StateStore {
     const now = Date.now();
     // A row is paused only if the owner we judged dead still has it: between the read and this write another
     // process may have resumed the job (and written its own owner).
-    return this.db.transaction(() => orphans.filter((row) => this.statements.pause.run(now, row.id, row.owner).changes === 1).map((row) => row.id)).immediate();
+    return this.db.transaction(() => orphans.filter((row) => this.statements.pause().run(now, row.id, row.owner).changes === 1).map((row) => row.id)).immediate();
   }
 
   private guard<T>(doing: string, action: () => T): T {
@@ -520,7 +533,8 @@ export class SqliteStateStore implements StateStore {
     const m = meta.metrics.snapshot();
     const c = meta.counts;
     const p = meta.progress;
-    this.statements.putCounters().run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, c.logLines, c.droppedLogLines, c.droppedWarnings, c.childrenSpawned, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
+    const counters = JSON.stringify({ bytes: m.bytes, items: m.items, warnings: m.warnings, nonCriticalErrors: m.nonCriticalErrors });
+    this.statements.putCounters().run(m.bytes, m.items, m.warnings, m.nonCriticalErrors, counters, c.logLines, c.droppedLogLines, c.droppedWarnings, c.childrenSpawned, p?.value ?? null, p?.message ?? null, THIS_PROCESS, now, jobId);
   }
 
   save(jobId: string, state: Uint8Array, meta?: CheckpointMeta): void {
@@ -651,7 +665,7 @@ const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as num
 const COUNT_COLUMNS = ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"] as const;
 
 /** Checks what toStoredJob reads as more than a value (JSON, u64 text, times, counts) and parses its JSON columns. */
-function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null } {
+function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null; checkpointMetrics: MetricsSnapshot | null } {
   const bad = (column: string, value: unknown, expected: string) => {
     throw new CorruptRow(`job ${row.id}'s ${column} is ${JSON.stringify(value)}, not ${expected}`);
   };
@@ -686,11 +700,25 @@ function checkRow(row: JobRow): { exitCodes: number[]; origin: JobOrigin | null 
   for (const [column, value] of [["runs", row.runs], ["depth", row.depth], ["warnings", row.warnings], ["non_critical_errors", row.non_critical_errors], ...counts] as const) {
     if (!isCount(value)) bad(column, value, "a count");
   }
-  return { exitCodes: exitCodes as number[], origin: parsedOrigin };
+  let checkpointMetrics: MetricsSnapshot | null = null;
+  if (row.checkpoint_counters !== undefined && row.checkpoint_counters !== null) {
+    let counters: unknown;
+    try {
+      counters = JSON.parse(row.checkpoint_counters);
+    } catch {
+      bad("checkpoint_counters", row.checkpoint_counters, "JSON");
+    }
+    const c = (counters ?? {}) as Partial<Record<keyof MetricsSnapshot, unknown>>;
+    if (typeof c !== "object" || !isU64Decimal(c.bytes) || !isU64Decimal(c.items) || !isCount(c.warnings) || !isCount(c.nonCriticalErrors)) {
+      bad("checkpoint_counters", row.checkpoint_counters, "an object of bytes and items (u64 in decimal), warnings and nonCriticalErrors (counts)");
+    }
+    checkpointMetrics = c as unknown as MetricsSnapshot;
+  }
+  return { exitCodes: exitCodes as number[], origin: parsedOrigin, checkpointMetrics };
 }
 
 function toStoredJob(row: JobRow): StoredJob {
-  const { exitCodes, origin } = checkRow(row);
+  const { exitCodes, origin, checkpointMetrics } = checkRow(row);
   const metrics: MetricsSnapshot = { bytes: row.bytes, items: row.items, warnings: row.warnings, nonCriticalErrors: row.non_critical_errors };
   const progress: ProgressSnapshot | null = row.progress === null ? null : { value: row.progress, message: row.progress_message ?? "" };
   return {
@@ -705,6 +733,7 @@ function toStoredJob(row: JobRow): StoredJob {
     exitCodes,
     metrics,
     counts: { logLines: row.log_lines ?? 0, droppedLogLines: row.dropped_log_lines ?? 0, droppedWarnings: row.dropped_warnings ?? 0, childrenSpawned: row.children_spawned ?? 0 },
+    checkpointMetrics,
     progress,
     error: row.error,
     origin,

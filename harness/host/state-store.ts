@@ -34,6 +34,11 @@ export interface JobSnapshot {
   readonly metrics: MetricsSnapshot;
   /** Its counts towards the per-job limits, which are the job's, not a run's (run.resume): a resume goes on from them. */
   readonly counts: JobCounts;
+  /**
+   * The metrics of its last checkpoint, when a durable store kept them apart from `metrics` (which a later status
+   * change may have moved on): a job a limit, a store failure or a crash stops goes back to these.
+   */
+  readonly checkpointMetrics?: MetricsSnapshot | null;
   readonly progress: ProgressSnapshot | null;
   readonly error: string | null;
 }

@@ -276,6 +276,35 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect([resumed.result.jobs[0]!.status, resumed.result.jobs[0]!.metrics.items, resumed.result.jobs[0]!.savedState]).toEqual(["Paused", "10", '{"n":10}']);
   });
 
+  it("resume in a new process takes back the finished children too: a wait answers them, and their unfinished children run", async () => {
+    // root spawns a and pauses; a spawns g and completes; g is paused at its first check. Resumed, g (a's child) runs
+    // first, as it would have right after a's run, and completes; root's second run waits: it is answered a, Completed.
+    const extension = join(dir, "tree.mjs");
+    writeFileSync(
+      extension,
+      `export default {
+        init: (api) => { for (const name of ["root", "a", "g"]) api.registerJob(name, "run_" + name, true); return 0; },
+        jobs: {
+          run_root(ctx, state) {
+            if (state.length === 0) { ctx.spawnChild("a"); ctx.checkpoint("spawned"); return 1; }
+            ctx.log("info", "waited: " + ctx.waitForChildren().map((child) => child.status).join(","));
+            return 0;
+          },
+          run_a(ctx) { ctx.spawnChild("g"); return 0; },
+          run_g(ctx) { ctx.checkpoint("g"); return ctx.checkInterrupt() !== 0 ? 1 : 0; },
+        },
+      };
+`,
+    );
+    const treeDb = join(dir, "tree.db");
+    const first = await execDurable({ db: treeDb, source: extension, job: "root", interrupts: [{ action: "pause", atCheck: 1, job: 2 }] }, note, noSignal);
+    expect(first.result.jobs.map((job) => [job.type, job.status])).toEqual([["root", "Paused"], ["a", "Completed"], ["g", "Paused"]]);
+    const resumed = await resumeDurable({ db: treeDb, jobId: first.result.jobs[0]!.id, extension }, note, noSignal);
+    expect(storedJobs(treeDb).map((row) => [row.name ?? row.type, row.status])).toEqual([["root", "Completed"], ["a", "Completed"], ["g", "Completed"]]);
+    const rootTrace = resumed.result.jobs.find((job) => job.type === "root")!.trace;
+    expect(rootTrace.filter((e) => e.kind === "log").map((e) => (e as { message: string }).message)).toEqual(["waited: Completed"]);
+  });
+
   it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {
     const bogus = join(dir, "notes.db");
     writeFileSync(bogus, "these are my notes, not a database\n".repeat(200));

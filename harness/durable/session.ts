@@ -271,11 +271,16 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
     const host = hostFor(store, shutdownSignal, request, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
     const root = host.restoreJob(loaded.scope, stored, null, stored.checkpoint?.bytes ?? 0);
-    // Unfinished descendants come back queued under their parents, in the order they were created.
+    // Descendants come back under their parents, in the order they were created: unfinished ones queued, finished ones
+    // as they ended (a wait answers them, and their own children come back under them).
     const restored = new Map<string, JobRecord>([[root.id, root]]);
     for (const row of store.jobs()) {
       const parent = row.parentId === null ? undefined : restored.get(row.parentId);
-      if (parent === undefined || (row.status !== "Queued" && row.status !== "Paused")) continue;
+      if (parent === undefined || row.status === "Running") continue;
+      if (row.status !== "Queued" && row.status !== "Paused") {
+        restored.set(row.id, host.restoreFinishedJob(row, parent));
+        continue;
+      }
       // A child another process is resuming on its own stays with it.
       if (!store.claim(row.id)) {
         notes(`job-parity: job ${row.id} (a child of ${row.parentId}) was taken by another process; not resumed here`);
@@ -284,6 +289,8 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
       restored.set(row.id, host.restoreJob(loaded.scope, row, parent, row.checkpoint?.bytes ?? 0));
     }
     notes(`job-parity: resuming job ${root.id} (${root.status}, ${root.runs} run${root.runs === 1 ? "" : "s"} so far) from ${request.db}`);
+    // The unfinished children of finished jobs first: they would have run right after their parent's last run.
+    for (const job of restored.values()) if (job.terminal) host.driveChildrenOf(job, { resume: true });
     host.drive(root, { resume: true });
     loaded.unload();
     const extension = notLoadedUnasked(origin, request.cwd ?? process.cwd()) === null ? null : path;

@@ -220,6 +220,21 @@ export class ReferenceHost {
     return job;
   }
 
+  /**
+   * Takes back a job a durable store kept that has finished, beside the unfinished jobs of its tree: it is never run
+   * again, but it is one of its parent's children (a wait answers it, child.wait), its unfinished children come back
+   * under it, and it counts in its tree (its initial state, child.tree). Nothing is written for it.
+   */
+  restoreFinishedJob(stored: JobSnapshot, parent: JobRecord | null): JobRecord {
+    const job = JobRecord.restore(stored, this.jobs.length, 0, true);
+    job.trace.setWindow(this.traceWindow);
+    if (parent) job.tree = parent.tree;
+    job.tree.jobs++;
+    job.tree.stateBytes += job.initialState?.byteLength ?? 0;
+    this.jobs.push(job);
+    return job;
+  }
+
   /** Every status change goes through here, so a durable store sees each one. */
   private transition(job: JobRecord, status: JobStatus, end?: RunEnd): void {
     job.transition(status, end);
@@ -341,6 +356,20 @@ export class ReferenceHost {
   }
 
   /** Drives the children a job queued that have not run yet, in spawn order, each to its end. */
+  /**
+   * Drives, with `options`, the queued children of a job that does not run again (one restored finished, whose
+   * children a process that stopped never ran), each to its end, as they would have been driven after its last run.
+   */
+  driveChildrenOf(job: JobRecord, options: DriveOptions = {}): void {
+    const outer = this.driving;
+    this.driving = options;
+    try {
+      this.driveQueuedChildren(job);
+    } finally {
+      this.driving = outer;
+    }
+  }
+
   private driveQueuedChildren(job: JobRecord): void {
     const children = this.queuedChildren.get(job.id) ?? [];
     this.queuedChildren.delete(job.id);

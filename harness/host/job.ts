@@ -72,8 +72,11 @@ export class JobRecord {
    * limits and status (Queued or Paused; a terminal job is not restored), and its checkpoint's size, which its tree
    * counts (`checkpointBytes`). Its trace starts at the status it was stored in.
    */
-  static restore(stored: JobSnapshot, index: number, checkpointBytes: number): JobRecord {
-    if (stored.status !== "Queued" && stored.status !== "Paused") throw new LifecycleError(`job ${stored.id} is ${stored.status}; only Queued or Paused jobs can be restored`);
+  static restore(stored: JobSnapshot, index: number, checkpointBytes: number, finished = false): JobRecord {
+    const resumable = stored.status === "Queued" || stored.status === "Paused";
+    if (resumable === finished) {
+      throw new LifecycleError(`job ${stored.id} is ${stored.status}; only ${finished ? "a finished job is restored as one" : "Queued or Paused jobs can be restored"}`);
+    }
     const job = new JobRecord(stored.id, index, stored.type, stored.extensionId, stored.parentId, stored.depth, stored.initialState);
     job.status = stored.status;
     job.trace.events[0] = { kind: "status", job: job.id, status: stored.status };

@@ -355,7 +355,6 @@ export class ReferenceHost {
     }
   }
 
-  /** Drives the children a job queued that have not run yet, in spawn order, each to its end. */
   /**
    * Drives, with `options`, the queued children of a job that does not run again (one restored finished, whose
    * children a process that stopped never ran), each to its end, as they would have been driven after its last run.
@@ -370,6 +369,7 @@ export class ReferenceHost {
     }
   }
 
+  /** Drives the children a job queued that have not run yet, in spawn order, each to its end. */
   private driveQueuedChildren(job: JobRecord): void {
     const children = this.queuedChildren.get(job.id) ?? [];
     this.queuedChildren.delete(job.id);

@@ -300,7 +300,7 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     const first = await execDurable({ db: treeDb, source: extension, job: "root", interrupts: [{ action: "pause", atCheck: 1, job: 2 }] }, note, noSignal);
     expect(first.result.jobs.map((job) => [job.type, job.status])).toEqual([["root", "Paused"], ["a", "Completed"], ["g", "Paused"]]);
     const resumed = await resumeDurable({ db: treeDb, jobId: first.result.jobs[0]!.id, extension }, note, noSignal);
-    expect(storedJobs(treeDb).map((row) => [row.name ?? row.type, row.status])).toEqual([["root", "Completed"], ["a", "Completed"], ["g", "Completed"]]);
+    expect(storedJobs(treeDb).map((row) => [row.type, row.status])).toEqual([["root", "Completed"], ["a", "Completed"], ["g", "Completed"]]);
     const rootTrace = resumed.result.jobs.find((job) => job.type === "root")!.trace;
     expect(rootTrace.filter((e) => e.kind === "log").map((e) => (e as { message: string }).message)).toEqual(["waited: Completed"]);
   });

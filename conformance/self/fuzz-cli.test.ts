@@ -50,6 +50,12 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     expect(existsSync(corpus)).toBe(false);
   });
 
+  it("a --time that runs out before any case is checked is no pass: exit 1, saying so", () => {
+    const run = runCli(["fuzz", "--time", "1ms", "--seed", "1", "--corpus", dir], 60_000);
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toContain("no case was checked: the budget ran out while the workers (and the host) started");
+  });
+
   it("--workers beyond the machine's parallelism: a note, and the session runs on as many workers as there are", () => {
     const run = runCli(["fuzz", "--runs", "20", "--seed", "1", "--workers", "64", "--corpus", dir], 60_000);
     const cores = availableParallelism();

@@ -92,13 +92,16 @@ export function parseDuration(flag: string, text: string): number {
   return ms;
 }
 
+/** Shards of one session at most: chunk seeds are drawn from the shard and chunk indexes, in a space this keeps apart. */
+const MAX_SHARDS = 65_536;
+
 function parseShard(text: string | undefined): Shard {
   if (text === undefined) return { index: 0, count: 1 };
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || !(count >= 1) || !(index < count)) {
-    throw new UsageError(`fuzz: --shard must look like 0/4 (shard index 0 to count-1, then the shard count), got ${JSON.stringify(text)}`);
+  if (!match || !(count >= 1) || !(index < count) || count > MAX_SHARDS) {
+    throw new UsageError(`fuzz: --shard must look like 0/4 (shard index 0 to count-1, then the shard count, at most ${MAX_SHARDS}), got ${JSON.stringify(text)}`);
   }
   return { index, count };
 }
@@ -158,6 +161,8 @@ function timingLine(summary: FuzzSummary): string {
 
 /** A session that judged nothing on its host: every case it drew was skipped. Not a pass. */
 const nothingSent = (summary: FuzzSummary) => summary.runs > 0 && summary.skipped === summary.runs;
+/** A budget spent before any case was checked (a --time shorter than starting the workers and the host): no pass. */
+const nothingChecked = (summary: FuzzSummary) => summary.runs === 0 && summary.stopped !== "interrupted";
 
 /**
  * The session's summary; `parity`: the parity property's session (no host under test); `replay`: the command that
@@ -172,6 +177,7 @@ function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: numb
   if (summary.stopped === "max-divergences") lines.push(`stopped after ${plural(summary.divergences, "divergence")} (--max-divergences)`);
   if (summary.skipped > 0) lines.push(`${plural(summary.skipped, "case")} skipped: they need a capability, wire method or ABI version the host's handshake does not offer`);
   if (nothingSent(summary)) lines.push("no case was sent to the host: its handshake offers too little for any generated case (a failure, exit 1)");
+  if (nothingChecked(summary)) lines.push("no case was checked: the budget ran out while the workers (and the host) started; give a longer --time (a failure, exit 1)");
   const first = summary.firstCatch === null ? "" : `, the first after ${seconds(summary.firstCatch.ms)} (${plural(summary.firstCatch.runs, "run")})`;
   const unshrunk = summary.unshrunk.length > 0 ? `, ${summary.unshrunk.length} caught and not shrunk` : "";
   lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${unshrunk}${first})` : ""}`);
@@ -310,6 +316,7 @@ export async function fuzzCommand(
   const workers = workerCount(values.workers, err);
   const shard = parseShard(values.shard);
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
+  if (values.corpus === "") throw new UsageError("fuzz: --corpus needs a folder (the counterexamples are saved there), got an empty one");
   const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
   // Checked now, not when the first divergence is saved: a shrunk case is not lost to a path that cannot hold it.
   checkCorpusFolder(corpusDir);
@@ -349,7 +356,7 @@ export async function fuzzCommand(
   }
   if (values.json) out(JSON.stringify(summary, null, 2));
   else for (const line of summaryLines(summary, target === null, replayOf, signal)) out(line);
-  if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary)) return 1;
+  if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary) || nothingChecked(summary)) return 1;
   // Stopped short of its budget by Ctrl-C or SIGTERM: not a clean pass, whatever it checked.
   return summary.stopped === "interrupted" ? SIGNAL_EXIT[signal ?? "SIGINT"] : 0;
 }

@@ -622,7 +622,7 @@ export function formatCoverage(coverage: Coverage): string {
   lines.push(`children: ${stats.childrenSpawned} spawned in ${stats.casesWithChildren} cases, ${stats.unknownTypeSpawns} spawns of unknown types, depth up to ${stats.maxDepth}`);
   lines.push(`limits: ${stats.casesAtLimit} cases met one; refusals by limit: ${Object.entries(stats.limits).map(([limit, n]) => `${limit} ${n}`).join(", ") || "none"}`);
   lines.push(
-    `runs ended: ${Object.entries(stats.ends).map(([cause, n]) => `${cause} ${n}`).join(", ")}; ${stats.runAfterTrap} cases ran after a trap; ` +
+    `runs ended: ${Object.entries(stats.ends).map(([cause, n]) => `${cause} ${n}`).join(", ") || "none"}; ${stats.runAfterTrap} cases ran after a trap; ` +
       `${stats.memoryGrown} grew memory; ${stats.abi11Cases} ABI 1.1 guests`,
   );
   return lines.join("\n");

@@ -405,7 +405,7 @@ function replay(seed: number, path: string, fault: string | null, json: boolean,
     const { result, ...found } = counterexample;
     out(JSON.stringify({ ok, host, ...found, divergence: result.divergence, invariants: result.invariants }, null, 2));
   } else if (ok) {
-    out(`no divergence: the case passes now (seed ${seed}, path ${path}, host ${host})`);
+    out(`no divergence: the case passes now (seed ${seed}, path ${path}, host ${host}; a case found on a host under test is drawn again only with its host option)`);
   } else {
     out(formatCounterexample(counterexample));
     out(`host: ${host}`);

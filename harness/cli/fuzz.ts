@@ -354,7 +354,11 @@ export async function fuzzCommand(
     err(`job-parity fuzz: ${summary.message}`);
     return 2;
   }
-  if (values.json) out(JSON.stringify(summary, null, 2));
+  if (values.json) {
+    // Each case and each catch not shrunk with the command that finds it again (its host option included).
+    const withReplay = <T extends { seed: number; path: string }>(found: T) => ({ ...found, replay: replayOf(found.seed, found.path) });
+    out(JSON.stringify({ ...summary, cases: summary.cases.map(withReplay), unshrunk: summary.unshrunk.map(withReplay) }, null, 2));
+  }
   else for (const line of summaryLines(summary, target === null, replayOf, signal)) out(line);
   if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary) || nothingChecked(summary)) return 1;
   // Stopped short of its budget by Ctrl-C or SIGTERM: not a clean pass, whatever it checked.

@@ -192,7 +192,7 @@ describe("job-parity fuzz: sessions", () => {
     expect(replay.stdout).toContain(`replay: ${regression.replay}`);
 
     const reference = await fuzzInProcess("--seed", String(regression.seed), "--path", regression.path);
-    expect(reference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${regression.seed}, path ${regression.path}, host reference)` });
+    expect(reference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${regression.seed}, path ${regression.path}, host reference; a case found on a host under test is drawn again only with its host option)` });
   });
 
   it("docs/fuzzing.md's replay example still names a case that diverges with its fault and passes without it", async () => {
@@ -201,7 +201,7 @@ describe("job-parity fuzz: sessions", () => {
     expect(examples.length, "docs/fuzzing.md shows a replay with --fault").toBeGreaterThan(0);
     for (const [, seed, path, fault] of examples) {
       expect((await fuzzInProcess("--seed", seed!, "--path", path!, "--fault", fault!)).code, `--seed ${seed} --path ${path} --fault ${fault}`).toBe(1);
-      expect(await fuzzInProcess("--seed", seed!, "--path", path!)).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host reference)` });
+      expect(await fuzzInProcess("--seed", seed!, "--path", path!)).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host reference; a case found on a host under test is drawn again only with its host option)` });
     }
   });
 

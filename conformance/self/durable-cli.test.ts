@@ -180,6 +180,13 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(changed.code).toBe("JP_SOURCE_CHANGED");
     expect(changed.message).toMatch(/endless-copy\.mjs changed since job .* started \(sha256/);
     expect(storedJobs(changedDb)).toMatchObject([{ id: pausedId, status: "Paused" }]); // still resumable once the file is back
+    expect(changed.message).toContain("pass a copy with the sha256 it had as --extension <path>");
+    // A copy as it was, named with --extension: the job goes on, and since the stored file is still changed, the
+    // command printed to resume it again names the copy.
+    const copy = join(dir, "endless-original.mjs");
+    writeFileSync(copy, ENDLESS);
+    const again = await resumeDurable({ db: changedDb, jobId: pausedId, extension: copy, runTimeoutMs: 200 }, note, noSignal); // endless: its limit pauses it
+    expect(again.extension).toBe(copy);
   });
 
   it("resume restores unfinished children under their parent: a paused child continues from its own checkpoint", async () => {

@@ -69,7 +69,9 @@ export function durableOptions(
     return null;
   }
   if (values.db.trim() === "") throw new UsageError(`${command}: --db needs a file name`);
-  if (existsSync(values.db) && statSync(values.db).isDirectory()) throw new UsageError(`${command}: --db ${values.db} is a folder; give a file in it (made if missing)`);
+  if (existsSync(values.db) && statSync(values.db).isDirectory()) {
+    throw new UsageError(`${command}: --db ${values.db} is a folder; give ${command === "resume" ? "the job database in it" : "a file in it (made if missing)"}`);
+  }
   return { db: values.db, durability: durability as Durability | undefined, printCheckpoints: values["print-checkpoints"] ?? false, lockWaitMs: lockWait(command, values["lock-wait"]), ...durablePolicy(command, values) };
 }
 

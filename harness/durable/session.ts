@@ -238,7 +238,7 @@ function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: Durabl
     const what = path !== origin.path ? `${path} is not the extension job ${job.id} was started with` : `${path} changed since job ${job.id} started`;
     throw new DurableRunError(
       "JP_SOURCE_CHANGED",
-      `${what} (sha256 ${digest === null ? "unreadable" : `${digest.slice(0, 12)}...`} now, ${origin.sha256.slice(0, 12)}... then); resuming a checkpoint with other code could misread it. Restore the file or start the job again.`,
+      `${what} (sha256 ${digest === null ? "unreadable" : `${digest.slice(0, 12)}...`} now, ${origin.sha256.slice(0, 12)}... then); resuming a checkpoint with other code could misread it. Restore the file, pass a copy with the sha256 it had as --extension <path>, or start the job again.`,
     );
   }
   return path;
@@ -293,7 +293,10 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
     for (const job of restored.values()) if (job.terminal) host.driveChildrenOf(job, { resume: true });
     host.drive(root, { resume: true });
     loaded.unload();
-    const extension = notLoadedUnasked(origin, request.cwd ?? process.cwd()) === null ? null : path;
+    // The hint names the file again when a later resume would not load the stored path as it is: not allowed unasked,
+    // or changed since (this run was given a copy with --extension).
+    const storedAsIs = fileSha256(origin.path) === origin.sha256;
+    const extension = notLoadedUnasked(origin, request.cwd ?? process.cwd()) === null && storedAsIs ? null : path;
     return { result: collectResult(host, loaded, root), db: request.db, extension };
   } finally {
     closeStore(store, notes);

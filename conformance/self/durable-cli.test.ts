@@ -390,32 +390,40 @@ describe("one paused job, two resumes: one process runs it", () => {
   });
 });
 
+/**
+ * `exec <module> --job endless --db <db> --json --print-checkpoints` in a process of its own, `started` once its job
+ * has saved a checkpoint: signalled before its first run, the job would stay Queued (nothing new starts).
+ */
+function execRunning(module: string, db: string) {
+  const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const started = new Promise<void>((resolve) =>
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("checkpoint saved")) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, started, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
 describe("graceful shutdown", () => {
   it("SIGINT pauses the running job at its next interrupt check: it checkpoints, ends Paused, exit 0", async () => {
     const module = join(dir, "endless.mjs");
     writeFileSync(module, ENDLESS);
     const db = join(dir, "signal.db");
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const started = new Promise<void>((resolve) =>
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        // Signalled before its first run, the job would stay Queued (nothing new starts): wait until it runs.
-        if (stderr.includes("checkpoint saved")) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const run = execRunning(module, db);
     try {
-      await started;
-      child.kill("SIGINT");
-      expect(await exited, stderr).toBe(0);
+      await run.started;
+      run.child.kill("SIGINT");
+      expect(await run.exited, run.stderr()).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      run.child.kill("SIGKILL");
     }
-    expect(stderr).toContain("SIGINT: pausing running jobs at their next interrupt check");
-    const json = JSON.parse(stdout) as RunJson;
+    expect(run.stderr()).toContain("SIGINT: pausing running jobs at their next interrupt check");
+    const json = JSON.parse(run.stdout()) as RunJson;
     expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1] });
     const [row] = storedJobs(db);
     // The checkpoint holds the count at the pause, and the row's items agree with it.
@@ -435,26 +443,16 @@ describe("graceful shutdown", () => {
         .replace("  },\n};", '    run_kid(ctx) { ctx.log("info", "kid ran"); return 0; },\n  },\n};'),
     );
     const db = join(dir, "busy-parent.db");
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const started = new Promise<void>((resolve) =>
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes("checkpoint saved")) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const run = execRunning(module, db);
     try {
-      await started;
+      await run.started;
       const kid = storedJobs(db).find((row) => row.parentId !== null)!;
       expect(kid.status).toBe("Queued");
       await expect(resumeDurable({ db, jobId: kid.id, extension: module }, note, noSignal)).rejects.toMatchObject({ code: "JP_JOB_RUNNING" });
-      child.kill("SIGINT");
-      expect(await exited, stderr).toBe(0);
+      run.child.kill("SIGINT");
+      expect(await run.exited, run.stderr()).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      run.child.kill("SIGKILL");
     }
     expect(storedJobs(db).map((row) => row.status)).toEqual(["Paused", "Queued"]); // SIGINT: nothing new starts
     const resumed = await resumeDurable({ db, jobId: storedJobs(db)[1]!.id, extension: module }, note, noSignal);

@@ -4,7 +4,8 @@ import { FuzzWorkerPool } from "../programs/fuzz-protocol.ts";
 import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../programs/coverage.ts";
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
 import { hostReplayCommand } from "../programs/host-counterexample.ts";
-import { awaitSession, SIGNAL_EXIT, stoppedBy, type StopSignal } from "./fuzz-wait.ts";
+import { awaitSession } from "./fuzz-wait.ts";
+import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "./signals.ts";
 
 /**
  * `job-parity fuzz --mutant all`: a fuzzing session against each mutant host in turn (the reference host with one bug

@@ -1,13 +1,6 @@
 import { FuzzHostError, type FuzzSession, type FuzzSummary } from "../programs/fuzz-session.ts";
 
-/** The signals that stop a session as Ctrl-C does (SIGTERM: a CI runner cancelling the step). */
-export type StopSignal = "SIGINT" | "SIGTERM";
-
-/** The exit code of a command a signal stopped: 128 + the signal's number. */
-export const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
-
-/** How a summary names what stopped it. */
-export const stoppedBy = (signal: StopSignal | null): string => (signal === "SIGTERM" ? "SIGTERM" : "Ctrl-C");
+import type { StopSignal } from "./signals.ts";
 
 /**
  * A session's summary, with Ctrl-C or SIGTERM stopping the session meanwhile (after `onInterrupt`, told which), or

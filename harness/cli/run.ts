@@ -11,6 +11,7 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtu
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
+import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "./signals.ts";
 import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, REPORT_WRITE, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir, reportDirOption } from "./defaults.ts";
@@ -144,9 +145,6 @@ function caseLines(c: GateCase, index: number, total: number, invocation: GateIn
   return lines;
 }
 
-/** The exit code of a run a signal interrupted (128 + the signal's number); its reports say the verdict, exit 2. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
 /** Why the run exits 1 or 2, for stderr: what broke the run, each host error by name, each failure and stale entry. */
 function stderrSummary(report: GateReport): string[] {
   const lines: string[] = [];
@@ -261,9 +259,10 @@ export async function runCommand(
     // reach it), which ends the case it is running; the reports are still written. A second Ctrl-C exits at once.
     // SIGTERM (a CI runner cancelling the step) is handled the same way, so that the host is stopped with the gate.
     const stopping = adapter;
-    const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    // The exit code of a run a signal interrupted: SIGNAL_EXIT (its reports say the verdict, exit 2).
+    const onSignal = (signal: StopSignal) => {
       if (interrupted.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
-      const by = signal === "SIGINT" ? "Ctrl-C" : "SIGTERM";
+      const by = stoppedBy(signal);
       err(`job-parity run: interrupted${signal === "SIGINT" ? "" : ` (${by})`}; stopping the host, then writing the reports (${by} again to exit at once)`);
       interrupted.abort(signal);
       void (stopping.abort?.() ?? stopping.close()).catch(() => undefined);
@@ -308,5 +307,5 @@ export async function runCommand(
     out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
   }
   for (const line of stderrSummary(report)) err(line);
-  return interrupted.signal.aborted ? SIGNAL_EXIT[interrupted.signal.reason as "SIGINT" | "SIGTERM"] : report.exitCode;
+  return interrupted.signal.aborted ? SIGNAL_EXIT[interrupted.signal.reason as StopSignal] : report.exitCode;
 }

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
+import { PROJECT_ROOT } from "../engine/modules.ts";
 import type { HostTarget } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
 import { compileWasmEagerly } from "../engine/tiering.ts";
@@ -195,7 +196,7 @@ function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: numb
     lines.push(
       "",
       "the parity property checks cases with a native twin only; what only a WASM guest can reach (hostile pointers and lengths,",
-      'a memory cap, load and plugin_init failures) is fuzzed with a host under test: --host-cmd "node bin/job-parity-reference-host.mjs"',
+      `a memory cap, load and plugin_init failures) is fuzzed with a host under test: --host-cmd "node ${shown(join(PROJECT_ROOT, "bin/job-parity-reference-host.mjs"))}"`,
     );
   }
   return lines;
@@ -342,7 +343,8 @@ export async function fuzzCommand(
       out("");
       out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample) : formatCounterexample(found.counterexample));
       if (found.saveError !== null) out(`not saved: ${shown(found.dir)} could not be written (${found.saveError}); the replay command above finds it again`);
-      else out(`${found.saved ? "saved to" : "already in the corpus:"} ${shown(found.dir)} (host ${found.regression.host})`);
+      else if (found.saved) out(`saved to ${shown(found.dir)} (host ${found.regression.host})`);
+      else out(`already in the corpus: ${shown(found.dir)} (saved from host ${savedHost(found.dir) ?? "unknown"})`);
       out("");
     },
   } satisfies FuzzOptions);
@@ -364,6 +366,16 @@ export async function fuzzCommand(
   if (summary.divergences > 0 || summary.shutdownProblems.length > 0 || nothingSent(summary) || nothingChecked(summary)) return 1;
   // Stopped short of its budget by Ctrl-C or SIGTERM: not a clean pass, whatever it checked.
   return summary.stopped === "interrupted" ? SIGNAL_EXIT[signal ?? "SIGINT"] : 0;
+}
+
+/** The host a saved case names (its case.json's `host`), or null when it cannot be read. */
+function savedHost(dir: string): string | null {
+  try {
+    const host = (JSON.parse(readFileSync(join(dir, "case.json"), "utf8")) as { host?: unknown }).host;
+    return typeof host === "string" ? host : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

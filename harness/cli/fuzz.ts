@@ -183,7 +183,8 @@ function summaryLines(summary: FuzzSummary, parity: boolean, replay: (seed: numb
   const first = summary.firstCatch === null ? "" : `, the first after ${seconds(summary.firstCatch.ms)} (${plural(summary.firstCatch.runs, "run")})`;
   const unshrunk = summary.unshrunk.length > 0 ? `, ${summary.unshrunk.length} caught and not shrunk` : "";
   lines.push(`${plural(summary.divergences, "divergence")}${summary.divergences > 0 ? ` (${plural(summary.cases.length, "distinct case")}${unshrunk}${first})` : ""}`);
-  for (const found of summary.unshrunk) lines.push(`  caught, not shrunk (${stoppedBy(signal)} stopped its shrinking), not saved: ${replay(found.seed, found.path)}`);
+  const why = summary.stopped === "interrupted" ? `${stoppedBy(signal)} stopped its shrinking` : "the session had its --max-divergences";
+  for (const found of summary.unshrunk) lines.push(`  caught, not shrunk (${why}), not saved: ${replay(found.seed, found.path)}`);
   for (const found of summary.cases) {
     const state = found.saveError !== null ? `not saved (${found.saveError}):` : found.saved ? "saved" : "known";
     lines.push(`  ${state}  ${shown(found.dir)}${found.found > 1 ? `  (found ${found.found} times)` : ""}${found.saveError !== null ? `  replay: ${replay(found.seed, found.path)}` : ""}`);

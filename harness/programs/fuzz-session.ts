@@ -373,8 +373,9 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
     const gentle = stopped !== "interrupted" && target !== null;
     if (!gentle) for (const state of states) endWorker(state);
     const { longestCase: _inHand, shrinking: _shrinking, ...progressNow } = progress();
-    // Ctrl-C stopped these chunks while they shrank what they had caught: each is reported as caught, never lost.
-    const unshrunk = stopped === "interrupted" ? states.flatMap((state) => (state.caught === null ? [] : [state.caught])) : [];
+    // A signal, or enough divergences found by others, stopped these chunks while they shrank what they had caught: each
+    // is reported as caught, never lost.
+    const unshrunk = stopped === "interrupted" || stopped === "max-divergences" ? states.flatMap((state) => (state.caught === null ? [] : [state.caught])) : [];
     const now = { ...progressNow, divergences: progressNow.divergences + unshrunk.length };
     const timings: SessionTimings = { startup: 0, other: 0, total: 0 };
     phases.forEach((phase, i) => (timings[phase] = sum(COUNTER.timings + i)));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -310,12 +310,6 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(storedJobs(treeDb).map((row) => [row.type, row.status])).toEqual([["root", "Completed"], ["a", "Completed"], ["g", "Completed"]]);
     const rootTrace = resumed.result.jobs.find((job) => job.type === "root")!.trace;
     expect(rootTrace.filter((e) => e.kind === "log").map((e) => (e as { message: string }).message)).toEqual(["waited: Completed"]);
-  });
-
-  it("exec --db with a job the extension does not register: refused, and the database it would have made is not left behind", async () => {
-    const missing = join(dir, "never-made.db");
-    await expect(execDurable({ db: missing, source: join(PROJECT_ROOT, "sdk-guest/counter.wasm"), job: "nosuch" }, note, noSignal)).rejects.toMatchObject({ code: "JP_UNKNOWN_JOB" });
-    expect(["", "-wal", "-shm"].filter((suffix) => existsSync(`${missing}${suffix}`))).toEqual([]);
   });
 
   it("a file that is not a database: JP_STORE_CORRUPT naming it, and the file is not changed", async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
 import { PROJECT_ROOT, SHIPPED_FOLDERS } from "../engine/modules.ts";
 import { DURABLE_POLICY_DEFAULTS, type DurablePolicy } from "./runner.ts";
@@ -129,10 +129,6 @@ function hostFor(
 /** `exec --db`: dispatches a job whose rows and checkpoints live in the database, and drives it. */
 export async function execDurable(request: DurableExecRequest & DurablePolicy, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
   const { subject, path, sha256: digest } = await loadSubjectFile(request.source);
-  // A database this command makes and then stores no job in (the job name is not one the extension registered, or the
-  // extension fails to load) is removed again: a mistyped --job leaves nothing behind.
-  const made = !existsSync(request.db);
-  let stored = false;
   const store = openStore(request, notes);
   try {
     const origin: JobOrigin = { kind: subject.kind, path, sha256: digest, extensionId: EXTENSION_ID, networking: request.networking ?? null, startDir: process.cwd() };
@@ -140,14 +136,12 @@ export async function execDurable(request: DurableExecRequest & DurablePolicy, n
     const host = hostFor(store, shutdownSignal, request, request);
     const loaded = loadSubject(host, subject);
     const root = host.createJob(loaded.scope, request.job, stateBytes(request.state));
-    stored = true;
     notes(`job-parity: job ${root.id} stored in ${request.db}`);
     host.drive(root, { resume: request.resume });
     loaded.unload();
     return { result: collectResult(host, loaded, root), db: request.db, extension: notLoadedUnasked(origin, process.cwd()) === null ? null : path };
   } finally {
     closeStore(store, notes);
-    if (made && !stored) for (const file of [request.db, `${request.db}-wal`, `${request.db}-shm`]) rmSync(file, { force: true });
   }
 }
 

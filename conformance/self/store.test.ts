@@ -341,6 +341,16 @@ describe("SqliteStateStore: startup recovery", () => {
     expect(reopened.job("a")).toMatchObject({ status: "Paused", metrics: { items: "7" }, checkpointMetrics: { items: "7" } });
   });
 
+  it("a crashed job whose checkpoint counters are not JSON (a file changed outside job-parity) does not stop the open: it is recovered, and reading it says the row is corrupt", () => {
+    const path = runningJob(`${hostname()}:${deadPid()}`);
+    const raw = new Database(path);
+    raw.prepare("UPDATE jobs SET checkpoint_counters = ? WHERE id = ?").run("{not json", "a");
+    raw.close();
+    const store = openStore(path);
+    expect(store.recovered).toEqual(["a"]);
+    expect(() => store.jobs()).toThrow(/checkpoint_counters/);
+  });
+
   it("a Running job of a process that is still alive is left Running", () => {
     const sleeper: ChildProcess = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
     try {

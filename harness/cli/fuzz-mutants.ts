@@ -32,6 +32,8 @@ export interface MutantFuzzRow {
    */
   readonly replay: string | null;
   readonly saveError: string | null;
+  /** A signal stopped its session before its budget: not caught is then not survived. */
+  readonly stopped: boolean;
   readonly elapsedMs: number;
 }
 
@@ -63,6 +65,8 @@ export async function fuzzEveryMutant(
   let signal: StopSignal | null = null;
   // Between two mutants' sessions no session listens for a signal: one that came then would end the process unheard.
   const onSignal = (s: StopSignal) => {
+    // A second signal ends the command at once, as it would without a listener (a session winding down may hang).
+    if (interrupted) process.exit(SIGNAL_EXIT[s]);
     interrupted = true;
     signal ??= s;
   };
@@ -77,7 +81,7 @@ export async function fuzzEveryMutant(
       rows.push(row);
       if (!json) {
         const first = row.firstCatch === null ? "-" : `${seconds(row.firstCatch.ms)} (${row.firstCatch.runs} run${row.firstCatch.runs === 1 ? "" : "s"})`;
-        const verdict = row.caught ? "caught  " : interrupted ? "stopped " : "SURVIVED";
+        const verdict = row.caught ? "caught  " : row.stopped ? "stopped " : "SURVIVED";
         out(`${row.mutant.padEnd(width)}  ${verdict}  ${first.padEnd(22)}  ${String(row.runs).padStart(6)}  ${String(row.skipped).padStart(7)}  ${row.case === null ? "-" : shown(row.case)}`);
         if (row.replay !== null) out(`  ${row.saveError === null ? "caught, not shrunk" : `not saved (${row.saveError})`}: ${row.replay}`);
       }
@@ -90,7 +94,7 @@ export async function fuzzEveryMutant(
 
   async function fuzzOne(mutant: Mutant): Promise<MutantFuzzRow | null> {
     const session = startFuzzSession({ ...common, target: { kind: "mutant", name: mutant.name }, pool });
-    const summary = await awaitSession(session, onSignal);
+    const summary = await awaitSession(session);
     if (summary instanceof FuzzHostError) {
       err(`job-parity fuzz: mutant ${mutant.name}: ${summary.message}`);
       return null;
@@ -108,12 +112,13 @@ export async function fuzzEveryMutant(
       case: saved !== undefined && saved.saveError === null ? saved.dir : null,
       replay: lost === undefined ? null : hostReplayCommand(lost.seed, lost.path, `--mutant ${mutant.name}`),
       saveError: saved?.saveError ?? null,
+      stopped: summary.stopped === "interrupted",
       elapsedMs: summary.elapsedMs,
     };
   }
   const caught = rows.filter((r) => r.caught);
-  // The mutant a signal stopped was not fuzzed to its budget: stopped, not survived.
-  const survived = rows.filter((r, i) => !r.caught && !(interrupted && i === rows.length - 1)).map((r) => r.mutant);
+  // A mutant whose session a signal stopped was not fuzzed to its budget: stopped, not survived.
+  const survived = rows.filter((r) => !r.caught && !r.stopped).map((r) => r.mutant);
   const elapsedMs = performance.now() - started;
   if (json) {
     out(JSON.stringify({ mutants: rows.length, caught: caught.length, survived, interrupted, seed: common.seed, budget: common.budget, elapsedMs, results: rows, coverage }, null, 2));

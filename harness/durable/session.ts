@@ -278,7 +278,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
       const parent = row.parentId === null ? undefined : restored.get(row.parentId);
       if (parent === undefined || row.status === "Running") continue;
       if (row.status !== "Queued" && row.status !== "Paused") {
-        restored.set(row.id, host.restoreFinishedJob(row, parent));
+        restored.set(row.id, host.restoreFinishedJob(row, parent, row.checkpoint?.bytes ?? 0)); // a Failed job keeps its checkpoint
         continue;
       }
       // A child another process is resuming on its own stays with it.

@@ -223,14 +223,15 @@ export class ReferenceHost {
   /**
    * Takes back a job a durable store kept that has finished, beside the unfinished jobs of its tree: it is never run
    * again, but it is one of its parent's children (a wait answers it, child.wait), its unfinished children come back
-   * under it, and it counts in its tree (its initial state, child.tree). Nothing is written for it.
+   * under it, and it counts in its tree (its initial state, and the checkpoint a Failed job keeps: `checkpointBytes`,
+   * child.tree). Nothing is written for it.
    */
-  restoreFinishedJob(stored: JobSnapshot, parent: JobRecord | null): JobRecord {
-    const job = JobRecord.restore(stored, this.jobs.length, 0, true);
+  restoreFinishedJob(stored: JobSnapshot, parent: JobRecord | null, checkpointBytes = 0): JobRecord {
+    const job = JobRecord.restore(stored, this.jobs.length, checkpointBytes, true);
     job.trace.setWindow(this.traceWindow);
     if (parent) job.tree = parent.tree;
     job.tree.jobs++;
-    job.tree.stateBytes += job.initialState?.byteLength ?? 0;
+    job.tree.stateBytes += (job.initialState?.byteLength ?? 0) + job.checkpointBytes;
     this.jobs.push(job);
     return job;
   }

@@ -365,7 +365,10 @@ export class SqliteStateStore implements StateStore {
         // or every later open would refuse our own file as JP_STORE_NOT_OURS. A file already set up is not written.
         if (needsSetup) {
           this.db.transaction(() => {
-            for (let from = version; from > 0 && from < SCHEMA_VERSION; from++) this.db.exec(MIGRATIONS[from]!);
+            // Read again under the write lock: another process may have taken the file to this schema meanwhile, and
+            // a migration (ALTER TABLE ... ADD COLUMN) cannot be made twice.
+            const now = this.db.pragma("user_version", { simple: true }) as number;
+            for (let from = now; from > 0 && from < SCHEMA_VERSION; from++) this.db.exec(MIGRATIONS[from]!);
             this.db.exec(SCHEMA);
             this.db.pragma(`application_id = ${APPLICATION_ID}`);
             this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -456,9 +459,8 @@ export class SqliteStateStore implements StateStore {
       // since, at a status change, holds later ones).
       pause: later(
         `UPDATE jobs SET status = 'Paused', updated_at = ?,
-           bytes = coalesce(json_extract(checkpoint_counters, '$.bytes'), bytes), items = coalesce(json_extract(checkpoint_counters, '$.items'), items),
-           warnings = coalesce(json_extract(checkpoint_counters, '$.warnings'), warnings),
-           non_critical_errors = coalesce(json_extract(checkpoint_counters, '$.nonCriticalErrors'), non_critical_errors)
+           bytes = coalesce(${counter("bytes")}, bytes), items = coalesce(${counter("items")}, items),
+           warnings = coalesce(${counter("warnings")}, warnings), non_critical_errors = coalesce(${counter("nonCriticalErrors")}, non_critical_errors)
          WHERE id = ? AND status = 'Running' AND owner = ?`,
       ),
     };
@@ -660,6 +662,12 @@ export class SqliteStateStore implements StateStore {
 class CorruptRow extends Error {}
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * SQL for one of a row's checkpoint counters, or NULL when it has none; a column that is not JSON (a file changed
+ * outside job-parity) gives NULL here, not an error that would stop every open, and is reported when the row is read.
+ */
+const counter = (name: keyof MetricsSnapshot) => `CASE WHEN json_valid(checkpoint_counters) THEN json_extract(checkpoint_counters, '$.${name}') END`;
 
 /** The counts towards the per-job limits (schema 2): a schema 1 row read as it is has none, which reads as 0. */
 const COUNT_COLUMNS = ["log_lines", "dropped_log_lines", "dropped_warnings", "children_spawned"] as const;

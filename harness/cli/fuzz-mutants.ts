@@ -5,7 +5,7 @@ import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../pro
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
 import { hostReplayCommand } from "../programs/host-counterexample.ts";
 import { awaitSession } from "./fuzz-wait.ts";
-import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "./signals.ts";
+import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
 
 /**
  * `job-parity fuzz --mutant all`: a fuzzing session against each mutant host in turn (the reference host with one bug

@@ -1,6 +1,5 @@
 import { FuzzHostError, type FuzzSession, type FuzzSummary } from "../programs/fuzz-session.ts";
-
-import type { StopSignal } from "./signals.ts";
+import type { StopSignal } from "../suite/signals.ts";
 
 /**
  * A session's summary, with Ctrl-C or SIGTERM stopping the session meanwhile (after `onInterrupt`, told which), or

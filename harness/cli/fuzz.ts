@@ -33,7 +33,7 @@ import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 import { awaitSession } from "./fuzz-wait.ts";
-import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "./signals.ts";
+import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]

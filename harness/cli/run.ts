@@ -11,7 +11,7 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtu
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
-import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "./signals.ts";
+import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
 import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, REPORT_WRITE, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir, reportDirOption } from "./defaults.ts";

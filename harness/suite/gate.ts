@@ -12,6 +12,7 @@ import { expectedFrom, readGolden, type Expected } from "./goldens.ts";
 import { fixtureGuestBytes } from "./guest-bytes.ts";
 import type { CaseExpectation, ResolvedExpectations } from "./host-expectations.ts";
 import type { Scenario } from "./scenario.ts";
+import { stoppedBy, type StopSignal } from "./signals.ts";
 
 export { methodsOf };
 
@@ -403,29 +404,32 @@ export function withProblem(result: GateResult, problem: RunProblem): GateResult
 /** A gate run in which no case could be sent: the host could not start or shake hands. Every case is an ERROR. */
 export function unreachableHost(subjects: readonly GateSubject[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
   const hostError = { code: failure.code as GateErrorCode, message: failure.message };
-  const cases = subjects.map((subject): GateCase => ({
-    ...caseBase(subject, expectations?.forCase(subject.id) ?? null, [], []),
-    outcome: "ERROR",
-    durationMs: 0,
-    error: { code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` },
-  }));
-  return { handshake: null, hostError, problems: [{ ...hostError, severity: 2 }], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
+  const notRun = (subject: GateSubject) => ({ code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` });
+  return noCaseSent(subjects, expectations, notRun, { ...hostError, severity: 2 }, hostError, startedAt);
+}
+
+/** A gate run that sent no case (before any handshake): every case ERROR with `error`, the run with `problem`. */
+function noCaseSent(
+  subjects: readonly GateSubject[],
+  expectations: ResolvedExpectations | null,
+  error: (subject: GateSubject) => { code: GateErrorCode; message: string },
+  problem: RunProblem,
+  hostError: GateResult["hostError"],
+  startedAt: number,
+): GateResult {
+  const cases = subjects.map((subject): GateCase => ({ ...caseBase(subject, expectations?.forCase(subject.id) ?? null, [], []), outcome: "ERROR", durationMs: 0, error: error(subject) }));
+  return { handshake: null, hostError, problems: [problem], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
 }
 
 /** What interrupted the gate, as people say it: the abort's reason is the signal's name (cli/run.ts). */
-const interruption = (signal: AbortSignal): string => (signal.reason === "SIGTERM" ? "SIGTERM" : "Ctrl-C");
+const interruption = (signal: AbortSignal): string => stoppedBy(signal.reason as StopSignal);
 
 /** The gate interrupted before its host shook hands: no case was sent, and the host is not to blame. */
 function interruptedBeforeStart(subjects: readonly GateSubject[], expectations: ResolvedExpectations | null, signal: AbortSignal, startedAt: number): GateResult {
   const by = interruption(signal);
-  const cases = subjects.map((subject): GateCase => ({
-    ...caseBase(subject, expectations?.forCase(subject.id) ?? null, [], []),
-    outcome: "ERROR",
-    durationMs: 0,
-    error: { code: "JP_NOT_RUN", message: `was not run: the gate was interrupted (${by}) before the host's handshake` },
-  }));
+  const notRun = () => ({ code: "JP_NOT_RUN" as const, message: `was not run: the gate was interrupted (${by}) before the host's handshake` });
   const problem: RunProblem = { code: "JP_INTERRUPTED", message: `interrupted (${by}) before the host's handshake: no case was run`, severity: 2 };
-  return { handshake: null, hostError: null, problems: [problem], cases, durationMs: performance.now() - startedAt, exitCode: 2 };
+  return noCaseSent(subjects, expectations, notRun, problem, null, startedAt);
 }
 
 /** The capability rule (handshake.capabilities): every capability of ABI v1, unless the expectations waive it. */

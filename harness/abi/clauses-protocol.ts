@@ -88,7 +88,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     id: "handshake.capabilities",
     level: "MUST",
     text:
-      "A host MUST claim every capability it implements. ABI v1 requires all twelve: a host claiming fewer fails the gate, unless its expectations " +
+      "A host MUST claim every capability it implements, each once (a repeat, or a name the capability table does not have, makes the " +
+      "handshake invalid, JP_HOST_HANDSHAKE). ABI v1 requires all twelve: a host claiming fewer fails the gate, unless its expectations " +
       "file waives each missing capability with a reason; the cases that need a waived capability are then UNSUPPORTED. A case needs " +
       "the capabilities its sidecar lists, those of each import its guest has (docs/ABI.md's imports table; `spacedrive_call` needs none " +
       "of its own) and that of each catalogue wire method its golden calls.",

@@ -3,6 +3,7 @@ import { MUTANTS, type Mutant } from "../adapters/mutants.ts";
 import { FuzzWorkerPool } from "../programs/fuzz-protocol.ts";
 import { coverageOf, formatCoverage, mergeCoverage, type Coverage } from "../programs/coverage.ts";
 import { FuzzHostError, startFuzzSession, type FuzzOptions, type FuzzSummary } from "../programs/fuzz-session.ts";
+import { targetFlag } from "../adapters/host-target.ts";
 import { hostReplayCommand } from "../programs/host-counterexample.ts";
 import { awaitSession } from "./fuzz-wait.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
@@ -110,7 +111,7 @@ export async function fuzzEveryMutant(
       runs: summary.runs,
       skipped: summary.skipped,
       case: saved !== undefined && saved.saveError === null ? saved.dir : null,
-      replay: lost === undefined ? null : hostReplayCommand(lost.seed, lost.path, `--mutant ${mutant.name}`),
+      replay: lost === undefined ? null : hostReplayCommand(lost.seed, lost.path, targetFlag({ kind: "mutant", name: mutant.name })),
       saveError: saved?.saveError ?? null,
       stopped: summary.stopped === "interrupted",
       elapsedMs: summary.elapsedMs,

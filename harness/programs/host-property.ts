@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { HOST_LOST_FAILURES } from "../suite/gate.ts";
 import { hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import type { HostCounterexample } from "./host-counterexample.ts";
 import { checkOnHost, type FuzzHost, type HostCheck, type HostTimings } from "./host-fuzz.ts";
@@ -41,8 +42,6 @@ export interface HostPropertyOutcome {
   readonly lost?: { readonly path: string; readonly error: string };
 }
 
-/** Failures of a host process started again: not a case's doing, the host is gone (docs/gate.md, JP_HOST_LOST). */
-const RESTART_FAILURES: readonly string[] = ["JP_HOST_HANDSHAKE", "JP_HOST_SPAWN"];
 
 /**
  * The host property: for every program and scenario the host is sent, its answer equals the reference host's and
@@ -62,7 +61,7 @@ export async function checkHostProperty(host: FuzzHost, options: HostPropertyOpt
   const property = fc.asyncProperty(hostCaseArb, async (value: ProgramCase) => {
     if (options.stopped?.() || lost !== undefined) return true;
     const result = await check(value);
-    if (result.error !== null && RESTART_FAILURES.includes(result.error.code)) {
+    if (result.error !== null && HOST_LOST_FAILURES.includes(result.error.code)) {
       // The case found the host gone: the one that broke it came before (or is being shrunk), this one is not to blame.
       lost = { path: firstFailure ?? String(Math.max(0, runs - 1)), error: `${result.error.code}: ${result.error.message}` };
       return true;

@@ -367,8 +367,11 @@ export function hostError(error: unknown): { code: GateErrorCode; message: strin
     : { code: "JP_HOST_EXCEPTION", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
-/** Host failures after which the host cannot come back: the remaining cases are not run. */
-const FATAL: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_HANDSHAKE"];
+/**
+ * Host failures after which the host cannot come back (a process started again after a case could not start or shake
+ * hands): the remaining cases are not run (JP_HOST_LOST), and host fuzzing ends.
+ */
+export const HOST_LOST_FAILURES: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_HANDSHAKE"];
 
 /** A case's fields before it is judged. */
 function caseBase(
@@ -515,7 +518,7 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       result = await runOne(adapter, subject, guest, golden, timeoutMs, base, expectation);
       if (options.signal?.aborted === true) result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: `was not judged: the gate was interrupted (${interruption(options.signal)}) while it ran` } };
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
-      if (result.error !== null && FATAL.includes(result.error.code)) {
+      if (result.error !== null && HOST_LOST_FAILURES.includes(result.error.code)) {
         const problem: RunProblem = {
           code: "JP_HOST_LOST",
           message: `the host could not be brought back after case ${subject.id} (${result.error.code}): the cases after it were not run`,

@@ -191,13 +191,15 @@ export class ReferenceHost {
     return job;
   }
 
-  private admit(job: JobRecord, executor: JobExecutor, parent: JobRecord | null): void {
+  /** A job joins the host and its tree; `executor` null: a finished job restored, never run and never written. */
+  private admit(job: JobRecord, executor: JobExecutor | null, parent: JobRecord | null): void {
     job.trace.setWindow(this.traceWindow);
     if (parent) job.tree = parent.tree;
     job.tree.jobs++;
-    if (job.runs === 0) job.tree.queued++;
+    if (job.runs === 0 && !job.terminal) job.tree.queued++;
     job.tree.stateBytes += (job.initialState?.byteLength ?? 0) + job.checkpointBytes;
     this.jobs.push(job);
+    if (executor === null) return;
     this.executors.set(job.id, executor);
     if (parent) {
       const queue = this.queuedChildren.get(parent.id) ?? [];
@@ -228,11 +230,7 @@ export class ReferenceHost {
    */
   restoreFinishedJob(stored: JobSnapshot, parent: JobRecord | null, checkpointBytes = 0): JobRecord {
     const job = JobRecord.restore(stored, this.jobs.length, checkpointBytes, true);
-    job.trace.setWindow(this.traceWindow);
-    if (parent) job.tree = parent.tree;
-    job.tree.jobs++;
-    job.tree.stateBytes += (job.initialState?.byteLength ?? 0) + job.checkpointBytes;
-    this.jobs.push(job);
+    this.admit(job, null, parent);
     return job;
   }
 

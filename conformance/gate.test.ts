@@ -558,6 +558,35 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     expect(report.cases.map((c) => [c.outcome, c.error?.code])).toEqual([["ERROR", "JP_NOT_RUN"]]);
   });
 
+  it("Ctrl-C while the generated cases are prepared, before any host starts: the reports list every case JP_NOT_RUN, exit 130", async () => {
+    const reports = reportDir();
+    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--generated", "5000", "--seed", "7", "--report-dir", reports], { cwd: PROJECT_ROOT });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      // The report folder is made just before the signals are handled and the cases prepared (some 20 s for 5,000).
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(reports) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(reports), stderr).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      const signalled = performance.now();
+      child.kill("SIGINT");
+      expect(await exited, stderr).toBe(130);
+      expect(performance.now() - signalled).toBeLessThan(10_000);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(stderr).toContain("interrupted; writing the reports");
+    const report = readReport(reports);
+    expect(report.problems.map((p) => p.code)).toEqual(["JP_INTERRUPTED"]);
+    const generated = report.cases.filter((c) => c.id.startsWith("generated/7/"));
+    expect(generated).toHaveLength(5000);
+    expect(report.cases.every((c) => c.outcome === "ERROR" && c.error?.code === "JP_NOT_RUN")).toBe(true);
+    for (const file of ["gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file))).toBe(true);
+  });
+
   it("a host that crashes and then cannot shake hands again: the case that met it is ERROR, the rest JP_NOT_RUN, the run JP_HOST_LOST", async () => {
     const reports = reportDir();
     const marker = join(dir, "lost-host-marker");

@@ -7,7 +7,20 @@ import { casesText, countsText } from "../report/gate-markdown.ts";
 import { makeDirs } from "../engine/make-dirs.ts";
 import { writeGateReports } from "../report/write-gate.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, describeHostError, fixtureSubject, runGate, unreachableHost, withProblem, type GateCase, type GateResult } from "../suite/gate.ts";
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_MAX_TIMEOUTS,
+  describeHostError,
+  fixtureSubject,
+  interruptedBeforeStart,
+  runGate,
+  unreachableHost,
+  withProblem,
+  type CaseHeader,
+  type GateCase,
+  type GateResult,
+  type GateSubject,
+} from "../suite/gate.ts";
 import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveExpectations } from "../suite/host-expectations.ts";
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
@@ -116,6 +129,15 @@ function sameFolder(a: string | undefined, b: string | undefined): boolean {
   const names = files(a);
   return names.join("/") === files(b).join("/") && names.every((name) => readFileSync(join(a, name)).equals(readFileSync(join(b, name))));
 }
+
+/** A case the gate was interrupted before preparing: only its id is known. */
+const unprepared = (c: PendingCase): CaseHeader => ({ id: c.id, description: "not prepared: the gate was interrupted before it ran this case on the reference host", spec: [], capabilities: [] });
+
+/**
+ * Lets a signal's handler run: preparing a case is synchronous work behind a promise, and awaiting one after another
+ * never returns to the event loop, where signals are handled.
+ */
+const yieldToSignals = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** --generated N --seed S, checked: both or neither. */
 function generatedOption(count: string | undefined, seed: string | undefined): { count: number; seed: number } | null {
@@ -239,55 +261,69 @@ export async function runCommand(
   } catch (error) {
     return cannotWrite(error);
   }
-  // Each runs on the reference host now, before the host under test starts: its answer is the case's golden.
-  const derived = [];
-  for (const c of pending) if (selected.has(c.id)) derived.push(await c.prepare());
-
   const invocation: GateInvocation = { hostCmd, hostModule, expectations: values.expectations, filter: values.filter, timeoutMs, corpora, generated, maxTimeouts };
   const started = performance.now();
-  let result: GateResult;
-  let adapter: HostAdapter | null = null;
-  try {
-    adapter = await createAdapter(hostCmd, hostModule);
-  } catch (error) {
-    if (!(error instanceof HostFailure)) throw error;
-    result = unreachableHost([...fixtures.map(fixtureSubject), ...derived], error, expectations, started);
-  }
+  // Ctrl-C, from here on: no further case, and the host is stopped now (it runs in its own process group, so the signal
+  // does not reach it), which ends the case it is running; the reports are still written. A second Ctrl-C exits at
+  // once. SIGTERM (a CI runner cancelling the step) is handled the same way, so that the host is stopped with the gate.
   const interrupted = new AbortController();
-  if (adapter !== null) {
-    // Ctrl-C: no further case, and the host is stopped now (it runs in its own process group, so the signal does not
-    // reach it), which ends the case it is running; the reports are still written. A second Ctrl-C exits at once.
-    // SIGTERM (a CI runner cancelling the step) is handled the same way, so that the host is stopped with the gate.
-    const stopping = adapter;
-    // The exit code of a run a signal interrupted: SIGNAL_EXIT (its reports say the verdict, exit 2).
-    const onSignal = (signal: StopSignal) => {
-      if (interrupted.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
-      const by = stoppedBy(signal);
-      err(`job-parity run: interrupted${signal === "SIGINT" ? "" : ` (${by})`}; stopping the host, then writing the reports (${by} again to exit at once)`);
-      interrupted.abort(signal);
-      void (stopping.abort?.() ?? stopping.close()).catch(() => undefined);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    try {
-      result = await runGate(adapter, {
-        fixtures,
-        derived,
-        expectations,
-        timeoutMs,
-        maxTimeouts,
-        signal: interrupted.signal,
-        onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
-      });
-    } finally {
-      // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.
-      const closed = interrupted.signal.aborted
-        ? null
-        : await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
-      if (closed) result = withProblem(result!, { ...closed, severity: 2 });
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+  let adapter: HostAdapter | null = null;
+  const onSignal = (signal: StopSignal) => {
+    if (interrupted.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+    const by = stoppedBy(signal);
+    err(`job-parity run: interrupted${signal === "SIGINT" ? "" : ` (${by})`}; ${adapter === null ? "" : "stopping the host, then "}writing the reports (${by} again to exit at once)`);
+    interrupted.abort(signal);
+    if (adapter !== null) void (adapter.abort?.() ?? adapter.close()).catch(() => undefined);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let result: GateResult;
+  try {
+    // Each runs on the reference host now, before the host under test starts: its answer is the case's golden.
+    const derived: GateSubject[] = [];
+    for (const c of pending) {
+      if (interrupted.signal.aborted) break;
+      if (!selected.has(c.id)) continue;
+      derived.push(await c.prepare());
+      await yieldToSignals();
     }
+    const headers = (): CaseHeader[] => {
+      const prepared = new Set(derived.map((d) => d.id));
+      return [...fixtures.map(fixtureSubject), ...derived, ...pending.filter((c) => selected.has(c.id) && !prepared.has(c.id)).map(unprepared)];
+    };
+    if (!interrupted.signal.aborted) {
+      try {
+        adapter = await createAdapter(hostCmd, hostModule);
+      } catch (error) {
+        if (!(error instanceof HostFailure)) throw error;
+        result = unreachableHost([...fixtures.map(fixtureSubject), ...derived], error, expectations, started);
+      }
+    }
+    if (interrupted.signal.aborted) {
+      if (adapter !== null) await (adapter.abort?.() ?? adapter.close()).catch(() => undefined);
+      result = interruptedBeforeStart(headers(), expectations, interrupted.signal, started);
+    } else if (adapter !== null) {
+      try {
+        result = await runGate(adapter, {
+          fixtures,
+          derived,
+          expectations,
+          timeoutMs,
+          maxTimeouts,
+          signal: interrupted.signal,
+          onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
+        });
+      } finally {
+        // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.
+        const closed = interrupted.signal.aborted
+          ? null
+          : await adapter.close().catch((error: unknown): CloseProblem => ({ code: "JP_HOST_SHUTDOWN", message: `closing the host failed: ${(error as Error).message}` }));
+        if (closed) result = withProblem(result!, { ...closed, severity: 2 });
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
   const report = buildGateReport(result!, invocation, expectations);
   let paths;

@@ -118,6 +118,9 @@ export interface GateResult {
  * A case the gate sends to a host: a fixture (fixtureSubject), or a case derived at run time with no committed golden
  * (harness/programs/gate-cases.ts).
  */
+/** What a report says of a case before anything about it is known but its sidecar's or generator's fields. */
+export type CaseHeader = Pick<GateSubject, "id" | "description" | "spec" | "capabilities">;
+
 export interface GateSubject {
   readonly id: string;
   readonly description: string;
@@ -375,7 +378,7 @@ export const HOST_LOST_FAILURES: readonly string[] = ["JP_HOST_SPAWN", "JP_HOST_
 
 /** A case's fields before it is judged. */
 function caseBase(
-  subject: GateSubject,
+  subject: CaseHeader,
   expectation: CaseExpectation | null,
   missingCapabilities: readonly CapabilityId[],
   missingMethods: readonly string[],
@@ -405,17 +408,17 @@ export function withProblem(result: GateResult, problem: RunProblem): GateResult
 }
 
 /** A gate run in which no case could be sent: the host could not start or shake hands. Every case is an ERROR. */
-export function unreachableHost(subjects: readonly GateSubject[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
+export function unreachableHost(subjects: readonly CaseHeader[], failure: HostFailure, expectations: ResolvedExpectations | null, startedAt: number): GateResult {
   const hostError = { code: failure.code as GateErrorCode, message: failure.message };
-  const notRun = (subject: GateSubject) => ({ code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` });
+  const notRun = (subject: CaseHeader) => ({ code: hostError.code, message: `not run: ${describeHostError(subject.id, "ERROR", hostError)}` });
   return noCaseSent(subjects, expectations, notRun, { ...hostError, severity: 2 }, hostError, startedAt);
 }
 
 /** A gate run that sent no case (before any handshake): every case ERROR with `error`, the run with `problem`. */
 function noCaseSent(
-  subjects: readonly GateSubject[],
+  subjects: readonly CaseHeader[],
   expectations: ResolvedExpectations | null,
-  error: (subject: GateSubject) => { code: GateErrorCode; message: string },
+  error: (subject: CaseHeader) => { code: GateErrorCode; message: string },
   problem: RunProblem,
   hostError: GateResult["hostError"],
   startedAt: number,
@@ -427,8 +430,11 @@ function noCaseSent(
 /** What interrupted the gate, as people say it: the abort's reason is the signal's name (cli/run.ts). */
 const interruption = (signal: AbortSignal): string => stoppedBy(signal.reason as StopSignal);
 
-/** The gate interrupted before its host shook hands: no case was sent, and the host is not to blame. */
-function interruptedBeforeStart(subjects: readonly GateSubject[], expectations: ResolvedExpectations | null, signal: AbortSignal, startedAt: number): GateResult {
+/**
+ * The gate interrupted before its host shook hands (while it prepared its cases, started the host or waited for the
+ * handshake): no case was sent, and the host is not to blame.
+ */
+export function interruptedBeforeStart(subjects: readonly CaseHeader[], expectations: ResolvedExpectations | null, signal: AbortSignal, startedAt: number): GateResult {
   const by = interruption(signal);
   const notRun = () => ({ code: "JP_NOT_RUN" as const, message: `was not run: the gate was interrupted (${by}) before the host's handshake` });
   const problem: RunProblem = { code: "JP_INTERRUPTED", message: `interrupted (${by}) before the host's handshake: no case was run`, severity: 2 };

@@ -337,6 +337,10 @@ describe("job-parity run: expectations files", () => {
     expect(markdown).toContain("progress is rounded to one decimal before it is reported");
     expect(markdown).toContain("example of a skip");
     expect(markdown).toContain("| networking | waive[0] | no P2P stack yet: networking lands in 0.4 |");
+    // JUnit has no table of waivers: the reason is in each unsupported case's message.
+    const junit = readFileSync(join(reports, "junit.xml"), "utf8");
+    expect(junit).toContain('name="networking/loopback"');
+    expect(junit).toContain("UNSUPPORTED: the host does not claim networking (waived: no P2P stack yet: networking lands in 0.4)");
   });
 
   it("the same host without its waiver: the networking cases FAIL and the run names the missing capability (exit 1)", async () => {

@@ -151,7 +151,7 @@ export function renderGateMarkdown(report: GateReport): string {
   const rest: string[] = [];
   const unsupported = attention(["UNSUPPORTED"]);
   if (unsupported.length > 0) {
-    rest.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: ${cell(outcomeNote(c))}`));
+    rest.push("", "## Unsupported", "", ...unsupported.map((c) => `- ${code(c.id)}: ${cell(outcomeNote(c, report.expectations.waivers))}`));
   }
   rest.push("", "## Outcomes", "", "| outcome | cases | meaning |", "|---|---|---|");
   for (const o of OUTCOMES) rest.push(`| ${o} | ${report.summary.outcomes[o]} | ${OUTCOME_MEANING[o]} |`);

@@ -281,7 +281,7 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   TIMEOUT: "the host did not answer in time",
 };
 
-/** One line on why a case has its outcome: the expectation's reason, the missing capabilities, the error. */
+/** One line on why a case has its outcome: the expectation's reason, the missing capabilities (with their waivers' reasons, when given), the error. */
 export function outcomeNote(c: {
   readonly outcome: Outcome;
   readonly expectation: GateReportCase["expectation"];
@@ -289,7 +289,7 @@ export function outcomeNote(c: {
   readonly missingMethods: readonly string[];
   readonly missingAbi: string | null;
   readonly error: GateReportCase["error"];
-}): string {
+}, waivers: readonly { readonly capability: string; readonly reason: string }[] = []): string {
   switch (c.outcome) {
     case "SKIP":
       return `skipped by ${c.expectation?.entry}: ${c.expectation?.reason}`;
@@ -299,7 +299,10 @@ export function outcomeNote(c: {
       return `stale entry ${c.expectation?.entry}: the case passes now; remove the entry (its reason: ${c.expectation?.reason})`;
     case "UNSUPPORTED": {
       const why = [
-        ...(c.missingCapabilities.length > 0 ? [`the host does not claim ${c.missingCapabilities.join(", ")} (waived)`] : []),
+        ...c.missingCapabilities.map((capability) => {
+          const reason = waivers.find((w) => w.capability === capability)?.reason;
+          return `the host does not claim ${capability} (waived${reason === undefined ? "" : `: ${reason}`})`;
+        }),
         ...(c.missingAbi !== null ? [`the guest asks for ABI ${c.missingAbi}, which the host does not serve`] : []),
         ...(c.missingMethods.length > 0 ? [`the host does not serve ${c.missingMethods.join(", ")}`] : []),
       ];

@@ -158,7 +158,7 @@ export function renderGateHtml(report: GateReport): string {
     "<table><thead><tr><th>case</th><th>outcome</th><th>capabilities</th><th>ms</th><th>note</th></tr></thead><tbody>",
     ...report.cases.map(
       (c) =>
-        `<tr id="${rowAnchor(c.id)}" data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c))}</td></tr>`,
+        `<tr id="${rowAnchor(c.id)}" data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c, report.expectations.waivers))}</td></tr>`,
     ),
     "</tbody></table>",
     "<h2>Outcomes</h2>",

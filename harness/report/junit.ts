@@ -45,10 +45,10 @@ function divergenceMessage(divergence: GateReportCase["divergence"]): string | n
   return `${first}: golden ${eventText(event.expected, MESSAGE_EVENT_CHARS)} / host ${eventText(event.actual, MESSAGE_EVENT_CHARS)}`;
 }
 
-function testcase(c: GateReportCase): string {
+function testcase(c: GateReportCase, waivers: GateReport["expectations"]["waivers"]): string {
   const classname = `job-parity.${c.id.includes("/") ? c.id.slice(0, c.id.lastIndexOf("/")).replace(/\//g, ".") : "cases"}`;
   const open = `    <testcase ${attr("classname", classname)} ${attr("name", c.id)} ${attr("time", seconds(c.durationMs))}`;
-  const note = outcomeNote(c);
+  const note = outcomeNote(c, waivers);
   let inner: string | null = null;
   switch (c.outcome) {
     case "PASS":
@@ -127,7 +127,7 @@ export function renderJunit(report: GateReport): string {
     ...properties.map(([name, value]) => `      <property ${attr("name", name!)} ${attr("value", value!)}/>`),
     "    </properties>",
     ...runTestcase(report),
-    ...report.cases.map(testcase),
+    ...report.cases.map((c) => testcase(c, report.expectations.waivers)),
     "  </testsuite>",
     "</testsuites>",
     "",

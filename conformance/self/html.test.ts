@@ -1,9 +1,10 @@
 import { NO_EXPECTATIONS, resolveExpectations } from "../../harness/suite/host-expectations.ts";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_HELP, openReportBrowser } from "../support/browser.ts";
+import { IN_CI, noteNotRun } from "../support/not-run.ts";
 import { CAPABILITY_IDS } from "../../harness/abi/capabilities.ts";
 import { buildGateReport, type GateReport } from "../../harness/report/gate-report.ts";
 import { renderGateHtml } from "../../harness/report/html.ts";
@@ -18,11 +19,10 @@ import lossyHost from "../expectations/lossy-host.ts";
 // escaped, the script would run and rewrite the page. The JUnit XML goes through the same browser's XML parser.
 //
 // Without a browser: with CI=true the run fails; otherwise these checks do not run and the run's summary says so
-// (conformance/support/browser-note.ts), with the command that runs them.
+// (conformance/support/not-run.ts), with the command that runs them.
 
 const HOSTILE = `</pre></article><script>document.title = "pwned"; document.body.innerHTML = "<p id='pwned'>pwned</p>";</script><b>bold`;
 const MODULE = "conformance/expectations/lossy-host.ts";
-const IN_CI = process.env.CI === "true" || process.env.CI === "1";
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-html-"));
 const opened = await openReportBrowser();
@@ -33,9 +33,7 @@ afterAll(async () => {
 });
 
 if (browser === null && !IN_CI) {
-  const note = process.env.JOB_PARITY_SKIPPED_CHECKS;
-  const line = `gate.html and junit.xml in a real browser (conformance/self/html.test.ts): ${(opened as { missing: string }).missing}. ${BROWSER_HELP}`;
-  if (note !== undefined) appendFileSync(note, `${line}\n`);
+  noteNotRun(`gate.html and junit.xml in a real browser (conformance/self/html.test.ts): ${(opened as { missing: string }).missing}. ${BROWSER_HELP}`);
 }
 
 let report: GateReport;

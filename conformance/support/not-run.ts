@@ -1,12 +1,21 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * vitest globalSetup: a check that could not run outside CI (no browser) writes why to the file named by
- * JOB_PARITY_SKIPPED_CHECKS, and the run's last lines say so, with the command that runs it, so that nothing is
- * skipped silently.
+ * Checks that need something of the machine (a browser, a Python with wasmtime): with CI=true a missing one fails the
+ * run; elsewhere the check does not run and the run's last lines say so, with the command that runs it, so that
+ * nothing is skipped silently.
  */
+export const IN_CI = process.env.CI === "true" || process.env.CI === "1";
+
+/** Records that a check did not run: what, why, and how to run it (printed at the end of the run). */
+export function noteNotRun(line: string): void {
+  const file = process.env.JOB_PARITY_SKIPPED_CHECKS;
+  if (file !== undefined) appendFileSync(file, `${line}\n`);
+}
+
+/** vitest globalSetup: collects the noteNotRun lines of the run's test files in a temp file, and prints them last. */
 export default function setup(): () => void {
   const file = join(tmpdir(), `job-parity-skipped-checks-${process.pid}.txt`);
   rmSync(file, { force: true });

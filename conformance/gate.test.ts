@@ -468,6 +468,16 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     expect(byId(readReport(reports), "progress/steps")).toMatchObject({ outcome: "ERROR", error: { code: "JP_HOST_CRASH" } });
   });
 
+  it("a host's name and stderr reach the terminal with their escape sequences made visible, never as they are", async () => {
+    const reports = reportDir();
+    const result = await run("--host-cmd", `node ${hostScript("crash.mjs")} escapes`, "--filter", "progress/steps", "--report-dir", reports);
+    expect(result.status).toBe(2);
+    const printed = `${result.stdout}\n${result.stderr}`;
+    expect(printed).toContain("crash.mjs: simulated crash in case progress/steps\\u001b]0;pwned\\u0007\\u001b[31m");
+    expect(printed).toContain("host: crash \\u001b]0;pwned\\u0007\\u001b[31mhost 0.0.0");
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+  });
+
   it("a host that hangs: TIMEOUT after --timeout, and the next case still runs on a fresh host", async () => {
     const reports = reportDir();
     const result = await run("--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "300", "--report-dir", reports);

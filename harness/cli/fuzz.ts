@@ -34,6 +34,7 @@ import { defaultCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 import { awaitSession } from "./fuzz-wait.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
+import { printableLines } from "../trace/printable.ts";
 
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]
@@ -355,7 +356,7 @@ export async function fuzzCommand(
   let signal: StopSignal | null = null;
   const summary = await awaitSession(session, (s) => (signal ??= s)).finally(() => reporter?.stop());
   if (summary instanceof FuzzHostError) {
-    err(`job-parity fuzz: ${summary.message}`);
+    err(`job-parity fuzz: ${printableLines(summary.message)}`); // it may quote the host's stderr
     return 2;
   }
   if (values.json) {
@@ -439,7 +440,7 @@ async function replayHost(seed: number, path: string, target: HostTarget, timeou
   } catch (error) {
     if (error instanceof ReplayError) throw new UsageError(`fuzz: ${error.message}`);
     if (!(error instanceof HostFailure)) throw error;
-    err(`job-parity fuzz: the host under test could not be started: ${error.code}: ${error.message}`);
+    err(`job-parity fuzz: the host under test could not be started: ${error.code}: ${printableLines(error.message)}`);
     return 2;
   }
   const { ok, host, counterexample } = outcome;

@@ -25,6 +25,7 @@ import { HostExpectationsError, loadHostExpectations, NO_EXPECTATIONS, resolveEx
 import { selectCases } from "../suite/run-suite.ts";
 import type { PendingCase } from "../programs/gate-cases.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
+import { printable, printableLines } from "../trace/printable.ts";
 import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, REPORT_WRITE, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir, reportDirOption } from "./defaults.ts";
@@ -311,7 +312,7 @@ export async function runCommand(
           timeoutMs,
           maxTimeouts,
           signal: interrupted.signal,
-          onCase: values.json ? undefined : (c, i, total) => out(caseLines(c, i, total, invocation).join("\n")),
+          onCase: values.json ? undefined : (c, i, total) => out(printableLines(caseLines(c, i, total, invocation).join("\n"))),
         });
       } finally {
         // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.
@@ -337,11 +338,12 @@ export async function runCommand(
   } else {
     const { handshake } = report.host;
     out("");
-    out(`host: ${hostTitle(report)}${handshake ? ` (ABI ${handshake.abiVersions.join(", ")})` : ""}`);
+    out(`host: ${printable(hostTitle(report))}${handshake ? ` (ABI ${handshake.abiVersions.join(", ")})` : ""}`);
     out(`${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`);
     out(`verdict: ${report.verdict} (exit ${report.exitCode})`);
     out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
   }
-  for (const line of stderrSummary(report)) err(line);
+  // The host's words (its name, its stderr, its error messages) reach the terminal: never as escape sequences.
+  for (const line of stderrSummary(report)) err(printableLines(line));
   return interrupted.signal.aborted ? SIGNAL_EXIT[interrupted.signal.reason as StopSignal] : report.exitCode;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { referenceHandshake } from "../../harness/adapters/in-process.ts";
 import { MARKDOWN_BUDGET, renderGateMarkdown } from "../../harness/report/gate-markdown.ts";
-import { buildGateReport, type GateReport } from "../../harness/report/gate-report.ts";
+import { buildGateReport, DETAIL_LIMITS, type GateReport } from "../../harness/report/gate-report.ts";
 import { renderGateHtml } from "../../harness/report/html.ts";
 import { renderJunit } from "../../harness/report/junit.ts";
 import { discoverFixtures } from "../../harness/suite/fixtures.ts";
@@ -80,6 +80,29 @@ describe("gate.md stays under GitHub's step summary limit", () => {
     expect(markdown).toContain("### FAIL: progress/steps");
     expect(markdown).toContain('  host   #3 {"kind":"log","job":"job:0","level":"info","message":"short"}');
     expect(markdown).not.toContain("by id");
+  });
+});
+
+describe("gate.html and junit.xml grow with the cases, not with what a host writes", () => {
+  const huge = "y".repeat(200_000);
+  const flood = [
+    gateCase("crash/one", "ERROR", { error: { code: "JP_HOST_CRASH", message: `the host crashed\n  last lines of its stderr:\n${`    | ${huge}\n`.repeat(20)}` } }),
+    gateCase("progress/refused", "FAIL", { failures: Array.from({ length: 200 }, (_, i) => `invariant ${i}: ${huge}`) }),
+    ...Array.from({ length: 200 }, (_, i) => divergent(`generated/7/${i}`, `${huge}${i}`)),
+  ];
+  const report = gateReport(flood, { exitCode: 2 });
+
+  it("each case's detail within DETAIL_LIMITS: events and lines cut and marked, the rest of a case said to be in gate.json", () => {
+    // Some 200 MB of host text in: what each report holds per case is bounded.
+    const perCase = DETAIL_LIMITS.caseChars + 8 * 1024; // the detail, and the markup, description and reproduce command around it
+    for (const [name, text, quote] of [["gate.html", renderGateHtml(report), "&#39;"], ["junit.xml", renderJunit(report), "&apos;"]] as const) {
+      expect(text.length, name).toBeLessThan(flood.length * perCase + 256 * 1024);
+      expect(text, name).toMatch(/y… \(\d+ more characters\)/);
+      expect(text, name).toContain(`the rest of this case${quote}s detail is not shown here`);
+      // The reproduce command is never cut.
+      expect(text, name).toContain(`--filter ${quote}generated/7/199${quote}`);
+    }
+    expect((report.cases[2]!.divergence!.event!.actual as { message: string }).message).toHaveLength(200_001); // gate.json: whole
   });
 });
 

@@ -324,6 +324,36 @@ export function shorten(text: string, max: number): string {
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
 
+/**
+ * How much of a case's detail gate.html and junit.xml show: a host's words (its events, its errors, its stderr) have
+ * no bound, and a report someone opens must stay readable; gate.json keeps them whole. gate.md has tighter limits of
+ * its own (GitHub's step summary).
+ */
+export const DETAIL_LIMITS = { eventChars: 1_000, lineChars: 2_000, caseChars: 32_768 } as const;
+
+/**
+ * Cuts one case's detail, given in parts (its error, its failures, its divergence): each line at `lineChars`, and the
+ * whole once `caseChars` are shown, with a line saying so. One cutter per case.
+ */
+export function detailCutter(limits: { readonly lineChars: number; readonly caseChars: number } = DETAIL_LIMITS): (lines: readonly string[]) => string[] {
+  let left = limits.caseChars;
+  return (lines) => {
+    const kept: string[] = [];
+    for (const line of lines.flatMap((text) => text.split("\n"))) {
+      if (left <= 0) break;
+      const shown = shorten(line, limits.lineChars);
+      if (shown.length > left) {
+        left = 0;
+        kept.push(`… the rest of this case's detail is not shown here (${limits.caseChars.toLocaleString("en-US")} characters are; gate.json has it all)`);
+        break;
+      }
+      left -= shown.length;
+      kept.push(shown);
+    }
+    return kept;
+  };
+}
+
 /** A trace event as the reports show it: its JSON (up to `max` characters), or that the trace had ended. */
 export const eventText = (value: unknown, max = Infinity): string => (value === null || value === undefined ? "(trace ended)" : shorten(JSON.stringify(value), max));
 

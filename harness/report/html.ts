@@ -2,7 +2,7 @@ import { coreCountsText } from "../suite/core-coverage.ts";
 import { OUTCOMES, type Outcome } from "../suite/gate.ts";
 import { coreCellText, coreRowTitle } from "./core-surface-report.ts";
 import { casesText, countsText } from "./gate-markdown.ts";
-import { divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines } from "./gate-report.ts";
+import { DETAIL_LIMITS, detailCutter, divergenceLines, type GateReport, type GateReportCase, hostTitle, OUTCOME_MEANING, outcomeNote, problemLines, shorten } from "./gate-report.ts";
 import { visibleControls } from "../trace/printable.ts";
 
 /** HTML text and attribute values: everything a host said is escaped, control characters shown as `\uXXXX`. */
@@ -50,6 +50,9 @@ function badge(outcome: Outcome, id?: string): string {
     : `<a class="badge o-${outcome}" href="#${WITH_ARTICLE.includes(outcome) ? anchor(id) : rowAnchor(id)}" title="${h(OUTCOME_MEANING[outcome])}">${h(text)}</a>`;
 }
 
+/** How much of a case's note the table of all cases shows (a host error can be long); the case's article has more. */
+const ROW_NOTE_CHARS = 300;
+
 function caseArticle(c: GateReportCase): string {
   const note = outcomeNote(c);
   const parts = [
@@ -57,9 +60,12 @@ function caseArticle(c: GateReportCase): string {
     `<h3>${badge(c.outcome)} ${h(c.id)}</h3>`,
     `<p>${h(c.description)}</p>`,
   ];
-  if (note) parts.push(c.error !== null ? `<pre class="error">${h(note)}</pre>` : `<p class="note">${h(note)}</p>`);
-  if (c.failures.length > 0) parts.push(`<p>Expectations that did not hold:</p><ul class="failures">${c.failures.map((f) => `<li><code>${h(f)}</code></li>`).join("")}</ul>`);
-  if (c.divergence) parts.push(`<pre class="divergence">${h(divergenceLines(c).join("\n"))}</pre>`);
+  const cut = detailCutter();
+  if (note) parts.push(c.error !== null ? `<pre class="error">${h(cut([note]).join("\n"))}</pre>` : `<p class="note">${h(cut([note]).join(" "))}</p>`);
+  const failures = cut(c.failures);
+  if (failures.length > 0) parts.push(`<p>Expectations that did not hold:</p><ul class="failures">${failures.map((f) => `<li><code>${h(f)}</code></li>`).join("")}</ul>`);
+  const divergence = cut(divergenceLines(c, DETAIL_LIMITS.eventChars));
+  if (divergence.length > 0) parts.push(`<pre class="divergence">${h(divergence.join("\n"))}</pre>`);
   parts.push(`<p>Reproduce (this case alone, on the same host):</p><pre class="reproduce"><code>${h(c.reproduce)}</code></pre>`, "</article>");
   return parts.join("\n");
 }
@@ -158,7 +164,7 @@ export function renderGateHtml(report: GateReport): string {
     "<table><thead><tr><th>case</th><th>outcome</th><th>capabilities</th><th>ms</th><th>note</th></tr></thead><tbody>",
     ...report.cases.map(
       (c) =>
-        `<tr id="${rowAnchor(c.id)}" data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(outcomeNote(c, report.expectations.waivers))}</td></tr>`,
+        `<tr id="${rowAnchor(c.id)}" data-case="${h(c.id)}"><td><code>${h(c.id)}</code></td><td>${badge(c.outcome)}</td><td>${h(c.capabilities.join(", ") || "—")}</td><td>${c.durationMs}</td><td>${h(shorten(outcomeNote(c, report.expectations.waivers), ROW_NOTE_CHARS))}</td></tr>`,
     ),
     "</tbody></table>",
     "<h2>Outcomes</h2>",

@@ -1,5 +1,5 @@
 import type { GateReport, GateReportCase } from "./gate-report.ts";
-import { divergenceLines, eventText, outcomeNote, hostTitle, problemLines } from "./gate-report.ts";
+import { DETAIL_LIMITS, detailCutter, divergenceLines, eventText, outcomeNote, hostTitle, problemLines, shorten } from "./gate-report.ts";
 import { visibleControls } from "../trace/printable.ts";
 
 /**
@@ -16,18 +16,21 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-/** Attribute values are one line (parsers turn newlines in attributes into spaces); the element body has the rest. */
-const firstLine = (text: string) => text.split("\n")[0]!;
+/**
+ * Attribute values are one line (parsers turn newlines in attributes into spaces), and no longer than a detail line;
+ * the element body has the rest.
+ */
+const firstLine = (text: string) => shorten(text.split("\n")[0]!, DETAIL_LIMITS.lineChars);
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
 
 function body(c: GateReportCase): string {
-  return [
+  const detail = detailCutter()([
     ...c.failures.map((f) => `expectation: ${f}`),
-    ...divergenceLines(c),
+    ...divergenceLines(c, DETAIL_LIMITS.eventChars),
     ...(c.error ? [`${c.error.code}: ${c.error.message}`] : []),
-    `reproduce: ${c.reproduce}`,
-  ].join("\n");
+  ]);
+  return [...detail, `reproduce: ${c.reproduce}`].join("\n");
 }
 
 /** How many characters of each event a failure message shows: the body has more, gate.json all. */
@@ -59,7 +62,7 @@ function testcase(c: GateReportCase, waivers: GateReport["expectations"]["waiver
       break;
     }
     case "XPASS":
-      inner = `      <failure ${attr("type", "XPASS")} ${attr("message", note)}>${xmlEscape(body(c))}</failure>`;
+      inner = `      <failure ${attr("type", "XPASS")} ${attr("message", firstLine(note))}>${xmlEscape(body(c))}</failure>`;
       break;
     case "ERROR":
     case "TIMEOUT":

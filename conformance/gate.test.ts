@@ -343,6 +343,22 @@ describe("job-parity run: expectations files", () => {
     expect(junit).toContain("UNSUPPORTED: the host does not claim networking (waived: no P2P stack yet: networking lands in 0.4)");
   });
 
+  it("from another directory, job-parity's own expectations file by its relative path: the reports name it so, never by this machine's path", async () => {
+    const reports = reportDir();
+    const elsewhere = mkdtempSync(join(tmpdir(), "job-parity-elsewhere-"));
+    const given = "conformance/expectations/lossy-host.json";
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/job-parity.mjs"), "run", "--host-module", "conformance/expectations/lossy-host.ts", "--expectations", given, "--filter", "networking/", "--report-dir", reports], { cwd: elsewhere });
+    child.stdout.resume();
+    child.stderr.resume();
+    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    rmSync(elsewhere, { recursive: true, force: true });
+    expect(status).toBe(0);
+    const report = readReport(reports);
+    expect(report.expectations.file).toBe(given);
+    expect(report.options.expectations).toBe(given);
+    for (const file of ["gate.json", "gate.md", "gate.html", "junit.xml"]) expect(readFileSync(join(reports, file), "utf8"), file).not.toContain(PROJECT_ROOT);
+  });
+
   it("the same host without its waiver: the networking cases FAIL and the run names the missing capability (exit 1)", async () => {
     const reports = reportDir();
     const result = await run("--host-module", join(EXPECTATIONS, "lossy-host.ts"), "--filter", "networking/", "--report-dir", reports);

@@ -241,7 +241,10 @@ export async function runCommand(
   let expectations;
   try {
     const ids = [...all, ...pending].map((c) => c.id);
-    expectations = resolveExpectations(values.expectations === undefined ? NO_EXPECTATIONS : loadHostExpectations(shippedPath(values.expectations)), ids);
+    // The reports name the file as it was given: a file of job-parity's own is found in the install (shippedPath),
+    // whose path is this machine's.
+    const given = values.expectations;
+    expectations = resolveExpectations(given === undefined ? NO_EXPECTATIONS : { ...loadHostExpectations(shippedPath(given)), file: given }, ids);
   } catch (error) {
     if (!(error instanceof HostExpectationsError)) throw error;
     err(inputErrorLine("run", `the expectations file cannot be used: ${error.message}`, error.code));

@@ -10,7 +10,8 @@ import { reportDirOption } from "./defaults.ts";
 export const PARITY_USAGE = `usage: job-parity parity [--filter <text|/regex/>] [--report-dir <dir>] [--json]
 
 Runs every fixture natively and as WASM on the reference host, prints the capability matrix and writes
-parity.json and parity.md (default: reports/). Exit 0 when every case passed, 1 when one failed.`;
+parity.json and parity.md (default: reports/). Exit 0 when every case passed, 1 when one failed, 2 for bad usage
+(a flag, a --filter that matches no case) or a report folder that cannot be written.`;
 
 export async function parityCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommand(

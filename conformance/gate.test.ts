@@ -54,6 +54,33 @@ async function run(...args: string[]): Promise<Run> {
   return { status, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
+/**
+ * `job-parity run <args>` in a process of its own, sent `signal` once the file `ready` exists (and `settleMs` more):
+ * its exit code, its stderr, and how long it took to exit after the signal.
+ */
+async function interruptedRun(
+  args: readonly string[],
+  { ready, signal = "SIGINT", env = {}, settleMs = 0 }: { ready: string; signal?: NodeJS.Signals; env?: Record<string, string>; settleMs?: number },
+): Promise<{ code: number | null; stderr: string; exitMs: number }> {
+  const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(ready), stderr).toBe(true);
+    await new Promise((r) => setTimeout(r, settleMs));
+    const signalled = performance.now();
+    child.kill(signal);
+    const code = await exited;
+    return { code, stderr, exitMs: performance.now() - signalled };
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
 let reportDirs = 0;
 const reportDir = () => join(dir, `reports-${reportDirs++}`);
 
@@ -531,25 +558,11 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
   ] as const)("%s during a run: the host is stopped, the reports are written with the cases not judged, exit %i", async (signal, code, said) => {
     const reports = reportDir();
     const pids = join(dir, `hang-pids-${signal}.json`);
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "60000", "--report-dir", reports], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, HANG_PIDS: pids },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      // Interrupted once the host holds its first case.
-      const deadline = Date.now() + 30_000;
-      while (!existsSync(pids) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(pids), stderr).toBe(true);
-      const signalled = performance.now();
-      child.kill(signal);
-      expect(await exited, stderr).toBe(code);
-      expect(performance.now() - signalled).toBeLessThan(10_000);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    // Interrupted once the host holds its first case.
+    const args = ["--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "60000", "--report-dir", reports];
+    const { code: exit, stderr, exitMs } = await interruptedRun(args, { ready: pids, signal, env: { HANG_PIDS: pids } });
+    expect(exit, stderr).toBe(code);
+    expect(exitMs).toBeLessThan(10_000);
     expect(stderr).toContain(said);
     const report = readReport(reports);
     expect(report.cases.map((c) => [c.id, c.outcome, c.error?.code])).toEqual([
@@ -565,24 +578,10 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
   it("Ctrl-C while the host has not shaken hands: the host is not blamed (JP_INTERRUPTED, every case JP_NOT_RUN), exit 130", async () => {
     const reports = reportDir();
     const pid = join(dir, "silent-pid");
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--host-cmd", `node ${hostScript("silent.mjs")}`, "--filter", "lifecycle/counter", "--report-dir", reports], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, SILENT_PID: pid },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      // Interrupted once the host has its hello and the gate waits for the handshake (its limit is 10 s).
-      const deadline = Date.now() + 30_000;
-      while (!existsSync(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(pid), stderr).toBe(true);
-      child.kill("SIGINT");
-      expect(await exited, stderr).toBe(130);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    // Interrupted once the host has its hello and the gate waits for the handshake (its limit is 10 s).
+    const args = ["--host-cmd", `node ${hostScript("silent.mjs")}`, "--filter", "lifecycle/counter", "--report-dir", reports];
+    const { code, stderr } = await interruptedRun(args, { ready: pid, env: { SILENT_PID: pid } });
+    expect(code, stderr).toBe(130);
     const report = readReport(reports);
     expect(report.problems.map((p) => p.code)).toEqual(["JP_INTERRUPTED"]);
     expect(report.cases.map((c) => [c.outcome, c.error?.code])).toEqual([["ERROR", "JP_NOT_RUN"]]);
@@ -590,24 +589,10 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
 
   it("Ctrl-C while the generated cases are prepared, before any host starts: the reports list every case JP_NOT_RUN, exit 130", async () => {
     const reports = reportDir();
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", "--generated", "5000", "--seed", "7", "--report-dir", reports], { cwd: PROJECT_ROOT });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      // The report folder is made just before the signals are handled and the cases prepared (some 20 s for 5,000).
-      const deadline = Date.now() + 30_000;
-      while (!existsSync(reports) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(existsSync(reports), stderr).toBe(true);
-      await new Promise((r) => setTimeout(r, 300));
-      const signalled = performance.now();
-      child.kill("SIGINT");
-      expect(await exited, stderr).toBe(130);
-      expect(performance.now() - signalled).toBeLessThan(10_000);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    // The report folder is made just before the signals are handled and the cases prepared (some 20 s for 5,000).
+    const { code, stderr, exitMs } = await interruptedRun(["--generated", "5000", "--seed", "7", "--report-dir", reports], { ready: reports, settleMs: 300 });
+    expect(code, stderr).toBe(130);
+    expect(exitMs).toBeLessThan(10_000);
     expect(stderr).toContain("interrupted; writing the reports");
     const report = readReport(reports);
     expect(report.problems.map((p) => p.code)).toEqual(["JP_INTERRUPTED"]);

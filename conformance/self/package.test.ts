@@ -98,6 +98,8 @@ describe("the packed package, installed in another project", () => {
     expect(existsSync(join(installed, "harness/schemas/fixture.schema.json"))).toBe(true);
     expect(existsSync(join(installed, "sdk-guest/counter.wasm"))).toBe(true);
     for (const absent of ["conformance/self", "bench", ".ci", "stryker.config.json", "build/.tsbuildinfo", "build/conformance/self"]) expect(existsSync(join(installed, absent)), absent).toBe(false);
+    // The hosts written from the documents, which the README offers as starting points.
+    for (const host of ["conformance/independent-host/host.mjs", "conformance/wasmtime-host/host.py"]) expect(existsSync(join(installed, host)), host).toBe(true);
     expect(existsSync(join(consumer, "node_modules/better-sqlite3"))).toBe(false);
     // bin/ runs the compiled copy, not the TypeScript through tsx, exactly when this says so (bin/compiled.mjs).
     const installedBin = (await import(pathToFileURL(join(installed, "bin/compiled.mjs")).href)) as typeof import("../../bin/compiled.mjs");
@@ -106,12 +108,14 @@ describe("the packed package, installed in another project", () => {
 
   it("npx job-parity run and exec, and the installed bin's --version, usage and --db, run the compiled JavaScript and write only here", async () => {
     const start = performance.now();
-    const [version, gate, exec, usage, durable] = await Promise.all([
+    const [version, gate, exec, usage, durable, goldens, docs] = await Promise.all([
       inConsumer(join(consumer, "node_modules/.bin/job-parity"), ["--version"]),
       inConsumer("npx", ["job-parity", "run"]),
       inConsumer("npx", ["job-parity", "exec", "sdk-guest/counter.wasm", "--job", "counter", "--json"]),
       inConsumer(join(consumer, "node_modules/.bin/job-parity"), []),
       inConsumer(join(consumer, "node_modules/.bin/job-parity"), ["exec", "--example", "counter", "--job", "counter", "--db", "jobs.db"]),
+      inConsumer(join(consumer, "node_modules/.bin/job-parity"), ["goldens"]),
+      inConsumer(join(consumer, "node_modules/.bin/job-parity"), ["abi", "--write"]),
     ]);
     timings.commands = performance.now() - start;
 
@@ -134,6 +138,12 @@ describe("the packed package, installed in another project", () => {
     expect(durable.stderr).toContain("npm install better-sqlite3");
     expect(durable.stderr).toContain("[JP_STORE_DRIVER]");
     expect(durable.status).toBe(2);
+
+    // The commands that rewrite job-parity's own files refuse in an installed copy.
+    for (const refused of [goldens, docs]) {
+      expect(refused.status, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/this one is installed \(.*node_modules\/job-parity\).*run it in a clone of the repository \[JP_USAGE\]/);
+    }
 
     // Reports went here and the WAT cache to the user's cache folder (engine.test.ts): nothing into the package.
     expect(writtenSince(installed, installedAt)).toEqual([]);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../engine/modules.ts";
 import { fillDocument } from "../report/spec-document.ts";
-import { parseCommand } from "./args.ts";
+import { parseCommand, refuseInstalled } from "./args.ts";
 
 export const ABI_USAGE = `usage: job-parity abi [--write]
 
@@ -20,6 +20,7 @@ export async function abiCommand(argv: string[], out: (line: string) => void): P
     out(fillDocument(readFileSync(join(PROJECT_ROOT, "docs/ABI.md"), "utf8"), "docs/ABI.md").trimEnd());
     return 0;
   }
+  refuseInstalled("abi --write", "the generated regions of docs/ABI.md and conformance/PROTOCOL.md");
   for (const document of SPEC_DOCUMENTS) {
     const path = join(PROJECT_ROOT, document);
     const text = readFileSync(path, "utf8");

@@ -1,9 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { printableLines } from "../trace/printable.ts";
+import { INSTALLED, PROJECT_ROOT } from "../engine/modules.ts";
 
 /** A command-line mistake: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   readonly code = "JP_USAGE";
+}
+
+/**
+ * For the commands that rewrite job-parity's own files (its goldens, its documents): they belong to a checkout of its
+ * repository, and nothing is written into an installed package.
+ */
+export function refuseInstalled(command: string, what: string): void {
+  if (INSTALLED) throw new UsageError(`${command}: rewrites ${what} of a checkout of job-parity; this one is installed (${PROJECT_ROOT}), and nothing is written into it: run it in a clone of the repository`);
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

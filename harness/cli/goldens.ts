@@ -3,7 +3,7 @@ import { runReferenceCase } from "../adapters/in-process.ts";
 import { discoverFixtures, PROJECT_ROOT } from "../suite/fixtures.ts";
 import { expectedFrom, goldenPath, writeGolden } from "../suite/goldens.ts";
 import { fixtureGuestBytes } from "../suite/guest-bytes.ts";
-import { parseCommand } from "./args.ts";
+import { parseCommand, refuseInstalled } from "./args.ts";
 
 export const GOLDENS_USAGE = `usage: job-parity goldens
 
@@ -12,6 +12,7 @@ Review the diff before committing: goldens are what other hosts are judged again
 
 export async function goldensCommand(argv: string[], out: (line: string) => void): Promise<number> {
   parseCommand("goldens", argv, {}, false);
+  refuseInstalled("goldens", "the fixtures' goldens");
   const fixtures = discoverFixtures();
   let changed = 0;
   for (const fixture of fixtures) {

@@ -17,6 +17,12 @@ export const COMPILED = import.meta.url.endsWith(".js");
 /** The project's root: the source tree, also when the compiled copy runs. */
 export const PROJECT_ROOT = resolve(HERE, COMPILED ? "../../.." : "../..");
 
+/**
+ * Whether job-parity runs as an installed package (under node_modules) rather than from a checkout of its repository.
+ * Nothing is written into an installed package: the commands that maintain job-parity's own files refuse there.
+ */
+export const INSTALLED = PROJECT_ROOT.split(sep).includes("node_modules");
+
 /** The folders of job-parity's own guests, native extensions, example hosts and expectations (shipped in the package). */
 export const SHIPPED_FOLDERS: readonly string[] = ["sdk-guest", "wat-fixtures", "conformance"];
 

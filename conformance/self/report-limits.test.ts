@@ -75,6 +75,17 @@ describe("gate.md stays under GitHub's step summary limit", () => {
     expect((report.cases[1]!.divergence!.event!.actual as { message: string }).message).toHaveLength(20_001);
   });
 
+  it("a host that never shook hands: what broke, with its stderr in a block, and no case by case repetition of it", () => {
+    const message = "could not start the host: /bin/sh exited with code 127 (command not found)\n  last lines of its stderr:\n    | /bin/sh: 1: ./my-host: not found";
+    const hostError = { code: "JP_HOST_SPAWN" as const, message };
+    const cases = FIXTURES.map((f) => gateCase(f.id, "ERROR", { durationMs: 0, error: { code: "JP_HOST_SPAWN", message: `not run: ${message}` } }));
+    const markdown = renderGateMarkdown(gateReport(cases, { handshake: null, hostError, problems: [{ ...hostError, severity: 2 }], exitCode: 2 }));
+    expect(markdown).toContain("- **JP_HOST_SPAWN: could not start the host: /bin/sh exited with code 127 (command not found)**\n\n  ```\n    last lines of its stderr:\n      | /bin/sh: 1: ./my-host: not found\n  ```");
+    expect(markdown).toContain(`No case was sent: the host never shook hands (What broke says why). The ${FIXTURES.length} cases are ERROR`);
+    expect(markdown).not.toContain("### ERROR");
+    expect(markdown.length).toBeLessThan(2_000);
+  });
+
   it("a small failing run keeps every case's details", () => {
     const markdown = renderGateMarkdown(gateReport([divergent("progress/steps", "short")]));
     expect(markdown).toContain("### FAIL: progress/steps");

@@ -61,6 +61,13 @@ function caseBlock(c: GateReportCase): string[] {
   return lines;
 }
 
+/** A problem of the run: its first line in bold, any further lines (a host's stderr, quoted) in a block under it. */
+function problemItem(problem: string): string[] {
+  const [first, ...more] = visibleControls(problem).split(/\r\n|\r|\n/);
+  if (more.length === 0) return [`- **${cell(first!)}**`];
+  return [`- **${cell(first!)}**`, "", ...fenced(more.map((line) => shorten(line, LINE_CHARS))).map((line) => `  ${line}`), ""];
+}
+
 const bytes = (lines: readonly string[]) => lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0);
 /** A case's line where its details do not fit. */
 const caseLine = (c: GateReportCase) => `- ${code(c.id)} ${c.outcome}`;
@@ -107,12 +114,21 @@ export function renderGateMarkdown(report: GateReport): string {
     "",
     `cases up to ABI ${report.abiVersion} (${cell(serves)})${host} · ${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`,
   ];
-  if (report.problems.length > 0) lines.push("", "## What broke", "", ...problemLines(report).map((line) => `- **${cell(line)}**`));
+  if (report.problems.length > 0) {
+    const items = problemLines(report).flatMap(problemItem);
+    if (items.at(-1) === "") items.pop();
+    lines.push("", "## What broke", "", ...items);
+  }
   if (report.options.filter !== null) lines.push("", `Filter: ${code(report.options.filter)}`);
   if (report.expectations.file !== null) lines.push("", `Expectations: ${code(report.expectations.file)}${report.expectations.host ? ` (${cell(report.expectations.host)})` : ""}`);
   if (report.expectations.waivers.length > 0) {
     lines.push("", "## Waived capabilities", "", "| capability | entry | reason |", "|---|---|---|");
     for (const w of report.expectations.waivers) lines.push(`| ${w.capability}${w.claimed ? " (claimed: stale)" : ""} | ${cell(w.entry)} | ${cell(w.reason)} |`);
+  }
+  if (handshake === null) {
+    // No case was sent: every case is the same ERROR, and the matrices would say so row by row.
+    lines.push("", `No case was sent: the host never shook hands (What broke says why). The ${casesText(report.cases.length)} are ERROR, each listed in gate.json and gate.html.`);
+    return `${lines.join("\n")}\n`;
   }
   lines.push(
     "",

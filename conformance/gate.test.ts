@@ -434,6 +434,20 @@ describe("job-parity run: expectations files", () => {
     expect(readReport(reports).expectations.waivers[0]).toMatchObject({ capability: "progress", claimed: true });
   });
 
+  it("a failing case's block on stdout: every line of it indented under the case's line, another trace's divergence too", async () => {
+    const result = await run("--host-cmd", `node ${hostScript("claims-little.mjs")}`, "--filter", "lifecycle/bad-return", "--report-dir", reportDir());
+    expect(result.status).toBe(1);
+    const lines = result.stdout.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("FAIL "));
+    const end = lines.findIndex((line) => line.trimStart().startsWith("reproduce: "));
+    const block = lines.slice(start + 1, end + 1);
+    expect(block.some((line) => line.includes("also differs: job:0 trace: first divergence"))).toBe(true);
+    expect(block.filter((line) => !line.startsWith("        "))).toEqual([]);
+    // The lines of the other trace's divergence sit under its "also differs" line.
+    const also = block.findIndex((line) => line.includes("also differs: job:0 trace"));
+    expect(block[also + 1]!.search(/\S/)).toBeGreaterThan(block[also]!.search(/\S/));
+  });
+
   it("a host that does not serve a wire method: the cases calling it are UNSUPPORTED, the rest run", async () => {
     const module = join(dir, "no-entries.mjs");
     writeHostModule(
@@ -833,7 +847,10 @@ describe("goldenDivergence: the first difference, in the same order as every com
     expect(divergence?.text).toMatch(/^job:0 droppedWarnings: golden 0, host 3$/);
     // Every other difference follows, in the same order: the later job's first divergent event.
     expect(divergence?.also).toEqual([expect.stringMatching(/^job:1 trace: first divergence at event #0/)]);
-    expect(divergenceLines({ divergence: { ...divergence!, event: null } })).toEqual([`differs from the golden: ${divergence!.text}`, `  also differs: ${divergence!.also[0]}`]);
+    // Its lines kept under its own first line.
+    const also = divergence!.also[0]!.split("\n");
+    expect(also.length).toBeGreaterThan(1);
+    expect(divergenceLines({ divergence: { ...divergence!, event: null } })).toEqual([`differs from the golden: ${divergence!.text}`, `  also differs: ${also.join("\n    ")}`]);
   });
 
   it("every difference, a trace's first divergent event each, then the fields, the number of jobs and the library", () => {

@@ -161,8 +161,9 @@ function caseLines(c: GateCase, index: number, total: number, invocation: GateIn
   const note = outcomeNote(c);
   if (note) lines.push(...note.split("\n").map(indent));
   if (["FAIL", "XPASS", "ERROR", "TIMEOUT"].includes(c.outcome)) {
-    for (const failure of c.failures) lines.push(indent(`expectation: ${failure}`));
-    lines.push(...divergenceLines(c).map(indent));
+    // Every line of a multi-line text indented, so that the case's block stays one block.
+    for (const failure of c.failures) lines.push(...`expectation: ${failure}`.split("\n").map(indent));
+    lines.push(...divergenceLines(c).flatMap((line) => line.split("\n")).map(indent));
     lines.push(indent(`reproduce: ${reproduceCommand(invocation, c.id)}`));
   }
   return lines;

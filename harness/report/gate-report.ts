@@ -373,7 +373,8 @@ export function divergenceLines(
   if (c.divergence === null) return [];
   const { also } = c.divergence;
   const more = [
-    ...also.slice(0, SHOWN_ALSO).map((text) => `  also differs: ${text}`),
+    // A difference of several lines (another trace's divergence) keeps them under its own first line.
+    ...also.slice(0, SHOWN_ALSO).map((text) => `  also differs: ${text.split("\n").join("\n    ")}`),
     ...(also.length > SHOWN_ALSO ? [`  ... and ${also.length - SHOWN_ALSO} more differences (gate.json lists them all)`] : []),
   ];
   const event = c.divergence.event;

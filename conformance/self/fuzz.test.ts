@@ -477,6 +477,8 @@ describe("job-parity fuzz: usage", () => {
     [["--time", "0s"], "--time must be at least 1ms"],
     [["--seed", "-1"], "--seed must be an integer from 0 to 2147483647"],
     [["--sed", "1"], "Unknown option '--sed'; did you mean --seed? (job-parity fuzz --help lists its options)"],
+    [["--host-cmd", "./my-host", "--job-parity"], `Unknown option '--job-parity'; if --job-parity is the host's, quote the whole host command: --host-cmd "./my-host --job-parity"`],
+    [["--host-cmd", "node", "host.mjs"], `if host.mjs is the host's, quote the whole host command: --host-cmd "node host.mjs"`],
     [["--shard", "3/3"], "--shard must look like 0/4"],
     [["--shard", "1-4"], "--shard must look like 0/4"],
     [["--seed", "1.5"], "--seed must be an integer from 0 to 2147483647"],

@@ -41,9 +41,20 @@ export function parseCommand<T extends Options>(command: string, argv: string[],
     const message = (error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, "");
     const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
     const near = unknown === undefined ? undefined : nearestOption(unknown, Object.keys(options));
-    const hint = near === undefined ? "" : `; did you mean --${near}?`;
+    const hint = near === undefined ? (hostCommandHint(argv, unknown ?? /^Unexpected argument '([^']+)'/.exec(message)?.[1]) ?? "") : `; did you mean --${near}?`;
     throw new UsageError(`${command}: ${message.replace(/\. To specify a positional argument.*$/s, "")}${hint} (job-parity ${command} --help lists its options)`);
   }
+}
+
+/**
+ * A word that follows `--host-cmd <command>` and the command does not know is most likely the host's own argument,
+ * left outside the quotes: the hint shows the command quoted whole.
+ */
+function hostCommandHint(argv: readonly string[], stray: string | undefined): string | undefined {
+  const at = argv.indexOf("--host-cmd");
+  const command = argv[at + 1];
+  if (stray === undefined || at < 0 || command === undefined || argv.indexOf(stray, at + 2) < 0) return undefined;
+  return `; if ${stray} is the host's, quote the whole host command: --host-cmd ${JSON.stringify(`${command} ${stray}`)}`;
 }
 
 /**

@@ -471,6 +471,15 @@ describe("job-parity fuzz: usage", () => {
   });
 
   it.each([
+    [["--mutant", "progress-f64"], "reports/mutant-corpus"],
+    [["--fault", "truncate-progress"], "reports/mutant-corpus"],
+    [[], "wat-fixtures/regressions"],
+  ])("%j saves its catches to %s by default (a deliberately wrong host's stay out of the corpus run sends)", async (args, corpus) => {
+    const { output } = await fuzzInProcess(...args, "--runs", "1", "--seed", "1", "--workers", "1");
+    expect(output.split("\n")[0]).toMatch(new RegExp(` · corpus ${corpus}$`));
+  });
+
+  it.each([
     [["--runs", "0"], "--runs must be a positive integer"],
     [["--workers", "two"], "--workers must be a positive integer"],
     [["--time", "60"], "--time must be a duration like 60s, 2m or 500ms"],

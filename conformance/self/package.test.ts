@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIsUpToDate } from "../../bin/compiled.mjs";
 import { PROTOCOL_VERSION } from "../../harness/adapters/protocol.ts";
-import { defaultCorpusDir, defaultReportDir } from "../../harness/cli/defaults.ts";
+import { defaultCorpusDir, defaultMutantCorpusDir, defaultReportDir } from "../../harness/cli/defaults.ts";
 import { examplePath, shippedPath } from "../../harness/cli/examples.ts";
 import { HOST_PROTOCOL, servedAbiVersions } from "../../harness/cli/version.ts";
 import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
@@ -161,6 +161,9 @@ describe("what the package answers, in process", () => {
     expect(defaultReportDir("/tmp/host")).toBe("/tmp/host/reports");
     expect(defaultCorpusDir("/tmp/host")).toBe("/tmp/host/job-parity-corpus");
     expect(defaultCorpusDir(PROJECT_ROOT)).toBe(join(PROJECT_ROOT, "wat-fixtures/regressions"));
+    // What fuzzing finds against a mutant or a faulty boundary stays out of the corpus `run` sends to hosts.
+    expect(defaultMutantCorpusDir("/tmp/host")).toBe("/tmp/host/reports/mutant-corpus");
+    expect(defaultMutantCorpusDir(PROJECT_ROOT)).toBe(join(PROJECT_ROOT, "reports/mutant-corpus"));
   });
 
   it("example guests by name, and shipped guests, hosts and expectations by their relative path from any directory", () => {

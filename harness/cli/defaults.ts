@@ -23,3 +23,11 @@ export function reportDirOption(command: string, given: string | undefined): str
 export function defaultCorpusDir(cwd = process.cwd()): string {
   return resolve(cwd) === PROJECT_ROOT ? resolve(PROJECT_ROOT, "wat-fixtures/regressions") : resolve(cwd, "job-parity-corpus");
 }
+
+/**
+ * Where `fuzz` saves what it finds against a deliberately wrong host (--mutant, --fault): reports/mutant-corpus/ here,
+ * never the corpus `run` sends to a host (a mutant's catches are no regression of any real host).
+ */
+export function defaultMutantCorpusDir(cwd = process.cwd()): string {
+  return resolve(defaultReportDir(cwd), "mutant-corpus");
+}

@@ -30,7 +30,7 @@ import { describeMissing } from "../suite/case-needs.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { MAX_TIMEOUT_MS, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
-import { defaultCorpusDir } from "./defaults.ts";
+import { defaultCorpusDir, defaultMutantCorpusDir } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 import { awaitSession } from "./fuzz-wait.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
@@ -60,7 +60,8 @@ the host, printed with the first divergent event and a replay command, and saved
   --workers <N>           worker threads (default and most: ${availableParallelism()}, the available parallelism)
   --shard <i/n>           run shard i of n (0/4 .. 3/4): shards of one session seed never share a chunk
   --corpus <dir>          where counterexamples are saved (default: job-parity-corpus/ here; in job-parity's own
-                          checkout, wat-fixtures/regressions, which the suite replays)
+                          checkout, wat-fixtures/regressions, which the suite replays; with --mutant or --fault,
+                          reports/mutant-corpus/ here, out of the corpus \`run\` sends to hosts)
   --fault <name>          fuzz against a deliberately faulty WASM boundary: ${FAULT_NAMES.join(", ")}
   --host-cmd "<command>"  fuzz a host speaking the JSON-lines protocol (conformance/PROTOCOL.md), run with /bin/sh -c:
                           one process per worker, restarted when it breaks
@@ -321,7 +322,8 @@ export async function fuzzCommand(
   const shard = parseShard(values.shard);
   const maxDivergences = positiveInt("fuzz", "max-divergences", values["max-divergences"]);
   if (values.corpus === "") throw new UsageError("fuzz: --corpus needs a folder (the counterexamples are saved there), got an empty one");
-  const corpusDir = resolve(values.corpus ?? defaultCorpusDir());
+  const deliberate = fault !== null || target === "all-mutants" || (target !== null && target.kind === "mutant");
+  const corpusDir = resolve(values.corpus ?? (deliberate ? defaultMutantCorpusDir() : defaultCorpusDir()));
   // Checked now, not when the first divergence is saved: a shrunk case is not lost to a path that cannot hold it.
   checkCorpusFolder(corpusDir);
   const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };

@@ -61,11 +61,12 @@ async function run(...args: string[]): Promise<Run> {
 async function interruptedRun(
   args: readonly string[],
   { ready, signal = "SIGINT", env = {}, settleMs = 0 }: { ready: string; signal?: NodeJS.Signals; env?: Record<string, string>; settleMs?: number },
-): Promise<{ code: number | null; stderr: string; exitMs: number }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; exitMs: number }> {
   const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+  let stdout = "";
   let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   try {
     const deadline = Date.now() + 30_000;
@@ -75,7 +76,7 @@ async function interruptedRun(
     const signalled = performance.now();
     child.kill(signal);
     const code = await exited;
-    return { code, stderr, exitMs: performance.now() - signalled };
+    return { code, stdout, stderr, exitMs: performance.now() - signalled };
   } finally {
     child.kill("SIGKILL");
   }
@@ -575,8 +576,10 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     const pids = join(dir, `hang-pids-${signal}.json`);
     // Interrupted once the host holds its first case.
     const args = ["--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", ABI_1_0_PROGRESS, "--timeout", "60000", "--report-dir", reports];
-    const { code: exit, stderr, exitMs } = await interruptedRun(args, { ready: pids, signal, env: { HANG_PIDS: pids } });
+    const { code: exit, stdout, stderr, exitMs } = await interruptedRun(args, { ready: pids, signal, env: { HANG_PIDS: pids } });
     expect(exit, stderr).toBe(code);
+    expect(stdout).toContain(`verdict: error (exit 2 in the reports; interrupted, this process exits ${code})`);
+    expect(stderr).toContain("before case progress/steps: it and the cases after it were not run");
     expect(exitMs).toBeLessThan(10_000);
     expect(stderr).toContain(said);
     const report = readReport(reports);

@@ -344,7 +344,9 @@ export async function runCommand(
     out("");
     out(`host: ${printable(hostTitle(report))}${handshake ? ` (ABI ${handshake.abiVersions.join(", ")})` : ""}`);
     out(`${casesText(report.summary.cases)}: ${countsText(report.summary.outcomes)} · ${(report.summary.durationMs / 1000).toFixed(2)} s`);
-    out(`verdict: ${report.verdict} (exit ${report.exitCode})`);
+    // An interrupted run's reports say exit 2 (verdict error); this process exits as interrupted processes do.
+    const exit = interrupted.signal.aborted ? `exit ${report.exitCode} in the reports; interrupted, this process exits ${SIGNAL_EXIT[interrupted.signal.reason as StopSignal]}` : `exit ${report.exitCode}`;
+    out(`verdict: ${report.verdict} (${exit})`);
     out(`reports: ${[paths.json, paths.markdown, paths.html, paths.junit].map(shown).join(", ")}`);
   }
   // The host's words (its name, its stderr, its error messages) reach the terminal: never as escape sequences.

@@ -498,7 +498,7 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
   for (const subject of subjects) {
     if (stopped === null && options.signal?.aborted === true) {
       const by = interruption(options.signal);
-      stopped = { problem: { code: "JP_INTERRUPTED", message: `interrupted (${by}): the cases after it were not run`, severity: 2 }, notRun: `was not run: the gate was interrupted (${by})` };
+      stopped = { problem: { code: "JP_INTERRUPTED", message: `interrupted (${by}) before case ${subject.id}: it and the cases after it were not run`, severity: 2 }, notRun: `was not run: the gate was interrupted (${by})` };
     }
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(subject.id) ?? null;

@@ -118,7 +118,9 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
   it("exec without --job", () => {
     const run = cli("exec", COUNTER);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("--job is required");
+    // The error's line ends with its code; the usage follows.
+    expect(run.stderr.split("\n")[0]).toBe("job-parity exec: --job is required [JP_USAGE]");
+    expect(run.stderr).toContain("usage: job-parity exec");
     expect(run.stdout).toBe("");
   });
 

@@ -50,6 +50,12 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     expect(existsSync(corpus)).toBe(false);
   });
 
+  it("a host that cannot start: exit 2, the error's line ending with its code as run's does, the host's stderr quoted after", () => {
+    const run = runCli(["fuzz", "--host-cmd", "./no-such-host", "--runs", "5", "--seed", "1", "--workers", "1", "--corpus", dir], 60_000);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^job-parity fuzz: the host under test \(host-cmd:\.\/no-such-host\) could not be started: [^\n]*\(command not found\) \[JP_HOST_SPAWN\]\n {2}last lines of its stderr:/m);
+  });
+
   it("a --time that runs out before any case is checked is no pass: exit 1, saying so", () => {
     const run = runCli(["fuzz", "--time", "1ms", "--seed", "1", "--corpus", dir], 60_000);
     expect(run.status, run.stdout).toBe(1);

@@ -5,6 +5,14 @@ import { INSTALLED, PROJECT_ROOT } from "../engine/modules.ts";
 /** A command-line mistake: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   readonly code = "JP_USAGE";
+
+  /** `usage`: the command's usage, printed after the error's line (which ends with the code). */
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

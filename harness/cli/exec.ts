@@ -145,11 +145,11 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
     ...DURABLE_FLAGS,
   });
   const given = positionals.length + (values.example === undefined ? 0 : 1);
-  if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})\n\n${EXEC_USAGE}`);
+  if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})`, EXEC_USAGE);
   const source = values.example === undefined ? shippedPath(positionals[0]!) : examplePath(values.example);
   // A fixture's case runs with its sidecar's scenario (what the gate sends), each flag given replacing its part.
   const base = values.example === undefined ? null : exampleScenario(values.example);
-  if (values.job === undefined && base === null) throw new UsageError(`exec: --job is required\n\n${EXEC_USAGE}`);
+  if (values.job === undefined && base === null) throw new UsageError(`exec: --job is required`, EXEC_USAGE);
   const interrupts: InterruptPlan[] = [];
   const pauseAt = positiveInt("exec", "pause-at-check", values["pause-at-check"]);
   const cancelAt = positiveInt("exec", "cancel-at-check", values["cancel-at-check"]);

@@ -442,7 +442,8 @@ async function replayHost(seed: number, path: string, target: HostTarget, timeou
   } catch (error) {
     if (error instanceof ReplayError) throw new UsageError(`fuzz: ${error.message}`);
     if (!(error instanceof HostFailure)) throw error;
-    err(`job-parity fuzz: the host under test could not be started: ${error.code}: ${printableLines(error.message)}`);
+    const [first, ...quoted] = printableLines(error.message).replace(/^could not start the host: /, "").split("\n");
+    err([`job-parity fuzz: the host under test could not be started: ${first} [${error.code}]`, ...quoted].join("\n"));
     return 2;
   }
   const { ok, host, counterexample } = outcome;

@@ -68,7 +68,7 @@ function openForListing(db: string, lockWaitMs: number | undefined): { store: Sq
 
 export async function jobsCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommand("jobs", argv, { db: { type: "string" }, json: { type: "boolean", default: false }, "lock-wait": { type: "string" } }, false);
-  if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required\n\n${JOBS_USAGE}`);
+  if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required`, JOBS_USAGE);
   const lockWaitMs = nonNegativeInt("jobs", "lock-wait", values["lock-wait"], MAX_TIMEOUT_MS, "a whole number of milliseconds");
   // Listing never creates a database: a mistyped path is an error, not a new empty file.
   if (!existsSync(values.db)) throw new UsageError(`jobs: no database at ${values.db}; "job-parity exec <guest> --job <name> --db ${values.db}" creates one`);

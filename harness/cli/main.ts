@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Usage errors already name their command. Messages quote the guest (its job names and exports, a WAT line):
     // printable, so they cannot write escape sequences to the terminal.
-    if (error instanceof UsageError) process.stderr.write(`job-parity ${printableLines(error.message)} [${error.code}]\n`);
+    if (error instanceof UsageError) process.stderr.write(`job-parity ${printableLines(error.message)} [${error.code}]\n${error.usage === undefined ? "" : `\n${error.usage}\n`}`);
     else if (await isInputError(error)) process.stderr.write(`${inputErrorLine(name, (error as Error).message, (error as { code?: unknown }).code)}\n`);
     else process.stderr.write(`job-parity ${name}: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;

@@ -33,9 +33,9 @@ unreadable database).`;
 
 export async function resumeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand("resume", argv, { json: { type: "boolean", default: false }, extension: { type: "string" }, ...DURABLE_FLAGS });
-  if (positionals.length !== 1) throw new UsageError(`resume: give exactly one job id (got ${positionals.length}); "job-parity jobs --db <file>" lists them\n\n${RESUME_USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`resume: give exactly one job id (got ${positionals.length}); "job-parity jobs --db <file>" lists them`, RESUME_USAGE);
   const traceWindow = traceWindowOption("resume", values["trace-window"]);
   const durable = durableOptions("resume", values);
-  if (durable === null) throw new UsageError(`resume: --db <file> is required\n\n${RESUME_USAGE}`);
+  if (durable === null) throw new UsageError(`resume: --db <file> is required`, RESUME_USAGE);
   return runDurableCommand("resume", { kind: "resume", request: { ...durable, traceWindow, jobId: positionals[0]!, extension: values.extension } }, { source: durable.db, json: values.json, quiet: values.quiet });
 }

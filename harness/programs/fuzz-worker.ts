@@ -99,8 +99,10 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
   try {
     host = await openFuzzHost(target);
   } catch (error) {
-    const why = error instanceof HostFailure ? `${error.code}: ${error.message}` : String((error as Error).message ?? error);
-    post({ type: "failed", message: `the host under test (${targetLabel(target)}) could not be started: ${why}` });
+    // As `run` says it: the code ends the first line; the host's stderr, quoted, follows.
+    const [first, ...quoted] = String((error as Error).message ?? error).replace(/^could not start the host: /, "").split("\n");
+    const code = error instanceof HostFailure ? ` [${error.code}]` : "";
+    post({ type: "failed", message: [`the host under test (${targetLabel(target)}) could not be started: ${first}${code}`, ...quoted].join("\n") });
     return null;
   }
   // The host's process group, so the session can end it if this thread is stopped mid-case; restarts included.

@@ -231,8 +231,11 @@ describe("exec errors, in-process (same classes as above: exit 2, message on std
     };
     // The sidecar pauses the counter at its 13th check and resumes it, as the gate runs the case.
     expect(await run()).toMatchObject({ runs: 2, exitCodes: [1, 0] });
-    // A named example has no scenario: --job stays required.
-    await expect(execCommand(["--example", "counter"], () => {})).rejects.toThrow("--job is required");
+    // A named example runs its own job unless --job names another.
+    const lines: string[] = [];
+    expect(await execCommand(["--example", "counter", "--json"], (line) => lines.push(line))).toBe(0);
+    expect(JSON.parse(lines.join("\n"))).toMatchObject({ outcome: "Completed" });
+    await expect(execCommand(["--example", "counter", "--job", "nope"], () => {})).rejects.toThrow(/nope/);
   });
 
   it("--networking: given, networking is on, with no peers however an empty list is written", () => {

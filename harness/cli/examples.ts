@@ -5,9 +5,12 @@ import { FIXTURES_DIR, readFixture } from "../suite/fixtures.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { UsageError } from "./args.ts";
 
-/** Example guests by name (`exec --example <name>`); a fixture's case id (`lifecycle/counter`) names its guest. */
-export const EXAMPLES: Readonly<Record<string, string>> = {
-  counter: "sdk-guest/counter.wasm",
+/**
+ * Example guests by name (`exec --example <name>`), each with the job it runs unless --job says another; a fixture's
+ * case id (`lifecycle/counter`) names its guest and its scenario.
+ */
+export const EXAMPLES: Readonly<Record<string, { readonly file: string; readonly job: string }>> = {
+  counter: { file: "sdk-guest/counter.wasm", job: "counter" },
 };
 
 /**
@@ -24,11 +27,12 @@ export function shippedPath(given: string, cwd = process.cwd()): string {
 }
 
 /**
- * The scenario of example `name` when it is a fixture's case id (its sidecar's: job, state, interrupts, limits,
- * permissions, libraries, ...), so that exec runs the case as the gate does; null for a named example.
+ * The scenario of example `name`: a named example's job; a fixture's case id's sidecar scenario (job, state,
+ * interrupts, limits, permissions, libraries, ...), so that exec runs the case as the gate does; null for neither.
  */
 export function exampleScenario(name: string): Scenario | null {
-  if (EXAMPLES[name] !== undefined) return null;
+  const named = EXAMPLES[name];
+  if (named !== undefined) return { job: named.job };
   const sidecar = join(FIXTURES_DIR, `${name}.json`);
   return /^[\w-]+\/[\w-]+$/.test(name) && existsSync(sidecar) ? readFixture(sidecar).sidecar.scenario : null;
 }
@@ -39,7 +43,7 @@ export function exampleScenario(name: string): Scenario | null {
  */
 export function examplePath(name: string): string {
   const named = EXAMPLES[name];
-  if (named !== undefined) return join(PROJECT_ROOT, named);
+  if (named !== undefined) return join(PROJECT_ROOT, named.file);
   const sidecar = join(FIXTURES_DIR, `${name}.json`);
   if (/^[\w-]+\/[\w-]+$/.test(name) && existsSync(sidecar)) return readFixture(sidecar).guestPath;
   throw new UsageError(`exec: --example ${name}: no such example; give ${Object.keys(EXAMPLES).join(", ")} or a fixture's case id such as lifecycle/counter (job-parity spec --cases lists the cases)`);

@@ -8,17 +8,17 @@ import { examplePath, exampleScenario, shippedPath } from "./examples.ts";
 import { printable } from "../trace/printable.ts";
 
 export const EXEC_USAGE = `usage: job-parity exec <guest.wat|guest.wasm|extension.ts> --job <name> [options]
-       job-parity exec --example <name> --job <name> [options]
+       job-parity exec --example <name> [--job <name>] [options]
 
 Runs one job of a guest (or of a native extension module, whose default export is a NativeExtensionDefinition) on
 the reference host and prints its trace and outcome. A relative path under sdk-guest/, wat-fixtures/ or conformance/
 that does not exist here names that file of job-parity itself.
 
-  --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, job counter), or a fixture's
+  --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, its job counter), or a fixture's
                           case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat), run with the case's own
                           scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts;
                           with --db only its job, state, interrupts and networking, which a durable job keeps)
-  --job <name>            the job name registered in plugin_init, or a job export name
+  --job <name>            the job name registered in plugin_init, or a job export name (an example has its own)
   --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
                           invalid JSON included, as UTF-8 text without a word. An argument is limited by the
                           shell (about 128 KiB); states may be far larger: use --state-file

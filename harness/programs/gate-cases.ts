@@ -4,7 +4,7 @@ import { runReferenceCase } from "../adapters/in-process.ts";
 import { GuestLoadError } from "../engine/errors.ts";
 import { compileWat } from "../engine/wat.ts";
 import { derivedCapabilities } from "../suite/case-needs.ts";
-import { FixtureError, PROJECT_ROOT } from "../suite/fixtures.ts";
+import { FixtureError } from "../suite/fixtures.ts";
 import type { GateSubject } from "../suite/gate.ts";
 import { expectedFrom } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
@@ -38,7 +38,8 @@ export const GENERATED_PREFIX = "generated/";
  */
 export const generatedId = (seed: number, index: number) => `${GENERATED_PREFIX}${seed}/${index}`;
 
-const where = (path: string) => relative(PROJECT_ROOT, path) || path;
+/** A corpus file as its user finds it: relative to the current directory (a corpus may be anywhere). */
+const where = (path: string) => relative(process.cwd(), path) || path;
 
 /**
  * A case with a guest and a scenario, judged against the reference host's answer and the invariants. `program`, when the guest is its rendering as it is now and carries no twist: the invariants then also replay what

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -293,5 +294,19 @@ describe("job-parity --help", () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe("");
     for (const command of ["parity", "exec", "abi"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, "m"));
+  });
+});
+
+describe("job-parity-reference-host, started by a person", () => {
+  const host = (...args: string[]) => spawnSync(process.execPath, ["bin/job-parity-reference-host.mjs", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", input: "" });
+
+  it("--help: what it is and how job-parity starts it, exit 0; an argument: exit 2 with JP_USAGE; none: it serves", () => {
+    const help = host("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('npx job-parity run --host-cmd "npx job-parity-reference-host"');
+    const wrong = host("--port", "80");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr.split("\n")[0]).toBe("job-parity-reference-host: takes no arguments (got --port 80) [JP_USAGE]");
+    expect(host().status).toBe(0); // the end of its input ends it
   });
 });

@@ -50,6 +50,15 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     expect(existsSync(corpus)).toBe(false);
   });
 
+  it("a session's counterexample leaves its guest's WAT to the saved case and the replay (hundreds of lines each)", () => {
+    const corpus = join(dir, "wat-corpus");
+    const run = runCli(["fuzz", "--mutant", "progress-f64", "--runs", "200", "--seed", "1", "--max-divergences", "1", "--corpus", corpus], 60_000);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain("program (WAT): in the saved case's guest.wat, and printed by the replay command below");
+    expect(run.stdout).not.toContain("(module");
+    expect(run.stdout).toMatch(/^replay: npx job-parity fuzz --seed \d+ --path \S+ --mutant progress-f64/m);
+  });
+
   it("a host that cannot start: exit 2, the error's line ending with its code as run's does, the host's stderr quoted after", () => {
     const run = runCli(["fuzz", "--host-cmd", "./no-such-host", "--runs", "5", "--seed", "1", "--workers", "1", "--corpus", dir], 60_000);
     expect(run.status, run.stderr).toBe(2);

@@ -345,7 +345,9 @@ export async function fuzzCommand(
       if (values.json || !found.first) return;
       reporter?.clear();
       out("");
-      out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample) : formatCounterexample(found.counterexample));
+      // The guest's WAT (hundreds of lines) is left to the saved case and the replay: the divergences stay readable.
+      const show = { wat: false };
+      out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample, show) : formatCounterexample(found.counterexample, show));
       if (found.saveError !== null) out(`not saved: ${shown(found.dir)} could not be written (${found.saveError}); the replay command above finds it again`);
       else if (found.saved) out(`saved to ${shown(found.dir)} (host ${found.regression.host})`);
       else out(`already in the corpus: ${shown(found.dir)} (saved from host ${savedHost(found.dir) ?? "unknown"})`);

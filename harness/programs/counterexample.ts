@@ -20,13 +20,22 @@ export function jobTraceLines(jobs: readonly { id: string; type: string; status:
   return jobs.flatMap((job) => [`  ${job.id} ${job.type}: ${job.status}`, ...job.trace.map((event, i) => `    #${String(i).padEnd(3)} ${formatEvent(event)}`)]);
 }
 
-/** The case of a counterexample for people: its scenario, and its program as JSON and as WAT. */
-export function caseLines(program: JobProgram, scenario: Scenario): string[] {
-  return ["scenario:", `  ${canonicalJson(scenario)}`, "", "program (JSON):", JSON.stringify(program, null, 2), "", "program (WAT):", renderGuestWat(program)];
+/**
+ * How a counterexample is shown: with its guest's WAT (a replay of one case), or without it (a session, where it is
+ * hundreds of lines a case, and saved as guest.wat, and a replay prints it).
+ */
+export interface ShowOptions {
+  readonly wat: boolean;
+}
+
+/** The case of a counterexample for people: its scenario, and its program as JSON and (if asked) as WAT. */
+export function caseLines(program: JobProgram, scenario: Scenario, show: ShowOptions = { wat: true }): string[] {
+  const wat = show.wat ? ["program (WAT):", renderGuestWat(program)] : ["program (WAT): in the saved case's guest.wat, and printed by the replay command below", ""];
+  return ["scenario:", `  ${canonicalJson(scenario)}`, "", "program (JSON):", JSON.stringify(program, null, 2), "", ...wat];
 }
 
 /** A counterexample for people: seed and path, the program as JSON and WAT, both traces and the first divergence. */
-export function formatCounterexample(found: Counterexample): string {
+export function formatCounterexample(found: Counterexample, show: ShowOptions = { wat: true }): string {
   const { seed, path, program, scenario, result } = found;
   const trace = (side: "native" | "wasm") => jobTraceLines(result[side].jobs);
   return [
@@ -36,7 +45,7 @@ export function formatCounterexample(found: Counterexample): string {
     ...(result.divergence ? result.divergence.split("\n").map((line) => `  ${line}`) : []),
     ...result.invariants.map((line) => `  invariant: ${line}`),
     "",
-    ...caseLines(program, scenario),
+    ...caseLines(program, scenario, show),
     "native trace:",
     ...trace("native"),
     "",

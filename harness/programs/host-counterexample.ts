@@ -2,7 +2,7 @@ import { targetFlag, type HostTarget } from "../adapters/host-target.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import type { Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
-import { caseLines, jobTraceLines, regressionId, type RegressionCase } from "./counterexample.ts";
+import { caseLines, jobTraceLines, regressionId, type RegressionCase, type ShowOptions } from "./counterexample.ts";
 import type { HostCheck } from "./host-fuzz.ts";
 import type { JobProgram } from "./ir.ts";
 
@@ -49,7 +49,7 @@ function traceLines(answer: Expected | null): string[] {
 }
 
 /** A host counterexample for people: what differs (the first divergent event), the case, both traces, the replay. */
-export function formatHostCounterexample(found: HostCounterexample): string {
+export function formatHostCounterexample(found: HostCounterexample, show: ShowOptions = { wat: true }): string {
   const { seed, path, program, scenario, check } = found;
   return [
     `counterexample on ${found.host} (seed ${seed}, path ${path})`,
@@ -57,7 +57,7 @@ export function formatHostCounterexample(found: HostCounterexample): string {
     "what differs (the reference host's answer, then the host's):",
     ...hostFindingLines(check).map((line) => `  ${line}`),
     "",
-    ...caseLines(program, scenario),
+    ...caseLines(program, scenario, show),
     "reference trace:",
     ...traceLines(check.reference),
     "",

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { referenceHandshake } from "../../harness/adapters/in-process.ts";
 import { ABI_1_1_IMPORTS, CORE_SURFACE, CORE_SURFACE_VERSIONS, reachImports, type CoreSurfaceVersion } from "../../harness/abi/core-surface.ts";
 import { IMPORTS } from "../../harness/abi/imports.ts";
 import { wireMethod } from "../../harness/abi/wire-methods.ts";
@@ -199,7 +200,7 @@ describe("the suite and the reports", () => {
   });
 
   it("gate.json has it under coreSurface (schema-valid); gate.md and gate.html print it", () => {
-    const report = buildGateReport({ handshake: null, hostError: null, problems: [], cases: [], durationMs: 0, exitCode: 0 }, {}, null, coverage);
+    const report = buildGateReport({ handshake: referenceHandshake(), hostError: null, problems: [], cases: [], durationMs: 0, exitCode: 0 }, {}, null, coverage);
     const validate = schemaValidator("gate-report");
     expect(validate(JSON.parse(JSON.stringify(report))), formatSchemaErrors(validate.errors).join("\n")).toBe(true);
     expect(renderGateMarkdown(report)).toContain(`**${coverage.headline}.**`);

@@ -579,7 +579,7 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     const { code: exit, stdout, stderr, exitMs } = await interruptedRun(args, { ready: pids, signal, env: { HANG_PIDS: pids } });
     expect(exit, stderr).toBe(code);
     expect(stdout).toContain(`verdict: error (exit 2 in the reports; interrupted, this process exits ${code})`);
-    expect(stderr).toContain("before case progress/steps: it and the cases after it were not run");
+    expect(stderr).toContain("interrupted (" + (signal === "SIGINT" ? "Ctrl-C" : "SIGTERM") + ") while case progress/refused ran: it was not judged, and the cases after it were not run");
     expect(exitMs).toBeLessThan(10_000);
     expect(stderr).toContain(said);
     const report = readReport(reports);
@@ -591,6 +591,17 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     for (const file of ["gate.md", "gate.html", "junit.xml"]) expect(existsSync(join(reports, file))).toBe(true);
     const { host } = JSON.parse(readFileSync(pids, "utf8")) as { host: number; child: number };
     expect(await gone(host)).toBe(true); // its process group was stopped with it
+  });
+
+  it("Ctrl-C while the only case runs: that case not judged, and the run says it was interrupted (JP_INTERRUPTED), exit 130", async () => {
+    const reports = reportDir();
+    const pids = join(dir, "hang-pids-one.json");
+    const args = ["--host-cmd", `node ${hostScript("hang.mjs")}`, "--filter", "progress/refused", "--timeout", "60000", "--report-dir", reports];
+    const { code, stderr } = await interruptedRun(args, { ready: pids, env: { HANG_PIDS: pids } });
+    expect(code, stderr).toBe(130);
+    const report = readReport(reports);
+    expect(report.cases.map((c) => [c.id, c.outcome, c.error?.code])).toEqual([["progress/refused", "ERROR", "JP_NOT_RUN"]]);
+    expect(report.problems).toContainEqual(expect.objectContaining({ code: "JP_INTERRUPTED", severity: 2 }));
   });
 
   it("Ctrl-C while the host has not shaken hands: the host is not blamed (JP_INTERRUPTED, every case JP_NOT_RUN), exit 130", async () => {

@@ -114,13 +114,13 @@ export interface GateResult {
   readonly exitCode: 0 | 1 | 2;
 }
 
+/** What a report says of a case before anything about it is known but its sidecar's or generator's fields. */
+export type CaseHeader = Pick<GateSubject, "id" | "description" | "spec" | "capabilities">;
+
 /**
  * A case the gate sends to a host: a fixture (fixtureSubject), or a case derived at run time with no committed golden
  * (harness/programs/gate-cases.ts).
  */
-/** What a report says of a case before anything about it is known but its sidecar's or generator's fields. */
-export type CaseHeader = Pick<GateSubject, "id" | "description" | "spec" | "capabilities">;
-
 export interface GateSubject {
   readonly id: string;
   readonly description: string;
@@ -495,11 +495,13 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
   let timeoutsInARow = 0;
   /** Why no further case is sent, once the gate stops. */
   let stopped: { problem: RunProblem; notRun: string } | null = null;
+  /** The gate was interrupted `when` (before a case, or while one ran): no further case is sent. */
+  const interruptedAt = (signal: AbortSignal, when: string, what: string) => {
+    const by = interruption(signal);
+    return { problem: { code: "JP_INTERRUPTED" as const, message: `interrupted (${by}) ${when}: ${what}`, severity: 2 as const }, notRun: `was not run: the gate was interrupted (${by})` };
+  };
   for (const subject of subjects) {
-    if (stopped === null && options.signal?.aborted === true) {
-      const by = interruption(options.signal);
-      stopped = { problem: { code: "JP_INTERRUPTED", message: `interrupted (${by}) before case ${subject.id}: it and the cases after it were not run`, severity: 2 }, notRun: `was not run: the gate was interrupted (${by})` };
-    }
+    if (stopped === null && options.signal?.aborted === true) stopped = interruptedAt(options.signal, `before case ${subject.id}`, "it and the cases after it were not run");
     const caseStarted = performance.now();
     const expectation = options.expectations?.forCase(subject.id) ?? null;
     const golden = goldens.get(subject.id)!;
@@ -522,7 +524,11 @@ export async function runGate(adapter: HostAdapter, options: GateOptions): Promi
       result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: stopped.notRun } };
     } else {
       result = await runOne(adapter, subject, guest, golden, timeoutMs, base, expectation);
-      if (options.signal?.aborted === true) result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: `was not judged: the gate was interrupted (${interruption(options.signal)}) while it ran` } };
+      if (options.signal?.aborted === true) {
+        result = { ...base, outcome: "ERROR", durationMs: 0, error: { code: "JP_NOT_RUN", message: `was not judged: the gate was interrupted (${interruption(options.signal)}) while it ran` } };
+        // Said here, not before the next case: the case may be the last.
+        stopped ??= interruptedAt(options.signal, `while case ${subject.id} ran`, "it was not judged, and the cases after it were not run");
+      }
       result = { ...result, durationMs: Math.round((performance.now() - caseStarted) * 10) / 10 };
       if (result.error !== null && HOST_LOST_FAILURES.includes(result.error.code)) {
         const problem: RunProblem = {

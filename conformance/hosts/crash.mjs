@@ -3,7 +3,8 @@
 // `crash.mjs claims-all` claims every capability and ABI 1.1 (no wire method), so that fuzzing sends it every generated
 // case that calls none: each one crashes it. `crash.mjs mid-answer` dies while writing its answer: it writes the first
 // 100 characters of a valid result, without the `\n` that would end it, then exits with code 3. `crash.mjs escapes`
-// names itself, and writes its stderr, with terminal escape sequences (a title, a colour, a bell).
+// claims as claims-all does, and names itself and writes its stderr with terminal escape sequences (a title, a
+// colour, a bell).
 import { existsSync, writeFileSync } from "node:fs";
 import { cannedResult, HANDSHAKE, send, serve } from "./common.mjs";
 
@@ -14,7 +15,9 @@ const marker = process.env.CRASH_MARKER;
 const mode = process.argv[2];
 serve({
   onHello: () =>
-    send(mode === "claims-all" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES } : mode === "escapes" ? { ...HANDSHAKE, name: `crash ${ESCAPES}host` } : HANDSHAKE),
+    send(
+      mode === "claims-all" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES } : mode === "escapes" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES, name: `crash ${ESCAPES}host` } : HANDSHAKE,
+    ),
   onRun(message) {
     if (marker && existsSync(marker)) return send(cannedResult(message.id));
     if (marker) writeFileSync(marker, `${process.pid}\n`);

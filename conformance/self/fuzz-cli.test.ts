@@ -59,6 +59,15 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     expect(run.stdout).toMatch(/^replay: npx job-parity fuzz --seed \d+ --path \S+ --mutant progress-f64/m);
   });
 
+  it("a host's stderr quoted in a counterexample reaches the terminal with its escape sequences made visible", () => {
+    const host = `node ${join(PROJECT_ROOT, "conformance/hosts/crash.mjs")} escapes`;
+    const run = runCli(["fuzz", "--host-cmd", host, "--runs", "5", "--seed", "1", "--workers", "1", "--max-divergences", "1", "--corpus", join(dir, "escapes-corpus")], 60_000);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain("simulated crash in case fuzz/");
+    expect(run.stdout).toContain("\\u001b]0;pwned\\u0007\\u001b[31m");
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+  });
+
   it("a host that cannot start: exit 2, the error's line ending with its code as run's does, the host's stderr quoted after", () => {
     const run = runCli(["fuzz", "--host-cmd", "./no-such-host", "--runs", "5", "--seed", "1", "--workers", "1", "--corpus", dir], 60_000);
     expect(run.status, run.stderr).toBe(2);

@@ -347,7 +347,8 @@ export async function fuzzCommand(
       out("");
       // The guest's WAT (hundreds of lines) is left to the saved case and the replay: the divergences stay readable.
       const show = { wat: false };
-      out(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample, show) : formatCounterexample(found.counterexample, show));
+      // It may quote the host's stderr and its words: never as escape sequences.
+      out(printableLines(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample, show) : formatCounterexample(found.counterexample, show)));
       if (found.saveError !== null) out(`not saved: ${shown(found.dir)} could not be written (${found.saveError}); the replay command above finds it again`);
       else if (found.saved) out(`saved to ${shown(found.dir)} (host ${found.regression.host})`);
       else out(`already in the corpus: ${shown(found.dir)} (saved from host ${savedHost(found.dir) ?? "unknown"})`);
@@ -458,7 +459,7 @@ async function replayHost(seed: number, path: string, target: HostTarget, timeou
   } else if (ok) {
     out(`no divergence: the case passes now (seed ${seed}, path ${path}, host ${host})`);
   } else {
-    out(formatHostCounterexample(counterexample));
+    out(printableLines(formatHostCounterexample(counterexample)));
   }
   return ok ? 0 : 1;
 }

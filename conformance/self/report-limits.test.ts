@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { referenceHandshake } from "../../harness/adapters/in-process.ts";
 import { MARKDOWN_BUDGET, renderGateMarkdown } from "../../harness/report/gate-markdown.ts";
-import { buildGateReport, DETAIL_LIMITS, type GateReport } from "../../harness/report/gate-report.ts";
+import { buildGateReport, DETAIL_LIMITS, detailCutter, type GateReport } from "../../harness/report/gate-report.ts";
 import { renderGateHtml } from "../../harness/report/html.ts";
 import { renderJunit } from "../../harness/report/junit.ts";
 import { discoverFixtures } from "../../harness/suite/fixtures.ts";
@@ -114,6 +114,13 @@ describe("gate.html and junit.xml grow with the cases, not with what a host writ
       expect(text, name).toContain(`--filter ${quote}generated/7/199${quote}`);
     }
     expect((report.cases[2]!.divergence!.event!.actual as { message: string }).message).toHaveLength(200_001); // gate.json: whole
+  });
+
+  it("a case's detail that fills its budget exactly: what follows is still said to be cut, once", () => {
+    const cut = detailCutter({ lineChars: 100, caseChars: 10 });
+    expect(cut(["0123456789"])).toEqual(["0123456789"]);
+    expect(cut(["a failure"])).toEqual([expect.stringMatching(/^… the rest of this case's detail is not shown here/)]);
+    expect(cut(["a divergence"])).toEqual([]);
   });
 });
 

@@ -337,13 +337,15 @@ export const DETAIL_LIMITS = { eventChars: 1_000, lineChars: 2_000, caseChars: 3
  */
 export function detailCutter(limits: { readonly lineChars: number; readonly caseChars: number } = DETAIL_LIMITS): (lines: readonly string[]) => string[] {
   let left = limits.caseChars;
+  let cut = false;
   return (lines) => {
     const kept: string[] = [];
     for (const line of lines.flatMap((text) => text.split("\n"))) {
-      if (left <= 0) break;
+      if (cut) break;
       const shown = shorten(line, limits.lineChars);
       if (shown.length > left) {
-        left = 0;
+        // Said once, where the first line that does not fit would have been.
+        cut = true;
         kept.push(`… the rest of this case's detail is not shown here (${limits.caseChars.toLocaleString("en-US")} characters are; gate.json has it all)`);
         break;
       }

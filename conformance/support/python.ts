@@ -23,8 +23,14 @@ export function findWasmtimePython(): { readonly python: string } | { readonly m
   const venv = join(WASMTIME_VENV, "bin", "python");
   const candidates = given !== undefined && given !== "" ? [given] : existsSync(venv) ? [venv] : ["python3"];
   const python = candidates[0]!;
-  const probe = spawnSync(python, ["-c", "import wasmtime"], { encoding: "utf8", timeout: 30_000 });
+  // The version the host is checked with: another wasmtime may differ in what the host relies on.
+  const script = "import sys, importlib.metadata as m, wasmtime; print('%d.%d' % sys.version_info[:2], m.version('wasmtime'))";
+  const probe = spawnSync(python, ["-c", script], { encoding: "utf8", timeout: 30_000 });
   if (probe.error !== undefined) return { missing: `${python} could not be started (${probe.error.message})` };
   if (probe.status !== 0) return { missing: `${python} cannot import wasmtime (${probe.stderr.trim().split("\n").pop() ?? `exit ${probe.status}`})` };
+  const [pythonVersion, wasmtime] = probe.stdout.trim().split(" ");
+  const [major, minor] = pythonVersion!.split(".").map(Number);
+  if (major! < 3 || (major === 3 && minor! < 11)) return { missing: `${python} is Python ${pythonVersion}; the host needs 3.11 or later` };
+  if (wasmtime !== WASMTIME_VERSION) return { missing: `${python} has wasmtime ${wasmtime}; the host is checked with ${WASMTIME_VERSION}` };
   return { python };
 }

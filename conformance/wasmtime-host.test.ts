@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { SUPPORTED_ABI_VERSIONS } from "../harness/abi/version.ts";
 import { runCommand } from "../harness/cli/run.ts";
-import { shellQuote, type GateReport } from "../harness/report/gate-report.ts";
+import type { GateReport } from "../harness/report/gate-report.ts";
+import { shellQuote } from "../harness/trace/shell.ts";
 import { IN_CI, noteNotRun } from "./support/not-run.ts";
 import { findWasmtimePython, PYTHON_HELP } from "./support/python.ts";
 

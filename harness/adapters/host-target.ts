@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { importModule } from "../engine/modules.ts";
 import { HostFailure, type HostAdapter } from "./types.ts";
+import { shellQuote } from "../trace/shell.ts";
 
 /**
  * A host under test as the command line names it: `--host-cmd`, `--host-module`, `--mutant`, or the reference host in
@@ -18,8 +19,6 @@ function shown(path: string): string {
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-/** A POSIX shell word: single-quoted, so it pastes into any shell as is. */
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** The command-line option that names the target again (for replay commands): `--host-cmd '<cmd>'`, ... */
 export function targetFlag(target: HostTarget): string {
@@ -27,9 +26,9 @@ export function targetFlag(target: HostTarget): string {
     case "reference":
       return "";
     case "cmd":
-      return `--host-cmd ${quote(target.command)}`;
+      return `--host-cmd ${shellQuote(target.command)}`;
     case "module":
-      return `--host-module ${quote(shown(target.path))}`;
+      return `--host-module ${shellQuote(shown(target.path))}`;
     case "mutant":
       return `--mutant ${target.name}`;
   }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { printableLines } from "../trace/printable.ts";
+import { shellQuote } from "../trace/shell.ts";
 import { INSTALLED, PROJECT_ROOT } from "../engine/modules.ts";
 
 /** A command-line mistake: printed with the command's usage, exit code 2. */
@@ -62,7 +63,7 @@ function hostCommandHint(argv: readonly string[], stray: string | undefined): st
   const at = argv.indexOf("--host-cmd");
   const command = argv[at + 1];
   if (stray === undefined || at < 0 || command === undefined || argv.indexOf(stray, at + 2) < 0) return undefined;
-  return `; if ${stray} is the host's, quote the whole host command: --host-cmd ${JSON.stringify(`${command} ${stray}`)}`;
+  return `; if ${stray} is the host's, quote the whole host command: --host-cmd ${shellQuote(`${command} ${stray}`)}`;
 }
 
 /**

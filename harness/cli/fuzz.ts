@@ -27,7 +27,7 @@ import {
   type Shard,
 } from "../programs/fuzz-session.ts";
 import { describeMissing } from "../suite/case-needs.ts";
-import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, hostStartFailureLines } from "../suite/gate.ts";
 import { MAX_TIMEOUT_MS, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
 import { defaultCorpusDir, defaultMutantCorpusDir } from "./defaults.ts";
@@ -445,8 +445,7 @@ async function replayHost(seed: number, path: string, target: HostTarget, timeou
   } catch (error) {
     if (error instanceof ReplayError) throw new UsageError(`fuzz: ${error.message}`);
     if (!(error instanceof HostFailure)) throw error;
-    const [first, ...quoted] = printableLines(error.message).replace(/^could not start the host: /, "").split("\n");
-    err([`job-parity fuzz: the host under test could not be started: ${first} [${error.code}]`, ...quoted].join("\n"));
+    err(printableLines(hostStartFailureLines("job-parity fuzz: the host under test", error.code, error.message).join("\n")));
     return 2;
   }
   const { ok, host, counterexample } = outcome;

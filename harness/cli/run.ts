@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_TIMEOUTS,
   describeHostError,
   fixtureSubject,
+  hostStartFailureLines,
   interruptedBeforeStart,
   runGate,
   unreachableHost,
@@ -174,11 +175,7 @@ function stderrSummary(report: GateReport): string[] {
   const lines: string[] = [];
   const hostError = report.host.hostError;
   if (hostError !== null) {
-    const what = hostError.code === "JP_HOST_SPAWN" ? "the host could not be started" : "the host failed its handshake";
-    // The code ends the first line, as in every input error's line; the host's stderr, quoted, follows.
-    const [first, ...quoted] = hostError.message.replace(/^could not start the host: /, "").split("\n");
-    lines.push(`job-parity run: ${what}: ${first} [${hostError.code}]`, ...quoted);
-    return lines;
+    return hostStartFailureLines("job-parity run: the host", hostError.code, hostError.message);
   }
   for (const problem of report.problems) lines.push(`job-parity run: ${problem.message}`);
   const broken = report.cases.filter((c) => (c.outcome === "ERROR" || c.outcome === "TIMEOUT") && c.error?.code !== "JP_NOT_RUN");

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { targetLabel } from "../adapters/host-target.ts";
 import { HostFailure } from "../adapters/types.ts";
+import { hostStartFailureLines } from "../suite/gate.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { emptyTimings } from "./differential.ts";
 import { boundaryFault } from "./faults.ts";
@@ -99,10 +100,9 @@ async function hostMode(setup: WorkerSetup, counters: Float64Array): Promise<Mod
   try {
     host = await openFuzzHost(target);
   } catch (error) {
-    // As `run` says it: the code ends the first line; the host's stderr, quoted, follows.
-    const [first, ...quoted] = String((error as Error).message ?? error).replace(/^could not start the host: /, "").split("\n");
-    const code = error instanceof HostFailure ? ` [${error.code}]` : "";
-    post({ type: "failed", message: [`the host under test (${targetLabel(target)}) could not be started: ${first}${code}`, ...quoted].join("\n") });
+    const who = `the host under test (${targetLabel(target)})`;
+    const message = error instanceof HostFailure ? hostStartFailureLines(who, error.code, error.message).join("\n") : `${who} could not be started: ${String((error as Error).message ?? error)}`;
+    post({ type: "failed", message });
     return null;
   }
   // The host's process group, so the session can end it if this thread is stopped mid-case; restarts included.

@@ -7,6 +7,7 @@ import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_MAX_TIMEOUTS, OUTCOMES, type EventDive
 import type { ExpectationKind, ResolvedExpectations } from "../suite/host-expectations.ts";
 import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
+import { shellQuote } from "../trace/shell.ts";
 
 
 /**
@@ -114,10 +115,6 @@ function capabilityVerdict(counts: OutcomeCounts, claimed: boolean): CapabilityV
   return !claimed || counts.UNSUPPORTED > 0 ? "unsupported" : "skipped";
 }
 
-/** A POSIX shell word: single-quoted, so it pastes into any shell as is. */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone (with the corpus or

@@ -2,6 +2,7 @@ import { normalizeResult, type ScenarioResult } from "../suite/scenario.ts";
 import { formatEvent } from "../trace/format.ts";
 import { printable } from "../trace/printable.ts";
 import type { TraceSummary } from "../trace/window.ts";
+import { shellWord } from "../trace/shell.ts";
 
 /** How much of a run to print: every event (the default), or one outcome line per job (long durable runs). */
 export interface RunTextOptions {
@@ -89,11 +90,6 @@ function summaryLine(summary: TraceSummary): string {
       ? ""
       : `; last checkpoint #${checkpoint.index}: ${checkpoint.sha256 === null ? "stateless" : `${checkpoint.bytes} bytes, sha256 ${checkpoint.sha256}`}`;
   return `trace: ${summary.events} events, the first and last ${summary.window} kept (--trace-window), ${summary.dropped} not kept: ${kindCounts(summary)}${last}`;
-}
-
-/** A word as a POSIX shell reads it back: as it is when it has nothing the shell would act on, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /**

@@ -371,6 +371,16 @@ export function hostError(error: unknown): { code: GateErrorCode; message: strin
 }
 
 /**
+ * A host that could not start or shake hands, as the commands print it: `who` and what happened, then the error's first
+ * line ending with its code (as every input error's line ends), then the host's stderr, quoted.
+ */
+export function hostStartFailureLines(who: string, code: string, message: string): string[] {
+  const what = code === "JP_HOST_SPAWN" ? "could not be started" : "failed its handshake";
+  const [first, ...quoted] = message.replace(/^could not start the host: /, "").split("\n");
+  return [`${who} ${what}: ${first} [${code}]`, ...quoted];
+}
+
+/**
  * Host failures after which the host cannot come back (a process started again after a case could not start or shake
  * hands): the remaining cases are not run (JP_HOST_LOST), and host fuzzing ends.
  */

@@ -11,6 +11,7 @@ import { examplePath, shippedPath } from "../../harness/cli/examples.ts";
 import { HOST_PROTOCOL, servedAbiVersions } from "../../harness/cli/version.ts";
 import { PROJECT_ROOT } from "../../harness/engine/modules.ts";
 import { consumerLock } from "../support/consumer.ts";
+import { IN_CI } from "../support/not-run.ts";
 
 // job-parity as a host's repository uses it: packed, installed into another project as a devDependency, and run
 // with npx there. The install is offline (from the npm cache, through a lockfile made from this repository's) and
@@ -69,7 +70,7 @@ beforeAll(() => {
   builtFresh = buildIsUpToDate(PROJECT_ROOT, ["harness", "wat-fixtures"]);
   if (!builtFresh) {
     const message = "sources under harness/ or wat-fixtures/ changed since the last build: `npm run compile`, then this test";
-    if (process.env.CI === "true") throw new Error(message);
+    if (IN_CI) throw new Error(message);
     console.warn(`package test: the check that the installed package runs its compiled copy is not made: ${message}`);
   }
   let start = performance.now();

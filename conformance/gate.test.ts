@@ -366,6 +366,7 @@ describe("job-parity run: expectations files", () => {
     expect(markdown).toContain("progress is rounded to one decimal before it is reported");
     expect(markdown).toContain("example of a skip");
     expect(markdown).toContain("| networking | waive[0] | no P2P stack yet: networking lands in 0.4 |");
+    expect(result.stdout).toContain("        the host does not claim networking (waived: no P2P stack yet: networking lands in 0.4)");
     // JUnit has no table of waivers: the reason is in each unsupported case's message.
     const junit = readFileSync(join(reports, "junit.xml"), "utf8");
     expect(junit).toContain('name="networking/loopback"');

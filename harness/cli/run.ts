@@ -155,11 +155,11 @@ function generatedOption(count: string | undefined, seed: string | undefined): {
 }
 
 /** A case's line, and for anything but a pass why, and for a failure what differs and how to run it again. */
-function caseLines(c: GateCase, index: number, total: number, invocation: GateInvocation): string[] {
+function caseLines(c: GateCase, index: number, total: number, invocation: GateInvocation, waivers: readonly { capability: string; reason: string }[]): string[] {
   const lines = [`${c.outcome.padEnd(11)} ${String(index + 1).padStart(3)}/${total}  ${c.id}  (${c.durationMs.toFixed(0)} ms)`];
   if (c.outcome === "PASS") return lines;
   const indent = (text: string) => `        ${text}`;
-  const note = outcomeNote(c);
+  const note = outcomeNote(c, waivers);
   if (note) lines.push(...note.split("\n").map(indent));
   if (["FAIL", "XPASS", "ERROR", "TIMEOUT"].includes(c.outcome)) {
     // Every line of a multi-line text indented, so that the case's block stays one block.
@@ -313,7 +313,7 @@ export async function runCommand(
           timeoutMs,
           maxTimeouts,
           signal: interrupted.signal,
-          onCase: values.json ? undefined : (c, i, total) => out(printableLines(caseLines(c, i, total, invocation).join("\n"))),
+          onCase: values.json ? undefined : (c, i, total) => out(printableLines(caseLines(c, i, total, invocation, expectations.waivers).join("\n"))),
         });
       } finally {
         // The host's ending is part of the verdict (conversation.shutdown), so the reports are written after it.

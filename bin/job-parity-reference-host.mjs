@@ -10,7 +10,8 @@ shutdown) and answers on stdout; job-parity starts it, as it starts any host:
 
   npx job-parity run --host-cmd "npx job-parity-reference-host"
 
-It takes no options. Exit codes: 0 after shutdown or the end of its input; 1 when the harness broke the protocol.`;
+It takes no options. Exit codes: 0 after shutdown or the end of its input; 1 when the harness broke the protocol;
+2 when it was given arguments.`;
 
 const args = process.argv.slice(2);
 if (args.length > 0) {

@@ -54,7 +54,7 @@ describe("job-parity fuzz, stopped and sized by the user", () => {
     const corpus = join(dir, "wat-corpus");
     const run = runCli(["fuzz", "--mutant", "progress-f64", "--runs", "200", "--seed", "1", "--max-divergences", "1", "--corpus", corpus], 60_000);
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stdout).toContain("program (WAT): in the saved case's guest.wat, and printed by the replay command below");
+    expect(run.stdout).toContain("program (WAT): printed by the replay command below (and in guest.wat, where the case is saved)");
     expect(run.stdout).not.toContain("(module");
     expect(run.stdout).toMatch(/^replay: npx job-parity fuzz --seed \d+ --path \S+ --mutant progress-f64/m);
   });

@@ -52,7 +52,8 @@ run\` sends a case, and its answer is judged as the gate judges one: against the
 same request (behaviour, never words) and the invariants. A case needing a capability, wire method or ABI version the
 host's handshake does not offer is skipped (counted). A divergence, or a host that breaks on a case, is shrunk against
 the host, printed with the first divergent event and a replay command, and saved with \`host\` naming the host:
-\`job-parity run\` includes the corpus, so the case gates every host after.
+\`job-parity run\` includes the corpus, so the case gates every host after. What a session against a mutant or a
+faulty boundary finds is saved apart (--corpus below): it is no regression of a real host.
 
   --time <duration>       how long to fuzz: 500ms, 90s, 2m (default 60s)
   --runs <N>              how many cases to check, across all workers (instead of --time)

@@ -30,7 +30,7 @@ export interface ShowOptions {
 
 /** The case of a counterexample for people: its scenario, and its program as JSON and (if asked) as WAT. */
 export function caseLines(program: JobProgram, scenario: Scenario, show: ShowOptions = { wat: true }): string[] {
-  const wat = show.wat ? ["program (WAT):", renderGuestWat(program)] : ["program (WAT): in the saved case's guest.wat, and printed by the replay command below", ""];
+  const wat = show.wat ? ["program (WAT):", renderGuestWat(program)] : ["program (WAT): printed by the replay command below (and in guest.wat, where the case is saved)", ""];
   return ["scenario:", `  ${canonicalJson(scenario)}`, "", "program (JSON):", JSON.stringify(program, null, 2), "", ...wat];
 }
 

@@ -127,7 +127,7 @@ export function renderGateMarkdown(report: GateReport): string {
   }
   if (handshake === null) {
     // No case was sent: every case is the same ERROR, and the matrices would say so row by row.
-    lines.push("", `No case was sent: the host never shook hands (What broke says why). The ${casesText(report.cases.length)} are ERROR, each listed in gate.json and gate.html.`);
+    lines.push("", `No case was sent (What broke says why). The ${casesText(report.cases.length)} are ERROR, each listed in gate.json and gate.html.`);
     return `${lines.join("\n")}\n`;
   }
   lines.push(

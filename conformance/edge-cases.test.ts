@@ -111,12 +111,13 @@ const TABLE: readonly { draw: EdgeDraw; clause: string; code?: string; check?: (
   {
     draw: { kind: "names_as_written" },
     clause: "wire.order",
-    check: (a) => expect(answers(a)).toEqual(["UnknownMethod", "LibraryAccessDenied", "answered", "LibraryAccessDenied", "LibraryAccessDenied"]),
+    // A method with a line feed after a catalogue name is UnknownMethod, and not counted: the next call is answered.
+    check: (a) => expect(answers(a)).toEqual(["UnknownMethod", "UnknownMethod", "LibraryAccessDenied", "answered", "LibraryAccessDenied", "LibraryAccessDenied"]),
   },
   {
     draw: { kind: "permissions", permissions: { rateLimit: { calls: 1, windowMs: 60_000 } } },
     clause: "wire.rate-limit",
-    check: (a) => expect(answers(a)).toEqual(["UnknownMethod", "answered", "RateLimitExceeded", "RateLimitExceeded", "RateLimitExceeded"]),
+    check: (a) => expect(answers(a)).toEqual(["UnknownMethod", "UnknownMethod", "answered", "RateLimitExceeded", "RateLimitExceeded", "RateLimitExceeded"]),
   },
   {
     draw: { kind: "permissions", permissions: { rateLimit: { calls: 3, windowMs: 60_000 } } },
@@ -268,12 +269,13 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
     catchesAll([
       ["empty-state-allocated", 20],
       ["string-state-as-json", 14],
-      ["state-json-sorted", 14], // at the 76th case: the one JSON state that shows it is a rare draw
+      ["state-json-sorted", 27], // at the 52nd case: the JSON states that show it are a rare draw
     ]));
-  it("permissions naming some fields, method names and libraries checked as written (partial-permissions-empty, unicode-method-names, manifest-libraries-any-case)", () =>
+  it("permissions naming some fields, method names and libraries checked as written (partial-permissions-empty, unicode-method-names, method-final-line-feed, manifest-libraries-any-case)", () =>
     catchesAll([
       ["partial-permissions-empty", 29],
       ["unicode-method-names", 29],
+      ["method-final-line-feed", 9],
       ["manifest-libraries-any-case", 29],
     ]));
   it("progress and a wire payload with a lone surrogate (progress-lone-surrogates-accepted, lone-surrogate-lossy)", () =>

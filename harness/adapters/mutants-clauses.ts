@@ -917,6 +917,19 @@ export const CLAUSE_MUTANTS: readonly Mutant[] = [
     }),
   },
   {
+    name: "method-final-line-feed",
+    clause: "wire.order",
+    description: "a method followed by a line feed passes the form check (as a regex whose `$` matches before a final newline does) and is counted",
+    plant: () => ({
+      patchHost: (host) => {
+        const call = host.wire.call.bind(host.wire);
+        // The line feed as an ASCII letter: the form check passes, the permissions and the rate limit see the call, and
+        // no host serves the method (UnknownMethod, as before, but counted).
+        host.wire.call = (method, libraryId, payload, gate) => call(method.replace(/\n$/, "x"), libraryId, payload, gate);
+      },
+    }),
+  },
+  {
     name: "manifest-libraries-any-case",
     clause: "wire.order",
     description: "the manifest's libraries are compared with the call's library ignoring case",

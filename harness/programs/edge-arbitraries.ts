@@ -74,13 +74,14 @@ const surrogate = fc.constantFrom("\ud800", "\udbff", "\ud83d", "\udc00", "\udff
 const loneText = fc.tuple(fc.string({ maxLength: 4 }), surrogate, fc.string({ maxLength: 4 })).map(([a, s, b]) => a + s + b);
 
 /**
- * States that look like JSON (a string is passed as its bytes, quotes and all), JSON values (one whose text only
- * JSON.stringify's key order and number form give: scenario.state), and the empty state.
+ * States that look like JSON (a string is passed as its bytes, quotes and all), JSON values (whose text only
+ * JSON.stringify's key order and number form give, names that look like array indices and are not among them:
+ * scenario.state), and the empty state.
  */
 const stateArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(""),
   fc.constantFrom('{"i":1}', "[1,2]", '"i=2"', "42", "true", "null", '{"a":"b"}'),
-  fc.constantFrom<unknown>({ b: 1e21, a: 1, "10": 0 }, [1, "two"], 42, true, "i=3"),
+  fc.constantFrom<unknown>({ b: 1e21, a: 1, "10": 0 }, [1, "two"], 42, true, "i=3", { b: 1, "1\n": 2, "01": 3, "4294967295": 4, "7": 5 }),
 );
 
 const permissionsArb: fc.Arbitrary<Partial<Permissions>> = fc
@@ -94,8 +95,22 @@ const permissionsArb: fc.Arbitrary<Partial<Permissions>> = fc
   )
   .filter((p) => Object.keys(p).length < 3);
 
-/** Numbers at the edge of a double's range, as a guest may write them (progress.structured, wire.payload). */
-const EDGE_NUMBERS = ["1e400", "-1e400", "1.7976931348623159e308", "-1.7976931348623159e308", "1.7976931348623158e308", "-1.7976931348623158e308", "1e-400"];
+/**
+ * Numbers at the edge of a double's range, as a guest may write them (progress.structured, wire.payload): with an
+ * exponent, and in digits alone (a reader that keeps integers exact reads those otherwise).
+ */
+const EDGE_NUMBERS = [
+  "1e400",
+  "-1e400",
+  "1.7976931348623159e308",
+  "-1.7976931348623159e308",
+  "1.7976931348623158e308",
+  "-1.7976931348623158e308",
+  "1e-400",
+  `1${"0".repeat(400)}`,
+  `-1${"0".repeat(400)}`,
+  `-1${"0".repeat(308)}`,
+];
 
 export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   // Twice as often as most: three ways to fail, for three clauses (init.result, init.trap, init.time-limit).
@@ -209,12 +224,13 @@ function reinitRegistry(c: Case): Case {
 }
 
 /**
- * The wire calls of the permission draws: a method name with a non-ASCII letter (UnknownMethod, which the rate limit
- * never counts) and a call naming the foreign library, then calls the default permissions allow: one needing
- * `query:`, one `action:` and the job's library.
+ * The wire calls of the permission draws: a method name with a non-ASCII letter and one with a line feed after a
+ * catalogue method's name (each UnknownMethod, which the rate limit never counts), a call naming the foreign library,
+ * then calls the default permissions allow: one needing `query:`, one `action:` and the job's library.
  */
 const WIRE_CALLS: readonly Op[] = [
   { op: "call", method: "query:caf\u00e9", library: "none", payload: "{}" },
+  { op: "call", method: "query:libraries.list\n", library: "none", payload: "{}" },
   { op: "call", method: "query:libraries.list", library: "foreign", payload: "{}" },
   { op: "call", method: "query:libraries.list", library: "none", payload: "{}" },
   { op: "call", method: "action:entries.create.input", library: "job", payload: '{"name":"edge","path":"/files/edge","entry_type":"File"}' },

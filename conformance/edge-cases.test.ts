@@ -197,7 +197,7 @@ describe("each edge case renders deterministically and the reference host answer
     expect(wasmOnlyReason(PROGRAM, SCENARIO)).toBeNull();
   });
 
-  it("a case that waits on a time limit waits a few ms (a run kept busy past its 20 ms stall limit, a few tens)", () => {
+  it("a case that waits on a time limit waits a few tens of ms (its 20 ms limit; a run kept busy past its 20 ms stall limit, some 55)", () => {
     for (const row of TABLE.filter((r) => r.draw.kind === "spin" || r.draw.kind === "busy" || r.draw.kind === "init_end")) {
       const { program, scenario } = edgeCase({ program: PROGRAM, scenario: SCENARIO }, row.draw);
       const guest = renderGuest(program);

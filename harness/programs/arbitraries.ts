@@ -924,7 +924,7 @@ export const twistedCaseArb: fc.Arbitrary<ProgramCase> = fc.tuple(caseArb, twist
 
 /**
  * Edge cases (edge-arbitraries.ts): a case with one thing nothing else draws: a plugin_init that fails, traps or spins, a
- * run stopped by a time limit of a few ms or kept busy past the stall limit, a wasm_alloc that fails or traps for
+ * run stopped by a time limit of a few tens of ms or kept busy past the stall limit, a wasm_alloc that fails or traps for
  * the host, jobs registered as not resumable and resumed, runs that show the state they get, a root named by its
  * export, permissions that name some fields, child trees at small tree limits, progress with lone surrogates.
  */

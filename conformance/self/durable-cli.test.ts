@@ -251,6 +251,25 @@ describe("job-parity jobs and resume: listings and refusals", () => {
     expect(refusals.every((e) => e.kind === "abi_violation" && e.limit === "maxChildrenPerJob")).toBe(true);
   });
 
+  it("a job that has run maxRunsPerJob times in all stays Paused: a further resume runs it no more", async () => {
+    const extension = join(dir, "forever.mjs");
+    writeFileSync(
+      extension,
+      `export default {
+        init: (api) => { api.registerJob("forever", "run_forever", true); return 0; },
+        jobs: { run_forever(ctx) { ctx.checkpoint("again"); return 1; } },
+      };
+`,
+    );
+    const foreverDb = join(dir, "forever.db");
+    const first = await execDurable({ db: foreverDb, source: extension, job: "forever" }, note, noSignal);
+    const id = first.result.jobs[0]!.id;
+    const resumed = await resumeDurable({ db: foreverDb, jobId: id, extension }, note, noSignal);
+    expect([resumed.result.jobs[0]!.status, resumed.result.jobs[0]!.runs]).toEqual(["Paused", 32]);
+    const again = await resumeDurable({ db: foreverDb, jobId: id, extension }, note, noSignal);
+    expect([again.result.jobs[0]!.status, again.result.jobs[0]!.runs]).toEqual(["Paused", 32]);
+  });
+
   it("a job paused by itself, resumed in a new process and stopped by its time limit, goes back to its last checkpoint's counters", async () => {
     // Checkpoints every 10 items; paused at its 13th check (no checkpoint: it keeps 13 items, run.resume). Resumed in
     // a new process from n = 10, it spins at n = 15 until its time limit, before checkpointing again: it goes back

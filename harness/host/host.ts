@@ -346,6 +346,9 @@ export class ReferenceHost {
     try {
       do {
         if (this.shuttingDown) return;
+        // A job that has run maxRunsPerJob times stays Paused, also when it is resumed again (a durable job's runs
+        // are counted over every process).
+        if (job.status === "Paused" && job.runs >= this.limits.maxRunsPerJob) return;
         this.runOnce(job);
         this.driveQueuedChildren(job);
       } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob && !this.pausedByStore.has(job) && !this.pausedByLimit.has(job));

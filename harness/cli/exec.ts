@@ -19,9 +19,11 @@ that does not exist here names that file of job-parity itself.
                           scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts;
                           with --db only its job, state, interrupts and networking, which a durable job keeps)
   --job <name>            the job name registered in plugin_init, or a job export name (an example has its own)
-  --state <json|text>     initial state: valid JSON is passed as its JSON text (spacing dropped), anything else,
-                          invalid JSON included, as UTF-8 text without a word. An argument is limited by the
-                          shell (about 128 KiB); states may be far larger: use --state-file
+  --state <json|text>     initial state: valid JSON is passed as the text JSON.stringify writes for its value
+                          (scenario.state: numbers as doubles, so an integer past 2^53 is rounded; a name given twice
+                          keeps its last value), anything else, invalid JSON included, as UTF-8 text without a word;
+                          --state-json passes JSON text exactly. An argument is limited by the shell (about 128 KiB);
+                          states may be far larger: use --state-file
   --state-json <json>     initial state that must be valid JSON (refused with the parse error if not), passed as
                           the text given
   --state-file <path>     initial state: the file's bytes, as they are (any size the host accepts)

@@ -494,6 +494,7 @@ describe("job-parity fuzz: usage", () => {
     [["--fault", "nope"], "--fault must be one of truncate-progress, items-as-bytes, interrupt-always-continue, progress-json-truncated, metrics-off-by-8, stateless-saves-empty, wait-unimplemented"],
     [["--path", "0:1"], "--path needs the --seed printed with it"],
     [["--seed", "1", "--path", "0:x"], "--path must be a fast-check path like 3:0:2"],
+    [["--seed", "1", "--path", "99999999999999999999"], "--path's first number is a case's index among its seed's cases, at most 10,000,000"],
     [["--seed", "1", "--path", "0", "--workers", "2"], "--workers cannot be combined with --path"],
     [["--seed", "1", "--path", "0:99999"], "path 0:99999 does not lead to a case from seed 1"],
     [["--mutant", "nope"], '--mutant must be "all" or a mutant\'s name'],

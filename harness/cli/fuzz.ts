@@ -36,6 +36,9 @@ import { awaitSession } from "./fuzz-wait.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
 import { printableLines } from "../trace/printable.ts";
 
+/** The largest first index of a replayed path: a replay draws every case before it (10,000,000 take about 3 s). */
+const MAX_PATH_INDEX = 10_000_000;
+
 export const FUZZ_USAGE = `usage: job-parity fuzz [--time 60s | --runs N] [--seed S] [--workers N] [--shard i/n] [--corpus <dir>] [--fault <name>]
                        [--max-divergences N] [--json]
        job-parity fuzz [--host-cmd "<command>" | --host-module <path> | --mutant <name|all>] [--timeout <ms>] [the options above]
@@ -310,6 +313,10 @@ export async function fuzzCommand(
     if (target === "all-mutants") throw new UsageError("fuzz: --path replays one case on one host: name the mutant (--mutant <name>), not all");
     if (values.seed === undefined) throw new UsageError("fuzz: --path needs the --seed printed with it (--seed S --path P)");
     if (!/^\d+(:\d+)*$/.test(values.path)) throw new UsageError(`fuzz: --path must be a fast-check path like 3:0:2, got ${JSON.stringify(values.path)}`);
+    // The first number is the case's index among its seed's cases, and a replay draws every case before it.
+    if (Number(values.path.split(":")[0]) > MAX_PATH_INDEX) {
+      throw new UsageError(`fuzz: --path's first number is a case's index among its seed's cases, at most ${MAX_PATH_INDEX.toLocaleString("en-US")} (a replay draws every case before it), got ${values.path.split(":")[0]}`);
+    }
     const seed = parseSeed(values.seed, -SEED_LIMIT)!;
     if (target !== null) return await replayHost(seed, values.path, target, timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS, values.json, out, err);
     return replay(seed, values.path, fault, values.json, out);

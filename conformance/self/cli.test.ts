@@ -125,6 +125,12 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("exec with an empty path for its guest: JP_USAGE saying so", () => {
+    const run = cli("exec", "", "--job", "x");
+    expect(run.status).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe("job-parity exec: the guest file is an empty path (give a .wat, .wasm or extension module) [JP_USAGE]");
+  });
+
   it("exec on a malformed WAT file: the message has file:line:col", () => {
     const file = join(dir, "broken.wat");
     writeFileSync(file, '(module\n  (memory (export "memory") 1)\n  (func (result i32)\n    (i32.cnst 1)))\n');

@@ -502,6 +502,8 @@ describe("job-parity fuzz: usage", () => {
     [["--fault", "truncate-progress", "--mutant", "progress-f64"], "--fault makes the reference host's WASM boundary faulty; it cannot be combined with --mutant"],
     [["--host-cmd", " "], "--host-cmd is empty"],
     [["--host-module", "no/such/host.ts"], "--host-module no/such/host.ts: no such file"],
+    [["--host-module", ""], "--host-module is empty"],
+    [["--host-module", "conformance"], "--host-module conformance: is a folder; give the module's file"],
     [["--timeout", "100"], "--timeout is for a host under test"],
     [["--seed", "1", "--path", "0", "--mutant", "all"], "--path replays one case on one host"],
     [["--corpus", "package.json/corpus"], "package.json is a file; give a folder (made if missing) for the cases found"],

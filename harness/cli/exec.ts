@@ -148,6 +148,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   });
   const given = positionals.length + (values.example === undefined ? 0 : 1);
   if (given !== 1) throw new UsageError(`exec: give exactly one guest file or --example (got ${given})`, EXEC_USAGE);
+  if (values.example === undefined && positionals[0]!.trim() === "") throw new UsageError("exec: the guest file is an empty path (give a .wat, .wasm or extension module)", EXEC_USAGE);
   const source = values.example === undefined ? shippedPath(positionals[0]!) : examplePath(values.example);
   // A fixture's case runs with its sidecar's scenario (what the gate sends), each flag given replacing its part.
   const base = values.example === undefined ? null : exampleScenario(values.example);

@@ -260,8 +260,10 @@ function parseTarget(values: { "host-cmd"?: string; "host-module"?: string; muta
     return { kind: "cmd", command: values["host-cmd"], cwd: process.cwd() };
   }
   if (values["host-module"] !== undefined) {
+    if (values["host-module"].trim() === "") throw new UsageError("fuzz: --host-module is empty (give a .ts/.mjs module default-exporting () => HostAdapter)");
     const path = resolve(shippedPath(values["host-module"]));
     if (!existsSync(path)) throw new UsageError(`fuzz: --host-module ${values["host-module"]}: no such file (a .ts/.mjs module default-exporting () => HostAdapter)`);
+    if (!statSync(path).isFile()) throw new UsageError(`fuzz: --host-module ${values["host-module"]}: is a folder; give the module's file (a .ts/.mjs module default-exporting () => HostAdapter)`);
     return { kind: "module", path };
   }
   if (values.mutant !== undefined) {

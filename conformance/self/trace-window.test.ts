@@ -90,7 +90,7 @@ describe("exec: a long job under the default trace window", () => {
   });
 
   it("--trace-window takes a whole number of events", async () => {
-    for (const bad of ["-1", "1.5", "lots", ""]) {
+    for (const bad of ["-1", "1.5", "lots", "", "0x10", "1e20"]) {
       await expect(exec(EVENT_LOOP, "--job", "event_loop", "--trace-window", bad)).rejects.toThrow(UsageError);
     }
     await expect(exec(EVENT_LOOP, "--job", "event_loop", "--trace-window", "x")).rejects.toThrow(/--trace-window must be a whole number of events/);

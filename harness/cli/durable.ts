@@ -23,10 +23,8 @@ const DURABILITIES: readonly Durability[] = ["full", "normal"];
 
 /** --trace-window: how many of the first and of the last events of each trace are kept; 0 keeps every event. */
 export function traceWindowOption(command: string, value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TRACE_WINDOW;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`${command}: --trace-window must be a whole number of events (0: keep every event), got ${JSON.stringify(value)}`);
-  return n;
+  // Decimal digits, as every integer flag is read (not 0x10 or 1e20).
+  return nonNegativeInt(command, "trace-window", value, Number.MAX_SAFE_INTEGER, "a whole number of events (0: keep every event)") ?? DEFAULT_TRACE_WINDOW;
 }
 const ON_TIMEOUT: readonly OnTimeout[] = ["pause", "fail"];
 

@@ -225,7 +225,9 @@ export async function mutantsCommand(
     out(`${report.killed} of ${report.mutants.length} mutants killed · ${survived}${notRun} · clauses covered ${covered} of ${clauses.length}${filtered ? " (the selected mutants' clauses)" : ""}${processes} · ${report.cases} cases · ${(report.durationMs / 1000).toFixed(2)} s`);
   }
   if (report.survivors.length > 0) {
-    err(`job-parity mutants: ${report.survivors.length} mutant${report.survivors.length === 1 ? "" : "s"} survived (no case catches ${report.survivors.length === 1 ? "it" : "them"}): ${report.survivors.join(", ")}`);
+    // With --cases, only the cases selected were tried: say so, not that no case catches them.
+    const which = values.cases === undefined ? "no case" : `no case --cases ${JSON.stringify(values.cases)} selects`;
+    err(`job-parity mutants: ${report.survivors.length} mutant${report.survivors.length === 1 ? "" : "s"} survived (${which} catches ${report.survivors.length === 1 ? "it" : "them"}): ${report.survivors.join(", ")}`);
   }
   for (const host of missed) err(`job-parity mutants: the gate did not report ${host.expected} for the broken host \`${host.command}\` (${host.clause}); it reported ${host.reported.join(", ") || "nothing"}`);
   if (holes.length > 0) err(`job-parity mutants: ${holes.length} clause${holes.length === 1 ? " is" : "s are"} not covered (see the clause matrix): ${holes.join(", ")}`);

@@ -17,7 +17,7 @@ that does not exist here names that file of job-parity itself.
   --example <name>        a guest job-parity ships: counter (sdk-guest/counter.wasm, its job counter), or a fixture's
                           case id (lifecycle/counter: wat-fixtures/lifecycle/counter.wat), run with the case's own
                           scenario (its job, state, interrupts, limits, ...; --job and the flags below replace parts;
-                          with --db only its job, state, interrupts and networking, which a durable job keeps)
+                          with --db only its job, state, interrupts, resume and networking, which a durable job keeps)
   --job <name>            the job name registered in plugin_init, or a job export name (an example has its own)
   --state <json|text>     initial state: valid JSON is passed as the text JSON.stringify writes for its value
                           (scenario.state: numbers as doubles, so an integer past 2^53 is rounded; a name given twice
@@ -177,7 +177,7 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   const traceWindow = traceWindowOption("exec", values["trace-window"]);
   const durable = durableOptions("exec", values);
   if (durable !== null) {
-    // The durable store keeps the job, its state, its interrupts and networking; a case's other parts (limits,
+    // The durable store keeps the job, its state, its interrupts, resume and networking; a case's other parts (limits,
     // permissions, ...) are not kept with a job, so a durable run is the job alone.
     const request = { ...durable, traceWindow, source, job: scenario.job, state: scenario.state, interrupts: scenario.interrupts ?? [], resume: scenario.resume ?? false, networking: scenario.networking?.peers ?? null };
     return runDurableCommand("exec", { kind: "exec", request }, { source, json: values.json, quiet: values.quiet });

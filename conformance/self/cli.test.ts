@@ -125,6 +125,15 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("an example whose case expects an unknown job ends as the gate reports it (JP_UNKNOWN_JOB); a wrong --job is a usage error", () => {
+    const example = cli("exec", "--example", "wasm-only/dispatch-wrong-signature");
+    expect(example.status).toBe(2);
+    expect(example.stderr.trim()).toMatch(/has no job "wrong_sig_export" \(it has: dup\) \[JP_UNKNOWN_JOB\]$/);
+    const typo = cli("exec", COUNTER, "--job", "nope");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/has no job "nope" .*the guest exports: .* \[JP_USAGE\]/);
+  });
+
   it("exec with an empty path for its guest: JP_USAGE saying so", () => {
     const run = cli("exec", "", "--job", "x");
     expect(run.status).toBe(2);

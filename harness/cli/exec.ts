@@ -193,7 +193,9 @@ export async function execCommand(argv: string[], out: (line: string) => void): 
   try {
     return printRun(runScenario(subject, scenario, { traceWindow }), source, { json: values.json, quiet: values.quiet }, out);
   } catch (error) {
-    if (error instanceof UnknownJobError && subject.kind === "wasm") {
+    // A job named by --job that the guest does not have is a mistake on the command line; one named by an example's
+    // own scenario is the case's outcome (a load error, JP_UNKNOWN_JOB, as the gate reports it).
+    if (error instanceof UnknownJobError && subject.kind === "wasm" && values.job !== undefined) {
       const exported = subject.guest.iface.exports.filter((e) => e.kind === "function").map((e) => printable(e.name));
       throw new UsageError(`exec: ${(error as Error).message}; the guest exports: ${someNames(exported)}`);
     }

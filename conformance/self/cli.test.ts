@@ -134,6 +134,14 @@ describe("job-parity errors: exit 2 with a specific message on stderr", () => {
     expect(typo.stderr).toMatch(/has no job "nope" .*the guest exports: .* \[JP_USAGE\]/);
   });
 
+  it("a marker of thousands of digits: the refusal shows its first ones and how long it is, on a line of its own length", () => {
+    const run = cli("exec", "--example", "wasm-only/marker-long-minor");
+    expect(run.status).toBe(2);
+    const line = run.stderr.trim();
+    expect(line).toMatch(/the guest asks for ABI 1\.10+… \(5002 characters\) \(export spacedrive_abi_version_1_10+… \(5025 characters\)\).* \[JP_ABI_VERSION\]$/);
+    expect(line.length).toBeLessThan(600);
+  });
+
   it("exec with an empty path for its guest: JP_USAGE saying so", () => {
     const run = cli("exec", "", "--job", "x");
     expect(run.status).toBe(2);

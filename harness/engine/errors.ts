@@ -48,7 +48,9 @@ export class GuestLinkError extends GuestLoadError {
 /** Refuses a guest that asks for an ABI version the host does not serve. */
 export function checkAbiVersion(file: string, request: { version: string; marker: string | null }, hostVersions: readonly string[], supported: boolean): void {
   if (supported) return;
-  const asked = request.marker === null ? `ABI ${request.version} (no marker)` : `ABI ${request.version} (export ${request.marker})`;
+  // A marker's numbers may have any number of digits: a message shows the first ones and how many there are.
+  const brief = (text: string) => (text.length <= 64 ? text : `${text.slice(0, 48)}… (${text.length} characters)`);
+  const asked = request.marker === null ? `ABI ${brief(request.version)} (no marker)` : `ABI ${brief(request.version)} (export ${brief(request.marker)})`;
   throw new GuestLoadError(
     "JP_ABI_VERSION",
     `${file}: the guest asks for ${asked}; this host supports ${hostVersions.join(", ")}. Build the guest for a supported version.`,

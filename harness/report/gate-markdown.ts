@@ -48,14 +48,15 @@ export function countsText(counts: OutcomeCounts): string {
   return parts.length === 0 ? "no cases" : parts.join(", ");
 }
 
+/** Texts for a fenced block: line by line, control characters visible, each line cut at LINE_CHARS. */
+const detailLines = (texts: readonly string[]) => texts.flatMap((text) => visibleControls(text).split(/\r\n|\r|\n/)).map((line) => shorten(line, LINE_CHARS));
+
 function caseBlock(c: GateReportCase): string[] {
   const lines = [`### ${c.outcome}: ${c.id}`, "", c.description, ""];
   const note = outcomeNote(c);
   const error = c.error !== null;
   if (note && !error) lines.push(`**${cell(note)}**`, "");
-  const details = [...(error ? [note] : []), ...c.failures.map((f) => `expectation: ${f}`), ...divergenceLines(c, EVENT_CHARS)]
-    .flatMap((text) => visibleControls(text).split(/\r\n|\r|\n/))
-    .map((line) => shorten(line, LINE_CHARS));
+  const details = detailLines([...(error ? [note] : []), ...c.failures.map((f) => `expectation: ${f}`), ...divergenceLines(c, EVENT_CHARS)]);
   if (details.length > 0) lines.push(...fenced(details), "");
   lines.push("Reproduce:", "", ...fenced([c.reproduce]), "");
   return lines;
@@ -63,9 +64,9 @@ function caseBlock(c: GateReportCase): string[] {
 
 /** A problem of the run: its first line in bold, any further lines (a host's stderr, quoted) in a block under it. */
 function problemItem(problem: string): string[] {
-  const [first, ...more] = visibleControls(problem).split(/\r\n|\r|\n/);
+  const [first, ...more] = problem.split(/\r\n|\r|\n/);
   if (more.length === 0) return [`- **${cell(first!)}**`];
-  return [`- **${cell(first!)}**`, "", ...fenced(more.map((line) => shorten(line, LINE_CHARS))).map((line) => `  ${line}`), ""];
+  return [`- **${cell(first!)}**`, "", ...fenced(detailLines(more)).map((line) => `  ${line}`), ""];
 }
 
 const bytes = (lines: readonly string[]) => lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0);

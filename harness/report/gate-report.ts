@@ -115,7 +115,6 @@ function capabilityVerdict(counts: OutcomeCounts, claimed: boolean): CapabilityV
   return !claimed || counts.UNSUPPORTED > 0 ? "unsupported" : "skipped";
 }
 
-
 /**
  * `npx job-parity run --host-cmd '<cmd>' --filter '<case id>'`: the same host, that case alone (with the corpus or
  * the generated cases' options when the case is one of those, or when the run had an expectations file: its entries

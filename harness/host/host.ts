@@ -341,9 +341,7 @@ export class ReferenceHost {
    * process is shutting down nothing new starts: queued jobs stay Queued and paused ones Paused, for a later resume.
    */
   drive(job: JobRecord, options: DriveOptions = {}): void {
-    const outer = this.driving;
-    this.driving = options;
-    try {
+    this.drivingWith(options, () => {
       do {
         if (this.shuttingDown) return;
         // A job that has run maxRunsPerJob times stays Paused, also when it is resumed again (a durable job's runs
@@ -352,9 +350,7 @@ export class ReferenceHost {
         this.runOnce(job);
         this.driveQueuedChildren(job);
       } while (job.status === "Paused" && options.resume === true && job.runs < this.limits.maxRunsPerJob && !this.pausedByStore.has(job) && !this.pausedByLimit.has(job));
-    } finally {
-      this.driving = outer;
-    }
+    });
   }
 
   /**
@@ -362,10 +358,15 @@ export class ReferenceHost {
    * children a process that stopped never ran), each to its end, as they would have been driven after its last run.
    */
   driveChildrenOf(job: JobRecord, options: DriveOptions = {}): void {
+    this.drivingWith(options, () => this.driveQueuedChildren(job));
+  }
+
+  /** Runs `work` with `options` as the drive in force (children driven meanwhile inherit them), then restores the outer one. */
+  private drivingWith(options: DriveOptions, work: () => void): void {
     const outer = this.driving;
     this.driving = options;
     try {
-      this.driveQueuedChildren(job);
+      work();
     } finally {
       this.driving = outer;
     }

@@ -92,7 +92,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     id: "link.valid-module",
     level: "MUST",
     text:
-      "Guest bytes that are not a valid WebAssembly module MUST fail to load with load error JP_WASM_INVALID. Valid means valid under " +
+      "Guest bytes that are not a valid WebAssembly module in the binary format MUST fail to load with load error JP_WASM_INVALID (the text " +
+      "format, which some engines also read, is not a guest). Valid means valid under " +
       "WebAssembly 2.0: a host MUST load guests that use its features (bulk memory operations such as `memory.copy` and `memory.fill`, " +
       "multi-value, sign extension, non-trapping float-to-int conversions, mutable globals, reference types); nearly every case's guest uses " +
       "bulk memory. A guest that uses a proposal beyond 2.0 (shared memories and threads, exception handling, GC, multiple memories, ...) may be " +

@@ -267,9 +267,9 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
     ]));
   it("states: an empty one, text that looks like JSON, and JSON written with sorted keys (empty-state-allocated, string-state-as-json, state-json-sorted)", () =>
     catchesAll([
-      ["empty-state-allocated", 20],
-      ["string-state-as-json", 14],
-      ["state-json-sorted", 27], // at the 52nd case: the JSON states that show it are a rare draw
+      ["empty-state-allocated", 2],
+      ["string-state-as-json", 2],
+      ["state-json-sorted", 45],
     ]));
   it("permissions naming some fields, method names and libraries checked as written (partial-permissions-empty, unicode-method-names, method-final-line-feed, manifest-libraries-any-case)", () =>
     catchesAll([

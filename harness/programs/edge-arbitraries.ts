@@ -85,7 +85,15 @@ const loneText = fc.tuple(fc.string({ maxLength: 4 }), surrogate, fc.string({ ma
 const stateArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(""),
   fc.constantFrom('{"i":1}', "[1,2]", '"i=2"', "42", "true", "null", '{"a":"b"}'),
-  fc.constantFrom<unknown>({ b: 1e21, a: 1, "10": 0 }, [1, "two"], 42, true, "i=3", { b: 1, "1\n": 2, "01": 3, "4294967295": 4, "7": 5 }),
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      // Three times as often as the other values: only an object's key order and number form tell JSON.stringify's
+      // text from another writer's (a map that sorts its keys, serde_json's default).
+      { weight: 3, arbitrary: fc.constantFrom<unknown>({ b: 1e21, a: 1, "10": 0 }, { b: 1, "1\n": 2, "01": 3, "4294967295": 4, "7": 5 }) },
+      fc.constantFrom<unknown>([1, "two"], 42, true, "i=3"),
+    ),
+  },
 );
 
 const permissionsArb: fc.Arbitrary<Partial<Permissions>> = fc

@@ -245,9 +245,9 @@ describe("host fuzzing catches the mutants only edge cases show", () => {
     catchesAll([
       ["dispatch-alloc-trap-refused", 23],
       ["answer-alloc-unchecked", 4],
-      ["answer-alloc-trap-refused", 31],
-      ["answer-prefix-written-first", 4],
-      ["state-allocated-after-context-failed", 20],
+      ["answer-alloc-trap-refused", 3],
+      ["answer-prefix-written-first", 86],
+      ["state-allocated-after-context-failed", 37],
     ]));
   it("a job registered as not resumable is resumed (not-resumable-not-resumed)", () => catches("not-resumable-not-resumed", 5));
   it("a parent that traps on the instance its child retired leaves the fresh one live, whose memory plugin_cleanup's calls reach (trap-retires-live-instance, cleanup-reads-last-run-memory)", () =>

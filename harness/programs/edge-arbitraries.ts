@@ -129,10 +129,15 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("init_end" as const), how: fc.constantFrom("result" as const, "trap" as const, "spin" as const), limit: limitArb }) },
   fc.record({ kind: fc.constant("spin" as const), limit: limitArb }),
   fc.constant({ kind: "busy" as const }),
-  // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure).
+  // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure),
+  // a trap as often as a failure (of either kind).
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant("host_alloc" as const), from: fc.constantFrom("dispatch" as const, "answer" as const), how: fc.constantFrom("trap" as const, "past_end" as const, "prefix_only" as const) }),
+    arbitrary: fc.record({
+      kind: fc.constant("host_alloc" as const),
+      from: fc.constantFrom("dispatch" as const, "answer" as const),
+      how: fc.oneof(fc.constant("trap" as const), fc.constantFrom("past_end" as const, "prefix_only" as const)),
+    }),
   },
   fc.constant({ kind: "not_resumable" as const }),
   fc.record({ kind: fc.constant("state" as const), state: stateArb }),

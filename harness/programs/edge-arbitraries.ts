@@ -88,8 +88,8 @@ const stateArb: fc.Arbitrary<unknown> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.oneof(
-      // Three times as often as the other values: only an object's key order and number form tell JSON.stringify's
-      // text from another writer's (a map that sorts its keys, serde_json's default).
+      // The two objects three draws in four: only an object's key order and number form tell JSON.stringify's text
+      // from another writer's (a map that sorts its keys, serde_json's default).
       { weight: 3, arbitrary: fc.constantFrom<unknown>({ b: 1e21, a: 1, "10": 0 }, { b: 1, "1\n": 2, "01": 3, "4294967295": 4, "7": 5 }) },
       fc.constantFrom<unknown>([1, "two"], 42, true, "i=3"),
     ),
@@ -129,8 +129,8 @@ export const edgeDrawArb: fc.Arbitrary<EdgeDraw> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("init_end" as const), how: fc.constantFrom("result" as const, "trap" as const, "spin" as const), limit: limitArb }) },
   fc.record({ kind: fc.constant("spin" as const), limit: limitArb }),
   fc.constant({ kind: "busy" as const }),
-  // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure, answer.alloc-trap, answer.alloc-failure),
-  // a trap as often as a failure (of either kind).
+  // Twice as often as the others: four variants for four clauses (dispatch.alloc-trap, dispatch.alloc-failure,
+  // answer.alloc-trap, answer.alloc-failure), a trap as often as a failure of either kind.
   {
     weight: 2,
     arbitrary: fc.record({

@@ -11,13 +11,12 @@ import { cannedResult, HANDSHAKE, send, serve } from "./common.mjs";
 const ALL_CAPABILITIES = ["progress", "checkpoint", "save_state", "load_state", "interrupt", "metrics", "warnings", "non_critical_errors", "logging", "child_jobs", "library", "networking"];
 
 const ESCAPES = "\u001b]0;pwned\u0007\u001b[31m";
+const CLAIMS_ALL = { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES };
+const HANDSHAKES = { "claims-all": CLAIMS_ALL, escapes: { ...CLAIMS_ALL, name: `crash ${ESCAPES}host` } };
 const marker = process.env.CRASH_MARKER;
 const mode = process.argv[2];
 serve({
-  onHello: () =>
-    send(
-      mode === "claims-all" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES } : mode === "escapes" ? { ...HANDSHAKE, abiVersions: ["1.1"], capabilities: ALL_CAPABILITIES, name: `crash ${ESCAPES}host` } : HANDSHAKE,
-    ),
+  onHello: () => send(HANDSHAKES[mode] ?? HANDSHAKE),
   onRun(message) {
     if (marker && existsSync(marker)) return send(cannedResult(message.id));
     if (marker) writeFileSync(marker, `${process.pid}\n`);

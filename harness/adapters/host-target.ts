@@ -19,7 +19,6 @@ function shown(path: string): string {
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-
 /** The command-line option that names the target again (for replay commands): `--host-cmd '<cmd>'`, ... */
 export function targetFlag(target: HostTarget): string {
   switch (target.kind) {

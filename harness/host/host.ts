@@ -361,7 +361,10 @@ export class ReferenceHost {
     this.drivingWith(options, () => this.driveQueuedChildren(job));
   }
 
-  /** Runs `work` with `options` as the drive in force (children driven meanwhile inherit them), then restores the outer one. */
+  /**
+   * Runs `work` with `options` as the drive in force (children driven meanwhile inherit them), then restores the outer
+   * one.
+   */
   private drivingWith(options: DriveOptions, work: () => void): void {
     const outer = this.driving;
     this.driving = options;

@@ -42,8 +42,9 @@ export const generatedId = (seed: number, index: number) => `${GENERATED_PREFIX}
 const where = (path: string) => relative(process.cwd(), path) || path;
 
 /**
- * A case with a guest and a scenario, judged against the reference host's answer and the invariants. `program`, when the guest is its rendering as it is now and carries no twist: the invariants then also replay what
- * each job's program says must have happened. A regression's saved guest is judged by the result-and-scenario ones.
+ * A case with a guest and a scenario, judged against the reference host's answer and the invariants. `program`, when
+ * the guest is its rendering as it is now and carries no twist: the invariants then also replay what each job's
+ * program says must have happened. A regression's saved guest is judged by the result-and-scenario ones.
  */
 function derivedSubject(id: string, description: string, guest: Uint8Array, scenario: Scenario, program?: JobProgram): GateSubject {
   const golden = expectedFrom(runReferenceCase({ id, guest, scenario }));

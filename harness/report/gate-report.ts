@@ -9,7 +9,6 @@ import { coreCoverage, type CoreCoverage } from "../suite/core-coverage.ts";
 import { harnessVersion } from "../suite/version.ts";
 import { shellQuote } from "../trace/shell.ts";
 
-
 /**
  * gate.json: the one source of truth of a `job-parity run`. gate.md, gate.html and the JUnit XML are all written from
  * it; schema harness/schemas/gate-report.schema.json (checked before anything is written).
@@ -277,7 +276,10 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   TIMEOUT: "the host did not answer in time",
 };
 
-/** One line on why a case has its outcome: the expectation's reason, the missing capabilities (with their waivers' reasons, when given), the error. */
+/**
+ * One line on why a case has its outcome: the expectation's reason, the missing capabilities (with their waivers'
+ * reasons, when given), the error.
+ */
 export function outcomeNote(c: {
   readonly outcome: Outcome;
   readonly expectation: GateReportCase["expectation"];

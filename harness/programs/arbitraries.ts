@@ -300,6 +300,19 @@ const sometimes = <T>(arb: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | u
 const mostlyEmpty = <T>(arb: fc.Arbitrary<T[]>, emptyPercent: number): fc.Arbitrary<T[]> =>
   fc.oneof({ withCrossShrink: true }, { weight: emptyPercent, arbitrary: fc.constant([] as T[]) }, { weight: 100 - emptyPercent, arbitrary: arb });
 
+/**
+ * Children and resumes a case may have when nothing sets a smaller limit. With the defaults (64 children per job, 32
+ * runs of a resumed job, 4,096 jobs a tree), a job that pauses and resumes, spawning in each run, its children doing
+ * the same, makes a tree of 4,096 jobs and 130,000 runs: minutes for one case, past any time budget (a fuzz session
+ * waits for the case in hand). Every case that can grow a tree (a reach plan, or a program that spawns its own jobs)
+ * has these bounds, and the limits a plan draws stay within them: at most 31 jobs (a full tree to the default depth
+ * of 4) of 4 runs. Wider trees check nothing more (every job of a level runs the same program; the depth limit, the
+ * children cap and floods past it are reached as well with 2) and cost much more: with 4 children per job (341 jobs)
+ * the 1% of cases with the widest trees took a quarter of a fuzz session's time.
+ */
+const TREE_CHILDREN = 2;
+const TREE_RUNS = 4;
+
 /** Small values of the limits a generated program can meet (harness/host/limits.ts); undefined: the default. */
 interface LimitDraw {
   readonly maxMessageBytes?: number;
@@ -317,8 +330,8 @@ const limitDraw: fc.Arbitrary<LimitDraw> = fc.record({
   maxStateBytes: sometimes(fc.integer({ min: 2, max: 4 }), 25), // "i=<n>" is 3 bytes below 10
   maxLogLinesPerJob: sometimes(fc.integer({ min: 1, max: 6 }), 30),
   maxWarningsPerJob: sometimes(fc.integer({ min: 0, max: 3 }), 30),
-  maxChildrenPerJob: sometimes(fc.integer({ min: 0, max: 3 }), 25),
-  maxRunsPerJob: sometimes(fc.integer({ min: 1, max: 4 }), 35),
+  maxChildrenPerJob: sometimes(fc.integer({ min: 0, max: TREE_CHILDREN }), 25),
+  maxRunsPerJob: sometimes(fc.integer({ min: 1, max: TREE_RUNS }), 35),
   payloadAtLimit: sometimes(fc.constant(true), 15),
 });
 
@@ -774,16 +787,6 @@ function placePlan(jobs: MutableJob[], scenario: Scenario, limits: Partial<HostL
   const last = shape.checks[shape.checks.length - 1]!;
   return { ...base, atCall: 1 + (draw.pick % last) };
 }
-
-/**
- * Children and resumes a case may have when nothing sets a smaller limit. With the defaults (64 children per job, 32
- * runs of a resumed job, 4,096 jobs a tree), a job that pauses and resumes, spawning in each run, its children doing
- * the same, makes a tree of 4,096 jobs and 130,000 runs: minutes for one case, past any time budget (a fuzz session
- * waits for the case in hand). Every case that can grow a tree (a reach plan, or a program that spawns its own jobs)
- * has these bounds: at most 341 jobs of 4 runs.
- */
-const TREE_CHILDREN = 4;
-const TREE_RUNS = 4;
 
 /** The tree bounds for a case: fewer children per job and, when it resumes, fewer runs per job. */
 const treeBounds = (resume: boolean): Record<string, number> => ({ maxChildrenPerJob: TREE_CHILDREN, ...(resume ? { maxRunsPerJob: TREE_RUNS } : {}) });

@@ -513,6 +513,12 @@ describe("job-parity fuzz: usage", () => {
     await expect(attempt).rejects.toThrow(message);
   });
 
+  it.runIf(existsSync("/proc/self"))("a corpus under a folder nobody can write in is refused before the session starts, for root too", async () => {
+    const attempt = fuzzInProcess("--corpus", "/proc/job-parity-corpus");
+    await expect(attempt).rejects.toThrow(UsageError);
+    await expect(attempt).rejects.toThrow("--corpus /proc/job-parity-corpus: /proc cannot be written by this user");
+  });
+
   it("reads durations in ms, s, m and h", () => {
     expect([parseDuration("time", "500ms"), parseDuration("time", "90s"), parseDuration("time", "2m"), parseDuration("time", "1.5s")]).toEqual([500, 90_000, 120_000, 1500]);
   });

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomInt } from "node:crypto";
 import { PROJECT_ROOT } from "../engine/modules.ts";
@@ -397,7 +397,8 @@ function savedHost(dir: string): string | null {
 
 /**
  * The corpus folder, or the folder that would hold it (made when the first case is saved), is a folder this process
- * can write. Nothing is made now: a session that finds nothing writes nothing.
+ * can write. Nothing is left behind: a session that finds nothing writes nothing. The check makes and removes an empty
+ * folder there rather than asking access(2), which says yes to root for any folder, /proc included.
  */
 function checkCorpusFolder(corpusDir: string): void {
   let existing = corpusDir;
@@ -406,7 +407,7 @@ function checkCorpusFolder(corpusDir: string): void {
     throw new UsageError(`fuzz: --corpus ${shown(corpusDir)}: ${shown(existing)} is a file; give a folder (made if missing) for the cases found`);
   }
   try {
-    accessSync(existing, constants.W_OK);
+    rmdirSync(mkdtempSync(join(existing, ".job-parity-probe-")));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "not writable";
     throw new UsageError(`fuzz: --corpus ${shown(corpusDir)}: ${shown(existing)} cannot be written by this user (${code}); give a folder you can write for the cases found`);

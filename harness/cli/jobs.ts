@@ -66,6 +66,8 @@ function openForListing(db: string, lockWaitMs: number | undefined): { store: Sq
   }
 }
 
+const LINES_PER_WRITE = 1000;
+
 export async function jobsCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommand("jobs", argv, { db: { type: "string" }, json: { type: "boolean", default: false }, "lock-wait": { type: "string" } }, false);
   if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required`, JOBS_USAGE);
@@ -94,7 +96,10 @@ export async function jobsCommand(argv: string[], out: (line: string) => void): 
     // A loop, not Math.max(...column): spreading 200,000 rows as arguments overflows the stack.
     const widths = table[0]!.map(() => 0);
     for (const r of table) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, cell.length)));
-    for (const r of table) out(r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
+    // Lines go out a thousand at a time: a write per line was a quarter of listing 200,000 jobs.
+    for (let start = 0; start < table.length; start += LINES_PER_WRITE) {
+      out(table.slice(start, start + LINES_PER_WRITE).map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n"));
+    }
     return 0;
   } finally {
     store.close();

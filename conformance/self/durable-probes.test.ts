@@ -261,7 +261,7 @@ describe("CLI edges", () => {
         NULL, NULL, 'elsewhere:1', 0, 0 FROM n`);
     raw.close();
     const lines: string[] = [];
-    expect(await jobsCommand(["--db", db], (line) => lines.push(line))).toBe(0);
+    expect(await jobsCommand(["--db", db], (text) => lines.push(...text.split("\n")))).toBe(0);
     expect(lines.length).toBe(211_001);
   });
 
@@ -304,7 +304,7 @@ describe("CLI edges", () => {
       return;
     }
     const lines: string[] = [];
-    expect(await jobsCommand(["--db", db], (line) => lines.push(line))).toBe(0);
+    expect(await jobsCommand(["--db", db], (text) => lines.push(...text.split("\n")))).toBe(0);
     expect(lines[1]).toMatch(/checkpointer\s+Paused\s+1\s/);
   });
 

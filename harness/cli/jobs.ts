@@ -68,7 +68,7 @@ function openForListing(db: string, lockWaitMs: number | undefined): { store: Sq
 
 const LINES_PER_WRITE = 1000;
 
-export async function jobsCommand(argv: string[], out: (line: string) => void): Promise<number> {
+export async function jobsCommand(argv: string[], out: (text: string) => void): Promise<number> {
   const { values } = parseCommand("jobs", argv, { db: { type: "string" }, json: { type: "boolean", default: false }, "lock-wait": { type: "string" } }, false);
   if (values.db === undefined) throw new UsageError(`jobs: --db <file> is required`, JOBS_USAGE);
   const lockWaitMs = nonNegativeInt("jobs", "lock-wait", values["lock-wait"], MAX_TIMEOUT_MS, "a whole number of milliseconds");

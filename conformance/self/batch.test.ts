@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { guestFromBytes, type GuestModule } from "../../harness/engine/load.ts";
+import { guestFromBytes, instantiateGuest, type GuestModule } from "../../harness/engine/load.ts";
 import { readModuleInterface } from "../../harness/engine/sections.ts";
 import { encodeModule, moduleInterface, printModule } from "../../harness/engine/wasm-module.ts";
 import { compileWat } from "../../harness/engine/wat.ts";
@@ -79,6 +79,45 @@ describe("batched guests", () => {
     const once = cases.map((_, i) => runOnce(i));
     const again = [...cases.keys()].reverse().map(runOnce);
     expect(again.reverse()).toEqual(once);
+  });
+});
+
+describe("instances kept between cases", () => {
+  /** Imports of `module` whose functions must not be called (only instantiating and the allocator run here). */
+  function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
+    const imports: Record<string, Record<string, unknown>> = {};
+    for (const imp of WebAssembly.Module.imports(module)) {
+      if (imp.kind === "function") (imports[imp.module] ??= {})[imp.name] = () => expect.unreachable(`${imp.module}.${imp.name} called`);
+    }
+    return imports as WebAssembly.Imports;
+  }
+
+  it("an instance a case left behind, its memory scribbled over, starts the next case as the program's own module would: memory and allocator", () => {
+    const cases = fc.sample(caseArb, { seed: SEED + 2, numRuns: 30 });
+    const guests = compileBatch(cases);
+    const shared = guests.find((guest) => guest !== null)!.module;
+    // The same host functions for every case: a kept instance is handed out again only for the imports it was made with.
+    const imports = stubImports(shared);
+    let checked = 0;
+    cases.forEach(({ program }, i) => {
+      const guest = guests[i];
+      if (!guest || guest.module !== shared) return;
+      const batched = instantiateGuest(guest, imports).exports as Record<string, unknown>;
+      const ownModule = guestFromBytes(PROGRAM_FILE, renderWasm(program)).module;
+      const own = new WebAssembly.Instance(ownModule, stubImports(ownModule)).exports as Record<string, unknown>;
+      const bytes = (exports: Record<string, unknown>) => new Uint8Array((exports.memory as WebAssembly.Memory).buffer);
+      const [mine, theirs] = [bytes(batched), bytes(own)];
+      expect(mine.length, `case ${i}: memory size`).toBe(theirs.length);
+      expect(mine.findIndex((byte, at) => byte !== theirs[at]), `case ${i}: the first byte of memory that differs`).toBe(-1);
+      const alloc = (exports: Record<string, unknown>) => (exports.wasm_alloc as (size: number) => number)(24);
+      expect(alloc(batched), `case ${i}: the heap`).toBe(alloc(own));
+      // Whatever the case did to its memory, the next case must not see it.
+      bytes(batched).fill(0xa5, 0, 4096);
+      alloc(batched);
+      guest.recycle();
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(20);
   });
 });
 

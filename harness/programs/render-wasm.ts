@@ -774,7 +774,7 @@ export interface BatchModule {
  * us for 250 slots, 10 to 20 us for 5). The pools and the heap's start are left out: an instance becomes one
  * program's when its pool is written at POOL and its heap start into the exported `heap` global, which is all the
  * state an instance of the program's own module starts with beyond this one's. The memory is imported (BATCH_MEMORY),
- * so that a memory can serve case after case.
+ * and every mutable global exported, so that an instance and its memory can serve case after case.
  */
 export function batchModule(programs: readonly ProgramParts[]): BatchModule {
   const minPages = programs[0]?.minPages ?? 1;
@@ -798,7 +798,8 @@ export function batchModule(programs: readonly ProgramParts[]): BatchModule {
     def: {
       ...used,
       memory: { minPages, import: BATCH_MEMORY },
-      globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }, ANSWER_HEAP],
+      // Every mutable global exported, so that an instance can be made a new case's again (batch.ts, InstancePool).
+      globals: [{ name: "$heap", mutable: true, init: 0, export: "heap" }, { ...ANSWER_HEAP, export: "answer_heap" }],
       table: { min: functions.length, export: "programs", segments },
       data: [{ offset: FOREIGN_ID, bytes: FOREIGN_ID_BYTES }],
     },

@@ -76,7 +76,7 @@ export function compileBatch(
     const cap = Number(key.split("/")[1]);
     lap("render");
     const { def, slots } = batchModule(group.map((member) => member.parts));
-    const layout: BatchLayout = { data: def.data, globals: def.globals.filter((g) => g.mutable && g.export !== undefined).map((g) => ({ export: g.export!, init: Number(g.init) })) };
+    const layout: BatchLayout = { data: def.data, globals: def.globals.filter((g) => g.mutable && g.export !== undefined).map((g) => ({ export: g.export!, init: g.init })) };
     const bytes = encodeModule(def);
     lap("render");
     // As guestFromBytes compiles any guest: the memory cap, then the loop checks.
@@ -145,7 +145,7 @@ const memories = new MemoryPool();
 /** What an instance of a batch module starts with besides its program's pool: its data segments, its mutable globals. */
 interface BatchLayout {
   readonly data: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
-  readonly globals: readonly { readonly export: string; readonly init: number }[];
+  readonly globals: readonly { readonly export: string; readonly init: number | bigint }[];
 }
 
 /** An instance of a batch module and the memory it was made with, between cases. */
@@ -175,7 +175,7 @@ interface KeptInstance {
 class InstancePool {
   /** Enough for the instances of a few cases (a trap, children waited for, make more than one). */
   private static readonly KEPT = 8;
-  /** Batch modules whose instances are kept: the current batch's (a batch can have a module per memory size). */
+  /** Batch modules whose instances are kept, the newest (a batch has a module per memory size and cap). */
   private static readonly MODULES = 4;
   private readonly kept = new Map<WebAssembly.Module, KeptInstance[]>();
 

@@ -151,6 +151,12 @@ describe("codecs", () => {
     const text = uuidFromBytes(bytes);
     expect(text).toBe("a0b1c2d3-e4f5-0617-2839-4a5b6c7d8e9f");
     expect(Array.from(uuidToBytes(text))).toEqual(Array.from(bytes));
+    // Every byte value, at every position.
+    for (let k = 0; k < 16; k++) {
+      const each = Uint8Array.from({ length: 16 }, (_, i) => (k * 16 + i * 17) & 0xff);
+      expect(Array.from(uuidToBytes(uuidFromBytes(each)))).toEqual(Array.from(each));
+      expect(Array.from(uuidToBytes(uuidFromBytes(each).toUpperCase()))).toEqual(Array.from(each));
+    }
   });
 
   it("uuid string -> bytes -> string round-trips and normalizes case; offsets are honoured", () => {

@@ -52,11 +52,22 @@ export function uuidFromBytes(bytes: Uint8Array, offset = 0): string {
   return out;
 }
 
+/** The value of each hex digit's char code (UUID_RE has checked that every char read is one). */
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  const digit = i.toString(16);
+  HEX_VALUE[digit.charCodeAt(0)] = i;
+  HEX_VALUE[digit.toUpperCase().charCodeAt(0)] = i;
+}
+
+/** Lowercase or uppercase hyphenated UUID -> 16 raw bytes (every job's id, once per job: char codes, no substrings). */
 export function uuidToBytes(uuid: string): Uint8Array {
   if (!isUuid(uuid)) throw new TypeError(`not a UUID: ${JSON.stringify(uuid)}`);
-  const hex = uuid.replace(/-/g, "");
   const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0, at = 0; i < 16; i++, at += 2) {
+    if (at === 8 || at === 13 || at === 18 || at === 23) at++; // a hyphen
+    out[i] = (HEX_VALUE[uuid.charCodeAt(at)]! << 4) | HEX_VALUE[uuid.charCodeAt(at + 1)]!;
+  }
   return out;
 }
 

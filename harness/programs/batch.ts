@@ -189,8 +189,6 @@ class InstancePool {
   /** Keeps the instance for the module's next case, unless its memory grew (a memory cannot shrink). */
   give(module: WebAssembly.Module, kept: KeptInstance): void {
     if (kept.memory.buffer.byteLength !== kept.pages * PAGE_BYTES) return;
-    const table = kept.instance.exports.programs as WebAssembly.Table;
-    for (const [, slot] of kept.slots) table.set(slot, null);
     let list = this.kept.get(module);
     if (list === undefined) {
       // A new batch module: the oldest module's instances will not be used again; their memories serve new instances.
@@ -202,6 +200,8 @@ class InstancePool {
       this.kept.set(module, (list = []));
     }
     if (list.length >= InstancePool.KEPT) return memories.give(kept.memory, kept.pages, kept.maxPages);
+    const table = kept.instance.exports.programs as WebAssembly.Table;
+    for (const [, slot] of kept.slots) table.set(slot, null);
     new Uint8Array(kept.memory.buffer).fill(0);
     list.push(kept);
   }

@@ -99,10 +99,15 @@ describe("instances kept between cases", () => {
     // The same host functions for every case: a kept instance is handed out again only for the imports it was made with.
     const imports = stubImports(shared);
     let checked = 0;
+    // An instance's exported allocator is the same function object each time it is handed out: counts the reuses.
+    let reused = 0;
+    let previousAlloc: unknown = null;
     cases.forEach(({ program }, i) => {
       const guest = guests[i];
       if (!guest || guest.module !== shared) return;
       const batched = instantiateGuest(guest, imports).exports as Record<string, unknown>;
+      if (batched.wasm_alloc === previousAlloc) reused++;
+      previousAlloc = batched.wasm_alloc;
       const ownModule = guestFromBytes(PROGRAM_FILE, renderWasm(program)).module;
       const own = new WebAssembly.Instance(ownModule, stubImports(ownModule)).exports as Record<string, unknown>;
       const bytes = (exports: Record<string, unknown>) => new Uint8Array((exports.memory as WebAssembly.Memory).buffer);
@@ -118,6 +123,8 @@ describe("instances kept between cases", () => {
       checked++;
     });
     expect(checked).toBeGreaterThan(20);
+    // Each case after the first gets the instance the one before it left: the check above is of kept instances.
+    expect(reused).toBe(checked - 1);
   });
 });
 

@@ -248,6 +248,11 @@ function extensionToLoad(job: StoredJob & { origin: JobOrigin }, request: Durabl
  * `resume`: in a new process, loads the job's extension from the same file (refused if the file changed), takes the
  * job back with its unfinished descendants, and drives it from its last checkpoint until it ends.
  */
+/** The size of the checkpoint a stored job comes back with: its tree counts it again (child.tree). */
+function storedCheckpointBytes(job: StoredJob): number {
+  return job.checkpoint?.bytes ?? 0;
+}
+
 export async function resumeDurable(request: DurableResumeRequest & DurablePolicy, notes: Notes, shutdownSignal: Int32Array): Promise<DurableRunResult> {
   // Resuming never creates a database: a mistyped path is an error, not a new empty file.
   if (!existsSync(request.db)) {
@@ -270,7 +275,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
     store.origin = origin;
     const host = hostFor(store, shutdownSignal, request, { networking: origin.networking, traceWindow: request.traceWindow });
     const loaded = loadSubject(host, subject);
-    const root = host.restoreJob(loaded.scope, stored, null, stored.checkpoint?.bytes ?? 0);
+    const root = host.restoreJob(loaded.scope, stored, null, storedCheckpointBytes(stored));
     // Descendants come back under their parents, in the order they were created: unfinished ones queued, finished ones
     // as they ended (a wait answers them, and their own children come back under them).
     const restored = new Map<string, JobRecord>([[root.id, root]]);
@@ -278,7 +283,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
       const parent = row.parentId === null ? undefined : restored.get(row.parentId);
       if (parent === undefined || row.status === "Running") continue;
       if (row.status !== "Queued" && row.status !== "Paused") {
-        restored.set(row.id, host.restoreFinishedJob(row, parent, row.checkpoint?.bytes ?? 0)); // a Failed job keeps its checkpoint
+        restored.set(row.id, host.restoreFinishedJob(row, parent, storedCheckpointBytes(row))); // a Failed job keeps its checkpoint
         continue;
       }
       // A child another process is resuming on its own stays with it.
@@ -286,7 +291,7 @@ export async function resumeDurable(request: DurableResumeRequest & DurablePolic
         notes(`job-parity: job ${row.id} (a child of ${row.parentId}) was taken by another process; not resumed here`);
         continue;
       }
-      restored.set(row.id, host.restoreJob(loaded.scope, row, parent, row.checkpoint?.bytes ?? 0));
+      restored.set(row.id, host.restoreJob(loaded.scope, row, parent, storedCheckpointBytes(row)));
     }
     notes(`job-parity: resuming job ${root.id} (${root.status}, ${root.runs} run${root.runs === 1 ? "" : "s"} so far) from ${request.db}`);
     // The unfinished children of finished jobs first: they would have run right after their parent's last run.

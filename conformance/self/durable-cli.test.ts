@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,13 +8,18 @@ import { execDurable, resumeDurable } from "../../harness/durable/session.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 import { runCli, runCliAsync } from "../support/cli.ts";
 import { storedJobs } from "../support/job-db.ts";
+import { ProcessGroup, type KillableRun } from "../support/killable.ts";
 
 // exec --db, jobs and resume as users run them: each step a new process, so what carries a job from one to the next
 // is the database alone. Each process costs a few tenths of a second of CPU, so the flows share processes where they
 // can and the refusals beyond one are checked in this process, on the session functions the CLI's worker calls.
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-durable-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const processes = new ProcessGroup();
+afterAll(() => {
+  processes.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface RunJson {
   id: string;
@@ -413,19 +417,14 @@ describe("one paused job, two resumes: one process runs it", () => {
  * `exec <module> --job endless --db <db> --json --print-checkpoints` in a process of its own, `started` once its job
  * has saved a checkpoint: signalled before its first run, the job would stay Queued (nothing new starts).
  */
-function execRunning(module: string, db: string) {
-  const child = spawn(process.execPath, ["bin/job-parity.mjs", "exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], { cwd: PROJECT_ROOT });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  const started = new Promise<void>((resolve) =>
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes("checkpoint saved")) resolve();
-    }),
-  );
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, started, exited, stdout: () => stdout, stderr: () => stderr };
+function execRunning(module: string, db: string): { run: KillableRun; started: Promise<void> } {
+  let saved!: () => void;
+  const checkpointed = new Promise<void>((resolve) => (saved = resolve));
+  const run = processes.start(["exec", module, "--job", "endless", "--db", db, "--json", "--print-checkpoints"], (line) => {
+    if (line.includes("checkpoint saved")) saved();
+  });
+  // A process that ends before it saves a checkpoint fails its test on its exit code, with its stderr.
+  return { run, started: Promise.race([checkpointed, run.exited.then(() => {})]) };
 }
 
 describe("graceful shutdown", () => {
@@ -433,16 +432,16 @@ describe("graceful shutdown", () => {
     const module = join(dir, "endless.mjs");
     writeFileSync(module, ENDLESS);
     const db = join(dir, "signal.db");
-    const run = execRunning(module, db);
+    const { run, started } = execRunning(module, db);
     try {
-      await run.started;
-      run.child.kill("SIGINT");
-      expect(await run.exited, run.stderr()).toBe(0);
+      await started;
+      run.signal("SIGINT");
+      expect((await run.exited).code, run.stderr).toBe(0);
     } finally {
-      run.child.kill("SIGKILL");
+      run.kill();
     }
-    expect(run.stderr()).toContain("SIGINT: pausing running jobs at their next interrupt check");
-    const json = JSON.parse(run.stdout()) as RunJson;
+    expect(run.stderr).toContain("SIGINT: pausing running jobs at their next interrupt check");
+    const json = JSON.parse(run.stdout) as RunJson;
     expect(json).toMatchObject({ outcome: "Paused", runs: 1, exitCodes: [1] });
     const [row] = storedJobs(db);
     // The checkpoint holds the count at the pause, and the row's items agree with it.
@@ -462,16 +461,16 @@ describe("graceful shutdown", () => {
         .replace("  },\n};", '    run_kid(ctx) { ctx.log("info", "kid ran"); return 0; },\n  },\n};'),
     );
     const db = join(dir, "busy-parent.db");
-    const run = execRunning(module, db);
+    const { run, started } = execRunning(module, db);
     try {
-      await run.started;
+      await started;
       const kid = storedJobs(db).find((row) => row.parentId !== null)!;
       expect(kid.status).toBe("Queued");
       await expect(resumeDurable({ db, jobId: kid.id, extension: module }, note, noSignal)).rejects.toMatchObject({ code: "JP_JOB_RUNNING" });
-      run.child.kill("SIGINT");
-      expect(await run.exited, run.stderr()).toBe(0);
+      run.signal("SIGINT");
+      expect((await run.exited).code, run.stderr).toBe(0);
     } finally {
-      run.child.kill("SIGKILL");
+      run.kill();
     }
     expect(storedJobs(db).map((row) => row.status)).toEqual(["Paused", "Queued"]); // SIGINT: nothing new starts
     const resumed = await resumeDurable({ db, jobId: storedJobs(db)[1]!.id, extension: module }, note, noSignal);

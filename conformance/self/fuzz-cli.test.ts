@@ -1,42 +1,41 @@
-import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
+import { ProcessGroup } from "../support/killable.ts";
 import { PROJECT_ROOT } from "../../harness/suite/fixtures.ts";
 
 // `job-parity fuzz` as a user runs it, a real process: what Ctrl-C and an oversized --workers do.
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-fuzz-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const processes = new ProcessGroup();
+afterAll(() => {
+  processes.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("job-parity fuzz, stopped and sized by the user", () => {
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const)("%s: the session stops, prints its summary and exits %i, not 0 (it did not run its budget)", async (signal, code) => {
-    const child = spawn(process.execPath, ["bin/job-parity.mjs", "fuzz", "--time", "60s", "--seed", "1", "--workers", "1", "--corpus", dir], { cwd: PROJECT_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const running = new Promise<void>((resolve) =>
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/\d+ runs?\b/.test(stderr)) resolve(); // the first progress line: cases are being checked
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let checking!: () => void;
+    const firstProgress = new Promise<void>((resolve) => (checking = resolve));
+    const run = processes.start(["fuzz", "--time", "60s", "--seed", "1", "--workers", "1", "--corpus", dir], (line) => {
+      if (/\d+ runs?\b/.test(line)) checking(); // the first progress line: cases are being checked
+    });
     try {
-      await running;
-      child.kill(signal);
-      expect(await exited, `${stdout}\n${stderr}`).toBe(code);
+      await Promise.race([firstProgress, run.exited]); // a process that ends first fails below, with its output
+      run.signal(signal);
+      const exit = await run.exited;
+      expect(exit.code, `${run.stdout}\n${run.stderr}`).toBe(code);
     } finally {
-      child.kill("SIGKILL");
+      run.kill();
     }
-    expect(stdout).toMatch(/\d+ runs? in [\d.]+ s/);
-    expect(stdout).toMatch(signal === "SIGINT" ? /interrupted \(Ctrl-C\)/ : /interrupted \(SIGTERM\)/);
+    expect(run.stdout).toMatch(/\d+ runs? in [\d.]+ s/);
+    expect(run.stdout).toMatch(signal === "SIGINT" ? /interrupted \(Ctrl-C\)/ : /interrupted \(SIGTERM\)/);
   }, 60_000);
 
   it("a host that breaks on a case and then cannot be started again: exit 2 naming the case to replay, and no case saved for it", () => {

@@ -10,7 +10,8 @@ export interface Exit {
 /**
  * A `job-parity` process that can be SIGKILLed at any moment: it leads its own process group (so a kill takes every
  * process it started), its stderr arrives line by line as it is written, and its stdout is collected (or, with
- * `stdout: "ignore"`, goes to /dev/null: a job's printed trace can be large).
+ * `stdout: "ignore"`, goes to /dev/null: a job's printed trace can be large). `env` is added to this process's
+ * environment.
  */
 export class KillableRun {
   readonly stderrLines: string[] = [];
@@ -28,8 +29,9 @@ export class KillableRun {
     readonly args: readonly string[],
     onLine: (line: string, run: KillableRun) => void = () => {},
     stdout: "pipe" | "ignore" = "pipe",
+    env: Readonly<Record<string, string>> = {},
   ) {
-    this.child = spawn(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", stdout, "pipe"] });
+    this.child = spawn(process.execPath, ["bin/job-parity.mjs", ...args], { cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", stdout, "pipe"], env: { ...process.env, ...env } });
     this.child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
     this.child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
       const lines = (this.partial + chunk).split("\n");
@@ -58,6 +60,11 @@ export class KillableRun {
     return this.stderrLines.join("\n");
   }
 
+  /** `signal` to the process alone, as a user's Ctrl-C or `kill` would send it; a no-op once the process has exited. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.alive) this.child.kill(signal);
+  }
+
   /** SIGKILL to the whole process group, at once; a no-op once the process has exited. */
   kill(): void {
     if (!this.alive) return;
@@ -82,9 +89,14 @@ export class ProcessGroup {
     process.once("exit", () => this.killAll());
   }
 
-  start(args: readonly string[], onLine?: (line: string, run: KillableRun) => void, stdout: "pipe" | "ignore" = "pipe"): KillableRun {
+  start(
+    args: readonly string[],
+    onLine?: (line: string, run: KillableRun) => void,
+    stdout: "pipe" | "ignore" = "pipe",
+    env: Readonly<Record<string, string>> = {},
+  ): KillableRun {
     if (this.closed) throw new Error(`not starting job-parity ${args.join(" ")}: its process group was closed (the test ended)`);
-    const run = new KillableRun(args, onLine, stdout);
+    const run = new KillableRun(args, onLine, stdout, env);
     this.runs.add(run);
     void run.exited.then(
       () => this.runs.delete(run),

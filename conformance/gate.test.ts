@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeHostModule } from "./support/host-module.ts";
 import { runCliAsync, type CliRun } from "./support/cli.ts";
+import { ProcessGroup } from "./support/killable.ts";
 import { gone } from "./support/pids.ts";
 import { CAPABILITY_IDS } from "../harness/abi/capabilities.ts";
 import { InProcessAdapter, referenceHandshake } from "../harness/adapters/in-process.ts";
@@ -31,7 +32,11 @@ import { casePattern, NO_EXPECTATIONS, resolveExpectations } from "../harness/su
 // given by --host-cmd are still real processes (the small Node hosts in conformance/hosts start in a fraction of that).
 
 const dir = mkdtempSync(join(tmpdir(), "job-parity-gate-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const processes = new ProcessGroup();
+afterAll(() => {
+  processes.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const FIXTURES = discoverFixtures();
 /** What `run` sends by default: every fixture, then the regression corpus (wat-fixtures/regressions). */
@@ -62,23 +67,18 @@ async function interruptedRun(
   args: readonly string[],
   { ready, signal = "SIGINT", env = {}, settleMs = 0 }: { ready: string; signal?: NodeJS.Signals; env?: Record<string, string>; settleMs?: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string; exitMs: number }> {
-  const child = spawn(process.execPath, ["bin/job-parity.mjs", "run", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const run = processes.start(["run", ...args], undefined, "pipe", env);
   try {
     const deadline = Date.now() + 30_000;
     while (!existsSync(ready) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(ready), stderr).toBe(true);
+    expect(existsSync(ready), run.stderr).toBe(true);
     await new Promise((r) => setTimeout(r, settleMs));
     const signalled = performance.now();
-    child.kill(signal);
-    const code = await exited;
-    return { code, stdout, stderr, exitMs: performance.now() - signalled };
+    run.signal(signal);
+    const { code } = await run.exited;
+    return { code, stdout: run.stdout, stderr: run.stderr, exitMs: performance.now() - signalled };
   } finally {
-    child.kill("SIGKILL");
+    run.kill();
   }
 }
 

@@ -203,6 +203,33 @@ describe("job-parity run and ABI versions", () => {
     expect(result.status).toBe(0);
     expect(readFileSync(join(reports, "gate.md"), "utf8")).toContain("the guest asks for ABI 1.1, which the host does not serve");
   });
+
+  it("a version the ABI does not define, listed in a handshake, is ignored: its guest is sent, and a host that loads it fails (version.marker)", async () => {
+    // Both hosts list 9.0; one loads guests as the reference host does (1.1 and older), the other serves 9.0 too.
+    // `options`: runReferenceCase's, as JavaScript source.
+    const host = (name: string, options: string) => {
+      const module = join(dir, `${name}.mjs`);
+      writeFileSync(
+        module,
+        `import { referenceHandshake, runReferenceCase } from ${JSON.stringify(join(PROJECT_ROOT, "harness/adapters/in-process.ts"))};
+export default () => ({
+  handshake: async () => ({ ...referenceHandshake(), name: ${JSON.stringify(name)}, abiVersions: ["1.1", "9.0"] }),
+  runCase: (request) => runReferenceCase(request, ${options}),
+  close: async () => {},
+});
+`,
+      );
+      return module;
+    };
+    const judged = async (module: string) => {
+      const reports = reportDir();
+      const result = await run("--host-module", module, "--filter", "abi_version/unknown-major", "--report-dir", reports);
+      return { status: result.status, outcome: byId(readReport(reports), "abi_version/unknown-major").outcome };
+    };
+    expect(await judged(host("lists-9-0", "{}"))).toEqual({ status: 0, outcome: "PASS" });
+    const serves = '["1.1", "9.0"]';
+    expect(await judged(host("serves-9-0", `{ load: { abiVersions: ${serves} }, patchHost: (host) => { host.abiVersions = ${serves}; } }`))).toEqual({ status: 1, outcome: "FAIL" });
+  });
 });
 
 describe("job-parity run judges behaviour, not words", () => {

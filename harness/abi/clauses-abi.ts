@@ -192,7 +192,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
     text:
       "A guest says which ABI version it was built for with an export named `spacedrive_abi_version_<major>_<minor>` (of any kind; major and minor " +
       "one or more ASCII digits 0-9, no other Unicode digit, read as integers of any size, never wrapped or truncated, so `1_01` is 1.1 and `1_4294967297` is 1.4294967297, not 1.1; the whole name must match: an export whose name does not, `spacedrive_abi_version_1_0` followed by a line feed for one, is an ordinary export); a guest without one asks for 1.0. A host MUST load a guest only if it serves a version with the same major and a minor at least the guest's; otherwise the " +
-      "guest fails to load with JP_ABI_VERSION.",
+      "guest fails to load with JP_ABI_VERSION. A host serves only versions this specification defines (1.0 and 1.1): a guest asking for any other " +
+      "version, of any major, fails to load with JP_ABI_VERSION on every host, whatever versions the host says it serves.",
     messages: ["load_error"],
     verified: CASE,
   },

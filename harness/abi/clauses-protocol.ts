@@ -79,7 +79,8 @@ export const PROTOCOL_CLAUSES: readonly Clause[] = [
     level: "MUST",
     text:
       "The handshake MUST carry `protocol` 2, the host's `name` and `version`, the ABI versions it serves (`abiVersions`, which must serve 1.0, see `version.marker`; each " +
-      "`major.minor` once; a version this document does not define is allowed and never asked for), the capabilities it claims, " +
+      "`major.minor` once; a version docs/ABI.md does not define may be listed and is ignored: a guest asking for one is refused on every host, " +
+      "`version.marker`), the capabilities it claims, " +
       "the wire methods it serves (`methods`) and, optionally, its `limits`; and nothing else.",
     messages: ["handshake"],
     verified: PROTOCOL,

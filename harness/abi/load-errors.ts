@@ -4,7 +4,7 @@
  */
 export const LOAD_ERROR_CODES = [
   { code: "JP_WASM_INVALID", clause: "link.valid-module", meaning: "the bytes are not a valid WebAssembly module" },
-  { code: "JP_ABI_VERSION", clause: "version.marker", meaning: "the guest asks for an ABI version the host does not serve, or for several" },
+  { code: "JP_ABI_VERSION", clause: "version.marker", meaning: "the guest asks for an ABI version the host does not serve (or one the ABI does not define), or for several" },
   { code: "JP_LINK", clause: "link.imports", meaning: "an import is not in the table or has another type, a required export is missing, an export has another kind or type, or the guest has a start function" },
   { code: "JP_MEMORY_LIMIT", clause: "link.memory-limit", meaning: "the guest's initial memory is larger than maxMemoryPages" },
   { code: "JP_INIT_FAILED", clause: "init.result", meaning: "instantiation trapped, or plugin_init returned non-zero, trapped, ran past runTimeoutMs or made no host call for stallTimeoutMs" },

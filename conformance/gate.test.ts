@@ -682,17 +682,32 @@ describe.concurrent("job-parity run: hosts that break exit 2 and say how", () =>
     expect(readReport(reports).cases.filter((c) => c.id.startsWith("lifecycle/")).length).toBeGreaterThan(3);
   });
 
-  it("a regression case in two corpora runs once; two different cases under one id are refused, naming both folders", async () => {
+  it("a regression case in two corpora runs once, however each copy was found; two different cases under one id are refused, naming both folders", async () => {
     const [own] = regressionCases(join(PROJECT_ROOT, "wat-fixtures/regressions"));
     const name = own!.id.split("/")[1]!;
     const corpus = join(dir, "corpus-copy");
     cpSync(join(PROJECT_ROOT, "wat-fixtures/regressions", name), join(corpus, name), { recursive: true });
-    const reports = reportDir();
-    expect(await runCommand(["--corpus", corpus, "--filter", own!.id, "--report-dir", reports], () => {}, () => {})).toBe(0);
-    expect(readReport(reports).cases.map((c) => c.id)).toEqual([own!.id]);
+    const gate = (reports: string) => runCommand(["--corpus", corpus, "--filter", own!.id, "--report-dir", reports], () => {}, () => {});
+    const once = async () => {
+      const reports = reportDir();
+      expect(await gate(reports)).toBe(0);
+      expect(readReport(reports).cases.map((c) => c.id)).toEqual([own!.id]);
+    };
+    await once();
+    // Found again elsewhere: by another host, from another seed, so its replay (case.json, guest.wat's header) differs.
     const caseFile = join(corpus, name, "case.json");
-    writeFileSync(caseFile, `${readFileSync(caseFile, "utf8")} `);
-    await expect(runCommand(["--corpus", corpus, "--filter", own!.id, "--report-dir", reports], () => {}, () => {})).rejects.toThrow(/is in two corpora with different files/);
+    const watFile = join(corpus, name, "guest.wat");
+    const found = JSON.parse(readFileSync(caseFile, "utf8")) as { seed: number; host: string; replay: string; scenario: { resume: boolean } };
+    writeFileSync(caseFile, JSON.stringify({ ...found, seed: 1, host: "module:my-host.ts", replay: "npx job-parity fuzz --seed 1 --path '0' --host-module my-host.ts" }, null, 1));
+    writeFileSync(watFile, readFileSync(watFile, "utf8").replace(/^;;[^\n]*\n/, ";; Regression, found again\n"));
+    await once();
+    // Another case under the id: its scenario changed.
+    writeFileSync(caseFile, JSON.stringify({ ...found, scenario: { ...found.scenario, resume: !found.scenario.resume } }));
+    await expect(gate(reportDir())).rejects.toThrow(/is in two corpora as two different cases/);
+    // Or its guest.
+    writeFileSync(caseFile, JSON.stringify(found));
+    writeFileSync(watFile, `${readFileSync(watFile, "utf8")}\n;; edited\n`);
+    await expect(gate(reportDir())).rejects.toThrow(/is in two corpora as two different cases/);
   });
 
   it("a report folder that cannot be made (/proc/x): exit 2 at once, saying which folder, for run and parity, with JP_REPORT_WRITE", async () => {

@@ -16,12 +16,15 @@ export function reportDirOption(command: string, given: string | undefined): str
   return given === undefined ? defaultReportDir() : resolve(given);
 }
 
+/** job-parity's own regression corpus, which `run` sends to every host. */
+export const OWN_CORPUS = resolve(PROJECT_ROOT, "wat-fixtures/regressions");
+
 /**
  * Where `fuzz` saves counterexamples: in job-parity's own checkout (run from its root) the committed corpus the suite
- * replays, wat-fixtures/regressions; anywhere else job-parity-corpus/ here (give it to `run --corpus` to replay it).
+ * replays, OWN_CORPUS; anywhere else job-parity-corpus/ here (give it to `run --corpus` to replay it).
  */
 export function defaultCorpusDir(cwd = process.cwd()): string {
-  return resolve(cwd) === PROJECT_ROOT ? resolve(PROJECT_ROOT, "wat-fixtures/regressions") : resolve(cwd, "job-parity-corpus");
+  return resolve(cwd) === PROJECT_ROOT ? OWN_CORPUS : resolve(cwd, "job-parity-corpus");
 }
 
 /**

@@ -29,7 +29,8 @@ import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
 import { printable, printableLines } from "../trace/printable.ts";
 import { inputErrorLine, MAX_TIMEOUT_MS, nonNegativeInt, parseCommand, positiveInt, REPORT_WRITE, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
-import { defaultCorpusDir, reportDirOption } from "./defaults.ts";
+import { defaultCorpusDir, OWN_CORPUS, reportDirOption } from "./defaults.ts";
+import { sameRegression } from "../programs/counterexample.ts";
 
 /** The most generated cases one run adds: each is generated and run on the reference host before the host starts. */
 const MAX_GENERATED = 100_000;
@@ -102,11 +103,12 @@ const createAdapter = (hostCmd: string | undefined, hostModule: string | undefin
 
 /**
  * The regression cases of job-parity's own corpus, of ./job-parity-corpus when it exists (fuzz's default outside the
- * checkout), and of each --corpus, in that order; a case in two of them (the same id, the same files) once. Two
- * folders of one id whose files differ (one copied and edited) are an error: which of them the id means is unknown.
+ * checkout), and of each --corpus, in that order; a case in two of them (the same id: the same program, scenario and
+ * guest, however each was found) once. Two folders of one id that hold different cases (one copied and edited) are
+ * an error: which of them the id means is unknown.
  */
 function corpusCases(explicit: readonly string[], regressionCases: (dir: string) => PendingCase[]): PendingCase[] {
-  const dirs = [resolve(PROJECT_ROOT, "wat-fixtures/regressions"), defaultCorpusDir(), ...explicit.map((dir) => resolve(dir))];
+  const dirs = [OWN_CORPUS, defaultCorpusDir(), ...explicit.map((dir) => resolve(dir))];
   const seen = new Map<string, PendingCase>();
   const cases: PendingCase[] = [];
   for (const dir of new Set(dirs)) {
@@ -116,20 +118,12 @@ function corpusCases(explicit: readonly string[], regressionCases: (dir: string)
       if (first === undefined) {
         seen.set(c.id, c);
         cases.push(c);
-      } else if (!sameFolder(first.dir, c.dir)) {
-        throw new UsageError(`run: ${c.id} is in two corpora with different files (${first.dir} and ${c.dir}): rename or delete one`);
+      } else if (first.dir === undefined || c.dir === undefined || !sameRegression(first.dir, c.dir)) {
+        throw new UsageError(`run: ${c.id} is in two corpora as two different cases (${first.dir} and ${c.dir}): rename or delete one`);
       }
     }
   }
   return cases;
-}
-
-/** Whether two regression folders hold the same files, byte for byte. */
-function sameFolder(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const files = (dir: string) => readdirSync(dir).sort();
-  const names = files(a);
-  return names.join("/") === files(b).join("/") && names.every((name) => readFileSync(join(a, name)).equals(readFileSync(join(b, name))));
 }
 
 /** A case the gate was interrupted before preparing: only its id is known. */

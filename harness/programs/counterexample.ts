@@ -112,6 +112,27 @@ export type SavedRegression =
   | { readonly dir: string; readonly regression: RegressionCase; readonly wat: string; readonly wasm?: Uint8Array }
   | { readonly dir: string; readonly error: string };
 
+/**
+ * Whether two saved folders of one id hold the same case: the same program and scenario (which the id names) and the
+ * same guest. How each was found may differ (case.json's seed, path, divergence, replay and host, and guest.wat's
+ * header comment, which names its replay): one case found by two hosts, or by a host and a deliberate fault, is one
+ * case. A folder that cannot be read is not the same as any other.
+ */
+export function sameRegression(a: string, b: string): boolean {
+  const read = (dir: string) => {
+    const { program, scenario } = JSON.parse(readFileSync(join(dir, "case.json"), "utf8")) as RegressionCase;
+    const wat = readFileSync(join(dir, "guest.wat"), "utf8").replace(/^(;;[^\n]*\n)+/, "");
+    const wasm = existsSync(join(dir, GUEST_WASM)) ? readFileSync(join(dir, GUEST_WASM)) : null;
+    return { meaning: canonicalJson({ program, scenario }), wat, wasm };
+  };
+  try {
+    const [x, y] = [read(a), read(b)];
+    return x.meaning === y.meaning && x.wat === y.wat && (x.wasm === null || y.wasm === null ? x.wasm === y.wasm : x.wasm.equals(y.wasm));
+  } catch {
+    return false;
+  }
+}
+
 /** Every saved case under `dir`, sorted by id; a case that cannot be read is returned with its error, not thrown. */
 export function loadRegressions(dir: string): SavedRegression[] {
   if (!existsSync(dir)) return [];

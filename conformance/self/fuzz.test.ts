@@ -215,6 +215,19 @@ describe("job-parity fuzz: sessions", () => {
     expect(JSON.parse(readFileSync(join(merged, regression.id, "case.json"), "utf8"))).toEqual(regression);
   });
 
+  it("a case a known corpus (job-parity's own, which run always sends) holds is not saved again: it is reported there", async () => {
+    const session = (corpusDir: string, knownCorpora: string[]) =>
+      startFuzzSession({ seed: 7, budget: { runs: 60 }, workers: 1, shard: { index: 0, count: 1 }, corpusDir, knownCorpora, fault: "truncate-progress", maxDivergences: 1 }).done;
+    const own = join(dir, "known-own");
+    const first = await session(own, []);
+    expect(first.cases).toMatchObject([{ saved: true, dir: join(own, first.cases[0]!.id) }]);
+    const elsewhere = join(dir, "known-elsewhere");
+    const again = await session(elsewhere, [own]);
+    expect(again.cases).toMatchObject([{ id: first.cases[0]!.id, saved: false, saveError: null, dir: join(own, first.cases[0]!.id) }]);
+    expect(again.saved).toEqual([]);
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+
   it("runs its workers under vitest too (a session started in-process)", async () => {
     const corpusDir = join(dir, "in-process");
     const summary = await startFuzzSession({ seed: 3, budget: { runs: 40 }, workers: 1, shard: { index: 1, count: 2 }, corpusDir, fault: null, maxDivergences: 1 }).done;

@@ -30,7 +30,7 @@ import { describeMissing } from "../suite/case-needs.ts";
 import { DEFAULT_CASE_TIMEOUT_MS, hostStartFailureLines } from "../suite/gate.ts";
 import { MAX_TIMEOUT_MS, parseCommand, positiveInt, UsageError } from "./args.ts";
 import { shippedPath } from "./examples.ts";
-import { defaultCorpusDir, defaultMutantCorpusDir } from "./defaults.ts";
+import { defaultCorpusDir, defaultMutantCorpusDir, OWN_CORPUS } from "./defaults.ts";
 import { fuzzEveryMutant, mutantNames } from "./fuzz-mutants.ts";
 import { awaitSession } from "./fuzz-wait.ts";
 import { SIGNAL_EXIT, stoppedBy, type StopSignal } from "../suite/signals.ts";
@@ -336,7 +336,9 @@ export async function fuzzCommand(
   const corpusDir = resolve(values.corpus ?? (deliberate ? defaultMutantCorpusDir() : defaultCorpusDir()));
   // Checked now, not when the first divergence is saved: a shrunk case is not lost to a path that cannot hold it.
   checkCorpusFolder(corpusDir);
-  const common = { seed, budget, workers, shard, corpusDir, fault, timeoutMs };
+  // A case job-parity's own corpus holds is not saved again elsewhere: `run` sends that corpus on every run.
+  const knownCorpora = corpusDir === OWN_CORPUS ? [] : [OWN_CORPUS];
+  const common = { seed, budget, workers, shard, corpusDir, knownCorpora, fault, timeoutMs };
   // Sessions compile their guests by the batch (harness/engine/tiering.ts); replays above compile one guest each.
   compileWasmEagerly();
 
@@ -361,7 +363,10 @@ export async function fuzzCommand(
       out(printableLines(isHostFinding(found.counterexample) ? formatHostCounterexample(found.counterexample, show) : formatCounterexample(found.counterexample, show)));
       if (found.saveError !== null) out(`not saved: ${shown(found.dir)} could not be written (${found.saveError}); the replay command above finds it again`);
       else if (found.saved) out(`saved to ${shown(found.dir)} (host ${found.regression.host})`);
-      else out(`already in the corpus: ${shown(found.dir)} (saved from host ${savedHost(found.dir) ?? "unknown"})`);
+      else {
+        const where = dirname(found.dir) === corpusDir ? "the corpus" : "job-parity's own corpus, which run sends on every run";
+        out(`already in ${where}: ${shown(found.dir)} (saved from host ${savedHost(found.dir) ?? "unknown"})`);
+      }
       out("");
     },
   } satisfies FuzzOptions);

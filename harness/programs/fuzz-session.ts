@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
@@ -88,6 +89,11 @@ export interface FuzzOptions {
   readonly shard: Shard;
   /** Where counterexamples are saved (saveRegression: `<dir>/<id>/case.json` and `guest.wat`). */
   readonly corpusDir: string;
+  /**
+   * Corpora `run` sends on every run (job-parity's own): a case one of them holds already is not saved again in
+   * corpusDir, where `run` would meet it twice; it is reported as found there.
+   */
+  readonly knownCorpora?: readonly string[];
   /** A deliberately faulty WASM boundary from faults.ts, or null for the reference host. */
   readonly fault: string | null;
   /** A host under test (fuzzed against the reference host's answers), or null/absent for the parity property. */
@@ -417,15 +423,16 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   function onCounterexample(counterexample: Finding): void {
     divergences++;
     const regression = isHostFinding(counterexample) ? hostRegression(counterexample) : toRegression(counterexample);
+    const heldBy = options.knownCorpora?.map((corpus) => join(corpus, regression.id)).find((caseDir) => existsSync(join(caseDir, "case.json")));
     // A corpus that cannot be written loses no finding: the case is still reported, with its replay command.
     let saved = false;
     let saveError: string | null = null;
     try {
-      saved = saveRegression(options.corpusDir, regression);
+      if (heldBy === undefined) saved = saveRegression(options.corpusDir, regression);
     } catch (error) {
       saveError = (error as Error).message;
     }
-    const dir = join(options.corpusDir, regression.id);
+    const dir = heldBy ?? join(options.corpusDir, regression.id);
     const known = cases.get(regression.id);
     if (known) known.found++;
     else cases.set(regression.id, { id: regression.id, dir, seed: regression.seed, path: regression.path, saved, saveError, found: 1 });

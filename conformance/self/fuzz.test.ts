@@ -406,6 +406,33 @@ describe("job-parity fuzz: a host under test", () => {
     expect(onReference).toEqual({ code: 0, output: `no divergence: the case passes now (seed ${seed}, path ${path}, host host-cmd:${REFERENCE_HOST})` });
   });
 
+  it("a case under a time or stall limit of its own whose answer differs is asked again, alone; without such a limit one answer is a finding", async () => {
+    const [value] = fc.sample(caseArb, { seed: 11, numRuns: 1 });
+    const { program, scenario } = value!;
+    /** Answers its first `wrong` asks with a load error the reference host does not give, then as the reference host does. */
+    const stopsFirst = (wrong: number) => {
+      let asks = 0;
+      const adapter: HostAdapter = {
+        handshake: async () => referenceHandshake(),
+        runCase: async (request) => (++asks <= wrong ? { kind: "load_error", code: "JP_INIT_FAILED", message: "stopped" } : runReferenceCase(request)),
+        close: async () => {},
+      };
+      return { host: { adapter, handshake: referenceHandshake(), servesAll: true }, asks: () => asks };
+    };
+    const stalled = { ...scenario, limits: { ...scenario.limits, stallTimeoutMs: 20 } };
+    const once = stopsFirst(1);
+    expect(await checkOnHost(once.host, "clock", program, stalled, { timeoutMs: 60_000 })).toMatchObject({ ok: true, divergence: null });
+    expect(once.asks()).toBe(2);
+    // A host that differs again has.
+    const twice = stopsFirst(2);
+    expect((await checkOnHost(twice.host, "clock", program, stalled, { timeoutMs: 60_000 })).divergence).not.toBeNull();
+    // Under the default limits (seconds), one differing answer is a finding, asked once.
+    const plain = stopsFirst(1);
+    const { limits: _limits, ...unlimited } = scenario;
+    expect((await checkOnHost(plain.host, "plain", program, unlimited, { timeoutMs: 60_000 })).divergence).not.toBeNull();
+    expect(plain.asks()).toBe(1);
+  });
+
   it("a timeout on a case the reference host itself is slow on is asked again, alone, with room; a timeout on a quick case is a finding", async () => {
     const [value] = fc.sample(caseArb, { seed: 11, numRuns: 1 });
     /** Times out on the first `timeouts` asks, then answers as the reference host does. */

@@ -992,8 +992,11 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "counts, a long `job_wait_for_children` included; the guest code a host runs to answer a call, `wasm_alloc` (`answer.framing`), is the " +
       "guest's and may count) MUST be stopped as `run.timeout` stops a run: " +
       "the job fails with end cause timeout. Every call of an import counts, a refused one included. A run that keeps calling the host MUST " +
-      "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies). A host may stop a run later than the limit, never " +
-      "before it. The reference host reads both clocks only at loop checks (every 65,536 function or loop entries of guest code) and restarts " +
+      "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies); the one exception is a wall clock's: when the " +
+      "host's own thread did not run for `stallTimeoutMs` between two calls (descheduled, or paused), a host that cannot tell that time " +
+      "from the guest's may stop the run (`job-parity fuzz` asks a case under a limit of its own again, alone, before it counts such a " +
+      "difference). A host may stop a run later than " +
+      "the limit, never before it. The reference host reads both clocks only at loop checks (every 65,536 function or loop entries of guest code) and restarts " +
       "this one at the first check after a host call began: after the call returns, or inside the `wasm_alloc` that answers it. " +
       "`plugin_init` and `plugin_cleanup` run under it as under " +
       "`runTimeoutMs` (`init.time-limit`, `run.cleanup`). 0: no limit.",

@@ -157,7 +157,7 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
     // A case under a short time or stall limit ran on the host while the reference host ran beside it on the same
     // cores: a host whose clock counts the time its thread was descheduled may stop a run the reference host did not
     // (run.stall lets it), so one such answer says little. It is asked again, alone; a host that still differs has.
-    judged = judge(await askHost(host.adapter, request, options.timeoutMs).then((response): Answer => ({ response }), (failure: unknown): Answer => ({ failure })));
+    judged = judge(await ask());
     lap("host");
   }
   const { actual, divergence, invariants, error } = judged;

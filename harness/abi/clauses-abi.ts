@@ -995,8 +995,8 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies); the one exception is a wall clock's: when the " +
       "host's own thread did not run for `stallTimeoutMs` between two calls (descheduled, or paused), a host that cannot tell that time " +
       "from the guest's may stop the run (`job-parity fuzz` asks a case under a limit of its own again, alone, before it counts such a " +
-      "difference). A host may stop a run later than " +
-      "the limit, never before it. The reference host reads both clocks only at loop checks (every 65,536 function or loop entries of guest code) and restarts " +
+      "difference). A host may stop a run later than the limit, never before it. The reference host reads both clocks only at loop checks " +
+      "(every 65,536 function or loop entries of guest code) and restarts " +
       "this one at the first check after a host call began: after the call returns, or inside the `wasm_alloc` that answers it. " +
       "`plugin_init` and `plugin_cleanup` run under it as under " +
       "`runTimeoutMs` (`init.time-limit`, `run.cleanup`). 0: no limit.",

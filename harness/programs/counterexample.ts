@@ -96,13 +96,18 @@ export function toRegression(found: Counterexample): RegressionCase {
  * them: module-twists.ts, not_wasm). Returns false when the case was already saved.
  */
 export function saveRegression(dir: string, regression: RegressionCase): boolean {
+  if (isSaved(dir, regression.id)) return false;
   const caseDir = join(dir, regression.id);
-  if (existsSync(join(caseDir, "case.json"))) return false;
   makeDirs(caseDir);
   writeFileSync(join(caseDir, "guest.wat"), renderGuestWat(regression.program, `Regression ${regression.id}: ${regression.replay}`));
   if (!guestHasWat(regression.program)) writeFileSync(join(caseDir, GUEST_WASM), renderGuest(regression.program));
   writeFileSync(join(caseDir, "case.json"), `${JSON.stringify(regression, null, 2)}\n`);
   return true;
+}
+
+/** Whether the corpus `dir` holds the case `id` (its case.json: what makes a folder a saved case). */
+export function isSaved(dir: string, id: string): boolean {
+  return existsSync(join(dir, id, "case.json"));
 }
 
 /** The guest a case saves when its bytes are not a module; it is sent instead of guest.wat. */

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
@@ -7,7 +6,7 @@ import { tierUpLater } from "../engine/tiering.ts";
 import { DEFAULT_CASE_TIMEOUT_MS } from "../suite/gate.ts";
 import { caseArb, hostCaseArb, type ProgramCase } from "./arbitraries.ts";
 import { coverageOf, mergeCoverage, type Coverage } from "./coverage.ts";
-import { saveRegression, toRegression, type RegressionCase } from "./counterexample.ts";
+import { isSaved, saveRegression, toRegression, type RegressionCase } from "./counterexample.ts";
 import { checkProgram } from "./differential.ts";
 import { BOUNDARY_FAULTS, boundaryFault } from "./faults.ts";
 import {
@@ -423,7 +422,8 @@ export function startFuzzSession(options: FuzzOptions): FuzzSession {
   function onCounterexample(counterexample: Finding): void {
     divergences++;
     const regression = isHostFinding(counterexample) ? hostRegression(counterexample) : toRegression(counterexample);
-    const heldBy = options.knownCorpora?.map((corpus) => join(corpus, regression.id)).find((caseDir) => existsSync(join(caseDir, "case.json")));
+    const knownIn = options.knownCorpora?.find((corpus) => isSaved(corpus, regression.id));
+    const heldBy = knownIn === undefined ? undefined : join(knownIn, regression.id);
     // A corpus that cannot be written loses no finding: the case is still reported, with its replay command.
     let saved = false;
     let saveError: string | null = null;

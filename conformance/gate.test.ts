@@ -232,6 +232,35 @@ export default () => ({
   });
 });
 
+describe("job-parity run and a host's clock", () => {
+  it("a case under a stall or time limit of its own that fails is sent again and judged by that answer; other cases are sent once", async () => {
+    // Answers the first `wrong` asks of each case wrongly (as a host whose wall clock stopped the run might), then as
+    // the reference host does.
+    const host = (name: string, wrong: number) =>
+      writeHostModule(
+        join(dir, `${name}.mjs`),
+        `  const asks = new Map();
+  return {
+    handshake: async () => referenceHandshake(),
+    runCase: async (request) => {
+      const n = (asks.get(request.id) ?? 0) + 1;
+      asks.set(request.id, n);
+      return n <= ${wrong} ? { kind: "load_error", code: "JP_INIT_FAILED", message: "stopped" } : reference.runCase(request);
+    },
+    close: () => reference.close(),
+  };`,
+      );
+    const outcomes = async (module: string) => {
+      const reports = reportDir();
+      await run("--host-module", module, "--filter", "/^lifecycle\\/(long-run|counter)$/", "--report-dir", reports);
+      return Object.fromEntries(readReport(reports).cases.map((c) => [c.id, c.outcome]));
+    };
+    // lifecycle/long-run sets stallTimeoutMs 20; lifecycle/counter sets no time limit.
+    expect(await outcomes(host("fails-once", 1))).toEqual({ "lifecycle/counter": "FAIL", "lifecycle/long-run": "PASS" });
+    expect(await outcomes(host("fails-twice", 2))).toEqual({ "lifecycle/counter": "FAIL", "lifecycle/long-run": "FAIL" });
+  });
+});
+
 describe("job-parity run judges behaviour, not words", () => {
   it("a host that rewrites every detail, job error, error answer text and load error message passes every case", async () => {
     const reports = reportDir();

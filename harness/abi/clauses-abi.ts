@@ -994,7 +994,7 @@ export const ABI_CLAUSES: readonly Clause[] = [
       "the job fails with end cause timeout. Every call of an import counts, a refused one included. A run that keeps calling the host MUST " +
       "NOT be stopped by this limit however long it takes (`runTimeoutMs` still applies); the one exception is a wall clock's: when the " +
       "host's own thread did not run for `stallTimeoutMs` between two calls (descheduled, or paused), a host that cannot tell that time " +
-      "from the guest's may stop the run (`job-parity fuzz` asks a case under a limit of its own again, alone, before it counts such a " +
+      "from the guest's may stop the run (the gate and `job-parity fuzz` send a case under a limit of its own again before they count such a " +
       "difference). A host may stop a run later than the limit, never before it. The reference host reads both clocks only at loop checks " +
       "(every 65,536 function or loop entries of guest code) and restarts " +
       "this one at the first check after a host call began: after the call returns, or inside the `wasm_alloc` that answers it. " +

@@ -2,7 +2,7 @@ import { runReferenceCase } from "../adapters/in-process.ts";
 import { createHostAdapter, type HostTarget } from "../adapters/host-target.ts";
 import { HostFailure, type CaseResponse, type Handshake, type HostAdapter } from "../adapters/types.ts";
 import { derivedNeeds, missingNeeds, nothingMissing, servesEverything, type MissingNeeds } from "../suite/case-needs.ts";
-import { askHost, checkHandshake, comparableAnswer, goldenDivergence, hostError, type GateErrorCode, type GoldenDivergence } from "../suite/gate.ts";
+import { askHost, checkHandshake, clockBound, comparableAnswer, goldenDivergence, hostError, type GateErrorCode, type GoldenDivergence } from "../suite/gate.ts";
 import { expectedFrom, type Expected } from "../suite/goldens.ts";
 import type { Scenario } from "../suite/scenario.ts";
 import { checkInvariants } from "./differential.ts";
@@ -154,9 +154,8 @@ export async function checkOnHost(host: FuzzHost, id: string, program: JobProgra
   let judged = judge(settled);
   lap("compare");
   if (judged.error === null && (judged.divergence !== null || judged.invariants.length > 0) && clockBound(scenario)) {
-    // A case under a short time or stall limit ran on the host while the reference host ran beside it on the same
-    // cores: a host whose clock counts the time its thread was descheduled may stop a run the reference host did not
-    // (run.stall lets it), so one such answer says little. It is asked again, alone; a host that still differs has.
+    // As the gate does (clockBound), and here the more so: the host ran the case while the reference host ran beside
+    // it on the same cores. It is asked again, alone.
     judged = judge(await ask());
     lap("host");
   }
@@ -172,8 +171,3 @@ interface Judged {
   readonly error: HostCheck["error"];
 }
 
-/** Whether the scenario sets a time or stall limit of its own (the edge cases' are tens of milliseconds). */
-function clockBound(scenario: Scenario): boolean {
-  const limits = scenario.limits;
-  return (limits?.runTimeoutMs ?? 0) > 0 || (limits?.stallTimeoutMs ?? 0) > 0;
-}
